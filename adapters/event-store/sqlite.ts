@@ -1,0 +1,141 @@
+import type { AppendResult, EventStore, ExpectedVersion, Subscription } from '../../core/event-store';
+import { EventStoreUnavailableError } from '../../core/event-store';
+import type { EventToAppend, RecordedEvent } from '../../core/events/envelope';
+import { systemClock, type Clock } from '../../core/clock';
+import { checkExpected, dedupOutcome, validateBatch, validateExpected, type StoredId } from './append-rules';
+import { liveSubscription, localChangeSignal } from './live-subscription';
+import { openTrunklineSqlite } from './sqlite-file';
+
+export interface SqliteEventStoreOptions {
+  readonly path: string;
+  /** `normal` survives any process crash; `full` also survives power loss, at a third of the speed. */
+  readonly synchronous?: 'normal' | 'full';
+  readonly clock?: Clock;
+  /** How often a subscription looks for events appended by another process. */
+  readonly pollMs?: number;
+}
+
+interface EventRow {
+  position: number;
+  id: string;
+  stream: string;
+  version: number;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position       INTEGER PRIMARY KEY,
+  id             TEXT    NOT NULL UNIQUE,
+  stream         TEXT    NOT NULL,
+  version        INTEGER NOT NULL,
+  type           TEXT    NOT NULL,
+  schema_version INTEGER NOT NULL,
+  data           TEXT    NOT NULL,
+  metadata       TEXT    NOT NULL,
+  recorded_at    TEXT    NOT NULL,
+  UNIQUE (stream, version)
+);`;
+
+function toEvent(r: EventRow): RecordedEvent {
+  return {
+    id: r.id,
+    type: r.type,
+    schemaVersion: r.schema_version,
+    data: JSON.parse(r.data),
+    metadata: JSON.parse(r.metadata),
+    stream: r.stream,
+    version: r.version,
+    position: r.position,
+    recordedAt: r.recorded_at,
+  };
+}
+
+/** The embedded default: one SQLite file in WAL mode; positions are rowids, so gap-free. */
+export function sqliteEventStore(options: SqliteEventStoreOptions): EventStore {
+  const clock = options.clock ?? systemClock;
+  const db = openTrunklineSqlite(options.path, 'events', SCHEMA);
+  db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  const change = localChangeSignal();
+  const byId = db.prepare<[string], StoredId>('SELECT id, stream, version, position FROM events WHERE id = ?');
+  const streamVersion = db.prepare<[string], { v: number | null }>('SELECT max(version) AS v FROM events WHERE stream = ?');
+  const headStmt = db.prepare<[], { p: number | null }>('SELECT max(position) AS p FROM events');
+  const insert = db.prepare(
+    `INSERT INTO events (position, id, stream, version, type, schema_version, data, metadata, recorded_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const readAllStmt = db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?');
+  const readStreamStmt = db.prepare<[string, number, number], EventRow>(
+    'SELECT * FROM events WHERE stream = ? AND version >= ? ORDER BY version LIMIT ?',
+  );
+
+  const appendTx = db.transaction((stream: string, events: readonly EventToAppend[], expected: ExpectedVersion): AppendResult => {
+    const stored = new Map<string, StoredId>();
+    for (const e of events) {
+      const s = byId.get(e.id);
+      if (s) stored.set(e.id, s);
+    }
+    const replay = dedupOutcome(stream, events, stored);
+    if (replay) return replay;
+    const current = streamVersion.get(stream)?.v ?? null;
+    checkExpected(stream, expected, current);
+    let position = headStmt.get()?.p ?? 0;
+    let version = current ?? -1;
+    const recordedAt = clock.now().toISOString();
+    for (const e of events) {
+      position += 1;
+      version += 1;
+      insert.run(position, e.id, stream, version, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata), recordedAt);
+    }
+    return { nextVersion: version, position, deduplicated: false };
+  });
+
+  async function* readAll(after = 0, batchSize = 1000): AsyncGenerator<RecordedEvent> {
+    let last = after;
+    for (;;) {
+      const rows = readAllStmt.all(last, batchSize);
+      for (const r of rows) yield toEvent(r);
+      if (rows.length < batchSize) return;
+      last = rows[rows.length - 1]!.position;
+    }
+  }
+
+  return {
+    description: `sqlite:${options.path}`,
+    async append(stream, events, expected) {
+      validateBatch(stream, events);
+      validateExpected(expected);
+      const result = appendTx.immediate(stream, events, expected);
+      if (!result.deduplicated) change.notify();
+      return result;
+    },
+    async *readStream(stream, fromVersion = 0) {
+      let from = fromVersion;
+      for (;;) {
+        const rows = readStreamStmt.all(stream, from, 1000);
+        for (const r of rows) yield toEvent(r);
+        if (rows.length < 1000) return;
+        from = rows[rows.length - 1]!.version + 1;
+      }
+    },
+    readAll,
+    subscribe(afterPosition = 0): Subscription {
+      return liveSubscription((after) => readAll(after), change.wait, afterPosition, options.pollMs ?? 200);
+    },
+    async head() {
+      try {
+        return headStmt.get()?.p ?? 0;
+      } catch (error) {
+        throw new EventStoreUnavailableError(`sqlite ${options.path}: ${(error as Error).message}`);
+      }
+    },
+    async close() {
+      change.notify();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { parsePhoneNumberWithError, ParseError, type CountryCode } from 'libphonenumber-js/max';
+
+export type E164 = string & { readonly __e164: unique symbol };
+
+export class InvalidPhoneNumberError extends Error {
+  override readonly name = 'InvalidPhoneNumberError';
+  constructor(
+    readonly input: string,
+    readonly reason: string,
+  ) {
+    super(`not a phone number: ${JSON.stringify(input)} (${reason})`);
+  }
+}
+
+export interface ParseOptions {
+  /** Country used to read a national number such as "020 7946 0958"; without it a number needs +. */
+  readonly defaultCountry?: CountryCode;
+}
+
+const ALLOWED = /^[+\d\s().\-/]+$/;
+
+/** Parses anything a person or a SIP URI might give ("+44 20 7946 0958", "tel:+4420…", "0044…") to E.164. */
+export function parseE164(input: string, options: ParseOptions = {}): E164 {
+  if (typeof input !== 'string') throw new InvalidPhoneNumberError(String(input), 'not a string');
+  let text = input.trim();
+  if (text.startsWith('tel:')) text = text.slice(4).split(';')[0] ?? '';
+  if (text.startsWith('00')) text = `+${text.slice(2)}`;
+  if (text.length === 0) throw new InvalidPhoneNumberError(input, 'empty');
+  if (!ALLOWED.test(text)) throw new InvalidPhoneNumberError(input, 'contains characters a phone number cannot have');
+  try {
+    const parsed = parsePhoneNumberWithError(text, options.defaultCountry);
+    if (!parsed.isValid()) throw new InvalidPhoneNumberError(input, 'no such number in the numbering plan');
+    return parsed.number as E164;
+  } catch (error) {
+    if (error instanceof InvalidPhoneNumberError) throw error;
+    const reason = error instanceof ParseError ? error.message.toLowerCase().replace(/_/g, ' ') : 'unreadable';
+    throw new InvalidPhoneNumberError(input, reason);
+  }
+}
+
+/** The digits after +, which rating matches prefixes against. */
+export function digitsOf(number: E164): string {
+  return number.slice(1);
+}
+
+export function isE164(text: string): text is E164 {
+  try {
+    return parseE164(text) === text;
+  } catch {
+    return false;
+  }
+}
