@@ -10,5 +10,5 @@ describe('memory event store', () => {
       reopen: async () => store,
       cleanup: async () => store.close(),
     };
-  }, { densePositions: true });
+  }, { densePositions: true, globalIdIndex: true });
 });

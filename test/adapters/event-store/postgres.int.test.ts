@@ -15,5 +15,5 @@ describePostgres('postgres event store', (newDatabase) => {
       },
       cleanup: async () => store.close().catch(() => undefined),
     };
-  }, { densePositions: true });
+  }, { densePositions: true, globalIdIndex: true });
 });

@@ -21,5 +21,5 @@ describe('sqlite event store', () => {
         rmSync(dir, { recursive: true, force: true });
       },
     };
-  }, { densePositions: true });
+  }, { densePositions: true, globalIdIndex: true });
 });

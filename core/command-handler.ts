@@ -1,0 +1,80 @@
+import type { Decider } from './decider';
+import type { DomainEvent, EventCodec } from './events/codec';
+import type { EventMetadata, EventToAppend } from './events/envelope';
+import { WrongExpectedVersionError, type EventStore } from './event-store';
+import type { IdGenerator } from './ids';
+
+export interface CommandHandlerDeps<E extends DomainEvent> {
+  readonly store: EventStore;
+  readonly ids: IdGenerator;
+  readonly codec: EventCodec<E>;
+}
+
+export interface CommandResult<E extends DomainEvent, S> {
+  /** The events this command recorded (empty when it changed nothing). */
+  readonly events: readonly E[];
+  readonly state: S;
+  /** The stream's version after the command, null when the stream still has no event. */
+  readonly version: number | null;
+  /** Global position of the last event written (or stored already), null when nothing was. */
+  readonly position: number | null;
+  readonly deduplicated: boolean;
+  readonly attempts: number;
+}
+
+export class ConcurrencyExhaustedError extends Error {
+  override readonly name = 'ConcurrencyExhaustedError';
+}
+
+/**
+ * Read the stream, fold it, decide, append at the version read. When another writer got there
+ * first the whole cycle runs again on the new state (at most `maxAttempts` times), so a decision
+ * is always made on the state it is appended after.
+ */
+export async function handleCommand<C, E extends DomainEvent, S>(
+  deps: CommandHandlerDeps<E>,
+  decider: Decider<C, E, S>,
+  stream: string,
+  command: C,
+  options: { readonly metadata?: EventMetadata; readonly maxAttempts?: number } = {},
+): Promise<CommandResult<E, S>> {
+  const maxAttempts = options.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    let state = decider.initialState;
+    let version: number | null = null;
+    for await (const recorded of deps.store.readStream(stream)) {
+      state = decider.evolve(state, deps.codec.decode(recorded));
+      version = recorded.version;
+    }
+    const events = decider.decide(command, state);
+    if (events.length === 0) {
+      return { events, state, version, position: null, deduplicated: false, attempts: attempt };
+    }
+    const toAppend: EventToAppend[] = events.map((e) => ({
+      id: e.id ?? deps.ids.next(),
+      type: e.type,
+      schemaVersion: deps.codec.schemaVersionOf(e.type),
+      data: e.data,
+      metadata: options.metadata ?? {},
+    }));
+    try {
+      const result = await deps.store.append(stream, toAppend, version === null ? 'no-stream' : version);
+      const next = result.deduplicated ? state : events.reduce(decider.evolve, state);
+      return {
+        events: result.deduplicated ? [] : events,
+        state: next,
+        version: result.deduplicated ? version : result.nextVersion,
+        position: result.position,
+        deduplicated: result.deduplicated,
+        attempts: attempt,
+      };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError) || attempt >= maxAttempts) {
+        if (error instanceof WrongExpectedVersionError) {
+          throw new ConcurrencyExhaustedError(`${stream}: still contended after ${attempt} attempts`);
+        }
+        throw error;
+      }
+    }
+  }
+}

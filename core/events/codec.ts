@@ -1,0 +1,72 @@
+import type { z } from 'zod';
+import type { JsonObject } from '../json';
+import type { RecordedEvent } from './envelope';
+
+/** A domain event as deciders see it: a type tag and its data; `id` only when an outside fact fixes it. */
+export interface DomainEvent<T extends string = string, D extends JsonObject = JsonObject> {
+  readonly type: T;
+  readonly data: D;
+  readonly id?: string;
+}
+
+/** Turns the data of schema version v into version v + 1. */
+export type Upcaster = (data: JsonObject) => JsonObject;
+
+export interface EventDefinition<D extends JsonObject> {
+  /** The version `data` is written in now. */
+  readonly schemaVersion: number;
+  /** Validates the current shape; what reaches a decider or projection has passed it. */
+  readonly schema: z.ZodType<D>;
+  /** `upcasters[v]` lifts version v to v + 1, for every v below schemaVersion. */
+  readonly upcasters?: Readonly<Record<number, Upcaster>>;
+}
+
+export type EventDefinitions = { readonly [type: string]: EventDefinition<JsonObject> };
+
+/** The typed union of the events a set of definitions describes. */
+export type EventsOf<Defs extends EventDefinitions> = {
+  [T in keyof Defs & string]: DomainEvent<T, Defs[T] extends EventDefinition<infer D> ? D : never>;
+}[keyof Defs & string];
+
+export class UnknownEventError extends Error {
+  override readonly name = 'UnknownEventError';
+}
+
+export interface EventCodec<E extends DomainEvent> {
+  readonly types: ReadonlySet<string>;
+  schemaVersionOf(type: E['type']): number;
+  /** Upcasts a stored event to the current shape of its type and validates it. */
+  decode(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 'data' | 'id'>): E;
+}
+
+export function eventCodec<Defs extends EventDefinitions>(definitions: Defs): EventCodec<EventsOf<Defs>> {
+  for (const [type, def] of Object.entries(definitions)) {
+    for (let v = 1; v < def.schemaVersion; v++) {
+      if (!def.upcasters?.[v]) throw new Error(`event ${type}: no upcaster from schema version ${v} to ${v + 1}`);
+    }
+  }
+  const definitionOf = (type: string): EventDefinition<JsonObject> => {
+    const def = definitions[type];
+    if (!def) throw new UnknownEventError(`unknown event type ${type}`);
+    return def;
+  };
+  return {
+    types: new Set(Object.keys(definitions)),
+    schemaVersionOf: (type) => definitionOf(type).schemaVersion,
+    decode(event) {
+      const def = definitionOf(event.type);
+      if (event.schemaVersion > def.schemaVersion) {
+        throw new UnknownEventError(
+          `event ${event.id} (${event.type}) has schema version ${event.schemaVersion}, newer than this engine's ${def.schemaVersion}`,
+        );
+      }
+      let data = event.data;
+      for (let v = event.schemaVersion; v < def.schemaVersion; v++) data = def.upcasters![v]!(data);
+      const parsed = def.schema.safeParse(data);
+      if (!parsed.success) {
+        throw new UnknownEventError(`event ${event.id} (${event.type}) does not match its schema: ${parsed.error.message}`);
+      }
+      return { type: event.type, data: parsed.data, id: event.id } as EventsOf<Defs>;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { handleCommand, ConcurrencyExhaustedError } from '../../core/command-handler';
+import { DomainError } from '../../core/decider';
+import { uuidv7Generator } from '../../core/ids';
+import { systemClock } from '../../core/clock';
+import { memoryEventStore } from '../../adapters/event-store/memory';
+import { WrongExpectedVersionError, type EventStore } from '../../core/event-store';
+import { ledger, ledgerCodec } from '../support/ledger-decider';
+import { collect } from '../support/events';
+
+describe('command handler', () => {
+  let store: EventStore;
+  const ids = uuidv7Generator(systemClock);
+  const deps = () => ({ store, ids, codec: ledgerCodec });
+  beforeEach(() => {
+    store = memoryEventStore();
+  });
+
+  test('given no events, when credited, then Credited is appended with the metadata', async () => {
+    const r = await handleCommand(deps(), ledger, 'ledger-1', { kind: 'credit', amount: 5, reference: 'r1' }, { metadata: { actor: 'test', correlationId: 'c1' } });
+    expect(r.events).toEqual([expect.objectContaining({ type: 'Credited', data: { amount: '5', reference: 'r1' } })]);
+    expect(r.version).toBe(0);
+    expect(r.state.balance).toBe(5);
+    const [stored] = await collect(store.readStream('ledger-1'));
+    expect(stored).toMatchObject({ type: 'Credited', schemaVersion: 2, metadata: { actor: 'test', correlationId: 'c1' } });
+  });
+
+  test('the same outside fact twice changes nothing', async () => {
+    await handleCommand(deps(), ledger, 'l', { kind: 'credit', amount: 5, reference: 'r1' });
+    const again = await handleCommand(deps(), ledger, 'l', { kind: 'credit', amount: 5, reference: 'r1' });
+    expect(again.events).toEqual([]);
+    expect(again.state.balance).toBe(5);
+    expect(await store.head()).toBe(1);
+  });
+
+  test('a refused command raises the domain error and appends nothing', async () => {
+    await expect(handleCommand(deps(), ledger, 'l', { kind: 'debit', amount: 1 })).rejects.toMatchObject({ code: 'insufficient-credit' });
+    await expect(handleCommand(deps(), ledger, 'l', { kind: 'debit', amount: 1 })).rejects.toBeInstanceOf(DomainError);
+    expect(await store.head()).toBe(0);
+  });
+
+  test('concurrent debits retry on conflict and never overdraw', async () => {
+    await handleCommand(deps(), ledger, 'l', { kind: 'credit', amount: 5, reference: 'r1' });
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => handleCommand(deps(), ledger, 'l', { kind: 'debit', amount: 1 }, { maxAttempts: 20 })),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r) => r.status === 'rejected' && r.reason instanceof DomainError);
+    expect(ok).toHaveLength(5);
+    expect(refused).toHaveLength(5);
+    const final = await handleCommand(deps(), ledger, 'l', { kind: 'credit', amount: 0, reference: 'probe' });
+    expect(final.state.balance).toBe(0);
+  });
+
+  test('gives up after the bounded number of attempts', async () => {
+    const contended: EventStore = {
+      ...store,
+      readStream: store.readStream.bind(store),
+      append: async (stream) => {
+        throw new WrongExpectedVersionError(stream, 0, 1);
+      },
+    };
+    let calls = 0;
+    const counting = { ...contended, append: async (s: string) => (calls++, contended.append(s, [], 'any')) };
+    await expect(
+      handleCommand({ store: counting, ids, codec: ledgerCodec }, ledger, 'l', { kind: 'credit', amount: 1, reference: 'x' }, { maxAttempts: 3 }),
+    ).rejects.toBeInstanceOf(ConcurrencyExhaustedError);
+    expect(calls).toBe(3);
+  });
+
+  test('old schema versions are upcast when read; newer ones are refused', async () => {
+    await store.append('l', [{ id: ids.next(), type: 'Credited', schemaVersion: 1, data: { value: 7 }, metadata: {} }], 'no-stream');
+    const r = await handleCommand(deps(), ledger, 'l', { kind: 'debit', amount: 2 });
+    expect(r.state).toEqual({ balance: 5, references: ['legacy'] });
+    await store.append('m', [{ id: ids.next(), type: 'Credited', schemaVersion: 3, data: {}, metadata: {} }], 'no-stream');
+    await expect(handleCommand(deps(), ledger, 'm', { kind: 'debit', amount: 1 })).rejects.toThrow(/newer than this engine/);
+  });
+
+  test('an event that fails its schema is reported, not folded', async () => {
+    await store.append('l', [{ id: ids.next(), type: 'Debited', schemaVersion: 1, data: { amount: 3 }, metadata: {} }], 'no-stream');
+    await expect(handleCommand(deps(), ledger, 'l', { kind: 'debit', amount: 1 })).rejects.toThrow(/does not match its schema/);
+  });
+});
