@@ -158,7 +158,7 @@ export function eventStoreDbEventStore(options: EventStoreDbOptions, now: () => 
     subscribe(afterPosition = 0): Subscription {
       // catch-up subscriptions in this client do not resubscribe after an error; polling
       // readAll from our last position does, and keeps one code path for every backend
-      return liveSubscription((after) => readAll(after), change.wait, afterPosition, options.pollMs ?? 250);
+      return liveSubscription((after) => readAll(after), change, afterPosition, options.pollMs ?? 250);
     },
     async head() {
       try {

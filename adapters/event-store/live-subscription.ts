@@ -1,8 +1,15 @@
 import type { Subscription } from '../../core/event-store';
 import type { RecordedEvent } from '../../core/events/envelope';
 
-/** Something that resolves when new events may have been committed (or after `timeoutMs`). */
-export type ChangeSignal = (timeoutMs: number, abort: AbortSignal) => Promise<void>;
+/**
+ * Tells when new events may have been committed. `seq()` counts the notifications so far;
+ * `wait(seq, …)` returns at once if any came after `seq` (no wake-up is lost between a read
+ * and the wait that follows it), else at the next one or after `timeoutMs`.
+ */
+export interface ChangeSignal {
+  seq(): number;
+  wait(since: number, timeoutMs: number, abort: AbortSignal): Promise<void>;
+}
 
 /**
  * A subscription built on `readAll`: read everything after the last position seen, then wait for
@@ -21,12 +28,13 @@ export function liveSubscription(
   let last = afterPosition;
   async function* run(): AsyncGenerator<RecordedEvent> {
     while (!stop.signal.aborted) {
+      const seen = waitForChange.seq();
       for await (const event of readAll(last)) {
         if (stop.signal.aborted) return;
         last = event.position;
         yield event;
       }
-      await waitForChange(pollMs, stop.signal);
+      await waitForChange.wait(seen, pollMs, stop.signal);
     }
   }
   const iterator = run();
@@ -40,13 +48,16 @@ export function liveSubscription(
 }
 
 /** A change signal for appends made in this process, with a timeout for those made elsewhere. */
-export function localChangeSignal() {
+export function localChangeSignal(): ChangeSignal & { notify(): void } {
   const waiters = new Set<() => void>();
+  let counter = 0;
   const notify = () => {
+    counter += 1;
     for (const w of [...waiters]) w();
   };
-  const wait: ChangeSignal = (timeoutMs, abort) =>
+  const wait = (since: number, timeoutMs: number, abort: AbortSignal) =>
     new Promise<void>((resolve) => {
+      if (counter !== since || abort.aborted) return resolve();
       const done = () => {
         clearTimeout(timer);
         waiters.delete(done);
@@ -57,5 +68,5 @@ export function localChangeSignal() {
       waiters.add(done);
       abort.addEventListener('abort', done, { once: true });
     });
-  return { notify, wait };
+  return { notify, wait, seq: () => counter };
 }

@@ -64,7 +64,7 @@ export function memoryEventStore(clock: Clock = systemClock): EventStore {
     readAll,
     subscribe(afterPosition = 0): Subscription {
       open();
-      return liveSubscription((after) => readAll(after), change.wait, afterPosition, 1000);
+      return liveSubscription((after) => readAll(after), change, afterPosition, 1000);
     },
     async head() {
       open();

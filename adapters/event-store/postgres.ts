@@ -136,9 +136,12 @@ export async function postgresEventStore(options: PostgresEventStoreOptions): Pr
       });
       return liveSubscription(
         (after) => readAll(after),
-        async (ms, abort) => {
-          await ready;
-          await change.wait(ms, abort);
+        {
+          seq: change.seq,
+          async wait(since, ms, abort) {
+            await ready;
+            await change.wait(since, ms, abort);
+          },
         },
         afterPosition,
         options.pollMs ?? 500,

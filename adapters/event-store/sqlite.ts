@@ -124,7 +124,7 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): EventStore {
     },
     readAll,
     subscribe(afterPosition = 0): Subscription {
-      return liveSubscription((after) => readAll(after), change.wait, afterPosition, options.pollMs ?? 200);
+      return liveSubscription((after) => readAll(after), change, afterPosition, options.pollMs ?? 200);
     },
     async head() {
       try {

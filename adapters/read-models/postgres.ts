@@ -1,0 +1,54 @@
+import type pg from 'pg';
+import { connectPool } from '../event-store/postgres-pool';
+import { CHECKPOINT_SCHEMA, type ReadModelStore, type SqlTx, type SqlValue } from '../../projections/read-model-store';
+
+/** `?` → `$1, $2…`; read-model SQL never has a literal `?`. */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+function txOf(client: pg.PoolClient | pg.Pool): SqlTx {
+  return {
+    async run(sql, params = []) {
+      await client.query(numbered(sql), params as SqlValue[]);
+    },
+    async all<T>(sql: string, params: readonly SqlValue[] = []) {
+      return (await client.query(numbered(sql), params as SqlValue[])).rows as T[];
+    },
+    async get<T>(sql: string, params: readonly SqlValue[] = []) {
+      return (await client.query(numbered(sql), params as SqlValue[])).rows[0] as T | undefined;
+    },
+  };
+}
+
+/** Read models in PostgreSQL, shared by every engine node; checkpoint rows are locked FOR UPDATE. */
+export async function postgresReadModelStore(url: string): Promise<ReadModelStore> {
+  const pool = await connectPool(url, 5);
+  await pool.query(CHECKPOINT_SCHEMA);
+  return {
+    dialect: 'postgres',
+    description: `postgres:${new URL(url).host}${new URL(url).pathname}`,
+    async transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(txOf(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    query: (sql, params) => txOf(pool).all(sql, params),
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type { ReadModelStore, SqlTx } from './read-model-store';
+
+export interface Checkpoint {
+  readonly name: string;
+  readonly version: number;
+  /** Bumped by every reset: a runner that sees it change drops what it was doing and starts over. */
+  readonly generation: number;
+  readonly position: number;
+  readonly updatedAt: string;
+}
+
+interface Row {
+  name: string;
+  version: number;
+  generation: number;
+  position: number | string;
+  updated_at: string;
+}
+
+const toCheckpoint = (r: Row): Checkpoint => ({
+  name: r.name,
+  version: Number(r.version),
+  generation: Number(r.generation),
+  position: Number(r.position),
+  updatedAt: r.updated_at,
+});
+
+export async function readCheckpoint(tx: SqlTx, store: ReadModelStore, name: string): Promise<Checkpoint | null> {
+  const lock = store.dialect === 'postgres' ? ' FOR UPDATE' : '';
+  const row = await tx.get<Row>(`SELECT * FROM trunkline_projections WHERE name = ?${lock}`, [name]);
+  return row ? toCheckpoint(row) : null;
+}
+
+export async function writeCheckpoint(tx: SqlTx, c: Checkpoint): Promise<void> {
+  await tx.run(
+    `INSERT INTO trunkline_projections (name, version, generation, position, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (name) DO UPDATE SET version = excluded.version, generation = excluded.generation,
+       position = excluded.position, updated_at = excluded.updated_at`,
+    [c.name, c.version, c.generation, c.position, c.updatedAt],
+  );
+}
+
+export async function listCheckpoints(store: ReadModelStore): Promise<Checkpoint[]> {
+  return (await store.query<Row>('SELECT * FROM trunkline_projections ORDER BY name')).map(toCheckpoint);
+}

@@ -1,0 +1,31 @@
+export type SqlValue = string | number | bigint | null;
+
+/**
+ * The SQL both read-model stores understand: `?` placeholders, and the common dialect of SQLite
+ * and PostgreSQL (`INSERT … ON CONFLICT … DO UPDATE`, `excluded.`, standard types).
+ */
+export interface SqlTx {
+  run(sql: string, params?: readonly SqlValue[]): Promise<void>;
+  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+}
+
+export interface ReadModelStore {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly description: string;
+  /** Runs `fn` in one transaction that also excludes every other writer of the checkpoints. */
+  transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
+  /** Reads outside a transaction, for the API and reports. */
+  query<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const CHECKPOINT_SCHEMA = `
+CREATE TABLE IF NOT EXISTS trunkline_projections (
+  name       TEXT    PRIMARY KEY,
+  version    INTEGER NOT NULL,
+  generation INTEGER NOT NULL,
+  position   BIGINT  NOT NULL,
+  updated_at TEXT    NOT NULL
+)`;

@@ -1,0 +1,207 @@
+import type { EventStore } from '../core/event-store';
+import type { RecordedEvent } from '../core/events/envelope';
+import type { Clock } from '../core/clock';
+import { batches } from './batches';
+import { readCheckpoint, writeCheckpoint, listCheckpoints, type Checkpoint } from './checkpoints';
+import type { Projection } from './projection';
+import type { ReadModelStore } from './read-model-store';
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly version: number;
+  readonly position: number;
+  readonly head: number;
+  /** Positions between the log's head and the checkpoint (events, on the SQL backends). */
+  readonly lag: number;
+  readonly running: boolean;
+  /** Reached the head at least once since this runner started it. */
+  readonly caughtUp: boolean;
+  readonly lastError: string | null;
+  readonly updatedAt: string | null;
+}
+
+export interface Progress {
+  readonly projection: string;
+  readonly position: number;
+  readonly target: number;
+  readonly applied: number;
+}
+
+export interface ProjectionRunnerOptions {
+  readonly store: EventStore;
+  readonly readModels: ReadModelStore;
+  readonly projections: readonly Projection[];
+  readonly clock: Clock;
+  readonly batchSize?: number;
+  readonly onError?: (projection: string, error: unknown) => void;
+  readonly onBatch?: (projection: string, position: number, count: number) => void;
+}
+
+interface Live {
+  running: boolean;
+  caughtUp: boolean;
+  lastError: string | null;
+  stop: AbortController;
+  done: Promise<void>;
+}
+
+export class UnknownProjectionError extends Error {
+  override readonly name = 'UnknownProjectionError';
+}
+
+/** Feeds projections from the log and keeps their checkpoints with their writes. */
+export function projectionRunner(options: ProjectionRunnerOptions) {
+  const { store, readModels, clock } = options;
+  const batchSize = options.batchSize ?? 1000;
+  const live = new Map<string, Live>();
+
+  const byName = (name: string): Projection => {
+    const p = options.projections.find((x) => x.name === name);
+    if (!p) throw new UnknownProjectionError(`no projection named ${JSON.stringify(name)} (known: ${options.projections.map((x) => x.name).join(', ')})`);
+    return p;
+  };
+
+  /** Creates tables and checkpoint; resets when the code's version differs from the stored one. */
+  async function prepare(p: Projection, forceReset = false): Promise<Checkpoint> {
+    return readModels.transaction(async (tx) => {
+      await p.setup(tx);
+      const current = await readCheckpoint(tx, readModels, p.name);
+      if (current && current.version === p.version && !forceReset) return current;
+      if (current) await p.reset(tx);
+      const fresh = { name: p.name, version: p.version, generation: (current?.generation ?? 0) + 1, position: 0, updatedAt: clock.now().toISOString() };
+      await writeCheckpoint(tx, fresh);
+      return fresh;
+    });
+  }
+
+  /**
+   * Applies a batch in one transaction with the checkpoint. Events at or below the stored
+   * checkpoint are skipped (another node or process applied them); a changed generation means
+   * the projection was reset under us, and the caller must start again from the checkpoint.
+   */
+  async function applyBatch(p: Projection, generation: number, events: readonly RecordedEvent[]): Promise<'applied' | 'restart'> {
+    const handles = p.handles ? new Set(p.handles) : null;
+    return readModels.transaction(async (tx) => {
+      const cp = await readCheckpoint(tx, readModels, p.name);
+      if (!cp || cp.generation !== generation || cp.version !== p.version) return 'restart';
+      let position = cp.position;
+      for (const e of events) {
+        if (e.position <= position) continue;
+        if (!handles || handles.has(e.type)) await p.apply(e, tx);
+        position = e.position;
+      }
+      if (position !== cp.position) await writeCheckpoint(tx, { ...cp, position, updatedAt: clock.now().toISOString() });
+      options.onBatch?.(p.name, position, events.length);
+      return 'applied';
+    });
+  }
+
+  /** Processes the log up to the head as it is now; returns the position reached. */
+  async function catchUp(name: string, onProgress?: (p: Progress) => void): Promise<number> {
+    const p = byName(name);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const cp = await prepare(p);
+      const target = await store.head();
+      let position = cp.position;
+      let applied = 0;
+      let restarted = false;
+      onProgress?.({ projection: name, position, target, applied });
+      for await (const batch of batches(store.readAll(cp.position, batchSize), batchSize)) {
+        const bounded = batch.filter((e) => e.position <= target);
+        if (bounded.length > 0 && (await applyBatch(p, cp.generation, bounded)) === 'restart') {
+          restarted = true;
+          break;
+        }
+        applied += bounded.length;
+        position = bounded.length > 0 ? bounded[bounded.length - 1]!.position : position;
+        onProgress?.({ projection: name, position, target, applied });
+        if (bounded.length < batch.length || position >= target) break;
+      }
+      if (!restarted) return position;
+    }
+    throw new Error(`projection ${name} was reset repeatedly while catching up`);
+  }
+
+  async function follow(p: Projection, state: Live): Promise<void> {
+    let backoff = 500;
+    while (!state.stop.signal.aborted) {
+      try {
+        const cp = await prepare(p);
+        const target = await store.head();
+        if (cp.position >= target) state.caughtUp = true;
+        const sub = store.subscribe(cp.position);
+        const stop = () => void sub.close();
+        state.stop.signal.addEventListener('abort', stop, { once: true });
+        if (state.stop.signal.aborted) stop(); // stopped while we were preparing
+        try {
+          for await (const batch of batches(sub, batchSize)) {
+            if ((await applyBatch(p, cp.generation, batch)) === 'restart') break;
+            if (batch[batch.length - 1]!.position >= target) state.caughtUp = true;
+            state.lastError = null;
+            backoff = 500;
+          }
+        } finally {
+          state.stop.signal.removeEventListener('abort', stop);
+          await sub.close();
+        }
+      } catch (error) {
+        state.lastError = (error as Error).message;
+        options.onError?.(p.name, error);
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, 30_000);
+      }
+    }
+  }
+
+  return {
+    names: () => options.projections.map((p) => p.name),
+    catchUp,
+
+    /** Empties the projection and replays the whole log into it. */
+    async rebuild(name: string, onProgress?: (p: Progress) => void): Promise<number> {
+      await prepare(byName(name), true);
+      return catchUp(name, onProgress);
+    },
+
+    /** Creates every projection's tables (rebuilding those whose version changed), then follows the log live. */
+    async start(): Promise<void> {
+      for (const p of options.projections) await prepare(p);
+      for (const p of options.projections) {
+        if (live.get(p.name)?.running) continue;
+        const state: Live = { running: true, caughtUp: false, lastError: null, stop: new AbortController(), done: Promise.resolve() };
+        state.done = follow(p, state).finally(() => {
+          state.running = false;
+        });
+        live.set(p.name, state);
+      }
+    },
+
+    async stop(): Promise<void> {
+      for (const s of live.values()) s.stop.abort();
+      await Promise.all([...live.values()].map((s) => s.done));
+    },
+
+    async status(): Promise<ProjectionStatus[]> {
+      const head = await store.head();
+      const checkpoints = new Map((await listCheckpoints(readModels)).map((c) => [c.name, c]));
+      return options.projections.map((p) => {
+        const cp = checkpoints.get(p.name);
+        const l = live.get(p.name);
+        const position = cp && cp.version === p.version ? cp.position : 0;
+        return {
+          name: p.name,
+          version: p.version,
+          position,
+          head,
+          lag: Math.max(0, head - position),
+          running: l?.running ?? false,
+          caughtUp: l?.caughtUp ?? position >= head,
+          lastError: l?.lastError ?? null,
+          updatedAt: cp?.updatedAt ?? null,
+        };
+      });
+    },
+  };
+}
+
+export type ProjectionRunner = ReturnType<typeof projectionRunner>;

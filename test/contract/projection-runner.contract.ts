@@ -1,0 +1,148 @@
+import { memoryEventStore } from '../../adapters/event-store/memory';
+import { systemClock } from '../../core/clock';
+import type { EventStore } from '../../core/event-store';
+import { catalogueProjection } from '../../projections/catalogue/projection';
+import { countsByType, listStreams } from '../../projections/catalogue/queries';
+import type { Projection } from '../../projections/projection';
+import type { ReadModelStore } from '../../projections/read-model-store';
+import { projectionRunner } from '../../projections/runner';
+import { newEvents } from '../support/events';
+import { waitFor } from '../support/wait';
+
+export interface ReadModelsUnderTest {
+  readonly readModels: ReadModelStore;
+  /** A second connection to the same read models, as another engine node would have. */
+  another(): Promise<ReadModelStore>;
+  cleanup(): Promise<void>;
+}
+
+/** What every read-model store must do under the projection runner. */
+export function projectionRunnerContract(factory: () => Promise<ReadModelsUnderTest>): void {
+  let sut: ReadModelsUnderTest;
+  let store: EventStore;
+  beforeEach(async () => {
+    sut = await factory();
+    store = memoryEventStore();
+  });
+  afterEach(async () => {
+    await store.close();
+    await sut.cleanup();
+  });
+
+  const runner = (readModels = sut.readModels, projections: Projection[] = [catalogueProjection], batchSize = 50) =>
+    projectionRunner({ store, readModels, projections, clock: systemClock, batchSize });
+
+  async function seed(streams: number, perStream: number): Promise<void> {
+    for (let s = 0; s < streams; s++) await store.append(`acc-${s}`, newEvents(perStream, s % 2 ? 'Credited' : 'Debited'), 'no-stream');
+  }
+
+  const total = async (rm = sut.readModels) => (await countsByType(rm)).reduce((n, t) => n + t.events, 0);
+
+  test('catch-up applies every event once and records the checkpoint with it', async () => {
+    await seed(10, 13);
+    const r = runner();
+    const reached = await r.catchUp('catalogue');
+    expect(reached).toBe(130);
+    expect(await countsByType(sut.readModels)).toEqual([
+      { type: 'Credited', events: 65 },
+      { type: 'Debited', events: 65 },
+    ]);
+    expect((await listStreams(sut.readModels, { prefix: 'acc-1' }))[0]).toMatchObject({ stream: 'acc-1', events: 13, lastVersion: 12 });
+    await r.catchUp('catalogue');
+    expect(await total()).toBe(130);
+    expect((await r.status())[0]).toMatchObject({ position: 130, head: 130, lag: 0 });
+  });
+
+  test('a started runner follows live appends and reports no lag', async () => {
+    await seed(3, 5);
+    const r = runner();
+    await r.start();
+    try {
+      await waitFor(async () => (await total()) === 15, 10_000, 'catch-up');
+      for (let i = 0; i < 20; i++) await store.append(`live-${i}`, newEvents(2), 'no-stream');
+      await waitFor(async () => (await total()) === 55, 10_000, 'live events');
+      const [status] = await r.status();
+      expect(status).toMatchObject({ running: true, caughtUp: true, lag: 0, lastError: null });
+    } finally {
+      await r.stop();
+    }
+    expect((await r.status())[0]!.running).toBe(false);
+  });
+
+  test('a new projection version rebuilds from the first event instead of double counting', async () => {
+    await seed(4, 10);
+    await runner().catchUp('catalogue');
+    const v2 = { ...catalogueProjection, version: 2 };
+    await runner(sut.readModels, [v2]).catchUp('catalogue');
+    expect(await total()).toBe(40);
+  });
+
+  test('rebuild on command empties and replays, with progress up to the head', async () => {
+    await seed(5, 20);
+    const r = runner();
+    await r.catchUp('catalogue');
+    const seen: number[] = [];
+    await r.rebuild('catalogue', (p) => seen.push(p.position));
+    expect(await total()).toBe(100);
+    expect(seen[0]).toBe(0);
+    expect(seen[seen.length - 1]).toBe(100);
+    await expect(r.rebuild('nope')).rejects.toThrow(/no projection named "nope"/);
+  });
+
+  test('two nodes running the same projection apply each event exactly once', async () => {
+    const other = await sut.another();
+    try {
+      const a = runner(sut.readModels, [catalogueProjection], 7);
+      const b = runner(other, [catalogueProjection], 11);
+      await a.start();
+      await b.start();
+      try {
+        await Promise.all(
+          Array.from({ length: 4 }, async (_, w) => {
+            for (let i = 0; i < 25; i++) await store.append(`n-${w}-${i}`, newEvents(3), 'no-stream');
+          }),
+        );
+        await waitFor(async () => (await a.status())[0]!.lag === 0, 15_000, 'both nodes to catch up');
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+      }
+      expect(await total()).toBe(300);
+      expect(await total(other)).toBe(300);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('a failing apply rolls back its batch and the checkpoint stays put', async () => {
+    await seed(2, 10);
+    let failAt = 15;
+    const flaky: Projection = {
+      ...catalogueProjection,
+      async apply(e, tx) {
+        if (e.position === failAt) throw new Error('boom');
+        await catalogueProjection.apply(e, tx);
+      },
+    };
+    const r = runner(sut.readModels, [flaky], 10);
+    await expect(r.catchUp('catalogue')).rejects.toThrow('boom');
+    expect(await total()).toBe(10);
+    expect((await r.status())[0]!.position).toBe(10);
+    failAt = -1;
+    await r.catchUp('catalogue');
+    expect(await total()).toBe(20);
+  });
+
+  test('a rebuild while another runner follows still ends with exact counts', async () => {
+    await seed(20, 10);
+    const follower = runner(sut.readModels, [catalogueProjection], 5);
+    await follower.start();
+    try {
+      await runner(sut.readModels, [catalogueProjection], 13).rebuild('catalogue');
+      for (let i = 0; i < 10; i++) await store.append(`after-${i}`, newEvents(1), 'no-stream');
+      await waitFor(async () => (await follower.status())[0]!.lag === 0 && (await total()) === 210, 15_000, 'follower after rebuild');
+    } finally {
+      await follower.stop();
+    }
+    expect(await total()).toBe(210);
+  });
+}
