@@ -29,7 +29,7 @@ export function uuidv7Generator(clock: Clock, random: (bytes: Uint8Array) => voi
         counter = (counter + 1) & 0xfff;
         if (counter === 0) ms = lastMs + 1;
       } else {
-        counter = (buf[6]! & 0x07) << 8 | buf[7]!; // start low in the 12-bit space to leave room
+        counter = ((buf[6]! & 0x07) << 8) | buf[7]!; // start low in the 12-bit space to leave room
       }
       lastMs = ms;
       buf[0] = Math.floor(ms / 2 ** 40) & 0xff;

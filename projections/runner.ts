@@ -57,7 +57,10 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
 
   const byName = (name: string): Projection => {
     const p = options.projections.find((x) => x.name === name);
-    if (!p) throw new UnknownProjectionError(`no projection named ${JSON.stringify(name)} (known: ${options.projections.map((x) => x.name).join(', ')})`);
+    if (!p)
+      throw new UnknownProjectionError(
+        `no projection named ${JSON.stringify(name)} (known: ${options.projections.map((x) => x.name).join(', ')})`,
+      );
     return p;
   };
 
@@ -68,7 +71,13 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
       const current = await readCheckpoint(tx, readModels, p.name);
       if (current && current.version === p.version && !forceReset) return current;
       if (current) await p.reset(tx);
-      const fresh = { name: p.name, version: p.version, generation: (current?.generation ?? 0) + 1, position: 0, updatedAt: clock.now().toISOString() };
+      const fresh = {
+        name: p.name,
+        version: p.version,
+        generation: (current?.generation ?? 0) + 1,
+        position: 0,
+        updatedAt: clock.now().toISOString(),
+      };
       await writeCheckpoint(tx, fresh);
       return fresh;
     });

@@ -1,9 +1,4 @@
-import {
-  EventIdConflictError,
-  WrongExpectedVersionError,
-  type AppendResult,
-  type ExpectedVersion,
-} from '../../core/event-store';
+import { EventIdConflictError, WrongExpectedVersionError, type AppendResult, type ExpectedVersion } from '../../core/event-store';
 import type { EventToAppend } from '../../core/events/envelope';
 import { isUuid } from '../../core/ids';
 
@@ -37,11 +32,7 @@ export function validateBatch(stream: string, events: readonly EventToAppend[]):
  * The idempotency rule shared by every backend: all ids stored already in this stream → the
  * answer of the first append; none stored → append; anything else is a conflict.
  */
-export function dedupOutcome(
-  stream: string,
-  events: readonly EventToAppend[],
-  stored: ReadonlyMap<string, StoredId>,
-): AppendResult | null {
+export function dedupOutcome(stream: string, events: readonly EventToAppend[], stored: ReadonlyMap<string, StoredId>): AppendResult | null {
   if (stored.size === 0) return null;
   for (const e of events) {
     const found = stored.get(e.id);

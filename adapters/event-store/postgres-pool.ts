@@ -19,7 +19,9 @@ export async function connectPool(url: string, max: number): Promise<pg.Pool> {
     client.release();
   } catch (error) {
     await pool.end().catch(() => undefined);
-    throw new EventStoreUnavailableError(`cannot reach PostgreSQL at ${target}: ${(error as Error).message || (error as { code?: string }).code}`);
+    throw new EventStoreUnavailableError(
+      `cannot reach PostgreSQL at ${target}: ${(error as Error).message || (error as { code?: string }).code}`,
+    );
   }
   return pool;
 }

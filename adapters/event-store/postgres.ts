@@ -54,7 +54,8 @@ function mapAppendError(error: unknown, stream: string, expected: ExpectedVersio
   const e = error as { code?: string; detail?: string };
   if (e.code === 'TL003') throw new WrongExpectedVersionError(stream, expected, e.detail ? Number(e.detail) : null);
   if (e.code === 'TL002') throw new EventIdConflictError(events[0]!.id, `already stored in stream ${e.detail ?? '?'}, not ${stream}`);
-  if (e.code === 'TL001') throw new EventIdConflictError(e.detail ?? events[0]!.id, 'this batch repeats some stored events and adds new ones');
+  if (e.code === 'TL001')
+    throw new EventIdConflictError(e.detail ?? events[0]!.id, 'this batch repeats some stored events and adds new ones');
   throw error;
 }
 

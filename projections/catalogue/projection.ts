@@ -8,7 +8,9 @@ export const catalogueProjection: Projection = {
     await tx.run(`CREATE TABLE IF NOT EXISTS catalogue_streams (
       stream TEXT PRIMARY KEY, events BIGINT NOT NULL, last_version INTEGER NOT NULL,
       last_position BIGINT NOT NULL, first_recorded_at TEXT NOT NULL, last_recorded_at TEXT NOT NULL)`);
-    await tx.run('CREATE TABLE IF NOT EXISTS catalogue_types (type TEXT PRIMARY KEY, events BIGINT NOT NULL, last_recorded_at TEXT NOT NULL)');
+    await tx.run(
+      'CREATE TABLE IF NOT EXISTS catalogue_types (type TEXT PRIMARY KEY, events BIGINT NOT NULL, last_recorded_at TEXT NOT NULL)',
+    );
   },
   async reset(tx) {
     await tx.run('DELETE FROM catalogue_streams');

@@ -9,7 +9,10 @@ export interface StreamEntry {
   lastRecordedAt: string;
 }
 
-export async function listStreams(rm: ReadModelStore, options: { prefix?: string; limit?: number; after?: string } = {}): Promise<StreamEntry[]> {
+export async function listStreams(
+  rm: ReadModelStore,
+  options: { prefix?: string; limit?: number; after?: string } = {},
+): Promise<StreamEntry[]> {
   const rows = await rm.query<Record<string, string | number>>(
     `SELECT * FROM catalogue_streams WHERE stream > ? AND stream LIKE ? ORDER BY stream LIMIT ?`,
     [options.after ?? '', `${(options.prefix ?? '').replace(/[%_]/g, '')}%`, options.limit ?? 100],

@@ -1,7 +1,7 @@
 import { findPostgresBin, startPostgresCluster, type PostgresCluster } from './postgres-cluster';
 
 declare global {
-  // eslint-disable-next-line no-var
+   
   var __TRUNKLINE_PG__: PostgresCluster | undefined;
 }
 

@@ -1,8 +1,4 @@
-import {
-  EventIdConflictError,
-  WrongExpectedVersionError,
-  type EventStore,
-} from '../../core/event-store';
+import { EventIdConflictError, WrongExpectedVersionError, type EventStore } from '../../core/event-store';
 import { collect, newEvent, newEvents, take } from '../support/events';
 
 export interface StoreUnderTest {
@@ -143,7 +139,12 @@ export function eventStoreContract(factory: () => Promise<StoreUnderTest>, optio
     );
     for (const s of [0, 77, n - 1]) {
       const events = await collect(store.readStream(`m-${s}`));
-      expect(events.map((e) => [e.version, e.data['v']])).toEqual([[0, 0], [1, 1], [2, 2], [3, 3]]);
+      expect(events.map((e) => [e.version, e.data['v']])).toEqual([
+        [0, 0],
+        [1, 1],
+        [2, 2],
+        [3, 3],
+      ]);
     }
     expect((await collect(store.readAll(0, 100))).length).toBe(n * 4);
   });

@@ -16,7 +16,13 @@ describe('command handler', () => {
   });
 
   test('given no events, when credited, then Credited is appended with the metadata', async () => {
-    const r = await handleCommand(deps(), ledger, 'ledger-1', { kind: 'credit', amount: 5, reference: 'r1' }, { metadata: { actor: 'test', correlationId: 'c1' } });
+    const r = await handleCommand(
+      deps(),
+      ledger,
+      'ledger-1',
+      { kind: 'credit', amount: 5, reference: 'r1' },
+      { metadata: { actor: 'test', correlationId: 'c1' } },
+    );
     expect(r.events).toEqual([expect.objectContaining({ type: 'Credited', data: { amount: '5', reference: 'r1' } })]);
     expect(r.version).toBe(0);
     expect(r.state.balance).toBe(5);
@@ -62,7 +68,13 @@ describe('command handler', () => {
     let calls = 0;
     const counting = { ...contended, append: async (s: string) => (calls++, contended.append(s, [], 'any')) };
     await expect(
-      handleCommand({ store: counting, ids, codec: ledgerCodec }, ledger, 'l', { kind: 'credit', amount: 1, reference: 'x' }, { maxAttempts: 3 }),
+      handleCommand(
+        { store: counting, ids, codec: ledgerCodec },
+        ledger,
+        'l',
+        { kind: 'credit', amount: 1, reference: 'x' },
+        { maxAttempts: 3 },
+      ),
     ).rejects.toBeInstanceOf(ConcurrencyExhaustedError);
     expect(calls).toBe(3);
   });

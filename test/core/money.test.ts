@@ -1,4 +1,20 @@
-import { add, compare, currency, format, fromJson, fromMinor, money, MoneyError, multiply, roundMoney, subtract, toJson, toMinor, Decimal, minorUnits } from '../../core/money';
+import {
+  add,
+  compare,
+  currency,
+  format,
+  fromJson,
+  fromMinor,
+  money,
+  MoneyError,
+  multiply,
+  roundMoney,
+  subtract,
+  toJson,
+  toMinor,
+  Decimal,
+  minorUnits,
+} from '../../core/money';
 
 describe('money', () => {
   // exact product: 123456789012345678.12469135689012345678123456789 (47 digits); 40 are kept, default decimal.js keeps 20

@@ -29,10 +29,7 @@ export async function take<T>(iterator: AsyncIterator<T>, n: number, ms = 10_000
     const left = deadline - Date.now();
     if (left <= 0) throw new Error(`timed out after ${out.length} of ${n}`);
     let timer: NodeJS.Timeout | undefined;
-    const next = await Promise.race([
-      iterator.next(),
-      new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), left))),
-    ]);
+    const next = await Promise.race([iterator.next(), new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), left)))]);
     clearTimeout(timer);
     if (next === 'timeout') throw new Error(`timed out after ${out.length} of ${n}`);
     if (next.done) throw new Error(`iterator ended after ${out.length} of ${n}`);

@@ -17,7 +17,10 @@ export const ledgerEvents = {
 export const ledgerCodec = eventCodec(ledgerEvents);
 export type LedgerEvent = EventsOf<typeof ledgerEvents>;
 export type LedgerCommand = { kind: 'credit'; amount: number; reference: string } | { kind: 'debit'; amount: number };
-export interface LedgerState { balance: number; references: string[] }
+export interface LedgerState {
+  balance: number;
+  references: string[];
+}
 
 export const ledger: Decider<LedgerCommand, LedgerEvent, LedgerState> = {
   initialState: { balance: 0, references: [] },
@@ -25,7 +28,13 @@ export const ledger: Decider<LedgerCommand, LedgerEvent, LedgerState> = {
     switch (command.kind) {
       case 'credit':
         if (state.references.includes(command.reference)) return [];
-        return [{ type: 'Credited', id: deriveId('credit', command.reference), data: { amount: String(command.amount), reference: command.reference } }];
+        return [
+          {
+            type: 'Credited',
+            id: deriveId('credit', command.reference),
+            data: { amount: String(command.amount), reference: command.reference },
+          },
+        ];
       case 'debit':
         if (state.balance < command.amount) throw new DomainError('insufficient-credit', 'not enough credit', { balance: state.balance });
         return [{ type: 'Debited', data: { amount: String(command.amount) } }];

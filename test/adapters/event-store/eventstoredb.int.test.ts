@@ -12,8 +12,11 @@ if (!url) {
 (url ? describe : describe.skip)('eventstoredb event store', () => {
   // One server serves every test: each test gets its own stream prefix, so it sees an empty store.
   // EventStoreDB positions are log offsets, not 1, 2, 3…, hence densePositions: false.
-  eventStoreContract(async () => {
-    const store = eventStoreDbEventStore({ url: url!, pollMs: 100, streamPrefix: `t${randomUUID().slice(0, 8)}-` });
-    return { store, reopen: async () => store, cleanup: async () => store.close() };
-  }, { densePositions: false, globalIdIndex: false });
+  eventStoreContract(
+    async () => {
+      const store = eventStoreDbEventStore({ url: url!, pollMs: 100, streamPrefix: `t${randomUUID().slice(0, 8)}-` });
+      return { store, reopen: async () => store, cleanup: async () => store.close() };
+    },
+    { densePositions: false, globalIdIndex: false },
+  );
 });

@@ -1,0 +1,11 @@
+import { buildProgram } from './program';
+
+/** Any failure is one line on stderr and exit code 1; the stack only with TRUNKLINE_DEBUG=1. */
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`trunkline: ${message.split('\n')[0]}\n`);
+    if (process.env['TRUNKLINE_DEBUG'] === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exit(1);
+  });

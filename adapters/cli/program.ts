@@ -1,0 +1,105 @@
+import { Command, Option } from 'commander';
+import pino from 'pino';
+import { loadConfig, type Config } from '../runtime/config';
+import { createEngine, type Engine } from '../runtime/engine';
+import { progressBar } from './progress';
+import { csv, table } from './table';
+
+interface GlobalFlags {
+  dataDir?: string;
+  config?: string;
+}
+
+function configFrom(program: Command, extra: Record<string, unknown> = {}): Config {
+  const flags = program.opts<GlobalFlags>();
+  return loadConfig({ flags: { dataDir: flags.dataDir, config: flags.config, ...extra } });
+}
+
+/** Engines for one-shot commands log to stderr, so stdout carries only the command's answer. */
+async function withEngine<T>(program: Command, fn: (engine: Engine) => Promise<T>): Promise<T> {
+  const config = configFrom(program);
+  const engine = await createEngine(config, {
+    logger: pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2)),
+  });
+  try {
+    return await fn(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('trunkline')
+    .description('Event-sourced billing and PSTN termination for SIP service providers')
+    .option('--data-dir <dir>', 'where all state lives (env TRUNKLINE_DATA_DIR, default ./data)')
+    .option('--config <file>', 'JSON configuration file (env TRUNKLINE_CONFIG)')
+    .showHelpAfterError(false);
+
+  program
+    .command('serve')
+    .description('run the engine: HTTP API, projections, metrics')
+    .option('--port <port>', 'HTTP port (env PORT, default 8080)')
+    .option('--host <host>', 'address to listen on (env HOST, default 127.0.0.1)')
+    .action(async (opts: { port?: string; host?: string }) => {
+      const engine = await createEngine(configFrom(program, { port: opts.port, host: opts.host }));
+      const server = await engine.serve();
+      const address = server.address();
+      engine.logger.info(
+        { address, store: engine.store.description, readModels: engine.readModels.description, plugins: engine.plugins },
+        'trunkline is serving',
+      );
+      const stop = async (signal: string) => {
+        engine.logger.info({ signal }, 'shutting down');
+        await engine.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+    });
+
+  const projections = program.command('projections').description('inspect and rebuild read models');
+  projections
+    .command('status')
+    .description('checkpoint, head and lag of every projection')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .option('--json', 'same as --format json')
+    .action(async (opts: { format: string; json?: boolean }) => {
+      await withEngine(program, async (engine) => {
+        const rows = (await engine.runner.status()).map(({ running: _running, ...s }) => s);
+        const format = opts.json ? 'json' : opts.format;
+        process.stdout.write(format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : format === 'csv' ? csv(rows) : table(rows));
+      });
+    });
+  projections
+    .command('rebuild [name]')
+    .description('empty a projection (all when no name) and replay the whole log into it')
+    .action(async (name: string | undefined) => {
+      await withEngine(program, async (engine) => {
+        const names = name ? [name] : engine.runner.names();
+        for (const n of names) {
+          const bar = progressBar(`rebuild ${n}`, 'events');
+          const started = Date.now();
+          let applied = 0;
+          const position = await engine.runner.rebuild(n, (p) => {
+            applied = p.applied;
+            bar.update(p.applied, p.target);
+          });
+          bar.finish(applied);
+          const seconds = (Date.now() - started) / 1000;
+          process.stdout.write(`${n}: rebuilt to position ${position}, ${applied} events in ${seconds.toFixed(2)} s\n`);
+        }
+      });
+    });
+
+  program
+    .command('config')
+    .description('print the effective configuration (secrets masked)')
+    .action(() => {
+      const c = configFrom(program);
+      const mask = (u?: string) => u?.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
+      process.stdout.write(
+        `${JSON.stringify({ ...c, postgresUrl: mask(c.postgresUrl), eventStoreDbUrl: mask(c.eventStoreDbUrl) }, null, 2)}\n`,
+      );
+    });
+  return program;
+}

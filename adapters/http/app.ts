@@ -1,0 +1,31 @@
+import express, { type Express, type Router } from 'express';
+import type { Logger } from 'pino';
+import { errorHandler, notFound } from './problem';
+import type { Metrics } from '../runtime/metrics';
+
+export interface HttpAppDeps {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly routers: readonly { readonly path: string; readonly router: Router }[];
+}
+
+/** The express app: timing, routers, then problem+json for anything unmatched or failed. */
+export function createHttpApp(deps: HttpAppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', 'strong');
+  app.use((req, res, next) => {
+    const end = deps.metrics.httpSeconds.startTimer({ method: req.method });
+    res.on('finish', () => {
+      // the matched route pattern, never the raw path: raw paths would explode label cardinality
+      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      end({ route, status: String(res.statusCode) });
+      deps.logger.debug({ method: req.method, url: req.originalUrl, status: res.statusCode }, 'http');
+    });
+    next();
+  });
+  for (const r of deps.routers) app.use(r.path, r.router);
+  app.use(notFound);
+  app.use(errorHandler((error) => deps.logger.error({ err: error }, 'request failed')));
+  return app;
+}

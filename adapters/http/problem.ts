@@ -1,0 +1,66 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { ZodError } from 'zod';
+import { DomainError } from '../../core/decider';
+
+/** RFC 9457 problem details; `type` is a URI under this one naming the error kind. */
+export const PROBLEM_BASE = 'https://trunkline.dev/problems/';
+
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail?: string;
+  readonly instance?: string;
+  readonly [extension: string]: unknown;
+}
+
+export class HttpProblem extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title);
+  }
+}
+
+export function problem(
+  kind: string,
+  status: number,
+  title: string,
+  detail?: string,
+  extensions: Record<string, unknown> = {},
+): HttpProblem {
+  return new HttpProblem({ type: `${PROBLEM_BASE}${kind}`, title, status, ...(detail ? { detail } : {}), ...extensions });
+}
+
+export function sendProblem(res: Response, p: Problem): void {
+  res
+    .status(p.status)
+    .type('application/problem+json')
+    .send(JSON.stringify({ ...p, instance: p.instance ?? res.req.originalUrl }));
+}
+
+export const notFound: RequestHandler = (req, res) => {
+  sendProblem(res, problem('not-found', 404, 'Not Found', `no route for ${req.method} ${req.path}`).problem);
+};
+
+/** Every error becomes a problem document; only unexpected ones are logged as errors. */
+export function errorHandler(log: (error: unknown) => void): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    if (error instanceof HttpProblem) return sendProblem(res, error.problem);
+    if (error instanceof ZodError) {
+      const issue = error.issues[0]!;
+      return sendProblem(
+        res,
+        problem('invalid-request', 400, 'Bad Request', `${issue.path.join('.') || 'request'}: ${issue.message}`).problem,
+      );
+    }
+    if (error instanceof DomainError) {
+      return sendProblem(res, problem(error.code, 422, 'Unprocessable Content', error.message, { ...error.details }).problem);
+    }
+    const status = (error as { status?: number; type?: string }).status;
+    if (status && status >= 400 && status < 500) {
+      // body-parser errors: malformed JSON, too large, wrong charset
+      return sendProblem(res, problem('invalid-request', status, 'Bad Request', (error as Error).message).problem);
+    }
+    log(error);
+    sendProblem(res, problem('internal', 500, 'Internal Server Error', 'the request failed; it has been logged').problem);
+  };
+}

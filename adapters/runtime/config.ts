@@ -1,0 +1,142 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const pluginEntry = z.union([
+  z
+    .string()
+    .min(1)
+    .transform((module) => ({ module, options: {} as Record<string, unknown> })),
+  z.object({ module: z.string().min(1), options: z.record(z.string(), z.unknown()).default({}) }),
+]);
+
+const schema = z
+  .object({
+    dataDir: z.string().min(1),
+    port: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0).max(65535),
+    host: z.string().min(1),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    store: z.enum(['sqlite', 'postgres', 'eventstoredb', 'memory']),
+    readModels: z.enum(['sqlite', 'postgres']).optional(),
+    sqliteSynchronous: z.enum(['normal', 'full']),
+    postgresUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    eventStoreDbUrl: z
+      .string()
+      .regex(/^(esdb|kurrentdb)(\+discover)?:\/\//, 'must be an esdb:// URL')
+      .optional(),
+    readyMaxLag: z.coerce.number().int().min(0),
+    plugins: z.array(pluginEntry),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if ((c.store === 'postgres' || c.readModels === 'postgres') && !c.postgresUrl) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['postgresUrl'],
+        message: 'is required when the store or read models are postgres (TRUNKLINE_POSTGRES_URL)',
+      });
+    }
+    if (c.store === 'eventstoredb' && !c.eventStoreDbUrl) {
+      ctx.addIssue({ code: 'custom', path: ['eventStoreDbUrl'], message: 'is required for the eventstoredb store (EVENTSTOREDB_URL)' });
+    }
+  });
+
+export type Config = Omit<z.infer<typeof schema>, 'readModels'> & { readonly readModels: 'sqlite' | 'postgres' };
+
+const ENV: Readonly<Record<string, keyof z.input<typeof schema>>> = {
+  TRUNKLINE_DATA_DIR: 'dataDir',
+  PORT: 'port',
+  HOST: 'host',
+  LOG_LEVEL: 'logLevel',
+  TRUNKLINE_STORE: 'store',
+  TRUNKLINE_READ_MODELS: 'readModels',
+  TRUNKLINE_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
+  TRUNKLINE_POSTGRES_URL: 'postgresUrl',
+  EVENTSTOREDB_URL: 'eventStoreDbUrl',
+  TRUNKLINE_READY_MAX_LAG: 'readyMaxLag',
+};
+
+const DEFAULTS = {
+  dataDir: './data',
+  port: 8080,
+  host: '127.0.0.1',
+  logLevel: 'info',
+  store: 'sqlite',
+  sqliteSynchronous: 'normal',
+  readyMaxLag: 1000,
+  plugins: [],
+};
+
+/** Where each setting came from, for error messages that say what to fix. */
+const SOURCE: Record<string, string> = Object.fromEntries(Object.entries(ENV).map(([env, key]) => [key, env]));
+
+export interface ConfigSources {
+  readonly env?: NodeJS.ProcessEnv;
+  /** Flags from the command line (`--data-dir`, `--config`, …), already named as config keys. */
+  readonly flags?: Readonly<Record<string, unknown>>;
+  readonly cwd?: string;
+}
+
+/**
+ * Defaults, then the JSON file (`--config`, TRUNKLINE_CONFIG, or trunkline.json in the data
+ * directory), then the environment, then flags. Validated whole; the first bad value is one
+ * line naming the setting, where it came from, and what it must be. Reads only: nothing is written.
+ */
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const env = sources.env ?? process.env;
+  const cwd = sources.cwd ?? process.cwd();
+  const flags = Object.fromEntries(Object.entries(sources.flags ?? {}).filter(([, v]) => v !== undefined));
+  const fromEnv: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') fromEnv[key] = env[name];
+  if (env['TRUNKLINE_PLUGINS'])
+    fromEnv['plugins'] = env['TRUNKLINE_PLUGINS']
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+
+  const dataDir = String(flags['dataDir'] ?? fromEnv['dataDir'] ?? DEFAULTS.dataDir);
+  const explicitFile = (flags['config'] ?? env['TRUNKLINE_CONFIG']) as string | undefined;
+  const file = explicitFile ? resolve(cwd, explicitFile) : resolve(cwd, dataDir, 'trunkline.json');
+  let fromFile: Record<string, unknown> = {};
+  if (explicitFile && !existsSync(file)) throw new ConfigError(`configuration file ${file} does not exist`);
+  if (existsSync(file)) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('expected a JSON object');
+      fromFile = parsed as Record<string, unknown>;
+    } catch (error) {
+      throw new ConfigError(`configuration file ${file}: ${(error as Error).message}`);
+    }
+  }
+  delete flags['config'];
+  const merged = { ...DEFAULTS, ...fromFile, ...fromEnv, ...flags };
+  const result = schema.safeParse(merged);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = issue.path.map(String).join('.') || '(root)';
+    const top = String(issue.path[0] ?? '');
+    const where = top in flags ? 'flag' : top in fromEnv ? (SOURCE[top] ?? 'environment') : top in fromFile ? file : 'configuration';
+    const got = top in merged ? ` (got ${JSON.stringify((merged as Record<string, unknown>)[top])})` : '';
+    const message = issue.code === 'unrecognized_keys' ? `unknown setting ${issue.keys.join(', ')}` : `${key} ${issue.message}`;
+    throw new ConfigError(`invalid configuration: ${message}${issue.code === 'unrecognized_keys' ? '' : got} [${where}]`);
+  }
+  const base = dirname(file);
+  const c = result.data;
+  return {
+    ...c,
+    dataDir: resolve(cwd, c.dataDir),
+    readModels: c.readModels ?? (c.store === 'postgres' ? 'postgres' : 'sqlite'),
+    plugins: c.plugins.map((p) => ({
+      ...p,
+      module:
+        p.module.startsWith('.') && !isAbsolute(p.module) ? resolve(explicitFile || existsSync(file) ? base : cwd, p.module) : p.module,
+    })),
+  };
+}

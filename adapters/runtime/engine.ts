@@ -1,0 +1,184 @@
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import type { Express, Router } from 'express';
+import { Container } from 'inversify';
+import pino, { type Logger } from 'pino';
+import { systemClock, type Clock } from '../../core/clock';
+import type { EventStore } from '../../core/event-store';
+import { uuidv7Generator, type IdGenerator } from '../../core/ids';
+import type { Projection } from '../../projections/projection';
+import type { ReadModelStore } from '../../projections/read-model-store';
+import { projectionRunner, type ProjectionRunner } from '../../projections/runner';
+import type { PluginHost, RouterDeps } from '../../plugins/plugin-api';
+import { createHttpApp } from '../http/app';
+import { healthRouter } from '../http/routers/health';
+import type { Config } from './config';
+import { createMetrics, instrumentStore, type Metrics } from './metrics';
+import { openEventStore, openReadModels } from './open-stores';
+import { BUILTIN_PLUGINS, loadPlugin } from './plugin-loader';
+import { TOKENS } from './tokens';
+
+interface Extensions {
+  readonly projections: Projection[];
+  readonly routers: { path: string; build: (deps: RouterDeps) => Router }[];
+  readonly plugins: string[];
+}
+
+export interface Engine {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly store: EventStore;
+  readonly readModels: ReadModelStore;
+  readonly runner: ProjectionRunner;
+  readonly metrics: Metrics;
+  readonly ids: IdGenerator;
+  readonly plugins: readonly string[];
+  readonly app: Express;
+  /** Starts the projections and the HTTP server; resolves once it listens. */
+  serve(): Promise<Server>;
+  close(): Promise<void>;
+}
+
+export interface EngineOptions {
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+}
+
+/**
+ * The composition root: the only code that touches the container. Everything below it takes
+ * its dependencies as arguments.
+ */
+export async function createEngine(config: Config, options: EngineOptions = {}): Promise<Engine> {
+  const container = new Container();
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'trunkline' } });
+  container.bind(TOKENS.Config).toConstantValue(config);
+  container.bind(TOKENS.Logger).toConstantValue(logger);
+  container.bind(TOKENS.Clock).toConstantValue(options.clock ?? systemClock);
+  container
+    .bind(TOKENS.Ids)
+    .toDynamicValue((ctx) => uuidv7Generator(ctx.get<Clock>(TOKENS.Clock)))
+    .inSingletonScope();
+  container
+    .bind(TOKENS.Metrics)
+    .toDynamicValue(() => createMetrics(async () => (await container.getAsync<ProjectionRunner>(TOKENS.ProjectionRunner)).status()))
+    .inSingletonScope();
+  container
+    .bind(TOKENS.EventStore)
+    .toDynamicValue(async (ctx) =>
+      instrumentStore(await openEventStore(config, ctx.get<Clock>(TOKENS.Clock)), ctx.get<Metrics>(TOKENS.Metrics)),
+    )
+    .inSingletonScope();
+  container
+    .bind(TOKENS.ReadModels)
+    .toDynamicValue(() => openReadModels(config))
+    .inSingletonScope();
+  container
+    .bind(TOKENS.Extensions)
+    .toDynamicValue(async (ctx): Promise<Extensions> => {
+      const ext: Extensions = { projections: [], routers: [], plugins: [] };
+      for (const entry of [...BUILTIN_PLUGINS.map((module) => ({ module, options: {} })), ...config.plugins]) {
+        const plugin = loadPlugin(entry.module);
+        if (plugin.containerModule) await container.load(plugin.containerModule);
+        const host: PluginHost = {
+          options: entry.options,
+          logger: logger.child({ plugin: plugin.name }),
+          clock: ctx.get<Clock>(TOKENS.Clock),
+          addProjection: (p) => {
+            if (ext.projections.some((q) => q.name === p.name))
+              throw new Error(`plugin ${plugin.name}: a projection named ${p.name} exists already`);
+            ext.projections.push(p);
+          },
+          addRouter: (path, build) => ext.routers.push({ path, build }),
+        };
+        await plugin.register?.(host);
+        ext.plugins.push(plugin.name);
+      }
+      return ext;
+    })
+    .inSingletonScope();
+  container
+    .bind(TOKENS.ProjectionRunner)
+    .toDynamicValue(async (ctx) =>
+      projectionRunner({
+        store: await ctx.getAsync<EventStore>(TOKENS.EventStore),
+        readModels: await ctx.getAsync<ReadModelStore>(TOKENS.ReadModels),
+        projections: (await ctx.getAsync<Extensions>(TOKENS.Extensions)).projections,
+        clock: ctx.get<Clock>(TOKENS.Clock),
+        onError: (projection, error) => logger.error({ projection, err: error }, 'projection failed; retrying'),
+      }),
+    )
+    .inSingletonScope();
+  container
+    .bind(TOKENS.HttpApp)
+    .toDynamicValue(async (ctx) => {
+      const store = await ctx.getAsync<EventStore>(TOKENS.EventStore);
+      const readModels = await ctx.getAsync<ReadModelStore>(TOKENS.ReadModels);
+      const runner = await ctx.getAsync<ProjectionRunner>(TOKENS.ProjectionRunner);
+      const metrics = ctx.get<Metrics>(TOKENS.Metrics);
+      const deps: RouterDeps = { store, readModels, logger, clock: ctx.get<Clock>(TOKENS.Clock) };
+      const ext = await ctx.getAsync<Extensions>(TOKENS.Extensions);
+      return createHttpApp({
+        logger,
+        metrics,
+        routers: [
+          {
+            path: '/',
+            router: healthRouter({
+              store,
+              readModels,
+              projections: () => runner.status(),
+              registry: metrics.registry,
+              maxLag: config.readyMaxLag,
+            }),
+          },
+          ...ext.routers.map((r) => ({ path: r.path, router: r.build(deps) })),
+        ],
+      });
+    })
+    .inSingletonScope();
+
+  let store: EventStore | undefined;
+  let readModels: ReadModelStore | undefined;
+  try {
+    store = await container.getAsync<EventStore>(TOKENS.EventStore);
+    readModels = await container.getAsync<ReadModelStore>(TOKENS.ReadModels);
+    const runner = await container.getAsync<ProjectionRunner>(TOKENS.ProjectionRunner);
+    const app = await container.getAsync<Express>(TOKENS.HttpApp);
+    const ext = await container.getAsync<Extensions>(TOKENS.Extensions);
+    let server: Server | undefined;
+    const opened = { store, readModels };
+    return {
+      config,
+      logger,
+      store,
+      readModels,
+      runner,
+      app,
+      metrics: container.get<Metrics>(TOKENS.Metrics),
+      ids: container.get<IdGenerator>(TOKENS.Ids),
+      plugins: ext.plugins,
+      async serve() {
+        await runner.start();
+        server = await new Promise<Server>((resolve, reject) => {
+          const s = app.listen(config.port, config.host, () => resolve(s));
+          s.once('error', reject);
+        });
+        return server;
+      },
+      async close() {
+        if (server) {
+          const closing = new Promise<void>((r) => server!.close(() => r()));
+          server.closeIdleConnections();
+          await closing;
+        }
+        await runner.stop();
+        await opened.readModels.close();
+        await opened.store.close();
+      },
+    };
+  } catch (error) {
+    await readModels?.close().catch(() => undefined);
+    await store?.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,63 @@
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { EventStore } from '../../core/event-store';
+import type { ProjectionStatus } from '../../projections/runner';
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly appendSeconds: Histogram<'backend' | 'outcome'>;
+  readonly httpSeconds: Histogram<'method' | 'route' | 'status'>;
+}
+
+export function createMetrics(projectionStatus: () => Promise<readonly ProjectionStatus[]>): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const appendSeconds = new Histogram({
+    name: 'trunkline_event_append_seconds',
+    help: 'Time to append one batch to the event store',
+    labelNames: ['backend', 'outcome'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  const httpSeconds = new Histogram({
+    name: 'trunkline_http_request_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const lag = new Gauge({
+    name: 'trunkline_projection_lag_positions',
+    help: 'Log positions between the head and the projection checkpoint',
+    labelNames: ['projection'] as const,
+    registers: [registry],
+    async collect() {
+      for (const s of await projectionStatus()) this.set({ projection: s.name }, s.lag);
+    },
+  });
+  void lag;
+  return { registry, appendSeconds, httpSeconds };
+}
+
+/** The same store, timing every append into the histogram. */
+export function instrumentStore(store: EventStore, metrics: Metrics): EventStore {
+  const backend = store.description.split(':')[0] ?? 'unknown';
+  return {
+    description: store.description,
+    async append(stream, events, expected) {
+      const end = metrics.appendSeconds.startTimer({ backend });
+      try {
+        const result = await store.append(stream, events, expected);
+        end({ outcome: result.deduplicated ? 'deduplicated' : 'written' });
+        return result;
+      } catch (error) {
+        end({ outcome: 'refused' });
+        throw error;
+      }
+    },
+    readStream: (s, v) => store.readStream(s, v),
+    readAll: (p, b) => store.readAll(p, b),
+    subscribe: (p) => store.subscribe(p),
+    head: () => store.head(),
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import type { Clock } from '../../core/clock';
+import type { EventStore } from '../../core/event-store';
+import type { ReadModelStore } from '../../projections/read-model-store';
+import { eventStoreDbEventStore } from '../event-store/eventstoredb';
+import { memoryEventStore } from '../event-store/memory';
+import { postgresEventStore } from '../event-store/postgres';
+import { sqliteEventStore } from '../event-store/sqlite';
+import { postgresReadModelStore } from '../read-models/postgres';
+import { sqliteReadModelStore } from '../read-models/sqlite';
+import type { Config } from './config';
+
+export const eventsFile = (config: Config) => join(config.dataDir, 'events.sqlite');
+export const readModelsFile = (config: Config) => join(config.dataDir, 'read-models.sqlite');
+
+export async function openEventStore(config: Config, clock: Clock): Promise<EventStore> {
+  switch (config.store) {
+    case 'sqlite':
+      return sqliteEventStore({ path: eventsFile(config), synchronous: config.sqliteSynchronous, clock });
+    case 'postgres':
+      return postgresEventStore({ url: config.postgresUrl!, clock });
+    case 'eventstoredb':
+      return eventStoreDbEventStore({ url: config.eventStoreDbUrl! }, () => clock.now());
+    case 'memory':
+      return memoryEventStore(clock);
+  }
+}
+
+export async function openReadModels(config: Config): Promise<ReadModelStore> {
+  if (config.readModels === 'postgres') return postgresReadModelStore(config.postgresUrl!);
+  // read models of a memory log would outlive it and point past its head
+  return sqliteReadModelStore(config.store === 'memory' ? ':memory:' : readModelsFile(config));
+}

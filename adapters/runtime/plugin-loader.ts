@@ -1,0 +1,29 @@
+import type { TrunklinePlugin } from '../../plugins/plugin-api';
+
+export class PluginError extends Error {
+  override readonly name = 'PluginError';
+}
+
+/** Plugins that ship with Trunkline; they register exactly as third-party ones do. */
+export const BUILTIN_PLUGINS: readonly string[] = [require.resolve('../../plugins/catalogue')];
+
+function isPlugin(value: unknown): value is TrunklinePlugin {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v['name'] === 'string' && (typeof v['register'] === 'function' || typeof v['containerModule'] === 'object');
+}
+
+/** Loads a plugin module by path or package name; its default export or module.exports. */
+export function loadPlugin(module: string): TrunklinePlugin {
+  let loaded: unknown;
+  try {
+    loaded = require(module);
+  } catch (error) {
+    throw new PluginError(`plugin ${module}: cannot load (${(error as Error).message.split('\n')[0]})`);
+  }
+  const candidate = (loaded as { default?: unknown }).default ?? loaded;
+  if (!isPlugin(candidate)) {
+    throw new PluginError(`plugin ${module}: must export a name and a register function or a containerModule`);
+  }
+  return candidate;
+}

@@ -1,0 +1,13 @@
+/** Service identifiers; only the composition root (engine.ts) resolves them. */
+export const TOKENS = {
+  Config: Symbol.for('trunkline.Config'),
+  Logger: Symbol.for('trunkline.Logger'),
+  Clock: Symbol.for('trunkline.Clock'),
+  Ids: Symbol.for('trunkline.Ids'),
+  Metrics: Symbol.for('trunkline.Metrics'),
+  EventStore: Symbol.for('trunkline.EventStore'),
+  ReadModels: Symbol.for('trunkline.ReadModels'),
+  Extensions: Symbol.for('trunkline.Extensions'),
+  ProjectionRunner: Symbol.for('trunkline.ProjectionRunner'),
+  HttpApp: Symbol.for('trunkline.HttpApp'),
+} as const;
