@@ -17,7 +17,11 @@ const pluginEntry = z.union([
 const schema = z
   .object({
     dataDir: z.string().min(1),
-    port: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0).max(65535),
+    port: z.coerce
+      .number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a number' : undefined) })
+      .int('must be a whole number')
+      .min(0, 'must be 0 to 65535')
+      .max(65535, 'must be 0 to 65535'),
     host: z.string().min(1),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     store: z.enum(['sqlite', 'postgres', 'eventstoredb', 'memory']),

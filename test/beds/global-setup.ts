@@ -1,7 +1,6 @@
 import { findPostgresBin, startPostgresCluster, type PostgresCluster } from './postgres-cluster';
 
 declare global {
-   
   var __TRUNKLINE_PG__: PostgresCluster | undefined;
 }
 

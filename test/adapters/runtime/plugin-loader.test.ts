@@ -1,0 +1,46 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadPlugin } from '../../../adapters/runtime/plugin-loader';
+import { loadConfig } from '../../../adapters/runtime/config';
+import { createEngine } from '../../../adapters/runtime/engine';
+import pino from 'pino';
+
+const dir = mkdtempSync(join(tmpdir(), 'trunkline-plugins-'));
+
+describe('plugins', () => {
+  test('a module without a name and register function is refused with its path', () => {
+    const file = join(dir, 'bad.js');
+    writeFileSync(file, 'module.exports = { hello: 1 };');
+    expect(() => loadPlugin(file)).toThrow(`plugin ${file}: must export a name and a register function or a containerModule`);
+    expect(() => loadPlugin(join(dir, 'missing.js'))).toThrow(/cannot load/);
+  });
+
+  test('a plain CommonJS plugin registers a projection that the engine runs, with its options', async () => {
+    const file = join(dir, 'counter.js');
+    writeFileSync(
+      file,
+      `module.exports = { name: 'counter', register(host) {
+        host.addProjection({ name: 'counter', version: 1, handles: host.options.types,
+          setup: (tx) => tx.run('CREATE TABLE IF NOT EXISTS counter (n INTEGER)'),
+          reset: (tx) => tx.run('DELETE FROM counter'),
+          apply: (e, tx) => tx.run('INSERT INTO counter VALUES (?)', [e.position]) });
+      } };`,
+    );
+    const config = loadConfig({ env: { TRUNKLINE_STORE: 'memory' }, flags: { dataDir: join(dir, 'data') }, cwd: dir });
+    const engine = await createEngine(
+      { ...config, plugins: [{ module: file, options: { types: ['Wanted'] } }] },
+      { logger: pino({ level: 'silent' }) },
+    );
+    try {
+      expect(engine.plugins).toEqual(['catalogue', 'counter']);
+      const ev = (type: string) => ({ id: engine.ids.next(), type, schemaVersion: 1, data: {}, metadata: {} });
+      await engine.store.append('s', [ev('Wanted'), ev('Other'), ev('Wanted')], 'no-stream');
+      await engine.runner.catchUp('counter');
+      expect(await engine.readModels.query('SELECT n FROM counter ORDER BY n')).toEqual([{ n: 1 }, { n: 3 }]);
+      expect((await engine.runner.status()).find((s) => s.name === 'counter')).toMatchObject({ position: 3, lag: 0 });
+    } finally {
+      await engine.close();
+    }
+  });
+});
