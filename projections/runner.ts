@@ -115,17 +115,26 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
       let applied = 0;
       let restarted = false;
       onProgress?.({ projection: name, position, target, applied });
-      for await (const batch of batches(store.readAll(cp.position, batchSize), batchSize)) {
-        const bounded = batch.filter((e) => e.position <= target);
-        if (bounded.length > 0 && (await applyBatch(p, cp.generation, bounded)) === 'restart') {
+      // catch-up batches by count alone: the idle detection of `batches` is for live feeds
+      let batch: RecordedEvent[] = [];
+      const flush = async (): Promise<boolean> => {
+        if (batch.length === 0) return true;
+        if ((await applyBatch(p, cp.generation, batch)) === 'restart') return false;
+        applied += batch.length;
+        position = batch[batch.length - 1]!.position;
+        batch = [];
+        onProgress?.({ projection: name, position, target, applied });
+        return true;
+      };
+      for await (const e of store.readAll(cp.position, batchSize)) {
+        if (e.position > target) break;
+        batch.push(e);
+        if (batch.length >= batchSize && !(await flush())) {
           restarted = true;
           break;
         }
-        applied += bounded.length;
-        position = bounded.length > 0 ? bounded[bounded.length - 1]!.position : position;
-        onProgress?.({ projection: name, position, target, applied });
-        if (bounded.length < batch.length || position >= target) break;
       }
+      if (!restarted && !(await flush())) restarted = true;
       if (!restarted) return position;
     }
     throw new Error(`projection ${name} was reset repeatedly while catching up`);

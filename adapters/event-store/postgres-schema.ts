@@ -35,9 +35,12 @@ DECLARE
   head bigint;
 BEGIN
   PERFORM pg_advisory_xact_lock(${APPEND_LOCK_KEY});
-  SELECT count(*) INTO found FROM trunkline_events e WHERE e.id = ANY (p_ids);
+  -- a join on unnest, not "id = ANY (p_ids)": plpgsql caches a generic plan, and for ANY over
+  -- an array of unknown length that plan can be a sequential scan of the whole log
+  SELECT count(*) INTO found FROM unnest(p_ids) AS x(id) JOIN trunkline_events e ON e.id = x.id;
   IF found > 0 THEN
-    SELECT e.stream INTO other_stream FROM trunkline_events e WHERE e.id = ANY (p_ids) AND e.stream <> p_stream LIMIT 1;
+    SELECT e.stream INTO other_stream FROM unnest(p_ids) AS x(id) JOIN trunkline_events e ON e.id = x.id
+      WHERE e.stream <> p_stream LIMIT 1;
     IF other_stream IS NOT NULL THEN
       RAISE EXCEPTION 'stored in another stream' USING ERRCODE = 'TL002', DETAIL = other_stream;
     END IF;
@@ -56,9 +59,10 @@ BEGIN
   END IF;
   SELECT coalesce(max(e.position), 0) INTO head FROM trunkline_events e;
   INSERT INTO trunkline_events (position, id, stream, version, type, schema_version, data, metadata, recorded_at)
-  SELECT head + i, p_ids[i], p_stream, coalesce(current_version, -1) + i, p_types[i], p_schema[i],
-         p_data[i]::json, p_meta[i]::json, p_recorded_at
-  FROM generate_subscripts(p_ids, 1) AS i;
+  SELECT head + u.i, u.id, p_stream, coalesce(current_version, -1) + u.i::integer, u.type, u.schema_version,
+         u.data::json, u.meta::json, p_recorded_at
+  -- unnest walks the arrays once; p_data[i] would rescan a varlena array per row (quadratic)
+  FROM unnest(p_ids, p_types, p_schema, p_data, p_meta) WITH ORDINALITY AS u(id, type, schema_version, data, meta, i);
   PERFORM pg_notify('trunkline_events', (head + n)::text);
   RETURN QUERY SELECT coalesce(current_version, -1) + n, head + n, false;
 END

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suites start private instances of (PostgreSQL now;
+# Kamailio, sipp, Knot and Unbound join with their issues). Idempotent: a package already
+# present is not fetched again, so `npm test` can call it every time.
+#   --if-possible  do nothing (but say so) when not root, instead of failing
+set -euo pipefail
+
+need=()
+have_pg() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
+have_pg || need+=(postgresql)
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  if [ "${1:-}" = "--if-possible" ] && [ "${CI:-}" != "true" ]; then
+    echo "install-test-deps: missing ${need[*]}; not root, so not installing (their suites will skip loudly)" >&2
+    exit 0
+  fi
+  echo "install-test-deps: missing ${need[*]}; run as root: sudo bash scripts/install-test-deps.sh" >&2
+  exit 1
+fi
+
+echo "install-test-deps: installing ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# Debian starts a default cluster where systemd runs; the suites never use it (they start their own).
+echo "install-test-deps: done" >&2
