@@ -61,6 +61,7 @@ async function sqliteFigures(rows: Row[]): Promise<void> {
   for (const sync of ['normal', 'full'] as const) {
     const dir = mkdtempSync(join(tmpdir(), 'bench-sqlite-'));
     const store = sqliteEventStore({ path: join(dir, 'events.sqlite'), synchronous: sync });
+    await appendRate(store, 2_000, 1); // warm-up: JIT and page cache, not counted
     const one = await appendRate(store, n(sync === 'full' ? 5_000 : 20_000), 1);
     rows.push([
       `SQLite (synchronous=${sync})`,

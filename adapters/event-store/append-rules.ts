@@ -32,16 +32,19 @@ export function validateBatch(stream: string, events: readonly EventToAppend[]):
  * The idempotency rule shared by every backend: all ids stored already in this stream → the
  * answer of the first append; none stored → append; anything else is a conflict.
  */
-export function dedupOutcome(stream: string, events: readonly EventToAppend[], stored: ReadonlyMap<string, StoredId>): AppendResult | null {
-  if (stored.size === 0) return null;
-  for (const e of events) {
-    const found = stored.get(e.id);
-    if (!found) throw new EventIdConflictError(e.id, 'this batch repeats some stored events and adds new ones');
-    if (found.stream !== stream) {
-      throw new EventIdConflictError(e.id, `already stored in stream ${found.stream}, not ${stream}`);
-    }
+export function dedupOutcome(
+  stream: string,
+  events: readonly EventToAppend[],
+  lookup: (id: string) => StoredId | undefined,
+): AppendResult | null {
+  const stored = events.map((e) => lookup(e.id));
+  const found = stored.filter((s): s is StoredId => s !== undefined);
+  if (found.length === 0) return null;
+  for (const [i, s] of stored.entries()) {
+    if (!s) throw new EventIdConflictError(events[i]!.id, 'this batch repeats some stored events and adds new ones');
+    if (s.stream !== stream) throw new EventIdConflictError(s.id, `already stored in stream ${s.stream}, not ${stream}`);
   }
-  const last = stored.get(events[events.length - 1]!.id)!;
+  const last = stored[stored.length - 1]!;
   return { nextVersion: last.version, position: last.position, deduplicated: true };
 }
 

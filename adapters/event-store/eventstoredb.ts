@@ -92,8 +92,7 @@ export function eventStoreDbEventStore(options: EventStoreDbOptions, now: () => 
 
   async function appendOnce(stream: string, events: readonly EventToAppend[], expected: ExpectedVersion): Promise<AppendResult> {
     const { ids, version } = await streamIds(stream);
-    const stored = new Map([...events].filter((e) => ids.has(e.id)).map((e) => [e.id, ids.get(e.id)!] as const));
-    const replay = dedupOutcome(stream, events, stored);
+    const replay = dedupOutcome(stream, events, (id) => ids.get(id));
     if (replay) return replay;
     checkExpected(stream, expected, version);
     const recordedAt = now().toISOString();

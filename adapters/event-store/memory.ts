@@ -31,12 +31,7 @@ export function memoryEventStore(clock: Clock = systemClock): EventStore {
       open();
       validateBatch(stream, events);
       validateExpected(expected);
-      const stored = new Map<string, StoredId>();
-      for (const e of events) {
-        const s = byId.get(e.id);
-        if (s) stored.set(e.id, s);
-      }
-      const replay = dedupOutcome(stream, events, stored);
+      const replay = dedupOutcome(stream, events, (id) => byId.get(id));
       if (replay) return replay;
       const existing = streams.get(stream) ?? [];
       checkExpected(stream, expected, existing.length === 0 ? null : existing.length - 1);

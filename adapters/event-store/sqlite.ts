@@ -68,12 +68,7 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): EventStore {
     .raw(true);
 
   const appendTx = db.transaction((stream: string, events: readonly EventToAppend[], expected: ExpectedVersion): AppendResult => {
-    const stored = new Map<string, StoredId>();
-    for (const e of events) {
-      const s = byId.get(e.id);
-      if (s) stored.set(e.id, s);
-    }
-    const replay = dedupOutcome(stream, events, stored);
+    const replay = dedupOutcome(stream, events, (id) => byId.get(id));
     if (replay) return replay;
     const current = streamVersion.get(stream)?.v ?? null;
     checkExpected(stream, expected, current);

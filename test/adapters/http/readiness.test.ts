@@ -1,0 +1,44 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import pino from 'pino';
+import { loadConfig } from '../../../adapters/runtime/config';
+import { createEngine, type Engine } from '../../../adapters/runtime/engine';
+import { waitFor } from '../../support/wait';
+
+describe('readiness', () => {
+  let engine: Engine;
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    const config = loadConfig({ env: { TRUNKLINE_STORE: 'memory', TRUNKLINE_READY_MAX_LAG: '0' }, cwd: '/nonexistent' });
+    engine = await createEngine(config, { logger: pino({ level: 'silent' }) });
+    server = await new Promise<Server>((resolve) => {
+      const s = engine.app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    await engine.close();
+  });
+
+  test('is refused while a projection lags, and given once it has caught up', async () => {
+    const ev = () => ({ id: engine.ids.next(), type: 'Something', schemaVersion: 1, data: {}, metadata: {} });
+    await engine.store.append('s', [ev(), ev(), ev()], 'no-stream');
+    const behind = await fetch(`${base}/readyz`);
+    expect(behind.status).toBe(503);
+    expect(behind.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(await behind.json()).toMatchObject({
+      type: 'https://trunkline.dev/problems/not-ready',
+      status: 503,
+      detail: 'projections behind: catalogue',
+      projections: [{ name: 'catalogue', lag: 3, caughtUp: false }],
+    });
+    await engine.runner.start();
+    await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200, 10_000, 'readiness');
+    expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({
+      status: 'ready',
+      projections: [{ name: 'catalogue', lag: 0, caughtUp: true }],
+    });
+  });
+});
