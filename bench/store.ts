@@ -150,6 +150,12 @@ Machine: ${machine()}. Scale: ${SCALE}. Events are CDR-sized (~250 bytes of JSON
 
 ${table(rows)}
 
+Reading the figures: SQLite in WAL mode with \`synchronous=normal\` commits without an fsync (a process crash loses
+nothing; a power cut may lose the last commits), which is why one-event commits reach five figures; \`full\` pays an
+fsync per commit. PostgreSQL appends commit one at a time under an advisory lock (the price of a subscription that
+can never skip a late commit, see docs/architecture.md), so one-event commits are bound by the disk's fsync latency
+and do not group-commit; batches amortize it. Callers put the events of one decision into one append.
+
 Rebuild of the \`catalogue\` projection (two upserts per event, SQLite read models, batches of 1000 per transaction),
 each in a fresh process so peak RSS (VmHWM) is the rebuild's own. Target ≥ 100,000 events/s, memory flat as the log grows.
 
