@@ -16,4 +16,9 @@ export interface Projection {
   /** Empties its tables before a rebuild. */
   reset(tx: SqlTx): Promise<void>;
   apply(event: RecordedEvent, tx: SqlTx): Promise<void>;
+  /**
+   * Optional: applies a batch (already filtered by `handles`, in order) in one go, for
+   * projections that can fold many events into few writes. Must equal applying each in turn.
+   */
+  applyBatch?(events: readonly RecordedEvent[], tx: SqlTx): Promise<void>;
 }

@@ -93,12 +93,11 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
     return readModels.transaction(async (tx) => {
       const cp = await readCheckpoint(tx, readModels, p.name);
       if (!cp || cp.generation !== generation || cp.version !== p.version) return 'restart';
-      let position = cp.position;
-      for (const e of events) {
-        if (e.position <= position) continue;
-        if (!handles || handles.has(e.type)) await p.apply(e, tx);
-        position = e.position;
-      }
+      const fresh = events.filter((e) => e.position > cp.position);
+      const wanted = handles ? fresh.filter((e) => handles.has(e.type)) : fresh;
+      if (p.applyBatch) await p.applyBatch(wanted, tx);
+      else for (const e of wanted) await p.apply(e, tx);
+      const position = fresh.length > 0 ? fresh[fresh.length - 1]!.position : cp.position;
       if (position !== cp.position) await writeCheckpoint(tx, { ...cp, position, updatedAt: clock.now().toISOString() });
       options.onBatch?.(p.name, position, events.length);
       return 'applied';

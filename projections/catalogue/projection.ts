@@ -1,4 +1,45 @@
+import type { RecordedEvent } from '../../core/events/envelope';
+import type { SqlTx } from '../read-model-store';
 import type { Projection } from '../projection';
+
+interface StreamDelta {
+  events: number;
+  lastVersion: number;
+  lastPosition: number;
+  first: string;
+  last: string;
+}
+
+const upsertStream = `INSERT INTO catalogue_streams (stream, events, last_version, last_position, first_recorded_at, last_recorded_at)
+  VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT (stream) DO UPDATE SET events = catalogue_streams.events + excluded.events, last_version = excluded.last_version,
+    last_position = excluded.last_position, last_recorded_at = excluded.last_recorded_at`;
+const upsertType = `INSERT INTO catalogue_types (type, events, last_recorded_at) VALUES (?, ?, ?)
+  ON CONFLICT (type) DO UPDATE SET events = catalogue_types.events + excluded.events, last_recorded_at = excluded.last_recorded_at`;
+
+/** Folds a batch into one upsert per stream and per type touched. */
+async function applyBatch(events: readonly RecordedEvent[], tx: SqlTx): Promise<void> {
+  const streams = new Map<string, StreamDelta>();
+  const types = new Map<string, { events: number; last: string }>();
+  for (const e of events) {
+    const s = streams.get(e.stream);
+    if (s) {
+      s.events += 1;
+      s.lastVersion = e.version;
+      s.lastPosition = e.position;
+      s.last = e.recordedAt;
+    } else {
+      streams.set(e.stream, { events: 1, lastVersion: e.version, lastPosition: e.position, first: e.recordedAt, last: e.recordedAt });
+    }
+    const t = types.get(e.type);
+    if (t) {
+      t.events += 1;
+      t.last = e.recordedAt;
+    } else types.set(e.type, { events: 1, last: e.recordedAt });
+  }
+  for (const [stream, d] of streams) await tx.run(upsertStream, [stream, d.events, d.lastVersion, d.lastPosition, d.first, d.last]);
+  for (const [type, d] of types) await tx.run(upsertType, [type, d.events, d.last]);
+}
 
 /** Every stream with its event count and last version, and event counts by type. */
 export const catalogueProjection: Projection = {
@@ -16,18 +57,6 @@ export const catalogueProjection: Projection = {
     await tx.run('DELETE FROM catalogue_streams');
     await tx.run('DELETE FROM catalogue_types');
   },
-  async apply(e, tx) {
-    await tx.run(
-      `INSERT INTO catalogue_streams (stream, events, last_version, last_position, first_recorded_at, last_recorded_at)
-       VALUES (?, 1, ?, ?, ?, ?)
-       ON CONFLICT (stream) DO UPDATE SET events = catalogue_streams.events + 1, last_version = excluded.last_version,
-         last_position = excluded.last_position, last_recorded_at = excluded.last_recorded_at`,
-      [e.stream, e.version, e.position, e.recordedAt, e.recordedAt],
-    );
-    await tx.run(
-      `INSERT INTO catalogue_types (type, events, last_recorded_at) VALUES (?, 1, ?)
-       ON CONFLICT (type) DO UPDATE SET events = catalogue_types.events + 1, last_recorded_at = excluded.last_recorded_at`,
-      [e.type, e.recordedAt],
-    );
-  },
+  apply: (e, tx) => applyBatch([e], tx),
+  applyBatch,
 };
