@@ -1,0 +1,180 @@
+import { Decimal } from '../money';
+import { compilePlan } from './compiled-plan';
+import type { Nanos } from './duration';
+import type { DestinationRate, PlanEntry, RateSlot, RatingPlan, RoundingMethod } from './tariff';
+import { zone, type Zone } from './zoned-time';
+
+export class UnratedDestinationError extends Error {
+  override readonly name = 'UnratedDestinationError';
+  readonly code = 'UNAUTHORIZED_DESTINATION';
+  constructor(
+    readonly planId: string,
+    readonly digits: string,
+  ) {
+    super(`rating plan ${planId} does not rate +${digits}`);
+  }
+}
+
+export class NoTimingError extends Error {
+  override readonly name = 'NoTimingError';
+}
+
+/** One stretch of the call rated at one slot of one timing. */
+export interface RatedPart {
+  /** Offset from the call start where this part begins (billed time, so increments push it). */
+  readonly offset: Nanos;
+  readonly startsAt: Date;
+  /** Call time this part covers, and what it bills after rounding up to whole increments. */
+  readonly duration: Nanos;
+  readonly billed: Nanos;
+  readonly increments: number;
+  readonly timingId: string;
+  readonly destinationRate: DestinationRate;
+  readonly slot: RateSlot;
+  /** billed × rate / unit, to 40 significant digits (the call total is summed exactly, not from these). */
+  readonly cost: Decimal;
+}
+
+export interface CallCost {
+  readonly planId: string;
+  readonly currency: string;
+  readonly destinationId: string;
+  /** The longest prefix that matched; empty for the `*any` fallback. */
+  readonly matchedPrefix: string;
+  readonly parts: readonly RatedPart[];
+  readonly connectFee: Decimal;
+  readonly billed: Nanos;
+  /** Connect fee plus every part, exactly. */
+  readonly exact: Decimal;
+  readonly rounding: { readonly method: RoundingMethod; readonly decimals: number; readonly applied: boolean };
+  readonly maxCost: { readonly amount: Decimal; readonly strategy: string; readonly capped: boolean; readonly reached: boolean };
+  /** What the call costs. */
+  readonly cost: Decimal;
+}
+
+const ROUND: Record<RoundingMethod, 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8> = {
+  '*up': Decimal.ROUND_CEIL,
+  '*middle': Decimal.ROUND_HALF_UP,
+  '*down': Decimal.ROUND_FLOOR,
+};
+
+const NS_PER_MS = 1_000_000;
+
+/** The entry in force at an instant: highest weight, then the latest start before it. */
+function activeEntry(entries: readonly PlanEntry[], z: Zone, ms: number): PlanEntry | null {
+  const t = z.local(ms);
+  let best: PlanEntry | null = null;
+  for (const e of entries) {
+    const tm = e.timing;
+    if (t.secondOfDay < tm.startSecond) continue;
+    if (tm.years.length && !tm.years.includes(t.year)) continue;
+    if (tm.months.length && !tm.months.includes(t.month)) continue;
+    if (tm.monthDays.length && !tm.monthDays.includes(t.monthDay)) continue;
+    if (tm.weekDays.length && !tm.weekDays.includes(t.weekDay)) continue;
+    if (!best || e.weight > best.weight || (e.weight === best.weight && tm.startSecond > best.timing.startSecond)) best = e;
+  }
+  return best;
+}
+
+/** The next instant after `ms` at which another entry could take over: a timing start or midnight. */
+function nextTimingChange(entries: readonly PlanEntry[], z: Zone, ms: number): number {
+  let next = z.nextMidnight(ms);
+  for (const e of entries) {
+    const at = z.atSecondOfDay(ms, e.timing.startSecond);
+    if (at > ms && at < next) next = at;
+  }
+  return next;
+}
+
+function slotAt(slots: readonly RateSlot[], offset: Nanos): [slot: RateSlot, nextStart: Nanos] {
+  let i = 0;
+  while (i + 1 < slots.length && slots[i + 1]!.groupIntervalStart <= offset) i++;
+  return [slots[i]!, i + 1 < slots.length ? slots[i + 1]!.groupIntervalStart : Infinity];
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * Σ rate × billed / unit + connect fee, exactly: the parts are summed as numerators over the
+ * least common multiple of their units and divided once. Summing the parts' quotients instead
+ * would add their 40-digit approximations of repeating decimals (0.1 × 7 / 60), and a total
+ * a hair above 0.3 rounds *up to 0.3001.
+ */
+function exactTotal(parts: readonly RatedPart[], connectFee: Decimal): Decimal {
+  let lcm = 1;
+  for (const p of parts) lcm = (lcm / gcd(lcm, p.slot.rateUnit)) * p.slot.rateUnit;
+  if (!Number.isSafeInteger(lcm)) throw new RangeError('the rate units of this call have no common multiple below 2^53 ns');
+  let numerator = connectFee.times(lcm);
+  for (const p of parts) numerator = numerator.plus(p.slot.rate.times(new Decimal(p.billed).times(lcm / p.slot.rateUnit)));
+  return numerator.dividedBy(lcm);
+}
+
+/**
+ * Rates a call of `duration` starting at `start` to `digits` (E.164 without +) on `plan`, by
+ * the rules in docs/rating.md: longest prefix, timing and slot splits, whole increments, one
+ * connect fee, one rounding of the total, MaxCost.
+ */
+export function rateCall(plan: RatingPlan, digits: string, start: Date, duration: Nanos): CallCost {
+  const compiledPlan = compilePlan(plan);
+  const hit = compiledPlan.trie.longest(digits);
+  const entries = hit >= 0 ? compiledPlan.entriesByDestination[hit]! : compiledPlan.anyEntries;
+  if (!entries || entries.length === 0) throw new UnratedDestinationError(plan.id, digits);
+  const destinationId = hit >= 0 ? compiledPlan.destinationIds[hit]! : '*any';
+  const matchedPrefix = hit >= 0 ? digits.slice(0, compiledPlan.trie.longestLength(digits)) : '';
+  const z = zone(plan.timeZone);
+  const startMs = start.getTime();
+
+  const parts: RatedPart[] = [];
+  let offset = 0;
+  while (offset < duration) {
+    const atMs = startMs + offset / NS_PER_MS;
+    const entry = activeEntry(entries, z, atMs);
+    if (!entry)
+      throw new NoTimingError(`plan ${plan.id}: no timing of destination ${destinationId} covers ${new Date(atMs).toISOString()}`);
+    const [slot, nextSlot] = slotAt(entry.destinationRate.rate.slots, offset);
+    const timingChange = (nextTimingChange(entries, z, atMs) - startMs) * NS_PER_MS;
+    const end = Math.min(duration, nextSlot, timingChange);
+    const length = end - offset;
+    const increment = Math.max(slot.rateIncrement, 1);
+    const increments = Math.ceil(length / increment);
+    const cost = slot.rate.times(increments * increment).dividedBy(slot.rateUnit);
+    parts.push({
+      offset,
+      startsAt: new Date(atMs),
+      duration: length,
+      billed: increments * increment,
+      increments,
+      timingId: entry.timing.id,
+      destinationRate: entry.destinationRate,
+      slot,
+      cost,
+    });
+    offset += increments * increment;
+  }
+
+  const first = parts[0]?.destinationRate ?? entries[0]!.destinationRate;
+  const connectFee = parts.length > 0 ? first.rate.slots[0]!.connectFee : new Decimal(0);
+  const exact = exactTotal(parts, connectFee);
+  let roundingFrom = first;
+  for (const p of parts) if (p.destinationRate.roundingDecimals > roundingFrom.roundingDecimals) roundingFrom = p.destinationRate;
+  const applied = parts.some((p) => p.destinationRate.roundingDecimals > 0);
+  const rounded = applied ? exact.toDecimalPlaces(roundingFrom.roundingDecimals, ROUND[roundingFrom.roundingMethod]) : exact;
+  const max = first.maxCost;
+  const limited = max.greaterThan(0);
+  const capped = limited && first.maxCostStrategy === '*free' && rounded.greaterThan(max);
+  return {
+    planId: plan.id,
+    currency: plan.currency,
+    destinationId,
+    matchedPrefix,
+    parts,
+    connectFee,
+    billed: offset,
+    exact,
+    rounding: { method: roundingFrom.roundingMethod, decimals: roundingFrom.roundingDecimals, applied },
+    maxCost: { amount: max, strategy: first.maxCostStrategy, capped, reached: limited && rounded.greaterThanOrEqualTo(max) },
+    cost: capped ? max : rounded,
+  };
+}

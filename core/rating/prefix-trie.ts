@@ -1,0 +1,97 @@
+/**
+ * A digit trie in flat typed arrays: ten child slots per node and one value per node, so a
+ * lookup is at most one array read per dialled digit and a 250,000-prefix deck is a few
+ * megabytes, not a million objects. Immutable once built: a new deck builds a new trie and the
+ * reference is swapped, so a lookup never sees a half-loaded deck.
+ */
+export interface PrefixTrie {
+  readonly size: number;
+  readonly nodes: number;
+  /** The value of the longest prefix of `digits` that is in the trie, or -1. */
+  longest(digits: string): number;
+  /** Length of that prefix (0 when none). */
+  longestLength(digits: string): number;
+  /** Bytes held by the arrays. */
+  readonly bytes: number;
+}
+
+export class PrefixError extends Error {
+  override readonly name = 'PrefixError';
+}
+
+export function isDigits(text: string): boolean {
+  return /^\d{1,20}$/.test(text);
+}
+
+/** Builds a trie from prefix → value (a non-negative integer, usually a row index). Later duplicates win. */
+export function buildPrefixTrie(entries: Iterable<readonly [prefix: string, value: number]>): PrefixTrie {
+  let capacity = 1024;
+  let children = new Int32Array(capacity * 10).fill(-1);
+  let values = new Int32Array(capacity).fill(-1);
+  let count = 1;
+  let size = 0;
+  const grow = () => {
+    const c = new Int32Array(capacity * 2 * 10).fill(-1);
+    c.set(children);
+    const v = new Int32Array(capacity * 2).fill(-1);
+    v.set(values);
+    children = c;
+    values = v;
+    capacity *= 2;
+  };
+  for (const [prefix, value] of entries) {
+    if (!isDigits(prefix)) throw new PrefixError(`not a digit prefix: ${JSON.stringify(prefix)}`);
+    if (!Number.isInteger(value) || value < 0) throw new PrefixError(`trie values must be integers ≥ 0, not ${value}`);
+    let node = 0;
+    for (let i = 0; i < prefix.length; i++) {
+      const slot = node * 10 + (prefix.charCodeAt(i) - 48);
+      let next = children[slot]!;
+      if (next === -1) {
+        if (count === capacity) grow();
+        next = count++;
+        children[slot] = next;
+      }
+      node = next;
+    }
+    if (values[node] === -1) size += 1;
+    values[node] = value;
+  }
+  const finalChildren = children.slice(0, count * 10);
+  const finalValues = values.slice(0, count);
+  const walk = (digits: string): [value: number, length: number] => {
+    let node = 0;
+    let best = finalValues[0]!;
+    let length = 0;
+    for (let i = 0; i < digits.length; i++) {
+      const d = digits.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      node = finalChildren[node * 10 + d]!;
+      if (node === -1) break;
+      const v = finalValues[node]!;
+      if (v !== -1) {
+        best = v;
+        length = i + 1;
+      }
+    }
+    return [best, length];
+  };
+  return {
+    size,
+    nodes: count,
+    bytes: finalChildren.byteLength + finalValues.byteLength,
+    longest(digits) {
+      let node = 0;
+      let best = -1;
+      for (let i = 0; i < digits.length; i++) {
+        const d = digits.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) break;
+        node = finalChildren[node * 10 + d]!;
+        if (node === -1) break;
+        const v = finalValues[node]!;
+        if (v !== -1) best = v;
+      }
+      return best;
+    },
+    longestLength: (digits) => walk(digits)[1],
+  };
+}

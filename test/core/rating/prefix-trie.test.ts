@@ -1,0 +1,49 @@
+import { buildPrefixTrie, PrefixError } from '../../../core/rating/prefix-trie';
+import { seeded } from '../../support/random';
+
+describe('prefix trie', () => {
+  test('finds the longest prefix, not a shorter one', () => {
+    const trie = buildPrefixTrie([
+      ['44', 0],
+      ['447', 1],
+      ['4479', 2],
+      ['1', 3],
+    ]);
+    expect(trie.longest('447912345678')).toBe(2);
+    expect(trie.longestLength('447912345678')).toBe(4);
+    expect(trie.longest('447112345678')).toBe(1);
+    expect(trie.longest('441234')).toBe(0);
+    expect(trie.longest('4')).toBe(-1);
+    expect(trie.longest('33')).toBe(-1);
+    expect(trie.longest('')).toBe(-1);
+    expect(trie.size).toBe(4);
+  });
+
+  test('refuses what is not a digit prefix', () => {
+    expect(() => buildPrefixTrie([['44a', 0]])).toThrow(PrefixError);
+    expect(() => buildPrefixTrie([['', 0]])).toThrow(PrefixError);
+    expect(() => buildPrefixTrie([['44', -1]])).toThrow(PrefixError);
+  });
+
+  test('property: on random decks a lookup equals a brute-force scan for the longest prefix', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const rnd = seeded(seed);
+      const prefixes = new Map<string, number>();
+      const size = rnd.int(1, 2000);
+      for (let i = 0; i < size; i++) prefixes.set(rnd.digits(rnd.int(1, 7)), i);
+      const trie = buildPrefixTrie(prefixes);
+      for (let q = 0; q < 300; q++) {
+        const number = rnd.digits(rnd.int(1, 15));
+        let best = -1;
+        let bestLength = 0;
+        for (const [p, v] of prefixes) {
+          if (number.startsWith(p) && p.length > bestLength) {
+            best = v;
+            bestLength = p.length;
+          }
+        }
+        expect([seed, number, trie.longest(number)]).toEqual([seed, number, best]);
+      }
+    }
+  });
+});
