@@ -42,8 +42,9 @@ export async function handleCommand<C, E extends DomainEvent, S>(
   for (let attempt = 1; ; attempt++) {
     let state = decider.initialState;
     let version: number | null = null;
+    const relevant = decider.evolvesOn ? new Set<string>(decider.evolvesOn) : null;
     for await (const recorded of deps.store.readStream(stream)) {
-      state = decider.evolve(state, deps.codec.decode(recorded));
+      if (!relevant || relevant.has(recorded.type)) state = decider.evolve(state, deps.codec.decode(recorded));
       version = recorded.version;
     }
     const events = decider.decide(command, state);

@@ -8,6 +8,11 @@ export interface Decider<Command, Event extends DomainEvent, State> {
   readonly initialState: State;
   decide(command: Command, state: State): readonly Event[];
   evolve(state: State, event: Event): State;
+  /**
+   * The event types `evolve` reacts to, when it ignores others: the command handler then skips
+   * decoding the rest (a deck's row chunks, say), which is most of a long stream's bytes.
+   */
+  readonly evolvesOn?: readonly Event['type'][];
 }
 
 /** A command refused by the domain's rules (not a fault): maps to a 4xx, changes nothing. */

@@ -123,6 +123,27 @@ export function rateCall(plan: RatingPlan, digits: string, start: Date, duration
   if (!entries || entries.length === 0) throw new UnratedDestinationError(plan.id, digits);
   const destinationId = hit >= 0 ? compiledPlan.destinationIds[hit]! : '*any';
   const matchedPrefix = hit >= 0 ? digits.slice(0, compiledPlan.trie.longestLength(digits)) : '';
+  return rateEntries(plan, { destinationId, matchedPrefix }, entries, start, duration);
+}
+
+export interface Tariff {
+  readonly id: string;
+  readonly currency: string;
+  readonly timeZone: string;
+}
+
+/**
+ * Rates a call on the entries of one destination (what `rateCall` does once the prefix is
+ * found); carrier decks, whose rows carry no timings, call it with a single always-on entry.
+ */
+export function rateEntries(
+  plan: Tariff,
+  destination: { readonly destinationId: string; readonly matchedPrefix: string },
+  entries: readonly PlanEntry[],
+  start: Date,
+  duration: Nanos,
+): CallCost {
+  const { destinationId, matchedPrefix } = destination;
   const z = zone(plan.timeZone);
   const startMs = start.getTime();
 

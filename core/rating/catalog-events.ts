@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { eventCodec, type EventsOf } from '../events/codec';
+
+const decimalString = z.string().regex(/^-?(0|[1-9]\d*)(\.\d+)?$/, 'a decimal string');
+const digits = z.string().regex(/^\d{1,20}$/, 'digits');
+
+export const trunkSchema = z.object({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+  transport: z.enum(['udp', 'tcp', 'tls']),
+  techPrefix: z.string().regex(/^[0-9#*]*$/),
+  channels: z.number().int().min(0),
+  username: z.string(),
+  password: z.string(),
+});
+export type Trunk = z.infer<typeof trunkSchema>;
+
+/** A wholesale deck row as stored: rate per minute, increments in seconds, dates as ISO instants. */
+export const deckRowSchema = z.object({
+  prefix: digits,
+  destination: z.string(),
+  rate: decimalString,
+  initial: z.number().int().min(1),
+  subsequent: z.number().int().min(1),
+  connectFee: decimalString,
+  minimum: z.number().int().min(0),
+  effectiveFrom: z.string(),
+  effectiveTo: z.string().nullable(),
+});
+export type DeckRow = z.infer<typeof deckRowSchema>;
+
+const slotSpec = z.object({
+  groupIntervalStart: z.string(),
+  rate: decimalString,
+  rateUnit: z.string(),
+  rateIncrement: z.string(),
+  connectFee: decimalString,
+});
+const timingSpec = z.object({
+  id: z.string(),
+  years: z.array(z.number().int()),
+  months: z.array(z.number().int()),
+  monthDays: z.array(z.number().int()),
+  weekDays: z.array(z.number().int()),
+  time: z.string(),
+});
+export const entrySpecSchema = z.object({
+  destination: z.string(),
+  rateId: z.string(),
+  slots: z.array(slotSpec).min(1),
+  timing: timingSpec,
+  weight: z.number(),
+  roundingMethod: z.enum(['*up', '*middle', '*down']),
+  roundingDecimals: z.number().int().min(0).max(20),
+  maxCost: decimalString,
+  maxCostStrategy: z.enum(['*free', '*disconnect', '']),
+});
+export type StoredEntrySpec = z.infer<typeof entrySpecSchema>;
+
+/** Events of the rating catalogue: carriers and their decks, rating plans (retail price lists too). */
+export const catalogEvents = {
+  CarrierRegistered: {
+    schemaVersion: 1,
+    schema: z.object({
+      carrierId: z.string(),
+      name: z.string(),
+      currency: z.string(),
+      /** Lower is preferred when two routes cost the same. */
+      preference: z.number().int(),
+      trunks: z.array(trunkSchema),
+    }),
+  },
+  /** One chunk of a deck version; a version is only in force once DeckPublished follows. */
+  DeckRowsStaged: {
+    schemaVersion: 1,
+    schema: z.object({
+      carrierId: z.string(),
+      version: z.number().int().min(1),
+      chunk: z.number().int().min(0),
+      rows: z.array(deckRowSchema),
+    }),
+  },
+  DeckPublished: {
+    schemaVersion: 1,
+    schema: z.object({
+      carrierId: z.string(),
+      version: z.number().int().min(1),
+      rows: z.number().int().min(0),
+      chunks: z.number().int().min(0),
+      sha256: z.string(),
+      source: z.string(),
+    }),
+  },
+  RatingPlanChunkStaged: {
+    schemaVersion: 1,
+    schema: z.object({
+      planId: z.string(),
+      version: z.number().int().min(1),
+      chunk: z.number().int().min(0),
+      destinations: z.record(z.string(), z.array(digits)),
+    }),
+  },
+  RatingPlanPublished: {
+    schemaVersion: 1,
+    schema: z.object({
+      planId: z.string(),
+      version: z.number().int().min(1),
+      currency: z.string(),
+      timeZone: z.string(),
+      entries: z.array(entrySpecSchema),
+      chunks: z.number().int().min(0),
+      sha256: z.string(),
+      source: z.string(),
+    }),
+  },
+} as const;
+
+export const catalogCodec = eventCodec(catalogEvents);
+export type CatalogEvent = EventsOf<typeof catalogEvents>;
+export const carrierStream = (carrierId: string) => `carrier-${carrierId}`;
+export const planStream = (planId: string) => `rating-plan-${planId}`;

@@ -1,0 +1,99 @@
+import type { DeckRow } from '../../../core/rating/catalog-events';
+import { compileDeck, matchDeck, priceOnDeck, type Carrier } from '../../../core/rating/deck';
+import { NS_PER_SECOND } from '../../../core/rating/duration';
+import { leastCostRoutes } from '../../../core/rating/lcr';
+import { Decimal } from '../../../core/money';
+import { seeded } from '../../support/random';
+
+const carrier = (carrierId: string, preference = 10, currency = 'EUR'): Carrier => ({
+  carrierId,
+  name: carrierId,
+  currency,
+  preference,
+  trunks: [],
+});
+const row = (prefix: string, rate: string, extra: Partial<DeckRow> = {}): DeckRow => ({
+  prefix,
+  destination: `dest ${prefix}`,
+  rate,
+  initial: 1,
+  subsequent: 1,
+  connectFee: '0',
+  minimum: 0,
+  effectiveFrom: '1970-01-01T00:00:00.000Z',
+  effectiveTo: null,
+  ...extra,
+});
+const NOW = new Date('2026-11-25T12:00:00Z');
+const sec = (n: number) => n * NS_PER_SECOND;
+
+describe('carrier decks', () => {
+  test('property: billed seconds are i + ⌈max(0, d − i) / s⌉ × s and the cost is billed × rate / 60', () => {
+    const rnd = seeded(7);
+    for (let k = 0; k < 500; k++) {
+      const i = rnd.pick([1, 6, 30, 60]);
+      const s = rnd.pick([1, 6, 30, 60]);
+      const rate = `0.${rnd.digits(4)}`;
+      const deck = compileDeck(carrier('c'), 1, [row('1', rate, { initial: i, subsequent: s })]);
+      const d = rnd.int(1, 3600);
+      const priced = priceOnDeck(deck, '1555', NOW, sec(d))!;
+      const billed = i + Math.ceil(Math.max(0, d - i) / s) * s;
+      expect(priced.billedSeconds).toBe(billed);
+      expect(priced.cost.toFixed()).toBe(new Decimal(rate).times(billed).dividedBy(60).toFixed());
+    }
+  });
+
+  test('connect fee once and the minimum duration', () => {
+    const deck = compileDeck(carrier('c'), 1, [row('44', '0.6', { connectFee: '0.02', minimum: 30, initial: 6, subsequent: 6 })]);
+    const short = priceOnDeck(deck, '4420', NOW, sec(4))!;
+    expect(short.billedSeconds).toBe(30);
+    expect(short.cost.toFixed()).toBe('0.32'); // 0.02 + 30 s × 0.01
+    expect(priceOnDeck(deck, '4420', NOW, sec(61))!.cost.toFixed()).toBe('0.68'); // 0.02 + 66 s × 0.01
+  });
+
+  test('rows are chosen by their effective dates; an expired longest prefix is not routed through a shorter one', () => {
+    const deck = compileDeck(carrier('c'), 1, [
+      row('44', '0.1'),
+      row('447', '0.2', { effectiveTo: '2026-11-01T00:00:00.000Z' }),
+      row('4479', '0.3', { effectiveFrom: '2026-01-01T00:00:00.000Z' }),
+      row('4479', '0.35', { effectiveFrom: '2026-12-01T00:00:00.000Z' }),
+    ]);
+    expect(matchDeck(deck, '447912345678', NOW)?.row.rate).toBe('0.3');
+    expect(matchDeck(deck, '447912345678', new Date('2026-12-02T00:00:00Z'))?.row.rate).toBe('0.35');
+    expect(matchDeck(deck, '447112345678', NOW)).toBeNull();
+    expect(matchDeck(deck, '447112345678', new Date('2026-10-01T00:00:00Z'))?.row.rate).toBe('0.2');
+    expect(matchDeck(deck, '441', NOW)?.prefix).toBe('44');
+  });
+});
+
+describe('least-cost routing', () => {
+  const a = compileDeck(carrier('alpha', 20), 1, [row('44', '0.010'), row('4479', '0.050')]);
+  const b = compileDeck(carrier('beta', 10), 1, [row('447', '0.020')]);
+  const c = compileDeck(carrier('gamma', 5), 1, [row('44', '0.020')]);
+  const d = compileDeck(carrier('delta', 1, 'USD'), 1, [row('44', '0.001')]);
+
+  test('each carrier is priced on its own longest match, cheapest first, ties by preference', () => {
+    const r = leastCostRoutes([a, b, c], '447912345678', NOW, sec(60));
+    // alpha's longest match is 4479 (0.05), not its cheaper 44; beta and gamma tie at 0.02: gamma is preferred
+    expect(r.routes.map((x) => [x.carrier.carrierId, x.prefix, x.cost.toFixed()])).toEqual([
+      ['gamma', '44', '0.02'],
+      ['beta', '447', '0.02'],
+      ['alpha', '4479', '0.05'],
+    ]);
+  });
+
+  test('routes dearer than the retail price are dropped unless allowed; other currencies and no-routes are reported', () => {
+    const retail = { cost: new Decimal('0.03'), currency: 'EUR' };
+    const r = leastCostRoutes([a, b, c, d], '447912345678', NOW, sec(60), { retail });
+    expect(r.routes.map((x) => [x.carrier.carrierId, x.margin?.toFixed()])).toEqual([
+      ['gamma', '0.01'],
+      ['beta', '0.01'],
+    ]);
+    expect(r.dropped.map((x) => [x.carrierId, x.reason])).toEqual([
+      ['alpha', 'negative-margin'],
+      ['delta', 'currency-differs'],
+    ]);
+    expect(leastCostRoutes([a], '447912345678', NOW, sec(60), { retail, allowNegativeMargin: true }).routes).toHaveLength(1);
+    expect(leastCostRoutes([b], '331234', NOW, sec(60)).dropped).toEqual([{ carrierId: 'beta', reason: 'no-route' }]);
+  });
+});
