@@ -26,6 +26,22 @@ export class ConcurrencyExhaustedError extends Error {
   override readonly name = 'ConcurrencyExhaustedError';
 }
 
+/** Folds a stream into the decider's state (decoding only the events it evolves on). */
+export async function readState<C, E extends DomainEvent, S>(
+  deps: Pick<CommandHandlerDeps<E>, 'store' | 'codec'>,
+  decider: Decider<C, E, S>,
+  stream: string,
+): Promise<{ state: S; version: number | null }> {
+  let state = decider.initialState;
+  let version: number | null = null;
+  const relevant = decider.evolvesOn ? new Set<string>(decider.evolvesOn) : null;
+  for await (const recorded of deps.store.readStream(stream)) {
+    if (!relevant || relevant.has(recorded.type)) state = decider.evolve(state, deps.codec.decode(recorded));
+    version = recorded.version;
+  }
+  return { state, version };
+}
+
 /**
  * Read the stream, fold it, decide, append at the version read. When another writer got there
  * first the whole cycle runs again on the new state (at most `maxAttempts` times), so a decision
@@ -40,13 +56,7 @@ export async function handleCommand<C, E extends DomainEvent, S>(
 ): Promise<CommandResult<E, S>> {
   const maxAttempts = options.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
-    let state = decider.initialState;
-    let version: number | null = null;
-    const relevant = decider.evolvesOn ? new Set<string>(decider.evolvesOn) : null;
-    for await (const recorded of deps.store.readStream(stream)) {
-      if (!relevant || relevant.has(recorded.type)) state = decider.evolve(state, deps.codec.decode(recorded));
-      version = recorded.version;
-    }
+    const { state, version } = await readState(deps, decider, stream);
     const events = decider.decide(command, state);
     if (events.length === 0) {
       return { events, state, version, position: null, deduplicated: false, attempts: attempt };

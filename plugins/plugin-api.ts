@@ -5,6 +5,25 @@ import type { EventStore } from '../core/event-store';
 import type { Clock } from '../core/clock';
 import type { Projection } from '../projections/projection';
 import type { ReadModelStore } from '../projections/read-model-store';
+import type { DeckParseResult } from './importers/wholesale-csv/parse';
+import type { TariffParseResult } from './importers/cgrates/parse';
+import type { PricingPolicy } from './pricing/policy';
+import type { RatingService } from '../adapters/rating/service';
+
+/** Reads a carrier's rate deck file in some format into deck rows (and row errors). */
+export interface DeckImporter {
+  readonly format: string;
+  parse(
+    file: string,
+    options: { readonly carrierCurrency: string; readonly mappingFile?: string; readonly onProgress?: (records: number) => void },
+  ): Promise<DeckParseResult>;
+}
+
+/** Reads a tariff plan (a folder or file) into rating plans. */
+export interface TariffImporter {
+  readonly format: string;
+  parse(path: string, options: { readonly onProgress?: (records: number) => void }): Promise<TariffParseResult>;
+}
 
 /** What the engine hands a plugin while it registers. */
 export interface PluginHost {
@@ -16,9 +35,16 @@ export interface PluginHost {
   addProjection(projection: Projection): void;
   /** Mounts routes once the stores are open; `build` receives them. */
   addRouter(mountPath: string, build: (deps: RouterDeps) => Router): void;
+  /** A rate-deck format for `trunkline carriers import-deck --format <format>`. */
+  addDeckImporter(importer: DeckImporter): void;
+  /** A tariff-plan format for `trunkline tariffs import --format <format>`. */
+  addTariffImporter(importer: TariffImporter): void;
+  /** How retail prices follow from carrier costs; the configuration's `pricing.policy` picks one. */
+  addPricingPolicy(policy: PricingPolicy): void;
 }
 
 export interface RouterDeps {
+  readonly rating: RatingService;
   readonly store: EventStore;
   readonly readModels: ReadModelStore;
   readonly logger: Logger;

@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../runtime/config';
 import { createEngine, type Engine } from '../runtime/engine';
 import { progressBar } from './progress';
 import { csv, table } from './table';
+import { addRatingCommands } from './rating-commands';
 
 interface GlobalFlags {
   dataDir?: string;
@@ -90,6 +91,8 @@ export function buildProgram(): Command {
         }
       });
     });
+
+  addRatingCommands(program, (fn) => withEngine(program, fn));
 
   program
     .command('config')

@@ -1,6 +1,18 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
 import { DomainError } from '../../core/decider';
+import { InvalidPhoneNumberError } from '../../core/e164';
+import { UnratedDestinationError } from '../../core/rating/cost';
+import { DurationError } from '../../core/rating/duration';
+import { UnknownPlanError } from '../rating/errors';
+
+/** Errors of input the caller can fix: kind, status, title. */
+const KNOWN: readonly [new (...args: never[]) => Error, string, number, string][] = [
+  [InvalidPhoneNumberError, 'invalid-number', 400, 'Bad Request'],
+  [DurationError, 'invalid-duration', 400, 'Bad Request'],
+  [UnknownPlanError, 'unknown-plan', 404, 'Not Found'],
+  [UnratedDestinationError, 'unrated-destination', 422, 'Unprocessable Content'],
+];
 
 /** RFC 9457 problem details; `type` is a URI under this one naming the error kind. */
 export const PROBLEM_BASE = 'https://trunkline.dev/problems/';
@@ -51,6 +63,9 @@ export function errorHandler(log: (error: unknown) => void): ErrorRequestHandler
         res,
         problem('invalid-request', 400, 'Bad Request', `${issue.path.join('.') || 'request'}: ${issue.message}`).problem,
       );
+    }
+    for (const [type, kind, status, title] of KNOWN) {
+      if (error instanceof type) return sendProblem(res, problem(kind, status, title, error.message).problem);
     }
     if (error instanceof DomainError) {
       return sendProblem(res, problem(error.code, 422, 'Unprocessable Content', error.message, { ...error.details }).problem);

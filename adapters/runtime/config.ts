@@ -37,6 +37,10 @@ const schema = z
       .optional(),
     readyMaxLag: z.coerce.number().int().min(0),
     plugins: z.array(pluginEntry),
+    /** Options for plugins by name, built-in ones included (`pricing`: the markup policy). */
+    pluginOptions: z.record(z.string(), z.record(z.string(), z.unknown())),
+    /** Currency of the public retail rate sheet; carriers in others are left out of it. */
+    retailCurrency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -65,6 +69,7 @@ const ENV: Readonly<Record<string, keyof z.input<typeof schema>>> = {
   TRUNKLINE_POSTGRES_URL: 'postgresUrl',
   EVENTSTOREDB_URL: 'eventStoreDbUrl',
   TRUNKLINE_READY_MAX_LAG: 'readyMaxLag',
+  TRUNKLINE_RETAIL_CURRENCY: 'retailCurrency',
 };
 
 const DEFAULTS = {
@@ -76,6 +81,8 @@ const DEFAULTS = {
   sqliteSynchronous: 'normal',
   readyMaxLag: 1000,
   plugins: [],
+  pluginOptions: {},
+  retailCurrency: 'EUR',
 };
 
 /** Where each setting came from, for error messages that say what to fix. */

@@ -9,7 +9,10 @@ import { uuidv7Generator, type IdGenerator } from '../../core/ids';
 import type { Projection } from '../../projections/projection';
 import type { ReadModelStore } from '../../projections/read-model-store';
 import { projectionRunner, type ProjectionRunner } from '../../projections/runner';
-import type { PluginHost, RouterDeps } from '../../plugins/plugin-api';
+import type { DeckImporter, PluginHost, RouterDeps, TariffImporter } from '../../plugins/plugin-api';
+import type { PricingPolicy } from '../../plugins/pricing/policy';
+import { ratesLookup, type RatesLookup } from '../../projections/rates/lookup';
+import { ratingService, type RatingService } from '../rating/service';
 import { createHttpApp } from '../http/app';
 import { healthRouter } from '../http/routers/health';
 import type { Config } from './config';
@@ -22,6 +25,9 @@ interface Extensions {
   readonly projections: Projection[];
   readonly routers: { path: string; build: (deps: RouterDeps) => Router }[];
   readonly plugins: string[];
+  readonly deckImporters: Map<string, DeckImporter>;
+  readonly tariffImporters: Map<string, TariffImporter>;
+  readonly pricingPolicies: Map<string, PricingPolicy>;
 }
 
 export interface Engine {
@@ -34,6 +40,8 @@ export interface Engine {
   readonly ids: IdGenerator;
   readonly plugins: readonly string[];
   readonly app: Express;
+  readonly rating: RatingService;
+  readonly lookup: RatesLookup;
   /** Starts the projections and the HTTP server; resolves once it listens. */
   serve(): Promise<Server>;
   close(): Promise<void>;
@@ -75,12 +83,23 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   container
     .bind(TOKENS.Extensions)
     .toDynamicValue(async (ctx): Promise<Extensions> => {
-      const ext: Extensions = { projections: [], routers: [], plugins: [] };
+      const ext: Extensions = {
+        projections: [],
+        routers: [],
+        plugins: [],
+        deckImporters: new Map(),
+        tariffImporters: new Map(),
+        pricingPolicies: new Map(),
+      };
+      const unique = <T>(map: Map<string, T>, key: string, value: T, what: string, plugin: string) => {
+        if (map.has(key)) throw new Error(`plugin ${plugin}: a ${what} named ${key} exists already`);
+        map.set(key, value);
+      };
       for (const entry of [...BUILTIN_PLUGINS.map((module) => ({ module, options: {} })), ...config.plugins]) {
         const plugin = loadPlugin(entry.module);
         if (plugin.containerModule) await container.load(plugin.containerModule);
         const host: PluginHost = {
-          options: entry.options,
+          options: { ...(config.pluginOptions[plugin.name] ?? {}), ...entry.options },
           logger: logger.child({ plugin: plugin.name }),
           clock: ctx.get<Clock>(TOKENS.Clock),
           addProjection: (p) => {
@@ -88,7 +107,10 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
               throw new Error(`plugin ${plugin.name}: a projection named ${p.name} exists already`);
             ext.projections.push(p);
           },
-          addRouter: (path, build) => ext.routers.push({ path, build }),
+          addRouter: (path, build) => void ext.routers.push({ path, build }),
+          addDeckImporter: (i) => unique(ext.deckImporters, i.format, i, 'deck format', plugin.name),
+          addTariffImporter: (i) => unique(ext.tariffImporters, i.format, i, 'tariff format', plugin.name),
+          addPricingPolicy: (p) => unique(ext.pricingPolicies, p.name, p, 'pricing policy', plugin.name),
         };
         await plugin.register?.(host);
         ext.plugins.push(plugin.name);
@@ -105,8 +127,42 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         projections: (await ctx.getAsync<Extensions>(TOKENS.Extensions)).projections,
         clock: ctx.get<Clock>(TOKENS.Clock),
         onError: (projection, error) => logger.error({ projection, err: error }, 'projection failed; retrying'),
+        onBatch: (projection) => {
+          // the rates projection committed a batch: the lookup reloads what changed, after the commit
+          if (projection === 'rates' && serving)
+            setImmediate(
+              () => void lookupRef.current?.refresh().catch((err: unknown) => logger.error({ err }, 'rating lookup refresh failed')),
+            );
+        },
       }),
     )
+    .inSingletonScope();
+  const lookupRef: { current: RatesLookup | null } = { current: null };
+  /** One-shot commands sync the lookup themselves; only a server follows the projection live. */
+  let serving = false;
+  container
+    .bind(TOKENS.RatesLookup)
+    .toDynamicValue(async (ctx) => (lookupRef.current = ratesLookup(await ctx.getAsync<ReadModelStore>(TOKENS.ReadModels))))
+    .inSingletonScope();
+  container
+    .bind(TOKENS.Rating)
+    .toDynamicValue(async (ctx) => {
+      const ext = await ctx.getAsync<Extensions>(TOKENS.Extensions);
+      const pricing = ext.pricingPolicies.get('markup') ?? [...ext.pricingPolicies.values()][0];
+      if (!pricing) throw new Error('no pricing policy registered');
+      return ratingService({
+        store: await ctx.getAsync<EventStore>(TOKENS.EventStore),
+        ids: ctx.get<IdGenerator>(TOKENS.Ids),
+        clock: ctx.get<Clock>(TOKENS.Clock),
+        runner: await ctx.getAsync<ProjectionRunner>(TOKENS.ProjectionRunner),
+        lookup: await ctx.getAsync<RatesLookup>(TOKENS.RatesLookup),
+        deckImporters: ext.deckImporters,
+        tariffImporters: ext.tariffImporters,
+        pricing,
+        retailCurrency: config.retailCurrency,
+        logger,
+      });
+    })
     .inSingletonScope();
   container
     .bind(TOKENS.HttpApp)
@@ -115,7 +171,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       const readModels = await ctx.getAsync<ReadModelStore>(TOKENS.ReadModels);
       const runner = await ctx.getAsync<ProjectionRunner>(TOKENS.ProjectionRunner);
       const metrics = ctx.get<Metrics>(TOKENS.Metrics);
-      const deps: RouterDeps = { store, readModels, logger, clock: ctx.get<Clock>(TOKENS.Clock) };
+      const rating = await ctx.getAsync<RatingService>(TOKENS.Rating);
+      const deps: RouterDeps = { rating, store, readModels, logger, clock: ctx.get<Clock>(TOKENS.Clock) };
       const ext = await ctx.getAsync<Extensions>(TOKENS.Extensions);
       return createHttpApp({
         logger,
@@ -157,8 +214,12 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       metrics: container.get<Metrics>(TOKENS.Metrics),
       ids: container.get<IdGenerator>(TOKENS.Ids),
       plugins: ext.plugins,
+      rating: await container.getAsync<RatingService>(TOKENS.Rating),
+      lookup: await container.getAsync<RatesLookup>(TOKENS.RatesLookup),
       async serve() {
+        serving = true;
         await runner.start();
+        await lookupRef.current!.refresh();
         server = await new Promise<Server>((resolve, reject) => {
           const s = app.listen(config.port, config.host, () => resolve(s));
           s.once('error', reject);
@@ -166,6 +227,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         return server;
       },
       async close() {
+        serving = false;
         if (server) {
           const closing = new Promise<void>((r) => server!.close(() => r()));
           server.closeIdleConnections();

@@ -5,7 +5,13 @@ export class PluginError extends Error {
 }
 
 /** Plugins that ship with Trunkline; they register exactly as third-party ones do. */
-export const BUILTIN_PLUGINS: readonly string[] = [require.resolve('../../plugins/catalogue')];
+export const BUILTIN_PLUGINS: readonly string[] = [
+  require.resolve('../../plugins/catalogue'),
+  require.resolve('../../plugins/rates'),
+  require.resolve('../../plugins/importers/wholesale-csv'),
+  require.resolve('../../plugins/importers/cgrates'),
+  require.resolve('../../plugins/pricing'),
+];
 
 function isPlugin(value: unknown): value is TrunklinePlugin {
   if (typeof value !== 'object' || value === null) return false;

@@ -10,4 +10,6 @@ export const TOKENS = {
   Extensions: Symbol.for('trunkline.Extensions'),
   ProjectionRunner: Symbol.for('trunkline.ProjectionRunner'),
   HttpApp: Symbol.for('trunkline.HttpApp'),
+  RatesLookup: Symbol.for('trunkline.RatesLookup'),
+  Rating: Symbol.for('trunkline.Rating'),
 } as const;

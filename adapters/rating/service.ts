@@ -1,0 +1,230 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Clock } from '../../core/clock';
+import { handleCommand, readState } from '../../core/command-handler';
+import { DomainError } from '../../core/decider';
+import type { EventMetadata } from '../../core/events/envelope';
+import type { EventStore } from '../../core/event-store';
+import { digitsOf, parseE164 } from '../../core/e164';
+import type { IdGenerator } from '../../core/ids';
+import { carrierDecider } from '../../core/rating/carrier-decider';
+import { carrierStream, catalogCodec, planStream, type DeckRow, type Trunk } from '../../core/rating/catalog-events';
+import { rateCall, type CallCost } from '../../core/rating/cost';
+import type { Nanos } from '../../core/rating/duration';
+import { leastCostRoutes, type LcrResult } from '../../core/rating/lcr';
+import { planDecider } from '../../core/rating/plan-decider';
+import type { DeckImporter, TariffImporter } from '../../plugins/plugin-api';
+import type { PricingPolicy } from '../../plugins/pricing/policy';
+import type { RatesLookup, RatingSnapshot } from '../../projections/rates/lookup';
+import { buildRetailSheet, RETAIL_PLAN_ID, type RetailSheet } from '../../projections/rates/retail-sheet';
+import type { ProjectionRunner } from '../../projections/runner';
+import { ImportRejectedError, UnknownFormatError, UnknownPlanError } from './errors';
+
+export interface RatingServiceDeps {
+  readonly store: EventStore;
+  readonly ids: IdGenerator;
+  readonly clock: Clock;
+  readonly runner: ProjectionRunner;
+  readonly lookup: RatesLookup;
+  readonly deckImporters: ReadonlyMap<string, DeckImporter>;
+  readonly tariffImporters: ReadonlyMap<string, TariffImporter>;
+  readonly pricing: PricingPolicy;
+  readonly retailCurrency: string;
+  readonly logger: Logger;
+}
+
+export interface ImportResult {
+  readonly version: number | null;
+  readonly rows: number;
+  readonly skipped: number;
+  /** True when this exact content was published already: nothing new was written. */
+  readonly unchanged: boolean;
+}
+
+/** Content hash of deck rows in a canonical order: the same deck in another file layout is the same deck. */
+function deckHash(rows: readonly DeckRow[]): string {
+  const sorted = [...rows].sort((a, b) => (a.prefix + a.effectiveFrom < b.prefix + b.effectiveFrom ? -1 : 1));
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
+}
+
+export function ratingService(deps: RatingServiceDeps) {
+  const handler = { store: deps.store, ids: deps.ids, codec: catalogCodec };
+  let retail: { snapshot: RatingSnapshot; sheet: RetailSheet; at: number } | null = null;
+
+  /** The snapshot plus its retail sheet (rebuilt when the snapshot changes, or each minute for effective dates). */
+  function current(): RatingSnapshot & { retail: RetailSheet } {
+    const snapshot = deps.lookup.current();
+    const now = deps.clock.now();
+    if (!retail || retail.snapshot !== snapshot || now.getTime() - retail.at > 60_000) {
+      retail = { snapshot, sheet: buildRetailSheet(snapshot.carriers.values(), deps.pricing, deps.retailCurrency, now), at: now.getTime() };
+    }
+    return { ...snapshot, retail: retail.sheet };
+  }
+
+  function planOf(planId: string) {
+    const s = current();
+    const plan = planId === RETAIL_PLAN_ID ? s.retail.plan : s.plans.get(planId);
+    if (!plan)
+      throw new UnknownPlanError(`no rating plan ${JSON.stringify(planId)} (known: ${[RETAIL_PLAN_ID, ...s.plans.keys()].join(', ')})`);
+    return plan;
+  }
+
+  return {
+    current,
+
+    /** Brings the rates projection and the lookup up to the log's head (one-shot commands). */
+    async sync(): Promise<void> {
+      await deps.runner.catchUp('rates');
+      await deps.lookup.refresh();
+    },
+
+    async registerCarrier(
+      input: { carrierId: string; name: string; currency: string; preference: number; trunks: readonly Trunk[] },
+      metadata: EventMetadata = {},
+    ): Promise<{ created: boolean }> {
+      const r = await handleCommand(handler, carrierDecider, carrierStream(input.carrierId), { kind: 'register', ...input }, { metadata });
+      return { created: r.events.length > 0 };
+    },
+
+    async importDeck(input: {
+      carrierId: string;
+      file: string;
+      format?: string;
+      mappingFile?: string;
+      skipBadRows?: boolean;
+      onProgress?: (records: number) => void;
+      metadata?: EventMetadata;
+    }): Promise<ImportResult & { errors: number }> {
+      const importer = deps.deckImporters.get(input.format ?? 'csv');
+      if (!importer)
+        throw new UnknownFormatError(
+          `no deck format ${JSON.stringify(input.format)} (known: ${[...deps.deckImporters.keys()].join(', ')})`,
+        );
+      const { state } = await readState(handler, carrierDecider, carrierStream(input.carrierId));
+      if (!state.registered)
+        throw new DomainError('unknown-carrier', `no carrier ${input.carrierId}; register it first (trunkline carriers add)`);
+      const parsed = await importer.parse(input.file, {
+        carrierCurrency: state.currency,
+        mappingFile: input.mappingFile,
+        onProgress: input.onProgress,
+      });
+      if (parsed.errors.length > 0 && !input.skipBadRows) throw new ImportRejectedError(parsed.errors, parsed.records);
+      const result = await handleCommand(
+        handler,
+        carrierDecider,
+        carrierStream(input.carrierId),
+        { kind: 'publish-deck', rows: parsed.rows, sha256: deckHash(parsed.rows), source: input.file },
+        { metadata: input.metadata ?? {} },
+      );
+      return {
+        version: result.state.deckVersion,
+        rows: parsed.rows.length,
+        skipped: parsed.errors.length,
+        errors: parsed.errors.length,
+        unchanged: result.events.length === 0,
+      };
+    },
+
+    async importTariffs(input: {
+      path: string;
+      format?: string;
+      currency: string;
+      timeZone?: string;
+      skipBadRows?: boolean;
+      onProgress?: (records: number) => void;
+      metadata?: EventMetadata;
+    }): Promise<{ plans: { planId: string; version: number; unchanged: boolean; destinations: number }[]; skipped: number }> {
+      const importer = deps.tariffImporters.get(input.format ?? 'cgrates');
+      if (!importer)
+        throw new UnknownFormatError(
+          `no tariff format ${JSON.stringify(input.format)} (known: ${[...deps.tariffImporters.keys()].join(', ')})`,
+        );
+      const parsed = await importer.parse(input.path, { onProgress: input.onProgress });
+      if (parsed.errors.length > 0 && !input.skipBadRows) throw new ImportRejectedError(parsed.errors, parsed.records);
+      const out = [];
+      for (const plan of parsed.plans) {
+        const content = {
+          currency: input.currency,
+          timeZone: input.timeZone ?? 'UTC',
+          destinations: [...plan.destinations].sort(),
+          entries: plan.entries,
+        };
+        const r = await handleCommand(
+          handler,
+          planDecider,
+          planStream(plan.planId),
+          {
+            kind: 'publish-plan',
+            planId: plan.planId,
+            currency: content.currency,
+            timeZone: content.timeZone,
+            destinations: plan.destinations,
+            entries: plan.entries,
+            sha256: createHash('sha256').update(JSON.stringify(content)).digest('hex'),
+            source: input.path,
+          },
+          { metadata: input.metadata ?? {} },
+        );
+        out.push({ planId: plan.planId, version: r.state.version, unchanged: r.events.length === 0, destinations: plan.destinations.size });
+      }
+      return { plans: out, skipped: parsed.errors.length };
+    },
+
+    /** Added, removed and changed prefixes between a carrier's last two deck versions, read from the log. */
+    async diffDeck(
+      carrierId: string,
+    ): Promise<{ from: number; to: number; added: DeckRow[]; removed: DeckRow[]; changed: { before: DeckRow; after: DeckRow }[] }> {
+      const versions = new Map<number, DeckRow[]>();
+      let latest = 0;
+      for await (const recorded of deps.store.readStream(carrierStream(carrierId))) {
+        if (recorded.type === 'DeckPublished') latest = Number(recorded.data['version']);
+      }
+      if (latest === 0) throw new DomainError('no-deck', `carrier ${carrierId} has no published deck`);
+      for await (const recorded of deps.store.readStream(carrierStream(carrierId))) {
+        if (recorded.type !== 'DeckRowsStaged') continue;
+        const version = Number(recorded.data['version']);
+        if (version !== latest && version !== latest - 1) continue;
+        const e = catalogCodec.decode(recorded);
+        if (e.type === 'DeckRowsStaged') versions.set(version, [...(versions.get(version) ?? []), ...e.data.rows]);
+      }
+      const key = (r: DeckRow) => `${r.prefix}@${r.effectiveFrom}`;
+      const before = new Map((versions.get(latest - 1) ?? []).map((r) => [key(r), r]));
+      const after = new Map((versions.get(latest) ?? []).map((r) => [key(r), r]));
+      const added = [...after].filter(([k]) => !before.has(k)).map(([, r]) => r);
+      const removed = [...before].filter(([k]) => !after.has(k)).map(([, r]) => r);
+      const changed = [...after]
+        .filter(([k, r]) => before.has(k) && JSON.stringify(before.get(k)) !== JSON.stringify(r))
+        .map(([k, r]) => ({ before: before.get(k)!, after: r }));
+      return { from: latest - 1, to: latest, added, removed, changed };
+    },
+
+    quote(input: { planId: string; number: string; start: Date; duration: Nanos }): CallCost & { number: string } {
+      const number = parseE164(input.number);
+      return { ...rateCall(planOf(input.planId), digitsOf(number), input.start, input.duration), number };
+    },
+
+    lcr(input: {
+      number: string;
+      start: Date;
+      duration: Nanos;
+      retailPlanId?: string;
+      allowNegativeMargin?: boolean;
+    }): LcrResult & { number: string; retail: CallCost | null } {
+      const number = parseE164(input.number);
+      const digits = digitsOf(number);
+      let retailCost: CallCost | null = null;
+      try {
+        retailCost = rateCall(planOf(input.retailPlanId ?? RETAIL_PLAN_ID), digits, input.start, input.duration);
+      } catch {
+        retailCost = null; // no retail price for it: no margin guard
+      }
+      const result = leastCostRoutes([...current().carriers.values()], digits, input.start, input.duration, {
+        ...(retailCost ? { retail: { cost: retailCost.cost, currency: retailCost.currency } } : {}),
+        allowNegativeMargin: input.allowNegativeMargin ?? false,
+      });
+      return { ...result, number, retail: retailCost };
+    },
+  };
+}
+
+export type RatingService = ReturnType<typeof ratingService>;

@@ -1,0 +1,58 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { parseCallDuration } from '../../core/rating/duration';
+import { csv } from '../../adapters/cli/table';
+import { quoteJson } from '../../adapters/rating/present';
+import type { RouterDeps } from '../plugin-api';
+
+const quoteBody = z
+  .object({
+    plan: z.string().min(1).default('retail'),
+    destination: z.string().min(1),
+    start: z.iso.datetime({ offset: true }).optional(),
+    duration: z.union([z.number().int().min(0), z.string().min(1)]),
+  })
+  .strict();
+
+/** POST /v1/quotes, and the public retail sheet: GET /v1/rates (JSON or CSV) and ?destination=. */
+export function ratesRouter(deps: RouterDeps): Router {
+  const router = Router();
+  router.post('/quotes', express.json({ limit: '16kb' }), async (req, res) => {
+    const body = quoteBody.parse(req.body ?? {});
+    const start = body.start ? new Date(body.start) : deps.clock.now();
+    const duration = parseCallDuration(String(body.duration));
+    const quote = deps.rating.quote({ planId: body.plan, number: body.destination, start, duration });
+    res.json(quoteJson(quote, start, duration));
+  });
+  router.get('/rates', async (req, res) => {
+    const q = z
+      .object({ destination: z.string().min(1).optional(), format: z.enum(['json', 'csv']).optional() })
+      .strict()
+      .parse(req.query);
+    const sheet = deps.rating.current().retail;
+    if (q.destination) {
+      const quote = deps.rating.quote({
+        planId: 'retail',
+        number: q.destination,
+        start: deps.clock.now(),
+        duration: parseCallDuration('60'),
+      });
+      const row = sheet.rows.find((r) => r.prefix === quote.destinationId)!;
+      res.json({ number: quote.number, currency: sheet.currency, ...row });
+      return;
+    }
+    res.setHeader('ETag', sheet.etag);
+    res.setHeader('Cache-Control', 'public, max-age=60');
+    if (req.headers['if-none-match'] === sheet.etag) {
+      res.status(304).end();
+      return;
+    }
+    const wantsCsv = q.format === 'csv' || (!q.format && req.accepts(['application/json', 'text/csv']) === 'text/csv');
+    if (wantsCsv) {
+      res.type('text/csv').send(csv(sheet.rows.map((r) => ({ ...r, currency: sheet.currency }))));
+      return;
+    }
+    res.json({ currency: sheet.currency, builtAt: sheet.builtAt, rates: sheet.rows });
+  });
+  return router;
+}

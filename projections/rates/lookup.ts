@@ -1,0 +1,126 @@
+import type { DeckRow, StoredEntrySpec, Trunk } from '../../core/rating/catalog-events';
+import { compileDeck, type CompiledDeck } from '../../core/rating/deck';
+import { buildPlan } from '../../core/rating/plan-builder';
+import type { RatingPlan } from '../../core/rating/tariff';
+import type { ReadModelStore } from '../read-model-store';
+
+/** Everything rating needs, immutable: a refresh builds a new one and swaps the reference. */
+export interface RatingSnapshot {
+  readonly carriers: ReadonlyMap<string, CompiledDeck>;
+  readonly plans: ReadonlyMap<string, RatingPlan>;
+  /** carrier/plan id → version: what this snapshot was built from. */
+  readonly versions: ReadonlyMap<string, number>;
+}
+
+interface CarrierRow {
+  carrier_id: string;
+  name: string;
+  currency: string;
+  preference: number;
+  trunks: string;
+  deck_version: number | string;
+}
+interface DeckRowRow {
+  prefix: string;
+  destination: string;
+  rate: string;
+  initial: number;
+  subsequent: number;
+  connect_fee: string;
+  minimum: number;
+  effective_from: string;
+  effective_to: string | null;
+}
+
+async function loadDeck(rm: ReadModelStore, c: CarrierRow): Promise<CompiledDeck> {
+  const version = Number(c.deck_version);
+  const rows = await rm.query<DeckRowRow>(
+    `SELECT prefix, destination, rate, initial, subsequent, connect_fee, minimum, effective_from, effective_to
+     FROM rate_deck_rows WHERE carrier_id = ? AND version = ?`,
+    [c.carrier_id, version],
+  );
+  const deckRows: DeckRow[] = rows.map((r) => ({
+    prefix: r.prefix,
+    destination: r.destination,
+    rate: r.rate,
+    initial: Number(r.initial),
+    subsequent: Number(r.subsequent),
+    connectFee: r.connect_fee,
+    minimum: Number(r.minimum),
+    effectiveFrom: r.effective_from,
+    effectiveTo: r.effective_to,
+  }));
+  const carrier = {
+    carrierId: c.carrier_id,
+    name: c.name,
+    currency: c.currency,
+    preference: Number(c.preference),
+    trunks: JSON.parse(c.trunks) as Trunk[],
+  };
+  return compileDeck(carrier, version, deckRows);
+}
+
+async function loadPlan(
+  rm: ReadModelStore,
+  p: { plan_id: string; version: number | string; currency: string; time_zone: string; entries: string },
+): Promise<RatingPlan> {
+  const destinations = await rm.query<{ destination_id: string; prefixes: string }>(
+    'SELECT destination_id, prefixes FROM rate_plan_destinations WHERE plan_id = ? AND version = ?',
+    [p.plan_id, Number(p.version)],
+  );
+  return buildPlan({
+    id: p.plan_id,
+    currency: p.currency,
+    timeZone: p.time_zone,
+    destinations: Object.fromEntries(destinations.map((d) => [d.destination_id, JSON.parse(d.prefixes) as string[]])),
+    entries: JSON.parse(p.entries) as StoredEntrySpec[],
+  });
+}
+
+export const EMPTY_SNAPSHOT: RatingSnapshot = { carriers: new Map(), plans: new Map(), versions: new Map() };
+
+/**
+ * Keeps a rating snapshot in step with the rates projection. `refresh` reloads only what
+ * changed (by version) and swaps the whole snapshot at once: a lookup running meanwhile keeps
+ * the old one, complete, and never sees a deck half loaded.
+ */
+export function ratesLookup(readModels: ReadModelStore) {
+  let snapshot = EMPTY_SNAPSHOT;
+  let refreshing: Promise<RatingSnapshot> | null = null;
+
+  async function load(previous: RatingSnapshot): Promise<RatingSnapshot> {
+    const versions = new Map<string, number>();
+    const carriers = new Map<string, CompiledDeck>();
+    for (const c of await readModels.query<CarrierRow>('SELECT * FROM rate_carriers ORDER BY carrier_id')) {
+      const key = `carrier:${c.carrier_id}`;
+      versions.set(key, Number(c.deck_version));
+      const old = previous.carriers.get(c.carrier_id);
+      carriers.set(c.carrier_id, old && previous.versions.get(key) === Number(c.deck_version) ? old : await loadDeck(readModels, c));
+    }
+    const plans = new Map<string, RatingPlan>();
+    for (const p of await readModels.query<{ plan_id: string; version: number; currency: string; time_zone: string; entries: string }>(
+      'SELECT * FROM rate_plans ORDER BY plan_id',
+    )) {
+      const key = `plan:${p.plan_id}`;
+      versions.set(key, Number(p.version));
+      const old = previous.plans.get(p.plan_id);
+      plans.set(p.plan_id, old && previous.versions.get(key) === Number(p.version) ? old : await loadPlan(readModels, p));
+    }
+    return { carriers, plans, versions };
+  }
+
+  return {
+    current: () => snapshot,
+    /** Reloads what changed; concurrent calls share one reload. */
+    async refresh(): Promise<RatingSnapshot> {
+      refreshing ??= load(snapshot)
+        .then((next) => (snapshot = next))
+        .finally(() => {
+          refreshing = null;
+        });
+      return refreshing;
+    },
+  };
+}
+
+export type RatesLookup = ReturnType<typeof ratesLookup>;

@@ -1,0 +1,94 @@
+import { catalogCodec } from '../../core/rating/catalog-events';
+import type { Projection } from '../projection';
+import type { SqlTx } from '../read-model-store';
+
+/**
+ * Carriers, their current deck, and rating plans. Staged chunks are written under their version
+ * as they arrive; a publication makes that version current and drops older ones, so readers
+ * (the in-memory lookup) only ever load a complete version.
+ */
+export const ratesProjection: Projection = {
+  name: 'rates',
+  version: 1,
+  handles: ['CarrierRegistered', 'DeckRowsStaged', 'DeckPublished', 'RatingPlanChunkStaged', 'RatingPlanPublished'],
+  async setup(tx) {
+    await tx.run(`CREATE TABLE IF NOT EXISTS rate_carriers (
+      carrier_id TEXT PRIMARY KEY, name TEXT NOT NULL, currency TEXT NOT NULL, preference INTEGER NOT NULL,
+      trunks TEXT NOT NULL, deck_version INTEGER NOT NULL, deck_rows INTEGER NOT NULL, deck_published_at TEXT)`);
+    await tx.run(`CREATE TABLE IF NOT EXISTS rate_deck_rows (
+      carrier_id TEXT NOT NULL, version INTEGER NOT NULL, prefix TEXT NOT NULL, destination TEXT NOT NULL,
+      rate TEXT NOT NULL, initial INTEGER NOT NULL, subsequent INTEGER NOT NULL, connect_fee TEXT NOT NULL,
+      minimum INTEGER NOT NULL, effective_from TEXT NOT NULL, effective_to TEXT,
+      PRIMARY KEY (carrier_id, version, prefix, effective_from))`);
+    await tx.run(`CREATE TABLE IF NOT EXISTS rate_plans (
+      plan_id TEXT PRIMARY KEY, version INTEGER NOT NULL, currency TEXT NOT NULL, time_zone TEXT NOT NULL,
+      entries TEXT NOT NULL, published_at TEXT NOT NULL)`);
+    await tx.run(`CREATE TABLE IF NOT EXISTS rate_plan_destinations (
+      plan_id TEXT NOT NULL, version INTEGER NOT NULL, destination_id TEXT NOT NULL, prefixes TEXT NOT NULL,
+      PRIMARY KEY (plan_id, version, destination_id))`);
+  },
+  async reset(tx) {
+    for (const t of ['rate_carriers', 'rate_deck_rows', 'rate_plans', 'rate_plan_destinations']) await tx.run(`DELETE FROM ${t}`);
+  },
+  async apply(recorded, tx: SqlTx) {
+    const e = catalogCodec.decode(recorded);
+    switch (e.type) {
+      case 'CarrierRegistered':
+        await tx.run(
+          `INSERT INTO rate_carriers (carrier_id, name, currency, preference, trunks, deck_version, deck_rows)
+           VALUES (?, ?, ?, ?, ?, 0, 0) ON CONFLICT (carrier_id) DO NOTHING`,
+          [e.data.carrierId, e.data.name, e.data.currency, e.data.preference, JSON.stringify(e.data.trunks)],
+        );
+        return;
+      case 'DeckRowsStaged':
+        for (const r of e.data.rows) {
+          await tx.run(
+            `INSERT INTO rate_deck_rows (carrier_id, version, prefix, destination, rate, initial, subsequent, connect_fee, minimum, effective_from, effective_to)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            [
+              e.data.carrierId,
+              e.data.version,
+              r.prefix,
+              r.destination,
+              r.rate,
+              r.initial,
+              r.subsequent,
+              r.connectFee,
+              r.minimum,
+              r.effectiveFrom,
+              r.effectiveTo,
+            ],
+          );
+        }
+        return;
+      case 'DeckPublished':
+        await tx.run('DELETE FROM rate_deck_rows WHERE carrier_id = ? AND version < ?', [e.data.carrierId, e.data.version]);
+        await tx.run('UPDATE rate_carriers SET deck_version = ?, deck_rows = ?, deck_published_at = ? WHERE carrier_id = ?', [
+          e.data.version,
+          e.data.rows,
+          recorded.recordedAt,
+          e.data.carrierId,
+        ]);
+        return;
+      case 'RatingPlanChunkStaged':
+        for (const [destination, prefixes] of Object.entries(e.data.destinations)) {
+          await tx.run('INSERT INTO rate_plan_destinations (plan_id, version, destination_id, prefixes) VALUES (?, ?, ?, ?)', [
+            e.data.planId,
+            e.data.version,
+            destination,
+            JSON.stringify(prefixes),
+          ]);
+        }
+        return;
+      case 'RatingPlanPublished':
+        await tx.run('DELETE FROM rate_plan_destinations WHERE plan_id = ? AND version < ?', [e.data.planId, e.data.version]);
+        await tx.run(
+          `INSERT INTO rate_plans (plan_id, version, currency, time_zone, entries, published_at) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (plan_id) DO UPDATE SET version = excluded.version, currency = excluded.currency,
+             time_zone = excluded.time_zone, entries = excluded.entries, published_at = excluded.published_at`,
+          [e.data.planId, e.data.version, e.data.currency, e.data.timeZone, JSON.stringify(e.data.entries), recorded.recordedAt],
+        );
+        return;
+    }
+  },
+};
