@@ -31,14 +31,20 @@ describe('readiness', () => {
     expect(await behind.json()).toMatchObject({
       type: 'https://trunkline.dev/problems/not-ready',
       status: 503,
-      detail: 'projections behind: catalogue',
-      projections: [{ name: 'catalogue', lag: 3, caughtUp: false }],
+      detail: 'projections behind: catalogue, rates',
+      projections: [
+        { name: 'catalogue', lag: 3, caughtUp: false },
+        { name: 'rates', lag: 3, caughtUp: false },
+      ],
     });
     await engine.runner.start();
     await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200, 10_000, 'readiness');
     expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({
       status: 'ready',
-      projections: [{ name: 'catalogue', lag: 0, caughtUp: true }],
+      projections: [
+        { name: 'catalogue', lag: 0, caughtUp: true },
+        { name: 'rates', lag: 0, caughtUp: true },
+      ],
     });
   });
 });
