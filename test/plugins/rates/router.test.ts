@@ -1,0 +1,95 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../../adapters/runtime/config';
+import { createEngine, type Engine } from '../../../adapters/runtime/engine';
+
+const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'rating');
+
+describe('quotes and the public rate sheet over HTTP', () => {
+  let dir: string;
+  let engine: Engine;
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'trunkline-rates-http-'));
+    const config = loadConfig({ env: {}, flags: { dataDir: dir }, cwd: dir });
+    engine = await createEngine({ ...config, pluginOptions: { pricing: { markupPercent: '20' } } }, { logger: pino({ level: 'silent' }) });
+    await engine.rating.registerCarrier({ carrierId: 'alpha', name: 'Alpha', currency: 'EUR', preference: 1, trunks: [] });
+    await engine.rating.importDeck({ carrierId: 'alpha', file: join(FIXTURES, 'decks', 'alpha-v1.csv') });
+    await engine.rating.importTariffs({ path: join(FIXTURES, 'cgrates'), currency: 'EUR' });
+    await engine.rating.sync();
+    server = await new Promise<Server>((resolve) => {
+      const s = engine.app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const post = (body: unknown) =>
+    fetch(`${base}/v1/quotes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  test('POST /v1/quotes prices a call with its breakdown; cost is a decimal string', async () => {
+    const res = await post({ plan: 'RP_RETAIL', destination: '+44 20 7946 0958', start: '2026-11-23T07:59:00Z', duration: '2m' });
+    expect(res.status).toBe(200);
+    const q = (await res.json()) as Record<string, unknown>;
+    expect(q).toMatchObject({
+      plan: 'RP_RETAIL',
+      number: '+442079460958',
+      destination: { id: 'DST_UK', prefix: '44' },
+      connectFee: '0.05',
+      cost: '0.23',
+      currency: 'EUR',
+    });
+    expect((q['parts'] as { timing: string }[]).map((p) => p.timing)).toEqual(['TM_OFFPEAK', 'TM_PEAK']);
+  });
+
+  test.each([
+    [{ plan: 'RP_RETAIL', destination: 'hello', duration: 60 }, 400, 'invalid-number'],
+    [{ plan: 'RP_RETAIL', destination: '+12025550143', duration: 60 }, 422, 'unrated-destination'],
+    [{ plan: 'NOPE', destination: '+442079460958', duration: 60 }, 404, 'unknown-plan'],
+    [{ plan: 'RP_RETAIL', destination: '+442079460958', duration: 'forever' }, 400, 'invalid-duration'],
+    [{ plan: 'RP_RETAIL', destination: '+442079460958', duration: 60, colour: 'red' }, 400, 'invalid-request'],
+    [{ plan: 'RP_RETAIL', destination: '+442079460958', duration: 60, start: 'tomorrow' }, 400, 'invalid-request'],
+  ])('%j is a %i problem (%s)', async (body, status, kind) => {
+    const res = await post(body);
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(await res.json()).toMatchObject({ type: `https://trunkline.dev/problems/${kind}`, status });
+  });
+
+  test('malformed JSON is a 400 problem', async () => {
+    const res = await fetch(`${base}/v1/quotes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"plan":' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  });
+
+  test('GET /v1/rates is the whole sheet with an ETag, as JSON or CSV; a matching If-None-Match is a 304', async () => {
+    const res = await fetch(`${base}/v1/rates`);
+    const etag = res.headers.get('etag')!;
+    const body = (await res.json()) as { currency: string; rates: { prefix: string; ratePerMinute: string }[] };
+    expect(body.currency).toBe('EUR');
+    expect(body.rates.map((r) => [r.prefix, r.ratePerMinute])).toEqual([
+      ['33', '0.0144'],
+      ['44', '0.012'],
+      ['447', '0.036'],
+      ['4479', '0.06'],
+    ]);
+    expect((await fetch(`${base}/v1/rates`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    const csv = await fetch(`${base}/v1/rates?format=csv`);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    expect((await csv.text()).split('\n')[0]).toBe('prefix,destination,ratePerMinute,initial,subsequent,free,currency');
+  });
+
+  test('GET /v1/rates?destination= gives the rate that number is sold at', async () => {
+    const res = await fetch(`${base}/v1/rates?destination=${encodeURIComponent('+447911123456')}`);
+    expect(await res.json()).toMatchObject({ number: '+447911123456', prefix: '4479', ratePerMinute: '0.06', currency: 'EUR' });
+  });
+});
