@@ -52,6 +52,32 @@ export interface CallCost {
   readonly cost: Decimal;
 }
 
+const unitDecimals = new WeakMap<RateSlot, Decimal>();
+/** A slot's unit as a Decimal, made once: converting a number costs as much as a multiplication. */
+function unitOf(slot: RateSlot): Decimal {
+  let d = unitDecimals.get(slot);
+  if (!d) unitDecimals.set(slot, (d = new Decimal(slot.rateUnit)));
+  return d;
+}
+
+/** A part of a rated call; its own cost is computed only when a breakdown reads it. */
+class Part implements RatedPart {
+  #cost: Decimal | null = null;
+  constructor(
+    readonly offset: Nanos,
+    readonly startsAt: Date,
+    readonly duration: Nanos,
+    readonly billed: Nanos,
+    readonly increments: number,
+    readonly timingId: string,
+    readonly destinationRate: DestinationRate,
+    readonly slot: RateSlot,
+  ) {}
+  get cost(): Decimal {
+    return (this.#cost ??= this.slot.rate.times(this.billed).dividedBy(unitOf(this.slot)));
+  }
+}
+
 const ROUND: Record<RoundingMethod, 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8> = {
   '*up': Decimal.ROUND_CEIL,
   '*middle': Decimal.ROUND_HALF_UP,
@@ -103,11 +129,19 @@ function gcd(a: number, b: number): number {
  * a hair above 0.3 rounds *up to 0.3001.
  */
 function exactTotal(parts: readonly RatedPart[], connectFee: Decimal): Decimal {
+  // parts that share a slot share rate and unit: sum their billed time first (whole numbers)
+  const bySlot = new Map<RateSlot, number>();
+  for (const p of parts) bySlot.set(p.slot, (bySlot.get(p.slot) ?? 0) + p.billed);
+  if (bySlot.size === 1) {
+    const [slot, billed] = [...bySlot][0]!;
+    const total = slot.rate.times(billed).dividedBy(unitOf(slot));
+    return connectFee.isZero() ? total : total.plus(connectFee);
+  }
   let lcm = 1;
-  for (const p of parts) lcm = (lcm / gcd(lcm, p.slot.rateUnit)) * p.slot.rateUnit;
+  for (const slot of bySlot.keys()) lcm = (lcm / gcd(lcm, slot.rateUnit)) * slot.rateUnit;
   if (!Number.isSafeInteger(lcm)) throw new RangeError('the rate units of this call have no common multiple below 2^53 ns');
   let numerator = connectFee.times(lcm);
-  for (const p of parts) numerator = numerator.plus(p.slot.rate.times(new Decimal(p.billed).times(lcm / p.slot.rateUnit)));
+  for (const [slot, billed] of bySlot) numerator = numerator.plus(slot.rate.times(billed).times(lcm / slot.rateUnit));
   return numerator.dividedBy(lcm);
 }
 
@@ -160,18 +194,8 @@ export function rateEntries(
     const length = end - offset;
     const increment = Math.max(slot.rateIncrement, 1);
     const increments = Math.ceil(length / increment);
-    const cost = slot.rate.times(increments * increment).dividedBy(slot.rateUnit);
-    parts.push({
-      offset,
-      startsAt: new Date(atMs),
-      duration: length,
-      billed: increments * increment,
-      increments,
-      timingId: entry.timing.id,
-      destinationRate: entry.destinationRate,
-      slot,
-      cost,
-    });
+    const billed = increments * increment;
+    parts.push(new Part(offset, new Date(atMs), length, billed, increments, entry.timing.id, entry.destinationRate, slot));
     offset += increments * increment;
   }
 

@@ -1,6 +1,6 @@
 import type { Decimal } from '../money';
 import type { Nanos } from './duration';
-import { priceOnDeck, type CarrierCost, type CompiledDeck } from './deck';
+import { COST_KEY_SCALE, priceOnDeck, type CarrierCost, type CompiledDeck } from './deck';
 
 export interface LcrOptions {
   /** What the customer pays for this call; routes costing more are dropped unless allowed. */
@@ -25,6 +25,40 @@ export interface LcrResult {
   readonly dropped: readonly DroppedRoute[];
 }
 
+/** A route with its margin computed on first read (a class for the same reason as PricedCall). */
+class RankedRoute implements Route {
+  #margin: Decimal | null | undefined;
+  constructor(
+    private readonly priced: CarrierCost,
+    private readonly retail: Decimal | null,
+  ) {}
+  get carrier() {
+    return this.priced.carrier;
+  }
+  get prefix() {
+    return this.priced.prefix;
+  }
+  get row() {
+    return this.priced.row;
+  }
+  get billedSeconds() {
+    return this.priced.billedSeconds;
+  }
+  get costKey() {
+    return this.priced.costKey;
+  }
+  get cost() {
+    return this.priced.cost;
+  }
+  get detail() {
+    return this.priced.detail;
+  }
+  get margin(): Decimal | null {
+    if (this.#margin === undefined) this.#margin = this.retail ? this.retail.minus(this.priced.cost) : null;
+    return this.#margin;
+  }
+}
+
 /** Least-cost routing: each carrier's own longest match, priced for this call, sorted, margin-guarded. */
 export function leastCostRoutes(
   decks: readonly CompiledDeck[],
@@ -35,27 +69,35 @@ export function leastCostRoutes(
 ): LcrResult {
   const routes: Route[] = [];
   const dropped: DroppedRoute[] = [];
+  const retail = options.retail;
+  // the retail price on the integer cost scale, when exact, so the margin guard compares numbers
+  const retailScaled = retail?.cost.times(COST_KEY_SCALE);
+  const retailKey =
+    retailScaled && retailScaled.isInteger() && retailScaled.abs().lessThan(Number.MAX_SAFE_INTEGER) ? retailScaled.toNumber() : null;
   for (const deck of decks) {
     const priced = priceOnDeck(deck, digits, start, duration);
     if (!priced) {
       dropped.push({ carrierId: deck.carrier.carrierId, reason: 'no-route' });
       continue;
     }
-    const retail = options.retail;
     if (retail && retail.currency !== deck.carrier.currency) {
       dropped.push({ carrierId: deck.carrier.carrierId, reason: 'currency-differs', cost: priced.cost });
       continue;
     }
-    const margin = retail ? retail.cost.minus(priced.cost) : null;
-    if (margin && margin.isNegative() && !options.allowNegativeMargin) {
+    const negative = retail
+      ? retailKey !== null && priced.costKey !== null
+        ? priced.costKey > retailKey
+        : priced.cost.greaterThan(retail.cost)
+      : false;
+    if (negative && !options.allowNegativeMargin) {
       dropped.push({ carrierId: deck.carrier.carrierId, reason: 'negative-margin', cost: priced.cost });
       continue;
     }
-    routes.push({ ...priced, margin });
+    routes.push(new RankedRoute(priced, retail?.cost ?? null));
   }
   routes.sort(
     (a, b) =>
-      a.cost.comparedTo(b.cost) ||
+      (a.costKey !== null && b.costKey !== null ? a.costKey - b.costKey : a.cost.comparedTo(b.cost)) ||
       a.carrier.preference - b.carrier.preference ||
       (a.carrier.carrierId < b.carrier.carrierId ? -1 : a.carrier.carrierId > b.carrier.carrierId ? 1 : 0),
   );
