@@ -12,6 +12,7 @@ import { carrierStream, catalogCodec, planStream, type DeckRow, type Trunk } fro
 import { rateCall, type CallCost } from '../../core/rating/cost';
 import type { Nanos } from '../../core/rating/duration';
 import { leastCostRoutes, type LcrResult } from '../../core/rating/lcr';
+import type { CompiledDeck } from '../../core/rating/deck';
 import { planDecider } from '../../core/rating/plan-decider';
 import type { DeckImporter, TariffImporter } from '../../plugins/plugin-api';
 import type { PricingPolicy } from '../../plugins/pricing/policy';
@@ -50,6 +51,13 @@ function deckHash(rows: readonly DeckRow[]): string {
 export function ratingService(deps: RatingServiceDeps) {
   const handler = { store: deps.store, ids: deps.ids, codec: catalogCodec };
   let retail: { snapshot: RatingSnapshot; sheet: RetailSheet; at: number } | null = null;
+  /** The carriers of a snapshot as one list, kept with it so LCR's index is built once per snapshot. */
+  const carrierLists = new WeakMap<RatingSnapshot, CompiledDeck[]>();
+  const carriersOf = (s: RatingSnapshot): CompiledDeck[] => {
+    let list = carrierLists.get(s);
+    if (!list) carrierLists.set(s, (list = [...s.carriers.values()]));
+    return list;
+  };
 
   /** The snapshot plus its retail sheet (rebuilt when the snapshot changes, or each minute for effective dates). */
   function current(): RatingSnapshot & { retail: RetailSheet } {
@@ -218,7 +226,7 @@ export function ratingService(deps: RatingServiceDeps) {
       } catch {
         retailCost = null; // no retail price for it: no margin guard
       }
-      const result = leastCostRoutes([...current().carriers.values()], digits, input.start, input.duration, {
+      const result = leastCostRoutes(carriersOf(deps.lookup.current()), digits, input.start, input.duration, {
         ...(retailCost ? { retail: { cost: retailCost.cost, currency: retailCost.currency } } : {}),
         allowNegativeMargin: input.allowNegativeMargin ?? false,
       });

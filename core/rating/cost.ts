@@ -1,6 +1,6 @@
 import { Decimal } from '../money';
 import { compilePlan } from './compiled-plan';
-import type { Nanos } from './duration';
+import { NS_PER_SECOND, type Nanos } from './duration';
 import type { DestinationRate, PlanEntry, RateSlot, RatingPlan, RoundingMethod } from './tariff';
 import { zone, type Zone } from './zoned-time';
 
@@ -112,6 +112,29 @@ function nextTimingChange(entries: readonly PlanEntry[], z: Zone, ms: number): n
   return next;
 }
 
+/** A timing that covers every instant: a destination with only such an entry never splits on time. */
+function always(e: PlanEntry): boolean {
+  const t = e.timing;
+  return t.startSecond === 0 && !t.years.length && !t.months.length && !t.monthDays.length && !t.weekDays.length;
+}
+
+/**
+ * When another entry takes over from `current` before `endMs` (or Infinity). Candidate instants
+ * are timing starts and midnights; one where the same entry stays in force is no boundary, so
+ * a call under one all-day rate is not cut at midnight (a cut would bill two rounded-up parts).
+ */
+function entryChange(entries: readonly PlanEntry[], current: PlanEntry, z: Zone, ms: number, endMs: number): number {
+  if (entries.length === 1 && always(current)) return Infinity;
+  let at = ms;
+  // bounded: a call of ≤ 104 days meets at most a few hundred candidate instants
+  for (let i = 0; i < 10_000; i++) {
+    at = nextTimingChange(entries, z, at);
+    if (at >= endMs) return Infinity;
+    if (activeEntry(entries, z, at) !== current) return at;
+  }
+  return at;
+}
+
 function slotAt(slots: readonly RateSlot[], offset: Nanos): [slot: RateSlot, nextStart: Nanos] {
   let i = 0;
   while (i + 1 < slots.length && slots[i + 1]!.groupIntervalStart <= offset) i++;
@@ -128,13 +151,36 @@ function gcd(a: number, b: number): number {
  * would add their 40-digit approximations of repeating decimals (0.1 × 7 / 60), and a total
  * a hair above 0.3 rounds *up to 0.3001.
  */
+/** Decimals of whole-second durations, made once each: parsing a number costs as much as a multiplication. */
+const secondsCache: Decimal[] = [];
+function billedDecimal(billed: Nanos, unit: Nanos): [amount: Decimal, unit: Decimal] {
+  const seconds = billed / NS_PER_SECOND;
+  if (Number.isInteger(seconds) && seconds <= 86_400 && unit % NS_PER_SECOND === 0) {
+    const d = (secondsCache[seconds] ??= new Decimal(seconds));
+    return [d, unitSeconds(unit)];
+  }
+  return [new Decimal(billed), new Decimal(unit)];
+}
+const unitSecondsCache = new Map<number, Decimal>();
+function unitSeconds(unit: Nanos): Decimal {
+  let d = unitSecondsCache.get(unit);
+  if (!d) unitSecondsCache.set(unit, (d = new Decimal(unit / NS_PER_SECOND)));
+  return d;
+}
+
 function exactTotal(parts: readonly RatedPart[], connectFee: Decimal): Decimal {
+  if (parts.length === 1) {
+    const [billed, unit] = billedDecimal(parts[0]!.billed, parts[0]!.slot.rateUnit);
+    const total = parts[0]!.slot.rate.times(billed).dividedBy(unit);
+    return connectFee.isZero() ? total : total.plus(connectFee);
+  }
   // parts that share a slot share rate and unit: sum their billed time first (whole numbers)
   const bySlot = new Map<RateSlot, number>();
   for (const p of parts) bySlot.set(p.slot, (bySlot.get(p.slot) ?? 0) + p.billed);
   if (bySlot.size === 1) {
-    const [slot, billed] = [...bySlot][0]!;
-    const total = slot.rate.times(billed).dividedBy(unitOf(slot));
+    const [slot, billedNs] = [...bySlot][0]!;
+    const [billed, unit] = billedDecimal(billedNs, slot.rateUnit);
+    const total = slot.rate.times(billed).dividedBy(unit);
     return connectFee.isZero() ? total : total.plus(connectFee);
   }
   let lcm = 1;
@@ -152,11 +198,12 @@ function exactTotal(parts: readonly RatedPart[], connectFee: Decimal): Decimal {
  */
 export function rateCall(plan: RatingPlan, digits: string, start: Date, duration: Nanos): CallCost {
   const compiledPlan = compilePlan(plan);
-  const hit = compiledPlan.trie.longest(digits);
+  const packed = compiledPlan.trie.longestPacked(digits);
+  const hit = packed < 0 ? -1 : Math.floor(packed / 64);
   const entries = hit >= 0 ? compiledPlan.entriesByDestination[hit]! : compiledPlan.anyEntries;
   if (!entries || entries.length === 0) throw new UnratedDestinationError(plan.id, digits);
   const destinationId = hit >= 0 ? compiledPlan.destinationIds[hit]! : '*any';
-  const matchedPrefix = hit >= 0 ? digits.slice(0, compiledPlan.trie.longestLength(digits)) : '';
+  const matchedPrefix = hit >= 0 ? digits.slice(0, packed % 64) : '';
   return rateEntries(plan, { destinationId, matchedPrefix }, entries, start, duration);
 }
 
@@ -185,12 +232,13 @@ export function rateEntries(
   let offset = 0;
   while (offset < duration) {
     const atMs = startMs + offset / NS_PER_MS;
-    const entry = activeEntry(entries, z, atMs);
+    const entry = entries.length === 1 && always(entries[0]!) ? entries[0]! : activeEntry(entries, z, atMs);
     if (!entry)
       throw new NoTimingError(`plan ${plan.id}: no timing of destination ${destinationId} covers ${new Date(atMs).toISOString()}`);
     const [slot, nextSlot] = slotAt(entry.destinationRate.rate.slots, offset);
-    const timingChange = (nextTimingChange(entries, z, atMs) - startMs) * NS_PER_MS;
-    const end = Math.min(duration, nextSlot, timingChange);
+    const timingChange = entryChange(entries, entry, z, atMs, startMs + duration / NS_PER_MS);
+    const timingOffset = timingChange === Infinity ? Infinity : (timingChange - startMs) * NS_PER_MS;
+    const end = Math.min(duration, nextSlot, timingOffset);
     const length = end - offset;
     const increment = Math.max(slot.rateIncrement, 1);
     const increments = Math.ceil(length / increment);

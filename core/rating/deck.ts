@@ -23,6 +23,20 @@ export interface CompiledDeck {
   /** Per trie value: the prefix's rows, latest effectiveFrom first. */
   readonly rows: readonly (readonly DeckRow[])[];
   readonly rowCount: number;
+  /**
+   * Per prefix group, the numbers pricing needs, in flat arrays (LCR reads five decks per call):
+   * rate and connect fee × 10⁹ (NaN when not a safe integer), increments, minimum, and the
+   * validity of the group's latest row in epoch ms.
+   */
+  readonly fast: {
+    readonly rateNano: Float64Array;
+    readonly feeNano: Float64Array;
+    readonly initial: Int32Array;
+    readonly subsequent: Int32Array;
+    readonly minimum: Int32Array;
+    readonly fromMs: Float64Array;
+    readonly toMs: Float64Array;
+  };
 }
 
 export function compileDeck(carrier: Carrier, version: number, rows: readonly DeckRow[]): CompiledDeck {
@@ -34,6 +48,26 @@ export function compileDeck(carrier: Carrier, version: number, rows: readonly De
   }
   const prefixes = [...byPrefix.keys()];
   const grouped = prefixes.map((p) => byPrefix.get(p)!.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1)));
+  const n = grouped.length;
+  const fast = {
+    rateNano: new Float64Array(n),
+    feeNano: new Float64Array(n),
+    initial: new Int32Array(n),
+    subsequent: new Int32Array(n),
+    minimum: new Int32Array(n),
+    fromMs: new Float64Array(n),
+    toMs: new Float64Array(n),
+  };
+  grouped.forEach((group, i) => {
+    const r = group[0]!;
+    fast.rateNano[i] = nanoUnits(r.rate) ?? NaN;
+    fast.feeNano[i] = nanoUnits(r.connectFee) ?? NaN;
+    fast.initial[i] = r.initial;
+    fast.subsequent[i] = r.subsequent;
+    fast.minimum[i] = r.minimum;
+    fast.fromMs[i] = Date.parse(r.effectiveFrom);
+    fast.toMs[i] = r.effectiveTo === null ? Infinity : Date.parse(r.effectiveTo);
+  });
   return {
     carrier,
     version,
@@ -41,6 +75,7 @@ export function compileDeck(carrier: Carrier, version: number, rows: readonly De
     prefixes,
     rows: grouped,
     rowCount: rows.length,
+    fast,
   };
 }
 
@@ -140,8 +175,6 @@ function nanoUnits(text: string): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
-const nano = new WeakMap<DeckRow, { rate: number | null; fee: number | null }>();
-
 /**
  * A priced call. A class, not an object literal with getters: LCR makes millions of these, and
  * prototype getters cost nothing per object where per-object closures cost an allocation each.
@@ -180,9 +213,29 @@ class PricedCall implements CarrierCost {
 
 /** Prices a call on a carrier's deck, or null when the deck does not route the number then. */
 export function priceOnDeck(deck: CompiledDeck, digits: string, start: Date, duration: Nanos): CarrierCost | null {
-  const match = matchDeck(deck, digits, start);
-  if (!match) return null;
-  const row = match.row;
+  const hit = deck.trie.longest(digits);
+  return hit < 0 ? null : priceGroup(deck, hit, digits, start, duration);
+}
+
+/** Prices a call on the deck's prefix group `hit` (its longest match for `digits`, found by the caller). */
+export function priceGroup(deck: CompiledDeck, hit: number, digits: string, start: Date, duration: Nanos): CarrierCost | null {
+  const f = deck.fast;
+  const ms = start.getTime();
+  let row: DeckRow;
+  let rateNano: number;
+  let feeNano: number;
+  if (f.fromMs[hit]! <= ms && ms < f.toMs[hit]!) {
+    // the latest row is in force: everything is in the flat arrays
+    row = deck.rows[hit]![0]!;
+    rateNano = f.rateNano[hit]!;
+    feeNano = f.feeNano[hit]!;
+  } else {
+    const match = matchDeck(deck, digits, start);
+    if (!match) return null;
+    row = match.row;
+    rateNano = nanoUnits(row.rate) ?? NaN;
+    feeNano = nanoUnits(row.connectFee) ?? NaN;
+  }
   let billedSeconds = 0;
   if (duration > 0) {
     const initial = row.initial * NS_PER_SECOND;
@@ -190,16 +243,6 @@ export function priceOnDeck(deck: CompiledDeck, digits: string, start: Date, dur
     const billed = initial + Math.ceil(Math.max(0, duration - initial) / subsequent) * subsequent;
     billedSeconds = Math.max(billed / NS_PER_SECOND, row.minimum);
   }
-  let units = nano.get(row);
-  if (!units) nano.set(row, (units = { rate: nanoUnits(row.rate), fee: nanoUnits(row.connectFee) }));
-  const key = units.rate !== null && units.fee !== null ? units.rate * billedSeconds + (billedSeconds > 0 ? units.fee * 60 : 0) : null;
-  return new PricedCall(
-    deck.carrier,
-    match.prefix,
-    row,
-    billedSeconds,
-    key !== null && Number.isSafeInteger(key) ? key : null,
-    start,
-    duration,
-  );
+  const key = rateNano * billedSeconds + (billedSeconds > 0 ? feeNano * 60 : 0);
+  return new PricedCall(deck.carrier, deck.prefixes[hit]!, row, billedSeconds, Number.isSafeInteger(key) ? key : null, start, duration);
 }

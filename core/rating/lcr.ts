@@ -1,6 +1,7 @@
 import type { Decimal } from '../money';
 import type { Nanos } from './duration';
-import { COST_KEY_SCALE, priceOnDeck, type CarrierCost, type CompiledDeck } from './deck';
+import { COST_KEY_SCALE, priceGroup, type CarrierCost, type CompiledDeck } from './deck';
+import { buildLcrIndex, type LcrIndex } from './lcr-index';
 
 export interface LcrOptions {
   /** What the customer pays for this call; routes costing more are dropped unless allowed. */
@@ -60,6 +61,15 @@ class RankedRoute implements Route {
 }
 
 /** Least-cost routing: each carrier's own longest match, priced for this call, sorted, margin-guarded. */
+const indexes = new WeakMap<readonly CompiledDeck[], LcrIndex>();
+
+/** The LCR index of a list of decks, built once per list (keep the list while the decks stay). */
+export function lcrIndexOf(decks: readonly CompiledDeck[]): LcrIndex {
+  let index = indexes.get(decks);
+  if (!index) indexes.set(decks, (index = buildLcrIndex(decks)));
+  return index;
+}
+
 export function leastCostRoutes(
   decks: readonly CompiledDeck[],
   digits: string,
@@ -67,6 +77,8 @@ export function leastCostRoutes(
   duration: Nanos,
   options: LcrOptions = {},
 ): LcrResult {
+  const hits = new Int32Array(decks.length);
+  lcrIndexOf(decks).match(digits, hits);
   const routes: Route[] = [];
   const dropped: DroppedRoute[] = [];
   const retail = options.retail;
@@ -74,8 +86,9 @@ export function leastCostRoutes(
   const retailScaled = retail?.cost.times(COST_KEY_SCALE);
   const retailKey =
     retailScaled && retailScaled.isInteger() && retailScaled.abs().lessThan(Number.MAX_SAFE_INTEGER) ? retailScaled.toNumber() : null;
-  for (const deck of decks) {
-    const priced = priceOnDeck(deck, digits, start, duration);
+  for (let j = 0; j < decks.length; j++) {
+    const deck = decks[j]!;
+    const priced = hits[j]! >= 0 ? priceGroup(deck, hits[j]!, digits, start, duration) : null;
     if (!priced) {
       dropped.push({ carrierId: deck.carrier.carrierId, reason: 'no-route' });
       continue;

@@ -11,6 +11,10 @@ export interface PrefixTrie {
   longest(digits: string): number;
   /** Length of that prefix (0 when none). */
   longestLength(digits: string): number;
+  /** Both in one walk: value × 64 + length, or -1 (lengths are at most 20). */
+  longestPacked(digits: string): number;
+  /** Every prefix of `digits` in the trie, shortest first, in one walk: `visit(value, length)`. */
+  forEachPrefix(digits: string, visit: (value: number, length: number) => void): void;
   /** Bytes held by the arrays. */
   readonly bytes: number;
 }
@@ -93,5 +97,29 @@ export function buildPrefixTrie(entries: Iterable<readonly [prefix: string, valu
       return best;
     },
     longestLength: (digits) => walk(digits)[1],
+    forEachPrefix(digits, visit) {
+      let node = 0;
+      for (let i = 0; i < digits.length; i++) {
+        const d = digits.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) return;
+        node = finalChildren[node * 10 + d]!;
+        if (node === -1) return;
+        const v = finalValues[node]!;
+        if (v !== -1) visit(v, i + 1);
+      }
+    },
+    longestPacked(digits) {
+      let node = 0;
+      let best = -1;
+      for (let i = 0; i < digits.length; i++) {
+        const d = digits.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) break;
+        node = finalChildren[node * 10 + d]!;
+        if (node === -1) break;
+        const v = finalValues[node]!;
+        if (v !== -1) best = v * 64 + i + 1;
+      }
+      return best;
+    },
   };
 }

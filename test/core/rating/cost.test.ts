@@ -108,6 +108,19 @@ describe('timings', () => {
     expect(r.cost.toFixed()).toBe('0.14'); // 0.05 + 30 s × 0.12/min + 30 s × 0.06/min
   });
 
+  test('a call under one all-day rate is not cut at midnight (a cut would round up twice)', () => {
+    const perMinute = onePlan([{ rate: '0.6', rateIncrement: '60s' }]);
+    const r = rateCall(perMinute, '44', new Date('2026-11-27T23:59:30Z'), s(60));
+    expect(r.parts).toHaveLength(1);
+    expect(r.billed).toBe(s(60));
+    expect(r.cost.toFixed()).toBe('0.6');
+  });
+
+  test('a timing start where the same entry stays in force is no boundary either', () => {
+    const r = rateCall(plan, '44', new Date('2026-11-28T07:59:00Z'), s(120)); // Saturday: PEAK never applies
+    expect(r.parts.map((p) => p.timingId)).toEqual(['OFFPEAK']);
+  });
+
   test('the higher weight wins over a later start', () => {
     const weighted = buildPlan({
       id: 'W',

@@ -2,6 +2,7 @@ import type { DeckRow } from '../../../core/rating/catalog-events';
 import { compileDeck, matchDeck, priceOnDeck, type Carrier } from '../../../core/rating/deck';
 import { NS_PER_SECOND } from '../../../core/rating/duration';
 import { leastCostRoutes } from '../../../core/rating/lcr';
+import { buildLcrIndex } from '../../../core/rating/lcr-index';
 import { Decimal } from '../../../core/money';
 import { seeded } from '../../support/random';
 
@@ -95,5 +96,29 @@ describe('least-cost routing', () => {
     ]);
     expect(leastCostRoutes([a], '447912345678', NOW, sec(60), { retail, allowNegativeMargin: true }).routes).toHaveLength(1);
     expect(leastCostRoutes([b], '331234', NOW, sec(60)).dropped).toEqual([{ carrierId: 'beta', reason: 'no-route' }]);
+  });
+});
+
+describe('LCR index', () => {
+  test('property: one walk finds each carrier the same longest match as its own trie', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const rnd = seeded(seed);
+      const decks = Array.from({ length: rnd.int(1, 6) }, (_, j) =>
+        compileDeck(
+          carrier(`c${j}`),
+          1,
+          Array.from({ length: rnd.int(1, 400) }, () => row(rnd.digits(rnd.int(1, 5)), '0.01')).filter(
+            (r, i, all) => all.findIndex((x) => x.prefix === r.prefix) === i,
+          ),
+        ),
+      );
+      const index = buildLcrIndex(decks);
+      const out = new Int32Array(decks.length);
+      for (let q = 0; q < 200; q++) {
+        const number = rnd.digits(rnd.int(1, 12));
+        index.match(number, out);
+        expect([...out]).toEqual(decks.map((d) => d.trie.longest(number)));
+      }
+    }
   });
 });

@@ -43,6 +43,7 @@ describe('prefix trie', () => {
           }
         }
         expect([seed, number, trie.longest(number)]).toEqual([seed, number, best]);
+        expect(trie.longestPacked(number)).toBe(best < 0 ? -1 : best * 64 + bestLength);
       }
     }
   });
