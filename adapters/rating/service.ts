@@ -9,7 +9,8 @@ import { digitsOf, parseE164 } from '../../core/e164';
 import type { IdGenerator } from '../../core/ids';
 import { carrierDecider } from '../../core/rating/carrier-decider';
 import { carrierStream, catalogCodec, planStream, type DeckRow, type Trunk } from '../../core/rating/catalog-events';
-import { rateCall, type CallCost } from '../../core/rating/cost';
+import { rateCall, UnratedDestinationError, type CallCost } from '../../core/rating/cost';
+import { priceOnDeck } from '../../core/rating/deck';
 import type { Nanos } from '../../core/rating/duration';
 import { leastCostRoutes, type LcrResult } from '../../core/rating/lcr';
 import type { CompiledDeck } from '../../core/rating/deck';
@@ -71,10 +72,18 @@ export function ratingService(deps: RatingServiceDeps) {
 
   function planOf(planId: string) {
     const s = current();
-    const plan = planId === RETAIL_PLAN_ID ? s.retail.plan : s.plans.get(planId);
+    const plan = s.plans.get(planId);
     if (!plan)
       throw new UnknownPlanError(`no rating plan ${JSON.stringify(planId)} (known: ${[RETAIL_PLAN_ID, ...s.plans.keys()].join(', ')})`);
     return plan;
+  }
+
+  /** A call on a plan, or on the retail sheet (`retail`), which is priced like a deck. */
+  function rate(planId: string, digits: string, start: Date, duration: Nanos): CallCost {
+    if (planId !== RETAIL_PLAN_ID) return rateCall(planOf(planId), digits, start, duration);
+    const priced = priceOnDeck(current().retail.deck, digits, start, duration);
+    if (!priced) throw new UnratedDestinationError(RETAIL_PLAN_ID, digits);
+    return priced.detail;
   }
 
   return {
@@ -208,7 +217,7 @@ export function ratingService(deps: RatingServiceDeps) {
 
     quote(input: { planId: string; number: string; start: Date; duration: Nanos }): CallCost & { number: string } {
       const number = parseE164(input.number);
-      return { ...rateCall(planOf(input.planId), digitsOf(number), input.start, input.duration), number };
+      return { ...rate(input.planId, digitsOf(number), input.start, input.duration), number };
     },
 
     lcr(input: {
@@ -222,7 +231,7 @@ export function ratingService(deps: RatingServiceDeps) {
       const digits = digitsOf(number);
       let retailCost: CallCost | null = null;
       try {
-        retailCost = rateCall(planOf(input.retailPlanId ?? RETAIL_PLAN_ID), digits, input.start, input.duration);
+        retailCost = rate(input.retailPlanId ?? RETAIL_PLAN_ID, digits, input.start, input.duration);
       } catch {
         retailCost = null; // no retail price for it: no margin guard
       }

@@ -65,7 +65,7 @@ class Part implements RatedPart {
   #cost: Decimal | null = null;
   constructor(
     readonly offset: Nanos,
-    readonly startsAt: Date,
+    private readonly startMs: number,
     readonly duration: Nanos,
     readonly billed: Nanos,
     readonly increments: number,
@@ -73,6 +73,9 @@ class Part implements RatedPart {
     readonly destinationRate: DestinationRate,
     readonly slot: RateSlot,
   ) {}
+  get startsAt(): Date {
+    return new Date(this.startMs);
+  }
   get cost(): Decimal {
     return (this.#cost ??= this.slot.rate.times(this.billed).dividedBy(unitOf(this.slot)));
   }
@@ -169,9 +172,18 @@ function unitSeconds(unit: Nanos): Decimal {
 }
 
 function exactTotal(parts: readonly RatedPart[], connectFee: Decimal): Decimal {
-  if (parts.length === 1) {
-    const [billed, unit] = billedDecimal(parts[0]!.billed, parts[0]!.slot.rateUnit);
-    const total = parts[0]!.slot.rate.times(billed).dividedBy(unit);
+  if (parts.length === 0) return connectFee;
+  // the common case: every part at one price (rates are interned, so equal prices are one object)
+  const first = parts[0]!.slot;
+  let billedSum = 0;
+  let onePrice = true;
+  for (const p of parts) {
+    if (p.slot.rate !== first.rate || p.slot.rateUnit !== first.rateUnit) onePrice = false;
+    billedSum += p.billed;
+  }
+  if (onePrice) {
+    const [billed, unit] = billedDecimal(billedSum, first.rateUnit);
+    const total = first.rate.times(billed).dividedBy(unit);
     return connectFee.isZero() ? total : total.plus(connectFee);
   }
   // parts that share a slot share rate and unit: sum their billed time first (whole numbers)
@@ -243,7 +255,7 @@ export function rateEntries(
     const increment = Math.max(slot.rateIncrement, 1);
     const increments = Math.ceil(length / increment);
     const billed = increments * increment;
-    parts.push(new Part(offset, new Date(atMs), length, billed, increments, entry.timing.id, entry.destinationRate, slot));
+    parts.push(new Part(offset, atMs, length, billed, increments, entry.timing.id, entry.destinationRate, slot));
     offset += increments * increment;
   }
 

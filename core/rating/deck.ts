@@ -162,6 +162,10 @@ export interface CarrierCost {
   readonly costKey: number | null;
   /** The full breakdown (parts, slots), computed on first use. */
   readonly detail: CallCost;
+  /** retail − cost once a retail price is attached with `against` (null without one). */
+  readonly margin: Decimal | null;
+  /** This call measured against a retail price (for LCR's margin guard); returns itself. */
+  against(retail: Decimal | null): CarrierCost;
 }
 
 /** Cost units per currency unit in `costKey`: nano-units per minute of billed seconds. */
@@ -183,6 +187,8 @@ function nanoUnits(text: string): number | null {
 class PricedCall implements CarrierCost {
   #cost: Decimal | null = null;
   #detail: CallCost | null = null;
+  #retail: Decimal | null = null;
+  #margin: Decimal | null | undefined;
   constructor(
     readonly carrier: Carrier,
     readonly prefix: string,
@@ -198,6 +204,17 @@ class PricedCall implements CarrierCost {
     if (this.costKey !== null) return (this.#cost = new Decimal(this.costKey).dividedBy(COST_KEY_SCALE));
     const fee = this.billedSeconds > 0 ? parseDecimal(this.row.connectFee) : new Decimal(0);
     return (this.#cost = parseDecimal(this.row.rate).times(this.billedSeconds).dividedBy(60).plus(fee));
+  }
+
+  against(retail: Decimal | null): CarrierCost {
+    this.#retail = retail;
+    this.#margin = undefined;
+    return this;
+  }
+
+  get margin(): Decimal | null {
+    if (this.#margin === undefined) this.#margin = this.#retail ? this.#retail.minus(this.cost) : null;
+    return this.#margin;
   }
 
   get detail(): CallCost {

@@ -24,7 +24,7 @@ export function buildLcrIndex(decks: readonly CompiledDeck[]): LcrIndex {
   return {
     decks,
     match(digits, out) {
-      out.fill(-1);
+      out.fill(-1, 0, k);
       // prefixes come shortest first, so a deeper match overwrites a shorter one
       trie.forEachPrefix(digits, (u) => {
         for (let j = 0; j < k; j++) {

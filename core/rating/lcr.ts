@@ -26,42 +26,9 @@ export interface LcrResult {
   readonly dropped: readonly DroppedRoute[];
 }
 
-/** A route with its margin computed on first read (a class for the same reason as PricedCall). */
-class RankedRoute implements Route {
-  #margin: Decimal | null | undefined;
-  constructor(
-    private readonly priced: CarrierCost,
-    private readonly retail: Decimal | null,
-  ) {}
-  get carrier() {
-    return this.priced.carrier;
-  }
-  get prefix() {
-    return this.priced.prefix;
-  }
-  get row() {
-    return this.priced.row;
-  }
-  get billedSeconds() {
-    return this.priced.billedSeconds;
-  }
-  get costKey() {
-    return this.priced.costKey;
-  }
-  get cost() {
-    return this.priced.cost;
-  }
-  get detail() {
-    return this.priced.detail;
-  }
-  get margin(): Decimal | null {
-    if (this.#margin === undefined) this.#margin = this.retail ? this.retail.minus(this.priced.cost) : null;
-    return this.#margin;
-  }
-}
-
 /** Least-cost routing: each carrier's own longest match, priced for this call, sorted, margin-guarded. */
 const indexes = new WeakMap<readonly CompiledDeck[], LcrIndex>();
+let hitBuffer = new Int32Array(16);
 
 /** The LCR index of a list of decks, built once per list (keep the list while the decks stay). */
 export function lcrIndexOf(decks: readonly CompiledDeck[]): LcrIndex {
@@ -77,7 +44,8 @@ export function leastCostRoutes(
   duration: Nanos,
   options: LcrOptions = {},
 ): LcrResult {
-  const hits = new Int32Array(decks.length);
+  if (hitBuffer.length < decks.length) hitBuffer = new Int32Array(decks.length * 2);
+  const hits = hitBuffer; // LCR is synchronous: one buffer serves every call
   lcrIndexOf(decks).match(digits, hits);
   const routes: Route[] = [];
   const dropped: DroppedRoute[] = [];
@@ -106,7 +74,7 @@ export function leastCostRoutes(
       dropped.push({ carrierId: deck.carrier.carrierId, reason: 'negative-margin', cost: priced.cost });
       continue;
     }
-    routes.push(new RankedRoute(priced, retail?.cost ?? null));
+    routes.push(priced.against(retail?.cost ?? null));
   }
   routes.sort(
     (a, b) =>

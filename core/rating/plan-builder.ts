@@ -1,4 +1,4 @@
-import { parseDecimal } from '../money';
+import { parseDecimal, type Decimal } from '../money';
 import { parseGoDuration } from './duration';
 import {
   ANY,
@@ -74,16 +74,27 @@ export function timing(spec: TimingSpec): Timing {
   };
 }
 
+/** One Decimal per distinct price text: equal prices are the same object, which exact sums rely on to group parts. */
+const interned = new Map<string, Decimal>();
+function price(text: string): Decimal {
+  let d = interned.get(text);
+  if (!d) {
+    d = parseDecimal(text);
+    if (interned.size < 1_000_000) interned.set(text, d);
+  }
+  return d;
+}
+
 export function rate(id: string, slots: readonly SlotSpec[]): Rate {
   if (slots.length === 0) throw new PlanError(`rate ${id} has no slot`);
   const built = slots
     .map((s) => {
       const r = {
         groupIntervalStart: parseGoDuration(s.groupIntervalStart ?? '0s'),
-        rate: parseDecimal(s.rate),
+        rate: price(s.rate),
         rateUnit: parseGoDuration(s.rateUnit ?? '60s'),
         rateIncrement: parseGoDuration(s.rateIncrement ?? '1s'),
-        connectFee: parseDecimal(s.connectFee ?? '0'),
+        connectFee: price(s.connectFee ?? '0'),
       };
       if (r.rateUnit <= 0) throw new PlanError(`rate ${id}: RateUnit must be above zero`);
       if (r.rate.isNegative() || r.connectFee.isNegative()) throw new PlanError(`rate ${id}: a rate or connect fee cannot be negative`);

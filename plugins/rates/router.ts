@@ -37,7 +37,7 @@ export function ratesRouter(deps: RouterDeps): Router {
         start: deps.clock.now(),
         duration: parseCallDuration('60'),
       });
-      const row = sheet.rows.find((r) => r.prefix === quote.destinationId)!;
+      const row = sheet.rows.find((r) => r.prefix === quote.matchedPrefix)!;
       res.json({ number: quote.number, currency: sheet.currency, ...row });
       return;
     }

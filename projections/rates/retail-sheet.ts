@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Decimal } from '../../core/money';
-import { matchDeck, type CompiledDeck } from '../../core/rating/deck';
-import { buildPlan } from '../../core/rating/plan-builder';
-import type { RatingPlan } from '../../core/rating/tariff';
+import { compileDeck, matchDeck, type CompiledDeck } from '../../core/rating/deck';
 import type { PricingPolicy } from '../../plugins/pricing/policy';
 
 export interface RetailSheetRow {
@@ -19,8 +17,11 @@ export interface RetailSheet {
   readonly rows: readonly RetailSheetRow[];
   /** Strong validator of the content, for ETag / If-None-Match. */
   readonly etag: string;
-  /** The sheet as a rating plan (`--plan retail`), one destination per prefix. */
-  readonly plan: RatingPlan;
+  /**
+   * The sheet as a deck (`--plan retail` quotes on it): per-minute rates with increments, like a
+   * carrier's, with no final rounding (the rates are already at the sell precision).
+   */
+  readonly deck: CompiledDeck;
   readonly builtAt: string;
 }
 
@@ -56,21 +57,20 @@ export function buildRetailSheet(decks: Iterable<CompiledDeck>, policy: PricingP
     });
   }
   const etag = `"${createHash('sha256').update(currency).update(JSON.stringify(rows)).digest('base64url').slice(0, 27)}"`;
-  const plan = buildPlan({
-    id: RETAIL_PLAN_ID,
-    currency,
-    destinations: Object.fromEntries(rows.map((r) => [r.prefix, [r.prefix]])),
-    entries: rows.map((r) => ({
-      destination: r.prefix,
-      roundingDecimals: 0,
-      slots:
-        r.initial === r.subsequent
-          ? [{ rate: r.ratePerMinute, rateUnit: '60s', rateIncrement: `${r.initial}s` }]
-          : [
-              { rate: r.ratePerMinute, rateUnit: '60s', rateIncrement: `${r.initial}s` },
-              { groupIntervalStart: `${r.initial}s`, rate: r.ratePerMinute, rateUnit: '60s', rateIncrement: `${r.subsequent}s` },
-            ],
+  const deck = compileDeck(
+    { carrierId: RETAIL_PLAN_ID, name: 'retail sheet', currency, preference: 0, trunks: [] },
+    1,
+    rows.map((r) => ({
+      prefix: r.prefix,
+      destination: r.destination,
+      rate: r.ratePerMinute,
+      initial: r.initial,
+      subsequent: r.subsequent,
+      connectFee: '0',
+      minimum: 0,
+      effectiveFrom: '1970-01-01T00:00:00.000Z',
+      effectiveTo: null,
     })),
-  });
-  return { currency, rows, etag, plan, builtAt: at.toISOString() };
+  );
+  return { currency, rows, etag, deck, builtAt: at.toISOString() };
 }
