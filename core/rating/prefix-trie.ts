@@ -62,41 +62,18 @@ export function buildPrefixTrie(entries: Iterable<readonly [prefix: string, valu
   }
   const finalChildren = children.slice(0, count * 10);
   const finalValues = values.slice(0, count);
-  const walk = (digits: string): [value: number, length: number] => {
-    let node = 0;
-    let best = finalValues[0]!;
-    let length = 0;
-    for (let i = 0; i < digits.length; i++) {
-      const d = digits.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) break;
-      node = finalChildren[node * 10 + d]!;
-      if (node === -1) break;
-      const v = finalValues[node]!;
-      if (v !== -1) {
-        best = v;
-        length = i + 1;
-      }
-    }
-    return [best, length];
-  };
   return {
     size,
     nodes: count,
     bytes: finalChildren.byteLength + finalValues.byteLength,
     longest(digits) {
-      let node = 0;
-      let best = -1;
-      for (let i = 0; i < digits.length; i++) {
-        const d = digits.charCodeAt(i) - 48;
-        if (d < 0 || d > 9) break;
-        node = finalChildren[node * 10 + d]!;
-        if (node === -1) break;
-        const v = finalValues[node]!;
-        if (v !== -1) best = v;
-      }
-      return best;
+      const packed = this.longestPacked(digits);
+      return packed < 0 ? -1 : Math.floor(packed / 64);
     },
-    longestLength: (digits) => walk(digits)[1],
+    longestLength(digits) {
+      const packed = this.longestPacked(digits);
+      return packed < 0 ? 0 : packed % 64;
+    },
     forEachPrefix(digits, visit) {
       let node = 0;
       for (let i = 0; i < digits.length; i++) {

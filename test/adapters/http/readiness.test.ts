@@ -1,24 +1,20 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import pino from 'pino';
+import { listen } from '../../support/listen';
 import { loadConfig } from '../../../adapters/runtime/config';
 import { createEngine, type Engine } from '../../../adapters/runtime/engine';
 import { waitFor } from '../../support/wait';
 
 describe('readiness', () => {
   let engine: Engine;
-  let server: Server;
+  let close: () => Promise<void>;
   let base: string;
   beforeAll(async () => {
     const config = loadConfig({ env: { TRUNKLINE_STORE: 'memory', TRUNKLINE_READY_MAX_LAG: '0' }, cwd: '/nonexistent' });
     engine = await createEngine(config, { logger: pino({ level: 'silent' }) });
-    server = await new Promise<Server>((resolve) => {
-      const s = engine.app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ base, close } = await listen(engine.app));
   });
   afterAll(async () => {
-    await new Promise((r) => server.close(r));
+    await close();
     await engine.close();
   });
 

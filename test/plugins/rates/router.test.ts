@@ -1,9 +1,8 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { listen } from '../../support/listen';
 import { loadConfig } from '../../../adapters/runtime/config';
 import { createEngine, type Engine } from '../../../adapters/runtime/engine';
 
@@ -12,7 +11,7 @@ const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'rating');
 describe('quotes and the public rate sheet over HTTP', () => {
   let dir: string;
   let engine: Engine;
-  let server: Server;
+  let close: () => Promise<void>;
   let base: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'trunkline-rates-http-'));
@@ -22,13 +21,10 @@ describe('quotes and the public rate sheet over HTTP', () => {
     await engine.rating.importDeck({ carrierId: 'alpha', file: join(FIXTURES, 'decks', 'alpha-v1.csv') });
     await engine.rating.importTariffs({ path: join(FIXTURES, 'cgrates'), currency: 'EUR' });
     await engine.rating.sync();
-    server = await new Promise<Server>((resolve) => {
-      const s = engine.app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ base, close } = await listen(engine.app));
   });
   afterAll(async () => {
-    await new Promise((r) => server.close(r));
+    await close();
     await engine.close();
     rmSync(dir, { recursive: true, force: true });
   });
