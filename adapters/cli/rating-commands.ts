@@ -11,18 +11,11 @@ type WithEngine = <T>(fn: (engine: Engine) => Promise<T>) => Promise<T>;
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 
-function parseTrunk(spec: string, techPrefix: string, channels: number) {
+function parseTrunk(spec: string, o: { techPrefix: string; channels: number; username: string; password: string }) {
   const m = /^([^:/\s]+)(?::(\d{1,5}))?(?:\/(udp|tcp|tls))?$/.exec(spec);
-  if (!m) throw new Error(`not a trunk (host[:port][/udp|tcp|tls]): ${JSON.stringify(spec)}`);
-  return {
-    host: m[1]!,
-    port: Number(m[2] ?? 5060),
-    transport: (m[3] ?? 'udp') as 'udp' | 'tcp' | 'tls',
-    techPrefix,
-    channels,
-    username: '',
-    password: '',
-  };
+  const port = Number(m?.[2] ?? 5060);
+  if (!m || port < 1 || port > 65535) throw new Error(`not a trunk (host[:port][/udp|tcp|tls]): ${JSON.stringify(spec)}`);
+  return { host: m[1]!, port, transport: (m[3] ?? 'udp') as 'udp' | 'tcp' | 'tls', ...o };
 }
 
 function parseStart(text: string | undefined): Date {
@@ -53,14 +46,29 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
     .option('--trunk <host[:port][/transport]...>', 'SIP trunk(s)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--tech-prefix <digits>', 'digits the carrier wants before the number', '')
     .option('--channels <n>', 'channel limit per trunk (0: none)', '0')
+    .option('--username <user>', 'digest username the carrier gave you (all trunks)', '')
+    .option('--password <secret>', 'digest password (all trunks; never printed back)', '')
     .action(
       async (
         carrierId: string,
-        o: { name: string; currency: string; preference: string; trunk: string[]; techPrefix: string; channels: string },
+        o: {
+          name: string;
+          currency: string;
+          preference: string;
+          trunk: string[];
+          techPrefix: string;
+          channels: string;
+          username: string;
+          password: string;
+        },
       ) => {
         if (!/^-?\d+$/.test(o.preference)) throw new Error(`--preference must be a whole number, not ${JSON.stringify(o.preference)}`);
         if (!/^\d+$/.test(o.channels)) throw new Error(`--channels must be a whole number, not ${JSON.stringify(o.channels)}`);
-        const trunks = o.trunk.map((t) => parseTrunk(t, o.techPrefix, Number(o.channels)));
+        if (!/^[0-9#*]*$/.test(o.techPrefix))
+          throw new Error(`--tech-prefix may hold only digits, # and *: ${JSON.stringify(o.techPrefix)}`);
+        const trunks = o.trunk.map((t) =>
+          parseTrunk(t, { techPrefix: o.techPrefix, channels: Number(o.channels), username: o.username, password: o.password }),
+        );
         await withEngine(async (engine) => {
           const r = await engine.rating.registerCarrier(
             { carrierId, name: o.name, currency: o.currency, preference: Number(o.preference), trunks },

@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../adapters/runtime/config';
+import { createEngine, type Engine } from '../../adapters/runtime/engine';
+import { matchDeck } from '../../core/rating/deck';
+
+const DECKS = join(__dirname, '..', 'fixtures', 'rating', 'decks');
+const AT = new Date('2026-11-25T12:00:00Z');
+
+describe('rates lookup', () => {
+  let dir: string;
+  let engine: Engine;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'trunkline-lookup-'));
+    engine = await createEngine(loadConfig({ env: {}, flags: { dataDir: dir }, cwd: dir }), { logger: pino({ level: 'silent' }) });
+    await engine.rating.registerCarrier({ carrierId: 'alpha', name: 'Alpha', currency: 'EUR', preference: 1, trunks: [] });
+    await engine.rating.importDeck({ carrierId: 'alpha', file: join(DECKS, 'alpha-v1.csv') });
+    await engine.rating.sync();
+  });
+  afterEach(async () => {
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('while a new deck version loads, every lookup sees one whole version, never a mix', async () => {
+    await engine.rating.importDeck({ carrierId: 'alpha', file: join(DECKS, 'alpha-v2.csv') });
+    await engine.runner.catchUp('rates');
+    const seen = new Set<number>();
+    let done = false;
+    const refreshing = engine.lookup.refresh().finally(() => (done = true));
+    // observe the snapshot at every turn of the event loop until the swap has happened
+    for (let i = 0; i < 10_000 && !done; i++) {
+      const deck = engine.lookup.current().carriers.get('alpha')!;
+      seen.add(deck.version);
+      const uk = matchDeck(deck, '441234', AT)!.row.rate;
+      const de = matchDeck(deck, '4930123', AT);
+      // version 1: 44 at 0.0100 and no 49; version 2: 44 at 0.0090 and 49
+      expect(deck.version === 1 ? [uk, de] : [uk, de?.row.rate]).toEqual(deck.version === 1 ? ['0.0100', null] : ['0.0090', '0.0110']);
+      await new Promise((r) => setImmediate(r));
+    }
+    await refreshing;
+    expect(engine.lookup.current().carriers.get('alpha')!.version).toBe(2);
+    expect(seen.has(1)).toBe(true);
+  });
+
+  test('a refresh with nothing changed keeps the same deck objects', async () => {
+    const before = engine.lookup.current().carriers.get('alpha');
+    await engine.lookup.refresh();
+    expect(engine.lookup.current().carriers.get('alpha')).toBe(before);
+  });
+});
