@@ -207,17 +207,28 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
   rates
     .command('quote')
     .description('the cost of a call and its breakdown')
-    .requiredOption('--plan <id>', 'rating plan (retail: the public sheet)')
+    .option('--plan <id>', 'rating plan (retail: the public sheet)')
+    .option('--profile <tenant:category:subject>', 'a CGRateS rating profile instead: its plans by activation time')
     .requiredOption('--destination <number>', 'E.164 number')
     .option('--start <iso>', 'when the call starts (default: now)')
     .requiredOption('--duration <d>', '90, 90s or 1m30s')
     .option('--json', 'one JSON object; cost is a decimal string')
-    .action(async (o: { plan: string; destination: string; start?: string; duration: string; json?: boolean }) => {
+    .action(async (o: { plan?: string; profile?: string; destination: string; start?: string; duration: string; json?: boolean }) => {
+      if ((o.plan === undefined) === (o.profile === undefined)) throw new Error('give exactly one of --plan and --profile');
       const start = parseStart(o.start);
       const duration = parseCallDuration(o.duration);
       await withEngine(async (engine) => {
         await engine.rating.sync();
-        const q = quoteJson(engine.rating.quote({ planId: o.plan, number: o.destination, start, duration }), start, duration);
+        const q = quoteJson(
+          engine.rating.quote({
+            ...(o.plan !== undefined ? { planId: o.plan } : { profileId: o.profile! }),
+            number: o.destination,
+            start,
+            duration,
+          }),
+          start,
+          duration,
+        );
         if (o.json) return out(JSON.stringify(q));
         out(
           `${q.number} on ${q.plan}: ${q.destination.id} (prefix ${q.destination.prefix || '*any'}), ${q.durationSeconds} s from ${q.start}`,

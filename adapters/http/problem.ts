@@ -5,12 +5,14 @@ import { InvalidPhoneNumberError } from '../../core/e164';
 import { UnratedDestinationError } from '../../core/rating/cost';
 import { DurationError } from '../../core/rating/duration';
 import { UnknownPlanError } from '../rating/errors';
+import { ProfileError } from '../../core/rating/profile';
 
 /** Errors of input the caller can fix: kind, status, title. */
 const KNOWN: readonly [new (...args: never[]) => Error, string, number, string][] = [
   [InvalidPhoneNumberError, 'invalid-number', 400, 'Bad Request'],
   [DurationError, 'invalid-duration', 400, 'Bad Request'],
   [UnknownPlanError, 'unknown-plan', 404, 'Not Found'],
+  [ProfileError, 'profile-cannot-rate', 422, 'Unprocessable Content'],
   [UnratedDestinationError, 'unrated-destination', 422, 'Unprocessable Content'],
 ];
 

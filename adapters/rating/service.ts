@@ -8,13 +8,15 @@ import type { EventStore } from '../../core/event-store';
 import { digitsOf, parseE164 } from '../../core/e164';
 import type { IdGenerator } from '../../core/ids';
 import { carrierDecider } from '../../core/rating/carrier-decider';
-import { carrierStream, catalogCodec, planStream, type DeckRow, type Trunk } from '../../core/rating/catalog-events';
+import { carrierStream, catalogCodec, planStream, profileStream, type DeckRow, type Trunk } from '../../core/rating/catalog-events';
 import { rateCall, UnratedDestinationError, type CallCost } from '../../core/rating/cost';
 import { priceOnDeck } from '../../core/rating/deck';
 import type { Nanos } from '../../core/rating/duration';
 import { leastCostRoutes, type LcrResult } from '../../core/rating/lcr';
 import type { CompiledDeck } from '../../core/rating/deck';
 import { planDecider } from '../../core/rating/plan-decider';
+import { profileDecider } from '../../core/rating/profile-decider';
+import { rateOnProfile } from '../../core/rating/profile';
 import type { DeckImporter, TariffImporter } from '../../plugins/plugin-api';
 import type { PricingPolicy } from '../../plugins/pricing/policy';
 import type { RatesLookup, RatingSnapshot } from '../../projections/rates/lookup';
@@ -150,7 +152,11 @@ export function ratingService(deps: RatingServiceDeps) {
       skipBadRows?: boolean;
       onProgress?: (records: number) => void;
       metadata?: EventMetadata;
-    }): Promise<{ plans: { planId: string; version: number; unchanged: boolean; destinations: number }[]; skipped: number }> {
+    }): Promise<{
+      plans: { planId: string; version: number; unchanged: boolean; destinations: number }[];
+      profiles: number;
+      skipped: number;
+    }> {
       const importer = deps.tariffImporters.get(input.format ?? 'cgrates');
       if (!importer)
         throw new UnknownFormatError(
@@ -184,7 +190,18 @@ export function ratingService(deps: RatingServiceDeps) {
         );
         out.push({ planId: plan.planId, version: r.state.version, unchanged: r.events.length === 0, destinations: plan.destinations.size });
       }
-      return { plans: out, skipped: parsed.errors.length };
+      let profiles = 0;
+      for (const profile of parsed.profiles ?? []) {
+        const r = await handleCommand(
+          handler,
+          profileDecider,
+          profileStream(profile.profileId),
+          { ...profile, sha256: createHash('sha256').update(JSON.stringify(profile.activations)).digest('hex'), source: input.path },
+          { metadata: input.metadata ?? {} },
+        );
+        profiles += r.events.length;
+      }
+      return { plans: out, profiles, skipped: parsed.errors.length };
     },
 
     /** Added, removed and changed prefixes between a carrier's last two deck versions, read from the log. */
@@ -215,9 +232,14 @@ export function ratingService(deps: RatingServiceDeps) {
       return { from: latest - 1, to: latest, added, removed, changed };
     },
 
-    quote(input: { planId: string; number: string; start: Date; duration: Nanos }): CallCost & { number: string } {
+    /** A call on a plan (`planId`, `retail` for the public sheet) or on a CGRateS rating profile (`profileId`). */
+    quote(input: { planId?: string; profileId?: string; number: string; start: Date; duration: Nanos }): CallCost & { number: string } {
       const number = parseE164(input.number);
-      return { ...rate(input.planId, digitsOf(number), input.start, input.duration), number };
+      if (input.profileId !== undefined) {
+        const s = current();
+        return { ...rateOnProfile(s.profiles, s.plans, input.profileId, digitsOf(number), input.start, input.duration), number };
+      }
+      return { ...rate(input.planId ?? RETAIL_PLAN_ID, digitsOf(number), input.start, input.duration), number };
     },
 
     lcr(input: {

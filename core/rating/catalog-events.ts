@@ -113,9 +113,20 @@ export const catalogEvents = {
       source: z.string(),
     }),
   },
+  /** A CGRateS rating profile: which plan rates `tenant:category:subject` from when. */
+  RatingProfilePublished: {
+    schemaVersion: 1,
+    schema: z.object({
+      profileId: z.string(),
+      activations: z.array(z.object({ at: z.string(), planId: z.string(), fallbackSubject: z.string() })),
+      sha256: z.string(),
+      source: z.string(),
+    }),
+  },
 } as const;
 
 export const catalogCodec = eventCodec(catalogEvents);
 export type CatalogEvent = EventsOf<typeof catalogEvents>;
 export const carrierStream = (carrierId: string) => `carrier-${carrierId}`;
 export const planStream = (planId: string) => `rating-plan-${planId}`;
+export const profileStream = (profileId: string) => `rating-profile-${profileId}`;

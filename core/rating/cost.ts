@@ -209,14 +209,26 @@ function exactTotal(parts: readonly RatedPart[], connectFee: Decimal): Decimal {
  * connect fee, one rounding of the total, MaxCost.
  */
 export function rateCall(plan: RatingPlan, digits: string, start: Date, duration: Nanos): CallCost {
+  const d = destinationOf(plan, digits);
+  if (!d) throw new UnratedDestinationError(plan.id, digits);
+  return rateEntries(plan, d, d.entries, start, duration);
+}
+
+/** The plan's entries for a number: its longest prefix's destination, else `*any`, else null. */
+export function destinationOf(
+  plan: RatingPlan,
+  digits: string,
+): { readonly entries: readonly PlanEntry[]; readonly destinationId: string; readonly matchedPrefix: string } | null {
   const compiledPlan = compilePlan(plan);
   const packed = compiledPlan.trie.longestPacked(digits);
   const hit = packed < 0 ? -1 : Math.floor(packed / 64);
   const entries = hit >= 0 ? compiledPlan.entriesByDestination[hit]! : compiledPlan.anyEntries;
-  if (!entries || entries.length === 0) throw new UnratedDestinationError(plan.id, digits);
-  const destinationId = hit >= 0 ? compiledPlan.destinationIds[hit]! : '*any';
-  const matchedPrefix = hit >= 0 ? digits.slice(0, packed % 64) : '';
-  return rateEntries(plan, { destinationId, matchedPrefix }, entries, start, duration);
+  if (!entries || entries.length === 0) return null;
+  return {
+    entries,
+    destinationId: hit >= 0 ? compiledPlan.destinationIds[hit]! : '*any',
+    matchedPrefix: hit >= 0 ? digits.slice(0, packed % 64) : '',
+  };
 }
 
 export interface Tariff {
@@ -236,21 +248,58 @@ export function rateEntries(
   start: Date,
   duration: Nanos,
 ): CallCost {
+  const segment: Segment = {
+    planId: plan.id,
+    timeZone: plan.timeZone,
+    entries,
+    destinationId: destination.destinationId,
+    untilMs: Infinity,
+  };
+  return rateSegments(plan, destination, () => segment, start, duration);
+}
+
+/**
+ * What rates the call from an instant on: a plan's entries for the destination, until `untilMs`
+ * (a rating-profile activation, after which another plan takes over).
+ */
+export interface Segment {
+  readonly planId: string;
+  readonly timeZone: string;
+  readonly entries: readonly PlanEntry[];
+  readonly destinationId: string;
+  readonly untilMs: number;
+}
+
+/** The rating loop: parts split at slot starts, entry changes and segment ends; then one total. */
+export function rateSegments(
+  plan: Tariff,
+  destination: { readonly destinationId: string; readonly matchedPrefix: string },
+  segmentAt: (ms: number) => Segment,
+  start: Date,
+  duration: Nanos,
+): CallCost {
   const { destinationId, matchedPrefix } = destination;
-  const z = zone(plan.timeZone);
   const startMs = start.getTime();
+  const endMs = startMs + duration / NS_PER_MS;
 
   const parts: RatedPart[] = [];
   let offset = 0;
+  let firstEntries: readonly PlanEntry[] | null = null;
   while (offset < duration) {
     const atMs = startMs + offset / NS_PER_MS;
+    const segment = segmentAt(atMs);
+    const entries = segment.entries;
+    firstEntries ??= entries;
+    const z = zone(segment.timeZone);
     const entry = entries.length === 1 && always(entries[0]!) ? entries[0]! : activeEntry(entries, z, atMs);
     if (!entry)
-      throw new NoTimingError(`plan ${plan.id}: no timing of destination ${destinationId} covers ${new Date(atMs).toISOString()}`);
+      throw new NoTimingError(
+        `plan ${segment.planId}: no timing of destination ${segment.destinationId} covers ${new Date(atMs).toISOString()}`,
+      );
     const [slot, nextSlot] = slotAt(entry.destinationRate.rate.slots, offset);
-    const timingChange = entryChange(entries, entry, z, atMs, startMs + duration / NS_PER_MS);
-    const timingOffset = timingChange === Infinity ? Infinity : (timingChange - startMs) * NS_PER_MS;
-    const end = Math.min(duration, nextSlot, timingOffset);
+    const change = Math.min(entryChange(entries, entry, z, atMs, endMs), segment.untilMs);
+    const changeOffset = change === Infinity || change >= endMs ? Infinity : (change - startMs) * NS_PER_MS;
+    const end = Math.min(duration, nextSlot, changeOffset);
     const length = end - offset;
     const increment = Math.max(slot.rateIncrement, 1);
     const increments = Math.ceil(length / increment);
@@ -258,8 +307,9 @@ export function rateEntries(
     parts.push(new Part(offset, atMs, length, billed, increments, entry.timing.id, entry.destinationRate, slot));
     offset += increments * increment;
   }
+  firstEntries ??= segmentAt(startMs).entries;
 
-  const first = parts[0]?.destinationRate ?? entries[0]!.destinationRate;
+  const first = parts[0]?.destinationRate ?? firstEntries[0]!.destinationRate;
   const connectFee = parts.length > 0 ? first.rate.slots[0]!.connectFee : new Decimal(0);
   const exact = exactTotal(parts, connectFee);
   let roundingFrom = first;

@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import { z } from 'zod';
+import { z, ZodError } from 'zod';
 import { parseCallDuration } from '../../core/rating/duration';
 import { csv } from '../../adapters/cli/table';
 import { quoteJson } from '../../adapters/rating/present';
@@ -7,7 +7,8 @@ import type { RouterDeps } from '../plugin-api';
 
 const quoteBody = z
   .object({
-    plan: z.string().min(1).default('retail'),
+    plan: z.string().min(1).optional(),
+    profile: z.string().min(1).optional(),
     destination: z.string().min(1),
     start: z.iso.datetime({ offset: true }).optional(),
     duration: z.union([z.number().int().min(0), z.string().min(1)]),
@@ -21,7 +22,14 @@ export function ratesRouter(deps: RouterDeps): Router {
     const body = quoteBody.parse(req.body ?? {});
     const start = body.start ? new Date(body.start) : deps.clock.now();
     const duration = parseCallDuration(String(body.duration));
-    const quote = deps.rating.quote({ planId: body.plan, number: body.destination, start, duration });
+    if (body.plan !== undefined && body.profile !== undefined)
+      throw new ZodError([{ code: 'custom', path: ['profile'], message: 'give plan or profile, not both', input: body }]);
+    const quote = deps.rating.quote({
+      ...(body.profile !== undefined ? { profileId: body.profile } : { planId: body.plan ?? 'retail' }),
+      number: body.destination,
+      start,
+      duration,
+    });
     res.json(quoteJson(quote, start, duration));
   });
   router.get('/rates', async (req, res) => {

@@ -2,12 +2,14 @@ import type { DeckRow, StoredEntrySpec, Trunk } from '../../core/rating/catalog-
 import { compileDeck, type CompiledDeck } from '../../core/rating/deck';
 import { buildPlan } from '../../core/rating/plan-builder';
 import type { RatingPlan } from '../../core/rating/tariff';
+import type { RatingProfile } from '../../core/rating/profile';
 import type { ReadModelStore } from '../read-model-store';
 
 /** Everything rating needs, immutable: a refresh builds a new one and swaps the reference. */
 export interface RatingSnapshot {
   readonly carriers: ReadonlyMap<string, CompiledDeck>;
   readonly plans: ReadonlyMap<string, RatingPlan>;
+  readonly profiles: ReadonlyMap<string, RatingProfile>;
   /** carrier/plan id → version: what this snapshot was built from. */
   readonly versions: ReadonlyMap<string, number>;
 }
@@ -77,7 +79,7 @@ async function loadPlan(
   });
 }
 
-export const EMPTY_SNAPSHOT: RatingSnapshot = { carriers: new Map(), plans: new Map(), versions: new Map() };
+export const EMPTY_SNAPSHOT: RatingSnapshot = { carriers: new Map(), plans: new Map(), profiles: new Map(), versions: new Map() };
 
 /**
  * Keeps a rating snapshot in step with the rates projection. `refresh` reloads only what
@@ -106,7 +108,17 @@ export function ratesLookup(readModels: ReadModelStore) {
       const old = previous.plans.get(p.plan_id);
       plans.set(p.plan_id, old && previous.versions.get(key) === Number(p.version) ? old : await loadPlan(readModels, p));
     }
-    return { carriers, plans, versions };
+    const profiles = new Map<string, RatingProfile>();
+    for (const p of await readModels.query<{ profile_id: string; activations: string }>(
+      'SELECT profile_id, activations FROM rate_profiles',
+    )) {
+      const activations = (JSON.parse(p.activations) as { at: string; planId: string; fallbackSubject: string }[]).map((a) => ({
+        ...a,
+        at: Date.parse(a.at),
+      }));
+      profiles.set(p.profile_id, { id: p.profile_id, activations });
+    }
+    return { carriers, plans, profiles, versions };
   }
 
   return {

@@ -10,7 +10,14 @@ import type { SqlTx } from '../read-model-store';
 export const ratesProjection: Projection = {
   name: 'rates',
   version: 1,
-  handles: ['CarrierRegistered', 'DeckRowsStaged', 'DeckPublished', 'RatingPlanChunkStaged', 'RatingPlanPublished'],
+  handles: [
+    'CarrierRegistered',
+    'DeckRowsStaged',
+    'DeckPublished',
+    'RatingPlanChunkStaged',
+    'RatingPlanPublished',
+    'RatingProfilePublished',
+  ],
   async setup(tx) {
     await tx.run(`CREATE TABLE IF NOT EXISTS rate_carriers (
       carrier_id TEXT PRIMARY KEY, name TEXT NOT NULL, currency TEXT NOT NULL, preference INTEGER NOT NULL,
@@ -26,9 +33,12 @@ export const ratesProjection: Projection = {
     await tx.run(`CREATE TABLE IF NOT EXISTS rate_plan_destinations (
       plan_id TEXT NOT NULL, version INTEGER NOT NULL, destination_id TEXT NOT NULL, prefixes TEXT NOT NULL,
       PRIMARY KEY (plan_id, version, destination_id))`);
+    await tx.run(`CREATE TABLE IF NOT EXISTS rate_profiles (
+      profile_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, activations TEXT NOT NULL, published_at TEXT NOT NULL)`);
   },
   async reset(tx) {
-    for (const t of ['rate_carriers', 'rate_deck_rows', 'rate_plans', 'rate_plan_destinations']) await tx.run(`DELETE FROM ${t}`);
+    for (const t of ['rate_carriers', 'rate_deck_rows', 'rate_plans', 'rate_plan_destinations', 'rate_profiles'])
+      await tx.run(`DELETE FROM ${t}`);
   },
   async apply(recorded, tx: SqlTx) {
     const e = catalogCodec.decode(recorded);
@@ -87,6 +97,13 @@ export const ratesProjection: Projection = {
            ON CONFLICT (plan_id) DO UPDATE SET version = excluded.version, currency = excluded.currency,
              time_zone = excluded.time_zone, entries = excluded.entries, published_at = excluded.published_at`,
           [e.data.planId, e.data.version, e.data.currency, e.data.timeZone, JSON.stringify(e.data.entries), recorded.recordedAt],
+        );
+        return;
+      case 'RatingProfilePublished':
+        await tx.run(
+          `INSERT INTO rate_profiles (profile_id, sha256, activations, published_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (profile_id) DO UPDATE SET sha256 = excluded.sha256, activations = excluded.activations, published_at = excluded.published_at`,
+          [e.data.profileId, e.data.sha256, JSON.stringify(e.data.activations), recorded.recordedAt],
         );
         return;
     }

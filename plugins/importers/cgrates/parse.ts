@@ -13,8 +13,15 @@ export interface ImportedPlan {
   readonly entries: StoredEntrySpec[];
 }
 
+/** A RatingProfiles.csv subject and its plans over time (activation instants as ISO strings). */
+export interface ImportedProfile {
+  readonly profileId: string;
+  readonly activations: { at: string; planId: string; fallbackSubject: string }[];
+}
+
 export interface TariffParseResult {
   readonly plans: ImportedPlan[];
+  readonly profiles?: ImportedProfile[];
   readonly errors: RowError[];
   readonly records: number;
 }
@@ -202,6 +209,7 @@ export async function parseCgratesFolder(folder: string, onProgress?: (records: 
     true,
   );
   const plans = new Map<string, ImportedPlan>();
+  const profiles = new Map<string, ImportedProfile>();
   total += await records(folder, 'RatingPlans.csv', ['Id', 'DestinationRatesId', 'TimingTag', 'Weight'], errors, (c) => {
     const drs = destRates.get(c['DestinationRatesId']!);
     if (!drs) throw new Bad('DestinationRatesId', `no destination rate ${c['DestinationRatesId']} in DestinationRates.csv`);
@@ -233,6 +241,12 @@ export async function parseCgratesFolder(folder: string, onProgress?: (records: 
     errors,
     (c) => {
       if (!plans.has(c['RatingPlanId']!)) throw new Bad('RatingPlanId', `no rating plan ${c['RatingPlanId']} in RatingPlans.csv`);
+      const ms = /^\d{4}-\d{2}-\d{2}T/.test(c['ActivationTime']!) ? Date.parse(c['ActivationTime']!) : NaN;
+      if (Number.isNaN(ms)) throw new Bad('ActivationTime', `not an ISO-8601 instant: ${JSON.stringify(c['ActivationTime'])}`);
+      const id = `${c['Tenant']}:${c['Category']}:${c['Subject']}`;
+      const profile = profiles.get(id) ?? { profileId: id, activations: [] };
+      profile.activations.push({ at: new Date(ms).toISOString(), planId: c['RatingPlanId']!, fallbackSubject: c['RatesFallbackSubject']! });
+      profiles.set(id, profile);
     },
     true,
   );
@@ -242,5 +256,6 @@ export async function parseCgratesFolder(folder: string, onProgress?: (records: 
     }
   }
   onProgress?.(total);
-  return { plans: [...plans.values()], errors, records: total };
+  for (const p of profiles.values()) p.activations.sort((a, b) => (a.at < b.at ? -1 : 1));
+  return { plans: [...plans.values()], profiles: [...profiles.values()], errors, records: total };
 }

@@ -91,6 +91,7 @@ describe('rating service on a real engine (SQLite)', () => {
   test('CGRateS plans import and rate; an unrated number is a typed error', async () => {
     const r = await engine.rating.importTariffs({ path: CGRATES, format: 'cgrates', currency: 'EUR' });
     expect(r.plans).toEqual([{ planId: 'RP_RETAIL', version: 1, unchanged: false, destinations: 3 }]);
+    expect(r.profiles).toBe(1);
     expect((await engine.rating.importTariffs({ path: CGRATES, format: 'cgrates', currency: 'EUR' })).plans[0]!.unchanged).toBe(true);
     await engine.rating.sync();
     const q = engine.rating.quote({

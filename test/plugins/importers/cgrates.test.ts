@@ -26,6 +26,9 @@ describe('CGRateS importer', () => {
       ['DST_UK_MOBILE', '*any', 2],
       ['DST_FR', '*any', 1],
     ]);
+    expect(r.profiles).toEqual([
+      { profileId: 'cgrates.org:call:*any', activations: [{ at: '2026-01-01T00:00:00.000Z', planId: 'RP_RETAIL', fallbackSubject: '' }] },
+    ]);
   });
 
   test.each([
@@ -50,6 +53,7 @@ describe('CGRateS importer', () => {
     ['RatingPlans.csv', 'RP_X,DR_FR,TM_NOPE,10', 'TimingTag', /no timing TM_NOPE/],
     ['RatingPlans.csv', 'RP_X,DR_FR,*any,heavy', 'Weight', /not a number/],
     ['RatingProfiles.csv', 'cgrates.org,call,bob,2026-01-01T00:00:00Z,RP_NOPE,', 'RatingPlanId', /no rating plan RP_NOPE/],
+    ['RatingProfiles.csv', 'cgrates.org,call,bob,last tuesday,RP_RETAIL,', 'ActivationTime', /ISO-8601/],
   ])('%s: a bad %s is reported with its line', async (file, line, column, reason) => {
     const dir = withLine(file, line);
     try {

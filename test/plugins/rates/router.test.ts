@@ -47,7 +47,19 @@ describe('quotes and the public rate sheet over HTTP', () => {
     expect((q['parts'] as { timing: string }[]).map((p) => p.timing)).toEqual(['TM_OFFPEAK', 'TM_PEAK']);
   });
 
+  test('a quote may name a CGRateS rating profile instead of a plan', async () => {
+    const res = await post({
+      profile: 'cgrates.org:call:*any',
+      destination: '+442079460958',
+      start: '2026-11-23T07:59:00Z',
+      duration: 120,
+    });
+    expect(await res.json()).toMatchObject({ plan: 'RP_RETAIL', cost: '0.23' });
+  });
+
   test.each([
+    [{ profile: 'cgrates.org:call:nobody', destination: '+442079460958', duration: 60 }, 422, 'profile-cannot-rate'],
+    [{ plan: 'RP_RETAIL', profile: 'cgrates.org:call:*any', destination: '+442079460958', duration: 60 }, 400, 'invalid-request'],
     [{ plan: 'RP_RETAIL', destination: 'hello', duration: 60 }, 400, 'invalid-number'],
     [{ plan: 'RP_RETAIL', destination: '+12025550143', duration: 60 }, 422, 'unrated-destination'],
     [{ plan: 'NOPE', destination: '+442079460958', duration: 60 }, 404, 'unknown-plan'],
