@@ -62,11 +62,14 @@ export function ratingService(deps: RatingServiceDeps) {
     return list;
   };
 
-  /** The snapshot plus its retail sheet (rebuilt when the snapshot changes, or each minute for effective dates). */
+  /**
+   * The snapshot plus its retail sheet, rebuilt only when the decks change or a row's effective
+   * date passes (a 250,000-prefix sheet takes seconds: the server pre-builds it after each refresh).
+   */
   function current(): RatingSnapshot & { retail: RetailSheet } {
     const snapshot = deps.lookup.current();
     const now = deps.clock.now();
-    if (!retail || retail.snapshot !== snapshot || now.getTime() - retail.at > 60_000) {
+    if (!retail || retail.snapshot !== snapshot || now.getTime() >= retail.sheet.validUntilMs) {
       retail = { snapshot, sheet: buildRetailSheet(snapshot.carriers.values(), deps.pricing, deps.retailCurrency, now), at: now.getTime() };
     }
     return { ...snapshot, retail: retail.sheet };

@@ -129,15 +129,22 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         onError: (projection, error) => logger.error({ projection, err: error }, 'projection failed; retrying'),
         onBatch: (projection) => {
           // the rates projection committed a batch: the lookup reloads what changed, after the commit
-          if (projection === 'rates' && serving)
-            setImmediate(
-              () => void lookupRef.current?.refresh().catch((err: unknown) => logger.error({ err }, 'rating lookup refresh failed')),
-            );
+          if (projection === 'rates' && serving) setImmediate(() => void refreshRating());
         },
       }),
     )
     .inSingletonScope();
   const lookupRef: { current: RatesLookup | null } = { current: null };
+  const ratingRef: { current: RatingService | null } = { current: null };
+  /** Reloads what changed, then builds the retail sheet off the request path. */
+  const refreshRating = async (): Promise<void> => {
+    try {
+      await lookupRef.current?.refresh();
+      ratingRef.current?.current();
+    } catch (err) {
+      logger.error({ err }, 'rating lookup refresh failed');
+    }
+  };
   /** One-shot commands sync the lookup themselves; only a server follows the projection live. */
   let serving = false;
   container
@@ -150,7 +157,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       const ext = await ctx.getAsync<Extensions>(TOKENS.Extensions);
       const pricing = ext.pricingPolicies.get('markup') ?? [...ext.pricingPolicies.values()][0];
       if (!pricing) throw new Error('no pricing policy registered');
-      return ratingService({
+      return (ratingRef.current = ratingService({
         store: await ctx.getAsync<EventStore>(TOKENS.EventStore),
         ids: ctx.get<IdGenerator>(TOKENS.Ids),
         clock: ctx.get<Clock>(TOKENS.Clock),
@@ -161,7 +168,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         pricing,
         retailCurrency: config.retailCurrency,
         logger,
-      });
+      }));
     })
     .inSingletonScope();
   container
@@ -219,7 +226,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       async serve() {
         serving = true;
         await runner.start();
-        await lookupRef.current!.refresh();
+        await refreshRating();
         server = await new Promise<Server>((resolve, reject) => {
           const s = app.listen(config.port, config.host, () => resolve(s));
           s.once('error', reject);

@@ -23,6 +23,8 @@ export interface RetailSheet {
    */
   readonly deck: CompiledDeck;
   readonly builtAt: string;
+  /** The first instant after `builtAt` at which a deck row starts or stops being in force (Infinity: none). */
+  readonly validUntilMs: number;
 }
 
 export const RETAIL_PLAN_ID = 'retail';
@@ -34,6 +36,23 @@ export const RETAIL_PLAN_ID = 'retail';
  */
 export function buildRetailSheet(decks: Iterable<CompiledDeck>, policy: PricingPolicy, currency: string, at: Date): RetailSheet {
   const usable = [...decks].filter((d) => d.carrier.currency === currency);
+  const now = at.getTime();
+  let validUntilMs = Infinity;
+  for (const d of usable) {
+    for (let i = 0; i < d.fast.fromMs.length; i++) {
+      const from = d.fast.fromMs[i]!;
+      const to = d.fast.toMs[i]!;
+      if (from > now && from < validUntilMs) validUntilMs = from;
+      if (to > now && to < validUntilMs) validUntilMs = to;
+    }
+    // older rows of a prefix (not in the flat arrays) can come into force too
+    for (const group of d.rows) {
+      for (let k = 1; k < group.length; k++) {
+        const from = Date.parse(group[k]!.effectiveFrom);
+        if (from > now && from < validUntilMs) validUntilMs = from;
+      }
+    }
+  }
   const prefixes = new Set<string>();
   for (const d of usable) for (const p of d.prefixes) prefixes.add(p);
   const rows: RetailSheetRow[] = [];
@@ -72,5 +91,5 @@ export function buildRetailSheet(decks: Iterable<CompiledDeck>, policy: PricingP
       effectiveTo: null,
     })),
   );
-  return { currency, rows, etag, deck, builtAt: at.toISOString() };
+  return { currency, rows, etag, deck, builtAt: at.toISOString(), validUntilMs };
 }
