@@ -19,9 +19,9 @@ function configFrom(program: Command, extra: Record<string, unknown> = {}): Conf
 /** Engines for one-shot commands log to stderr, so stdout carries only the command's answer. */
 async function withEngine<T>(program: Command, fn: (engine: Engine) => Promise<T>): Promise<T> {
   const config = configFrom(program);
-  const engine = await createEngine(config, {
-    logger: pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2)),
-  });
+  // stderr is for the command's one-line error: only errors are logged, unless debugging was asked for
+  const level = config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : 'error';
+  const engine = await createEngine(config, { logger: pino({ level }, pino.destination(2)) });
   try {
     return await fn(engine);
   } finally {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 
 export class ConfigError extends Error {
@@ -41,6 +41,38 @@ const schema = z
     pluginOptions: z.record(z.string(), z.record(z.string(), z.unknown())),
     /** Currency of the public retail rate sheet; carriers in others are left out of it. */
     retailCurrency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
+    /** Where numbers' public keys come from: `dnssec` (a validating resolver) or `static` (a file; verifies nothing). */
+    directory: z.enum(['static', 'dnssec']),
+    /** The static directory's JSON file (default: directory.json in the data directory). */
+    directoryFile: z.string().min(1).optional(),
+    /** The validating resolver, `host:port`. */
+    directoryResolver: z
+      .string()
+      .regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port')
+      .optional(),
+    /** The zone numbers live under, e.g. e164.directory.example. */
+    directoryZone: z.string().min(1).optional(),
+    /** Operators sign API requests with these keys (base64 raw Ed25519), with roles such as admin and finance. */
+    operators: z.array(
+      z
+        .object({
+          id: z.string().min(1),
+          publicKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a base64 Ed25519 public key'),
+          roles: z.array(z.string()),
+        })
+        .strict(),
+    ),
+    /** How far a signature's created time may be from now (seconds). */
+    signatureWindowSeconds: z.coerce.number().int().min(10).max(3600),
+    /** The URL clients address (scheme://host[:port]); requests' @target-uri is checked against it. */
+    publicBaseUrl: z
+      .string()
+      .regex(/^https?:\/\/[^/]+$/, 'must be scheme://host[:port] with no path')
+      .optional(),
+    /** The SIP domain accounts register under. */
+    sipDomain: z.string().min(1),
+    /** Plan new accounts are rated on. */
+    defaultPlan: z.string().min(1),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -51,12 +83,22 @@ const schema = z
         message: 'is required when the store or read models are postgres (TRUNKLINE_POSTGRES_URL)',
       });
     }
+    if (c.directory === 'dnssec' && (!c.directoryResolver || !c.directoryZone)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.directoryResolver ? 'directoryZone' : 'directoryResolver'],
+        message: 'is required for the dnssec directory',
+      });
+    }
     if (c.store === 'eventstoredb' && !c.eventStoreDbUrl) {
       ctx.addIssue({ code: 'custom', path: ['eventStoreDbUrl'], message: 'is required for the eventstoredb store (EVENTSTOREDB_URL)' });
     }
   });
 
-export type Config = Omit<z.infer<typeof schema>, 'readModels'> & { readonly readModels: 'sqlite' | 'postgres' };
+export type Config = Omit<z.infer<typeof schema>, 'readModels' | 'directoryFile'> & {
+  readonly readModels: 'sqlite' | 'postgres';
+  readonly directoryFile: string;
+};
 
 const ENV: Readonly<Record<string, keyof z.input<typeof schema>>> = {
   TRUNKLINE_DATA_DIR: 'dataDir',
@@ -70,6 +112,13 @@ const ENV: Readonly<Record<string, keyof z.input<typeof schema>>> = {
   EVENTSTOREDB_URL: 'eventStoreDbUrl',
   TRUNKLINE_READY_MAX_LAG: 'readyMaxLag',
   TRUNKLINE_RETAIL_CURRENCY: 'retailCurrency',
+  TRUNKLINE_DIRECTORY: 'directory',
+  TRUNKLINE_DIRECTORY_FILE: 'directoryFile',
+  TRUNKLINE_DIRECTORY_RESOLVER: 'directoryResolver',
+  TRUNKLINE_DIRECTORY_ZONE: 'directoryZone',
+  TRUNKLINE_SIGNATURE_WINDOW: 'signatureWindowSeconds',
+  TRUNKLINE_PUBLIC_URL: 'publicBaseUrl',
+  TRUNKLINE_SIP_DOMAIN: 'sipDomain',
 };
 
 const DEFAULTS = {
@@ -83,6 +132,11 @@ const DEFAULTS = {
   plugins: [],
   pluginOptions: {},
   retailCurrency: 'EUR',
+  directory: 'static',
+  operators: [],
+  signatureWindowSeconds: 300,
+  sipDomain: 'localhost',
+  defaultPlan: 'retail',
 };
 
 /** Where each setting came from, for error messages that say what to fix. */
@@ -144,6 +198,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     ...c,
     dataDir: resolve(cwd, c.dataDir),
     readModels: c.readModels ?? (c.store === 'postgres' ? 'postgres' : 'sqlite'),
+    directoryFile: resolve(cwd, c.directoryFile ?? join(c.dataDir, 'directory.json')),
     plugins: c.plugins.map((p) => ({
       ...p,
       module:

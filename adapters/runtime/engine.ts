@@ -15,6 +15,13 @@ import { ratesLookup, type RatesLookup } from '../../projections/rates/lookup';
 import { ratingService, type RatingService } from '../rating/service';
 import { createHttpApp } from '../http/app';
 import { healthRouter } from '../http/routers/health';
+import { accountsRouter } from '../http/routers/accounts';
+import { accountService, type AccountService } from '../accounts/service';
+import { keyResolver } from '../http/signatures/key-resolver';
+import { nonceCache } from '../http/signatures/nonce-cache';
+import type { SignatureDeps } from '../http/signatures/middleware';
+import { openDirectory } from './open-directory';
+import type { Directory } from '../../core/directory';
 import type { Config } from './config';
 import { createMetrics, instrumentStore, type Metrics } from './metrics';
 import { openEventStore, openReadModels } from './open-stores';
@@ -42,6 +49,8 @@ export interface Engine {
   readonly app: Express;
   readonly rating: RatingService;
   readonly lookup: RatesLookup;
+  readonly accounts: AccountService;
+  readonly directory: Directory;
   /** Starts the projections and the HTTP server; resolves once it listens. */
   serve(): Promise<Server>;
   close(): Promise<void>;
@@ -134,6 +143,23 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       }),
     )
     .inSingletonScope();
+  container
+    .bind(TOKENS.Directory)
+    .toDynamicValue((ctx) => openDirectory(config, ctx.get<Clock>(TOKENS.Clock), logger))
+    .inSingletonScope();
+  container
+    .bind(TOKENS.Accounts)
+    .toDynamicValue((ctx) =>
+      accountService({
+        store: ctx.get<EventStore>(TOKENS.EventStore),
+        ids: ctx.get<IdGenerator>(TOKENS.Ids),
+        clock: ctx.get<Clock>(TOKENS.Clock),
+        sipDomain: config.sipDomain,
+        defaultPlan: config.defaultPlan,
+        defaultCurrency: config.retailCurrency,
+      }),
+    )
+    .inSingletonScope();
   const lookupRef: { current: RatesLookup | null } = { current: null };
   const ratingRef: { current: RatingService | null } = { current: null };
   /** Reloads what changed, then builds the retail sheet off the request path. */
@@ -179,6 +205,16 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       const runner = await ctx.getAsync<ProjectionRunner>(TOKENS.ProjectionRunner);
       const metrics = ctx.get<Metrics>(TOKENS.Metrics);
       const rating = await ctx.getAsync<RatingService>(TOKENS.Rating);
+      const clock = ctx.get<Clock>(TOKENS.Clock);
+      const directory = ctx.get<Directory>(TOKENS.Directory);
+      const signatures: SignatureDeps = {
+        resolveKeys: keyResolver(directory, config.operators),
+        nonces: nonceCache(config.signatureWindowSeconds * 2000),
+        now: () => clock.now(),
+        windowSeconds: config.signatureWindowSeconds,
+        ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
+      };
+      const accounts = ctx.get<AccountService>(TOKENS.Accounts);
       const deps: RouterDeps = { rating, store, readModels, logger, clock: ctx.get<Clock>(TOKENS.Clock) };
       const ext = await ctx.getAsync<Extensions>(TOKENS.Extensions);
       return createHttpApp({
@@ -195,6 +231,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
               maxLag: config.readyMaxLag,
             }),
           },
+          { path: '/v1/accounts', router: accountsRouter({ accounts, signatures, sipDomain: config.sipDomain }) },
           ...ext.routers.map((r) => ({ path: r.path, router: r.build(deps) })),
         ],
       });
@@ -223,6 +260,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       plugins: ext.plugins,
       rating: await container.getAsync<RatingService>(TOKENS.Rating),
       lookup: await container.getAsync<RatesLookup>(TOKENS.RatesLookup),
+      accounts: container.get<AccountService>(TOKENS.Accounts),
+      directory: container.get<Directory>(TOKENS.Directory),
       async serve() {
         serving = true;
         await runner.start();

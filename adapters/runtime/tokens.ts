@@ -12,4 +12,6 @@ export const TOKENS = {
   HttpApp: Symbol.for('trunkline.HttpApp'),
   RatesLookup: Symbol.for('trunkline.RatesLookup'),
   Rating: Symbol.for('trunkline.Rating'),
+  Directory: Symbol.for('trunkline.Directory'),
+  Accounts: Symbol.for('trunkline.Accounts'),
 } as const;

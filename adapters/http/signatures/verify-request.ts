@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { createVerifier, httpbis } from 'http-message-signatures';
+import type { DirectoryEvidence } from '../../../core/directory';
 import type { NonceCache } from './nonce-cache';
 import { digestMatches } from './content-digest';
 
@@ -30,6 +31,13 @@ export interface SignerKeys {
   readonly kind: 'number' | 'operator';
   readonly keys: readonly KeyObject[];
   readonly roles: readonly string[];
+  /** For number keys: how the directory vouched for them. */
+  readonly directory?: DirectoryEvidence;
+}
+
+/** The signer of a verified request, and which of its keys verified it. */
+export interface Caller extends SignerKeys {
+  readonly key: KeyObject;
 }
 
 export type KeyResolver = (keyid: string) => Promise<SignerKeys | null>;
@@ -83,7 +91,7 @@ const header = (h: Record<string, string | string[]>, name: string): string | un
  * body, content-digest (checked against the bytes received); `created` within the window; a
  * nonce not seen within it; a keyid whose keys verify it. Returns the signer.
  */
-export async function verifySignedRequest(request: SignedRequest, options: VerifyOptions): Promise<SignerKeys> {
+export async function verifySignedRequest(request: SignedRequest, options: VerifyOptions): Promise<Caller> {
   const input = header(request.headers, 'signature-input');
   const signature = header(request.headers, 'signature');
   if (!input || !signature)
@@ -107,7 +115,7 @@ export async function verifySignedRequest(request: SignedRequest, options: Verif
   }
   const signer = await options.resolveKeys(params.keyid);
   if (!signer || signer.keys.length === 0) throw new SignatureRejected('unknown-key', `no key is published for keyid ${params.keyid}`);
-  let verified = false;
+  let verified: KeyObject | null = null;
   for (const key of signer.keys) {
     const ok = await httpbis
       .verifyMessage(
@@ -116,7 +124,7 @@ export async function verifySignedRequest(request: SignedRequest, options: Verif
       )
       .catch(() => false);
     if (ok) {
-      verified = true;
+      verified = key;
       break;
     }
   }
@@ -124,5 +132,5 @@ export async function verifySignedRequest(request: SignedRequest, options: Verif
   // only a verified request may spend a nonce, or anyone could burn a client's nonces
   if (!options.nonces.remember(`${params.keyid}|${params.nonce}`, nowMs))
     throw new SignatureRejected('replayed', 'this nonce was used already');
-  return signer;
+  return { ...signer, key: verified };
 }

@@ -1,0 +1,76 @@
+import type { Clock } from '../../core/clock';
+import { handleCommand, readState } from '../../core/command-handler';
+import { accountCodec, accountDecider, accountStream, type AccountState } from '../../core/accounts/account';
+import { DomainError } from '../../core/decider';
+import type { EventStore } from '../../core/event-store';
+import { currency as checkCurrency } from '../../core/money';
+import type { IdGenerator } from '../../core/ids';
+import { keyFingerprint } from '../http/signatures/key-resolver';
+import type { Caller } from '../http/signatures/verify-request';
+
+export interface AccountServiceDeps {
+  readonly store: EventStore;
+  readonly ids: IdGenerator;
+  readonly clock: Clock;
+  readonly sipDomain: string;
+  readonly defaultPlan: string;
+  readonly defaultCurrency: string;
+}
+
+/** What a client needs after opening: its account, and the ENUM entry it should publish. */
+export function accountView(a: AccountState, sipDomain: string) {
+  return {
+    accountId: a.accountId,
+    number: a.number,
+    status: a.status,
+    currency: a.currency,
+    plan: a.plan,
+    openedAt: a.openedAt,
+    enum: { service: 'E2U+sip', uri: `sip:${a.number}@${sipDomain}` },
+  };
+}
+
+export function accountService(deps: AccountServiceDeps) {
+  const handler = { store: deps.store, ids: deps.ids, codec: accountCodec };
+  return {
+    /** Opens the caller's account; the same number again returns the existing one. */
+    async open(caller: Caller, input: { currency?: string; plan?: string }): Promise<{ account: AccountState; created: boolean }> {
+      if (caller.kind !== 'number' || !caller.directory) {
+        throw new DomainError('number-key-required', 'accounts are opened with the key the directory publishes for the number');
+      }
+      const currency = input.currency ?? deps.defaultCurrency;
+      try {
+        checkCurrency(currency);
+      } catch (error) {
+        throw new DomainError('invalid-currency', (error as Error).message);
+      }
+      const r = await handleCommand(
+        handler,
+        accountDecider,
+        accountStream(caller.keyid),
+        {
+          kind: 'open',
+          number: caller.keyid,
+          keyFingerprint: keyFingerprint(caller.key),
+          currency,
+          plan: input.plan ?? deps.defaultPlan,
+          directory: { ...caller.directory },
+        },
+        { metadata: { actor: caller.keyid } },
+      );
+      return { account: r.state, created: r.events.length > 0 };
+    },
+    async get(number: string): Promise<AccountState> {
+      return (await readState(handler, accountDecider, accountStream(number))).state;
+    },
+    async change(
+      number: string,
+      command: { kind: 'suspend' | 'close'; reason: string } | { kind: 'reinstate' },
+      actor: string,
+    ): Promise<AccountState> {
+      return (await handleCommand(handler, accountDecider, accountStream(number), command, { metadata: { actor } })).state;
+    },
+  };
+}
+
+export type AccountService = ReturnType<typeof accountService>;

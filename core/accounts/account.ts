@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { DomainError, type Decider } from '../decider';
+import { eventCodec, type EventsOf } from '../events/codec';
+import { deriveId } from '../ids';
+
+const evidence = z.object({ source: z.string(), authenticated: z.boolean(), ttlSeconds: z.number(), at: z.string() });
+
+export const accountEvents = {
+  AccountOpened: {
+    schemaVersion: 1,
+    schema: z.object({
+      accountId: z.string(),
+      number: z.string(),
+      /** sha256 of the raw public key that signed the opening request, base64url. */
+      keyFingerprint: z.string(),
+      currency: z.string(),
+      plan: z.string(),
+      /** How the directory vouched for the key when the account was opened. */
+      directory: evidence,
+    }),
+  },
+  AccountSuspended: { schemaVersion: 1, schema: z.object({ accountId: z.string(), reason: z.string() }) },
+  AccountReinstated: { schemaVersion: 1, schema: z.object({ accountId: z.string() }) },
+  AccountClosed: { schemaVersion: 1, schema: z.object({ accountId: z.string(), reason: z.string() }) },
+} as const;
+
+export const accountCodec = eventCodec(accountEvents);
+export type AccountEvent = EventsOf<typeof accountEvents>;
+
+export type AccountStatus = 'none' | 'open' | 'suspended' | 'closed';
+
+export interface AccountState {
+  readonly status: AccountStatus;
+  readonly accountId: string;
+  readonly number: string;
+  readonly currency: string;
+  readonly plan: string;
+  readonly keyFingerprint: string;
+  readonly openedAt: string | null;
+}
+
+export type AccountCommand =
+  | {
+      readonly kind: 'open';
+      readonly number: string;
+      readonly keyFingerprint: string;
+      readonly currency: string;
+      readonly plan: string;
+      readonly directory: z.infer<typeof evidence>;
+    }
+  | { readonly kind: 'suspend'; readonly reason: string }
+  | { readonly kind: 'reinstate' }
+  | { readonly kind: 'close'; readonly reason: string };
+
+export const accountStream = (number: string) => `account-${number}`;
+export const accountIdOf = (number: string) => deriveId('account', number);
+
+/**
+ * An account is its number: opening it twice is one account (the second open changes nothing).
+ * A closed account stays closed and keeps its ledger; a suspended one can be reinstated.
+ */
+export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = {
+  initialState: { status: 'none', accountId: '', number: '', currency: '', plan: '', keyFingerprint: '', openedAt: null },
+  decide(command, state) {
+    switch (command.kind) {
+      case 'open':
+        if (state.status !== 'none') return [];
+        return [
+          {
+            type: 'AccountOpened',
+            id: deriveId('account-opened', command.number),
+            data: {
+              accountId: accountIdOf(command.number),
+              number: command.number,
+              keyFingerprint: command.keyFingerprint,
+              currency: command.currency,
+              plan: command.plan,
+              directory: command.directory,
+            },
+          },
+        ];
+      case 'suspend':
+        if (state.status === 'none') throw new DomainError('no-account', 'there is no such account');
+        if (state.status === 'closed') throw new DomainError('account-closed', 'the account is closed');
+        return state.status === 'suspended'
+          ? []
+          : [{ type: 'AccountSuspended', data: { accountId: state.accountId, reason: command.reason } }];
+      case 'reinstate':
+        if (state.status === 'none') throw new DomainError('no-account', 'there is no such account');
+        if (state.status === 'closed') throw new DomainError('account-closed', 'a closed account cannot be reinstated');
+        return state.status === 'open' ? [] : [{ type: 'AccountReinstated', data: { accountId: state.accountId } }];
+      case 'close':
+        if (state.status === 'none') throw new DomainError('no-account', 'there is no such account');
+        return state.status === 'closed' ? [] : [{ type: 'AccountClosed', data: { accountId: state.accountId, reason: command.reason } }];
+    }
+  },
+  evolve(state, event) {
+    switch (event.type) {
+      case 'AccountOpened':
+        return {
+          status: 'open',
+          accountId: event.data.accountId,
+          number: event.data.number,
+          currency: event.data.currency,
+          plan: event.data.plan,
+          keyFingerprint: event.data.keyFingerprint,
+          openedAt: event.data.directory.at,
+        };
+      case 'AccountSuspended':
+        return { ...state, status: 'suspended' };
+      case 'AccountReinstated':
+        return { ...state, status: 'open' };
+      case 'AccountClosed':
+        return { ...state, status: 'closed' };
+    }
+  },
+};
