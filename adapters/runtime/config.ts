@@ -73,6 +73,24 @@ const schema = z
     sipDomain: z.string().min(1),
     /** Plan new accounts are rated on. */
     defaultPlan: z.string().min(1),
+    /** auth_ephemeral secrets shared with Kamailio; the first signs, all verify (rotation). */
+    sipSecrets: z.array(z.string().min(16, 'must be at least 16 characters')),
+    sipCredentialTtlSeconds: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86400),
+    sipHmac: z.enum(['sha1', 'sha256', 'sha384', 'sha512']),
+    /** Registrar URIs handed to clients (default: sip:<sipDomain> over udp and tcp). */
+    registrars: z.array(z.string().regex(/^sips?:/, 'must be a sip: or sips: URI')).optional(),
+    /** coturn `static-auth-secret` (use-auth-secret), and the TURN/STUN URIs clients use. */
+    turnSecret: z.string().min(16, 'must be at least 16 characters').optional(),
+    turnUris: z.array(z.string().regex(/^(turns?|stun):/, 'must be a turn:, turns: or stun: URI')),
+    turnTtlSeconds: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86400),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -119,6 +137,9 @@ const ENV: Readonly<Record<string, keyof z.input<typeof schema>>> = {
   TRUNKLINE_SIGNATURE_WINDOW: 'signatureWindowSeconds',
   TRUNKLINE_PUBLIC_URL: 'publicBaseUrl',
   TRUNKLINE_SIP_DOMAIN: 'sipDomain',
+  TRUNKLINE_SIP_CREDENTIAL_TTL: 'sipCredentialTtlSeconds',
+  TRUNKLINE_SIP_HMAC: 'sipHmac',
+  TRUNKLINE_TURN_SECRET: 'turnSecret',
 };
 
 const DEFAULTS = {
@@ -137,6 +158,11 @@ const DEFAULTS = {
   signatureWindowSeconds: 300,
   sipDomain: 'localhost',
   defaultPlan: 'retail',
+  sipSecrets: [],
+  sipCredentialTtlSeconds: 3600,
+  sipHmac: 'sha256',
+  turnUris: [],
+  turnTtlSeconds: 3600,
 };
 
 /** Where each setting came from, for error messages that say what to fix. */
@@ -160,6 +186,16 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   const flags = Object.fromEntries(Object.entries(sources.flags ?? {}).filter(([, v]) => v !== undefined));
   const fromEnv: Record<string, unknown> = {};
   for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') fromEnv[key] = env[name];
+  if (env['TRUNKLINE_SIP_SECRETS'])
+    fromEnv['sipSecrets'] = env['TRUNKLINE_SIP_SECRETS']
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  if (env['TRUNKLINE_TURN_URIS'])
+    fromEnv['turnUris'] = env['TRUNKLINE_TURN_URIS']
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   if (env['TRUNKLINE_PLUGINS'])
     fromEnv['plugins'] = env['TRUNKLINE_PLUGINS']
       .split(',')

@@ -231,7 +231,24 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
               maxLag: config.readyMaxLag,
             }),
           },
-          { path: '/v1/accounts', router: accountsRouter({ accounts, signatures, sipDomain: config.sipDomain }) },
+          {
+            path: '/v1/accounts',
+            router: accountsRouter({
+              accounts,
+              signatures,
+              sipDomain: config.sipDomain,
+              sip: {
+                secrets: config.sipSecrets,
+                ttlSeconds: config.sipCredentialTtlSeconds,
+                hmac: config.sipHmac,
+                registrars: config.registrars ?? [`sip:${config.sipDomain};transport=udp`, `sip:${config.sipDomain};transport=tcp`],
+                ...(config.turnSecret ? { turnSecret: config.turnSecret } : {}),
+                turnUris: config.turnUris,
+                turnTtlSeconds: config.turnTtlSeconds,
+                now: () => clock.now(),
+              },
+            }),
+          },
           ...ext.routers.map((r) => ({ path: r.path, router: r.build(deps) })),
         ],
       });

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { parseE164 } from '../../../core/e164';
 import { accountView, type AccountService } from '../../accounts/service';
+import { ephemeralCredential, type ShaAlgorithm } from '../../../core/accounts/ephemeral-credentials';
 import { problem, sendProblem } from '../problem';
 import { callerOf, requireRole, requireSignature, type SignatureDeps } from '../signatures/middleware';
 
@@ -9,7 +10,18 @@ const openBody = z.object({ currency: z.string().optional(), plan: z.string().mi
 const changeBody = z.object({ reason: z.string().min(1).max(500).default('operator') }).strict();
 
 /** Accounts: a number opens its own with its directory key; operators with `admin` suspend, reinstate, close. */
-export function accountsRouter(deps: { accounts: AccountService; signatures: SignatureDeps; sipDomain: string }): Router {
+export interface SipSettings {
+  readonly secrets: readonly string[];
+  readonly ttlSeconds: number;
+  readonly hmac: ShaAlgorithm;
+  readonly registrars: readonly string[];
+  readonly turnSecret?: string;
+  readonly turnUris: readonly string[];
+  readonly turnTtlSeconds: number;
+  readonly now: () => Date;
+}
+
+export function accountsRouter(deps: { accounts: AccountService; signatures: SignatureDeps; sipDomain: string; sip: SipSettings }): Router {
   const router = Router();
   const signed = requireSignature(deps.signatures);
   router.post('/', ...signed, async (req, res) => {
@@ -23,6 +35,31 @@ export function accountsRouter(deps: { accounts: AccountService; signatures: Sig
     if (!account || account.status === 'none')
       return sendProblem(res, problem('no-account', 404, 'Not Found', 'no account is open for this key').problem);
     res.json(accountView(account, deps.sipDomain));
+  });
+  router.post('/me/sip-credentials', ...signed, async (_req, res) => {
+    const caller = callerOf(res);
+    const account = caller.kind === 'number' ? await deps.accounts.get(caller.keyid) : null;
+    if (!account || account.status === 'none')
+      return sendProblem(res, problem('no-account', 404, 'Not Found', 'no account is open for this key').problem);
+    if (account.status !== 'open')
+      return sendProblem(res, problem('account-not-open', 403, 'Forbidden', `the account is ${account.status}`).problem);
+    const secret = deps.sip.secrets[0];
+    if (!secret)
+      return sendProblem(
+        res,
+        problem('sip-not-configured', 503, 'Service Unavailable', 'this provider has no sipSecrets configured').problem,
+      );
+    const now = deps.sip.now();
+    const sip = ephemeralCredential(secret, account.number, now, deps.sip.ttlSeconds, deps.sip.hmac);
+    // coturn's use-auth-secret is HMAC-SHA1, whatever Kamailio uses
+    const turn = deps.sip.turnSecret
+      ? ephemeralCredential(deps.sip.turnSecret, account.number, now, deps.sip.turnTtlSeconds, 'sha1')
+      : null;
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({
+      sip: { ...sip, realm: deps.sipDomain, registrars: deps.sip.registrars, hmac: deps.sip.hmac },
+      turn: turn ? { ...turn, uris: deps.sip.turnUris } : null,
+    });
   });
   for (const kind of ['suspend', 'reinstate', 'close'] as const) {
     router.post(`/:number/${kind}`, ...signed, requireRole('admin'), async (req, res) => {

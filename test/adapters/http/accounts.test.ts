@@ -7,6 +7,7 @@ import { loadConfig } from '../../../adapters/runtime/config';
 import { createEngine, type Engine } from '../../../adapters/runtime/engine';
 import { signRequest } from '../../../adapters/http/signatures/sign-request';
 import { listen } from '../../support/listen';
+import { checkEphemeral } from '../../../core/accounts/ephemeral-credentials';
 
 const raw = (k: KeyObject) => k.export({ format: 'der', type: 'spki' }).subarray(12).toString('base64');
 
@@ -28,7 +29,14 @@ describe('accounts over signed requests (static directory)', () => {
     );
     const config = loadConfig({ env: {}, flags: { dataDir: dir }, cwd: dir });
     engine = await createEngine(
-      { ...config, sipDomain: 'sip.provider.test', operators: [{ id: 'ops-1', publicKey: raw(admin.publicKey), roles: ['admin'] }] },
+      {
+        ...config,
+        sipDomain: 'sip.provider.test',
+        operators: [{ id: 'ops-1', publicKey: raw(admin.publicKey), roles: ['admin'] }],
+        sipSecrets: ['current-secret-0123456789', 'previous-secret-0123456789'],
+        turnSecret: 'turn-secret-0123456789',
+        turnUris: ['turn:127.0.0.1:3478?transport=udp'],
+      },
       { logger: pino({ level: 'silent' }) },
     );
     ({ base, close } = await listen(engine.app));
@@ -70,6 +78,21 @@ describe('accounts over signed requests (static directory)', () => {
     expect(((await again.json()) as { accountId: string }).accountId).toBe(account['accountId']);
     const me = await call('GET', '/v1/accounts/me', alice.privateKey, ALICE);
     expect(await me.json()).toMatchObject({ number: ALICE, status: 'open' });
+  });
+
+  test('an open account gets auth_ephemeral SIP credentials and TURN REST credentials', async () => {
+    const res = await call('POST', '/v1/accounts/me/sip-credentials', alice.privateKey, ALICE);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = (await res.json()) as {
+      sip: { username: string; password: string; realm: string; registrars: string[] };
+      turn: { username: string; password: string; uris: string[] };
+    };
+    expect(body.sip.username).toMatch(/^\d+:\+442079460958$/);
+    expect(body.sip.realm).toBe('sip.provider.test');
+    expect(checkEphemeral(body.sip.username, body.sip.password, ['current-secret-0123456789'], new Date(), 'sha256')).toBe(true);
+    expect(checkEphemeral(body.turn.username, body.turn.password, ['turn-secret-0123456789'], new Date(), 'sha1')).toBe(true);
+    expect(body.turn.uris).toEqual(['turn:127.0.0.1:3478?transport=udp']);
   });
 
   test.each([
@@ -129,5 +152,10 @@ describe('accounts over signed requests (static directory)', () => {
     ).toMatchObject({ status: 'closed' });
     const reopen = await call('POST', `/v1/accounts/${encodeURIComponent(BOB)}/reinstate`, admin.privateKey, 'ops-1', {});
     expect(reopen.status).toBe(422);
+    const creds = await call('POST', '/v1/accounts/me/sip-credentials', bob.privateKey, BOB);
+    expect([creds.status, ((await creds.json()) as { type: string }).type]).toEqual([
+      403,
+      'https://trunkline.dev/problems/account-not-open',
+    ]);
   });
 });
