@@ -14,7 +14,13 @@ export interface EphemeralCredential {
  * expiry, the password is base64(HMAC(secret, username)). Whoever holds the secret can check a
  * credential without any stored password.
  */
-export function ephemeralCredential(secret: string, number: string, now: Date, ttlSeconds: number, algorithm: ShaAlgorithm): EphemeralCredential {
+export function ephemeralCredential(
+  secret: string,
+  number: string,
+  now: Date,
+  ttlSeconds: number,
+  algorithm: ShaAlgorithm,
+): EphemeralCredential {
   const expiry = Math.floor(now.getTime() / 1000) + ttlSeconds;
   const username = `${expiry}:${number}`;
   return {
@@ -25,7 +31,13 @@ export function ephemeralCredential(secret: string, number: string, now: Date, t
 }
 
 /** Checks a credential against any of the configured secrets (rotation) and its expiry. */
-export function checkEphemeral(username: string, password: string, secrets: readonly string[], now: Date, algorithm: ShaAlgorithm): boolean {
+export function checkEphemeral(
+  username: string,
+  password: string,
+  secrets: readonly string[],
+  now: Date,
+  algorithm: ShaAlgorithm,
+): boolean {
   const expiry = Number(username.split(':')[0]);
   if (!Number.isInteger(expiry) || expiry < now.getTime() / 1000) return false;
   return secrets.some((s) => createHmac(algorithm, s).update(username).digest('base64') === password);
