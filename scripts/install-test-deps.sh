@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suites start private instances of (PostgreSQL, Knot,
-# Unbound; Kamailio and sipp join with their issues). Idempotent: a package already
+# Unbound, coturn; Kamailio and sipp join with their issues). Idempotent: a package already
 # present is not fetched again, so `npm test` can call it every time.
 #   --if-possible  do nothing (but say so) when not root, instead of failing
 set -euo pipefail
@@ -9,7 +9,8 @@ need=()
 have_pg() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
 have_pg || need+=(postgresql)
 # the DNSSEC directory bed: Knot (signing authoritative), Unbound (validating), ldns (offline signing), kdig
-for pair in knotd:knot kdig:knot-dnsutils unbound:unbound ldns-signzone:ldnsutils; do
+# coturn: the TURN server that checks the TURN REST credentials accounts are given
+for pair in knotd:knot kdig:knot-dnsutils unbound:unbound ldns-signzone:ldnsutils turnserver:coturn; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || need+=("${pair##*:}")
 done
 
