@@ -91,6 +91,14 @@ const schema = z
       .int()
       .min(60)
       .max(7 * 86400),
+    /** Shown to clients in the provider descriptor. */
+    providerName: z.string().min(1),
+    /** PKCS#8 PEM of the provider's Ed25519 key (default: provider-key.pem in the data directory, made on first start). */
+    providerKeyFile: z.string().min(1).optional(),
+    /** STUN URIs for the descriptor (TURN URIs come from turnUris). */
+    stunUris: z.array(z.string().regex(/^stuns?:/, 'must be a stun: URI')),
+    /** A sentence for clients about trial credit, until the credit issue gives it a policy. */
+    freeCredit: z.string().nullable(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -113,9 +121,10 @@ const schema = z
     }
   });
 
-export type Config = Omit<z.infer<typeof schema>, 'readModels' | 'directoryFile'> & {
+export type Config = Omit<z.infer<typeof schema>, 'readModels' | 'directoryFile' | 'providerKeyFile'> & {
   readonly readModels: 'sqlite' | 'postgres';
   readonly directoryFile: string;
+  readonly providerKeyFile: string;
 };
 
 const ENV: Readonly<Record<string, keyof z.input<typeof schema>>> = {
@@ -140,6 +149,8 @@ const ENV: Readonly<Record<string, keyof z.input<typeof schema>>> = {
   TRUNKLINE_SIP_CREDENTIAL_TTL: 'sipCredentialTtlSeconds',
   TRUNKLINE_SIP_HMAC: 'sipHmac',
   TRUNKLINE_TURN_SECRET: 'turnSecret',
+  TRUNKLINE_PROVIDER_NAME: 'providerName',
+  TRUNKLINE_PROVIDER_KEY_FILE: 'providerKeyFile',
 };
 
 const DEFAULTS = {
@@ -163,6 +174,9 @@ const DEFAULTS = {
   sipHmac: 'sha256',
   turnUris: [],
   turnTtlSeconds: 3600,
+  providerName: 'Trunkline provider',
+  stunUris: [],
+  freeCredit: null,
 };
 
 /** Where each setting came from, for error messages that say what to fix. */
@@ -235,6 +249,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     dataDir: resolve(cwd, c.dataDir),
     readModels: c.readModels ?? (c.store === 'postgres' ? 'postgres' : 'sqlite'),
     directoryFile: resolve(cwd, c.directoryFile ?? join(c.dataDir, 'directory.json')),
+    providerKeyFile: resolve(cwd, c.providerKeyFile ?? join(c.dataDir, 'provider-key.pem')),
     plugins: c.plugins.map((p) => ({
       ...p,
       module:

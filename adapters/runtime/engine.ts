@@ -21,6 +21,8 @@ import { keyResolver } from '../http/signatures/key-resolver';
 import { nonceCache } from '../http/signatures/nonce-cache';
 import type { SignatureDeps } from '../http/signatures/middleware';
 import { openDirectory } from './open-directory';
+import { providerKey } from './provider-key';
+import { providerDescriptorRouter } from '../http/routers/provider-descriptor';
 import type { Directory } from '../../core/directory';
 import type { Config } from './config';
 import { createMetrics, instrumentStore, type Metrics } from './metrics';
@@ -215,12 +217,31 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
       };
       const accounts = ctx.get<AccountService>(TOKENS.Accounts);
+      const providerSigning = providerKey(config.providerKeyFile);
       const deps: RouterDeps = { rating, store, readModels, logger, clock: ctx.get<Clock>(TOKENS.Clock) };
       const ext = await ctx.getAsync<Extensions>(TOKENS.Extensions);
       return createHttpApp({
         logger,
         metrics,
         routers: [
+          {
+            path: '/',
+            router: providerDescriptorRouter({
+              descriptor: {
+                name: config.providerName,
+                sipDomain: config.sipDomain,
+                registrars: config.registrars ?? [`sip:${config.sipDomain};transport=udp`, `sip:${config.sipDomain};transport=tcp`],
+                stun: config.stunUris,
+                turn: config.turnUris,
+                currencies: [config.retailCurrency],
+                freeCredit: config.freeCredit,
+              },
+              key: providerSigning.privateKey,
+              publicKey: providerSigning.publicKeyBase64,
+              ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
+              now: () => clock.now(),
+            }),
+          },
           {
             path: '/',
             router: healthRouter({

@@ -12,6 +12,7 @@ describe('docs/openapi.yaml', () => {
     expect(doc.openapi).toBe('3.1.0');
     const served = [
       'GET /healthz',
+      'GET /.well-known/trunkline',
       'GET /readyz',
       'GET /metrics',
       'POST /v1/quotes',
