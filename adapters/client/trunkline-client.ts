@@ -1,0 +1,112 @@
+import type { KeyObject } from 'node:crypto';
+import { createVerifier, httpbis } from 'http-message-signatures';
+import { digestMatches } from '../http/signatures/content-digest';
+import { ed25519PublicKey } from '../http/signatures/key-resolver';
+import { signRequest } from '../http/signatures/sign-request';
+
+/** An RFC 9457 problem the API answered with. */
+export class TrunklineApiError extends Error {
+  override readonly name = 'TrunklineApiError';
+  constructor(
+    readonly status: number,
+    readonly problem: { type: string; title: string; detail?: string; [k: string]: unknown },
+  ) {
+    super(`${status} ${problem.type.split('/').pop()}: ${problem.detail ?? problem.title}`);
+  }
+}
+
+export interface Account {
+  accountId: string;
+  number: string;
+  status: 'open' | 'suspended' | 'closed';
+  currency: string;
+  plan: string;
+  openedAt: string | null;
+  enum: { service: 'E2U+sip'; uri: string };
+}
+
+export interface Credentials {
+  sip: { username: string; password: string; expiresAt: string; realm: string; registrars: string[]; hmac: string };
+  turn: { username: string; password: string; expiresAt: string; uris: string[] } | null;
+}
+
+export interface Quote {
+  plan: string;
+  number: string;
+  currency: string;
+  destination: { id: string; prefix: string };
+  billedSeconds: string;
+  cost: string;
+  parts: { timing: string; seconds: string; billedSeconds: string; cost: string }[];
+  [k: string]: unknown;
+}
+
+export interface ClientOptions {
+  readonly baseUrl: string;
+  /** Who signs: an E.164 number (its directory key) or an operator key id. */
+  readonly keyid?: string;
+  readonly privateKey?: KeyObject;
+  readonly fetch?: typeof fetch;
+}
+
+/**
+ * The typed client a calling app (or an operator tool) uses: it signs every private request with
+ * its Ed25519 key (RFC 9421), and turns problem answers into TrunklineApiError.
+ */
+export function trunklineClient(options: ClientOptions) {
+  const http = options.fetch ?? fetch;
+  const base = options.baseUrl.replace(/\/$/, '');
+
+  async function call<T>(method: string, path: string, body?: unknown, signed = true): Promise<T> {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    let headers: Record<string, string> = payload ? { 'content-type': 'application/json' } : {};
+    if (signed) {
+      if (!options.privateKey || !options.keyid) throw new Error('this call is signed: give the client a keyid and privateKey');
+      headers = await signRequest(
+        { method, url: `${base}${path}`, headers, ...(payload ? { body: payload } : {}) },
+        options.privateKey,
+        options.keyid,
+      );
+    }
+    const res = await http(`${base}${path}`, { method, headers, ...(payload ? { body: payload } : {}) });
+    const text = await res.text();
+    const parsed: unknown = text ? JSON.parse(text) : null;
+    if (!res.ok) throw new TrunklineApiError(res.status, parsed as TrunklineApiError['problem']);
+    return parsed as T;
+  }
+
+  return {
+    /** The provider descriptor, with its response signature checked against the key it carries (or a pinned one). */
+    async descriptor(pinnedPublicKey?: string): Promise<Record<string, unknown> & { signing: { publicKey: string } }> {
+      const res = await http(`${base}/.well-known/trunkline`);
+      const body = Buffer.from(await res.arrayBuffer());
+      const headers = Object.fromEntries(res.headers.entries());
+      const descriptor = JSON.parse(body.toString()) as Record<string, unknown> & { signing: { publicKey: string } };
+      const key = ed25519PublicKey(Buffer.from(pinnedPublicKey ?? descriptor.signing.publicKey, 'base64'));
+      const ok =
+        digestMatches(headers['content-digest'], body) &&
+        (await httpbis.verifyMessage(
+          { keyLookup: async () => ({ id: 'provider', algs: ['ed25519'], verify: createVerifier(key, 'ed25519') }) },
+          { status: res.status, headers },
+        ));
+      if (!ok) throw new Error('the provider descriptor is not signed by the expected key');
+      return descriptor;
+    },
+    quote: (q: { destination: string; duration: number | string; plan?: string; profile?: string; start?: string }) =>
+      call<Quote>('POST', '/v1/quotes', q, false),
+    rates: () => call<{ currency: string; rates: { prefix: string; ratePerMinute: string }[] }>('GET', '/v1/rates', undefined, false),
+    rate: (destination: string) =>
+      call<{ prefix: string; ratePerMinute: string }>('GET', `/v1/rates?destination=${encodeURIComponent(destination)}`, undefined, false),
+    openAccount: (input: { currency?: string; plan?: string } = {}) => call<Account>('POST', '/v1/accounts', input),
+    me: () => call<Account>('GET', '/v1/accounts/me'),
+    sipCredentials: () => call<Credentials>('POST', '/v1/accounts/me/sip-credentials'),
+    /** Operator calls (a key with the admin role). */
+    admin: {
+      suspend: (number: string, reason: string) => call<Account>('POST', `/v1/accounts/${encodeURIComponent(number)}/suspend`, { reason }),
+      reinstate: (number: string) => call<Account>('POST', `/v1/accounts/${encodeURIComponent(number)}/reinstate`, {}),
+      close: (number: string, reason: string) => call<Account>('POST', `/v1/accounts/${encodeURIComponent(number)}/close`, { reason }),
+    },
+  };
+}
+
+export type TrunklineClient = ReturnType<typeof trunklineClient>;
