@@ -9,9 +9,22 @@ export interface HttpAppDeps {
   readonly routers: readonly { readonly path: string; readonly router: Router }[];
 }
 
+/** Every `METHOD /path` the routers serve, with `:param` written `{param}` as OpenAPI does. */
+export function listRoutes(routers: HttpAppDeps['routers']): string[] {
+  const out: string[] = [];
+  for (const { path, router } of routers) {
+    for (const layer of router.stack as { route?: { path: string; methods: Record<string, boolean> } }[]) {
+      if (!layer.route) continue;
+      const full = `${path === '/' ? '' : path}${layer.route.path === '/' ? '' : layer.route.path}`.replace(/:(\w+)/g, '{$1}') || '/';
+      for (const method of Object.keys(layer.route.methods)) out.push(`${method.toUpperCase()} ${full}`);
+    }
+  }
+  return out.sort();
+}
+
 /** The express app: timing, routers, then problem+json for anything unmatched or failed. */
-export function createHttpApp(deps: HttpAppDeps): Express {
-  const app = express();
+export function createHttpApp(deps: HttpAppDeps): Express & { readonly routes: readonly string[] } {
+  const app = Object.assign(express(), { routes: listRoutes(deps.routers) });
   app.disable('x-powered-by');
   app.set('etag', 'strong');
   app.use((req, res, next) => {

@@ -48,7 +48,7 @@ export interface Engine {
   readonly metrics: Metrics;
   readonly ids: IdGenerator;
   readonly plugins: readonly string[];
-  readonly app: Express;
+  readonly app: Express & { readonly routes: readonly string[] };
   readonly rating: RatingService;
   readonly lookup: RatesLookup;
   readonly accounts: AccountService;
@@ -282,7 +282,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     store = await container.getAsync<EventStore>(TOKENS.EventStore);
     readModels = await container.getAsync<ReadModelStore>(TOKENS.ReadModels);
     const runner = await container.getAsync<ProjectionRunner>(TOKENS.ProjectionRunner);
-    const app = await container.getAsync<Express>(TOKENS.HttpApp);
+    const app = await container.getAsync<Express & { readonly routes: readonly string[] }>(TOKENS.HttpApp);
     const ext = await container.getAsync<Extensions>(TOKENS.Extensions);
     let server: Server | undefined;
     const opened = { store, readModels };
