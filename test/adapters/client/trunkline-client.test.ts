@@ -49,6 +49,10 @@ describe('the client SDK against a running engine', () => {
     expect((await client.rate('+447911123456')).prefix).toBe('4479');
     expect((await client.quote({ destination: '+447911123456', duration: 60 })).cost).toBe('0.05');
     expect(descriptor.signing.publicKey).toHaveLength(44);
+    expect(await client.health()).toEqual({ status: 'ok' });
+    await engine.runner.catchUp('catalogue');
+    expect((await client.streams({ prefix: 'account-' })).streams.map((s) => s.stream)).toEqual([`account-${ALICE}`]);
+    expect((await client.eventTypes()).types.map((t) => t.type)).toContain('AccountOpened');
   });
 
   test('problems become typed errors; operators act through the same client', async () => {
