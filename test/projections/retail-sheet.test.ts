@@ -1,20 +1,9 @@
-import type { DeckRow } from '../../core/rating/catalog-events';
 import { compileDeck } from '../../core/rating/deck';
 import { markupPolicy, markupOptions } from '../../plugins/pricing/markup';
 import { buildRetailSheet } from '../../projections/rates/retail-sheet';
+import { deckRow } from '../support/deck-rows';
 
-const row = (prefix: string, rate: string, extra: Partial<DeckRow> = {}): DeckRow => ({
-  prefix,
-  destination: prefix,
-  rate,
-  initial: 1,
-  subsequent: 1,
-  connectFee: '0',
-  minimum: 0,
-  effectiveFrom: '1970-01-01T00:00:00.000Z',
-  effectiveTo: null,
-  ...extra,
-});
+const row = deckRow;
 const carrier = (carrierId: string, currency = 'EUR') => ({ carrierId, name: carrierId, currency, preference: 1, trunks: [] });
 
 describe('retail sheet', () => {

@@ -1,10 +1,10 @@
-import type { DeckRow } from '../../../core/rating/catalog-events';
 import { compileDeck, matchDeck, priceOnDeck, type Carrier } from '../../../core/rating/deck';
 import { NS_PER_SECOND } from '../../../core/rating/duration';
 import { leastCostRoutes } from '../../../core/rating/lcr';
 import { buildLcrIndex } from '../../../core/rating/lcr-index';
 import { Decimal } from '../../../core/money';
 import { seeded } from '../../support/random';
+import { deckRow } from '../../support/deck-rows';
 
 const carrier = (carrierId: string, preference = 10, currency = 'EUR'): Carrier => ({
   carrierId,
@@ -13,18 +13,7 @@ const carrier = (carrierId: string, preference = 10, currency = 'EUR'): Carrier 
   preference,
   trunks: [],
 });
-const row = (prefix: string, rate: string, extra: Partial<DeckRow> = {}): DeckRow => ({
-  prefix,
-  destination: `dest ${prefix}`,
-  rate,
-  initial: 1,
-  subsequent: 1,
-  connectFee: '0',
-  minimum: 0,
-  effectiveFrom: '1970-01-01T00:00:00.000Z',
-  effectiveTo: null,
-  ...extra,
-});
+const row = deckRow;
 const NOW = new Date('2026-11-25T12:00:00Z');
 const sec = (n: number) => n * NS_PER_SECOND;
 
