@@ -53,7 +53,7 @@ function deckHash(rows: readonly DeckRow[]): string {
 
 export function ratingService(deps: RatingServiceDeps) {
   const handler = { store: deps.store, ids: deps.ids, codec: catalogCodec };
-  let retail: { snapshot: RatingSnapshot; sheet: RetailSheet; at: number } | null = null;
+  let retail: { snapshot: RatingSnapshot; sheet: RetailSheet } | null = null;
   /** The carriers of a snapshot as one list, kept with it so LCR's index is built once per snapshot. */
   const carrierLists = new WeakMap<RatingSnapshot, CompiledDeck[]>();
   const carriersOf = (s: RatingSnapshot): CompiledDeck[] => {
@@ -70,7 +70,7 @@ export function ratingService(deps: RatingServiceDeps) {
     const snapshot = deps.lookup.current();
     const now = deps.clock.now();
     if (!retail || retail.snapshot !== snapshot || now.getTime() >= retail.sheet.validUntilMs) {
-      retail = { snapshot, sheet: buildRetailSheet(snapshot.carriers.values(), deps.pricing, deps.retailCurrency, now), at: now.getTime() };
+      retail = { snapshot, sheet: buildRetailSheet(snapshot.carriers.values(), deps.pricing, deps.retailCurrency, now) };
     }
     return { ...snapshot, retail: retail.sheet };
   }

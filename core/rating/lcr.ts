@@ -9,10 +9,8 @@ export interface LcrOptions {
   readonly allowNegativeMargin?: boolean;
 }
 
-export interface Route extends CarrierCost {
-  /** retail − cost, when a retail price was given. */
-  readonly margin: Decimal | null;
-}
+/** A priced carrier route; its `margin` is retail − cost when a retail price was given. */
+export type Route = CarrierCost;
 
 export interface DroppedRoute {
   readonly carrierId: string;

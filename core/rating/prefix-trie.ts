@@ -9,8 +9,6 @@ export interface PrefixTrie {
   readonly nodes: number;
   /** The value of the longest prefix of `digits` that is in the trie, or -1. */
   longest(digits: string): number;
-  /** Length of that prefix (0 when none). */
-  longestLength(digits: string): number;
   /** Both in one walk: value × 64 + length, or -1 (lengths are at most 20). */
   longestPacked(digits: string): number;
   /** Every prefix of `digits` in the trie, shortest first, in one walk: `visit(value, length)`. */
@@ -69,10 +67,6 @@ export function buildPrefixTrie(entries: Iterable<readonly [prefix: string, valu
     longest(digits) {
       const packed = this.longestPacked(digits);
       return packed < 0 ? -1 : Math.floor(packed / 64);
-    },
-    longestLength(digits) {
-      const packed = this.longestPacked(digits);
-      return packed < 0 ? 0 : packed % 64;
     },
     forEachPrefix(digits, visit) {
       let node = 0;

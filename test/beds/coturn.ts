@@ -6,6 +6,7 @@ import { freePort } from './free-port';
 
 export const TURNSERVER = '/usr/bin/turnserver';
 export const UCLIENT = '/usr/bin/turnutils_uclient';
+const STUNCLIENT = '/usr/bin/turnutils_stunclient';
 
 export function coturnMissing(): string | null {
   return existsSync(TURNSERVER) && existsSync(UCLIENT) ? null : `${TURNSERVER} or ${UCLIENT} is missing (apt-get install coturn)`;
@@ -42,8 +43,11 @@ export async function startCoturn(secret: string): Promise<Coturn> {
     ],
     { stdio: 'ignore' },
   );
-  // bounded wait until it answers a STUN binding (turnutils_stunclient would do; a UDP probe of the port is enough here)
-  await new Promise((r) => setTimeout(r, 1000));
+  // bounded wait (≤ 10 s) until it answers a STUN binding request
+  for (let i = 0; i < 50; i++) {
+    if (spawnSync(STUNCLIENT, ['-p', String(port), '127.0.0.1'], { timeout: 2000, stdio: 'ignore' }).status === 0) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
   return {
     port,
     async stop() {
