@@ -61,6 +61,8 @@ export const accountIdOf = (number: string) => deriveId('account', number);
  */
 export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = {
   initialState: { status: 'none', accountId: '', number: '', currency: '', plan: '', keyFingerprint: '', openedAt: null },
+  // the stream also holds the wallet's events, which the account's lifecycle does not read
+  evolvesOn: ['AccountOpened', 'AccountSuspended', 'AccountReinstated', 'AccountClosed'],
   decide(command, state) {
     switch (command.kind) {
       case 'open':

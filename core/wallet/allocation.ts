@@ -1,0 +1,38 @@
+import { Decimal } from '../money';
+import { destinationAllowed } from './restriction';
+import { liveGrants, inDebt, type WalletState } from './state';
+
+export interface Allocation {
+  readonly fromGrants: readonly { readonly grantId: string; readonly amount: Decimal }[];
+  readonly fromPaid: Decimal;
+}
+
+/**
+ * Splits a charge: live grants that allow the destination first (soonest expiry first), the
+ * rest from paid credit. Paid credit may go below zero: a charge records what already happened
+ * (a call that was made), so it is never refused here; authorization checks `spendable` before.
+ */
+export function allocate(s: WalletState, amount: Decimal, destination: string | null, at: string): Allocation {
+  let left = amount;
+  const fromGrants: { grantId: string; amount: Decimal }[] = [];
+  for (const g of liveGrants(s, at)) {
+    if (left.isZero()) break;
+    if (!destinationAllowed(g.restriction, destination)) continue;
+    const take = Decimal.min(left, g.remaining);
+    fromGrants.push({ grantId: g.grantId, amount: take });
+    left = left.minus(take);
+  }
+  return { fromGrants, fromPaid: left };
+}
+
+/**
+ * What the account can spend on `destination` at `at`: live grants that allow it plus paid
+ * credit; nothing from grants either while the account is in debt (a refund or chargeback
+ * left paid credit below zero), so promotions never pay a debt's way to paid calls.
+ */
+export function spendable(s: WalletState, destination: string | null, at: string): Decimal {
+  if (inDebt(s)) return new Decimal(0);
+  return liveGrants(s, at)
+    .filter((g) => destinationAllowed(g.restriction, destination))
+    .reduce((sum, g) => sum.plus(g.remaining), s.paid);
+}

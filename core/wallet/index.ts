@@ -1,0 +1,6 @@
+export * from './events';
+export * from './state';
+export * from './commands';
+export * from './allocation';
+export * from './restriction';
+export * from './wallet';

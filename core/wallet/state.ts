@@ -1,0 +1,152 @@
+import { Decimal } from '../money';
+import type { AccountStatus } from '../accounts/account';
+import type { AccountStreamEvent, Restriction } from './events';
+
+/** A grant's credit still unspent: spent before paid credit, only where its restriction allows. */
+export interface GrantLot {
+  readonly grantId: string;
+  readonly remaining: Decimal;
+  readonly expiresAt: string | null;
+  readonly restriction: Restriction | null;
+}
+
+export interface PaymentRecord {
+  /** What the top-up request asked for, when this engine started the payment. */
+  readonly started: { readonly amount: string; readonly credit: string } | null;
+  /** Credited, or recorded as a mismatch: either way the payment's success is settled. */
+  readonly settled: 'credited' | 'mismatch' | null;
+  /** The processor's running refund total seen so far. */
+  readonly refunded: Decimal;
+}
+
+export interface WalletState {
+  readonly status: AccountStatus;
+  readonly accountId: string;
+  readonly number: string;
+  readonly currency: string;
+  /** Money the customer paid for and has not spent; below zero after a refund or chargeback of spent credit. */
+  readonly paid: Decimal;
+  readonly grants: readonly GrantLot[];
+  readonly payments: Readonly<Record<string, PaymentRecord>>;
+  readonly disputes: Readonly<Record<string, { readonly debited: boolean; readonly reversed: boolean }>>;
+  readonly vouchers: Readonly<Record<string, true>>;
+}
+
+export const initialWallet: WalletState = {
+  status: 'none',
+  accountId: '',
+  number: '',
+  currency: '',
+  paid: new Decimal(0),
+  grants: [],
+  payments: {},
+  disputes: {},
+  vouchers: {},
+};
+
+const payment = (s: WalletState, id: string): PaymentRecord => s.payments[id] ?? { started: null, settled: null, refunded: new Decimal(0) };
+
+const withPayment = (s: WalletState, id: string, change: Partial<PaymentRecord>): WalletState => ({
+  ...s,
+  payments: { ...s.payments, [id]: { ...payment(s, id), ...change } },
+});
+
+const dispute = (s: WalletState, id: string) => s.disputes[id] ?? { debited: false, reversed: false };
+
+const spendGrant = (grants: readonly GrantLot[], grantId: string, amount: Decimal): GrantLot[] =>
+  grants.map((g) => (g.grantId === grantId ? { ...g, remaining: g.remaining.minus(amount) } : g));
+
+export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState {
+  switch (e.type) {
+    case 'AccountOpened':
+      return { ...s, status: 'open', accountId: e.data.accountId, number: e.data.number, currency: e.data.currency };
+    case 'AccountSuspended':
+      return { ...s, status: 'suspended' };
+    case 'AccountReinstated':
+      return { ...s, status: 'open' };
+    case 'AccountClosed':
+      return { ...s, status: 'closed' };
+    case 'TopUpStarted':
+      return withPayment(s, e.data.paymentId, { started: { amount: e.data.amount, credit: e.data.credit } });
+    case 'CreditPurchased':
+      return { ...withPayment(s, e.data.paymentId, { settled: 'credited' }), paid: s.paid.plus(e.data.credit) };
+    case 'TopUpMismatch':
+      return withPayment(s, e.data.paymentId, { settled: 'mismatch' });
+    case 'TopUpFailed':
+      return s;
+    case 'CreditGranted':
+      return {
+        ...s,
+        grants: [
+          ...s.grants,
+          {
+            grantId: e.data.grantId,
+            remaining: new Decimal(e.data.amount),
+            expiresAt: e.data.expiresAt,
+            restriction: e.data.restriction,
+          },
+        ],
+      };
+    case 'CreditExpired':
+      return { ...s, grants: spendGrant(s.grants, e.data.grantId, new Decimal(e.data.amount)) };
+    case 'CreditRefunded':
+      return {
+        ...withPayment(s, e.data.paymentId, { refunded: new Decimal(e.data.refundedTotal) }),
+        paid: s.paid.minus(e.data.amount),
+      };
+    case 'ChargebackDebited':
+      return {
+        ...s,
+        paid: s.paid.minus(e.data.amount),
+        disputes: { ...s.disputes, [e.data.disputeId]: { ...dispute(s, e.data.disputeId), debited: true } },
+      };
+    case 'ChargebackReversed':
+      return {
+        ...s,
+        paid: s.paid.plus(e.data.amount),
+        disputes: { ...s.disputes, [e.data.disputeId]: { ...dispute(s, e.data.disputeId), reversed: true } },
+      };
+    case 'VoucherRedeemed': {
+      const next = { ...s, vouchers: { ...s.vouchers, [e.data.codeHash]: true as const } };
+      if (e.data.funding === 'paid' || !e.data.grant) return { ...next, paid: s.paid.plus(e.data.amount) };
+      const g = e.data.grant;
+      return {
+        ...next,
+        grants: [
+          ...s.grants,
+          { grantId: g.grantId, remaining: new Decimal(e.data.amount), expiresAt: g.expiresAt, restriction: g.restriction },
+        ],
+      };
+    }
+    case 'WalletCharged': {
+      let grants: readonly GrantLot[] = s.grants;
+      for (const part of e.data.fromGrants) grants = spendGrant(grants, part.grantId, new Decimal(part.amount));
+      return { ...s, grants, paid: s.paid.minus(e.data.fromPaid) };
+    }
+  }
+}
+
+/** Granted credit recorded and not yet spent or expired (expired-but-unrecorded grants included). */
+export const grantedOf = (s: WalletState): Decimal => s.grants.reduce((sum, g) => sum.plus(g.remaining), new Decimal(0));
+
+/** The balance: the sum of the ledger. */
+export const balanceOf = (s: WalletState): Decimal => s.paid.plus(grantedOf(s));
+
+const live = (g: GrantLot, at: string): boolean =>
+  g.remaining.greaterThan(0) && (g.expiresAt === null || Date.parse(g.expiresAt) > Date.parse(at));
+
+/** Grants that can still be spent at `at`, soonest expiry first (the order charges draw them). */
+export function liveGrants(s: WalletState, at: string): GrantLot[] {
+  return s.grants
+    .map((g, index) => ({ g, index }))
+    .filter(({ g }) => live(g, at))
+    .sort((a, b) => {
+      const ea = a.g.expiresAt === null ? Infinity : Date.parse(a.g.expiresAt);
+      const eb = b.g.expiresAt === null ? Infinity : Date.parse(b.g.expiresAt);
+      return ea === eb ? a.index - b.index : ea - eb;
+    })
+    .map(({ g }) => g);
+}
+
+/** An account in debt (paid credit below zero after a refund or chargeback) makes no paid calls until it settles. */
+export const inDebt = (s: WalletState): boolean => s.paid.isNegative() && !s.paid.isZero();

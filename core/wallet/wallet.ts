@@ -1,0 +1,224 @@
+import { DomainError, type Decider } from '../decider';
+import { deriveId } from '../ids';
+import { Decimal, parseDecimal } from '../money';
+import { allocate } from './allocation';
+import type { WalletCommand } from './commands';
+import type { AccountStreamEvent } from './events';
+import { evolveWallet, initialWallet, type WalletState } from './state';
+
+const positive = (text: string, what: string): Decimal => {
+  const d = parseDecimal(text);
+  if (!d.greaterThan(0)) throw new DomainError('invalid-amount', `${what} must be more than zero`);
+  return d;
+};
+
+function needAccount(s: WalletState, mustBeOpen: boolean): void {
+  if (s.status === 'none') throw new DomainError('no-account', 'there is no such account');
+  if (mustBeOpen && s.status !== 'open') throw new DomainError('account-not-open', `the account is ${s.status}`);
+}
+
+function needCurrency(s: WalletState, code: string): void {
+  if (code !== s.currency) {
+    throw new DomainError('currency-mismatch', `the account is kept in ${s.currency}, not ${code}`, {
+      expected: s.currency,
+      received: code,
+    });
+  }
+}
+
+function decide(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
+  switch (c.kind) {
+    case 'start-top-up': {
+      needAccount(s, true);
+      needCurrency(s, c.currency);
+      positive(c.amount, 'a top-up');
+      positive(c.credit, 'the credit');
+      if (s.payments[c.paymentId]?.started) return [];
+      const { kind: _kind, ...data } = c;
+      return [
+        {
+          type: 'TopUpStarted',
+          id: deriveId('top-up-started', c.processor, c.paymentId),
+          data: { accountId: s.accountId, ...data },
+        },
+      ];
+    }
+    case 'record-purchase': {
+      needAccount(s, false);
+      const p = s.payments[c.paymentId];
+      if (p?.settled) return [];
+      const fact = { processor: c.processor, paymentId: c.paymentId, processorEventId: c.processorEventId };
+      const received = { amount: parseDecimal(c.amount).toFixed(), currency: c.currency };
+      const expected = p?.started ? { amount: p.started.amount, currency: s.currency } : null;
+      const matches = c.currency === s.currency && (expected === null || new Decimal(expected.amount).equals(received.amount));
+      if (!matches) {
+        return [
+          {
+            type: 'TopUpMismatch',
+            id: deriveId('top-up-mismatch', c.processor, c.paymentId),
+            data: { accountId: s.accountId, ...fact, expected, received },
+          },
+        ];
+      }
+      // a payment this engine did not start (no TopUpStarted) still paid for this account: credit it 1:1
+      const credit = p?.started?.credit ?? received.amount;
+      return [
+        {
+          type: 'CreditPurchased',
+          id: deriveId('credit-purchased', c.processor, c.paymentId),
+          data: { accountId: s.accountId, ...fact, amount: received.amount, credit, currency: c.currency },
+        },
+      ];
+    }
+    case 'record-payment-failure':
+      needAccount(s, false);
+      return [
+        {
+          type: 'TopUpFailed',
+          id: deriveId('top-up-failed', c.processor, c.processorEventId),
+          data: {
+            accountId: s.accountId,
+            processor: c.processor,
+            paymentId: c.paymentId,
+            processorEventId: c.processorEventId,
+            reason: c.reason,
+          },
+        },
+      ];
+    case 'record-refund': {
+      needAccount(s, false);
+      needCurrency(s, c.currency);
+      const total = parseDecimal(c.refundedTotal);
+      const seen = s.payments[c.paymentId]?.refunded ?? new Decimal(0);
+      // the processor reports a running total: only its growth is new, whatever order events arrive in
+      if (!total.greaterThan(seen)) return [];
+      return [
+        {
+          type: 'CreditRefunded',
+          id: deriveId('credit-refunded', c.processor, c.paymentId, total.toFixed()),
+          data: {
+            accountId: s.accountId,
+            processor: c.processor,
+            paymentId: c.paymentId,
+            processorEventId: c.processorEventId,
+            amount: total.minus(seen).toFixed(),
+            currency: c.currency,
+            refundedTotal: total.toFixed(),
+          },
+        },
+      ];
+    }
+    case 'record-chargeback':
+    case 'reverse-chargeback': {
+      needAccount(s, false);
+      needCurrency(s, c.currency);
+      const amount = positive(c.amount, 'a dispute').toFixed();
+      const d = s.disputes[c.disputeId];
+      const debit = c.kind === 'record-chargeback';
+      if (debit ? d?.debited : d?.reversed) return [];
+      const data = {
+        accountId: s.accountId,
+        processor: c.processor,
+        paymentId: c.paymentId,
+        processorEventId: c.processorEventId,
+        disputeId: c.disputeId,
+        amount,
+        currency: c.currency,
+      };
+      return debit
+        ? [{ type: 'ChargebackDebited', id: deriveId('chargeback-debited', c.processor, c.disputeId), data }]
+        : [{ type: 'ChargebackReversed', id: deriveId('chargeback-reversed', c.processor, c.disputeId), data }];
+    }
+    case 'grant': {
+      needAccount(s, true);
+      needCurrency(s, c.currency);
+      const amount = positive(c.amount, 'a grant').toFixed();
+      if (s.grants.some((g) => g.grantId === c.grantId)) return [];
+      return [
+        {
+          type: 'CreditGranted',
+          id: deriveId('credit-granted', s.accountId, c.grantId),
+          data: {
+            accountId: s.accountId,
+            grantId: c.grantId,
+            expiresAt: c.expiresAt,
+            restriction: c.restriction,
+            amount,
+            currency: c.currency,
+            reason: c.reason,
+            source: c.source,
+          },
+        },
+      ];
+    }
+    case 'redeem-voucher': {
+      needAccount(s, true);
+      needCurrency(s, c.currency);
+      const amount = positive(c.amount, 'a voucher').toFixed();
+      if (s.vouchers[c.codeHash]) return [];
+      if (c.funding === 'granted' && !c.grant) throw new DomainError('invalid-voucher', 'a promotional voucher needs grant terms');
+      return [
+        {
+          // one id per code across every account: the store refuses a second account's redemption too
+          type: 'VoucherRedeemed',
+          id: deriveId('voucher-redeemed', c.codeHash),
+          data: {
+            accountId: s.accountId,
+            codeHash: c.codeHash,
+            batchId: c.batchId,
+            amount,
+            currency: c.currency,
+            funding: c.funding,
+            grant: c.funding === 'granted' ? c.grant : null,
+          },
+        },
+      ];
+    }
+    case 'charge': {
+      needAccount(s, false);
+      needCurrency(s, c.currency);
+      const amount = positive(c.amount, 'a charge');
+      const split = allocate(s, amount, c.destination, c.at);
+      return [
+        {
+          type: 'WalletCharged',
+          id: deriveId('wallet-charged', c.chargeId),
+          data: {
+            accountId: s.accountId,
+            chargeId: c.chargeId,
+            kind: c.chargeKind,
+            reference: c.reference,
+            destination: c.destination,
+            amount: amount.toFixed(),
+            currency: c.currency,
+            fromGrants: split.fromGrants.map((g) => ({ grantId: g.grantId, amount: g.amount.toFixed() })),
+            fromPaid: split.fromPaid.toFixed(),
+            at: c.at,
+          },
+        },
+      ];
+    }
+    case 'expire': {
+      if (s.status === 'none') return [];
+      const at = Date.parse(c.at);
+      return s.grants
+        .filter((g) => g.expiresAt !== null && Date.parse(g.expiresAt) <= at && g.remaining.greaterThan(0))
+        .map((g) => ({
+          type: 'CreditExpired' as const,
+          id: deriveId('credit-expired', s.accountId, g.grantId),
+          data: { accountId: s.accountId, grantId: g.grantId, amount: g.remaining.toFixed(), currency: s.currency },
+        }));
+    }
+  }
+}
+
+/**
+ * The wallet on an account's stream: credit bought, granted, redeemed, refunded, charged back,
+ * expired and spent. Every event id derives from the outside fact, so the same fact twice is
+ * one event; each command's own state check makes a repeat decide nothing.
+ */
+export const walletDecider: Decider<WalletCommand, AccountStreamEvent, WalletState> = {
+  initialState: initialWallet,
+  decide,
+  evolve: evolveWallet,
+};
