@@ -9,6 +9,17 @@ import type { DeckParseResult } from './importers/wholesale-csv/parse';
 import type { TariffParseResult } from './importers/cgrates/parse';
 import type { PricingPolicy } from './pricing/policy';
 import type { RatingService } from '../adapters/rating/service';
+import type { PaymentProcessor } from '../core/payments/processor';
+import type { WelcomeGrant } from '../core/accounts/opening';
+import type { WalletService } from '../adapters/wallet/service';
+import type { AccountService } from '../adapters/accounts/service';
+import type { SignatureDeps } from '../adapters/http/signatures/middleware';
+
+/** Credit granted when an account opens; `welcome` answers for the account's currency and opening time. */
+export interface AccountOpeningPolicy {
+  readonly name: string;
+  welcome(currency: string, openedAt: Date): readonly WelcomeGrant[];
+}
 
 /** Reads a carrier's rate deck file in some format into deck rows (and row errors). */
 export interface DeckImporter {
@@ -41,6 +52,10 @@ export interface PluginHost {
   addTariffImporter(importer: TariffImporter): void;
   /** How retail prices follow from carrier costs; the configuration's `pricing.policy` picks one. */
   addPricingPolicy(policy: PricingPolicy): void;
+  /** A payment processor for top-ups and its webhooks (`POST /v1/webhooks/<name>`). */
+  addPaymentProcessor(processor: PaymentProcessor): void;
+  /** Credit every new account receives, decided in the same append as the opening. */
+  addAccountOpeningPolicy(policy: AccountOpeningPolicy): void;
 }
 
 export interface RouterDeps {
@@ -49,6 +64,10 @@ export interface RouterDeps {
   readonly readModels: ReadModelStore;
   readonly logger: Logger;
   readonly clock: Clock;
+  readonly wallet: WalletService;
+  readonly accounts: AccountService;
+  /** For routes that need a signed caller (`requireSignature(deps.signatures)`). */
+  readonly signatures: SignatureDeps;
 }
 
 /**

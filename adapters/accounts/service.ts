@@ -1,6 +1,8 @@
 import type { Clock } from '../../core/clock';
 import { handleCommand, readState } from '../../core/command-handler';
-import { accountCodec, accountDecider, accountStream, type AccountState } from '../../core/accounts/account';
+import { accountDecider, accountStream, type AccountState } from '../../core/accounts/account';
+import { openingDecider, type WelcomeGrant } from '../../core/accounts/opening';
+import { accountStreamCodec } from '../../core/wallet';
 import { DomainError } from '../../core/decider';
 import type { EventStore } from '../../core/event-store';
 import { currency as checkCurrency } from '../../core/money';
@@ -15,6 +17,8 @@ export interface AccountServiceDeps {
   readonly sipDomain: string;
   readonly defaultPlan: string;
   readonly defaultCurrency: string;
+  /** Credit an account receives when it opens (trial, launch promotion), decided with the opening. */
+  readonly welcome?: (currency: string, openedAt: Date) => readonly WelcomeGrant[];
 }
 
 /** What a client needs after opening: its account, and the ENUM entry it should publish. */
@@ -31,7 +35,9 @@ export function accountView(a: AccountState, sipDomain: string) {
 }
 
 export function accountService(deps: AccountServiceDeps) {
-  const handler = { store: deps.store, ids: deps.ids, codec: accountCodec };
+  const handler = { store: deps.store, ids: deps.ids, codec: accountStreamCodec };
+  const welcome = deps.welcome;
+  const opening = openingDecider((currency) => (welcome ? welcome(currency, deps.clock.now()) : []));
   return {
     /** Opens the caller's account; the same number again returns the existing one. */
     async open(caller: Caller, input: { currency?: string; plan?: string }): Promise<{ account: AccountState; created: boolean }> {
@@ -46,7 +52,7 @@ export function accountService(deps: AccountServiceDeps) {
       }
       const r = await handleCommand(
         handler,
-        accountDecider,
+        opening,
         accountStream(caller.keyid),
         {
           kind: 'open',

@@ -16,6 +16,16 @@ const KNOWN: readonly [new (...args: never[]) => Error, string, number, string][
   [UnratedDestinationError, 'unrated-destination', 422, 'Unprocessable Content'],
 ];
 
+/** Domain refusals that are not 422: a missing thing, a state that forbids, a race lost. */
+const DOMAIN_STATUS: Readonly<Record<string, readonly [number, string]>> = {
+  'no-account': [404, 'Not Found'],
+  'account-not-open': [403, 'Forbidden'],
+  'account-closed': [403, 'Forbidden'],
+  'unknown-voucher': [404, 'Not Found'],
+  'voucher-redeemed': [409, 'Conflict'],
+  'voucher-expired': [410, 'Gone'],
+};
+
 /** RFC 9457 problem details; `type` is a URI under this one naming the error kind. */
 export const PROBLEM_BASE = 'https://trunkline.dev/problems/';
 
@@ -70,7 +80,8 @@ export function errorHandler(log: (error: unknown) => void): ErrorRequestHandler
       if (error instanceof type) return sendProblem(res, problem(kind, status, title, error.message).problem);
     }
     if (error instanceof DomainError) {
-      return sendProblem(res, problem(error.code, 422, 'Unprocessable Content', error.message, { ...error.details }).problem);
+      const [status, title] = DOMAIN_STATUS[error.code] ?? [422, 'Unprocessable Content'];
+      return sendProblem(res, problem(error.code, status, title, error.message, { ...error.details }).problem);
     }
     const status = (error as { status?: number; type?: string }).status;
     if (status && status >= 400 && status < 500) {

@@ -99,6 +99,11 @@ const schema = z
     stunUris: z.array(z.string().regex(/^stuns?:/, 'must be a stun: URI')),
     /** A sentence for clients about trial credit, until the credit issue gives it a policy. */
     freeCredit: z.string().nullable(),
+    /** Smallest and largest top-up a client may buy, in its account's currency (decimal strings). */
+    topUpMinimum: z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "5"'),
+    topUpMaximum: z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "500"'),
+    /** How often expired grants are looked for and their expiry recorded (seconds). */
+    grantExpirySweepSeconds: z.coerce.number().int().min(1).max(86400),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -151,6 +156,8 @@ const ENV: Readonly<Record<string, keyof z.input<typeof schema>>> = {
   TRUNKLINE_TURN_SECRET: 'turnSecret',
   TRUNKLINE_PROVIDER_NAME: 'providerName',
   TRUNKLINE_PROVIDER_KEY_FILE: 'providerKeyFile',
+  TRUNKLINE_TOP_UP_MINIMUM: 'topUpMinimum',
+  TRUNKLINE_TOP_UP_MAXIMUM: 'topUpMaximum',
 };
 
 const DEFAULTS = {
@@ -177,6 +184,9 @@ const DEFAULTS = {
   providerName: 'Trunkline provider',
   stunUris: [],
   freeCredit: null,
+  topUpMinimum: '5',
+  topUpMaximum: '500',
+  grantExpirySweepSeconds: 60,
 };
 
 /** Where each setting came from, for error messages that say what to fix. */
@@ -210,6 +220,14 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       .split(',')
       .map((x) => x.trim())
       .filter(Boolean);
+  // Stripe's keys are secrets: the environment is where they usually live
+  const stripe: Record<string, string> = {};
+  for (const [name, key] of [
+    ['STRIPE_SECRET_KEY', 'secretKey'],
+    ['STRIPE_WEBHOOK_SECRET', 'webhookSecret'],
+    ['STRIPE_API_URL', 'apiUrl'],
+  ] as const)
+    if (env[name]) stripe[key] = env[name];
   if (env['TRUNKLINE_PLUGINS'])
     fromEnv['plugins'] = env['TRUNKLINE_PLUGINS']
       .split(',')
@@ -232,6 +250,13 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   }
   delete flags['config'];
   const merged = { ...DEFAULTS, ...fromFile, ...fromEnv, ...flags };
+  if (Object.keys(stripe).length) {
+    const options = (typeof merged.pluginOptions === 'object' && merged.pluginOptions !== null ? merged.pluginOptions : {}) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    merged.pluginOptions = { ...options, stripe: { ...(options['stripe'] ?? {}), ...stripe } };
+  }
   const result = schema.safeParse(merged);
   if (!result.success) {
     const issue = result.error.issues[0]!;

@@ -9,7 +9,14 @@ import { uuidv7Generator, type IdGenerator } from '../../core/ids';
 import type { Projection } from '../../projections/projection';
 import type { ReadModelStore } from '../../projections/read-model-store';
 import { projectionRunner, type ProjectionRunner } from '../../projections/runner';
-import type { DeckImporter, PluginHost, RouterDeps, TariffImporter } from '../../plugins/plugin-api';
+import type { AccountOpeningPolicy, DeckImporter, PluginHost, RouterDeps, TariffImporter } from '../../plugins/plugin-api';
+import type { PaymentProcessor } from '../../core/payments/processor';
+import { balancesProjection } from '../../projections/balances/projection';
+import { accountsWithDueGrants } from '../../projections/balances/queries';
+import { walletService, type WalletService } from '../wallet/service';
+import { walletRouter } from '../http/routers/wallet';
+import { topUpsRouter, webhooksRouter } from '../http/routers/payments';
+import { waitForProjection } from '../../projections/wait';
 import type { PricingPolicy } from '../../plugins/pricing/policy';
 import { ratesLookup, type RatesLookup } from '../../projections/rates/lookup';
 import { ratingService, type RatingService } from '../rating/service';
@@ -37,6 +44,8 @@ interface Extensions {
   readonly deckImporters: Map<string, DeckImporter>;
   readonly tariffImporters: Map<string, TariffImporter>;
   readonly pricingPolicies: Map<string, PricingPolicy>;
+  readonly processors: Map<string, PaymentProcessor>;
+  readonly openingPolicies: Map<string, AccountOpeningPolicy>;
 }
 
 export interface Engine {
@@ -52,7 +61,10 @@ export interface Engine {
   readonly rating: RatingService;
   readonly lookup: RatesLookup;
   readonly accounts: AccountService;
+  readonly wallet: WalletService;
   readonly directory: Directory;
+  /** Records the expiry of grants that are due (the server runs this every grantExpirySweepSeconds). */
+  expireDueGrants(limit?: number): Promise<number>;
   /** Starts the projections and the HTTP server; resolves once it listens. */
   serve(): Promise<Server>;
   close(): Promise<void>;
@@ -95,12 +107,15 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     .bind(TOKENS.Extensions)
     .toDynamicValue(async (ctx): Promise<Extensions> => {
       const ext: Extensions = {
-        projections: [],
+        // the engine's own read models; plugins add theirs
+        projections: [balancesProjection],
         routers: [],
         plugins: [],
         deckImporters: new Map(),
         tariffImporters: new Map(),
         pricingPolicies: new Map(),
+        processors: new Map(),
+        openingPolicies: new Map(),
       };
       const unique = <T>(map: Map<string, T>, key: string, value: T, what: string, plugin: string) => {
         if (map.has(key)) throw new Error(`plugin ${plugin}: a ${what} named ${key} exists already`);
@@ -122,6 +137,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
           addDeckImporter: (i) => unique(ext.deckImporters, i.format, i, 'deck format', plugin.name),
           addTariffImporter: (i) => unique(ext.tariffImporters, i.format, i, 'tariff format', plugin.name),
           addPricingPolicy: (p) => unique(ext.pricingPolicies, p.name, p, 'pricing policy', plugin.name),
+          addPaymentProcessor: (p) => unique(ext.processors, p.name, p, 'payment processor', plugin.name),
+          addAccountOpeningPolicy: (p) => unique(ext.openingPolicies, p.name, p, 'account opening policy', plugin.name),
         };
         await plugin.register?.(host);
         ext.plugins.push(plugin.name);
@@ -151,14 +168,26 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     .inSingletonScope();
   container
     .bind(TOKENS.Accounts)
-    .toDynamicValue((ctx) =>
-      accountService({
-        store: ctx.get<EventStore>(TOKENS.EventStore),
+    .toDynamicValue(async (ctx) => {
+      const policies = [...(await ctx.getAsync<Extensions>(TOKENS.Extensions)).openingPolicies.values()];
+      return accountService({
+        store: await ctx.getAsync<EventStore>(TOKENS.EventStore),
         ids: ctx.get<IdGenerator>(TOKENS.Ids),
         clock: ctx.get<Clock>(TOKENS.Clock),
         sipDomain: config.sipDomain,
         defaultPlan: config.defaultPlan,
         defaultCurrency: config.retailCurrency,
+        welcome: (currency, openedAt) => policies.flatMap((p) => p.welcome(currency, openedAt)),
+      });
+    })
+    .inSingletonScope();
+  container
+    .bind(TOKENS.Wallet)
+    .toDynamicValue(async (ctx) =>
+      walletService({
+        store: await ctx.getAsync<EventStore>(TOKENS.EventStore),
+        ids: ctx.get<IdGenerator>(TOKENS.Ids),
+        clock: ctx.get<Clock>(TOKENS.Clock),
       }),
     )
     .inSingletonScope();
@@ -216,10 +245,20 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         windowSeconds: config.signatureWindowSeconds,
         ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
       };
-      const accounts = ctx.get<AccountService>(TOKENS.Accounts);
+      const accounts = await ctx.getAsync<AccountService>(TOKENS.Accounts);
+      const wallet = await ctx.getAsync<WalletService>(TOKENS.Wallet);
       const providerSigning = providerKey(config.providerKeyFile);
-      const deps: RouterDeps = { rating, store, readModels, logger, clock: ctx.get<Clock>(TOKENS.Clock) };
+      const deps: RouterDeps = { rating, store, readModels, logger, clock, wallet, accounts, signatures };
       const ext = await ctx.getAsync<Extensions>(TOKENS.Extensions);
+      const payments = {
+        processors: ext.processors,
+        accounts,
+        wallet,
+        signatures,
+        logger,
+        topUpMinimum: config.topUpMinimum,
+        topUpMaximum: config.topUpMaximum,
+      };
       return createHttpApp({
         logger,
         metrics,
@@ -270,6 +309,18 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
               },
             }),
           },
+          {
+            path: '/v1/accounts',
+            router: walletRouter({
+              readModels,
+              wallet,
+              signatures,
+              now: () => clock.now(),
+              waitForBalances: (position) => waitForProjection(readModels, 'balances', position, 3000),
+            }),
+          },
+          { path: '/v1/accounts', router: topUpsRouter(payments) },
+          { path: '/v1/webhooks', router: webhooksRouter(payments) },
           ...ext.routers.map((r) => ({ path: r.path, router: r.build(deps) })),
         ],
       });
@@ -285,7 +336,13 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     const app = await container.getAsync<Express & { readonly routes: readonly string[] }>(TOKENS.HttpApp);
     const ext = await container.getAsync<Extensions>(TOKENS.Extensions);
     let server: Server | undefined;
+    let sweeper: NodeJS.Timeout | undefined;
     const opened = { store, readModels };
+    const wallet = await container.getAsync<WalletService>(TOKENS.Wallet);
+    const clock = container.get<Clock>(TOKENS.Clock);
+    async function expireDueGrants(limit = 500): Promise<number> {
+      return wallet.expireDue(await accountsWithDueGrants(opened.readModels, clock.now(), limit));
+    }
     return {
       config,
       logger,
@@ -298,12 +355,18 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       plugins: ext.plugins,
       rating: await container.getAsync<RatingService>(TOKENS.Rating),
       lookup: await container.getAsync<RatesLookup>(TOKENS.RatesLookup),
-      accounts: container.get<AccountService>(TOKENS.Accounts),
+      accounts: await container.getAsync<AccountService>(TOKENS.Accounts),
+      wallet: await container.getAsync<WalletService>(TOKENS.Wallet),
+      expireDueGrants,
       directory: container.get<Directory>(TOKENS.Directory),
       async serve() {
         serving = true;
         await runner.start();
         await refreshRating();
+        sweeper = setInterval(() => {
+          expireDueGrants().catch((err: unknown) => logger.error({ err }, 'grant expiry sweep failed'));
+        }, config.grantExpirySweepSeconds * 1000);
+        sweeper.unref();
         server = await new Promise<Server>((resolve, reject) => {
           const s = app.listen(config.port, config.host, () => resolve(s));
           s.once('error', reject);
@@ -312,6 +375,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       },
       async close() {
         serving = false;
+        clearInterval(sweeper);
         if (server) {
           const closing = new Promise<void>((r) => server!.close(() => r()));
           server.closeIdleConnections();

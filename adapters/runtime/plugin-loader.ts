@@ -11,6 +11,8 @@ export const BUILTIN_PLUGINS: readonly string[] = [
   require.resolve('../../plugins/importers/wholesale-csv'),
   require.resolve('../../plugins/importers/cgrates'),
   require.resolve('../../plugins/pricing'),
+  require.resolve('../../plugins/stripe'),
+  require.resolve('../../plugins/trial-credit'),
 ];
 
 function isPlugin(value: unknown): value is TrunklinePlugin {

@@ -14,4 +14,5 @@ export const TOKENS = {
   Rating: Symbol.for('trunkline.Rating'),
   Directory: Symbol.for('trunkline.Directory'),
   Accounts: Symbol.for('trunkline.Accounts'),
+  Wallet: Symbol.for('trunkline.Wallet'),
 } as const;

@@ -4,3 +4,4 @@ export * from './commands';
 export * from './allocation';
 export * from './restriction';
 export * from './wallet';
+export * from './ledger-effect';

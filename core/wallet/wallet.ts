@@ -17,6 +17,14 @@ function needAccount(s: WalletState, mustBeOpen: boolean): void {
   if (mustBeOpen && s.status !== 'open') throw new DomainError('account-not-open', `the account is ${s.status}`);
 }
 
+/** Expiry instants are kept as `toISOString()` so that they compare as text too (read models index them). */
+function instant(text: string | null): string | null {
+  if (text === null) return null;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new DomainError('invalid-expiry', `not an instant: ${JSON.stringify(text)}`);
+  return new Date(ms).toISOString();
+}
+
 function needCurrency(s: WalletState, code: string): void {
   if (code !== s.currency) {
     throw new DomainError('currency-mismatch', `the account is kept in ${s.currency}, not ${code}`, {
@@ -141,7 +149,7 @@ function decide(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
           data: {
             accountId: s.accountId,
             grantId: c.grantId,
-            expiresAt: c.expiresAt,
+            expiresAt: instant(c.expiresAt),
             restriction: c.restriction,
             amount,
             currency: c.currency,
@@ -169,7 +177,7 @@ function decide(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
             amount,
             currency: c.currency,
             funding: c.funding,
-            grant: c.funding === 'granted' ? c.grant : null,
+            grant: c.funding === 'granted' && c.grant ? { ...c.grant, expiresAt: instant(c.grant.expiresAt) } : null,
           },
         },
       ];

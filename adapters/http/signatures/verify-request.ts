@@ -38,6 +38,8 @@ export interface SignerKeys {
 /** The signer of a verified request, and which of its keys verified it. */
 export interface Caller extends SignerKeys {
   readonly key: KeyObject;
+  /** The signature's nonce: unique per request, a natural idempotency key when the client sends none. */
+  readonly nonce: string;
 }
 
 export type KeyResolver = (keyid: string) => Promise<SignerKeys | null>;
@@ -132,5 +134,5 @@ export async function verifySignedRequest(request: SignedRequest, options: Verif
   // only a verified request may spend a nonce, or anyone could burn a client's nonces
   if (!options.nonces.remember(`${params.keyid}|${params.nonce}`, nowMs))
     throw new SignatureRejected('replayed', 'this nonce was used already');
-  return { ...signer, key: verified };
+  return { ...signer, key: verified, nonce: params.nonce };
 }

@@ -151,7 +151,7 @@ describe('accounts over signed requests (static directory)', () => {
       await (await call('POST', `/v1/accounts/${encodeURIComponent(BOB)}/close`, admin.privateKey, 'ops-1', { reason: 'asked' })).json(),
     ).toMatchObject({ status: 'closed' });
     const reopen = await call('POST', `/v1/accounts/${encodeURIComponent(BOB)}/reinstate`, admin.privateKey, 'ops-1', {});
-    expect(reopen.status).toBe(422);
+    expect(reopen.status).toBe(403);
     const creds = await call('POST', '/v1/accounts/me/sip-credentials', bob.privateKey, BOB);
     expect([creds.status, ((await creds.json()) as { type: string }).type]).toEqual([
       403,

@@ -27,8 +27,9 @@ describe('readiness', () => {
     expect(await behind.json()).toMatchObject({
       type: 'https://trunkline.dev/problems/not-ready',
       status: 503,
-      detail: 'projections behind: catalogue, rates',
+      detail: 'projections behind: balances, catalogue, rates',
       projections: [
+        { name: 'balances', lag: 3, caughtUp: false },
         { name: 'catalogue', lag: 3, caughtUp: false },
         { name: 'rates', lag: 3, caughtUp: false },
       ],
@@ -38,6 +39,7 @@ describe('readiness', () => {
     expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({
       status: 'ready',
       projections: [
+        { name: 'balances', lag: 0, caughtUp: true },
         { name: 'catalogue', lag: 0, caughtUp: true },
         { name: 'rates', lag: 0, caughtUp: true },
       ],

@@ -1,0 +1,164 @@
+import Stripe from 'stripe';
+import { z } from 'zod';
+import {
+  WebhookSignatureError,
+  type CreatedPayment,
+  type PaymentFact,
+  type PaymentProcessor,
+  type TopUpRequest,
+} from '../../../core/payments/processor';
+
+export interface StripeSettings {
+  readonly secretKey: string;
+  readonly webhookSecret: string;
+  /** Another API endpoint than api.stripe.com (the tests' local one): `http://127.0.0.1:12111`. */
+  readonly apiUrl?: string;
+  /** Signature age Stripe's library accepts, in seconds (its default: 300). */
+  readonly toleranceSeconds?: number;
+}
+
+/** Metadata keys this engine sets on every PaymentIntent it creates. */
+export const METADATA = { account: 'trunkline_account', accountId: 'trunkline_account_id' } as const;
+
+const paymentIntent = z.object({
+  id: z.string(),
+  amount: z.number().int(),
+  amount_received: z.number().int().optional(),
+  currency: z.string(),
+  status: z.string(),
+  client_secret: z.string().nullable().optional(),
+  metadata: z.record(z.string(), z.string()).default({}),
+  last_payment_error: z.object({ code: z.string().optional(), message: z.string().optional() }).nullable().optional(),
+});
+const charge = z.object({
+  id: z.string(),
+  amount_refunded: z.number().int(),
+  currency: z.string(),
+  payment_intent: z.union([z.string(), z.object({ id: z.string() })]).nullable(),
+});
+const dispute = z.object({
+  id: z.string(),
+  amount: z.number().int(),
+  currency: z.string(),
+  payment_intent: z.union([z.string(), z.object({ id: z.string() })]).nullable(),
+});
+
+const idOf = (ref: string | { id: string } | null): string | null => (ref === null ? null : typeof ref === 'string' ? ref : ref.id);
+const upper = (currency: string) => currency.toUpperCase();
+
+/** Stripe as the payment processor: PaymentIntents for top-ups, webhooks for what happened to them. */
+export function stripeProcessor(settings: StripeSettings): PaymentProcessor {
+  const url = settings.apiUrl ? new URL(settings.apiUrl) : null;
+  const stripe = new Stripe(settings.secretKey, {
+    telemetry: false,
+    maxNetworkRetries: 2,
+    timeout: 20_000,
+    ...(url
+      ? {
+          host: url.hostname,
+          port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+          protocol: url.protocol === 'https:' ? 'https' : 'http',
+        }
+      : {}),
+  });
+
+  /** The account a charge's or dispute's payment was made for, from the PaymentIntent's metadata. */
+  const accountOfPayment = async (paymentId: string): Promise<string | null> => {
+    const pi = paymentIntent.parse(await stripe.paymentIntents.retrieve(paymentId));
+    return pi.metadata[METADATA.account] ?? null;
+  };
+
+  const factsOf = async (event: { id: string; type: string; data: { object: unknown } }): Promise<PaymentFact[]> => {
+    const base = { eventId: event.id };
+    switch (event.type) {
+      case 'payment_intent.succeeded': {
+        const pi = paymentIntent.parse(event.data.object);
+        return [
+          {
+            ...base,
+            kind: 'succeeded',
+            paymentId: pi.id,
+            accountNumber: pi.metadata[METADATA.account] ?? null,
+            amountMinor: BigInt(pi.amount_received ?? pi.amount),
+            currency: upper(pi.currency),
+          },
+        ];
+      }
+      case 'payment_intent.payment_failed': {
+        const pi = paymentIntent.parse(event.data.object);
+        const reason = pi.last_payment_error?.code ?? pi.last_payment_error?.message ?? 'payment failed';
+        return [{ ...base, kind: 'failed', paymentId: pi.id, accountNumber: pi.metadata[METADATA.account] ?? null, reason }];
+      }
+      case 'charge.refunded': {
+        const c = charge.parse(event.data.object);
+        const paymentId = idOf(c.payment_intent);
+        if (!paymentId) return [];
+        return [
+          {
+            ...base,
+            kind: 'refunded',
+            paymentId,
+            accountNumber: await accountOfPayment(paymentId),
+            refundedTotalMinor: BigInt(c.amount_refunded),
+            currency: upper(c.currency),
+          },
+        ];
+      }
+      case 'charge.dispute.funds_withdrawn':
+      case 'charge.dispute.funds_reinstated': {
+        const d = dispute.parse(event.data.object);
+        const paymentId = idOf(d.payment_intent);
+        if (!paymentId) return [];
+        return [
+          {
+            ...base,
+            kind: event.type === 'charge.dispute.funds_withdrawn' ? 'chargeback' : 'chargeback-reversed',
+            paymentId,
+            disputeId: d.id,
+            accountNumber: await accountOfPayment(paymentId),
+            amountMinor: BigInt(d.amount),
+            currency: upper(d.currency),
+          },
+        ];
+      }
+      default:
+        return [];
+    }
+  };
+
+  return {
+    name: 'stripe',
+    async createTopUp(request: TopUpRequest): Promise<CreatedPayment> {
+      const created = await stripe.paymentIntents.create(
+        {
+          amount: Number(request.amountMinor),
+          currency: request.currency.toLowerCase(),
+          description: request.description,
+          automatic_payment_methods: { enabled: true },
+          metadata: { [METADATA.account]: request.accountNumber, [METADATA.accountId]: request.accountId },
+        },
+        { idempotencyKey: request.idempotencyKey },
+      );
+      const pi = paymentIntent.parse(created);
+      if (!pi.client_secret) throw new Error(`Stripe returned PaymentIntent ${pi.id} without a client secret`);
+      return {
+        paymentId: pi.id,
+        clientSecret: pi.client_secret,
+        amountMinor: BigInt(pi.amount),
+        currency: upper(pi.currency),
+        status: pi.status,
+      };
+    },
+    async readWebhook(rawBody, headers) {
+      const signature = headers['stripe-signature'];
+      if (!signature) throw new WebhookSignatureError('no Stripe-Signature header');
+      let event: Stripe.Event;
+      try {
+        event = stripe.webhooks.constructEvent(rawBody, signature, settings.webhookSecret, settings.toleranceSeconds);
+      } catch (error) {
+        throw new WebhookSignatureError(`Stripe signature does not verify: ${(error as Error).message}`);
+      }
+      return { eventId: event.id, type: event.type, facts: await factsOf(event) };
+    },
+  };
+}

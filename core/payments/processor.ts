@@ -1,0 +1,59 @@
+/**
+ * The payment processor port: what the engine asks of Stripe or any other processor, and the
+ * facts it reports back (webhooks), already verified and reduced to what the wallet needs.
+ * Amounts are integers in the currency's minor unit, as processors count them.
+ */
+export interface TopUpRequest {
+  readonly accountNumber: string;
+  readonly accountId: string;
+  readonly amountMinor: bigint;
+  readonly currency: string;
+  /** The same key for the same request: the processor returns the same payment. */
+  readonly idempotencyKey: string;
+  readonly description: string;
+}
+
+export interface CreatedPayment {
+  readonly paymentId: string;
+  /** What the client app completes the payment with (Stripe's PaymentIntent client secret). */
+  readonly clientSecret: string;
+  readonly amountMinor: bigint;
+  readonly currency: string;
+  readonly status: string;
+}
+
+interface Fact {
+  readonly eventId: string;
+  readonly paymentId: string;
+  /** The account the payment was made for (from the payment's metadata), if the processor knows it. */
+  readonly accountNumber: string | null;
+}
+
+export type PaymentFact =
+  | (Fact & { readonly kind: 'succeeded'; readonly amountMinor: bigint; readonly currency: string })
+  | (Fact & { readonly kind: 'failed'; readonly reason: string })
+  | (Fact & { readonly kind: 'refunded'; readonly refundedTotalMinor: bigint; readonly currency: string })
+  | (Fact & {
+      readonly kind: 'chargeback' | 'chargeback-reversed';
+      readonly disputeId: string;
+      readonly amountMinor: bigint;
+      readonly currency: string;
+    });
+
+/** A webhook the processor's signature does not vouch for. */
+export class WebhookSignatureError extends Error {
+  override readonly name = 'WebhookSignatureError';
+}
+
+export interface PaymentProcessor {
+  readonly name: string;
+  createTopUp(request: TopUpRequest): Promise<CreatedPayment>;
+  /**
+   * Verifies a webhook on its raw bytes and reduces it to facts; an event that is not about
+   * money this engine tracks gives none. `eventId` is the processor's own event id.
+   */
+  readWebhook(
+    rawBody: Buffer,
+    headers: Readonly<Record<string, string | undefined>>,
+  ): Promise<{ readonly eventId: string; readonly type: string; readonly facts: readonly PaymentFact[] }>;
+}

@@ -1,0 +1,70 @@
+import { Decimal } from '../money';
+import type { AccountStreamEvent, Restriction } from './events';
+
+export interface NewGrant {
+  readonly grantId: string;
+  readonly amount: Decimal;
+  readonly expiresAt: string | null;
+  readonly restriction: Restriction | null;
+  readonly reason: string;
+}
+
+/** How one event moves the ledger: signed changes to paid and granted credit, and to each grant. */
+export interface LedgerEffect {
+  readonly paid: Decimal;
+  readonly granted: Decimal;
+  readonly grantChanges: readonly { readonly grantId: string; readonly change: Decimal }[];
+  readonly newGrant: NewGrant | null;
+  /** What the line is about: a payment, grant, voucher or charge id. */
+  readonly reference: string;
+}
+
+const ZERO = new Decimal(0);
+const effect = (reference: string, paid: Decimal, granted = ZERO, extra: Partial<LedgerEffect> = {}): LedgerEffect => ({
+  paid,
+  granted,
+  grantChanges: [],
+  newGrant: null,
+  reference,
+  ...extra,
+});
+
+/** The ledger line of a wallet event; null for events that move no money. */
+export function ledgerEffect(e: AccountStreamEvent): LedgerEffect | null {
+  switch (e.type) {
+    case 'CreditPurchased':
+      return effect(e.data.paymentId, new Decimal(e.data.credit));
+    case 'CreditRefunded':
+      return effect(e.data.paymentId, new Decimal(e.data.amount).negated());
+    case 'ChargebackDebited':
+      return effect(e.data.disputeId, new Decimal(e.data.amount).negated());
+    case 'ChargebackReversed':
+      return effect(e.data.disputeId, new Decimal(e.data.amount));
+    case 'CreditGranted': {
+      const amount = new Decimal(e.data.amount);
+      return effect(e.data.grantId, ZERO, amount, {
+        newGrant: { grantId: e.data.grantId, amount, expiresAt: e.data.expiresAt, restriction: e.data.restriction, reason: e.data.reason },
+      });
+    }
+    case 'CreditExpired': {
+      const amount = new Decimal(e.data.amount).negated();
+      return effect(e.data.grantId, ZERO, amount, { grantChanges: [{ grantId: e.data.grantId, change: amount }] });
+    }
+    case 'VoucherRedeemed': {
+      const amount = new Decimal(e.data.amount);
+      const reference = `voucher:${e.data.codeHash.slice(0, 12)}`;
+      if (e.data.funding === 'paid' || !e.data.grant) return effect(reference, amount);
+      const g = e.data.grant;
+      return effect(reference, ZERO, amount, {
+        newGrant: { grantId: g.grantId, amount, expiresAt: g.expiresAt, restriction: g.restriction, reason: 'voucher' },
+      });
+    }
+    case 'WalletCharged': {
+      const parts = e.data.fromGrants.map((g) => ({ grantId: g.grantId, change: new Decimal(g.amount).negated() }));
+      const granted = parts.reduce((sum, p) => sum.plus(p.change), ZERO);
+      return effect(e.data.chargeId, new Decimal(e.data.fromPaid).negated(), granted, { grantChanges: parts });
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,135 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Stripe from 'stripe';
+
+/**
+ * The few Stripe API answers Trunkline uses, on loopback, so the real `stripe` client runs
+ * unchanged: create a PaymentIntent (honouring Idempotency-Key as Stripe does) and retrieve one.
+ * Webhooks are signed with the library's own generateTestHeaderString.
+ */
+export interface FakeIntent {
+  id: string;
+  object: 'payment_intent';
+  amount: number;
+  amount_received: number;
+  currency: string;
+  status: string;
+  client_secret: string;
+  description: string | null;
+  metadata: Record<string, string>;
+  livemode: false;
+  created: number;
+}
+
+export interface StripeBed {
+  readonly url: string;
+  readonly secretKey: string;
+  readonly webhookSecret: string;
+  readonly intents: Map<string, FakeIntent>;
+  readonly requests: { method: string; path: string; idempotencyKey: string | undefined; authorization: string | undefined }[];
+  /** A signed webhook for `type` about `object`, as Stripe would POST it. */
+  webhook(type: string, object: unknown, options?: { id?: string; secret?: string }): { body: string; headers: Record<string, string> };
+  close(): Promise<void>;
+}
+
+const readBody = (req: IncomingMessage) =>
+  new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${Date.now()}` });
+  res.end(JSON.stringify(body));
+}
+
+export async function startStripeBed(): Promise<StripeBed> {
+  const secretKey = 'sk_test_trunkline0local';
+  const webhookSecret = 'whsec_trunkline0local0secret';
+  const intents = new Map<string, FakeIntent>();
+  const byKey = new Map<string, { params: string; id: string }>();
+  const requests: StripeBed['requests'] = [];
+  let next = 1;
+  let events = 1;
+  const server = createServer((req, res) => {
+    void (async () => {
+      const body = await readBody(req);
+      const path = (req.url ?? '/').split('?')[0]!;
+      const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
+      requests.push({ method: req.method ?? '', path, idempotencyKey, authorization: req.headers.authorization });
+      if (req.headers.authorization !== `Bearer ${secretKey}`)
+        return send(res, 401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } });
+      if (req.method === 'POST' && path === '/v1/payment_intents') {
+        if (idempotencyKey && byKey.has(idempotencyKey)) {
+          const seen = byKey.get(idempotencyKey)!;
+          if (seen.params !== body)
+            return send(res, 400, {
+              error: { type: 'idempotency_error', message: 'Keys for idempotent requests can only be used with the same parameters' },
+            });
+          return send(res, 200, intents.get(seen.id));
+        }
+        const form = new URLSearchParams(body);
+        const metadata: Record<string, string> = {};
+        for (const [k, v] of form) {
+          const m = /^metadata\[(.+)\]$/.exec(k);
+          if (m) metadata[m[1]!] = v;
+        }
+        const id = `pi_local${String(next++).padStart(6, '0')}`;
+        const intent: FakeIntent = {
+          id,
+          object: 'payment_intent',
+          amount: Number(form.get('amount')),
+          amount_received: 0,
+          currency: form.get('currency') ?? '',
+          status: 'requires_payment_method',
+          client_secret: `${id}_secret_local`,
+          description: form.get('description'),
+          metadata,
+          livemode: false,
+          created: Math.floor(Date.now() / 1000),
+        };
+        intents.set(id, intent);
+        if (idempotencyKey) byKey.set(idempotencyKey, { params: body, id });
+        return send(res, 200, intent);
+      }
+      const m = /^\/v1\/payment_intents\/([\w]+)$/.exec(path);
+      if (req.method === 'GET' && m) {
+        const intent = intents.get(m[1]!);
+        return intent
+          ? send(res, 200, intent)
+          : send(res, 404, {
+              error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such payment_intent: '${m[1]}'` },
+            });
+      }
+      send(res, 404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${path})` } });
+    })();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  const stripe = new Stripe(secretKey);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    secretKey,
+    webhookSecret,
+    intents,
+    requests,
+    webhook(type, object, options = {}) {
+      const payload = JSON.stringify({
+        id: options.id ?? `evt_local${String(events++).padStart(6, '0')}`,
+        object: 'event',
+        api_version: '2025-10-29.clover',
+        created: Math.floor(Date.now() / 1000),
+        livemode: false,
+        pending_webhooks: 1,
+        request: { id: null, idempotency_key: null },
+        type,
+        data: { object },
+      });
+      const header = stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? webhookSecret });
+      return { body: payload, headers: { 'content-type': 'application/json', 'stripe-signature': header } };
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
