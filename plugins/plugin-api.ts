@@ -3,6 +3,7 @@ import type { ContainerModule } from 'inversify';
 import type { Logger } from 'pino';
 import type { EventStore } from '../core/event-store';
 import type { Clock } from '../core/clock';
+import type { IdGenerator } from '../core/ids';
 import type { Projection } from '../projections/projection';
 import type { ReadModelStore } from '../projections/read-model-store';
 import type { DeckParseResult } from './importers/wholesale-csv/parse';
@@ -56,6 +57,8 @@ export interface PluginHost {
   addPaymentProcessor(processor: PaymentProcessor): void;
   /** Credit every new account receives, decided in the same append as the opening. */
   addAccountOpeningPolicy(policy: AccountOpeningPolicy): void;
+  /** Work `trunkline serve` repeats every `everySeconds` (one run at a time; errors are logged). */
+  addJob(name: string, everySeconds: number, run: (deps: RouterDeps) => Promise<void>): void;
 }
 
 export interface RouterDeps {
@@ -64,6 +67,7 @@ export interface RouterDeps {
   readonly readModels: ReadModelStore;
   readonly logger: Logger;
   readonly clock: Clock;
+  readonly ids: IdGenerator;
   readonly wallet: WalletService;
   readonly accounts: AccountService;
   /** For routes that need a signed caller (`requireSignature(deps.signatures)`). */

@@ -5,6 +5,7 @@ import { createEngine, type Engine } from '../runtime/engine';
 import { progressBar } from './progress';
 import { csv, table } from './table';
 import { addRatingCommands } from './rating-commands';
+import { addWalletCommands } from './wallet-commands';
 
 interface GlobalFlags {
   dataDir?: string;
@@ -93,6 +94,7 @@ export function buildProgram(): Command {
     });
 
   addRatingCommands(program, (fn) => withEngine(program, fn));
+  addWalletCommands(program, (fn) => withEngine(program, fn));
 
   program
     .command('config')

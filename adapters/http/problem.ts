@@ -24,6 +24,7 @@ const DOMAIN_STATUS: Readonly<Record<string, readonly [number, string]>> = {
   'unknown-voucher': [404, 'Not Found'],
   'voucher-redeemed': [409, 'Conflict'],
   'voucher-expired': [410, 'Gone'],
+  'voucher-batch-exists': [409, 'Conflict'],
 };
 
 /** RFC 9457 problem details; `type` is a URI under this one naming the error kind. */

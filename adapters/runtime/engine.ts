@@ -46,6 +46,7 @@ interface Extensions {
   readonly pricingPolicies: Map<string, PricingPolicy>;
   readonly processors: Map<string, PaymentProcessor>;
   readonly openingPolicies: Map<string, AccountOpeningPolicy>;
+  readonly jobs: { name: string; everySeconds: number; run: (deps: RouterDeps) => Promise<void> }[];
 }
 
 export interface Engine {
@@ -116,6 +117,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         pricingPolicies: new Map(),
         processors: new Map(),
         openingPolicies: new Map(),
+        jobs: [],
       };
       const unique = <T>(map: Map<string, T>, key: string, value: T, what: string, plugin: string) => {
         if (map.has(key)) throw new Error(`plugin ${plugin}: a ${what} named ${key} exists already`);
@@ -139,6 +141,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
           addPricingPolicy: (p) => unique(ext.pricingPolicies, p.name, p, 'pricing policy', plugin.name),
           addPaymentProcessor: (p) => unique(ext.processors, p.name, p, 'payment processor', plugin.name),
           addAccountOpeningPolicy: (p) => unique(ext.openingPolicies, p.name, p, 'account opening policy', plugin.name),
+          addJob: (name, everySeconds, run) => void ext.jobs.push({ name: `${plugin.name}:${name}`, everySeconds, run }),
         };
         await plugin.register?.(host);
         ext.plugins.push(plugin.name);
@@ -192,6 +195,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     )
     .inSingletonScope();
   const lookupRef: { current: RatesLookup | null } = { current: null };
+  const routerDeps: { current: RouterDeps | null } = { current: null };
   const ratingRef: { current: RatingService | null } = { current: null };
   /** Reloads what changed, then builds the retail sheet off the request path. */
   const refreshRating = async (): Promise<void> => {
@@ -248,7 +252,18 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       const accounts = await ctx.getAsync<AccountService>(TOKENS.Accounts);
       const wallet = await ctx.getAsync<WalletService>(TOKENS.Wallet);
       const providerSigning = providerKey(config.providerKeyFile);
-      const deps: RouterDeps = { rating, store, readModels, logger, clock, wallet, accounts, signatures };
+      const deps: RouterDeps = {
+        rating,
+        store,
+        readModels,
+        logger,
+        clock,
+        wallet,
+        accounts,
+        signatures,
+        ids: ctx.get<IdGenerator>(TOKENS.Ids),
+      };
+      routerDeps.current = deps;
       const ext = await ctx.getAsync<Extensions>(TOKENS.Extensions);
       const payments = {
         processors: ext.processors,
@@ -336,7 +351,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     const app = await container.getAsync<Express & { readonly routes: readonly string[] }>(TOKENS.HttpApp);
     const ext = await container.getAsync<Extensions>(TOKENS.Extensions);
     let server: Server | undefined;
-    let sweeper: NodeJS.Timeout | undefined;
+    const timers: NodeJS.Timeout[] = [];
     const opened = { store, readModels };
     const wallet = await container.getAsync<WalletService>(TOKENS.Wallet);
     const clock = container.get<Clock>(TOKENS.Clock);
@@ -363,10 +378,23 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         serving = true;
         await runner.start();
         await refreshRating();
-        sweeper = setInterval(() => {
-          expireDueGrants().catch((err: unknown) => logger.error({ err }, 'grant expiry sweep failed'));
-        }, config.grantExpirySweepSeconds * 1000);
-        sweeper.unref();
+        const jobs = [
+          { name: 'expire-grants', everySeconds: config.grantExpirySweepSeconds, run: () => expireDueGrants().then(() => undefined) },
+          ...ext.jobs,
+        ];
+        for (const job of jobs) {
+          let running = false;
+          const timer = setInterval(() => {
+            if (running || !routerDeps.current) return;
+            running = true;
+            job
+              .run(routerDeps.current)
+              .catch((err: unknown) => logger.error({ err, job: job.name }, 'job failed'))
+              .finally(() => (running = false));
+          }, job.everySeconds * 1000);
+          timer.unref();
+          timers.push(timer);
+        }
         server = await new Promise<Server>((resolve, reject) => {
           const s = app.listen(config.port, config.host, () => resolve(s));
           s.once('error', reject);
@@ -375,7 +403,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       },
       async close() {
         serving = false;
-        clearInterval(sweeper);
+        for (const timer of timers.splice(0)) clearInterval(timer);
         if (server) {
           const closing = new Promise<void>((r) => server!.close(() => r()));
           server.closeIdleConnections();

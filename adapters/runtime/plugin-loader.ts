@@ -13,6 +13,7 @@ export const BUILTIN_PLUGINS: readonly string[] = [
   require.resolve('../../plugins/pricing'),
   require.resolve('../../plugins/stripe'),
   require.resolve('../../plugins/trial-credit'),
+  require.resolve('../../plugins/vouchers'),
 ];
 
 function isPlugin(value: unknown): value is TrunklinePlugin {

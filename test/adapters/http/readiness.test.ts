@@ -27,11 +27,12 @@ describe('readiness', () => {
     expect(await behind.json()).toMatchObject({
       type: 'https://trunkline.dev/problems/not-ready',
       status: 503,
-      detail: 'projections behind: balances, catalogue, rates',
+      detail: 'projections behind: balances, catalogue, rates, vouchers',
       projections: [
         { name: 'balances', lag: 3, caughtUp: false },
         { name: 'catalogue', lag: 3, caughtUp: false },
         { name: 'rates', lag: 3, caughtUp: false },
+        { name: 'vouchers', lag: 3, caughtUp: false },
       ],
     });
     await engine.runner.start();
@@ -42,6 +43,7 @@ describe('readiness', () => {
         { name: 'balances', lag: 0, caughtUp: true },
         { name: 'catalogue', lag: 0, caughtUp: true },
         { name: 'rates', lag: 0, caughtUp: true },
+        { name: 'vouchers', lag: 0, caughtUp: true },
       ],
     });
   });

@@ -33,7 +33,17 @@ describe('plugins', () => {
       { logger: pino({ level: 'silent' }) },
     );
     try {
-      expect(engine.plugins).toEqual(['catalogue', 'rates', 'wholesale-csv', 'cgrates', 'pricing', 'stripe', 'trial-credit', 'counter']);
+      expect(engine.plugins).toEqual([
+        'catalogue',
+        'rates',
+        'wholesale-csv',
+        'cgrates',
+        'pricing',
+        'stripe',
+        'trial-credit',
+        'vouchers',
+        'counter',
+      ]);
       const ev = (type: string) => ({ id: engine.ids.next(), type, schemaVersion: 1, data: {}, metadata: {} });
       await engine.store.append('s', [ev('Wanted'), ev('Other'), ev('Wanted')], 'no-stream');
       await engine.runner.catchUp('counter');

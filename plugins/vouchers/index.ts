@@ -1,0 +1,30 @@
+import { voucherService } from '../../adapters/vouchers/service';
+import type { RouterDeps } from '../plugin-api';
+import { definePlugin } from '../plugin-api';
+import { unsettledClaims, vouchersProjection } from './projection';
+import { redeemRouter, voucherBatchesRouter } from './router';
+
+const servicesFrom = (deps: RouterDeps) => voucherService({ store: deps.store, ids: deps.ids, clock: deps.clock, wallet: deps.wallet });
+
+/**
+ * Single-use voucher codes: operators issue batches (API or `trunkline vouchers issue`), numbers
+ * redeem them once. A job settles claims whose redeemer stopped before the credit was recorded.
+ */
+export default definePlugin({
+  name: 'vouchers',
+  register(host) {
+    host.addProjection(vouchersProjection);
+    host.addRouter('/v1/voucher-batches', (deps) =>
+      voucherBatchesRouter({ vouchers: servicesFrom(deps), signatures: deps.signatures, readModels: deps.readModels }),
+    );
+    host.addRouter('/v1/accounts', (deps) => redeemRouter({ vouchers: servicesFrom(deps), signatures: deps.signatures }));
+    host.addJob('settle-voucher-claims', 30, async (deps) => {
+      const vouchers = servicesFrom(deps);
+      const claims = await unsettledClaims(deps.readModels, new Date(deps.clock.now().getTime() - 30_000), 100);
+      for (const claim of claims) {
+        const r = await vouchers.settleClaim(claim);
+        if (r.events.length > 0) deps.logger.warn({ claim }, 'settled a voucher claim whose credit had not been recorded');
+      }
+    });
+  },
+});
