@@ -136,6 +136,7 @@ export function webhooksRouter(deps: PaymentsRouterDeps): Router {
     }
     await deps.beforeRecord?.(name, event.eventId);
     const recorded: string[] = [];
+    let position: number | null = null;
     for (const fact of event.facts) {
       if (!fact.accountNumber) {
         deps.logger.warn(
@@ -145,13 +146,14 @@ export function webhooksRouter(deps: PaymentsRouterDeps): Router {
         continue;
       }
       const r = await deps.wallet.applyFact(name, { ...fact, accountNumber: fact.accountNumber });
+      position = r.position ?? position;
       for (const e of r.events) {
         recorded.push(e.type);
         if (e.type === 'TopUpMismatch')
           deps.logger.error({ processor: name, eventId: event.eventId, data: e.data }, 'payment does not match its top-up; not credited');
       }
     }
-    res.json({ received: event.eventId, type: event.type, recorded });
+    res.json({ received: event.eventId, type: event.type, recorded, position });
   });
   return router;
 }

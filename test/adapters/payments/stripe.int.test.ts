@@ -151,6 +151,11 @@ describe('credit through Stripe', () => {
     for (let i = 0; i < 10; i++) answers.push(await deliver(hook));
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
     expect(answers[0]!.body.recorded).toEqual(['CreditPurchased']);
+    // read-your-write: the balance as of the webhook's position, without waiting by hand
+    const seen = await json<{ paid: string; position: number }>(
+      call(bob, 'GET', `/v1/accounts/me/balance?after=${(answers[0]!.body as { position: number }).position}`),
+    );
+    expect(seen.paid).toBe('10');
     expect(answers.slice(1).every((a) => a.body.recorded!.length === 0)).toBe(true);
     // Stripe may also send the same fact as another event (a resend): still once
     expect((await deliver(bed.webhook('payment_intent.succeeded', succeeded(body.paymentId)))).body.recorded).toEqual([]);
