@@ -1,3 +1,6 @@
+import type { BalanceView, LedgerLine } from '../../projections/balances/queries';
+import type { RedeemResult as Redemption } from '../vouchers/service';
+import type { Restriction } from '../../core/wallet';
 import type { KeyObject } from 'node:crypto';
 import { createVerifier, httpbis } from 'http-message-signatures';
 import { digestMatches } from '../http/signatures/content-digest';
@@ -41,6 +44,19 @@ export interface Quote {
   [k: string]: unknown;
 }
 
+export type { BalanceView, LedgerLine } from '../../projections/balances/queries';
+export type { RedeemResult as Redemption } from '../vouchers/service';
+
+export interface TopUp {
+  processor: string;
+  paymentId: string;
+  clientSecret: string;
+  status: string;
+  amount: { amount: string; currency: string };
+  credit: { amount: string; currency: string };
+  position: number | null;
+}
+
 export interface ClientOptions {
   readonly baseUrl: string;
   /** Who signs: an E.164 number (its directory key) or an operator key id. */
@@ -57,9 +73,9 @@ export function trunklineClient(options: ClientOptions) {
   const http = options.fetch ?? fetch;
   const base = options.baseUrl.replace(/\/$/, '');
 
-  async function call<T>(method: string, path: string, body?: unknown, signed = true): Promise<T> {
+  async function call<T>(method: string, path: string, body?: unknown, signed = true, extra: Record<string, string> = {}): Promise<T> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    let headers: Record<string, string> = payload ? { 'content-type': 'application/json' } : {};
+    let headers: Record<string, string> = { ...(payload ? { 'content-type': 'application/json' } : {}), ...extra };
     if (signed) {
       if (!options.privateKey || !options.keyid) throw new Error('this call is signed: give the client a keyid and privateKey');
       headers = await signRequest(
@@ -109,11 +125,58 @@ export function trunklineClient(options: ClientOptions) {
     openAccount: (input: { currency?: string; plan?: string } = {}) => call<Account>('POST', '/v1/accounts', input),
     me: () => call<Account>('GET', '/v1/accounts/me'),
     sipCredentials: () => call<Credentials>('POST', '/v1/accounts/me/sip-credentials'),
+    /** The balance; `after` (a position a write answered with) waits for the projection to include it. */
+    balance: (after?: number) => call<BalanceView>('GET', `/v1/accounts/me/balance${after === undefined ? '' : `?after=${after}`}`),
+    transactions: (page: { limit?: number; cursor?: string } = {}) =>
+      call<{ items: LedgerLine[]; nextCursor: string | null }>(
+        'GET',
+        `/v1/accounts/me/transactions?${new URLSearchParams(Object.entries(page).map(([k, v]): [string, string] => [k, String(v)])).toString()}`,
+      ),
+    /** Starts a top-up; complete the payment with `clientSecret` (Stripe). Reuse `idempotencyKey` when retrying. */
+    topUp: (input: { amount: string; currency: string }, idempotencyKey?: string) =>
+      call<TopUp>('POST', '/v1/accounts/me/top-ups', input, true, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+    redeemVoucher: (code: string) => call<Redemption>('POST', '/v1/accounts/me/vouchers/redeem', { code }),
     /** Operator calls (a key with the admin role). */
     admin: {
       suspend: (number: string, reason: string) => call<Account>('POST', `/v1/accounts/${encodeURIComponent(number)}/suspend`, { reason }),
       reinstate: (number: string) => call<Account>('POST', `/v1/accounts/${encodeURIComponent(number)}/reinstate`, {}),
       close: (number: string, reason: string) => call<Account>('POST', `/v1/accounts/${encodeURIComponent(number)}/close`, { reason }),
+      balance: (number: string) => call<BalanceView>('GET', `/v1/accounts/${encodeURIComponent(number)}/balance`),
+      grant: (
+        number: string,
+        grant: {
+          grantId: string;
+          amount: string;
+          currency: string;
+          expiresAt?: string | null;
+          restriction?: Restriction | null;
+          reason?: string;
+        },
+      ) =>
+        call<{ granted: boolean; grantId: string; position: number | null }>(
+          'POST',
+          `/v1/accounts/${encodeURIComponent(number)}/grants`,
+          grant,
+        ),
+      issueVouchers: (
+        batch: {
+          count: number;
+          amount: string;
+          currency: string;
+          expiresAt: string;
+          funding?: 'paid' | 'granted';
+          grantValidDays?: number | null;
+          note?: string;
+        },
+        idempotencyKey?: string,
+      ) =>
+        call<{ batchId: string; tag: string; count: number; codes: string[] }>(
+          'POST',
+          '/v1/voucher-batches',
+          batch,
+          true,
+          idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
+        ),
     },
   };
 }

@@ -68,4 +68,24 @@ describe('the client SDK against a running engine', () => {
     await expect(alice2.sipCredentials()).rejects.toMatchObject({ status: 403 });
     expect((await admin.admin.reinstate(ALICE)).status).toBe('open');
   });
+
+  test('credit through the client: an operator grants and issues vouchers, the number redeems and reads its balance and ledger', async () => {
+    const admin = trunklineClient({ baseUrl: base, keyid: 'ops', privateKey: ops.privateKey });
+    const client = trunklineClient({ baseUrl: base, keyid: ALICE, privateKey: alice.privateKey });
+    await engine.runner.start();
+    const granted = await admin.admin.grant(ALICE, { grantId: 'welcome-back', amount: '1.50', currency: 'EUR' });
+    expect(granted.granted).toBe(true);
+    const batch = await admin.admin.issueVouchers(
+      { count: 1, amount: '5', currency: 'EUR', expiresAt: '2030-01-01T00:00:00Z' },
+      'sdk-batch',
+    );
+    const redeemed = await client.redeemVoucher(batch.codes[0]!);
+    expect(redeemed).toMatchObject({ outcome: 'redeemed', amount: '5', currency: 'EUR', funding: 'paid' });
+    const balance = await client.balance(redeemed.position!);
+    expect(balance).toMatchObject({ paid: '5', granted: '1.5', available: '6.5' });
+    expect((await admin.admin.balance(ALICE)).balance).toBe('6.5');
+    const page = await client.transactions({ limit: 1 });
+    expect([page.items[0]!.type, page.items[0]!.balance, page.nextCursor]).toEqual(['VoucherRedeemed', '6.5', expect.any(String)]);
+    await expect(client.topUp({ amount: '10', currency: 'EUR' })).rejects.toMatchObject({ status: 503 });
+  });
 });
