@@ -3,11 +3,17 @@ import type { DomainEvent, EventCodec } from './events/codec';
 import type { EventMetadata, EventToAppend } from './events/envelope';
 import { WrongExpectedVersionError, type EventStore } from './event-store';
 import type { IdGenerator } from './ids';
+import type { StateCache } from './state-cache';
 
 export interface CommandHandlerDeps<E extends DomainEvent> {
   readonly store: EventStore;
   readonly ids: IdGenerator;
   readonly codec: EventCodec<E>;
+}
+
+/** Optional: a cache of this decider's states, so long streams are not folded from the start each time. */
+export interface CachedDeps<S> {
+  readonly cache?: StateCache<S>;
 }
 
 export interface CommandResult<E extends DomainEvent, S> {
@@ -28,17 +34,19 @@ export class ConcurrencyExhaustedError extends Error {
 
 /** Folds a stream into the decider's state (decoding only the events it evolves on). */
 export async function readState<C, E extends DomainEvent, S>(
-  deps: Pick<CommandHandlerDeps<E>, 'store' | 'codec'>,
+  deps: Pick<CommandHandlerDeps<E>, 'store' | 'codec'> & CachedDeps<S>,
   decider: Decider<C, E, S>,
   stream: string,
 ): Promise<{ state: S; version: number | null }> {
-  let state = decider.initialState;
-  let version: number | null = null;
+  const cached = deps.cache?.get(stream);
+  let state = cached ? cached.state : decider.initialState;
+  let version: number | null = cached ? cached.version : null;
   const relevant = decider.evolvesOn ? new Set<string>(decider.evolvesOn) : null;
-  for await (const recorded of deps.store.readStream(stream)) {
+  for await (const recorded of deps.store.readStream(stream, version === null ? undefined : version + 1)) {
     if (!relevant || relevant.has(recorded.type)) state = decider.evolve(state, deps.codec.decode(recorded));
     version = recorded.version;
   }
+  if (version !== null && version !== cached?.version) deps.cache?.set(stream, state, version);
   return { state, version };
 }
 
@@ -48,7 +56,7 @@ export async function readState<C, E extends DomainEvent, S>(
  * is always made on the state it is appended after.
  */
 export async function handleCommand<C, E extends DomainEvent, S>(
-  deps: CommandHandlerDeps<E>,
+  deps: CommandHandlerDeps<E> & CachedDeps<S>,
   decider: Decider<C, E, S>,
   stream: string,
   command: C,
@@ -71,6 +79,7 @@ export async function handleCommand<C, E extends DomainEvent, S>(
     try {
       const result = await deps.store.append(stream, toAppend, version === null ? 'no-stream' : version);
       const next = result.deduplicated ? state : events.reduce(decider.evolve, state);
+      if (!result.deduplicated) deps.cache?.set(stream, next, result.nextVersion);
       return {
         events: result.deduplicated ? [] : events,
         state: next,

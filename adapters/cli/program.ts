@@ -6,6 +6,7 @@ import { progressBar } from './progress';
 import { csv, table } from './table';
 import { addRatingCommands } from './rating-commands';
 import { addWalletCommands } from './wallet-commands';
+import { redact } from './redact';
 
 interface GlobalFlags {
   dataDir?: string;
@@ -100,11 +101,7 @@ export function buildProgram(): Command {
     .command('config')
     .description('print the effective configuration (secrets masked)')
     .action(() => {
-      const c = configFrom(program);
-      const mask = (u?: string) => u?.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
-      process.stdout.write(
-        `${JSON.stringify({ ...c, postgresUrl: mask(c.postgresUrl), eventStoreDbUrl: mask(c.eventStoreDbUrl) }, null, 2)}\n`,
-      );
+      process.stdout.write(`${JSON.stringify(redact(configFrom(program)), null, 2)}\n`);
     });
   return program;
 }

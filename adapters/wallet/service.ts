@@ -3,6 +3,7 @@ import { handleCommand, readState, type CommandResult } from '../../core/command
 import { accountStream } from '../../core/accounts/account';
 import type { EventStore } from '../../core/event-store';
 import type { IdGenerator } from '../../core/ids';
+import { stateCache } from '../../core/state-cache';
 import { fromMinor, toJson } from '../../core/money';
 import type { PaymentFact } from '../../core/payments/processor';
 import { accountStreamCodec, walletDecider, type AccountStreamEvent, type WalletCommand, type WalletState } from '../../core/wallet';
@@ -11,6 +12,8 @@ export interface WalletServiceDeps {
   readonly store: EventStore;
   readonly ids: IdGenerator;
   readonly clock: Clock;
+  /** Accounts whose wallet state is kept in memory between commands (default 10,000). */
+  readonly cachedAccounts?: number;
 }
 
 /** A processor amount in minor units as the decimal string the ledger keeps (exact: a power-of-ten division). */
@@ -44,7 +47,13 @@ export function commandForFact(processor: string, fact: PaymentFact): WalletComm
 }
 
 export function walletService(deps: WalletServiceDeps) {
-  const handler = { store: deps.store, ids: deps.ids, codec: accountStreamCodec };
+  // one wallet per account stream, folded once and then only from where it was left
+  const handler = {
+    store: deps.store,
+    ids: deps.ids,
+    codec: accountStreamCodec,
+    cache: stateCache<WalletState>(deps.cachedAccounts ?? 10_000),
+  };
   const execute = (number: string, command: WalletCommand, actor: string): Promise<CommandResult<AccountStreamEvent, WalletState>> =>
     handleCommand(handler, walletDecider, accountStream(number), command, { metadata: { actor }, maxAttempts: 20 });
   return {

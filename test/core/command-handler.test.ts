@@ -4,7 +4,8 @@ import { uuidv7Generator } from '../../core/ids';
 import { systemClock } from '../../core/clock';
 import { memoryEventStore } from '../../adapters/event-store/memory';
 import { WrongExpectedVersionError, type EventStore } from '../../core/event-store';
-import { ledger, ledgerCodec } from '../support/ledger-decider';
+import { ledger, ledgerCodec, type LedgerState } from '../support/ledger-decider';
+import { stateCache } from '../../core/state-cache';
 import { collect } from '../support/events';
 
 describe('command handler', () => {
@@ -55,6 +56,47 @@ describe('command handler', () => {
     expect(refused).toHaveLength(5);
     const final = await handleCommand(deps(), ledger, 'l', { kind: 'credit', amount: 0, reference: 'probe' });
     expect(final.state.balance).toBe(0);
+  });
+
+  test('with state caches: two writers, each with its own cache, interleave and never overdraw; caches read only new events', async () => {
+    const reads: number[] = [];
+    const counting: EventStore = {
+      ...store,
+      readStream(stream, fromVersion) {
+        reads.push(fromVersion ?? 0);
+        return store.readStream(stream, fromVersion);
+      },
+    };
+    const nodes = [stateCache<LedgerState>(), stateCache<LedgerState>()].map((cache) => ({
+      store: counting,
+      ids,
+      codec: ledgerCodec,
+      cache,
+    }));
+    await handleCommand(nodes[0]!, ledger, 'l', { kind: 'credit', amount: 7, reference: 'r1' });
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => handleCommand(nodes[i % 2]!, ledger, 'l', { kind: 'debit', amount: 1 }, { maxAttempts: 30 })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(7);
+    const fresh = await handleCommand(deps(), ledger, 'l', { kind: 'credit', amount: 0, reference: 'probe' });
+    expect(fresh.state.balance).toBe(0);
+    for (const node of nodes) expect(node.cache.get('l')!.state.balance).toBeGreaterThanOrEqual(0);
+    // once warm, a command starts reading after the cached version instead of at 0
+    reads.length = 0;
+    await handleCommand(nodes[0]!, ledger, 'l', { kind: 'credit', amount: 1, reference: 'r2' });
+    expect(reads[0]).toBeGreaterThan(0);
+    expect((await handleCommand(nodes[1]!, ledger, 'l', { kind: 'debit', amount: 1 })).state.balance).toBe(0);
+  });
+
+  test('the cache forgets the least recently used streams beyond its size, and never goes back a version', () => {
+    const cache = stateCache<number>(2);
+    cache.set('a', 1, 1);
+    cache.set('b', 2, 1);
+    cache.get('a');
+    cache.set('c', 3, 1);
+    expect([cache.get('a')?.state, cache.get('b'), cache.get('c')?.state]).toEqual([1, undefined, 3]);
+    cache.set('a', 0, 0);
+    expect(cache.get('a')).toEqual({ state: 1, version: 1 });
   });
 
   test('gives up after the bounded number of attempts', async () => {

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../../adapters/runtime/config';
 import { createEngine, type Engine } from '../../../adapters/runtime/engine';
-import { voucherService } from '../../../adapters/vouchers/service';
 import { deriveId } from '../../../core/ids';
 import { Decimal } from '../../../core/money';
 import { codeHash, normalizeCode } from '../../../core/vouchers/code';
 import { claimStream } from '../../../core/vouchers/events';
 import { unsettledClaims } from '../../../plugins/vouchers/projection';
 import { listen } from '../../support/listen';
+import { issueBatch, vouchersOf } from '../../support/vouchers';
 import { rawPublicKey, signedFetch, signer, type Signer } from '../../support/signed-fetch';
 
 describe('vouchers', () => {
@@ -155,22 +155,7 @@ describe('vouchers', () => {
     expect([usd.status, usd.body.type]).toEqual([422, 'https://trunkline.dev/problems/currency-mismatch']);
     // the USD account's refusal did not burn the code
     expect((await redeem(people[1]!, code)).status).toBe(201);
-    const soon = await voucherService({
-      store: engine.store,
-      ids: engine.ids,
-      clock: { now: () => new Date() },
-      wallet: engine.wallet,
-    }).issue({
-      count: 1,
-      amount: '1',
-      currency: 'EUR',
-      expiresAt: new Date(Date.now() + 300).toISOString(),
-      funding: 'paid',
-      grantValidDays: null,
-      restriction: null,
-      note: '',
-      issuedBy: 'test',
-    });
+    const soon = await issueBatch(engine, { amount: '1', expiresAt: new Date(Date.now() + 300).toISOString() });
     await new Promise((r) => setTimeout(r, 400));
     const late = await redeem(people[2]!, soon.codes[0]!);
     expect([late.status, late.body.type]).toEqual([410, 'https://trunkline.dev/problems/voucher-expired']);
@@ -194,18 +179,8 @@ describe('vouchers', () => {
   });
 
   test('a claim whose credit was never recorded (the redeemer crashed) is settled once by the job', async () => {
-    const vouchers = voucherService({ store: engine.store, ids: engine.ids, clock: { now: () => new Date() }, wallet: engine.wallet });
-    const { codes, batch } = await vouchers.issue({
-      count: 1,
-      amount: '3',
-      currency: 'EUR',
-      expiresAt: '2030-01-01T00:00:00Z',
-      funding: 'paid',
-      grantValidDays: null,
-      restriction: null,
-      note: '',
-      issuedBy: 'test',
-    });
+    const vouchers = vouchersOf(engine);
+    const { codes, batch } = await issueBatch(engine, { amount: '3' });
     const hash = codeHash(normalizeCode(codes[0]!).canonical);
     const who = people[4]!.keyid;
     // what a redeemer killed after its claim leaves behind
