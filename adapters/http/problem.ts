@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
 import { DomainError } from '../../core/decider';
+import { PaymentProcessorError } from '../../core/payments/processor';
 import { InvalidPhoneNumberError } from '../../core/e164';
 import { UnratedDestinationError } from '../../core/rating/cost';
 import { DurationError } from '../../core/rating/duration';
@@ -15,6 +16,12 @@ const KNOWN: readonly [new (...args: never[]) => Error, string, number, string][
   [ProfileError, 'profile-cannot-rate', 422, 'Unprocessable Content'],
   [UnratedDestinationError, 'unrated-destination', 422, 'Unprocessable Content'],
 ];
+
+const PROCESSOR_STATUS: Readonly<Record<PaymentProcessorError['kind'], readonly [number, string, string]>> = {
+  unavailable: [502, 'Bad Gateway', 'payment-processor-unavailable'],
+  'idempotency-conflict': [409, 'Conflict', 'idempotency-key-reused'],
+  refused: [422, 'Unprocessable Content', 'payment-refused'],
+};
 
 /** Domain refusals that are not 422: a missing thing, a state that forbids, a race lost. */
 const DOMAIN_STATUS: Readonly<Record<string, readonly [number, string]>> = {
@@ -79,6 +86,10 @@ export function errorHandler(log: (error: unknown) => void): ErrorRequestHandler
     }
     for (const [type, kind, status, title] of KNOWN) {
       if (error instanceof type) return sendProblem(res, problem(kind, status, title, error.message).problem);
+    }
+    if (error instanceof PaymentProcessorError) {
+      const [status, title, kind] = PROCESSOR_STATUS[error.kind];
+      return sendProblem(res, problem(kind, status, title, error.message).problem);
     }
     if (error instanceof DomainError) {
       const [status, title] = DOMAIN_STATUS[error.code] ?? [422, 'Unprocessable Content'];

@@ -40,6 +40,17 @@ export type PaymentFact =
       readonly currency: string;
     });
 
+/** The processor refused or could not be reached; `kind` says which, for the API's answer. */
+export class PaymentProcessorError extends Error {
+  override readonly name = 'PaymentProcessorError';
+  constructor(
+    readonly kind: 'unavailable' | 'idempotency-conflict' | 'refused',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A webhook the processor's signature does not vouch for. */
 export class WebhookSignatureError extends Error {
   override readonly name = 'WebhookSignatureError';

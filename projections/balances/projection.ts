@@ -2,7 +2,7 @@ import type { RecordedEvent } from '../../core/events/envelope';
 import { Decimal } from '../../core/money';
 import { accountStreamCodec, ledgerEffect, type AccountStreamEvent } from '../../core/wallet';
 import type { Projection } from '../projection';
-import type { SqlTx } from '../read-model-store';
+import type { SqlTx, SqlValue } from '../read-model-store';
 
 const ACCOUNT_TYPES = ['AccountOpened', 'AccountSuspended', 'AccountReinstated', 'AccountClosed'];
 const MONEY_TYPES = [
@@ -22,78 +22,136 @@ const STATUS: Record<string, string> = {
   AccountClosed: 'closed',
 };
 
-interface Row {
-  number: string;
-  paid: string;
-  granted: string;
+interface AccountRow {
+  accountId: string;
+  currency: string;
+  status: string;
+  paid: Decimal;
+  granted: Decimal;
+  lastPosition: number;
+  updatedAt: string;
 }
 
-async function applyOne(recorded: RecordedEvent, tx: SqlTx): Promise<void> {
-  const e = accountStreamCodec.decode(recorded) as AccountStreamEvent;
-  const number = recorded.stream.slice('account-'.length);
-  if (e.type === 'AccountOpened') {
-    await tx.run(
-      `INSERT INTO wallet_accounts (number, account_id, currency, status, paid, granted, last_position, updated_at)
-       VALUES (?, ?, ?, 'open', '0', '0', ?, ?) ON CONFLICT (number) DO NOTHING`,
-      [number, e.data.accountId, e.data.currency, recorded.position, recorded.recordedAt],
-    );
-    return;
-  }
-  if (STATUS[e.type]) {
-    await tx.run('UPDATE wallet_accounts SET status = ?, last_position = ?, updated_at = ? WHERE number = ?', [
-      STATUS[e.type]!,
-      recorded.position,
-      recorded.recordedAt,
-      number,
-    ]);
-    return;
-  }
-  const effect = ledgerEffect(e);
-  if (!effect) return;
-  const row = await tx.get<Row>('SELECT number, paid, granted FROM wallet_accounts WHERE number = ?', [number]);
-  if (!row) throw new Error(`balances: ${recorded.type} at position ${recorded.position} for ${number}, which was never opened`);
-  const paid = new Decimal(row.paid).plus(effect.paid);
-  const granted = new Decimal(row.granted).plus(effect.granted);
-  await tx.run('UPDATE wallet_accounts SET paid = ?, granted = ?, last_position = ?, updated_at = ? WHERE number = ?', [
-    paid.toFixed(),
-    granted.toFixed(),
-    recorded.position,
-    recorded.recordedAt,
-    number,
-  ]);
-  if (effect.newGrant) {
-    const g = effect.newGrant;
-    await tx.run(
-      `INSERT INTO wallet_grants (number, grant_id, amount, remaining, expires_at, restriction, reason, granted_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        number,
-        g.grantId,
-        g.amount.toFixed(),
-        g.amount.toFixed(),
-        g.expiresAt,
-        g.restriction ? JSON.stringify(g.restriction) : null,
-        g.reason,
-        recorded.recordedAt,
-      ],
-    );
-  }
-  for (const c of effect.grantChanges) {
-    const grant = await tx.get<{ remaining: string }>('SELECT remaining FROM wallet_grants WHERE number = ? AND grant_id = ?', [
-      number,
-      c.grantId,
-    ]);
-    if (!grant) throw new Error(`balances: ${recorded.type} at position ${recorded.position} spends unknown grant ${c.grantId}`);
-    await tx.run('UPDATE wallet_grants SET remaining = ? WHERE number = ? AND grant_id = ?', [
-      new Decimal(grant.remaining).plus(c.change).toFixed(),
-      number,
-      c.grantId,
-    ]);
-  }
-  await tx.run(
-    `INSERT INTO wallet_ledger (position, number, event_id, type, amount, paid_change, granted_change, paid_after, granted_after, reference, recorded_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
+interface GrantRow {
+  amount: string;
+  remaining: Decimal;
+  expiresAt: string | null;
+  restriction: string | null;
+  reason: string;
+  grantedAt: string;
+}
+
+interface StoredAccount {
+  account_id: string;
+  currency: string;
+  status: string;
+  paid: string;
+  granted: string;
+  last_position: number | string;
+  updated_at: string;
+}
+
+interface StoredGrant {
+  amount: string;
+  remaining: string;
+  expires_at: string | null;
+  restriction: string | null;
+  reason: string;
+  granted_at: string;
+}
+
+const LEDGER_COLUMNS = 11;
+const LEDGER_ROWS_PER_INSERT = 50;
+
+/**
+ * Folds a batch in memory: each account and grant touched is read at most once and written
+ * once; ledger lines go in multi-row inserts. Equal to applying the events one by one.
+ */
+async function applyBatch(events: readonly RecordedEvent[], tx: SqlTx): Promise<void> {
+  const accounts = new Map<string, AccountRow | null>();
+  const grants = new Map<string, GrantRow | null>();
+  const dirtyGrants = new Set<string>();
+  const ledger: SqlValue[] = [];
+  const account = async (number: string): Promise<AccountRow | null> => {
+    if (accounts.has(number)) return accounts.get(number)!;
+    const r = await tx.get<StoredAccount>('SELECT * FROM wallet_accounts WHERE number = ?', [number]);
+    const row = r && {
+      accountId: r.account_id,
+      currency: r.currency,
+      status: r.status,
+      paid: new Decimal(r.paid),
+      granted: new Decimal(r.granted),
+      lastPosition: Number(r.last_position),
+      updatedAt: r.updated_at,
+    };
+    accounts.set(number, row ?? null);
+    return row ?? null;
+  };
+  const grantKey = (number: string, grantId: string) => JSON.stringify([number, grantId]);
+  const grant = async (number: string, grantId: string): Promise<GrantRow | null> => {
+    const key = grantKey(number, grantId);
+    if (grants.has(key)) return grants.get(key)!;
+    const r = await tx.get<StoredGrant>('SELECT * FROM wallet_grants WHERE number = ? AND grant_id = ?', [number, grantId]);
+    const row = r && {
+      amount: r.amount,
+      remaining: new Decimal(r.remaining),
+      expiresAt: r.expires_at,
+      restriction: r.restriction,
+      reason: r.reason,
+      grantedAt: r.granted_at,
+    };
+    grants.set(key, row ?? null);
+    return row ?? null;
+  };
+
+  for (const recorded of events) {
+    if (!recorded.stream.startsWith('account-')) continue;
+    const e = accountStreamCodec.decode(recorded) as AccountStreamEvent;
+    const number = recorded.stream.slice('account-'.length);
+    const at = { lastPosition: recorded.position, updatedAt: recorded.recordedAt };
+    const row = await account(number);
+    if (e.type === 'AccountOpened') {
+      if (!row)
+        accounts.set(number, {
+          accountId: e.data.accountId,
+          currency: e.data.currency,
+          status: 'open',
+          paid: new Decimal(0),
+          granted: new Decimal(0),
+          ...at,
+        });
+      continue;
+    }
+    if (STATUS[e.type]) {
+      if (row) Object.assign(row, { status: STATUS[e.type]!, ...at });
+      continue;
+    }
+    const effect = ledgerEffect(e);
+    if (!effect) continue;
+    if (!row) throw new Error(`balances: ${recorded.type} at position ${recorded.position} for ${number}, which was never opened`);
+    row.paid = row.paid.plus(effect.paid);
+    row.granted = row.granted.plus(effect.granted);
+    Object.assign(row, at);
+    if (effect.newGrant) {
+      const g = effect.newGrant;
+      const key = grantKey(number, g.grantId);
+      grants.set(key, {
+        amount: g.amount.toFixed(),
+        remaining: g.amount,
+        expiresAt: g.expiresAt,
+        restriction: g.restriction ? JSON.stringify(g.restriction) : null,
+        reason: g.reason,
+        grantedAt: recorded.recordedAt,
+      });
+      dirtyGrants.add(key);
+    }
+    for (const c of effect.grantChanges) {
+      const g = await grant(number, c.grantId);
+      if (!g) throw new Error(`balances: ${recorded.type} at position ${recorded.position} spends unknown grant ${c.grantId}`);
+      g.remaining = g.remaining.plus(c.change);
+      dirtyGrants.add(grantKey(number, c.grantId));
+    }
+    ledger.push(
       recorded.position,
       number,
       recorded.id,
@@ -101,12 +159,42 @@ async function applyOne(recorded: RecordedEvent, tx: SqlTx): Promise<void> {
       effect.paid.plus(effect.granted).toFixed(),
       effect.paid.toFixed(),
       effect.granted.toFixed(),
-      paid.toFixed(),
-      granted.toFixed(),
+      row.paid.toFixed(),
+      row.granted.toFixed(),
       effect.reference,
       recorded.recordedAt,
-    ],
-  );
+    );
+  }
+
+  for (const [number, a] of accounts) {
+    if (!a) continue;
+    await tx.run(
+      `INSERT INTO wallet_accounts (number, account_id, currency, status, paid, granted, last_position, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (number) DO UPDATE SET status = excluded.status, paid = excluded.paid,
+       granted = excluded.granted, last_position = excluded.last_position, updated_at = excluded.updated_at`,
+      [number, a.accountId, a.currency, a.status, a.paid.toFixed(), a.granted.toFixed(), a.lastPosition, a.updatedAt],
+    );
+  }
+  for (const key of dirtyGrants) {
+    const [number, grantId] = JSON.parse(key) as [string, string];
+    const g = grants.get(key)!;
+    await tx.run(
+      `INSERT INTO wallet_grants (number, grant_id, amount, remaining, expires_at, restriction, reason, granted_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (number, grant_id) DO UPDATE SET remaining = excluded.remaining`,
+      [number, grantId, g.amount, g.remaining.toFixed(), g.expiresAt, g.restriction, g.reason, g.grantedAt],
+    );
+  }
+  const row = `(${Array<string>(LEDGER_COLUMNS).fill('?').join(', ')})`;
+  for (let i = 0; i < ledger.length; i += LEDGER_ROWS_PER_INSERT * LEDGER_COLUMNS) {
+    const chunk = ledger.slice(i, i + LEDGER_ROWS_PER_INSERT * LEDGER_COLUMNS);
+    await tx.run(
+      `INSERT INTO wallet_ledger (position, number, event_id, type, amount, paid_change, granted_change, paid_after,
+       granted_after, reference, recorded_at) VALUES ${Array<string>(chunk.length / LEDGER_COLUMNS)
+         .fill(row)
+         .join(', ')}`,
+      chunk,
+    );
+  }
 }
 
 /**
@@ -134,8 +222,6 @@ export const balancesProjection: Projection = {
   async reset(tx) {
     for (const table of ['wallet_ledger', 'wallet_grants', 'wallet_accounts']) await tx.run(`DELETE FROM ${table}`);
   },
-  async apply(event, tx) {
-    if (!event.stream.startsWith('account-')) return;
-    await applyOne(event, tx);
-  },
+  apply: (event, tx) => applyBatch([event], tx),
+  applyBatch,
 };

@@ -26,6 +26,8 @@ export interface StripeBed {
   readonly secretKey: string;
   readonly webhookSecret: string;
   readonly intents: Map<string, FakeIntent>;
+  /** While true every API call answers 500 api_error, as Stripe does in an outage. */
+  failing: boolean;
   readonly requests: { method: string; path: string; idempotencyKey: string | undefined; authorization: string | undefined }[];
   /** A signed webhook for `type` about `object`, as Stripe would POST it. */
   webhook(type: string, object: unknown, options?: { id?: string; secret?: string }): { body: string; headers: Record<string, string> };
@@ -53,12 +55,15 @@ export async function startStripeBed(): Promise<StripeBed> {
   const requests: StripeBed['requests'] = [];
   let next = 1;
   let events = 1;
+  // eslint-disable-next-line prefer-const -- assigned once the server listens; requests only come after
+  let bed: StripeBed;
   const server = createServer((req, res) => {
     void (async () => {
       const body = await readBody(req);
       const path = (req.url ?? '/').split('?')[0]!;
       const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
       requests.push({ method: req.method ?? '', path, idempotencyKey, authorization: req.headers.authorization });
+      if (bed.failing) return send(res, 500, { error: { type: 'api_error', message: 'An unknown error occurred' } });
       if (req.headers.authorization !== `Bearer ${secretKey}`)
         return send(res, 401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } });
       if (req.method === 'POST' && path === '/v1/payment_intents') {
@@ -109,7 +114,8 @@ export async function startStripeBed(): Promise<StripeBed> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   const stripe = new Stripe(secretKey);
-  return {
+  bed = {
+    failing: false,
     url: `http://127.0.0.1:${port}`,
     secretKey,
     webhookSecret,
@@ -132,4 +138,5 @@ export async function startStripeBed(): Promise<StripeBed> {
     },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+  return bed;
 }

@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import { z } from 'zod';
 import {
+  PaymentProcessorError,
   WebhookSignatureError,
   type CreatedPayment,
   type PaymentFact,
@@ -42,6 +43,16 @@ const dispute = z.object({
   currency: z.string(),
   payment_intent: z.union([z.string(), z.object({ id: z.string() })]).nullable(),
 });
+
+/** Stripe's error classes as the port's three kinds (the raw message stays in the log, not the answer). */
+function processorError(error: unknown): PaymentProcessorError {
+  const e = error as { type?: string; message?: string };
+  if (e.type === 'StripeIdempotencyError')
+    return new PaymentProcessorError('idempotency-conflict', 'this idempotency key was used for another request');
+  if (e.type === 'StripeConnectionError' || e.type === 'StripeAPIError' || e.type === 'StripeRateLimitError')
+    return new PaymentProcessorError('unavailable', `Stripe could not be reached or failed: ${e.message ?? 'unknown'}`);
+  return new PaymentProcessorError('refused', `Stripe refused the payment: ${e.message ?? 'unknown'}`);
+}
 
 const idOf = (ref: string | { id: string } | null): string | null => (ref === null ? null : typeof ref === 'string' ? ref : ref.id);
 const upper = (currency: string) => currency.toUpperCase();
@@ -129,16 +140,20 @@ export function stripeProcessor(settings: StripeSettings): PaymentProcessor {
   return {
     name: 'stripe',
     async createTopUp(request: TopUpRequest): Promise<CreatedPayment> {
-      const created = await stripe.paymentIntents.create(
-        {
-          amount: Number(request.amountMinor),
-          currency: request.currency.toLowerCase(),
-          description: request.description,
-          automatic_payment_methods: { enabled: true },
-          metadata: { [METADATA.account]: request.accountNumber, [METADATA.accountId]: request.accountId },
-        },
-        { idempotencyKey: request.idempotencyKey },
-      );
+      const created = await stripe.paymentIntents
+        .create(
+          {
+            amount: Number(request.amountMinor),
+            currency: request.currency.toLowerCase(),
+            description: request.description,
+            automatic_payment_methods: { enabled: true },
+            metadata: { [METADATA.account]: request.accountNumber, [METADATA.accountId]: request.accountId },
+          },
+          { idempotencyKey: request.idempotencyKey },
+        )
+        .catch((error: unknown) => {
+          throw processorError(error);
+        });
       const pi = paymentIntent.parse(created);
       if (!pi.client_secret) throw new Error(`Stripe returned PaymentIntent ${pi.id} without a client secret`);
       return {

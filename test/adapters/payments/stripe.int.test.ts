@@ -144,6 +144,22 @@ describe('credit through Stripe', () => {
     expect(await engine.store.head()).toBe(head);
   });
 
+  test('Stripe refusing the key reuse or failing: 409 and 502 problems, nothing recorded', async () => {
+    const head = await engine.store.head();
+    expect((await topUp(carol, '20.00', 'carol-1')).status).toBe(201);
+    const after = await engine.store.head();
+    const reused = await topUp(carol, '30.00', 'carol-1');
+    expect([reused.status, reused.body.type]).toEqual([409, 'https://trunkline.dev/problems/idempotency-key-reused']);
+    bed.failing = true;
+    try {
+      const down = await topUp(carol, '20.00', 'carol-2');
+      expect([down.status, down.body.type]).toEqual([502, 'https://trunkline.dev/problems/payment-processor-unavailable']);
+    } finally {
+      bed.failing = false;
+    }
+    expect([head < after, await engine.store.head()]).toEqual([true, after]);
+  });
+
   test('a success webhook replayed ten times credits once', async () => {
     const { body } = await topUp(bob, '10.00', 'bob-1');
     const hook = bed.webhook('payment_intent.succeeded', succeeded(body.paymentId));
