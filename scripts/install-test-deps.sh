@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suites start private instances of (PostgreSQL, Knot,
-# Unbound, coturn; Kamailio and sipp join with their issues). Idempotent: a package already
+# Unbound, coturn, Kamailio, sipp). Idempotent: a package already
 # present is not fetched again, so `npm test` can call it every time.
 #   --if-possible  do nothing (but say so) when not root, instead of failing
 set -euo pipefail
@@ -13,6 +13,9 @@ have_pg || need+=(postgresql)
 for pair in knotd:knot kdig:knot-dnsutils unbound:unbound ldns-signzone:ldnsutils turnserver:coturn; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || need+=("${pair##*:}")
 done
+# the SIP bed: Kamailio (registrar, proxy, http_client, dialog, websocket) and sipp as the carrier
+command -v kamailio >/dev/null 2>&1 || [ -x /usr/sbin/kamailio ] || need+=(kamailio kamailio-websocket-modules kamailio-autheph-modules kamailio-utils-modules kamailio-extra-modules kamailio-json-modules)
+command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

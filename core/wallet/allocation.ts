@@ -27,12 +27,16 @@ export function allocate(s: WalletState, amount: Decimal, destination: string | 
 
 /**
  * What the account can spend on `destination` at `at`: live grants that allow it plus paid
- * credit; nothing from grants either while the account is in debt (a refund or chargeback
- * left paid credit below zero), so promotions never pay a debt's way to paid calls.
+ * credit, less what calls in progress hold; nothing while the account is in debt (a refund or
+ * chargeback left paid credit below zero), so promotions never pay a debt's way to paid calls.
+ * Reservations count against every destination: conservative, so concurrent calls never
+ * overdraw whichever grants their charges end up drawing.
  */
 export function spendable(s: WalletState, destination: string | null, at: string): Decimal {
   if (inDebt(s)) return new Decimal(0);
-  return liveGrants(s, at)
+  const total = liveGrants(s, at)
     .filter((g) => destinationAllowed(g.restriction, destination))
-    .reduce((sum, g) => sum.plus(g.remaining), s.paid);
+    .reduce((sum, g) => sum.plus(g.remaining), s.paid)
+    .minus(s.reserved);
+  return Decimal.max(0, total);
 }

@@ -1,4 +1,5 @@
 import type { Restriction } from './events';
+import type { CallCommand } from '../calls/commands';
 
 interface ProcessorFact {
   readonly processor: string;
@@ -58,4 +59,5 @@ export type WalletCommand =
       readonly currency: string;
       readonly at: string;
     }
-  | { readonly kind: 'expire'; readonly at: string };
+  | { readonly kind: 'expire'; readonly at: string }
+  | CallCommand;

@@ -59,10 +59,14 @@ export function ledgerEffect(e: AccountStreamEvent): LedgerEffect | null {
         newGrant: { grantId: g.grantId, amount, expiresAt: g.expiresAt, restriction: g.restriction, reason: 'voucher' },
       });
     }
+    case 'CallCharged':
     case 'WalletCharged': {
+      // a call's charge moves the ledger like any charge; a free (on-net) call moves nothing
+      if (new Decimal(e.data.amount).isZero()) return null;
       const parts = e.data.fromGrants.map((g) => ({ grantId: g.grantId, change: new Decimal(g.amount).negated() }));
       const granted = parts.reduce((sum, p) => sum.plus(p.change), ZERO);
-      return effect(e.data.chargeId, new Decimal(e.data.fromPaid).negated(), granted, { grantChanges: parts });
+      const reference = e.type === 'WalletCharged' ? e.data.chargeId : `call:${e.data.callId}`;
+      return effect(reference, new Decimal(e.data.fromPaid).negated(), granted, { grantChanges: parts });
     }
     default:
       return null;

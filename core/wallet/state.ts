@@ -1,6 +1,7 @@
 import { Decimal } from '../money';
 import type { AccountStatus } from '../accounts/account';
 import type { AccountStreamEvent, Restriction } from './events';
+import { initialCalls, withCall, type CallsState } from '../calls/state';
 
 /** A grant's credit still unspent: spent before paid credit, only where its restriction allows. */
 export interface GrantLot {
@@ -19,7 +20,7 @@ export interface PaymentRecord {
   readonly refunded: Decimal;
 }
 
-export interface WalletState {
+export interface WalletState extends CallsState {
   readonly status: AccountStatus;
   readonly accountId: string;
   readonly number: string;
@@ -42,6 +43,7 @@ export const initialWallet: WalletState = {
   payments: {},
   disputes: {},
   vouchers: {},
+  ...initialCalls,
 };
 
 const payment = (s: WalletState, id: string): PaymentRecord => s.payments[id] ?? { started: null, settled: null, refunded: new Decimal(0) };
@@ -123,6 +125,48 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
       for (const part of e.data.fromGrants) grants = spendGrant(grants, part.grantId, new Decimal(part.amount));
       return { ...s, grants, paid: s.paid.minus(e.data.fromPaid) };
     }
+    case 'CallAuthorized': {
+      const d = e.data;
+      const reserved = new Decimal(d.reserved);
+      return {
+        ...s,
+        reserved: s.reserved.plus(reserved),
+        calls: {
+          ...s.calls,
+          [d.callId]: {
+            status: 'open',
+            route: d.route,
+            destination: d.destination,
+            onNetUri: d.onNetUri,
+            grantedSeconds: d.grantedSeconds,
+            reserved,
+            retail: d.retail,
+            carriers: d.carriers,
+            expiresAt: d.expiresAt,
+          },
+        },
+      };
+    }
+    case 'CallExtended': {
+      const more = new Decimal(e.data.reserved);
+      const call = s.calls[e.data.callId];
+      const reserved = call ? call.reserved.plus(more) : more;
+      return withCall(s, e.data.callId, { grantedSeconds: e.data.grantedSeconds, expiresAt: e.data.expiresAt, reserved }, more);
+    }
+    case 'CallCharged': {
+      let grants: readonly GrantLot[] = s.grants;
+      for (const part of e.data.fromGrants) grants = spendGrant(grants, part.grantId, new Decimal(part.amount));
+      return withCall({ ...s, grants, paid: s.paid.minus(e.data.fromPaid) }, e.data.callId, { status: 'closed' });
+    }
+    case 'CallFailed':
+      return withCall(s, e.data.callId, { status: 'closed' });
+    case 'ReservationReleased':
+      return withCall(s, e.data.callId, { reserved: new Decimal(0) }, new Decimal(e.data.amount).negated());
+    case 'ReservationExpired':
+      return withCall(s, e.data.callId, { status: 'expired', reserved: new Decimal(0) }, new Decimal(e.data.amount).negated());
+    case 'CarrierCostRecorded':
+    case 'CdrUnmatched':
+      return s;
   }
 }
 

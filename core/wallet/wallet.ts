@@ -2,6 +2,7 @@ import { DomainError, type Decider } from '../decider';
 import { deriveId } from '../ids';
 import { Decimal, parseDecimal } from '../money';
 import { allocate } from './allocation';
+import { decideCall } from '../calls/decide';
 import type { WalletCommand } from './commands';
 import type { AccountStreamEvent } from './events';
 import { evolveWallet, initialWallet, type WalletState } from './state';
@@ -206,6 +207,11 @@ function decide(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
         },
       ];
     }
+    case 'authorize-call':
+    case 'extend-call':
+    case 'end-call':
+    case 'expire-reservations':
+      return decideCall(c, s);
     case 'expire': {
       if (s.status === 'none') return [];
       const at = Date.parse(c.at);

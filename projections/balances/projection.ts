@@ -14,7 +14,10 @@ const MONEY_TYPES = [
   'CreditExpired',
   'VoucherRedeemed',
   'WalletCharged',
+  'CallCharged',
 ];
+/** How each reservation event moves the reserved total (CallAuthorized and CallExtended carry the amount reserved). */
+const RESERVATION: Record<string, 1 | -1> = { CallAuthorized: 1, CallExtended: 1, ReservationReleased: -1, ReservationExpired: -1 };
 const STATUS: Record<string, string> = {
   AccountOpened: 'open',
   AccountSuspended: 'suspended',
@@ -28,6 +31,7 @@ interface AccountRow {
   status: string;
   paid: Decimal;
   granted: Decimal;
+  reserved: Decimal;
   lastPosition: number;
   updatedAt: string;
 }
@@ -47,6 +51,7 @@ interface StoredAccount {
   status: string;
   paid: string;
   granted: string;
+  reserved: string;
   last_position: number | string;
   updated_at: string;
 }
@@ -81,6 +86,7 @@ async function applyBatch(events: readonly RecordedEvent[], tx: SqlTx): Promise<
       status: r.status,
       paid: new Decimal(r.paid),
       granted: new Decimal(r.granted),
+      reserved: new Decimal(r.reserved),
       lastPosition: Number(r.last_position),
       updatedAt: r.updated_at,
     };
@@ -118,12 +124,19 @@ async function applyBatch(events: readonly RecordedEvent[], tx: SqlTx): Promise<
           status: 'open',
           paid: new Decimal(0),
           granted: new Decimal(0),
+          reserved: new Decimal(0),
           ...at,
         });
       continue;
     }
     if (STATUS[e.type]) {
       if (row) Object.assign(row, { status: STATUS[e.type]!, ...at });
+      continue;
+    }
+    const sign = RESERVATION[e.type];
+    if (sign) {
+      const d = e.data as { reserved?: string; amount?: string };
+      if (row) Object.assign(row, { reserved: row.reserved.plus(new Decimal(d.reserved ?? d.amount ?? '0').times(sign)), ...at });
       continue;
     }
     const effect = ledgerEffect(e);
@@ -169,10 +182,10 @@ async function applyBatch(events: readonly RecordedEvent[], tx: SqlTx): Promise<
   for (const [number, a] of accounts) {
     if (!a) continue;
     await tx.run(
-      `INSERT INTO wallet_accounts (number, account_id, currency, status, paid, granted, last_position, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (number) DO UPDATE SET status = excluded.status, paid = excluded.paid,
-       granted = excluded.granted, last_position = excluded.last_position, updated_at = excluded.updated_at`,
-      [number, a.accountId, a.currency, a.status, a.paid.toFixed(), a.granted.toFixed(), a.lastPosition, a.updatedAt],
+      `INSERT INTO wallet_accounts (number, account_id, currency, status, paid, granted, reserved, last_position, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (number) DO UPDATE SET status = excluded.status, paid = excluded.paid,
+       granted = excluded.granted, reserved = excluded.reserved, last_position = excluded.last_position, updated_at = excluded.updated_at`,
+      [number, a.accountId, a.currency, a.status, a.paid.toFixed(), a.granted.toFixed(), a.reserved.toFixed(), a.lastPosition, a.updatedAt],
     );
   }
   for (const key of dirtyGrants) {
@@ -197,30 +210,35 @@ async function applyBatch(events: readonly RecordedEvent[], tx: SqlTx): Promise<
   }
 }
 
+async function createTables(tx: SqlTx): Promise<void> {
+  await tx.run(`CREATE TABLE IF NOT EXISTS wallet_accounts (
+    number TEXT PRIMARY KEY, account_id TEXT NOT NULL, currency TEXT NOT NULL, status TEXT NOT NULL,
+    paid TEXT NOT NULL, granted TEXT NOT NULL, reserved TEXT NOT NULL, last_position BIGINT NOT NULL, updated_at TEXT NOT NULL)`);
+  await tx.run(`CREATE TABLE IF NOT EXISTS wallet_grants (
+    number TEXT NOT NULL, grant_id TEXT NOT NULL, amount TEXT NOT NULL, remaining TEXT NOT NULL,
+    expires_at TEXT, restriction TEXT, reason TEXT NOT NULL, granted_at TEXT NOT NULL, PRIMARY KEY (number, grant_id))`);
+  await tx.run('CREATE INDEX IF NOT EXISTS wallet_grants_expiry ON wallet_grants (expires_at)');
+  await tx.run(`CREATE TABLE IF NOT EXISTS wallet_ledger (
+    position BIGINT PRIMARY KEY, number TEXT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL,
+    amount TEXT NOT NULL, paid_change TEXT NOT NULL, granted_change TEXT NOT NULL,
+    paid_after TEXT NOT NULL, granted_after TEXT NOT NULL, reference TEXT NOT NULL, recorded_at TEXT NOT NULL)`);
+  await tx.run('CREATE INDEX IF NOT EXISTS wallet_ledger_account ON wallet_ledger (number, position)');
+}
+
 /**
  * Per account: paid and granted credit, each grant's remainder, and the ledger with running
  * balances. Decimal strings throughout (TEXT columns), so no database arithmetic rounds money.
  */
 export const balancesProjection: Projection = {
   name: 'balances',
-  version: 1,
-  handles: [...ACCOUNT_TYPES, ...MONEY_TYPES],
-  async setup(tx) {
-    await tx.run(`CREATE TABLE IF NOT EXISTS wallet_accounts (
-      number TEXT PRIMARY KEY, account_id TEXT NOT NULL, currency TEXT NOT NULL, status TEXT NOT NULL,
-      paid TEXT NOT NULL, granted TEXT NOT NULL, last_position BIGINT NOT NULL, updated_at TEXT NOT NULL)`);
-    await tx.run(`CREATE TABLE IF NOT EXISTS wallet_grants (
-      number TEXT NOT NULL, grant_id TEXT NOT NULL, amount TEXT NOT NULL, remaining TEXT NOT NULL,
-      expires_at TEXT, restriction TEXT, reason TEXT NOT NULL, granted_at TEXT NOT NULL, PRIMARY KEY (number, grant_id))`);
-    await tx.run('CREATE INDEX IF NOT EXISTS wallet_grants_expiry ON wallet_grants (expires_at)');
-    await tx.run(`CREATE TABLE IF NOT EXISTS wallet_ledger (
-      position BIGINT PRIMARY KEY, number TEXT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL,
-      amount TEXT NOT NULL, paid_change TEXT NOT NULL, granted_change TEXT NOT NULL,
-      paid_after TEXT NOT NULL, granted_after TEXT NOT NULL, reference TEXT NOT NULL, recorded_at TEXT NOT NULL)`);
-    await tx.run('CREATE INDEX IF NOT EXISTS wallet_ledger_account ON wallet_ledger (number, position)');
-  },
+  // 2: reservations (the reserved column)
+  version: 2,
+  handles: [...ACCOUNT_TYPES, ...MONEY_TYPES, ...Object.keys(RESERVATION)],
+  setup: createTables,
   async reset(tx) {
-    for (const table of ['wallet_ledger', 'wallet_grants', 'wallet_accounts']) await tx.run(`DELETE FROM ${table}`);
+    // dropped, not emptied: a new version may change the columns
+    for (const table of ['wallet_ledger', 'wallet_grants', 'wallet_accounts']) await tx.run(`DROP TABLE IF EXISTS ${table}`);
+    await createTables(tx);
   },
   apply: (event, tx) => applyBatch([event], tx),
   applyBatch,

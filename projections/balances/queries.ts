@@ -38,6 +38,7 @@ interface AccountRow {
   status: string;
   paid: string;
   granted: string;
+  reserved: string;
   last_position: number | string;
 }
 
@@ -71,7 +72,7 @@ export async function balanceOf(rm: ReadModelStore, number: string, now: Date): 
   const live = grants
     .filter((g) => g.expiresAt === null || Date.parse(g.expiresAt) > now.getTime())
     .reduce((sum, g) => sum.plus(g.remaining), new Decimal(0));
-  const reserved = new Decimal(0);
+  const reserved = new Decimal(row.reserved);
   const available = inDebt ? new Decimal(0) : Decimal.max(0, paid.plus(live).minus(reserved));
   return {
     number: row.number,

@@ -2,6 +2,12 @@ import type { WalletCommand } from '../../core/wallet';
 import type { seeded } from './random';
 
 const stripe = { processor: 'stripe' } as const;
+const CALL_POLICY = { grantSeconds: 120, reservationTtlSeconds: 60, chargeDecimals: 6 };
+const CALL_ROUTE = {
+  kind: 'pstn' as const,
+  retail: { prefix: '44', row: { rate: '0.137', connectFee: '0.01', initial: 30, subsequent: 6, minimum: 0 } },
+  carriers: [],
+};
 const amountOf = (r: ReturnType<typeof seeded>) => `${r.int(0, 30)}.${r.digits(r.int(0, 4))}`.replace(/\.$/, '');
 const DESTINATIONS = ['+442079460000', '+447700900123', '+33142685300', null];
 
@@ -9,7 +15,33 @@ const DESTINATIONS = ['+442079460000', '+447700900123', '+33142685300', null];
 export function randomCommand(r: ReturnType<typeof seeded>, step: number, ns = ''): WalletCommand {
   const pi = `${ns}pi_${r.int(1, 6)}`;
   const at = new Date(Date.UTC(2026, 11, 1) + step * 3_600_000).toISOString();
-  switch (r.int(0, 8)) {
+  const call = `${ns}call${r.int(1, 6)}`;
+  switch (r.int(0, 11)) {
+    case 9:
+      return {
+        kind: 'authorize-call',
+        callId: call,
+        destination: r.pick(['+442079460000', '+33142685300']),
+        route: CALL_ROUTE,
+        at,
+        policy: CALL_POLICY,
+      };
+    case 10:
+      return {
+        kind: 'end-call',
+        callId: call,
+        origin: 'k',
+        answered: r.pick([true, true, false]),
+        seconds: r.int(0, 400) / 10,
+        answeredAt: at,
+        endedAt: at,
+        carrierId: null,
+        reason: 'BYE',
+        cdr: {},
+        policy: CALL_POLICY,
+      };
+    case 11:
+      return { kind: 'expire-reservations', at };
     case 0:
       return { kind: 'start-top-up', ...stripe, paymentId: pi, amount: amountOf(r), credit: amountOf(r), currency: 'EUR', requestKey: pi };
     case 1:

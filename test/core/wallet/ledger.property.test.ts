@@ -12,6 +12,7 @@ const sign: Partial<Record<AccountStreamEvent['type'], 1 | -1>> = {
   CreditRefunded: -1,
   ChargebackDebited: -1,
   WalletCharged: -1,
+  CallCharged: -1,
 };
 
 /** purchases + grants + vouchers + reversals − expiries − refunds − chargebacks − charges, from the events alone. */
@@ -41,6 +42,10 @@ describe('wallet ledger (property)', () => {
       expect({ seed, balance: balanceOf(s).toFixed() }).toEqual({ seed, balance: ledgerSum(events).toFixed() });
       for (const g of s.grants) expect(g.remaining.isNegative() && !g.remaining.isZero()).toBe(false);
       expect(grantedOf(s).isNegative() && !grantedOf(s).isZero()).toBe(false);
+      // the reserved total is what the open calls hold, never below zero
+      const held = Object.values(s.calls).reduce((sum, c) => sum.plus(c.reserved), new Decimal(0));
+      expect([seed, s.reserved.toFixed()]).toEqual([seed, held.toFixed()]);
+      expect(s.reserved.isNegative() && !s.reserved.isZero()).toBe(false);
       // every charge is split exactly: grants + paid = amount
       for (const e of events) {
         if (e.type !== 'WalletCharged') continue;

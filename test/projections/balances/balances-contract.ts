@@ -44,8 +44,9 @@ export function balancesContract(newReadModels: () => Promise<ReadModelStore>): 
           const { state } = await readState({ store, codec: accountStreamCodec }, walletDecider, accountStream(number));
           const view = (await balanceOf(rm, number, clock.now()))!;
           const s = state as WalletState;
-          expect({ number, paid: view.paid, granted: view.granted, balance: view.balance }).toEqual({
+          expect({ number, paid: view.paid, granted: view.granted, reserved: view.reserved, balance: view.balance }).toEqual({
             number,
+            reserved: s.reserved.toFixed(),
             paid: s.paid.toFixed(),
             granted: grantedOf(s).toFixed(),
             balance: walletBalance(s).toFixed(),

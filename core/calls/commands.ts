@@ -1,0 +1,47 @@
+import type { RateRow } from './pricing';
+import type { CarrierRoute } from './state';
+
+/** Where a call goes, as the service found it (directory and rating lookups are not the decider's). */
+export type CallRoute =
+  | { readonly kind: 'on-net'; readonly uri: string }
+  | {
+      readonly kind: 'pstn';
+      readonly retail: { readonly prefix: string; readonly row: RateRow };
+      readonly carriers: readonly CarrierRoute[];
+    };
+
+export interface CallPolicy {
+  /** The most one grant gives (the first and each extension); the proxy cuts the call at the grant's end. */
+  readonly grantSeconds: number;
+  /** How long past the grant's end a reservation waits for its CDR before it lapses. */
+  readonly reservationTtlSeconds: number;
+  readonly chargeDecimals: number;
+}
+
+export type CallCommand =
+  | {
+      readonly kind: 'authorize-call';
+      readonly callId: string;
+      readonly destination: string;
+      readonly route: CallRoute;
+      readonly at: string;
+      readonly policy: CallPolicy;
+    }
+  | { readonly kind: 'extend-call'; readonly callId: string; readonly at: string; readonly policy: CallPolicy }
+  | {
+      readonly kind: 'end-call';
+      readonly callId: string;
+      /** Which proxy reported it: (call id, origin) is the CDR's identity. */
+      readonly origin: string;
+      readonly answered: boolean;
+      /** Seconds from answer to hang-up (fractions allowed); ignored when not answered. */
+      readonly seconds: number;
+      readonly answeredAt: string | null;
+      readonly endedAt: string;
+      /** The carrier that carried it, if the proxy says; else the first route. */
+      readonly carrierId: string | null;
+      readonly reason: string;
+      readonly cdr: Readonly<Record<string, string | number | boolean | null>>;
+      readonly policy: CallPolicy;
+    }
+  | { readonly kind: 'expire-reservations'; readonly at: string };

@@ -1,0 +1,192 @@
+import { DomainError } from '../decider';
+import { deriveId } from '../ids';
+import { Decimal } from '../money';
+import { allocate, spendable } from '../wallet/allocation';
+import type { AccountStreamEvent } from '../wallet/events';
+import { inDebt, type WalletState } from '../wallet/state';
+import type { CallCommand, CallPolicy } from './commands';
+import { affordableSeconds, chargeFor } from './pricing';
+
+const plus = (at: string, seconds: number) => new Date(Date.parse(at) + seconds * 1000).toISOString();
+const expiry = (at: string, granted: number, policy: CallPolicy) => plus(at, granted + policy.reservationTtlSeconds);
+
+function mayCall(s: WalletState): void {
+  if (s.status === 'none') throw new DomainError('no-account', 'there is no such account');
+  if (s.status !== 'open') throw new DomainError('account-not-open', `the account is ${s.status}`);
+}
+
+/**
+ * Credit control for calls on the account's stream (RFC 8506's reserve, grant, commit or
+ * release): a grant is the longest duration the spendable credit pays for, capped by policy,
+ * and its price is reserved; the end charges the real duration at the authorized rate (never
+ * past the grant) and releases the reservation. Appends go at the version read, so concurrent
+ * authorizations each see the others' reservations: no overdraft.
+ */
+export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[] {
+  switch (c.kind) {
+    case 'authorize-call': {
+      mayCall(s);
+      if (s.calls[c.callId]) return [];
+      const base = { accountId: s.accountId, callId: c.callId, destination: c.destination, currency: s.currency, at: c.at };
+      const id = deriveId('call-authorized', s.accountId, c.callId);
+      if (c.route.kind === 'on-net') {
+        const granted = c.policy.grantSeconds;
+        return [
+          {
+            type: 'CallAuthorized',
+            id,
+            data: {
+              ...base,
+              route: 'on-net',
+              onNetUri: c.route.uri,
+              grantedSeconds: granted,
+              reserved: '0',
+              retail: null,
+              carriers: [],
+              expiresAt: expiry(c.at, granted, c.policy),
+            },
+          },
+        ];
+      }
+      if (inDebt(s)) throw new DomainError('in-debt', 'the account is in debt after a refund or chargeback: top up first');
+      const budget = spendable(s, c.destination, c.at);
+      const granted = affordableSeconds(c.route.retail.row, budget, c.policy.grantSeconds, c.policy.chargeDecimals);
+      if (granted === 0)
+        throw new DomainError('insufficient-credit', 'the credit does not pay for the first increment of this call', {
+          available: budget.toFixed(),
+        });
+      const reserved = chargeFor(c.route.retail.row, granted, c.policy.chargeDecimals).amount;
+      return [
+        {
+          type: 'CallAuthorized',
+          id,
+          data: {
+            ...base,
+            route: 'pstn',
+            onNetUri: null,
+            grantedSeconds: granted,
+            reserved: reserved.toFixed(),
+            retail: c.route.retail,
+            carriers: c.route.carriers.map((r) => ({ ...r, row: { ...r.row }, uris: [...r.uris] })),
+            expiresAt: expiry(c.at, granted, c.policy),
+          },
+        },
+      ];
+    }
+    case 'extend-call': {
+      const call = s.calls[c.callId];
+      if (!call) throw new DomainError('unknown-call', 'no such call on this account');
+      if (call.status !== 'open') throw new DomainError('call-ended', `the call is ${call.status}`);
+      if (call.route === 'on-net' || !call.retail) return [];
+      if (inDebt(s)) throw new DomainError('in-debt', 'the account is in debt');
+      // the call's own reservation is spendable for it: budget = what others leave + what it holds
+      const budget = spendable(s, call.destination, c.at).plus(call.reserved);
+      const total = affordableSeconds(call.retail.row, budget, call.grantedSeconds + c.policy.grantSeconds, c.policy.chargeDecimals);
+      if (total <= call.grantedSeconds) throw new DomainError('insufficient-credit', 'the credit does not pay for more of this call');
+      const more = chargeFor(call.retail.row, total, c.policy.chargeDecimals).amount.minus(call.reserved);
+      return [
+        {
+          type: 'CallExtended',
+          id: deriveId('call-extended', s.accountId, c.callId, String(total)),
+          data: {
+            accountId: s.accountId,
+            callId: c.callId,
+            grantedSeconds: total,
+            reserved: Decimal.max(0, more).toFixed(),
+            expiresAt: expiry(c.at, total, c.policy),
+            at: c.at,
+          },
+        },
+      ];
+    }
+    case 'end-call': {
+      if (s.status === 'none') throw new DomainError('no-account', 'there is no such account');
+      const call = s.calls[c.callId];
+      const key = [s.accountId, c.callId, c.origin] as const;
+      if (!call)
+        return [
+          {
+            type: 'CdrUnmatched',
+            id: deriveId('cdr-unmatched', ...key),
+            data: { accountId: s.accountId, callId: c.callId, origin: c.origin, cdr: { ...c.cdr } },
+          },
+        ];
+      if (call.status === 'closed') return [];
+      const release: AccountStreamEvent[] = call.reserved.isZero()
+        ? []
+        : [
+            {
+              type: 'ReservationReleased',
+              id: deriveId('reservation-released', s.accountId, c.callId),
+              data: { accountId: s.accountId, callId: c.callId, amount: call.reserved.toFixed() },
+            },
+          ];
+      if (!c.answered)
+        return [
+          {
+            type: 'CallFailed',
+            id: deriveId('call-failed', ...key),
+            data: { accountId: s.accountId, callId: c.callId, origin: c.origin, reason: c.reason, endedAt: c.endedAt },
+          },
+          ...release,
+        ];
+      // never past the grant: the proxy cut the call there, a late BYE does not make it longer
+      const seconds = Math.min(Math.max(0, c.seconds), call.grantedSeconds);
+      const charge = call.retail
+        ? chargeFor(call.retail.row, seconds, c.policy.chargeDecimals)
+        : { billedSeconds: Math.ceil(seconds), amount: new Decimal(0) };
+      const split = allocate(s, charge.amount, call.destination, c.endedAt);
+      const events: AccountStreamEvent[] = [
+        {
+          type: 'CallCharged',
+          id: deriveId('call-charged', ...key),
+          data: {
+            accountId: s.accountId,
+            callId: c.callId,
+            origin: c.origin,
+            destination: call.destination,
+            route: call.route,
+            seconds,
+            billedSeconds: charge.billedSeconds,
+            amount: charge.amount.toFixed(),
+            currency: s.currency,
+            fromGrants: split.fromGrants.map((g) => ({ grantId: g.grantId, amount: g.amount.toFixed() })),
+            fromPaid: split.fromPaid.toFixed(),
+            answeredAt: c.answeredAt,
+            endedAt: c.endedAt,
+          },
+        },
+      ];
+      const carrier = call.carriers.find((r) => r.carrierId === c.carrierId) ?? call.carriers[0];
+      if (carrier) {
+        // what the carrier invoices: its own increments, unrounded (its invoice rounds, not us)
+        const billed = chargeFor(carrier.row, seconds, 40);
+        events.push({
+          type: 'CarrierCostRecorded',
+          id: deriveId('carrier-cost', ...key),
+          data: {
+            accountId: s.accountId,
+            callId: c.callId,
+            carrierId: carrier.carrierId,
+            prefix: carrier.prefix,
+            rate: carrier.row.rate,
+            billedSeconds: billed.billedSeconds,
+            cost: billed.amount.toFixed(),
+            currency: carrier.currency,
+          },
+        });
+      }
+      return [...events, ...release];
+    }
+    case 'expire-reservations': {
+      const at = Date.parse(c.at);
+      return Object.entries(s.calls)
+        .filter(([, call]) => call.status === 'open' && Date.parse(call.expiresAt) <= at)
+        .map(([callId, call]) => ({
+          type: 'ReservationExpired' as const,
+          id: deriveId('reservation-expired', s.accountId, callId),
+          data: { accountId: s.accountId, callId, amount: call.reserved.toFixed() },
+        }));
+    }
+  }
+}

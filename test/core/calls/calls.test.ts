@@ -1,0 +1,175 @@
+import { DomainError } from '../../../core/decider';
+import { Decimal } from '../../../core/money';
+import type { CallCommand, CallPolicy } from '../../../core/calls/commands';
+import { affordableSeconds, billedSeconds, chargeFor } from '../../../core/calls/pricing';
+import { balanceOf, spendable } from '../../../core/wallet';
+import { seeded } from '../../support/random';
+import { opened, stateOf, when } from '../wallet/given';
+
+const policy: CallPolicy = { grantSeconds: 3600, reservationTtlSeconds: 120, chargeDecimals: 6 };
+const row = { rate: '0.0137', connectFee: '0.01', initial: 30, subsequent: 6, minimum: 0 };
+const carrier = {
+  carrierId: 'alpha',
+  prefix: '44',
+  currency: 'EUR',
+  row: { rate: '0.0061', connectFee: '0', initial: 1, subsequent: 1, minimum: 0 },
+  uris: ['sip:44@127.0.0.1:5080'],
+};
+const pstn = { kind: 'pstn' as const, retail: { prefix: '44', row }, carriers: [carrier] };
+const AT = '2026-12-01T10:00:00.000Z';
+const authorize = (callId: string, extra: Partial<Extract<CallCommand, { kind: 'authorize-call' }>> = {}): CallCommand => ({
+  kind: 'authorize-call',
+  callId,
+  destination: '+442079460000',
+  route: pstn,
+  at: AT,
+  policy,
+  ...extra,
+});
+const end = (callId: string, seconds: number, extra: Partial<Extract<CallCommand, { kind: 'end-call' }>> = {}): CallCommand => ({
+  kind: 'end-call',
+  callId,
+  origin: 'kamailio-1',
+  answered: true,
+  seconds,
+  answeredAt: AT,
+  endedAt: '2026-12-01T10:05:00.000Z',
+  carrierId: 'alpha',
+  reason: 'BYE',
+  cdr: {},
+  policy,
+  ...extra,
+});
+const funded = (amount: string) => [
+  ...opened,
+  ...when(opened, { kind: 'record-purchase', processor: 'stripe', paymentId: 'pi', processorEventId: 'e', amount, currency: 'EUR' }),
+];
+
+describe('call pricing', () => {
+  test('increments: initial, then subsequent, at least the minimum once connected', () => {
+    expect([0, 1, 30, 31, 36, 37].map((s) => billedSeconds(row, s))).toEqual([0, 30, 30, 36, 36, 42]);
+    expect(billedSeconds({ ...row, minimum: 60 }, 5)).toBe(60);
+    // 0.0137 × 36 / 60 + 0.01 = 0.01822 exactly; 7 s at 1/1 of 0.0137: 0.0015983… rounds up to 0.001599
+    expect(chargeFor(row, 31).amount.toFixed()).toBe('0.01822');
+    expect(chargeFor({ ...row, connectFee: '0', initial: 1, subsequent: 1 }, 7).amount.toFixed()).toBe('0.001599');
+  });
+
+  test('affordable seconds: the last increment the budget pays for, never past the cap (property)', () => {
+    const r = seeded(7);
+    for (let i = 0; i < 400; i++) {
+      const rr = {
+        rate: `0.${r.digits(4)}`,
+        connectFee: r.pick(['0', '0.01', '0.1']),
+        initial: r.pick([1, 6, 30, 60]),
+        subsequent: r.pick([1, 6, 30, 60]),
+        minimum: r.pick([0, 0, 60]),
+      };
+      const budget = new Decimal(`${r.int(0, 3)}.${r.digits(3)}`);
+      const cap = r.int(1, 7200);
+      const s = affordableSeconds(rr, budget, cap);
+      if (s === 0) {
+        expect(Math.max(rr.initial, rr.minimum) > cap || chargeFor(rr, Math.max(rr.initial, rr.minimum)).amount.greaterThan(budget)).toBe(
+          true,
+        );
+        continue;
+      }
+      expect(s).toBeLessThanOrEqual(cap);
+      expect(chargeFor(rr, s).amount.lessThanOrEqualTo(budget)).toBe(true);
+      const next = billedSeconds(rr, s + 1);
+      expect(next > cap || chargeFor(rr, next).amount.greaterThan(budget)).toBe(true);
+    }
+  });
+});
+
+describe('call decider', () => {
+  test('authorize grants what the credit pays for (capped) and reserves its price', () => {
+    const [e] = when(funded('1.00'), authorize('c1'));
+    // (1.00 − 0.01) / 0.0137 per minute = 4335.7 s → capped at 3600 s, reserving its price
+    expect(e).toMatchObject({
+      type: 'CallAuthorized',
+      data: { grantedSeconds: 3600, reserved: chargeFor(row, 3600).amount.toFixed(), route: 'pstn' },
+    });
+    const small = when(funded('0.05'), authorize('c2'))[0]!;
+    const granted = (small.data as { grantedSeconds: number }).grantedSeconds;
+    expect(granted).toBe(affordableSeconds(row, new Decimal('0.05'), 3600));
+    expect(granted).toBe(174);
+  });
+
+  test('no credit, in debt, suspended: refused with a reason; the same call id twice authorizes once', () => {
+    expect(() => when(opened, authorize('c'))).toThrow(expect.objectContaining({ code: 'insufficient-credit' }) as unknown as Error);
+    const indebted = [
+      ...opened,
+      ...when(opened, {
+        kind: 'record-refund',
+        processor: 'stripe',
+        paymentId: 'pi',
+        processorEventId: 'r',
+        refundedTotal: '1',
+        currency: 'EUR',
+      }),
+    ];
+    expect(() => when(indebted, authorize('c'))).toThrow(/in debt/);
+    const suspended = [...funded('5'), { type: 'AccountSuspended' as const, data: { accountId: 'a', reason: 'x' } }];
+    expect(() => when(suspended, authorize('c'))).toThrow(DomainError);
+    expect(when(funded('5'), authorize('c'), authorize('c'))).toHaveLength(1);
+  });
+
+  test('each authorization sees the others’ reservations: credit for three calls allows three', () => {
+    const price = chargeFor(row, 60).amount;
+    const given = funded(price.times(3).toFixed());
+    const small = { ...policy, grantSeconds: 60 };
+    const events = when(given, authorize('a', { policy: small }), authorize('b', { policy: small }), authorize('c', { policy: small }));
+    expect(events).toHaveLength(3);
+    expect(() => when([...given, ...events], authorize('d', { policy: small }))).toThrow(/first increment/);
+    expect(spendable(stateOf([...given, ...events]), '+442079460000', AT).isZero()).toBe(true);
+  });
+
+  test('end charges the real duration at the authorized rate, records the carrier cost, releases the reservation; once', () => {
+    const given = [...funded('10'), ...when(funded('10'), authorize('c1'))];
+    const ended = when(given, end('c1', 95.4), end('c1', 95.4), end('c1', 95.4, { origin: 'kamailio-2' }));
+    expect(ended.map((e) => e.type)).toEqual(['CallCharged', 'CarrierCostRecorded', 'ReservationReleased']);
+    expect(ended[0]!.data).toMatchObject({
+      billedSeconds: 96,
+      amount: chargeFor(row, 95.4).amount.toFixed(),
+      fromPaid: chargeFor(row, 95.4).amount.toFixed(),
+    });
+    expect(ended[1]!.data).toMatchObject({ carrierId: 'alpha', billedSeconds: 96, cost: '0.00976' });
+    const s = stateOf([...given, ...ended]);
+    expect(s.reserved.isZero()).toBe(true);
+    expect(balanceOf(s).toFixed()).toBe(new Decimal(10).minus(chargeFor(row, 95.4).amount).toFixed());
+  });
+
+  test('never charged past the grant; a failed call charges nothing; a CDR without authorization is kept for review', () => {
+    const given = [...funded('0.05'), ...when(funded('0.05'), authorize('c1'))];
+    const [charged] = when(given, end('c1', 400));
+    expect(charged!.data).toMatchObject({ seconds: 174 });
+    expect(new Decimal((charged!.data as { amount: string }).amount).lessThanOrEqualTo('0.05')).toBe(true);
+    expect(when(given, end('c1', 0, { answered: false, reason: '503' })).map((e) => e.type)).toEqual(['CallFailed', 'ReservationReleased']);
+    expect(when(funded('1'), end('ghost', 10)).map((e) => e.type)).toEqual(['CdrUnmatched']);
+  });
+
+  test('a reservation without its CDR lapses after the grant and TTL; a late CDR still charges (once), without a second release', () => {
+    const given = [...funded('1'), ...when(funded('1'), authorize('c1', { policy: { ...policy, grantSeconds: 60 } }))];
+    expect(when(given, { kind: 'expire-reservations', at: '2026-12-01T10:02:59.000Z' })).toEqual([]);
+    const expired = when(given, { kind: 'expire-reservations', at: '2026-12-01T10:03:00.000Z' });
+    expect(expired.map((e) => e.type)).toEqual(['ReservationExpired']);
+    expect(stateOf([...given, ...expired]).reserved.isZero()).toBe(true);
+    expect(when([...given, ...expired], end('c1', 30)).map((e) => e.type)).toEqual(['CallCharged', 'CarrierCostRecorded']);
+  });
+
+  test('on-net calls reserve and charge nothing', () => {
+    const events = when(opened, authorize('n1', { route: { kind: 'on-net', uri: 'sip:+442079460001@other.example' } }), end('n1', 42));
+    expect(events.map((e) => e.type)).toEqual(['CallAuthorized', 'CallCharged']);
+    expect(events[1]!.data).toMatchObject({ amount: '0', route: 'on-net' });
+  });
+
+  test('extend grants more from what is left, counting the call’s own reservation', () => {
+    const p = { ...policy, grantSeconds: 60 };
+    const given = [...funded('1'), ...when(funded('1'), authorize('c1', { policy: p }))];
+    const [ext] = when(given, { kind: 'extend-call', callId: 'c1', at: AT, policy: p });
+    expect(ext!.data).toMatchObject({ grantedSeconds: 120 });
+    const s = stateOf([...given, ext!]);
+    expect(s.reserved.toFixed()).toBe(chargeFor(row, 120).amount.toFixed());
+    expect(() => when(given, { kind: 'extend-call', callId: 'nope', at: AT, policy: p })).toThrow(/no such call/);
+  });
+});
