@@ -32,6 +32,13 @@ const DOMAIN_STATUS: Readonly<Record<string, readonly [number, string]>> = {
   'voucher-redeemed': [409, 'Conflict'],
   'voucher-expired': [410, 'Gone'],
   'voucher-batch-exists': [409, 'Conflict'],
+  'insufficient-credit': [402, 'Payment Required'],
+  'in-debt': [402, 'Payment Required'],
+  'blocked-destination': [403, 'Forbidden'],
+  'unrated-destination': [404, 'Not Found'],
+  'no-route': [404, 'Not Found'],
+  'unknown-call': [404, 'Not Found'],
+  'call-ended': [409, 'Conflict'],
 };
 
 /** RFC 9457 problem details; `type` is a URI under this one naming the error kind. */

@@ -102,6 +102,16 @@ const schema = z
     /** Smallest and largest top-up a client may buy, in its account's currency (decimal strings). */
     topUpMinimum: z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "5"'),
     topUpMaximum: z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "500"'),
+    /** Shared with the SIP proxy: its hooks send it as a Bearer token or Basic password. */
+    sipHookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** The most one call grant lasts (seconds); the proxy cuts the call at its end unless extended. */
+    callGrantSeconds: z.coerce.number().int().min(10).max(86400),
+    /** How long past a grant's end its reservation waits for the CDR (seconds). */
+    reservationTtlSeconds: z.coerce.number().int().min(10).max(86400),
+    /** Decimal places a call's charge is rounded up to. */
+    chargeDecimals: z.coerce.number().int().min(0).max(12),
+    /** Digit prefixes no call may go to (premium rate, fraud ranges). */
+    blockedPrefixes: z.array(z.string().regex(/^\d{1,15}$/, 'must be digits')),
     /** How often expired grants are looked for and their expiry recorded (seconds). */
     grantExpirySweepSeconds: z.coerce.number().int().min(1).max(86400),
   })
@@ -157,6 +167,8 @@ const ENV: Readonly<Record<string, keyof z.input<typeof schema>>> = {
   TRUNKLINE_PROVIDER_NAME: 'providerName',
   TRUNKLINE_PROVIDER_KEY_FILE: 'providerKeyFile',
   TRUNKLINE_TOP_UP_MINIMUM: 'topUpMinimum',
+  TRUNKLINE_SIP_HOOK_SECRET: 'sipHookSecret',
+  TRUNKLINE_CALL_GRANT_SECONDS: 'callGrantSeconds',
   TRUNKLINE_TOP_UP_MAXIMUM: 'topUpMaximum',
 };
 
@@ -187,6 +199,10 @@ const DEFAULTS = {
   topUpMinimum: '5',
   topUpMaximum: '500',
   grantExpirySweepSeconds: 60,
+  callGrantSeconds: 3600,
+  reservationTtlSeconds: 120,
+  chargeDecimals: 6,
+  blockedPrefixes: [],
 };
 
 /** Where each setting came from, for error messages that say what to fix. */

@@ -17,6 +17,9 @@ import { walletService, type WalletService } from '../wallet/service';
 import { walletRouter } from '../http/routers/wallet';
 import { topUpsRouter, webhooksRouter } from '../http/routers/payments';
 import { waitForProjection } from '../../projections/wait';
+import { callService, type CallService } from '../calls/service';
+import { sipHooksRouter } from '../http/routers/sip-hooks';
+import { accountsWithDueReservations } from '../../projections/balances/queries';
 import type { PricingPolicy } from '../../plugins/pricing/policy';
 import { ratesLookup, type RatesLookup } from '../../projections/rates/lookup';
 import { ratingService, type RatingService } from '../rating/service';
@@ -63,6 +66,7 @@ export interface Engine {
   readonly lookup: RatesLookup;
   readonly accounts: AccountService;
   readonly wallet: WalletService;
+  readonly calls: CallService;
   readonly directory: Directory;
   /** Records the expiry of grants that are due (the server runs this every grantExpirySweepSeconds). */
   expireDueGrants(limit?: number): Promise<number>;
@@ -233,6 +237,24 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     })
     .inSingletonScope();
   container
+    .bind(TOKENS.Calls)
+    .toDynamicValue(async (ctx) =>
+      callService({
+        wallet: await ctx.getAsync<WalletService>(TOKENS.Wallet),
+        rating: await ctx.getAsync<RatingService>(TOKENS.Rating),
+        directory: ctx.get<Directory>(TOKENS.Directory),
+        clock: ctx.get<Clock>(TOKENS.Clock),
+        logger: logger.child({ component: 'calls' }),
+        policy: {
+          grantSeconds: config.callGrantSeconds,
+          reservationTtlSeconds: config.reservationTtlSeconds,
+          chargeDecimals: config.chargeDecimals,
+        },
+        blockedPrefixes: config.blockedPrefixes,
+      }),
+    )
+    .inSingletonScope();
+  container
     .bind(TOKENS.HttpApp)
     .toDynamicValue(async (ctx) => {
       const store = await ctx.getAsync<EventStore>(TOKENS.EventStore);
@@ -336,6 +358,10 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
           },
           { path: '/v1/accounts', router: topUpsRouter(payments) },
           { path: '/v1/webhooks', router: webhooksRouter(payments) },
+          {
+            path: '/v1/hooks/sip',
+            router: sipHooksRouter({ calls: await ctx.getAsync<CallService>(TOKENS.Calls), secret: config.sipHookSecret }),
+          },
           ...ext.routers.map((r) => ({ path: r.path, router: r.build(deps) })),
         ],
       });
@@ -355,6 +381,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     const opened = { store, readModels };
     const wallet = await container.getAsync<WalletService>(TOKENS.Wallet);
     const clock = container.get<Clock>(TOKENS.Clock);
+    const calls = await container.getAsync<CallService>(TOKENS.Calls);
     async function expireDueGrants(limit = 500): Promise<number> {
       return wallet.expireDue(await accountsWithDueGrants(opened.readModels, clock.now(), limit));
     }
@@ -372,6 +399,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       lookup: await container.getAsync<RatesLookup>(TOKENS.RatesLookup),
       accounts: await container.getAsync<AccountService>(TOKENS.Accounts),
       wallet: await container.getAsync<WalletService>(TOKENS.Wallet),
+      calls,
       expireDueGrants,
       directory: container.get<Directory>(TOKENS.Directory),
       async serve() {
@@ -380,6 +408,11 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         await refreshRating();
         const jobs = [
           { name: 'expire-grants', everySeconds: config.grantExpirySweepSeconds, run: () => expireDueGrants().then(() => undefined) },
+          {
+            name: 'expire-reservations',
+            everySeconds: 15,
+            run: async () => void (await calls.expireReservations(await accountsWithDueReservations(opened.readModels, clock.now(), 500))),
+          },
           ...ext.jobs,
         ];
         for (const job of jobs) {

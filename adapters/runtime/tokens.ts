@@ -15,4 +15,5 @@ export const TOKENS = {
   Directory: Symbol.for('trunkline.Directory'),
   Accounts: Symbol.for('trunkline.Accounts'),
   Wallet: Symbol.for('trunkline.Wallet'),
+  Calls: Symbol.for('trunkline.Calls'),
 } as const;

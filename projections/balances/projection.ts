@@ -77,6 +77,8 @@ async function applyBatch(events: readonly RecordedEvent[], tx: SqlTx): Promise<
   const grants = new Map<string, GrantRow | null>();
   const dirtyGrants = new Set<string>();
   const ledger: SqlValue[] = [];
+  // open reservations, for the expiry job: call → when it lapses (null: closed)
+  const reservations = new Map<string, { number: string; callId: string; expiresAt: string | null }>();
   const account = async (number: string): Promise<AccountRow | null> => {
     if (accounts.has(number)) return accounts.get(number)!;
     const r = await tx.get<StoredAccount>('SELECT * FROM wallet_accounts WHERE number = ?', [number]);
@@ -133,6 +135,11 @@ async function applyBatch(events: readonly RecordedEvent[], tx: SqlTx): Promise<
       if (row) Object.assign(row, { status: STATUS[e.type]!, ...at });
       continue;
     }
+    if (e.type === 'CallAuthorized' || e.type === 'CallExtended')
+      reservations.set(`${number} ${e.data.callId}`, { number, callId: e.data.callId, expiresAt: e.data.expiresAt });
+    else if (e.type === 'ReservationReleased' || e.type === 'ReservationExpired' || e.type === 'CallCharged' || e.type === 'CallFailed')
+      reservations.set(`${number} ${e.data.callId}`, { number, callId: e.data.callId, expiresAt: null });
+    if (e.type === 'CallFailed') continue;
     const sign = RESERVATION[e.type];
     if (sign) {
       const d = e.data as { reserved?: string; amount?: string };
@@ -197,6 +204,15 @@ async function applyBatch(events: readonly RecordedEvent[], tx: SqlTx): Promise<
       [number, grantId, g.amount, g.remaining.toFixed(), g.expiresAt, g.restriction, g.reason, g.grantedAt],
     );
   }
+  for (const r of reservations.values()) {
+    if (r.expiresAt === null) await tx.run('DELETE FROM wallet_reservations WHERE number = ? AND call_id = ?', [r.number, r.callId]);
+    else
+      await tx.run(
+        `INSERT INTO wallet_reservations (number, call_id, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (number, call_id) DO UPDATE SET expires_at = excluded.expires_at`,
+        [r.number, r.callId, r.expiresAt],
+      );
+  }
   const row = `(${Array<string>(LEDGER_COLUMNS).fill('?').join(', ')})`;
   for (let i = 0; i < ledger.length; i += LEDGER_ROWS_PER_INSERT * LEDGER_COLUMNS) {
     const chunk = ledger.slice(i, i + LEDGER_ROWS_PER_INSERT * LEDGER_COLUMNS);
@@ -223,6 +239,9 @@ async function createTables(tx: SqlTx): Promise<void> {
     amount TEXT NOT NULL, paid_change TEXT NOT NULL, granted_change TEXT NOT NULL,
     paid_after TEXT NOT NULL, granted_after TEXT NOT NULL, reference TEXT NOT NULL, recorded_at TEXT NOT NULL)`);
   await tx.run('CREATE INDEX IF NOT EXISTS wallet_ledger_account ON wallet_ledger (number, position)');
+  await tx.run(`CREATE TABLE IF NOT EXISTS wallet_reservations (
+    number TEXT NOT NULL, call_id TEXT NOT NULL, expires_at TEXT NOT NULL, PRIMARY KEY (number, call_id))`);
+  await tx.run('CREATE INDEX IF NOT EXISTS wallet_reservations_expiry ON wallet_reservations (expires_at)');
 }
 
 /**
@@ -233,11 +252,12 @@ export const balancesProjection: Projection = {
   name: 'balances',
   // 2: reservations (the reserved column)
   version: 2,
-  handles: [...ACCOUNT_TYPES, ...MONEY_TYPES, ...Object.keys(RESERVATION)],
+  handles: [...ACCOUNT_TYPES, ...MONEY_TYPES, ...Object.keys(RESERVATION), 'CallFailed'],
   setup: createTables,
   async reset(tx) {
     // dropped, not emptied: a new version may change the columns
-    for (const table of ['wallet_ledger', 'wallet_grants', 'wallet_accounts']) await tx.run(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of ['wallet_reservations', 'wallet_ledger', 'wallet_grants', 'wallet_accounts'])
+      await tx.run(`DROP TABLE IF EXISTS ${table}`);
     await createTables(tx);
   },
   apply: (event, tx) => applyBatch([event], tx),

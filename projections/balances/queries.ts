@@ -147,6 +147,15 @@ export async function ledgerOf(
   return { items, next: rows.length > page.limit ? items[items.length - 1]!.position : null };
 }
 
+/** Accounts holding a call reservation that lapsed without its CDR. */
+export async function accountsWithDueReservations(rm: ReadModelStore, now: Date, limit: number): Promise<string[]> {
+  const rows = await rm.query<{ number: string }>('SELECT DISTINCT number FROM wallet_reservations WHERE expires_at <= ? LIMIT ?', [
+    now.toISOString(),
+    limit,
+  ]);
+  return rows.map((r) => r.number);
+}
+
 /** Accounts holding a grant whose expiry has passed with credit left on it. */
 export async function accountsWithDueGrants(rm: ReadModelStore, now: Date, limit: number): Promise<string[]> {
   const rows = await rm.query<{ number: string }>(

@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig, type Config } from '../../adapters/runtime/config';
+import { createEngine, type Engine } from '../../adapters/runtime/engine';
+import type { Clock } from '../../core/clock';
+import { listen } from './listen';
+import { rawPublicKey, signedFetch, type Signer } from './signed-fetch';
+
+export const HOOK_SECRET = 'hook-secret-0123456789';
+const DECK = join(__dirname, '..', 'fixtures', 'rating', 'decks', 'alpha-v1.csv');
+
+export interface CallsEngine {
+  readonly engine: Engine;
+  readonly base: string;
+  /** POSTs to a SIP hook with the shared secret. */
+  hook(path: 'authorize' | 'cdr' | 'extend', body: unknown, secret?: string): Promise<Response>;
+  /** Credits paid money to a number's account as a Stripe success would. */
+  fund(number: string, amount: string, paymentId?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * An engine with one carrier (deck alpha-v1, a trunk on `carrierPort`) priced at 50 % markup,
+ * the SIP hooks enabled, and `people` opened as EUR accounts. `onNet` numbers publish a SIP URI.
+ */
+export async function callsEngine(options: {
+  people: readonly Signer[];
+  onNet?: Readonly<Record<string, string>>;
+  carrierPort?: number;
+  config?: Partial<Config>;
+  env?: Record<string, string>;
+  clock?: Clock;
+}): Promise<CallsEngine> {
+  const dir = mkdtempSync(join(tmpdir(), 'trunkline-calls-'));
+  const numbers: Record<string, { keys: string[]; sip?: string[] }> = {};
+  for (const p of options.people) numbers[p.keyid] = { keys: [rawPublicKey(p.publicKey)] };
+  for (const [n, uri] of Object.entries(options.onNet ?? {})) numbers[n] = { ...(numbers[n] ?? { keys: [] }), sip: [uri] };
+  writeFileSync(join(dir, 'directory.json'), JSON.stringify({ numbers }));
+  const config = loadConfig({ env: options.env ?? {}, flags: { dataDir: dir }, cwd: dir });
+  const engine = await createEngine(
+    { ...config, sipHookSecret: HOOK_SECRET, pluginOptions: { pricing: { markupPercent: '50' } }, ...options.config },
+    { logger: pino({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) },
+  );
+  const { base, close } = await listen(engine.app);
+  const closeAll = async () => {
+    await close();
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await prepare();
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  async function prepare() {
+    {
+      await engine.rating.registerCarrier({
+        carrierId: 'alpha',
+        name: 'Alpha',
+        currency: 'EUR',
+        preference: 1,
+        trunks: [
+          {
+            host: '127.0.0.1',
+            port: options.carrierPort ?? 5080,
+            transport: 'udp',
+            techPrefix: '',
+            channels: 0,
+            username: '',
+            password: '',
+          },
+        ],
+      });
+      await engine.rating.importDeck({ carrierId: 'alpha', file: DECK });
+    }
+    await engine.rating.sync();
+    for (const p of options.people) {
+      const r = await signedFetch(base, p, 'POST', '/v1/accounts', { currency: 'EUR' });
+      if (r.status !== 201 && r.status !== 200) throw new Error(`opening ${p.keyid}: ${r.status} ${await r.text()}`);
+    }
+  }
+  return {
+    engine,
+    base,
+    hook: (path, body, secret = HOOK_SECRET) =>
+      fetch(`${base}/v1/hooks/sip/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+        body: JSON.stringify(body),
+      }),
+    async fund(number, amount, paymentId = `pi_${number}_${amount}`) {
+      await engine.wallet.execute(
+        number,
+        { kind: 'record-purchase', processor: 'test', paymentId, processorEventId: paymentId, amount, currency: 'EUR' },
+        'test',
+      );
+    },
+    close: closeAll,
+  };
+}
