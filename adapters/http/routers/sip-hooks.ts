@@ -42,6 +42,7 @@ function requireHookSecret(secret: string | undefined): RequestHandler {
         ? Buffer.from(Buffer.from(value, 'base64').toString('utf8').split(':').slice(1).join(':'))
         : Buffer.alloc(0);
     if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
+    res.setHeader('WWW-Authenticate', 'Basic realm="trunkline-sip-hooks", charset="UTF-8"');
     sendProblem(res, problem('hook-unauthorized', 401, 'Unauthorized', 'the SIP hook secret is missing or wrong').problem);
   };
 }

@@ -1,0 +1,111 @@
+/* global setTimeout, clearTimeout, performance */
+// A calling app in Node: sip.js 0.21 over WebSocket, registering with the ephemeral
+// credentials the API handed out, then calling one number. No media: a static SDP.
+// Configured by environment; prints one JSON line per step ({step, ms, ...}) and exits
+// 0 when the call was answered and ended, 2 when it was refused (with its status), 1 on error.
+//   WS_URL, SIP_DOMAIN, SIP_USER (E.164), SIP_USERNAME, SIP_PASSWORD, DESTINATION,
+//   TALK_MS (hang up after), EXPECT_REMOTE_BYE=1 (wait for the network to end it instead)
+import { WebSocket } from 'ws';
+import { UserAgent, Registerer, RegistererState, Inviter, SessionState } from 'sip.js';
+
+// sip.js' transport calls `new WebSocket(url, "sip")`; Node 20 has no global WebSocket
+if (!globalThis.WebSocket) globalThis.WebSocket = WebSocket;
+
+const env = process.env;
+const t0 = performance.now();
+const say = (step, extra = {}) => console.log(JSON.stringify({ step, ms: Math.round(performance.now() - t0), ...extra }));
+
+class StaticSdh {
+  async getDescription() {
+    const sdp = [
+      'v=0',
+      'o=- 1 1 IN IP4 127.0.0.1',
+      's=-',
+      'c=IN IP4 127.0.0.1',
+      't=0 0',
+      'm=audio 40000 RTP/AVP 0',
+      'a=rtpmap:0 PCMU/8000',
+      'a=sendrecv',
+      '',
+    ].join('\r\n');
+    return { body: sdp, contentType: 'application/sdp' };
+  }
+  hasDescription(contentType) {
+    return contentType === 'application/sdp';
+  }
+  async setDescription() {}
+  sendDtmf() {
+    return false;
+  }
+  close() {}
+}
+
+function waitFor(emitter, pred, label, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timeout waiting for ${label}`)), ms);
+    const listener = (s) => {
+      if (!pred(s)) return;
+      clearTimeout(timer);
+      emitter.removeListener(listener);
+      resolve(s);
+    };
+    emitter.addListener(listener);
+  });
+}
+
+const ua = new UserAgent({
+  uri: UserAgent.makeURI(`sip:${env.SIP_USER}@${env.SIP_DOMAIN}`),
+  transportOptions: { server: env.WS_URL, connectionTimeout: 5 },
+  authorizationUsername: env.SIP_USERNAME,
+  authorizationPassword: env.SIP_PASSWORD,
+  sessionDescriptionHandlerFactory: () => new StaticSdh(),
+  logLevel: 'error',
+  userAgentString: 'trunkline-e2e',
+});
+
+let code = 0;
+try {
+  await ua.start();
+  say('connected');
+  const registerer = new Registerer(ua, { expires: 300 });
+  let refuse;
+  const registered = Promise.race([
+    waitFor(registerer.stateChange, (s) => s === RegistererState.Registered, 'Registered', 10_000),
+    new Promise((_, reject) => (refuse = reject)),
+  ]);
+  await registerer.register({ requestDelegate: { onReject: (r) => refuse(new Error(`REGISTER ${r.message.statusCode}`)) } });
+  await registered;
+  say('registered');
+  const inviter = new Inviter(ua, UserAgent.makeURI(`sip:${env.DESTINATION}@${env.SIP_DOMAIN}`));
+  let status = null;
+  const settled = waitFor(inviter.stateChange, (s) => s === SessionState.Established || s === SessionState.Terminated, 'answer', 20_000);
+  const ended = waitFor(inviter.stateChange, (s) => s === SessionState.Terminated, 'end', 120_000);
+  await inviter.invite({
+    requestDelegate: {
+      onAccept: (r) => (status = r.message.statusCode),
+      onReject: (r) => (status = r.message.statusCode),
+    },
+  });
+  if ((await settled) === SessionState.Established) {
+    say('answered', { status });
+    if (env.EXPECT_REMOTE_BYE === '1') {
+      await ended;
+      say('ended-by-network');
+    } else {
+      await new Promise((r) => setTimeout(r, Number(env.TALK_MS ?? 1000)));
+      await inviter.bye();
+      await ended;
+      say('hung-up');
+    }
+  } else {
+    say('refused', { status });
+    code = 2;
+  }
+  await registerer.unregister().catch(() => undefined);
+} catch (error) {
+  say('error', { message: String(error?.message ?? error) });
+  code = 1;
+} finally {
+  await ua.stop().catch(() => undefined);
+  process.exit(code);
+}
