@@ -32,6 +32,8 @@ export async function callsEngine(options: {
   config?: Partial<Config>;
   env?: Record<string, string>;
   clock?: Clock;
+  /** Leave the data directory when closing (a benchmark serves it afterwards). */
+  keepData?: boolean;
 }): Promise<CallsEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'trunkline-calls-'));
   const numbers: Record<string, { keys: string[]; sip?: string[] }> = {};
@@ -47,7 +49,7 @@ export async function callsEngine(options: {
   const closeAll = async () => {
     await close();
     await engine.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (!options.keepData) rmSync(dir, { recursive: true, force: true });
   };
   try {
     await prepare();

@@ -1,0 +1,202 @@
+/**
+ * npm run bench:calls — the money path's speed: SIP hook authorizations at fixed offered rates
+ * (open loop, bounded in count and time, loopback only), then the CDRs of the authorized calls
+ * charged by 16 concurrent posters; on SQLite (the embedded default) and on PostgreSQL (a
+ * private cluster, fsync on). The engine runs as `trunkline serve` in its own process and the
+ * load generator in this one, as a proxy and the engine would. Writes the "calls" section of
+ * docs/benchmarks.md. BENCH_SCALE=0.2 shortens every phase.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { freePort } from '../test/beds/free-port';
+import { startPostgresCluster } from '../test/beds/postgres-cluster';
+import { callsEngine, HOOK_SECRET } from '../test/support/calls-engine';
+import { BIN, ROOT, childEnv } from '../test/support/cli';
+import { createDatabase } from '../test/support/postgres';
+import { signer } from '../test/support/signed-fetch';
+import { waitFor } from '../test/support/wait';
+import { fmt, machine, writeSection } from './report';
+
+const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
+const SECONDS_PER_RATE = Math.max(1, Math.round(5 * SCALE));
+const RATES = [200, 500, 1000];
+const ACCOUNTS = 200;
+const CDR_CONCURRENCY = 16;
+
+/** The proxy's side: keep-alive HTTP/1.1 like Kamailio's http_client, lighter than fetch. */
+function hookClient(base: string) {
+  const url = new URL(base);
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  return (path: 'authorize' | 'cdr', body: unknown) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const payload = Buffer.from(JSON.stringify(body));
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: `/v1/hooks/sip/${path}`,
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': payload.length, authorization: `Bearer ${HOOK_SECRET}` },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+}
+type Hook = ReturnType<typeof hookClient>;
+interface Call {
+  callId: string;
+  caller: string;
+}
+
+const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+
+/** Offers `rate` authorizations a second for `seconds` (open loop: a slow answer does not slow the offer). */
+async function offer(hook: Hook, callers: readonly string[], rate: number, seconds: number, tag: string, authorized: Call[]) {
+  const total = rate * seconds;
+  const latencies: number[] = [];
+  let ok = 0;
+  let refused = 0;
+  let failed = 0;
+  const start = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const wait = start + (i * 1000) / rate - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const call = { callId: `${tag}-${i}`, caller: callers[i % callers.length]! };
+    const t = performance.now();
+    inFlight.push(
+      hook('authorize', { call_id: call.callId, caller: call.caller, callee: '+442079460000' }).then(
+        (res) => {
+          latencies.push(performance.now() - t);
+          if (res.status === 200) {
+            ok++;
+            authorized.push(call);
+          } else if (res.status === 402) refused++;
+          else failed++;
+        },
+        () => void failed++,
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    sent: total,
+    ok,
+    refused,
+    failed,
+    achieved: total / elapsed,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    max: latencies.at(-1) ?? NaN,
+  };
+}
+
+async function chargeAll(hook: Hook, calls: readonly Call[]) {
+  let next = 0;
+  let charged = 0;
+  let errors = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CDR_CONCURRENCY }, async () => {
+      while (next < calls.length) {
+        const c = calls[next++]!;
+        const res = await hook('cdr', {
+          call_id: c.callId,
+          caller: c.caller,
+          disposition: 'ANSWERED',
+          answer_ts: 1_796_000_000,
+          end_ts: 1_796_000_037.4,
+        });
+        if (res.status === 200 && (JSON.parse(res.body) as { charged?: string | null }).charged) charged++;
+        else errors++;
+      }
+    }),
+  );
+  return { perSecond: calls.length / ((performance.now() - start) / 1000), charged, errors };
+}
+
+/** Prepares a data directory in process (carrier, deck, funded accounts), then measures `trunkline serve` on it. */
+async function run(label: string, env: Record<string, string>): Promise<string[]> {
+  const people = Array.from({ length: ACCOUNTS }, (_, i) => signer(`+44207946${String(2000 + i).padStart(4, '0')}`));
+  const bed = await callsEngine({ people, env, keepData: true });
+  for (const p of people) await bed.fund(p.keyid, '1000');
+  const dir = bed.engine.config.dataDir;
+  await bed.close();
+  writeFileSync(join(dir, 'trunkline.json'), JSON.stringify({ pluginOptions: { pricing: { markupPercent: '50' } }, logLevel: 'warn' }));
+  const port = await freePort();
+  const server: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
+    cwd: ROOT,
+    env: childEnv({
+      ...env,
+      TRUNKLINE_DATA_DIR: dir,
+      PORT: String(port),
+      TRUNKLINE_SIP_HOOK_SECRET: HOOK_SECRET,
+      TRUNKLINE_CALL_GRANT_SECONDS: '60',
+    }),
+    stdio: 'ignore',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const rows: string[] = [];
+  try {
+    await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => null))?.ok === true, 60_000, 'trunkline serve');
+    const hook = hookClient(base);
+    const callers = people.map((p) => p.keyid);
+    await offer(hook, callers, 100, 2, `${label}-warm`, []); // connections, JIT, state caches
+    const authorized: Call[] = [];
+    for (const rate of RATES) {
+      const r = await offer(hook, callers, rate, SECONDS_PER_RATE, `${label}-${rate}`, authorized);
+      process.stderr.write(`${label} ${rate}/s: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ok ${r.ok}, failed ${r.failed}\n`);
+      rows.push(
+        `| ${label} | authorize at ${fmt(rate)}/s offered (${fmt(r.sent)} requests) | ${fmt(r.achieved)}/s | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${r.max.toFixed(1)} ms | ${fmt(r.ok)} allowed, ${fmt(r.refused)} refused, ${fmt(r.failed)} errors |`,
+      );
+    }
+    const c = await chargeAll(hook, authorized);
+    process.stderr.write(`${label} CDRs: ${fmt(c.perSecond)}/s\n`);
+    rows.push(
+      `| ${label} | CDRs charged, ${CDR_CONCURRENCY} concurrent posters | ${fmt(c.perSecond)}/s | | | | ${fmt(c.charged)} charged, ${fmt(c.errors)} errors |`,
+    );
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const rows = await run('SQLite', {});
+  const cluster = await startPostgresCluster({ durable: true });
+  try {
+    const url = await createDatabase(cluster.url);
+    rows.push(...(await run('PostgreSQL', { TRUNKLINE_STORE: 'postgres', TRUNKLINE_POSTGRES_URL: url })));
+  } finally {
+    cluster.stop();
+  }
+  const body = [
+    '## Calls: authorization and CDR charging (`npm run bench:calls`)',
+    '',
+    `${machine()}; \`trunkline serve\` in its own process, the load generator (node:http keep-alive, as Kamailio's http_client) in another, over loopback; ${ACCOUNTS} funded accounts, each authorization a new call (a reservation appended on the caller's stream), ${SECONDS_PER_RATE} s per offered rate, open loop. Scale ${SCALE}.`,
+    '',
+    '| store | what | achieved | p50 | p99 | max | outcome |',
+    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+    ...rows,
+  ].join('\n');
+  writeSection('calls', body);
+  process.stdout.write(`${body}\n`);
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`bench:calls: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
