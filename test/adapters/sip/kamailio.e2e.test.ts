@@ -71,7 +71,7 @@ interface Step {
       const creds = (await (await signedFetch(bed.base, who, 'POST', '/v1/accounts/me/sip-credentials')).json()) as {
         sip: { username: string; password: string };
       };
-      const child = spawn(process.execPath, [join(ROOT, 'test', 'beds', 'sip', 'sipjs-call.mjs')], {
+      const child = spawn(process.execPath, [join(ROOT, 'adapters', 'sip', 'sipjs', 'call.mjs')], {
         env: {
           ...process.env,
           WS_URL: `ws://127.0.0.1:${kamailio.wsPort}`,
