@@ -7,6 +7,7 @@ import { csv, table } from './table';
 import { addRatingCommands } from './rating-commands';
 import { addWalletCommands } from './wallet-commands';
 import { redact } from './redact';
+import { addProbeCommand } from './probe-command';
 
 interface GlobalFlags {
   dataDir?: string;
@@ -96,6 +97,7 @@ export function buildProgram(): Command {
 
   addRatingCommands(program, (fn) => withEngine(program, fn));
   addWalletCommands(program, (fn) => withEngine(program, fn));
+  addProbeCommand(program);
 
   program
     .command('config')

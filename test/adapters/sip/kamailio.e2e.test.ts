@@ -8,7 +8,7 @@ import { freePort } from '../../beds/free-port';
 import { sipBedMissing, startCarrier, startKamailio, type Carrier, type Kamailio } from '../../beds/sip-bed';
 import { callsEngine, HOOK_SECRET, type CallsEngine } from '../../support/calls-engine';
 import { signedFetch, signer, type Signer } from '../../support/signed-fetch';
-import { ROOT } from '../../support/cli';
+import { BIN, ROOT } from '../../support/cli';
 
 const missing = sipBedMissing();
 if (missing && process.env['CI'] !== 'true') console.warn(`\n*** SKIPPED Kamailio end-to-end suite: ${missing}. ***\n`);
@@ -181,6 +181,37 @@ interface Step {
       const charges = await eventsOf(alice.keyid, 'CallCharged', 3);
       const retail = (authorized.at(-1)!['retail'] as { row: typeof RETAIL }).row;
       expect(charges.at(-1)!['amount']).toBe(chargeFor(retail, charges.at(-1)!['seconds'] as number).amount.toFixed());
+    }, 60_000);
+
+    test('trunkline probe: descriptor, credentials, REGISTER, a call and its charge, with each step timed', async () => {
+      const key = join(dir, 'alice.pem');
+      writeFileSync(key, alice.privateKey.export({ format: 'pem', type: 'pkcs8' }));
+      const run = async (args: string[]) => {
+        const child = spawn(process.execPath, [BIN, 'probe', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+        child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+        const code = await new Promise<number | null>((r) => child.once('exit', r));
+        return { code, out, err };
+      };
+      const common = ['--api', bed.base, '--key', key, '--ws', `ws://127.0.0.1:${kamailio.wsPort}`, '--call', UK];
+      const ok = await run([...common, '--number', alice.keyid, '--seconds', '1', '--json']);
+      expect([ok.code, ok.err]).toEqual([0, '']);
+      const report = JSON.parse(ok.out) as { steps: { step: string; ms: number }[]; charge: string };
+      expect(report.steps.map((s) => s.step)).toEqual([
+        'descriptor',
+        'sip-credentials',
+        'sip:connected',
+        'sip:registered',
+        'sip:answered',
+        'sip:hung-up',
+        'charged',
+        'total',
+      ]);
+      expect(new Decimal(report.charge).isNegative()).toBe(true);
+      const bad = await run([...common, '--number', 'nope']);
+      expect([bad.code, bad.err.trim().split('\n')]).toEqual([1, [expect.stringMatching(/^trunkline: not a phone number/)]]);
     }, 60_000);
   },
 );
