@@ -4,7 +4,8 @@
  * charged by 16 concurrent posters; on SQLite (the embedded default) and on PostgreSQL (a
  * private cluster, fsync on). The engine runs as `trunkline serve` in its own process and the
  * load generator in this one, as a proxy and the engine would. Writes the "calls" section of
- * docs/benchmarks.md. BENCH_SCALE=0.2 shortens every phase.
+ * docs/benchmarks.md. BENCH_SCALE=0.2 shortens every phase; BENCH_STORES=sqlite measures SQLite
+ * only and writes nothing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -136,7 +137,9 @@ async function run(label: string, env: Record<string, string>): Promise<string[]
   await bed.close();
   writeFileSync(join(dir, 'trunkline.json'), JSON.stringify({ pluginOptions: { pricing: { markupPercent: '50' } }, logLevel: 'warn' }));
   const port = await freePort();
-  const server: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the engine under this load
+  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const server: ChildProcess = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
     cwd: ROOT,
     env: childEnv({
       ...env,
@@ -176,6 +179,7 @@ async function run(label: string, env: Record<string, string>): Promise<string[]
 
 async function main(): Promise<void> {
   const rows = await run('SQLite', {});
+  if (process.env['BENCH_STORES'] === 'sqlite') return void process.stdout.write(`${rows.join('\n')}\n`);
   const cluster = await startPostgresCluster({ durable: true });
   try {
     const url = await createDatabase(cluster.url);

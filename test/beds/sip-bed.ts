@@ -109,7 +109,8 @@ export async function startKamailio(options: {
         EPH_SHA: String(options.ephSha),
         SIP_LISTEN: `udp:127.0.0.1:${sipPort}`,
         WS_LISTEN: `tcp:127.0.0.1:${wsPort}`,
-        SIP_DOMAIN: '"127.0.0.1"',
+        // not 127.0.0.1: a port-less alias for it would make the loopback carriers "myself"
+        SIP_DOMAIN: '"trunkline.test"',
         FR_TIMER: String(options.frTimerMs ?? 2000),
       },
       { TRUNKLINE_HOOKS: options.hooksUrl },

@@ -1,0 +1,157 @@
+/**
+ * npm run bench:sip — calls per second through the real parts: sipp places authenticated calls
+ * (auth_ephemeral credentials from the API) at fixed rates through Kamailio (the shipped
+ * template), which asks Trunkline and relays to a sipp carrier; every call's CDR must come
+ * back charged exactly once at the authorized rate. Counts billing errors: answered calls not
+ * charged, charged twice, or charged a different amount than the rate gives. Loopback only,
+ * bounded in count and time. Writes the "sip" section of docs/benchmarks.md.
+ */
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chargeFor } from '../core/calls/pricing';
+import { freePort } from '../test/beds/free-port';
+import { SIPP, sipBedMissing, startCarrier, startKamailio } from '../test/beds/sip-bed';
+import { callsEngine, HOOK_SECRET } from '../test/support/calls-engine';
+import { signedFetch, signer } from '../test/support/signed-fetch';
+import { fmt, machine, writeSection } from './report';
+
+const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
+const RATES = [10, 25, 50];
+const CALLS = Math.max(20, Math.round(200 * SCALE));
+const TALK_MS = 1000;
+const SIP_SECRET = 'bench-sip-secret-0123456789';
+const CALLER_XML = join(__dirname, '..', 'test', 'beds', 'sip', 'caller.xml');
+
+function sippCalls(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(SIPP, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const missing = sipBedMissing();
+  if (missing) throw new Error(missing);
+  const alice = signer('+442079460958');
+  const carrier = await startCarrier();
+  const bed = await callsEngine({
+    people: [alice],
+    carrierPort: carrier.port,
+    config: { sipSecrets: [SIP_SECRET], sipHmac: 'sha256', sipDomain: '127.0.0.1', callGrantSeconds: 60 },
+  });
+  await bed.engine.runner.start();
+  const kamailio = await startKamailio({
+    hooksUrl: `http://kamailio:${HOOK_SECRET}@127.0.0.1:${new URL(bed.base).port}/v1/hooks/sip`,
+    ephSecret: SIP_SECRET,
+    ephSha: 1,
+  });
+  const rows: string[] = [];
+  try {
+    await bed.fund(alice.keyid, '100000');
+    const creds = (await (await signedFetch(bed.base, alice, 'POST', '/v1/accounts/me/sip-credentials')).json()) as {
+      sip: { username: string; password: string };
+    };
+    for (const rate of RATES) {
+      const before = new Set<string>();
+      for await (const e of bed.engine.store.readStream(`account-${alice.keyid}`))
+        if (e.type === 'CallCharged') before.add((e.data as { callId: string }).callId);
+      const port = await freePort();
+      const started = performance.now();
+      const run = await sippCalls(
+        [
+          `127.0.0.1:${kamailio.sipPort}`,
+          '-sf',
+          CALLER_XML,
+          '-set',
+          'caller',
+          alice.keyid,
+          '-au',
+          creds.sip.username,
+          '-ap',
+          creds.sip.password,
+          '-s',
+          '+442079460000',
+          '-d',
+          String(TALK_MS),
+          '-r',
+          String(rate),
+          '-m',
+          String(CALLS),
+          '-l',
+          String(rate * 5),
+          '-i',
+          '127.0.0.1',
+          '-p',
+          String(port),
+          '-nostdin',
+          '-timeout',
+          '120s',
+          '-cid_str',
+          `bench-${rate}-%u-%p@trunkline`,
+          '-trace_err',
+          '-error_file',
+          join(tmpdir(), `trunkline-bench-sipp-${rate}.log`),
+        ],
+        180_000,
+      );
+      const elapsed = (performance.now() - started) / 1000;
+      const ok = Number(/Successful call\s*\|\s*\d+\s*\|\s*(\d+)/.exec(run.out)?.[1] ?? NaN);
+      const failedCalls = Number(/Failed call\s*\|\s*\d+\s*\|\s*(\d+)/.exec(run.out)?.[1] ?? NaN);
+      // CDRs follow the BYEs: wait (bounded) until every answered call is charged
+      const deadline = Date.now() + 15_000;
+      let charges: { callId: string; amount: string; seconds: number }[] = [];
+      let authorized = new Map<
+        string,
+        { row: { rate: string; connectFee: string; initial: number; subsequent: number; minimum: number } }
+      >();
+      do {
+        charges = [];
+        authorized = new Map();
+        for await (const e of bed.engine.store.readStream(`account-${alice.keyid}`)) {
+          const d = e.data as { callId: string; amount: string; seconds: number; retail: { row: never } };
+          if (e.type === 'CallCharged' && !before.has(d.callId) && d.callId.startsWith(`bench-${rate}-`)) charges.push(d);
+          if (e.type === 'CallAuthorized') authorized.set(d.callId, d.retail);
+        }
+        if (charges.length >= ok) break;
+        await new Promise((r) => setTimeout(r, 200));
+      } while (Date.now() < deadline);
+      const ids = new Set(charges.map((c) => c.callId));
+      const wrong = charges.filter((c) => chargeFor(authorized.get(c.callId)!.row, c.seconds).amount.toFixed() !== c.amount).length;
+      const errors = Math.abs(ok - ids.size) + (charges.length - ids.size) + wrong;
+      process.stderr.write(
+        `${rate} cps: ${ok} ok, ${failedCalls} failed, ${charges.length} charged, ${errors} billing errors in ${elapsed.toFixed(1)} s\n`,
+      );
+      rows.push(
+        `| ${rate} calls/s offered, ${fmt(CALLS)} calls of ${TALK_MS / 1000} s | ${(CALLS / elapsed).toFixed(1)} calls/s | ${fmt(ok)} answered, ${fmt(failedCalls)} failed | ${fmt(charges.length)} charged | ${fmt(errors)} |`,
+      );
+    }
+  } finally {
+    await kamailio.stop();
+    await carrier.stop();
+    await bed.close();
+  }
+  const body = [
+    '## Calls through Kamailio (`npm run bench:sip`)',
+    '',
+    `${machine()}; sipp (UAC, digest auth with API-issued auth_ephemeral credentials) → Kamailio 5.6 (the shipped template) → sipp carrier; Trunkline in the bench process (SQLite); one caller account. A billing error is an answered call not charged, charged twice, or charged other than its rate gives. Scale ${SCALE}.`,
+    '',
+    '| offered | completed rate | calls | CDRs charged | billing errors |',
+    '| --- | ---: | --- | ---: | ---: |',
+    ...rows,
+  ].join('\n');
+  writeSection('sip', body);
+  process.stdout.write(`${body}\n`);
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`bench:sip: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
