@@ -64,8 +64,23 @@ export async function handleCommand<C, E extends DomainEvent, S>(
 ): Promise<CommandResult<E, S>> {
   const maxAttempts = options.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
-    const { state, version } = await readState(deps, decider, stream);
-    const events = decider.decide(command, state);
+    // First try on the cached state without reading: the append at its version is the check (a
+    // newer stream refuses it and the cycle runs again on a fresh read). A refusal, a no-op or a
+    // replay seen on the unread cache is decided again on a fresh read before it is answered.
+    const cached = attempt === 1 ? deps.cache?.get(stream) : undefined;
+    let { state, version } = cached ?? (await readState(deps, decider, stream));
+    let events: readonly E[];
+    try {
+      events = decider.decide(command, state);
+    } catch (error) {
+      if (!cached) throw error;
+      ({ state, version } = await readState(deps, decider, stream));
+      events = decider.decide(command, state);
+    }
+    if (events.length === 0 && cached) {
+      ({ state, version } = await readState(deps, decider, stream));
+      events = decider.decide(command, state);
+    }
     if (events.length === 0) {
       return { events, state, version, position: null, deduplicated: false, attempts: attempt };
     }
@@ -78,6 +93,8 @@ export async function handleCommand<C, E extends DomainEvent, S>(
     }));
     try {
       const result = await deps.store.append(stream, toAppend, version === null ? 'no-stream' : version);
+      // a replay answered from a cached state: the state returned must be the stream's, read
+      if (result.deduplicated && cached) ({ state, version } = await readState(deps, decider, stream));
       const next = result.deduplicated ? state : events.reduce(decider.evolve, state);
       if (!result.deduplicated) deps.cache?.set(stream, next, result.nextVersion);
       return {

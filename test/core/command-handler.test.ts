@@ -81,11 +81,28 @@ describe('command handler', () => {
     const fresh = await handleCommand(deps(), ledger, 'l', { kind: 'credit', amount: 0, reference: 'probe' });
     expect(fresh.state.balance).toBe(0);
     for (const node of nodes) expect(node.cache.get('l')!.state.balance).toBeGreaterThanOrEqual(0);
-    // once warm, a command starts reading after the cached version instead of at 0
+    // once warm and current, a command reads nothing: the append at the cached version is the check
+    await handleCommand(nodes[0]!, ledger, 'l', { kind: 'credit', amount: 0, reference: 'warm' });
     reads.length = 0;
     await handleCommand(nodes[0]!, ledger, 'l', { kind: 'credit', amount: 1, reference: 'r2' });
-    expect(reads[0]).toBeGreaterThan(0);
+    expect(reads).toEqual([]);
+    // behind (the other node wrote since): the append is refused and the retry reads only what is new
+    reads.length = 0;
+    await handleCommand(nodes[1]!, ledger, 'l', { kind: 'credit', amount: 0, reference: 'from-1' });
+    await handleCommand(nodes[0]!, ledger, 'l', { kind: 'credit', amount: 0, reference: 'r3' });
+    expect(reads.at(-1)).toBeGreaterThan(0);
     expect((await handleCommand(nodes[1]!, ledger, 'l', { kind: 'debit', amount: 1 })).state.balance).toBe(0);
+  });
+
+  test('a refusal or a replay seen on a stale cache is decided again on a fresh read', async () => {
+    const [a, b] = [stateCache<LedgerState>(), stateCache<LedgerState>()].map((cache) => ({ store, ids, codec: ledgerCodec, cache }));
+    await handleCommand(a!, ledger, 's', { kind: 'credit', amount: 0, reference: 'open' });
+    // another node credits; node a's cache still says 0
+    await handleCommand(b!, ledger, 's', { kind: 'credit', amount: 5, reference: 'r1' });
+    expect((await handleCommand(a!, ledger, 's', { kind: 'debit', amount: 3 })).state.balance).toBe(2);
+    // a replay of b's credit through a: nothing new, and the state answered is the stream's
+    const replay = await handleCommand(a!, ledger, 's', { kind: 'credit', amount: 5, reference: 'r1' });
+    expect([replay.events.length, replay.state.balance]).toEqual([0, 2]);
   });
 
   test('the cache forgets the least recently used streams beyond its size, and never goes back a version', () => {
