@@ -129,7 +129,7 @@ async function chargeAll(hook: Hook, calls: readonly Call[]) {
 }
 
 /** Prepares a data directory in process (carrier, deck, funded accounts), then measures `trunkline serve` on it. */
-async function run(label: string, env: Record<string, string>): Promise<string[]> {
+async function run(label: string, env: Record<string, string>, split = false): Promise<string[]> {
   const people = Array.from({ length: ACCOUNTS }, (_, i) => signer(`+44207946${String(2000 + i).padStart(4, '0')}`));
   const bed = await callsEngine({ people, env, keepData: true });
   for (const p of people) await bed.fund(p.keyid, '1000');
@@ -139,17 +139,22 @@ async function run(label: string, env: Record<string, string>): Promise<string[]
   const port = await freePort();
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the engine under this load
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const serveEnv = {
+    ...env,
+    TRUNKLINE_DATA_DIR: dir,
+    PORT: String(port),
+    TRUNKLINE_SIP_HOOK_SECRET: HOOK_SECRET,
+    TRUNKLINE_CALL_GRANT_SECONDS: '60',
+  };
   const server: ChildProcess = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
     cwd: ROOT,
-    env: childEnv({
-      ...env,
-      TRUNKLINE_DATA_DIR: dir,
-      PORT: String(port),
-      TRUNKLINE_SIP_HOOK_SECRET: HOOK_SECRET,
-      TRUNKLINE_CALL_GRANT_SECONDS: '60',
-    }),
+    env: childEnv(split ? { ...serveEnv, TRUNKLINE_PROJECTIONS: 'elsewhere' } : serveEnv),
     stdio: 'ignore',
   });
+  // split: the read models are fed by a projector process, as several servers would share one
+  const projector: ChildProcess | null = split
+    ? spawn(process.execPath, [BIN, 'projector'], { cwd: ROOT, env: childEnv({ ...env, TRUNKLINE_DATA_DIR: dir }), stdio: 'ignore' })
+    : null;
   const base = `http://127.0.0.1:${port}`;
   const rows: string[] = [];
   try {
@@ -171,26 +176,32 @@ async function run(label: string, env: Record<string, string>): Promise<string[]
       `| ${label} | CDRs charged, ${CDR_CONCURRENCY} concurrent posters | ${fmt(c.perSecond)}/s | | | | ${fmt(c.charged)} charged, ${fmt(c.errors)} errors |`,
     );
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+    for (const child of [server, projector]) {
+      if (!child) continue;
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    }
   }
   return rows;
 }
 
 async function main(): Promise<void> {
   const rows = await run('SQLite', {});
+  rows.push(...(await run('SQLite, projector apart', {}, true)));
   if (process.env['BENCH_STORES'] === 'sqlite') return void process.stdout.write(`${rows.join('\n')}\n`);
   const cluster = await startPostgresCluster({ durable: true });
   try {
     const url = await createDatabase(cluster.url);
     rows.push(...(await run('PostgreSQL', { TRUNKLINE_STORE: 'postgres', TRUNKLINE_POSTGRES_URL: url })));
+    const url2 = await createDatabase(cluster.url);
+    rows.push(...(await run('PostgreSQL, projector apart', { TRUNKLINE_STORE: 'postgres', TRUNKLINE_POSTGRES_URL: url2 }, true)));
   } finally {
     cluster.stop();
   }
   const body = [
     '## Calls: authorization and CDR charging (`npm run bench:calls`)',
     '',
-    `${machine()}; \`trunkline serve\` in its own process, the load generator (node:http keep-alive, as Kamailio's http_client) in another, over loopback; ${ACCOUNTS} funded accounts, each authorization a new call (a reservation appended on the caller's stream), ${SECONDS_PER_RATE} s per offered rate, open loop. Scale ${SCALE}.`,
+    `${machine()}; \`trunkline serve\` in its own process, the load generator (node:http keep-alive, as Kamailio's http_client) in another, over loopback ("projector apart": \`serve\` with TRUNKLINE_PROJECTIONS=elsewhere and a \`trunkline projector\` process feeding the read models: three processes on two cores); ${ACCOUNTS} funded accounts, each authorization a new call (a reservation appended on the caller's stream), ${SECONDS_PER_RATE} s per offered rate, open loop. Scale ${SCALE}.`,
     '',
     '| store | what | achieved | p50 | p99 | max | outcome |',
     '| --- | --- | ---: | ---: | ---: | ---: | --- |',

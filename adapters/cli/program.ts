@@ -61,6 +61,25 @@ export function buildProgram(): Command {
       process.once('SIGTERM', () => void stop('SIGTERM'));
     });
 
+  program
+    .command('projector')
+    .description('follow the log into the read models (run one next to servers started with TRUNKLINE_PROJECTIONS=elsewhere)')
+    .action(async () => {
+      const engine = await createEngine(configFrom(program));
+      await engine.runner.start();
+      engine.logger.info(
+        { projections: engine.runner.names(), store: engine.store.description },
+        'trunkline projector is following the log',
+      );
+      const stop = async (signal: string) => {
+        engine.logger.info({ signal }, 'shutting down');
+        await engine.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+    });
+
   const projections = program.command('projections').description('inspect and rebuild read models');
   projections
     .command('status')

@@ -102,6 +102,11 @@ const schema = z
     /** Smallest and largest top-up a client may buy, in its account's currency (decimal strings). */
     topUpMinimum: z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "5"'),
     topUpMaximum: z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "500"'),
+    /**
+     * `run`: `serve` follows the log into the read models itself; `elsewhere`: a `trunkline
+     * projector` process does (one per cluster), and `serve` only answers, reading them.
+     */
+    projections: z.enum(['run', 'elsewhere']),
     /** Shared with the SIP proxy: its hooks send it as a Bearer token or Basic password. */
     sipHookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
     /** The most one call grant lasts (seconds); the proxy cuts the call at its end unless extended. */
@@ -168,6 +173,7 @@ const ENV: Readonly<Record<string, keyof z.input<typeof schema>>> = {
   TRUNKLINE_PROVIDER_KEY_FILE: 'providerKeyFile',
   TRUNKLINE_TOP_UP_MINIMUM: 'topUpMinimum',
   TRUNKLINE_SIP_HOOK_SECRET: 'sipHookSecret',
+  TRUNKLINE_PROJECTIONS: 'projections',
   TRUNKLINE_CALL_GRANT_SECONDS: 'callGrantSeconds',
   TRUNKLINE_TOP_UP_MAXIMUM: 'topUpMaximum',
 };
@@ -199,6 +205,7 @@ const DEFAULTS = {
   topUpMinimum: '5',
   topUpMaximum: '500',
   grantExpirySweepSeconds: 60,
+  projections: 'run',
   callGrantSeconds: 3600,
   reservationTtlSeconds: 120,
   chargeDecimals: 6,

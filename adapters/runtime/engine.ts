@@ -326,6 +326,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
               projections: () => runner.status(),
               registry: metrics.registry,
               maxLag: config.readyMaxLag,
+              projectionsElsewhere: config.projections === 'elsewhere',
             }),
           },
           {
@@ -404,7 +405,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       directory: container.get<Directory>(TOKENS.Directory),
       async serve() {
         serving = true;
-        await runner.start();
+        if (config.projections === 'run') await runner.start();
         await refreshRating();
         const jobs = [
           { name: 'expire-grants', everySeconds: config.grantExpirySweepSeconds, run: () => expireDueGrants().then(() => undefined) },
@@ -414,6 +415,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
             run: async () => void (await calls.expireReservations(await accountsWithDueReservations(opened.readModels, clock.now(), 500))),
           },
           ...ext.jobs,
+          // with the projector in another process no batch event tells us the rates moved: look
+          ...(config.projections === 'elsewhere' ? [{ name: 'follow-rates', everySeconds: 2, run: refreshRating }] : []),
         ];
         for (const job of jobs) {
           let running = false;

@@ -11,6 +11,8 @@ export interface HealthDeps {
   readonly projections: () => Promise<readonly ProjectionStatus[]>;
   readonly registry: Registry;
   readonly maxLag: number;
+  /** Projections run in another process: judge them by their lag alone. */
+  readonly projectionsElsewhere?: boolean;
 }
 
 /** Liveness, readiness (stores reachable, projections caught up) and Prometheus metrics. */
@@ -34,7 +36,7 @@ export function healthRouter(deps: HealthDeps): Router {
     } catch (error) {
       checks['readModels'] = `unreachable: ${(error as Error).message}`;
     }
-    const behind = projections.filter((p) => !p.caughtUp || p.lag > deps.maxLag || p.lastError);
+    const behind = projections.filter((p) => (!deps.projectionsElsewhere && !p.caughtUp) || p.lag > deps.maxLag || p.lastError);
     const ok = Object.values(checks).every((c) => c.startsWith('ok')) && behind.length === 0;
     const body = {
       checks,
