@@ -32,6 +32,17 @@ async function withEngine<T>(program: Command, fn: (engine: Engine) => Promise<T
   }
 }
 
+/** A long-running command ends cleanly (stores closed) on SIGINT or SIGTERM. */
+function closeOnSignals(engine: Engine): void {
+  const stop = async (signal: string) => {
+    engine.logger.info({ signal }, 'shutting down');
+    await engine.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
 export function buildProgram(): Command {
   const program = new Command('trunkline')
     .description('Event-sourced billing and PSTN termination for SIP service providers')
@@ -52,13 +63,7 @@ export function buildProgram(): Command {
         { address, store: engine.store.description, readModels: engine.readModels.description, plugins: engine.plugins },
         'trunkline is serving',
       );
-      const stop = async (signal: string) => {
-        engine.logger.info({ signal }, 'shutting down');
-        await engine.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop('SIGINT'));
-      process.once('SIGTERM', () => void stop('SIGTERM'));
+      closeOnSignals(engine);
     });
 
   program
@@ -71,13 +76,7 @@ export function buildProgram(): Command {
         { projections: engine.runner.names(), store: engine.store.description },
         'trunkline projector is following the log',
       );
-      const stop = async (signal: string) => {
-        engine.logger.info({ signal }, 'shutting down');
-        await engine.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop('SIGINT'));
-      process.once('SIGTERM', () => void stop('SIGTERM'));
+      closeOnSignals(engine);
     });
 
   const projections = program.command('projections').description('inspect and rebuild read models');
