@@ -45,7 +45,9 @@ interface GrantRow {
   grantedAt: string;
 }
 
-interface StoredAccount {
+/** A `wallet_accounts` row as the databases return it (money as TEXT). */
+export interface StoredAccount {
+  number: string;
   account_id: string;
   currency: string;
   status: string;

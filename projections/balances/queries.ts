@@ -1,6 +1,7 @@
 import { Decimal } from '../../core/money';
 import type { Restriction } from '../../core/wallet';
 import type { ReadModelStore } from '../read-model-store';
+import type { StoredAccount } from './projection';
 
 export interface GrantView {
   readonly grantId: string;
@@ -31,17 +32,6 @@ export interface BalanceView {
   readonly position: number;
 }
 
-interface AccountRow {
-  number: string;
-  account_id: string;
-  currency: string;
-  status: string;
-  paid: string;
-  granted: string;
-  reserved: string;
-  last_position: number | string;
-}
-
 interface GrantRow {
   grant_id: string;
   amount: string;
@@ -52,7 +42,7 @@ interface GrantRow {
 }
 
 export async function balanceOf(rm: ReadModelStore, number: string, now: Date): Promise<BalanceView | null> {
-  const [row] = await rm.query<AccountRow>('SELECT * FROM wallet_accounts WHERE number = ?', [number]);
+  const [row] = await rm.query<StoredAccount>('SELECT * FROM wallet_accounts WHERE number = ?', [number]);
   if (!row) return null;
   const grantRows = await rm.query<GrantRow>(
     `SELECT grant_id, amount, remaining, expires_at, restriction, reason FROM wallet_grants
