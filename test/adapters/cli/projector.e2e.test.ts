@@ -53,8 +53,19 @@ describe('trunkline projector next to a serving engine', () => {
     const waiting = await signedFetch(base, alice, 'GET', `/v1/accounts/me/balance?after=${position}`);
     expect(waiting.status).toBe(503);
     const projector = start(['projector'], {});
-    const balance = await signedFetch(base, alice, 'GET', `/v1/accounts/me/balance?after=${position}`);
-    expect([balance.status, ((await balance.json()) as { granted: string }).granted]).toEqual([200, '2']);
+    // the projector takes a few seconds to start (more on a busy machine): ask again, each answer
+    // waiting its bounded 3 s, until it has applied the grant (bounded: 30 s)
+    let balance: { status: number; granted?: string } = { status: 0 };
+    await waitFor(
+      async () => {
+        const r = await signedFetch(base, alice, 'GET', `/v1/accounts/me/balance?after=${position}`);
+        balance = { status: r.status, granted: ((await r.json()) as { granted?: string }).granted };
+        return r.status !== 503;
+      },
+      30_000,
+      'the projector to apply the grant',
+    );
+    expect(balance).toEqual({ status: 200, granted: '2' });
     await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200, 10_000, 'ready with the projector');
     projector.kill('SIGTERM');
     expect(await exited(projector)).toBe(0);
