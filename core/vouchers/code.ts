@@ -38,7 +38,7 @@ export function voucherCode(tag: string, random: Uint8Array): string {
   return `${tag}-${secret.match(/.{4}/g)!.join('-')}`;
 }
 
-/** Reads a code as people type it: any case, spaces or dashes, O for 0, I and L for 1. */
+/** Reads a code as people type it: upper or lower case, spaces or dashes, O for 0, I and L for 1. */
 export function normalizeCode(input: string): { tag: string; canonical: string } {
   const cleaned = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   if (cleaned.length !== TAG_LENGTH + SECRET_LENGTH || [...cleaned].some((c) => !ALPHABET.includes(c))) {

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
-import { loadConfig, type Config } from '../../adapters/runtime/config';
-import { createEngine, type Engine } from '../../adapters/runtime/engine';
+import type { Config } from '../../adapters/runtime/config';
+import type { Engine } from '../../adapters/runtime/engine';
 import type { Clock } from '../../core/clock';
-import { listen } from './listen';
-import { rawPublicKey, signedFetch, type Signer } from './signed-fetch';
+import { signedFetch, type Signer } from './signed-fetch';
+import { testEngine } from './test-engine';
 
 export const HOOK_SECRET = 'hook-secret-0123456789';
 const DECK = join(__dirname, '..', 'fixtures', 'rating', 'decks', 'alpha-v1.csv');
@@ -35,22 +32,16 @@ export async function callsEngine(options: {
   /** Leave the data directory when closing (a benchmark serves it afterwards). */
   keepData?: boolean;
 }): Promise<CallsEngine> {
-  const dir = mkdtempSync(join(tmpdir(), 'trunkline-calls-'));
-  const numbers: Record<string, { keys: string[]; sip?: string[] }> = {};
-  for (const p of options.people) numbers[p.keyid] = { keys: [rawPublicKey(p.publicKey)] };
-  for (const [n, uri] of Object.entries(options.onNet ?? {})) numbers[n] = { ...(numbers[n] ?? { keys: [] }), sip: [uri] };
-  writeFileSync(join(dir, 'directory.json'), JSON.stringify({ numbers }));
-  const config = loadConfig({ env: options.env ?? {}, flags: { dataDir: dir }, cwd: dir });
-  const engine = await createEngine(
-    { ...config, sipHookSecret: HOOK_SECRET, pluginOptions: { pricing: { markupPercent: '50' } }, ...options.config },
-    { logger: pino({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) },
-  );
-  const { base, close } = await listen(engine.app);
-  const closeAll = async () => {
-    await close();
-    await engine.close();
-    if (!options.keepData) rmSync(dir, { recursive: true, force: true });
-  };
+  const t = await testEngine({
+    numbers: options.people,
+    ...(options.onNet ? { onNet: options.onNet } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.keepData ? { keepData: true } : {}),
+    config: { sipHookSecret: HOOK_SECRET, pluginOptions: { pricing: { markupPercent: '50' } }, ...options.config },
+  });
+  const { engine, base } = t;
+  const closeAll = () => t.close();
   try {
     await prepare();
   } catch (error) {

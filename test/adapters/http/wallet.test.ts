@@ -1,45 +1,28 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { loadConfig } from '../../../adapters/runtime/config';
-import { createEngine, type Engine } from '../../../adapters/runtime/engine';
-import { listen } from '../../support/listen';
-import { rawPublicKey, signedFetch, signer, type Signer } from '../../support/signed-fetch';
+import type { Engine } from '../../../adapters/runtime/engine';
+import { signedFetch, signer, type Signer } from '../../support/signed-fetch';
+import { testEngine, type TestEngine } from '../../support/test-engine';
 
 describe('grants, expiry and operators’ views of balances', () => {
   const admin = signer('ops-1');
   const finance = signer('fin-1');
   const alice = signer('+442079460958');
   const bob = signer('+447911123456');
-  let dir: string;
+  let bed: TestEngine;
   let engine: Engine;
   let base: string;
-  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'trunkline-wallet-'));
-    const numbers = Object.fromEntries([alice, bob].map((s) => [s.keyid, { keys: [rawPublicKey(s.publicKey)] }]));
-    writeFileSync(join(dir, 'directory.json'), JSON.stringify({ numbers }));
-    const config = loadConfig({ env: {}, flags: { dataDir: dir }, cwd: dir });
-    engine = await createEngine(
-      {
-        ...config,
-        operators: [
-          { id: 'ops-1', publicKey: rawPublicKey(admin.publicKey), roles: ['admin'] },
-          { id: 'fin-1', publicKey: rawPublicKey(finance.publicKey), roles: ['finance'] },
-        ],
-      },
-      { logger: pino({ level: 'silent' }) },
-    );
-    ({ base, close } = await listen(engine.app));
+    bed = await testEngine({
+      numbers: [alice, bob],
+      operators: [
+        { who: admin, roles: ['admin'] },
+        { who: finance, roles: ['finance'] },
+      ],
+    });
+    ({ engine, base } = bed);
     expect((await call(alice, 'POST', '/v1/accounts', { currency: 'EUR' })).status).toBe(201);
   });
-  afterAll(async () => {
-    await close();
-    await engine.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => bed.close());
 
   const call = (who: Signer, method: string, path: string, body?: unknown) => signedFetch(base, who, method, path, body);
   const path = (who: Signer, rest: string) => `/v1/accounts/${encodeURIComponent(who.keyid)}/${rest}`;

@@ -1,52 +1,35 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { loadConfig } from '../../../adapters/runtime/config';
-import { createEngine, type Engine } from '../../../adapters/runtime/engine';
+import type { Engine } from '../../../adapters/runtime/engine';
 import { deriveId } from '../../../core/ids';
 import { Decimal } from '../../../core/money';
 import { codeHash, normalizeCode } from '../../../core/vouchers/code';
 import { claimStream } from '../../../core/vouchers/events';
 import { unsettledClaims } from '../../../plugins/vouchers/projection';
-import { listen } from '../../support/listen';
 import { issueBatch, vouchersOf } from '../../support/vouchers';
-import { rawPublicKey, signedFetch, signer, type Signer } from '../../support/signed-fetch';
+import { signedFetch, signer, type Signer } from '../../support/signed-fetch';
+import { testEngine, type TestEngine } from '../../support/test-engine';
 
 describe('vouchers', () => {
   const admin = signer('ops-1');
   const finance = signer('fin-1');
   const people = Array.from({ length: 10 }, (_, i) => signer(`+4420794609${String(10 + i)}`));
   const dollars = signer('+12025550143');
-  let dir: string;
+  let bed: TestEngine;
   let engine: Engine;
   let base: string;
-  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'trunkline-vouchers-'));
-    const numbers = Object.fromEntries([...people, dollars].map((s) => [s.keyid, { keys: [rawPublicKey(s.publicKey)] }]));
-    writeFileSync(join(dir, 'directory.json'), JSON.stringify({ numbers }));
-    const config = loadConfig({ env: {}, flags: { dataDir: dir }, cwd: dir });
-    engine = await createEngine(
-      {
-        ...config,
-        operators: [
-          { id: 'ops-1', publicKey: rawPublicKey(admin.publicKey), roles: ['admin'] },
-          { id: 'fin-1', publicKey: rawPublicKey(finance.publicKey), roles: ['finance'] },
-        ],
-      },
-      { logger: pino({ level: 'silent' }) },
-    );
-    ({ base, close } = await listen(engine.app));
+    bed = await testEngine({
+      numbers: [...people, dollars],
+      operators: [
+        { who: admin, roles: ['admin'] },
+        { who: finance, roles: ['finance'] },
+      ],
+    });
+    ({ engine, base } = bed);
     for (const who of people) expect((await call(who, 'POST', '/v1/accounts', { currency: 'EUR' })).status).toBe(201);
     expect((await call(dollars, 'POST', '/v1/accounts', { currency: 'USD' })).status).toBe(201);
   });
-  afterAll(async () => {
-    await close();
-    await engine.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => bed.close());
 
   const call = (who: Signer, method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
     signedFetch(base, who, method, path, body, headers);
