@@ -185,8 +185,36 @@ async function run(label: string, env: Record<string, string>, split = false): P
   return rows;
 }
 
+/**
+ * The machine's floor: the same load generator against a Node HTTP server that only answers
+ * `{}`, in its own process. No engine can answer faster than this on the same cores.
+ */
+async function floor(): Promise<string[]> {
+  const port = await freePort();
+  const code = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.setHeader('content-type', 'application/json'); s.end('{}'); }); }).listen(${port}, '127.0.0.1')`;
+  const server = spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
+  const rows: string[] = [];
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(async () => (await fetch(base, { method: 'POST' }).catch(() => null))?.ok === true, 10_000, 'floor server');
+    const hook = hookClient(base);
+    await offer(hook, ['+442079462000'], 100, 1, 'floor-warm', []);
+    for (const rate of RATES) {
+      const r = await offer(hook, ['+442079462000'], rate, SECONDS_PER_RATE, `floor-${rate}`, []);
+      process.stderr.write(`floor ${rate}/s: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms\n`);
+      rows.push(
+        `| floor (a server that only answers \`{}\`) | ${fmt(rate)}/s offered (${fmt(r.sent)} requests) | ${fmt(r.achieved)}/s | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${r.max.toFixed(1)} ms | |`,
+      );
+    }
+  } finally {
+    server.kill('SIGTERM');
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
-  const rows = await run('SQLite', {});
+  const rows = await floor();
+  rows.push(...(await run('SQLite', {})));
   rows.push(...(await run('SQLite, projector apart', {}, true)));
   if (process.env['BENCH_STORES'] === 'sqlite') return void process.stdout.write(`${rows.join('\n')}\n`);
   const cluster = await startPostgresCluster({ durable: true });

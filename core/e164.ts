@@ -20,6 +20,14 @@ export interface ParseOptions {
 const ALLOWED = /^[+\d\s().\-/]+$/;
 
 /** Parses anything a person or a SIP URI might give ("+44 20 7946 0958", "tel:+4420…", "0044…") to E.164. */
+/**
+ * Valid numbers parsed lately: the numbering-plan check is a twentieth of a call authorization's
+ * CPU, and the same callers and destinations come back all day. A pure memo (the answer for a
+ * text never changes), bounded by clearing when full; refusals are not kept.
+ */
+const RECENT_MAX = 50_000;
+const recent = new Map<string, E164>();
+
 export function parseE164(input: string, options: ParseOptions = {}): E164 {
   if (typeof input !== 'string') throw new InvalidPhoneNumberError(String(input), 'not a string');
   let text = input.trim();
@@ -27,9 +35,14 @@ export function parseE164(input: string, options: ParseOptions = {}): E164 {
   if (text.startsWith('00')) text = `+${text.slice(2)}`;
   if (text.length === 0) throw new InvalidPhoneNumberError(input, 'empty');
   if (!ALLOWED.test(text)) throw new InvalidPhoneNumberError(input, 'contains characters a phone number cannot have');
+  const key = `${options.defaultCountry ?? ''}|${text}`;
+  const known = recent.get(key);
+  if (known) return known;
   try {
     const parsed = parsePhoneNumberWithError(text, options.defaultCountry);
     if (!parsed.isValid()) throw new InvalidPhoneNumberError(input, 'no such number in the numbering plan');
+    if (recent.size >= RECENT_MAX) recent.clear();
+    recent.set(key, parsed.number as E164);
     return parsed.number as E164;
   } catch (error) {
     if (error instanceof InvalidPhoneNumberError) throw error;

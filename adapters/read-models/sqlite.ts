@@ -9,6 +9,8 @@ import { CHECKPOINT_SCHEMA, type ReadModelStore, type SqlTx, type SqlValue } fro
  */
 export function sqliteReadModelStore(path: string): ReadModelStore {
   const db = openTrunklineSqlite(path, 'read-model', `${CHECKPOINT_SCHEMA};`);
+  // rebuildable from the log, and the checkpoint commits with the rows: a commit need not wait for the disk
+  db.pragma('synchronous = NORMAL');
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string) => {
     let s = statements.get(sql);
