@@ -210,7 +210,11 @@ async function main(): Promise<void> {
     const carriers = [
       deck,
       ...[4, 5, 6, 7].map((seed, k) =>
-        compileDeck({ carrierId: `c${k}`, name: `c${k}`, currency: 'EUR', preference: k, trunks: [] }, 1, deckRows(prefixes, seed)),
+        compileDeck(
+          { carrierId: `c${k}`, name: `c${k}`, currency: 'EUR', preference: k, trunks: [], service: 'voice' },
+          1,
+          deckRows(prefixes, seed),
+        ),
       ),
     ];
     const rank = (i: number) => (sink += leastCostRoutes(carriers, numbers[i % numbers.length]!, at, 60 * NS_PER_SECOND).routes.length);

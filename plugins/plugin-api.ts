@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import type { z } from 'zod';
 import type { ContainerModule } from 'inversify';
 import type { Logger } from 'pino';
 import type { EventStore } from '../core/event-store';
@@ -15,6 +16,7 @@ import type { WelcomeGrant } from '../core/accounts/opening';
 import type { WalletService } from '../adapters/wallet/service';
 import type { AccountService } from '../adapters/accounts/service';
 import type { SignatureDeps } from '../adapters/http/signatures/middleware';
+import type { SmsGatewayFactory, SmsService } from '../adapters/sms/service';
 
 /** Credit granted when an account opens; `welcome` answers for the account's currency and opening time. */
 export interface AccountOpeningPolicy {
@@ -59,6 +61,11 @@ export interface PluginHost {
   addAccountOpeningPolicy(policy: AccountOpeningPolicy): void;
   /** Work `trunkline serve` repeats every `everySeconds` (one run at a time; errors are logged). */
   addJob(name: string, everySeconds: number, run: (deps: RouterDeps) => Promise<void>): void;
+  /**
+   * An SMS gateway. `id` must be a carrier registered with service `sms` (its deck prices the
+   * gateway's cost per segment); the factory runs when the engine first sends a text.
+   */
+  addSmsGateway(id: string, factory: SmsGatewayFactory): void;
 }
 
 export interface RouterDeps {
@@ -72,6 +79,8 @@ export interface RouterDeps {
   readonly accounts: AccountService;
   /** For routes that need a signed caller (`requireSignature(deps.signatures)`). */
   readonly signatures: SignatureDeps;
+  /** Texts: a gateway plugin's receipt webhook hands receipts to `sms.receipt`. */
+  readonly sms: SmsService;
 }
 
 /**
@@ -86,4 +95,12 @@ export interface TrunklinePlugin {
 
 export function definePlugin(plugin: TrunklinePlugin): TrunklinePlugin {
   return plugin;
+}
+
+/** A plugin's options checked against its schema: the first problem as one line naming the plugin and the setting. */
+export function parseOptions<S extends z.ZodType>(plugin: string, schema: S, options: unknown): z.output<S> {
+  const parsed = schema.safeParse(options);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new Error(`plugin ${plugin}: ${issue.path.join('.') || 'options'} ${issue.message}`);
 }

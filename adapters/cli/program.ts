@@ -1,3 +1,4 @@
+import { addSmsCommands } from './sms-commands';
 import { Command, Option } from 'commander';
 import pino from 'pino';
 import { loadConfig, type Config } from '../runtime/config';
@@ -115,6 +116,7 @@ export function buildProgram(): Command {
 
   addRatingCommands(program, (fn) => withEngine(program, fn));
   addWalletCommands(program, (fn) => withEngine(program, fn));
+  addSmsCommands(program);
   addProbeCommand(program);
 
   program

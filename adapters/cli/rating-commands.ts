@@ -48,6 +48,7 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
     .option('--channels <n>', 'channel limit per trunk (0: none)', '0')
     .option('--username <user>', 'digest username the carrier gave you (all trunks)', '')
     .option('--password <secret>', 'digest password (all trunks; never printed back)', '')
+    .option('--service <voice|sms>', 'what it terminates: calls, or SMS (an SMS gateway: its deck prices segments)', 'voice')
     .action(
       async (
         carrierId: string,
@@ -60,8 +61,12 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
           channels: string;
           username: string;
           password: string;
+          service: string;
         },
       ) => {
+        if (o.service !== 'voice' && o.service !== 'sms')
+          throw new Error(`--service must be voice or sms, not ${JSON.stringify(o.service)}`);
+        const service = o.service;
         if (!/^-?\d+$/.test(o.preference)) throw new Error(`--preference must be a whole number, not ${JSON.stringify(o.preference)}`);
         if (!/^\d+$/.test(o.channels)) throw new Error(`--channels must be a whole number, not ${JSON.stringify(o.channels)}`);
         if (!/^[0-9#*]*$/.test(o.techPrefix))
@@ -71,7 +76,7 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
         );
         await withEngine(async (engine) => {
           const r = await engine.rating.registerCarrier(
-            { carrierId, name: o.name, currency: o.currency, preference: Number(o.preference), trunks },
+            { carrierId, name: o.name, currency: o.currency, preference: Number(o.preference), trunks, service },
             { actor: 'cli' },
           );
           out(r.created ? `carrier ${carrierId} registered` : `carrier ${carrierId} was registered already; nothing changed`);

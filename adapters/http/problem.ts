@@ -39,6 +39,8 @@ const DOMAIN_STATUS: Readonly<Record<string, readonly [number, string]>> = {
   'no-route': [404, 'Not Found'],
   'unknown-call': [404, 'Not Found'],
   'call-ended': [409, 'Conflict'],
+  'sms-rate-limited': [429, 'Too Many Requests'],
+  'idempotency-key-reused': [409, 'Conflict'],
 };
 
 /** RFC 9457 problem details; `type` is a URI under this one naming the error kind. */
@@ -100,6 +102,8 @@ export function errorHandler(log: (error: unknown) => void): ErrorRequestHandler
     }
     if (error instanceof DomainError) {
       const [status, title] = DOMAIN_STATUS[error.code] ?? [422, 'Unprocessable Content'];
+      const retryAfter = error.details['retryAfterSeconds'];
+      if (status === 429 && retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
       return sendProblem(res, problem(error.code, status, title, error.message, { ...error.details }).problem);
     }
     const status = (error as { status?: number; type?: string }).status;

@@ -8,9 +8,19 @@ import type { EventStore } from '../../core/event-store';
 import { digitsOf, parseE164 } from '../../core/e164';
 import type { IdGenerator } from '../../core/ids';
 import { carrierDecider } from '../../core/rating/carrier-decider';
-import { carrierStream, catalogCodec, planStream, profileStream, type DeckRow, type Trunk } from '../../core/rating/catalog-events';
+import {
+  carrierStream,
+  catalogCodec,
+  planStream,
+  profileStream,
+  type CarrierService,
+  type DeckRow,
+  type Trunk,
+} from '../../core/rating/catalog-events';
 import { rateCall, UnratedDestinationError, type CallCost } from '../../core/rating/cost';
-import { priceOnDeck } from '../../core/rating/deck';
+import { matchDeck, priceOnDeck } from '../../core/rating/deck';
+import { parseDecimal } from '../../core/money';
+import type { SmsPrice } from '../../core/sms/commands';
 import type { Nanos } from '../../core/rating/duration';
 import { leastCostRoutes, type LcrResult } from '../../core/rating/lcr';
 import type { CompiledDeck } from '../../core/rating/deck';
@@ -51,14 +61,28 @@ function deckHash(rows: readonly DeckRow[]): string {
   return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
 }
 
+export interface SmsRoutes {
+  readonly number: string;
+  readonly currency: string;
+  /** null: the SMS sheet has no price for this number. */
+  readonly retail: SmsPrice | null;
+  readonly gateways: readonly {
+    readonly gatewayId: string;
+    readonly currency: string;
+    readonly preference: number;
+    readonly price: SmsPrice;
+  }[];
+}
+
 export function ratingService(deps: RatingServiceDeps) {
   const handler = { store: deps.store, ids: deps.ids, codec: catalogCodec };
-  let retail: { snapshot: RatingSnapshot; sheet: RetailSheet } | null = null;
+  let retail: { snapshot: RatingSnapshot; sheet: RetailSheet; sms: RetailSheet } | null = null;
   /** The carriers of a snapshot as one list, kept with it so LCR's index is built once per snapshot. */
   const carrierLists = new WeakMap<RatingSnapshot, CompiledDeck[]>();
   const carriersOf = (s: RatingSnapshot): CompiledDeck[] => {
     let list = carrierLists.get(s);
-    if (!list) carrierLists.set(s, (list = [...s.carriers.values()]));
+    // voice routing never picks an SMS gateway
+    if (!list) carrierLists.set(s, (list = [...s.carriers.values()].filter((d) => d.carrier.service === 'voice')));
     return list;
   };
 
@@ -66,13 +90,17 @@ export function ratingService(deps: RatingServiceDeps) {
    * The snapshot plus its retail sheet, rebuilt only when the decks change or a row's effective
    * date passes (a 250,000-prefix sheet takes seconds: the server pre-builds it after each refresh).
    */
-  function current(): RatingSnapshot & { retail: RetailSheet } {
+  function current(): RatingSnapshot & { retail: RetailSheet; smsRetail: RetailSheet } {
     const snapshot = deps.lookup.current();
     const now = deps.clock.now();
-    if (!retail || retail.snapshot !== snapshot || now.getTime() >= retail.sheet.validUntilMs) {
-      retail = { snapshot, sheet: buildRetailSheet(snapshot.carriers.values(), deps.pricing, deps.retailCurrency, now) };
+    if (!retail || retail.snapshot !== snapshot || now.getTime() >= Math.min(retail.sheet.validUntilMs, retail.sms.validUntilMs)) {
+      retail = {
+        snapshot,
+        sheet: buildRetailSheet(snapshot.carriers.values(), deps.pricing, deps.retailCurrency, now, 'voice'),
+        sms: buildRetailSheet(snapshot.carriers.values(), deps.pricing, deps.retailCurrency, now, 'sms'),
+      };
     }
-    return { ...snapshot, retail: retail.sheet };
+    return { ...snapshot, retail: retail.sheet, smsRetail: retail.sms };
   }
 
   function planOf(planId: string) {
@@ -101,7 +129,14 @@ export function ratingService(deps: RatingServiceDeps) {
     },
 
     async registerCarrier(
-      input: { carrierId: string; name: string; currency: string; preference: number; trunks: readonly Trunk[] },
+      input: {
+        carrierId: string;
+        name: string;
+        currency: string;
+        preference: number;
+        trunks: readonly Trunk[];
+        service?: CarrierService;
+      },
       metadata: EventMetadata = {},
     ): Promise<{ created: boolean }> {
       const r = await handleCommand(handler, carrierDecider, carrierStream(input.carrierId), { kind: 'register', ...input }, { metadata });
@@ -243,6 +278,30 @@ export function ratingService(deps: RatingServiceDeps) {
         return { ...rateOnProfile(s.profiles, s.plans, input.profileId, digitsOf(number), input.start, input.duration), number };
       }
       return { ...rate(input.planId ?? RETAIL_PLAN_ID, digitsOf(number), input.start, input.duration), number };
+    },
+
+    /**
+     * A text to `number` at `at`: the retail price (per segment and per message, from the SMS
+     * sheet) and the gateways that can carry it, cheapest first (ties: preference, then id);
+     * a gateway in the retail currency that would cost more than the price is left out.
+     */
+    smsRoutes(number: string, at: Date): SmsRoutes {
+      const digits = digitsOf(parseE164(number));
+      const s = current();
+      const r = matchDeck(s.smsRetail.deck, digits, at);
+      const retailPrice = r ? { prefix: r.prefix, perSegment: r.row.rate, perMessage: r.row.connectFee } : null;
+      const unit = (p: { perSegment: string; perMessage: string }) => parseDecimal(p.perSegment).plus(parseDecimal(p.perMessage));
+      const gateways = [...s.carriers.values()]
+        .filter((d) => d.carrier.service === 'sms')
+        .flatMap((d) => {
+          const m = matchDeck(d, digits, at);
+          if (!m) return [];
+          const price = { prefix: m.prefix, perSegment: m.row.rate, perMessage: m.row.connectFee };
+          if (retailPrice && d.carrier.currency === s.smsRetail.currency && unit(price).greaterThan(unit(retailPrice))) return [];
+          return [{ gatewayId: d.carrier.carrierId, currency: d.carrier.currency, preference: d.carrier.preference, price }];
+        })
+        .sort((a, b) => unit(a.price).comparedTo(unit(b.price)) || a.preference - b.preference || (a.gatewayId < b.gatewayId ? -1 : 1));
+      return { number: `+${digits}`, currency: s.smsRetail.currency, retail: retailPrice, gateways };
     },
 
     lcr(input: {

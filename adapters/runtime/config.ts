@@ -119,6 +119,13 @@ const schema = z
     blockedPrefixes: z.array(z.string().regex(/^\d{1,15}$/, 'must be digits')),
     /** How often expired grants are looked for and their expiry recorded (seconds). */
     grantExpirySweepSeconds: z.coerce.number().int().min(1).max(86400),
+    /** The most segments one text may take (a runaway-cost guard). */
+    smsMaxSegments: z.coerce.number().int().min(1).max(255),
+    /** Texts one account may send per minute and per day. */
+    smsPerMinute: z.coerce.number().int().min(1),
+    smsPerDay: z.coerce.number().int().min(1),
+    /** A text accepted but not submitted this long after (a crash between the two) is failed and its credit released (seconds). */
+    smsAbandonSeconds: z.coerce.number().int().min(30).max(86400),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -176,6 +183,8 @@ const ENV: Readonly<Record<string, keyof z.input<typeof schema>>> = {
   TRUNKLINE_PROJECTIONS: 'projections',
   TRUNKLINE_CALL_GRANT_SECONDS: 'callGrantSeconds',
   TRUNKLINE_TOP_UP_MAXIMUM: 'topUpMaximum',
+  TRUNKLINE_SMS_PER_MINUTE: 'smsPerMinute',
+  TRUNKLINE_SMS_PER_DAY: 'smsPerDay',
 };
 
 const DEFAULTS = {
@@ -210,6 +219,10 @@ const DEFAULTS = {
   reservationTtlSeconds: 120,
   chargeDecimals: 6,
   blockedPrefixes: [],
+  smsMaxSegments: 10,
+  smsPerMinute: 10,
+  smsPerDay: 200,
+  smsAbandonSeconds: 300,
 };
 
 /** Where each setting came from, for error messages that say what to fix. */

@@ -19,6 +19,10 @@ import { topUpsRouter, webhooksRouter } from '../http/routers/payments';
 import { waitForProjection } from '../../projections/wait';
 import { callService, type CallService } from '../calls/service';
 import { sipHooksRouter } from '../http/routers/sip-hooks';
+import { smsRouter } from '../http/routers/sms';
+import { smsService, type SmsGatewayFactory, type SmsService } from '../sms/service';
+import { smsProjection } from '../../projections/sms/projection';
+import { ownerOfMessage, staleAcceptedSms } from '../../projections/sms/queries';
 import { accountsWithDueReservations } from '../../projections/balances/queries';
 import type { PricingPolicy } from '../../plugins/pricing/policy';
 import { ratesLookup, type RatesLookup } from '../../projections/rates/lookup';
@@ -50,6 +54,7 @@ interface Extensions {
   readonly processors: Map<string, PaymentProcessor>;
   readonly openingPolicies: Map<string, AccountOpeningPolicy>;
   readonly jobs: { name: string; everySeconds: number; run: (deps: RouterDeps) => Promise<void> }[];
+  readonly smsGateways: Map<string, SmsGatewayFactory>;
 }
 
 export interface Engine {
@@ -67,6 +72,7 @@ export interface Engine {
   readonly accounts: AccountService;
   readonly wallet: WalletService;
   readonly calls: CallService;
+  readonly sms: SmsService;
   readonly directory: Directory;
   /** Records the expiry of grants that are due (the server runs this every grantExpirySweepSeconds). */
   expireDueGrants(limit?: number): Promise<number>;
@@ -113,7 +119,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     .toDynamicValue(async (ctx): Promise<Extensions> => {
       const ext: Extensions = {
         // the engine's own read models; plugins add theirs
-        projections: [balancesProjection],
+        projections: [balancesProjection, smsProjection],
         routers: [],
         plugins: [],
         deckImporters: new Map(),
@@ -122,6 +128,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         processors: new Map(),
         openingPolicies: new Map(),
         jobs: [],
+        smsGateways: new Map(),
       };
       const unique = <T>(map: Map<string, T>, key: string, value: T, what: string, plugin: string) => {
         if (map.has(key)) throw new Error(`plugin ${plugin}: a ${what} named ${key} exists already`);
@@ -146,6 +153,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
           addPaymentProcessor: (p) => unique(ext.processors, p.name, p, 'payment processor', plugin.name),
           addAccountOpeningPolicy: (p) => unique(ext.openingPolicies, p.name, p, 'account opening policy', plugin.name),
           addJob: (name, everySeconds, run) => void ext.jobs.push({ name: `${plugin.name}:${name}`, everySeconds, run }),
+          addSmsGateway: (id, factory) => unique(ext.smsGateways, id, factory, 'SMS gateway', plugin.name),
         };
         await plugin.register?.(host);
         ext.plugins.push(plugin.name);
@@ -255,6 +263,30 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     )
     .inSingletonScope();
   container
+    .bind(TOKENS.Sms)
+    .toDynamicValue(async (ctx) => {
+      const readModels = await ctx.getAsync<ReadModelStore>(TOKENS.ReadModels);
+      const store = await ctx.getAsync<EventStore>(TOKENS.EventStore);
+      return smsService({
+        wallet: await ctx.getAsync<WalletService>(TOKENS.Wallet),
+        rating: await ctx.getAsync<RatingService>(TOKENS.Rating),
+        store,
+        clock: ctx.get<Clock>(TOKENS.Clock),
+        logger: logger.child({ component: 'sms' }),
+        gateways: (await ctx.getAsync<Extensions>(TOKENS.Extensions)).smsGateways,
+        limits: { maxSegments: config.smsMaxSegments, perMinute: config.smsPerMinute, perDay: config.smsPerDay },
+        chargeDecimals: config.chargeDecimals,
+        findOwner: async (gatewayId, messageId) => {
+          const known = await ownerOfMessage(readModels, gatewayId, messageId);
+          if (known) return known;
+          // a receipt can outrun the read model (another node sent the text): catch up with the log once
+          await waitForProjection(readModels, 'sms', await store.head(), 3000);
+          return ownerOfMessage(readModels, gatewayId, messageId);
+        },
+      });
+    })
+    .inSingletonScope();
+  container
     .bind(TOKENS.HttpApp)
     .toDynamicValue(async (ctx) => {
       const store = await ctx.getAsync<EventStore>(TOKENS.EventStore);
@@ -284,6 +316,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         accounts,
         signatures,
         ids: ctx.get<IdGenerator>(TOKENS.Ids),
+        sms: await ctx.getAsync<SmsService>(TOKENS.Sms),
       };
       routerDeps.current = deps;
       const ext = await ctx.getAsync<Extensions>(TOKENS.Extensions);
@@ -363,6 +396,15 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
             path: '/v1/hooks/sip',
             router: sipHooksRouter({ calls: await ctx.getAsync<CallService>(TOKENS.Calls), secret: config.sipHookSecret }),
           },
+          {
+            path: '/v1/sms',
+            router: smsRouter({
+              sms: deps.sms,
+              readModels,
+              signatures,
+              waitForSms: (position) => waitForProjection(readModels, 'sms', position, 3000),
+            }),
+          },
           ...ext.routers.map((r) => ({ path: r.path, router: r.build(deps) })),
         ],
       });
@@ -383,6 +425,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     const wallet = await container.getAsync<WalletService>(TOKENS.Wallet);
     const clock = container.get<Clock>(TOKENS.Clock);
     const calls = await container.getAsync<CallService>(TOKENS.Calls);
+    const sms = await container.getAsync<SmsService>(TOKENS.Sms);
     async function expireDueGrants(limit = 500): Promise<number> {
       return wallet.expireDue(await accountsWithDueGrants(opened.readModels, clock.now(), limit));
     }
@@ -401,6 +444,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       accounts: await container.getAsync<AccountService>(TOKENS.Accounts),
       wallet: await container.getAsync<WalletService>(TOKENS.Wallet),
       calls,
+      sms,
       expireDueGrants,
       directory: container.get<Directory>(TOKENS.Directory),
       async serve() {
@@ -413,6 +457,14 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
             name: 'expire-reservations',
             everySeconds: 15,
             run: async () => void (await calls.expireReservations(await accountsWithDueReservations(opened.readModels, clock.now(), 500))),
+          },
+          {
+            name: 'abandon-unsubmitted-sms',
+            everySeconds: 30,
+            run: async () =>
+              void (await sms.abandon(
+                await staleAcceptedSms(opened.readModels, new Date(clock.now().getTime() - config.smsAbandonSeconds * 1000), 500),
+              )),
           },
           ...ext.jobs,
           // with the projector in another process no batch event tells us the rates moved: look
@@ -446,6 +498,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
           await closing;
         }
         await runner.stop();
+        await sms.close();
         await opened.readModels.close();
         await opened.store.close();
       },

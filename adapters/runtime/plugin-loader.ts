@@ -14,6 +14,8 @@ export const BUILTIN_PLUGINS: readonly string[] = [
   require.resolve('../../plugins/stripe'),
   require.resolve('../../plugins/trial-credit'),
   require.resolve('../../plugins/vouchers'),
+  require.resolve('../../plugins/sms-smpp'),
+  require.resolve('../../plugins/sms-http'),
 ];
 
 function isPlugin(value: unknown): value is TrunklinePlugin {

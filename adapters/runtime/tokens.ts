@@ -16,4 +16,5 @@ export const TOKENS = {
   Accounts: Symbol.for('trunkline.Accounts'),
   Wallet: Symbol.for('trunkline.Wallet'),
   Calls: Symbol.for('trunkline.Calls'),
+  Sms: Symbol.for('trunkline.Sms'),
 } as const;

@@ -1,7 +1,7 @@
 import { DomainError, type Decider } from '../decider';
 import { deriveId } from '../ids';
 import { currency } from '../money';
-import type { CatalogEvent, DeckRow, Trunk } from './catalog-events';
+import type { CarrierService, CatalogEvent, DeckRow, Trunk } from './catalog-events';
 import { chunk, ROWS_PER_CHUNK } from './chunks';
 
 export type CarrierCommand =
@@ -12,6 +12,7 @@ export type CarrierCommand =
       readonly currency: string;
       readonly preference: number;
       readonly trunks: readonly Trunk[];
+      readonly service?: CarrierService;
     }
   | { readonly kind: 'publish-deck'; readonly rows: readonly DeckRow[]; readonly sha256: string; readonly source: string };
 
@@ -52,6 +53,7 @@ export const carrierDecider: Decider<CarrierCommand, CatalogEvent, CarrierState>
               currency: command.currency,
               preference: command.preference,
               trunks: [...command.trunks],
+              service: command.service ?? 'voice',
             },
           },
         ];

@@ -4,6 +4,9 @@ import { eventCodec, type EventsOf } from '../events/codec';
 const decimalString = z.string().regex(/^-?(0|[1-9]\d*)(\.\d+)?$/, 'a decimal string');
 const digits = z.string().regex(/^\d{1,20}$/, 'digits');
 
+export const carrierServiceSchema = z.enum(['voice', 'sms']);
+export type CarrierService = z.infer<typeof carrierServiceSchema>;
+
 export const trunkSchema = z.object({
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535),
@@ -68,6 +71,8 @@ export const catalogEvents = {
       /** Lower is preferred when two routes cost the same. */
       preference: z.number().int(),
       trunks: z.array(trunkSchema),
+      /** What it terminates: calls (deck rates per minute) or SMS (deck rates per segment). Before SMS, every carrier was voice. */
+      service: carrierServiceSchema.default('voice'),
     }),
   },
   /** One chunk of a deck version; a version is only in force once DeckPublished follows. */

@@ -1,5 +1,5 @@
 import { Decimal, parseDecimal } from '../money';
-import type { DeckRow, Trunk } from './catalog-events';
+import type { CarrierService, DeckRow, Trunk } from './catalog-events';
 import { rateEntries, type CallCost } from './cost';
 import { NS_PER_SECOND, type Nanos } from './duration';
 import { ALWAYS, rate } from './plan-builder';
@@ -12,6 +12,8 @@ export interface Carrier {
   readonly currency: string;
   readonly preference: number;
   readonly trunks: readonly Trunk[];
+  /** voice: rows price minutes; sms (a gateway): rows price segments, `rate` per segment. */
+  readonly service: CarrierService;
 }
 
 /** A carrier's deck ready for lookups: one trie over its prefixes, each with its dated rows. */

@@ -1,3 +1,4 @@
+import type { SmsCommand } from '../sms/commands';
 import type { Restriction } from './events';
 import type { CallCommand } from '../calls/commands';
 
@@ -60,4 +61,5 @@ export type WalletCommand =
       readonly at: string;
     }
   | { readonly kind: 'expire'; readonly at: string }
-  | CallCommand;
+  | CallCommand
+  | SmsCommand;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { eventCodec, type EventsOf } from '../events/codec';
 import { accountEvents } from '../accounts/account';
 import { callEvents } from '../calls/events';
+import { smsEvents } from '../sms/events';
 
 /** A positive amount as a decimal string in the account's currency (the event type says the sign). */
 const amount = z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'a non-negative decimal string');
@@ -138,6 +139,6 @@ export type WalletEvent = EventsOf<typeof walletEvents>;
 export const WALLET_EVENT_TYPES = Object.keys(walletEvents) as WalletEvent['type'][];
 
 /** Everything an `account-<number>` stream holds. */
-export const accountStreamEvents = { ...accountEvents, ...walletEvents, ...callEvents } as const;
+export const accountStreamEvents = { ...accountEvents, ...walletEvents, ...callEvents, ...smsEvents } as const;
 export const accountStreamCodec = eventCodec(accountStreamEvents);
 export type AccountStreamEvent = EventsOf<typeof accountStreamEvents>;

@@ -68,6 +68,16 @@ export function ledgerEffect(e: AccountStreamEvent): LedgerEffect | null {
       const reference = e.type === 'WalletCharged' ? e.data.chargeId : `call:${e.data.callId}`;
       return effect(reference, new Decimal(e.data.fromPaid).negated(), granted, { grantChanges: parts });
     }
+    case 'SmsCharged': {
+      const parts = e.data.fromGrants.map((g) => ({ grantId: g.grantId, change: new Decimal(g.amount).negated() }));
+      const granted = parts.reduce((sum, p) => sum.plus(p.change), ZERO);
+      return effect(`sms:${e.data.smsId}`, new Decimal(e.data.fromPaid).negated(), granted, { grantChanges: parts });
+    }
+    case 'SmsRefunded': {
+      const parts = e.data.toGrants.map((g) => ({ grantId: g.grantId, change: new Decimal(g.amount) }));
+      const granted = parts.reduce((sum, p) => sum.plus(p.change), ZERO);
+      return effect(`sms:${e.data.smsId}`, new Decimal(e.data.toPaid), granted, { grantChanges: parts });
+    }
     default:
       return null;
   }

@@ -2,6 +2,7 @@ import { Decimal } from '../money';
 import type { AccountStatus } from '../accounts/account';
 import type { AccountStreamEvent, Restriction } from './events';
 import { initialCalls, withCall, type CallsState } from '../calls/state';
+import { initialSms, withoutSms, withRecent, type SmsState } from '../sms/state';
 
 /** A grant's credit still unspent: spent before paid credit, only where its restriction allows. */
 export interface GrantLot {
@@ -20,7 +21,7 @@ export interface PaymentRecord {
   readonly refunded: Decimal;
 }
 
-export interface WalletState extends CallsState {
+export interface WalletState extends CallsState, SmsState {
   readonly status: AccountStatus;
   readonly accountId: string;
   readonly number: string;
@@ -44,6 +45,7 @@ export const initialWallet: WalletState = {
   disputes: {},
   vouchers: {},
   ...initialCalls,
+  ...initialSms,
 };
 
 const payment = (s: WalletState, id: string): PaymentRecord => s.payments[id] ?? { started: null, settled: null, refunded: new Decimal(0) };
@@ -166,8 +168,68 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
       return withCall(s, e.data.callId, { status: 'expired', reserved: new Decimal(0) }, new Decimal(e.data.amount).negated());
     case 'CarrierCostRecorded':
     case 'CdrUnmatched':
-      return s;
+    case 'SmsCostRecorded':
+    case 'SmsReceiptRecorded':
+      return evolveReceipt(s, e);
+    case 'SmsAccepted': {
+      const amount = new Decimal(e.data.amount);
+      return {
+        ...s,
+        reserved: s.reserved.plus(amount),
+        smsRecent: withRecent(s.smsRecent, { smsId: e.data.smsId, at: e.data.at, fingerprint: e.data.fingerprint }),
+        sms: {
+          ...s.sms,
+          [e.data.smsId]: {
+            status: 'accepted',
+            to: e.data.to,
+            segments: e.data.segments,
+            amount,
+            charged: null,
+            parts: 1,
+            deliveredParts: [],
+          },
+        },
+      };
+    }
+    case 'SmsSubmitted': {
+      const sms = s.sms[e.data.smsId];
+      if (!sms) return s;
+      return { ...s, sms: { ...s.sms, [e.data.smsId]: { ...sms, status: 'submitted', parts: e.data.messageIds.length } } };
+    }
+    case 'SmsCharged': {
+      const sms = s.sms[e.data.smsId];
+      let grants: readonly GrantLot[] = s.grants;
+      for (const part of e.data.fromGrants) grants = spendGrant(grants, part.grantId, new Decimal(part.amount));
+      const charged = {
+        fromGrants: e.data.fromGrants.map((g) => ({ grantId: g.grantId, amount: new Decimal(g.amount) })),
+        fromPaid: new Decimal(e.data.fromPaid),
+      };
+      return {
+        ...s,
+        grants,
+        paid: s.paid.minus(e.data.fromPaid),
+        reserved: sms && !sms.charged ? s.reserved.minus(sms.amount) : s.reserved,
+        sms: sms ? { ...s.sms, [e.data.smsId]: { ...sms, charged } } : s.sms,
+      };
+    }
+    case 'SmsFailed':
+      return s.sms[e.data.smsId] ? withoutSms({ ...s, reserved: s.reserved.minus(e.data.released) }, e.data.smsId) : s;
+    case 'SmsDelivered':
+      return withoutSms(s, e.data.smsId);
+    case 'SmsRefunded': {
+      let grants: readonly GrantLot[] = s.grants;
+      for (const part of e.data.toGrants) grants = spendGrant(grants, part.grantId, new Decimal(part.amount).negated());
+      return withoutSms({ ...s, grants, paid: s.paid.plus(e.data.toPaid) }, e.data.smsId);
+    }
   }
+}
+
+/** A delivered segment's receipt counts toward the message's delivery; other no-money events change nothing. */
+function evolveReceipt(s: WalletState, e: AccountStreamEvent): WalletState {
+  if (e.type !== 'SmsReceiptRecorded' || e.data.status !== 'delivered') return s;
+  const sms = s.sms[e.data.smsId];
+  if (!sms || sms.deliveredParts.includes(e.data.messageId)) return s;
+  return { ...s, sms: { ...s.sms, [e.data.smsId]: { ...sms, deliveredParts: [...sms.deliveredParts, e.data.messageId] } } };
 }
 
 /** Granted credit recorded and not yet spent or expired (expired-but-unrecorded grants included). */

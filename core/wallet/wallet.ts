@@ -3,6 +3,7 @@ import { deriveId } from '../ids';
 import { Decimal, parseDecimal } from '../money';
 import { allocate } from './allocation';
 import { decideCall } from '../calls/decide';
+import { decideSms } from '../sms/decide';
 import type { WalletCommand } from './commands';
 import type { AccountStreamEvent } from './events';
 import { evolveWallet, initialWallet, type WalletState } from './state';
@@ -212,6 +213,11 @@ function decide(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
     case 'end-call':
     case 'expire-reservations':
       return decideCall(c, s);
+    case 'accept-sms':
+    case 'record-sms-submission':
+    case 'fail-sms':
+    case 'record-sms-receipt':
+      return decideSms(c, s);
     case 'expire': {
       if (s.status === 'none') return [];
       const at = Date.parse(c.at);

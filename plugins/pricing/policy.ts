@@ -1,4 +1,5 @@
 import type { Decimal } from '../../core/money';
+import type { CarrierService } from '../../core/rating/catalog-events';
 
 export interface PricingInput {
   readonly prefix: string;
@@ -6,6 +7,8 @@ export interface PricingInput {
   /** The cheapest carrier's rate per minute for this prefix now. */
   readonly costPerMinute: Decimal;
   readonly currency: string;
+  /** sms: `costPerMinute` is the cheapest gateway's cost per segment, and the answer's rate a price per segment. */
+  readonly service: CarrierService;
 }
 
 export interface RetailRate {

@@ -1,4 +1,5 @@
-import express, { Router } from 'express';
+import express, { Router, type Request, type Response } from 'express';
+import { UnratedDestinationError } from '../../core/rating/cost';
 import { z, ZodError } from 'zod';
 import { parseCallDuration } from '../../core/rating/duration';
 import { csv } from '../../adapters/cli/table';
@@ -34,9 +35,14 @@ export function ratesRouter(deps: RouterDeps): Router {
   });
   router.get('/rates', async (req, res) => {
     const q = z
-      .object({ destination: z.string().min(1).optional(), format: z.enum(['json', 'csv']).optional() })
+      .object({
+        destination: z.string().min(1).optional(),
+        format: z.enum(['json', 'csv']).optional(),
+        service: z.enum(['voice', 'sms']).default('voice'),
+      })
       .strict()
       .parse(req.query);
+    if (q.service === 'sms') return void smsSheet(q.destination, q.format, req, res);
     const sheet = deps.rating.current().retail;
     if (q.destination) {
       const quote = deps.rating.quote({
@@ -62,5 +68,26 @@ export function ratesRouter(deps: RouterDeps): Router {
     }
     res.json({ currency: sheet.currency, builtAt: sheet.builtAt, rates: sheet.rows });
   });
+  /** The SMS sheet: a price per segment for every prefix an SMS gateway reaches. */
+  function smsSheet(destination: string | undefined, format: 'json' | 'csv' | undefined, req: Request, res: Response): void {
+    const sheet = deps.rating.current().smsRetail;
+    const rows = sheet.rows.map((r) => ({ prefix: r.prefix, destination: r.destination, pricePerSegment: r.ratePerMinute }));
+    if (destination) {
+      const routes = deps.rating.smsRoutes(destination, deps.clock.now());
+      const row = routes.retail ? rows.find((r) => r.prefix === routes.retail!.prefix) : undefined;
+      if (!row) throw new UnratedDestinationError('retail-sms', routes.number.slice(1));
+      res.json({ number: routes.number, currency: sheet.currency, ...row });
+      return;
+    }
+    const etag = sheet.etag.replace(/"$/, '-sms"');
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', 'public, max-age=60');
+    if (req.headers['if-none-match'] === etag) return void res.status(304).end();
+    if (format === 'csv' || (!format && req.accepts(['application/json', 'text/csv']) === 'text/csv')) {
+      res.type('text/csv').send(csv(rows.map((r) => ({ ...r, currency: sheet.currency }))));
+      return;
+    }
+    res.json({ currency: sheet.currency, builtAt: sheet.builtAt, service: 'sms', rates: rows });
+  }
   return router;
 }

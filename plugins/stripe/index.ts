@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { stripeProcessor } from '../../adapters/payments/stripe/processor';
-import { definePlugin } from '../plugin-api';
+import { definePlugin, parseOptions } from '../plugin-api';
 
 const options = z
   .object({
@@ -22,11 +22,7 @@ export default definePlugin({
       host.logger.info('stripe: not configured (set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET); top-ups are off');
       return;
     }
-    const parsed = options.safeParse(host.options);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new Error(`plugin stripe: ${issue.path.join('.') || 'options'} ${issue.message}`);
-    }
-    host.addPaymentProcessor(stripeProcessor(parsed.data));
+    const settings = parseOptions('stripe', options, host.options);
+    host.addPaymentProcessor(stripeProcessor(settings));
   },
 });

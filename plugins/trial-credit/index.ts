@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { restrictionSchema } from '../../core/wallet';
-import { definePlugin } from '../plugin-api';
+import { definePlugin, parseOptions } from '../plugin-api';
 
 const decimal = z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "0.50"');
 const options = z
@@ -23,12 +23,8 @@ export default definePlugin({
   name: 'trial-credit',
   register(host) {
     if (Object.keys(host.options).length === 0) return;
-    const parsed = options.safeParse(host.options);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new Error(`plugin trial-credit: ${issue.path.join('.') || 'options'} ${issue.message}`);
-    }
-    const o = parsed.data;
+    const settings = parseOptions('trial-credit', options, host.options);
+    const o = settings;
     host.addAccountOpeningPolicy({
       name: 'trial-credit',
       welcome(currency, openedAt) {

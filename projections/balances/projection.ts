@@ -15,6 +15,8 @@ const MONEY_TYPES = [
   'VoucherRedeemed',
   'WalletCharged',
   'CallCharged',
+  'SmsCharged',
+  'SmsRefunded',
 ];
 /** How each reservation event moves the reserved total (CallAuthorized and CallExtended carry the amount reserved). */
 const RESERVATION: Record<string, 1 | -1> = { CallAuthorized: 1, CallExtended: 1, ReservationReleased: -1, ReservationExpired: -1 };
@@ -142,6 +144,13 @@ async function applyBatch(events: readonly RecordedEvent[], tx: SqlTx): Promise<
     else if (e.type === 'ReservationReleased' || e.type === 'ReservationExpired' || e.type === 'CallCharged' || e.type === 'CallFailed')
       reservations.set(`${number} ${e.data.callId}`, { number, callId: e.data.callId, expiresAt: null });
     if (e.type === 'CallFailed') continue;
+    // a text holds its price from acceptance until a gateway takes it (charged) or none does (failed)
+    if (e.type === 'SmsAccepted' || e.type === 'SmsFailed') {
+      const held = new Decimal(e.type === 'SmsAccepted' ? e.data.amount : e.data.released);
+      if (row) Object.assign(row, { reserved: row.reserved.plus(e.type === 'SmsAccepted' ? held : held.negated()), ...at });
+      continue;
+    }
+    if (e.type === 'SmsCharged' && row) row.reserved = row.reserved.minus(e.data.amount);
     const sign = RESERVATION[e.type];
     if (sign) {
       const d = e.data as { reserved?: string; amount?: string };
@@ -254,7 +263,7 @@ export const balancesProjection: Projection = {
   name: 'balances',
   // 2: reservations (the reserved column)
   version: 2,
-  handles: [...ACCOUNT_TYPES, ...MONEY_TYPES, ...Object.keys(RESERVATION), 'CallFailed'],
+  handles: [...ACCOUNT_TYPES, ...MONEY_TYPES, ...Object.keys(RESERVATION), 'CallFailed', 'SmsAccepted', 'SmsFailed'],
   setup: createTables,
   async reset(tx) {
     // dropped, not emptied: a new version may change the columns

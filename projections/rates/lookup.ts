@@ -20,6 +20,7 @@ interface CarrierRow {
   currency: string;
   preference: number;
   trunks: string;
+  service: string;
   deck_version: number | string;
 }
 interface DeckRowRow {
@@ -58,6 +59,7 @@ async function loadDeck(rm: ReadModelStore, c: CarrierRow): Promise<CompiledDeck
     currency: c.currency,
     preference: Number(c.preference),
     trunks: JSON.parse(c.trunks) as Trunk[],
+    service: c.service === 'sms' ? ('sms' as const) : ('voice' as const),
   };
   return compileDeck(carrier, version, deckRows);
 }

@@ -9,7 +9,8 @@ import type { SqlTx } from '../read-model-store';
  */
 export const ratesProjection: Projection = {
   name: 'rates',
-  version: 1,
+  // 2: carriers carry their service (voice or sms)
+  version: 2,
   handles: [
     'CarrierRegistered',
     'DeckRowsStaged',
@@ -21,7 +22,8 @@ export const ratesProjection: Projection = {
   async setup(tx) {
     await tx.run(`CREATE TABLE IF NOT EXISTS rate_carriers (
       carrier_id TEXT PRIMARY KEY, name TEXT NOT NULL, currency TEXT NOT NULL, preference INTEGER NOT NULL,
-      trunks TEXT NOT NULL, deck_version INTEGER NOT NULL, deck_rows INTEGER NOT NULL, deck_published_at TEXT)`);
+      trunks TEXT NOT NULL, service TEXT NOT NULL DEFAULT 'voice', deck_version INTEGER NOT NULL, deck_rows INTEGER NOT NULL,
+      deck_published_at TEXT)`);
     await tx.run(`CREATE TABLE IF NOT EXISTS rate_deck_rows (
       carrier_id TEXT NOT NULL, version INTEGER NOT NULL, prefix TEXT NOT NULL, destination TEXT NOT NULL,
       rate TEXT NOT NULL, initial INTEGER NOT NULL, subsequent INTEGER NOT NULL, connect_fee TEXT NOT NULL,
@@ -37,17 +39,19 @@ export const ratesProjection: Projection = {
       profile_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, activations TEXT NOT NULL, published_at TEXT NOT NULL)`);
   },
   async reset(tx) {
-    for (const t of ['rate_carriers', 'rate_deck_rows', 'rate_plans', 'rate_plan_destinations', 'rate_profiles'])
-      await tx.run(`DELETE FROM ${t}`);
+    // dropped, not emptied: a version-1 table has no service column
+    await tx.run('DROP TABLE IF EXISTS rate_carriers');
+    for (const t of ['rate_deck_rows', 'rate_plans', 'rate_plan_destinations', 'rate_profiles']) await tx.run(`DELETE FROM ${t}`);
+    await ratesProjection.setup(tx);
   },
   async apply(recorded, tx: SqlTx) {
     const e = catalogCodec.decode(recorded);
     switch (e.type) {
       case 'CarrierRegistered':
         await tx.run(
-          `INSERT INTO rate_carriers (carrier_id, name, currency, preference, trunks, deck_version, deck_rows)
-           VALUES (?, ?, ?, ?, ?, 0, 0) ON CONFLICT (carrier_id) DO NOTHING`,
-          [e.data.carrierId, e.data.name, e.data.currency, e.data.preference, JSON.stringify(e.data.trunks)],
+          `INSERT INTO rate_carriers (carrier_id, name, currency, preference, trunks, service, deck_version, deck_rows)
+           VALUES (?, ?, ?, ?, ?, ?, 0, 0) ON CONFLICT (carrier_id) DO NOTHING`,
+          [e.data.carrierId, e.data.name, e.data.currency, e.data.preference, JSON.stringify(e.data.trunks), e.data.service],
         );
         return;
       case 'DeckRowsStaged':

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Decimal } from '../../core/money';
 import { compileDeck, matchDeck, type CompiledDeck } from '../../core/rating/deck';
 import type { PricingPolicy } from '../../plugins/pricing/policy';
+import type { CarrierService } from '../../core/rating/catalog-events';
 
 export interface RetailSheetRow {
   readonly prefix: string;
@@ -34,8 +35,14 @@ export const RETAIL_PLAN_ID = 'retail';
  * per-minute rate through the pricing policy. Carriers in another currency than the sheet's
  * are left out (no FX conversion is implied).
  */
-export function buildRetailSheet(decks: Iterable<CompiledDeck>, policy: PricingPolicy, currency: string, at: Date): RetailSheet {
-  const usable = [...decks].filter((d) => d.carrier.currency === currency);
+export function buildRetailSheet(
+  decks: Iterable<CompiledDeck>,
+  policy: PricingPolicy,
+  currency: string,
+  at: Date,
+  service: CarrierService = 'voice',
+): RetailSheet {
+  const usable = [...decks].filter((d) => d.carrier.currency === currency && d.carrier.service === service);
   const now = at.getTime();
   let validUntilMs = Infinity;
   for (const d of usable) {
@@ -61,11 +68,12 @@ export function buildRetailSheet(decks: Iterable<CompiledDeck>, policy: PricingP
     for (const d of usable) {
       const m = matchDeck(d, prefix, at);
       if (!m) continue;
-      const rate = new Decimal(m.row.rate);
+      // a text's sheet price is per segment only: a gateway's per-message fee is folded in (its one-segment cost)
+      const rate = service === 'sms' ? new Decimal(m.row.rate).plus(m.row.connectFee) : new Decimal(m.row.rate);
       if (!best || rate.lessThan(best.rate)) best = { rate, destination: m.row.destination };
     }
     if (!best) continue;
-    const retail = policy.price({ prefix, destination: best.destination, costPerMinute: best.rate, currency });
+    const retail = policy.price({ prefix, destination: best.destination, costPerMinute: best.rate, currency, service });
     rows.push({
       prefix,
       destination: best.destination,
@@ -77,7 +85,7 @@ export function buildRetailSheet(decks: Iterable<CompiledDeck>, policy: PricingP
   }
   const etag = `"${createHash('sha256').update(currency).update(JSON.stringify(rows)).digest('base64url').slice(0, 27)}"`;
   const deck = compileDeck(
-    { carrierId: RETAIL_PLAN_ID, name: 'retail sheet', currency, preference: 0, trunks: [] },
+    { carrierId: RETAIL_PLAN_ID, name: 'retail sheet', currency, preference: 0, trunks: [], service },
     1,
     rows.map((r) => ({
       prefix: r.prefix,

@@ -4,7 +4,14 @@ import { buildRetailSheet } from '../../projections/rates/retail-sheet';
 import { deckRow } from '../support/deck-rows';
 
 const row = deckRow;
-const carrier = (carrierId: string, currency = 'EUR') => ({ carrierId, name: carrierId, currency, preference: 1, trunks: [] });
+const carrier = (carrierId: string, currency = 'EUR') => ({
+  carrierId,
+  name: carrierId,
+  currency,
+  preference: 1,
+  trunks: [],
+  service: 'voice' as const,
+});
 
 describe('retail sheet', () => {
   const policy = markupPolicy(

@@ -16,7 +16,42 @@ export function randomCommand(r: ReturnType<typeof seeded>, step: number, ns = '
   const pi = `${ns}pi_${r.int(1, 6)}`;
   const at = new Date(Date.UTC(2026, 11, 1) + step * 3_600_000).toISOString();
   const call = `${ns}call${r.int(1, 6)}`;
-  switch (r.int(0, 11)) {
+  const sms = `${ns}sms${r.int(1, 6)}`;
+  switch (r.int(0, 15)) {
+    case 12:
+      return {
+        kind: 'accept-sms',
+        smsId: sms,
+        to: r.pick(['+447911123456', '+33612345678']),
+        fingerprint: r.pick(['f1', 'f1', 'f2']),
+        segmentation: { encoding: 'GSM-7', segments: r.int(1, 4), characters: 100 },
+        retail: { prefix: '44', perSegment: r.pick(['0.05', '0.0375']), perMessage: r.pick(['0', '0.01']) },
+        limits: { maxSegments: 10, perMinute: 100, perDay: 1000 },
+        chargeDecimals: 6,
+        at,
+      };
+    case 13:
+      return {
+        kind: 'record-sms-submission',
+        smsId: sms,
+        gatewayId: 'gw',
+        messageIds: Array.from({ length: r.int(1, 3) }, (_, i) => `${sms}-m${i}`),
+        failedOver: [],
+        cost: { prefix: '44', perSegment: '0.02', perMessage: '0', currency: 'EUR' },
+        at,
+      };
+    case 14:
+      return { kind: 'fail-sms', smsId: sms, reason: 'no gateway', attempts: [], at };
+    case 15:
+      return {
+        kind: 'record-sms-receipt',
+        smsId: sms,
+        gatewayId: 'gw',
+        messageId: `${sms}-m${r.int(0, 2)}`,
+        status: r.pick(['delivered', 'delivered', 'failed', 'expired'] as const),
+        error: null,
+        at,
+      };
     case 9:
       return {
         kind: 'authorize-call',

@@ -42,6 +42,8 @@ describe('plugins', () => {
         'stripe',
         'trial-credit',
         'vouchers',
+        'sms-smpp',
+        'sms-http',
         'counter',
       ]);
       const ev = (type: string) => ({ id: engine.ids.next(), type, schemaVersion: 1, data: {}, metadata: {} });

@@ -12,6 +12,7 @@ const carrier = (carrierId: string, preference = 10, currency = 'EUR'): Carrier 
   currency,
   preference,
   trunks: [],
+  service: 'voice',
 });
 const row = deckRow;
 const NOW = new Date('2026-11-25T12:00:00Z');

@@ -13,14 +13,17 @@ const sign: Partial<Record<AccountStreamEvent['type'], 1 | -1>> = {
   ChargebackDebited: -1,
   WalletCharged: -1,
   CallCharged: -1,
+  SmsCharged: -1,
 };
 
-/** purchases + grants + vouchers + reversals − expiries − refunds − chargebacks − charges, from the events alone. */
+/** purchases + grants + vouchers + reversals + SMS refunds − expiries − refunds − chargebacks − charges, from the events alone. */
 function ledgerSum(events: readonly AccountStreamEvent[]): Decimal {
   let sum = new Decimal(0);
   for (const e of events) {
     if (e.type === 'CreditPurchased') sum = sum.plus(e.data.credit);
     else if (e.type === 'VoucherRedeemed') sum = sum.plus(e.data.amount);
+    // a refund returns the charge less what went back to a promotion that has expired since
+    else if (e.type === 'SmsRefunded') sum = sum.plus(e.data.amount).minus(e.data.forfeited);
     else if (sign[e.type] && 'amount' in e.data) sum = sum.plus(new Decimal(e.data.amount).times(sign[e.type]!));
   }
   return sum;
@@ -28,6 +31,7 @@ function ledgerSum(events: readonly AccountStreamEvent[]): Decimal {
 
 describe('wallet ledger (property)', () => {
   test('for any sequence of commands: balance = the signed sum of the ledger, exactly; no grant lot goes below zero', () => {
+    const seen = new Map<string, number>();
     for (let seed = 1; seed <= 300; seed++) {
       const r = seeded(seed);
       const events: AccountStreamEvent[] = [...opened];
@@ -38,20 +42,31 @@ describe('wallet ledger (property)', () => {
           if (!(error instanceof DomainError)) throw error;
         }
       }
+      for (const e of events) seen.set(e.type, (seen.get(e.type) ?? 0) + 1);
       const s = stateOf(events);
       expect({ seed, balance: balanceOf(s).toFixed() }).toEqual({ seed, balance: ledgerSum(events).toFixed() });
       for (const g of s.grants) expect(g.remaining.isNegative() && !g.remaining.isZero()).toBe(false);
       expect(grantedOf(s).isNegative() && !grantedOf(s).isZero()).toBe(false);
       // the reserved total is what the open calls hold, never below zero
-      const held = Object.values(s.calls).reduce((sum, c) => sum.plus(c.reserved), new Decimal(0));
+      // … and what accepted texts hold until a gateway takes them
+      const held = Object.values(s.calls)
+        .reduce((sum, c) => sum.plus(c.reserved), new Decimal(0))
+        .plus(Object.values(s.sms).reduce((sum, m) => (m.charged ? sum : sum.plus(m.amount)), new Decimal(0)));
       expect([seed, s.reserved.toFixed()]).toEqual([seed, held.toFixed()]);
       expect(s.reserved.isNegative() && !s.reserved.isZero()).toBe(false);
       // every charge is split exactly: grants + paid = amount
       for (const e of events) {
-        if (e.type !== 'WalletCharged') continue;
+        if (e.type === 'SmsRefunded') {
+          const back = e.data.toGrants.reduce((sum, g) => sum.plus(g.amount), new Decimal(e.data.toPaid)).plus(e.data.forfeited);
+          expect(back.equals(e.data.amount)).toBe(true);
+        }
+        if (e.type !== 'WalletCharged' && e.type !== 'SmsCharged') continue;
         const parts = e.data.fromGrants.reduce((sum, g) => sum.plus(g.amount), new Decimal(e.data.fromPaid));
         expect(parts.equals(e.data.amount)).toBe(true);
       }
     }
+    // the generator reaches the paths it is meant to prove
+    for (const type of ['CallCharged', 'SmsCharged', 'SmsRefunded', 'SmsDelivered', 'SmsFailed', 'CreditExpired'])
+      expect([type, (seen.get(type) ?? 0) > 0]).toEqual([type, true]);
   });
 });

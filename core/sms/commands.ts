@@ -1,0 +1,54 @@
+import type { Segmentation } from './segments';
+
+export interface SmsLimits {
+  readonly maxSegments: number;
+  readonly perMinute: number;
+  readonly perDay: number;
+}
+
+/** A retail or gateway price: per segment, plus per message. */
+export interface SmsPrice {
+  readonly prefix: string;
+  readonly perSegment: string;
+  readonly perMessage: string;
+}
+
+export type ReceiptStatus = 'delivered' | 'failed' | 'expired';
+
+export type SmsCommand =
+  | {
+      readonly kind: 'accept-sms';
+      readonly smsId: string;
+      readonly to: string;
+      readonly fingerprint: string;
+      readonly segmentation: Pick<Segmentation, 'encoding' | 'segments' | 'characters'>;
+      readonly retail: SmsPrice;
+      readonly limits: SmsLimits;
+      readonly chargeDecimals: number;
+      readonly at: string;
+    }
+  | {
+      readonly kind: 'record-sms-submission';
+      readonly smsId: string;
+      readonly gatewayId: string;
+      readonly messageIds: readonly string[];
+      readonly failedOver: readonly { readonly gatewayId: string; readonly error: string }[];
+      readonly cost: SmsPrice & { readonly currency: string };
+      readonly at: string;
+    }
+  | {
+      readonly kind: 'fail-sms';
+      readonly smsId: string;
+      readonly reason: string;
+      readonly attempts: readonly { readonly gatewayId: string; readonly error: string }[];
+      readonly at: string;
+    }
+  | {
+      readonly kind: 'record-sms-receipt';
+      readonly smsId: string;
+      readonly gatewayId: string;
+      readonly messageId: string;
+      readonly status: ReceiptStatus;
+      readonly error: string | null;
+      readonly at: string;
+    };

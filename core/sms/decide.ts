@@ -1,0 +1,191 @@
+import { DomainError } from '../decider';
+import { deriveId } from '../ids';
+import { Decimal } from '../money';
+import { allocate, spendable } from '../wallet/allocation';
+import type { AccountStreamEvent } from '../wallet/events';
+import { inDebt, type WalletState } from '../wallet/state';
+import type { SmsCommand } from './commands';
+import { smsPrice } from './pricing';
+
+const MINUTE_MS = 60_000;
+
+/** Sending a text: accept (rate limits, segment cap, reserve), record the gateway's answer (charge or release), then receipts (refund once). */
+export function decideSms(c: SmsCommand, s: WalletState): AccountStreamEvent[] {
+  if (s.status === 'none') throw new DomainError('no-account', 'there is no such account');
+  switch (c.kind) {
+    case 'accept-sms': {
+      const seen = s.smsRecent.find((t) => t.smsId === c.smsId);
+      if (seen && seen.fingerprint !== c.fingerprint)
+        throw new DomainError('idempotency-key-reused', 'this request key was used for another text');
+      if (seen || s.sms[c.smsId]) return [];
+      if (s.status !== 'open') throw new DomainError('account-not-open', `the account is ${s.status}`);
+      const { segments } = c.segmentation;
+      if (segments < 1) throw new DomainError('empty-message', 'the text is empty');
+      if (segments > c.limits.maxSegments)
+        throw new DomainError('too-many-segments', `the text takes ${segments} segments; at most ${c.limits.maxSegments} are allowed`, {
+          segments,
+          maxSegments: c.limits.maxSegments,
+        });
+      const at = Date.parse(c.at);
+      const lastMinute = s.smsRecent.filter((t) => Date.parse(t.at) > at - MINUTE_MS).length;
+      if (lastMinute >= c.limits.perMinute)
+        throw new DomainError('sms-rate-limited', `at most ${c.limits.perMinute} texts a minute`, { retryAfterSeconds: 60 });
+      if (s.smsRecent.filter((t) => Date.parse(t.at) > at - 86_400_000).length >= c.limits.perDay)
+        throw new DomainError('sms-rate-limited', `at most ${c.limits.perDay} texts a day`, { retryAfterSeconds: 3600 });
+      if (inDebt(s)) throw new DomainError('in-debt', 'the account is in debt');
+      const amount = smsPrice(c.retail, segments, c.chargeDecimals);
+      if (spendable(s, c.to, c.at).lessThan(amount))
+        throw new DomainError('insufficient-credit', `the text costs ${amount.toFixed()} ${s.currency}`, {
+          price: amount.toFixed(),
+          currency: s.currency,
+        });
+      return [
+        {
+          type: 'SmsAccepted',
+          id: deriveId('sms-accepted', s.accountId, c.smsId),
+          data: {
+            accountId: s.accountId,
+            smsId: c.smsId,
+            from: s.number,
+            to: c.to,
+            encoding: c.segmentation.encoding,
+            segments,
+            characters: c.segmentation.characters,
+            amount: amount.toFixed(),
+            currency: s.currency,
+            retail: { prefix: c.retail.prefix, perSegment: c.retail.perSegment, perMessage: c.retail.perMessage },
+            fingerprint: c.fingerprint,
+            at: c.at,
+          },
+        },
+      ];
+    }
+    case 'record-sms-submission': {
+      const sms = s.sms[c.smsId];
+      if (!sms || sms.status !== 'accepted') return [];
+      const split = allocate(s, sms.amount, sms.to, c.at);
+      const cost = smsPrice(c.cost, sms.segments, 40);
+      return [
+        {
+          type: 'SmsSubmitted',
+          id: deriveId('sms-submitted', s.accountId, c.smsId),
+          data: {
+            accountId: s.accountId,
+            smsId: c.smsId,
+            gatewayId: c.gatewayId,
+            messageIds: [...c.messageIds],
+            failedOver: c.failedOver.map((f) => ({ ...f })),
+            at: c.at,
+          },
+        },
+        {
+          type: 'SmsCharged',
+          id: deriveId('sms-charged', s.accountId, c.smsId),
+          data: {
+            accountId: s.accountId,
+            smsId: c.smsId,
+            to: sms.to,
+            segments: sms.segments,
+            amount: sms.amount.toFixed(),
+            currency: s.currency,
+            fromGrants: split.fromGrants.map((g) => ({ grantId: g.grantId, amount: g.amount.toFixed() })),
+            fromPaid: split.fromPaid.toFixed(),
+            at: c.at,
+          },
+        },
+        {
+          type: 'SmsCostRecorded',
+          id: deriveId('sms-cost', s.accountId, c.smsId),
+          data: {
+            accountId: s.accountId,
+            smsId: c.smsId,
+            gatewayId: c.gatewayId,
+            prefix: c.cost.prefix,
+            perSegment: c.cost.perSegment,
+            perMessage: c.cost.perMessage,
+            segments: sms.segments,
+            cost: cost.toFixed(),
+            currency: c.cost.currency,
+          },
+        },
+      ];
+    }
+    case 'fail-sms': {
+      const sms = s.sms[c.smsId];
+      if (!sms || sms.status !== 'accepted') return [];
+      return [
+        {
+          type: 'SmsFailed',
+          id: deriveId('sms-failed', s.accountId, c.smsId),
+          data: {
+            accountId: s.accountId,
+            smsId: c.smsId,
+            reason: c.reason,
+            attempts: c.attempts.map((a) => ({ ...a })),
+            released: sms.amount.toFixed(),
+            at: c.at,
+          },
+        },
+      ];
+    }
+    case 'record-sms-receipt': {
+      const receipt: AccountStreamEvent = {
+        type: 'SmsReceiptRecorded',
+        id: deriveId('sms-receipt', c.gatewayId, c.messageId, c.status),
+        data: {
+          accountId: s.accountId,
+          smsId: c.smsId,
+          gatewayId: c.gatewayId,
+          messageId: c.messageId,
+          status: c.status,
+          error: c.error,
+          at: c.at,
+        },
+      };
+      const sms = s.sms[c.smsId];
+      // final already (delivered, refunded) or never submitted: the receipt is kept, nothing moves
+      if (!sms || sms.status !== 'submitted' || !sms.charged) return [receipt];
+      if (c.status === 'delivered') {
+        if (sms.deliveredParts.includes(c.messageId)) return [];
+        const delivered = sms.deliveredParts.length + 1 >= sms.parts;
+        return delivered
+          ? [
+              receipt,
+              {
+                type: 'SmsDelivered',
+                id: deriveId('sms-delivered', s.accountId, c.smsId),
+                data: { accountId: s.accountId, smsId: c.smsId, at: c.at },
+              },
+            ]
+          : [receipt];
+      }
+      const at = Date.parse(c.at);
+      const toGrants: { grantId: string; amount: string }[] = [];
+      let forfeited = new Decimal(0);
+      for (const part of sms.charged.fromGrants) {
+        const lot = s.grants.find((g) => g.grantId === part.grantId);
+        if (lot && (lot.expiresAt === null || Date.parse(lot.expiresAt) > at))
+          toGrants.push({ grantId: part.grantId, amount: part.amount.toFixed() });
+        else forfeited = forfeited.plus(part.amount);
+      }
+      return [
+        receipt,
+        {
+          type: 'SmsRefunded',
+          id: deriveId('sms-refunded', s.accountId, c.smsId),
+          data: {
+            accountId: s.accountId,
+            smsId: c.smsId,
+            amount: sms.amount.toFixed(),
+            currency: s.currency,
+            toGrants,
+            toPaid: sms.charged.fromPaid.toFixed(),
+            forfeited: forfeited.toFixed(),
+            reason: c.error ?? c.status,
+            at: c.at,
+          },
+        },
+      ];
+    }
+  }
+}

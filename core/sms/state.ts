@@ -1,0 +1,42 @@
+import { Decimal } from '../money';
+
+/** A text still waiting for its outcome; it leaves the state once delivered, refunded or failed. */
+export interface SmsRecord {
+  readonly status: 'accepted' | 'submitted';
+  readonly to: string;
+  readonly segments: number;
+  /** Reserved while accepted; charged once submitted. */
+  readonly amount: Decimal;
+  readonly charged: {
+    readonly fromGrants: readonly { readonly grantId: string; readonly amount: Decimal }[];
+    readonly fromPaid: Decimal;
+  } | null;
+  readonly parts: number;
+  readonly deliveredParts: readonly string[];
+}
+
+export interface SmsState {
+  readonly sms: Readonly<Record<string, SmsRecord>>;
+  /**
+   * This account's texts of the last day (oldest first): the rate limits count them, and a
+   * request replayed after its text was settled is still known as a replay.
+   */
+  readonly smsRecent: readonly { readonly smsId: string; readonly at: string; readonly fingerprint: string }[];
+}
+
+export const initialSms: SmsState = { sms: {}, smsRecent: [] };
+
+const DAY_MS = 86_400_000;
+
+/** The texts still inside the day before `at`, plus this one. */
+export function withRecent(recent: SmsState['smsRecent'], text: SmsState['smsRecent'][number]): SmsState['smsRecent'] {
+  const since = Date.parse(text.at) - DAY_MS;
+  return [...recent.filter((t) => Date.parse(t.at) > since), text];
+}
+
+export function withoutSms<S extends SmsState>(s: S, smsId: string): S {
+  const { [smsId]: _gone, ...rest } = s.sms;
+  return { ...s, sms: rest };
+}
+
+export const ZERO = new Decimal(0);

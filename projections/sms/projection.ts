@@ -1,0 +1,108 @@
+import { accountStreamCodec } from '../../core/wallet';
+import { smsGatewayEvents } from '../../core/sms/events';
+import { eventCodec } from '../../core/events/codec';
+import type { Projection } from '../projection';
+
+const gatewayCodec = eventCodec(smsGatewayEvents);
+const ACCOUNT_TYPES = ['SmsAccepted', 'SmsSubmitted', 'SmsFailed', 'SmsReceiptRecorded', 'SmsDelivered', 'SmsRefunded'];
+
+/**
+ * Every text and its status (accepted → submitted → delivered or refunded; accepted → failed),
+ * the gateway message ids that lead receipts back to it, and receipts no text matched.
+ */
+export const smsProjection: Projection = {
+  name: 'sms',
+  version: 1,
+  handles: [...ACCOUNT_TYPES, 'SmsReceiptUnmatched'],
+  async setup(tx) {
+    await tx.run(`CREATE TABLE IF NOT EXISTS sms_messages (
+      sms_id TEXT PRIMARY KEY, number TEXT NOT NULL, account_id TEXT NOT NULL, recipient TEXT NOT NULL,
+      encoding TEXT NOT NULL, segments INTEGER NOT NULL, characters INTEGER NOT NULL, price TEXT NOT NULL,
+      currency TEXT NOT NULL, status TEXT NOT NULL, gateway_id TEXT, failed_over TEXT NOT NULL, reason TEXT,
+      refunded TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, position INTEGER NOT NULL)`);
+    await tx.run('CREATE INDEX IF NOT EXISTS sms_messages_status ON sms_messages (status, created_at)');
+    await tx.run(`CREATE TABLE IF NOT EXISTS sms_parts (
+      gateway_id TEXT NOT NULL, message_id TEXT NOT NULL, sms_id TEXT NOT NULL, number TEXT NOT NULL, status TEXT NOT NULL,
+      PRIMARY KEY (gateway_id, message_id))`);
+    await tx.run(`CREATE TABLE IF NOT EXISTS sms_unmatched_receipts (
+      gateway_id TEXT NOT NULL, message_id TEXT NOT NULL, status TEXT NOT NULL, at TEXT NOT NULL, position INTEGER NOT NULL,
+      PRIMARY KEY (gateway_id, message_id, status))`);
+  },
+  async reset(tx) {
+    for (const t of ['sms_messages', 'sms_parts', 'sms_unmatched_receipts']) await tx.run(`DELETE FROM ${t}`);
+  },
+  async apply(recorded, tx) {
+    if (recorded.type === 'SmsReceiptUnmatched') {
+      const e = gatewayCodec.decode(recorded);
+      await tx.run(
+        `INSERT INTO sms_unmatched_receipts (gateway_id, message_id, status, at, position) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (gateway_id, message_id, status) DO NOTHING`,
+        [e.data.gatewayId, e.data.messageId, e.data.status, e.data.at, recorded.position],
+      );
+      return;
+    }
+    const e = accountStreamCodec.decode(recorded);
+    const number = recorded.stream.slice('account-'.length);
+    const status = (smsId: string, value: string, at: string, extra = '', params: (string | null)[] = []) =>
+      tx.run(`UPDATE sms_messages SET status = ?, updated_at = ?, position = ?${extra} WHERE sms_id = ?`, [
+        value,
+        at,
+        recorded.position,
+        ...params,
+        smsId,
+      ]);
+    switch (e.type) {
+      case 'SmsAccepted':
+        await tx.run(
+          `INSERT INTO sms_messages (sms_id, number, account_id, recipient, encoding, segments, characters, price, currency, status,
+             gateway_id, failed_over, created_at, updated_at, position)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', NULL, '[]', ?, ?, ?) ON CONFLICT (sms_id) DO NOTHING`,
+          [
+            e.data.smsId,
+            number,
+            e.data.accountId,
+            e.data.to,
+            e.data.encoding,
+            e.data.segments,
+            e.data.characters,
+            e.data.amount,
+            e.data.currency,
+            e.data.at,
+            e.data.at,
+            recorded.position,
+          ],
+        );
+        return;
+      case 'SmsSubmitted':
+        for (const id of e.data.messageIds)
+          await tx.run(
+            `INSERT INTO sms_parts (gateway_id, message_id, sms_id, number, status) VALUES (?, ?, ?, ?, 'submitted')
+             ON CONFLICT (gateway_id, message_id) DO NOTHING`,
+            [e.data.gatewayId, id, e.data.smsId, number],
+          );
+        await status(e.data.smsId, 'submitted', e.data.at, ', gateway_id = ?, failed_over = ?', [
+          e.data.gatewayId,
+          JSON.stringify(e.data.failedOver),
+        ]);
+        return;
+      case 'SmsFailed':
+        await status(e.data.smsId, 'failed', e.data.at, ', reason = ?, failed_over = ?', [e.data.reason, JSON.stringify(e.data.attempts)]);
+        return;
+      case 'SmsReceiptRecorded':
+        await tx.run('UPDATE sms_parts SET status = ? WHERE gateway_id = ? AND message_id = ?', [
+          e.data.status,
+          e.data.gatewayId,
+          e.data.messageId,
+        ]);
+        return;
+      case 'SmsDelivered':
+        await status(e.data.smsId, 'delivered', e.data.at);
+        return;
+      case 'SmsRefunded':
+        await status(e.data.smsId, 'refunded', e.data.at, ', reason = ?, refunded = ?', [e.data.reason, e.data.amount]);
+        return;
+      default:
+        return;
+    }
+  },
+};
