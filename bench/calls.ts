@@ -9,7 +9,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
+import { post } from './http-post';
 import { join } from 'node:path';
 import { freePort } from '../test/beds/free-port';
 import { startPostgresCluster } from '../test/beds/postgres-cluster';
@@ -31,27 +32,13 @@ function hookClient(base: string) {
   const url = new URL(base);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   return (path: 'authorize' | 'cdr', body: unknown) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const payload = Buffer.from(JSON.stringify(body));
-      const req = request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: `/v1/hooks/sip/${path}`,
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json', 'content-length': payload.length, authorization: `Bearer ${HOOK_SECRET}` },
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (text += c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
+    post(
+      agent,
+      url,
+      `/v1/hooks/sip/${path}`,
+      { 'content-type': 'application/json', authorization: `Bearer ${HOOK_SECRET}` },
+      Buffer.from(JSON.stringify(body)),
+    );
 }
 type Hook = ReturnType<typeof hookClient>;
 interface Call {

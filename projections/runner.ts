@@ -170,6 +170,69 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
     }
   }
 
+  /**
+   * Follows the log once for many projections: each event is read and decoded once, then each
+   * projection applies the batch in its own transaction with its own checkpoint. A projection
+   * whose apply fails leaves the group and follows on its own (with backoff), so one broken
+   * plugin never holds the others back.
+   */
+  async function followTogether(members: Projection[], states: ReadonlyMap<string, Live>, stop: AbortSignal): Promise<void> {
+    let backoff = 500;
+    while (!stop.aborted && members.length > 0) {
+      try {
+        await followOnce();
+        backoff = 500;
+      } catch (error) {
+        // the log or the read-model store failed (not one projection): every member waits and retries
+        for (const p of members) {
+          states.get(p.name)!.lastError = (error as Error).message;
+          options.onError?.(p.name, error);
+        }
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, 30_000);
+      }
+    }
+
+    async function followOnce(): Promise<void> {
+      const checkpoints = new Map<string, Checkpoint>();
+      for (const p of members) checkpoints.set(p.name, await prepare(p));
+      const target = await store.head();
+      for (const p of members) if (checkpoints.get(p.name)!.position >= target) states.get(p.name)!.caughtUp = true;
+      const sub = store.subscribe(Math.min(...[...checkpoints.values()].map((c) => c.position)));
+      const close = () => void sub.close();
+      stop.addEventListener('abort', close, { once: true });
+      if (stop.aborted) close();
+      let restart = false;
+      try {
+        for await (const batch of batches(sub, batchSize)) {
+          const last = batch[batch.length - 1]!.position;
+          for (const p of [...members]) {
+            const cp = checkpoints.get(p.name)!;
+            if (last <= cp.position) continue;
+            const state = states.get(p.name)!;
+            try {
+              if ((await applyBatch(p, cp.generation, batch)) === 'restart') restart = true;
+              else {
+                checkpoints.set(p.name, { ...cp, position: last });
+                if (last >= target) state.caughtUp = true;
+                state.lastError = null;
+              }
+            } catch (error) {
+              state.lastError = (error as Error).message;
+              options.onError?.(p.name, error);
+              members.splice(members.indexOf(p), 1);
+              state.done = follow(p, state).finally(() => (state.running = false));
+            }
+          }
+          if (restart || members.length === 0) break;
+        }
+      } finally {
+        stop.removeEventListener('abort', close);
+        await sub.close();
+      }
+    }
+  }
+
   return {
     names: () => options.projections.map((p) => p.name),
     catchUp,
@@ -183,19 +246,27 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
     /** Creates every projection's tables (rebuilding those whose version changed), then follows the log live. */
     async start(): Promise<void> {
       for (const p of options.projections) await prepare(p);
-      for (const p of options.projections) {
-        if (live.get(p.name)?.running) continue;
-        const state: Live = { running: true, caughtUp: false, lastError: null, stop: new AbortController(), done: Promise.resolve() };
-        state.done = follow(p, state).finally(() => {
-          state.running = false;
-        });
-        live.set(p.name, state);
-      }
+      const members = options.projections.filter((p) => !live.get(p.name)?.running);
+      if (members.length === 0) return;
+      // one controller for the group; a projection that leaves it keeps it (stop aborts both)
+      const stop = new AbortController();
+      for (const p of members) live.set(p.name, { running: true, caughtUp: false, lastError: null, stop, done: Promise.resolve() });
+      const group = followTogether([...members], live, stop.signal).finally(() => {
+        for (const p of members) {
+          const s = live.get(p.name)!;
+          // still in the group (not following on its own): it stops with the group
+          if (s.done === groupDone) s.running = false;
+        }
+      });
+      const groupDone = group;
+      for (const p of members) live.get(p.name)!.done = groupDone;
     },
 
     async stop(): Promise<void> {
       for (const s of live.values()) s.stop.abort();
-      await Promise.all([...live.values()].map((s) => s.done));
+      // a projection that left the group replaced its `done`: wait until nothing changes any more
+      for (let i = 0; i < 3; i++) await Promise.all([...live.values()].map((s) => s.done));
+      for (const s of live.values()) s.running = false;
     },
 
     async status(): Promise<ProjectionStatus[]> {

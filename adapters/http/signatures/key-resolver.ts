@@ -3,13 +3,21 @@ import type { Directory } from '../../../core/directory';
 import { InvalidPhoneNumberError, parseE164 } from '../../../core/e164';
 import type { KeyResolver } from './verify-request';
 
+const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+/** KeyObjects of keys seen lately: building one costs more than verifying a signature with it. */
+const recentKeys = new Map<string, KeyObject>();
+const RECENT_KEYS = 50_000;
+
 /** A raw 32-byte Ed25519 key as a KeyObject (SPKI is the fixed 12-byte prefix plus the key). */
 export function ed25519PublicKey(raw: Uint8Array): KeyObject {
-  return createPublicKey({
-    key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(raw)]),
-    format: 'der',
-    type: 'spki',
-  });
+  const id = Buffer.from(raw).toString('base64');
+  let key = recentKeys.get(id);
+  if (!key) {
+    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, Buffer.from(raw)]), format: 'der', type: 'spki' });
+    if (recentKeys.size >= RECENT_KEYS) recentKeys.delete(recentKeys.keys().next().value!);
+    recentKeys.set(id, key);
+  }
+  return key;
 }
 
 /** What accounts record of the key that opened them: sha256 of the raw key, base64url. */

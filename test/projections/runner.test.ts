@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sqliteEventStore } from '../../adapters/event-store/sqlite';
+import { sqliteReadModelStore } from '../../adapters/read-models/sqlite';
+import { systemClock } from '../../core/clock';
+import { deriveId } from '../../core/ids';
+import type { Projection } from '../../projections/projection';
+import { projectionRunner } from '../../projections/runner';
+import { waitFor } from '../support/wait';
+
+/** Counts the events of one type into its own table; `failOn` makes apply throw for that payload. */
+const counter = (name: string, failOn: { value: number | null }): Projection => ({
+  name,
+  version: 1,
+  handles: ['Tick'],
+  async setup(tx) {
+    await tx.run(`CREATE TABLE IF NOT EXISTS ${name} (n INTEGER NOT NULL)`);
+    await tx.run(`INSERT INTO ${name} (n) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM ${name})`);
+  },
+  async reset(tx) {
+    await tx.run(`UPDATE ${name} SET n = 0`);
+  },
+  async apply(e, tx) {
+    if (failOn.value !== null && e.data['i'] === failOn.value) throw new Error(`${name} cannot take tick ${failOn.value}`);
+    await tx.run(`UPDATE ${name} SET n = n + 1`);
+  },
+});
+
+describe('projection runner: one reader for every projection', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trunkline-runner-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('feeds every projection from one subscription; a failing one leaves the group and the others carry on, then it catches up', async () => {
+    const sqlite = sqliteEventStore({ path: join(dir, 'events.db') });
+    let subscriptions = 0;
+    const store = { ...sqlite, subscribe: (after?: number) => (subscriptions++, sqlite.subscribe(after)) };
+    const readModels = sqliteReadModelStore(join(dir, 'read-models.db'));
+    const broken = { value: null as number | null };
+    const runner = projectionRunner({
+      store,
+      readModels,
+      clock: systemClock,
+      projections: [counter('good_a', { value: null }), counter('bad', broken), counter('good_b', { value: null })],
+      onError: () => undefined,
+    });
+    const count = async (t: string) => Number((await readModels.query<{ n: number }>(`SELECT n FROM ${t}`))[0]!.n);
+    try {
+      const tick = (i: number) =>
+        store.append(
+          `ticks-${i % 3}`,
+          [{ id: deriveId('tick', String(i)), type: 'Tick', schemaVersion: 1, data: { i }, metadata: {} }],
+          'any',
+        );
+      await runner.start();
+      for (let i = 0; i < 10; i++) await tick(i);
+      await waitFor(async () => (await runner.status()).every((s) => s.lag === 0), 10_000, 'all three projections');
+      expect(subscriptions).toBe(1); // three projections, one reader
+      broken.value = 15;
+      for (let i = 10; i < 20; i++) await tick(i);
+      await waitFor(async () => (await count('good_a')) === 20 && (await count('good_b')) === 20, 10_000, 'the healthy projections');
+      const status = new Map((await runner.status()).map((s) => [s.name, s]));
+      expect(status.get('bad')!.lastError).toMatch(/cannot take tick 15/);
+      expect(status.get('bad')!.lag).toBeGreaterThan(0);
+      expect(await count('bad')).toBeLessThan(20);
+      expect(subscriptions).toBeGreaterThanOrEqual(2); // the group's, and the one the failing projection follows alone
+      broken.value = null; // fixed: its own follower retries with backoff and catches up
+      await waitFor(async () => (await count('bad')) === 20, 10_000, 'the repaired projection');
+      expect((await runner.status()).every((s) => s.lag === 0)).toBe(true);
+    } finally {
+      await runner.stop();
+      expect((await runner.status()).every((s) => !s.running)).toBe(true);
+      await readModels.close();
+      await store.close();
+    }
+  });
+});
