@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../../core/clock';
 import { checkExpected, dedupOutcome, validateBatch, validateExpected, type StoredId } from './append-rules';
 import { liveSubscription, localChangeSignal } from './live-subscription';
 import { openTrunklineSqlite } from './sqlite-file';
+import { backgroundCheckpoints } from './sqlite-checkpointer';
 
 export interface SqliteEventStoreOptions {
   readonly path: string;
@@ -52,6 +53,7 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): EventStore {
   const clock = options.clock ?? systemClock;
   const db = openTrunklineSqlite(options.path, 'events', SCHEMA);
   db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  const checkpoints = backgroundCheckpoints(db, options.path);
   const change = localChangeSignal();
   const byId = db.prepare<[string], StoredId>('SELECT id, stream, version, position FROM events WHERE id = ?');
   const streamVersion = db.prepare<[string], { v: number | null }>('SELECT max(version) AS v FROM events WHERE stream = ?');
@@ -124,6 +126,7 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): EventStore {
     },
     async close() {
       change.notify();
+      await checkpoints.stop();
       db.close();
     },
   };

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { openTrunklineSqlite } from '../event-store/sqlite-file';
+import { backgroundCheckpoints } from '../event-store/sqlite-checkpointer';
 import { CHECKPOINT_SCHEMA, type ReadModelStore, type SqlTx, type SqlValue } from '../../projections/read-model-store';
 
 /**
@@ -11,6 +12,7 @@ export function sqliteReadModelStore(path: string): ReadModelStore {
   const db = openTrunklineSqlite(path, 'read-model', `${CHECKPOINT_SCHEMA};`);
   // rebuildable from the log, and the checkpoint commits with the rows: a commit need not wait for the disk
   db.pragma('synchronous = NORMAL');
+  const checkpoints = backgroundCheckpoints(db, path);
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string) => {
     let s = statements.get(sql);
@@ -60,6 +62,7 @@ export function sqliteReadModelStore(path: string): ReadModelStore {
     },
     async close() {
       await queue;
+      await checkpoints.stop();
       db.close();
     },
   };

@@ -36,6 +36,15 @@ export const smsEvents = {
       messageIds: z.array(z.string()).min(1),
       /** Gateways tried before it, with why they did not take it (failover). */
       failedOver: z.array(z.object({ gatewayId: z.string(), error: z.string() })),
+      /** What the gateway will invoice, for margin reports (in the same event: one index entry less per text). */
+      cost: z.object({
+        prefix: z.string(),
+        perSegment: amount,
+        perMessage: amount,
+        segments: z.number().int().min(1),
+        amount,
+        currency: z.string(),
+      }),
       at: z.string(),
     }),
   },
@@ -51,21 +60,6 @@ export const smsEvents = {
       fromGrants: split,
       fromPaid: amount,
       at: z.string(),
-    }),
-  },
-  /** What the gateway will invoice, for margin reports. */
-  SmsCostRecorded: {
-    schemaVersion: 1,
-    schema: z.object({
-      accountId: z.string(),
-      smsId: z.string(),
-      gatewayId: z.string(),
-      prefix: z.string(),
-      perSegment: amount,
-      perMessage: amount,
-      segments: z.number().int().min(1),
-      cost: amount,
-      currency: z.string(),
     }),
   },
   /** No gateway took it: the reservation is released, nothing was charged. */

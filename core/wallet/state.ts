@@ -168,7 +168,6 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
       return withCall(s, e.data.callId, { status: 'expired', reserved: new Decimal(0) }, new Decimal(e.data.amount).negated());
     case 'CarrierCostRecorded':
     case 'CdrUnmatched':
-    case 'SmsCostRecorded':
     case 'SmsReceiptRecorded':
       return evolveReceipt(s, e);
     case 'SmsAccepted': {
