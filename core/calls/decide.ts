@@ -107,7 +107,7 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
         return [
           {
             type: 'CdrUnmatched',
-            id: deriveId('cdr-unmatched', ...key),
+            id: deriveId('cdr-outcome', ...key),
             data: { accountId: s.accountId, callId: c.callId, origin: c.origin, cdr: { ...c.cdr } },
           },
         ];
@@ -125,7 +125,7 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
         return [
           {
             type: 'CallFailed',
-            id: deriveId('call-failed', ...key),
+            id: deriveId('cdr-outcome', ...key),
             data: { accountId: s.accountId, callId: c.callId, origin: c.origin, reason: c.reason, endedAt: c.endedAt },
           },
           ...release,
@@ -139,7 +139,7 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
       const events: AccountStreamEvent[] = [
         {
           type: 'CallCharged',
-          id: deriveId('call-charged', ...key),
+          id: deriveId('cdr-outcome', ...key),
           data: {
             accountId: s.accountId,
             callId: c.callId,

@@ -9,7 +9,12 @@ export interface CarrierRoute {
   readonly uris: readonly string[];
 }
 
-/** A call as its account sees it: open while it holds a reservation, closed once charged or failed. */
+/**
+ * A call as its account sees it while it matters: open while it holds a reservation, expired when
+ * that lapsed (a late CDR still charges it). Once charged or failed it leaves the state: the
+ * account's state stays the size of its calls in progress, not of its history, and a repeated CDR
+ * is recognised by its event id (`cdr-outcome`), not by the state.
+ */
 export interface CallRecord {
   readonly status: 'open' | 'expired' | 'closed';
   readonly route: 'pstn' | 'on-net';
@@ -29,6 +34,19 @@ export interface CallsState {
 }
 
 export const initialCalls: CallsState = { reserved: new Decimal(0), calls: {} };
+
+export function withoutCall<S extends CallsState>(s: S, callId: string): S {
+  if (!s.calls[callId]) return s;
+  const { [callId]: _gone, ...rest } = s.calls;
+  return { ...s, calls: rest };
+}
+
+/** Closes a call: gone at once when it holds nothing, else when its reservation is released. */
+export function closeCall<S extends CallsState>(s: S, callId: string): S {
+  const call = s.calls[callId];
+  if (!call) return s;
+  return call.reserved.isZero() ? withoutCall(s, callId) : withCall(s, callId, { status: 'closed' });
+}
 
 export function withCall<S extends CallsState>(s: S, callId: string, change: Partial<CallRecord>, reservedChange = new Decimal(0)): S {
   const current = s.calls[callId];

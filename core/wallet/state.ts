@@ -1,7 +1,7 @@
 import { Decimal } from '../money';
 import type { AccountStatus } from '../accounts/account';
 import type { AccountStreamEvent, Restriction } from './events';
-import { initialCalls, withCall, type CallsState } from '../calls/state';
+import { closeCall, initialCalls, withCall, withoutCall, type CallsState } from '../calls/state';
 import { initialSms, withoutSms, withRecent, type SmsState } from '../sms/state';
 
 /** A grant's credit still unspent: spent before paid credit, only where its restriction allows. */
@@ -158,12 +158,14 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
     case 'CallCharged': {
       let grants: readonly GrantLot[] = s.grants;
       for (const part of e.data.fromGrants) grants = spendGrant(grants, part.grantId, new Decimal(part.amount));
-      return withCall({ ...s, grants, paid: s.paid.minus(e.data.fromPaid) }, e.data.callId, { status: 'closed' });
+      return closeCall({ ...s, grants, paid: s.paid.minus(e.data.fromPaid) }, e.data.callId);
     }
     case 'CallFailed':
-      return withCall(s, e.data.callId, { status: 'closed' });
-    case 'ReservationReleased':
-      return withCall(s, e.data.callId, { reserved: new Decimal(0) }, new Decimal(e.data.amount).negated());
+      return closeCall(s, e.data.callId);
+    case 'ReservationReleased': {
+      const released = withCall(s, e.data.callId, { reserved: new Decimal(0) }, new Decimal(e.data.amount).negated());
+      return released.calls[e.data.callId]?.status === 'closed' ? withoutCall(released, e.data.callId) : released;
+    }
     case 'ReservationExpired':
       return withCall(s, e.data.callId, { status: 'expired', reserved: new Decimal(0) }, new Decimal(e.data.amount).negated());
     case 'CarrierCostRecorded':

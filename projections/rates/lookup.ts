@@ -120,7 +120,13 @@ export function ratesLookup(readModels: ReadModelStore) {
       }));
       profiles.set(p.profile_id, { id: p.profile_id, activations });
     }
-    return { carriers, plans, profiles, versions };
+    const unchanged =
+      versions.size === previous.versions.size &&
+      [...versions].every(([k, v]) => previous.versions.get(k) === v) &&
+      profiles.size === previous.profiles.size &&
+      [...profiles].every(([k, p]) => JSON.stringify(p.activations) === JSON.stringify(previous.profiles.get(k)?.activations));
+    // the same snapshot object when nothing moved: whatever is built from it (the retail sheets) is kept
+    return unchanged ? previous : { carriers, plans, profiles, versions };
   }
 
   return {

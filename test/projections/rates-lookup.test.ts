@@ -46,8 +46,13 @@ describe('rates lookup', () => {
   });
 
   test('a refresh with nothing changed keeps the same deck objects', async () => {
-    const before = engine.lookup.current().carriers.get('alpha');
+    const snapshot = engine.lookup.current();
+    const before = snapshot.carriers.get('alpha');
+    const sheet = engine.rating.current().retail;
     await engine.lookup.refresh();
     expect(engine.lookup.current().carriers.get('alpha')).toBe(before);
+    // the snapshot itself too, so the retail sheet built from it is not built again (servers refresh every 2 s)
+    expect(engine.lookup.current()).toBe(snapshot);
+    expect(engine.rating.current().retail).toBe(sheet);
   });
 });

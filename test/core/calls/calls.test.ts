@@ -126,8 +126,17 @@ describe('call decider', () => {
 
   test('end charges the real duration at the authorized rate, records the carrier cost, releases the reservation; once', () => {
     const given = [...funded('10'), ...when(funded('10'), authorize('c1'))];
-    const ended = when(given, end('c1', 95.4), end('c1', 95.4), end('c1', 95.4, { origin: 'kamailio-2' }));
+    const ended = when(given, end('c1', 95.4));
     expect(ended.map((e) => e.type)).toEqual(['CallCharged', 'CarrierCostRecorded', 'ReservationReleased']);
+    // the charged call has left the state; the same CDR again decides an event under the same id
+    // (the CDR's outcome, derived from call id and origin), which the store drops as a replay
+    const after = [...given, ...ended];
+    expect(stateOf(after).calls['c1']).toBeUndefined();
+    expect(when(after, end('c1', 95.4)).map((e) => e.id)).toEqual([ended[0]!.id]);
+    // another proxy's CDR for it is another fact: kept for review, charging nothing
+    const other = when(after, end('c1', 95.4, { origin: 'kamailio-2' }));
+    expect(other.map((e) => e.type)).toEqual(['CdrUnmatched']);
+    expect(other[0]!.id).not.toBe(ended[0]!.id);
     expect(ended[0]!.data).toMatchObject({
       billedSeconds: 96,
       amount: chargeFor(row, 95.4).amount.toFixed(),
