@@ -1,28 +1,38 @@
 /**
  * Groups an async iterable into arrays of at most `size`, closing a group early when the next
- * item is not ready right away: a catch-up runs in big transactions, a live feed without delay.
+ * item is not ready: a catch-up runs in big transactions, a live feed promptly. With `lingerMs`,
+ * a group stays open that long after its first item (fewer, larger transactions under load, at
+ * the price of that much delay); without, it closes as soon as the next item is not ready at once.
  */
-export async function* batches<T>(source: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+export async function* batches<T>(source: AsyncIterable<T>, size: number, lingerMs = 0): AsyncGenerator<T[]> {
   const it = source[Symbol.asyncIterator]();
   let pending: Promise<IteratorResult<T>> | null = null;
   let batch: T[] = [];
   const idle = Symbol('idle');
+  /** With a linger: one timer per group, raced by every item until it fires. */
+  let closing: Promise<typeof idle> | null = null;
+  const notReady = () =>
+    lingerMs > 0
+      ? (closing ??= new Promise((r) => setTimeout(() => r(idle), lingerMs)))
+      : new Promise<typeof idle>((r) => setImmediate(() => r(idle)));
   try {
     for (;;) {
       pending ??= it.next();
-      const next: IteratorResult<T> | typeof idle =
-        batch.length === 0 ? await pending : await Promise.race([pending, new Promise<typeof idle>((r) => setImmediate(() => r(idle)))]);
+      const next: IteratorResult<T> | typeof idle = batch.length === 0 ? await pending : await Promise.race([pending, notReady()]);
       if (next === idle) {
         yield batch;
         batch = [];
+        closing = null;
         continue;
       }
       pending = null;
       if (next.done) break;
       batch.push(next.value);
+      if (batch.length === 1 && lingerMs > 0) notReady();
       if (batch.length >= size) {
         yield batch;
         batch = [];
+        closing = null;
       }
     }
     if (batch.length > 0) yield batch;

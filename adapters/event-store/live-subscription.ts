@@ -23,6 +23,8 @@ export function liveSubscription(
   waitForChange: ChangeSignal,
   afterPosition: number,
   pollMs: number,
+  /** After a wake-up, wait this long before reading, so one read takes a burst of appends. */
+  coalesceMs = 0,
 ): Subscription {
   const stop = new AbortController();
   let last = afterPosition;
@@ -35,6 +37,7 @@ export function liveSubscription(
         yield event;
       }
       await waitForChange.wait(seen, pollMs, stop.signal);
+      if (coalesceMs > 0 && !stop.signal.aborted) await new Promise((r) => setTimeout(r, coalesceMs));
     }
   }
   const iterator = run();

@@ -115,7 +115,8 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): EventStore {
     },
     readAll,
     subscribe(afterPosition = 0): Subscription {
-      return liveSubscription((after) => readAll(after), change, afterPosition, options.pollMs ?? 200);
+      // under load every append wakes the subscription: gathering 5 ms of them makes one read of many
+      return liveSubscription((after) => readAll(after), change, afterPosition, options.pollMs ?? 200, 5);
     },
     async head() {
       try {

@@ -1,0 +1,57 @@
+import { batches } from '../../projections/batches';
+
+/** Yields each value after its delay (ms) from the previous one. */
+async function* paced(items: readonly [number, number][]): AsyncGenerator<number> {
+  for (const [value, delay] of items) {
+    await new Promise((r) => setTimeout(r, delay));
+    yield value;
+  }
+}
+
+async function collect(source: AsyncIterable<number>, size: number, linger?: number): Promise<number[][]> {
+  const out: number[][] = [];
+  for await (const b of batches(source, size, linger)) out.push(b);
+  return out;
+}
+
+describe('batches', () => {
+  it('without a linger, closes a group as soon as the next item is not ready', async () => {
+    expect(
+      await collect(
+        paced([
+          [1, 0],
+          [2, 5],
+          [3, 5],
+        ]),
+        10,
+      ),
+    ).toEqual([[1], [2], [3]]);
+  });
+
+  it('with a linger, keeps a group open that long after its first item, then starts the next', async () => {
+    expect(
+      await collect(
+        paced([
+          [1, 0],
+          [2, 5],
+          [3, 5],
+          [4, 80],
+          [5, 5],
+        ]),
+        10,
+        40,
+      ),
+    ).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
+  });
+
+  it('never exceeds the size, linger or not', async () => {
+    const ready = async function* () {
+      for (let i = 0; i < 7; i++) yield i;
+    };
+    expect(await collect(ready(), 3, 40)).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
+    expect(await collect(ready(), 3)).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
+  });
+});
