@@ -14,34 +14,24 @@ async function collect(source: AsyncIterable<number>, size: number, linger?: num
   return out;
 }
 
+/** Three items 5 ms apart, then (for the linger case) two more after a pause. */
+const BURST: [number, number][] = [
+  [1, 0],
+  [2, 5],
+  [3, 5],
+];
+
 describe('batches', () => {
   it('without a linger, closes a group as soon as the next item is not ready', async () => {
-    expect(
-      await collect(
-        paced([
-          [1, 0],
-          [2, 5],
-          [3, 5],
-        ]),
-        10,
-      ),
-    ).toEqual([[1], [2], [3]]);
+    expect(await collect(paced(BURST), 10)).toEqual([[1], [2], [3]]);
   });
 
   it('with a linger, keeps a group open that long after its first item, then starts the next', async () => {
-    expect(
-      await collect(
-        paced([
-          [1, 0],
-          [2, 5],
-          [3, 5],
-          [4, 80],
-          [5, 5],
-        ]),
-        10,
-        40,
-      ),
-    ).toEqual([
+    const later: [number, number][] = [
+      [4, 80],
+      [5, 5],
+    ];
+    expect(await collect(paced([...BURST, ...later]), 10, 40)).toEqual([
       [1, 2, 3],
       [4, 5],
     ]);
