@@ -63,3 +63,12 @@ export function isE164(text: string): text is E164 {
     return false;
   }
 }
+
+/** The ISO 3166 country a number belongs to (`ZZ` when the plan does not say: +800, satellites). */
+export function countryOf(number: string): string {
+  try {
+    return parsePhoneNumberWithError(number).country ?? 'ZZ';
+  } catch {
+    return 'ZZ';
+  }
+}

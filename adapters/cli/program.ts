@@ -1,3 +1,4 @@
+import { addReportCommands } from './report-commands';
 import { addSmsCommands } from './sms-commands';
 import { Command, Option } from 'commander';
 import pino from 'pino';
@@ -117,6 +118,7 @@ export function buildProgram(): Command {
   addRatingCommands(program, (fn) => withEngine(program, fn));
   addWalletCommands(program, (fn) => withEngine(program, fn));
   addSmsCommands(program);
+  addReportCommands(program, (fn) => withEngine(program, fn));
   addProbeCommand(program);
 
   program

@@ -20,8 +20,10 @@ import { waitForProjection } from '../../projections/wait';
 import { callService, type CallService } from '../calls/service';
 import { sipHooksRouter } from '../http/routers/sip-hooks';
 import { smsRouter } from '../http/routers/sms';
+import { financeRouter } from '../http/routers/finance';
 import { smsService, type SmsGatewayFactory, type SmsService } from '../sms/service';
 import { smsProjection } from '../../projections/sms/projection';
+import { financeProjection } from '../../projections/finance/projection';
 import { ownerOfMessage, staleAcceptedSms } from '../../projections/sms/queries';
 import { accountsWithDueReservations } from '../../projections/balances/queries';
 import type { PricingPolicy } from '../../plugins/pricing/policy';
@@ -119,7 +121,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     .toDynamicValue(async (ctx): Promise<Extensions> => {
       const ext: Extensions = {
         // the engine's own read models; plugins add theirs
-        projections: [balancesProjection, smsProjection],
+        projections: [balancesProjection, smsProjection, financeProjection],
         routers: [],
         plugins: [],
         deckImporters: new Map(),
@@ -396,6 +398,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
             path: '/v1/hooks/sip',
             router: sipHooksRouter({ calls: await ctx.getAsync<CallService>(TOKENS.Calls), secret: config.sipHookSecret }),
           },
+          { path: '/v1/finance', router: financeRouter({ readModels, signatures }) },
           {
             path: '/v1/sms',
             router: smsRouter({

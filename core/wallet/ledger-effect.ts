@@ -29,6 +29,21 @@ const effect = (reference: string, paid: Decimal, granted = ZERO, extra: Partial
   ...extra,
 });
 
+/** Every event type `ledgerEffect` gives a line for (a projection of money subscribes to these). */
+export const MONEY_EVENT_TYPES = [
+  'CreditPurchased',
+  'CreditRefunded',
+  'ChargebackDebited',
+  'ChargebackReversed',
+  'CreditGranted',
+  'CreditExpired',
+  'VoucherRedeemed',
+  'WalletCharged',
+  'CallCharged',
+  'SmsCharged',
+  'SmsRefunded',
+] as const satisfies readonly AccountStreamEvent['type'][];
+
 /** The ledger line of a wallet event; null for events that move no money. */
 export function ledgerEffect(e: AccountStreamEvent): LedgerEffect | null {
   switch (e.type) {

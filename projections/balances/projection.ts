@@ -1,23 +1,11 @@
 import type { RecordedEvent } from '../../core/events/envelope';
 import { Decimal } from '../../core/money';
-import { accountStreamCodec, ledgerEffect, type AccountStreamEvent } from '../../core/wallet';
+import { accountStreamCodec, ledgerEffect, MONEY_EVENT_TYPES, type AccountStreamEvent } from '../../core/wallet';
 import type { Projection } from '../projection';
 import type { SqlTx, SqlValue } from '../read-model-store';
 
 const ACCOUNT_TYPES = ['AccountOpened', 'AccountSuspended', 'AccountReinstated', 'AccountClosed'];
-const MONEY_TYPES = [
-  'CreditPurchased',
-  'CreditRefunded',
-  'ChargebackDebited',
-  'ChargebackReversed',
-  'CreditGranted',
-  'CreditExpired',
-  'VoucherRedeemed',
-  'WalletCharged',
-  'CallCharged',
-  'SmsCharged',
-  'SmsRefunded',
-];
+
 /** How each reservation event moves the reserved total (CallAuthorized and CallExtended carry the amount reserved). */
 const RESERVATION: Record<string, 1 | -1> = { CallAuthorized: 1, CallExtended: 1, ReservationReleased: -1, ReservationExpired: -1 };
 const STATUS: Record<string, string> = {
@@ -263,7 +251,7 @@ export const balancesProjection: Projection = {
   name: 'balances',
   // 2: reservations (the reserved column)
   version: 2,
-  handles: [...ACCOUNT_TYPES, ...MONEY_TYPES, ...Object.keys(RESERVATION), 'CallFailed', 'SmsAccepted', 'SmsFailed'],
+  handles: [...ACCOUNT_TYPES, ...MONEY_EVENT_TYPES, ...Object.keys(RESERVATION), 'CallFailed', 'SmsAccepted', 'SmsFailed'],
   setup: createTables,
   async reset(tx) {
     // dropped, not emptied: a new version may change the columns

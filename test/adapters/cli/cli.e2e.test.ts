@@ -76,6 +76,7 @@ describe('trunkline CLI', () => {
     expect(JSON.parse(status.stdout)).toEqual([
       expect.objectContaining({ name: 'balances', position: 0, head: 3000 }),
       expect.objectContaining({ name: 'sms', position: 0, head: 3000 }),
+      expect.objectContaining({ name: 'finance', position: 0, head: 3000 }),
       expect.objectContaining({ name: 'catalogue', position: 3000, head: 3000, lag: 0 }),
       expect.objectContaining({ name: 'rates', position: 0, head: 3000 }),
       expect.objectContaining({ name: 'vouchers', position: 0, head: 3000 }),
@@ -87,7 +88,7 @@ describe('trunkline CLI', () => {
   test('an unknown projection or command is one line and exit 1', () => {
     const r = runCli(['--data-dir', join(dir, 'd'), 'projections', 'rebuild', 'nope']);
     expect(r.status).toBe(1);
-    expect(oneLine(r.stderr)).toBe('trunkline: no projection named "nope" (known: balances, sms, catalogue, rates, vouchers)');
+    expect(oneLine(r.stderr)).toBe('trunkline: no projection named "nope" (known: balances, sms, finance, catalogue, rates, vouchers)');
     const u = runCli(['frobnicate']);
     expect(u.status).toBe(1);
     expect(oneLine(u.stderr)).toMatch(/unknown command 'frobnicate'/);

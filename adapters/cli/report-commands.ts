@@ -1,0 +1,56 @@
+import { Command, Option } from 'commander';
+import type { Engine } from '../runtime/engine';
+import { liabilityReport, marginReport, paymentsReport } from '../../projections/finance/reports';
+import { flatRows, reportQuery } from '../../projections/finance/query';
+import { csv, table } from './table';
+
+type WithEngine = <T>(fn: (engine: Engine) => Promise<T>) => Promise<T>;
+
+function print(format: string, body: { asOf: number; rows: readonly object[] }): void {
+  if (format === 'json') process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+  else {
+    const rows = flatRows(body.rows);
+    process.stdout.write(format === 'csv' ? csv(rows) : `${table(rows)}as of log position ${body.asOf}\n`);
+  }
+}
+
+/** `trunkline report margin|payments|liability`: the finance projection, caught up with the log first. */
+export function addReportCommands(program: Command, withEngine: WithEngine): void {
+  const report = program.command('report').description('finance reports from the log (as of a position: the same answer every time)');
+  const common = (c: Command) =>
+    c
+      .option('--as-of <position>', 'count only what the log held at this position')
+      .addOption(new Option('--format <format>', 'output').choices(['table', 'csv', 'json']).default('table'));
+  const period = (c: Command) =>
+    c.requiredOption('--from <day>', 'first day, YYYY-MM-DD').requiredOption('--to <day>', 'day after the last');
+
+  common(period(report.command('margin').description('calls and texts: revenue, cost, margin')))
+    .addOption(new Option('--by <what>', 'group by').choices(['day', 'destination', 'carrier']).default('day'))
+    .action(async (o: { from: string; to: string; by: string; asOf?: string; format: string }) => {
+      const q = reportQuery.parse({ from: o.from, to: o.to, by: o.by, ...(o.asOf !== undefined ? { asOf: o.asOf } : {}) });
+      await withEngine(async (engine) => {
+        await engine.runner.catchUp('finance');
+        print(o.format, await marginReport(engine.readModels, q));
+      });
+    });
+
+  common(
+    period(report.command('payments').description('money in and out: top-ups, refunds, disputes, vouchers, promotions, charges')),
+  ).action(async (o: { from: string; to: string; asOf?: string; format: string }) => {
+    const q = reportQuery.parse({ from: o.from, to: o.to, ...(o.asOf !== undefined ? { asOf: o.asOf } : {}) });
+    await withEngine(async (engine) => {
+      await engine.runner.catchUp('finance');
+      print(o.format, await paymentsReport(engine.readModels, q));
+    });
+  });
+
+  common(report.command('liability').description('prepaid credit owed to customers (paid balances), promotions apart')).action(
+    async (o: { asOf?: string; format: string }) => {
+      if (o.asOf !== undefined && !/^\d+$/.test(o.asOf)) throw new Error(`--as-of must be a log position, not ${JSON.stringify(o.asOf)}`);
+      await withEngine(async (engine) => {
+        await engine.runner.catchUp('finance');
+        print(o.format, await liabilityReport(engine.readModels, o.asOf !== undefined ? { asOf: Number(o.asOf) } : {}));
+      });
+    },
+  );
+}

@@ -1,0 +1,44 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { liabilityReport, marginReport, paymentsReport } from '../../../projections/finance/reports';
+import { flatRows, reportQuery } from '../../../projections/finance/query';
+import type { ReadModelStore } from '../../../projections/read-model-store';
+import { csv } from '../../cli/table';
+import { requireRole, requireSignature, type SignatureDeps } from '../signatures/middleware';
+
+export interface FinanceRouterDeps {
+  readonly readModels: ReadModelStore;
+  readonly signatures: SignatureDeps;
+}
+
+const liabilityQuery = z.object({ asOf: z.coerce.number().int().min(0).optional(), format: z.enum(['json', 'csv']).optional() }).strict();
+
+/** JSON, or CSV when asked (format=csv or Accept: text/csv); `asOf` is echoed so a report can be asked again identically. */
+function send(req: Request, res: Response, format: string | undefined, body: { asOf: number; rows: readonly object[] }): void {
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Trunkline-As-Of', String(body.asOf));
+  if (format === 'csv' || (!format && req.accepts(['application/json', 'text/csv']) === 'text/csv')) {
+    res.type('text/csv').send(csv(flatRows(body.rows)));
+    return;
+  }
+  res.json(body);
+}
+
+/** Read-only finance reports for operators with the `finance` (or `admin`) role. */
+export function financeRouter(deps: FinanceRouterDeps): Router {
+  const router = Router();
+  const guard = [...requireSignature(deps.signatures), requireRole('finance', 'admin')];
+  router.get('/margin', ...guard, async (req, res) => {
+    const q = reportQuery.parse(req.query);
+    send(req, res, q.format, await marginReport(deps.readModels, q));
+  });
+  router.get('/payments', ...guard, async (req, res) => {
+    const q = reportQuery.parse(req.query);
+    send(req, res, q.format, await paymentsReport(deps.readModels, q));
+  });
+  router.get('/liability', ...guard, async (req, res) => {
+    const q = liabilityQuery.parse(req.query);
+    send(req, res, q.format, await liabilityReport(deps.readModels, q));
+  });
+  return router;
+}

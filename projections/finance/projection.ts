@@ -1,0 +1,141 @@
+import type { RecordedEvent } from '../../core/events/envelope';
+import { accountStreamCodec, ledgerEffect, MONEY_EVENT_TYPES, type AccountStreamEvent } from '../../core/wallet';
+import { countryOf } from '../../core/e164';
+import type { Projection } from '../projection';
+import type { SqlTx } from '../read-model-store';
+
+const TRAFFIC_TYPES = ['CallCharged', 'CarrierCostRecorded', 'SmsCharged', 'SmsSubmitted', 'SmsRefunded'];
+
+/**
+ * The finance read model: one row per charged call or text (revenue, then the carrier's or
+ * gateway's cost, then any refund, each with the log position it came at) and one row per event
+ * that moved money (its change to paid and to promotional credit). Every report sums these rows
+ * up to a log position, so "as of" any past position gives the same answer every time.
+ */
+export const financeProjection: Projection = {
+  name: 'finance',
+  version: 1,
+  handles: [...new Set([...TRAFFIC_TYPES, ...MONEY_EVENT_TYPES])],
+  async setup(tx) {
+    await tx.run(`CREATE TABLE IF NOT EXISTS finance_traffic (
+      ref TEXT PRIMARY KEY, kind TEXT NOT NULL, position INTEGER NOT NULL, recorded_at TEXT NOT NULL, day TEXT NOT NULL,
+      number TEXT NOT NULL, destination TEXT NOT NULL, country TEXT NOT NULL, currency TEXT NOT NULL, revenue TEXT NOT NULL,
+      units INTEGER NOT NULL, counterparty TEXT, prefix TEXT, cost TEXT, cost_currency TEXT, cost_position INTEGER,
+      refunded TEXT, refund_position INTEGER)`);
+    await tx.run('CREATE INDEX IF NOT EXISTS finance_traffic_day ON finance_traffic (day, position)');
+    await tx.run(`CREATE TABLE IF NOT EXISTS finance_money (
+      position INTEGER NOT NULL, type TEXT NOT NULL, recorded_at TEXT NOT NULL, day TEXT NOT NULL, number TEXT NOT NULL,
+      reference TEXT NOT NULL, currency TEXT NOT NULL, paid TEXT NOT NULL, promo TEXT NOT NULL, PRIMARY KEY (position))`);
+    await tx.run('CREATE INDEX IF NOT EXISTS finance_money_day ON finance_money (day, position)');
+  },
+  async reset(tx) {
+    for (const t of ['finance_traffic', 'finance_money']) await tx.run(`DELETE FROM ${t}`);
+  },
+  async apply(recorded, tx) {
+    await applyOne(accountStreamCodec.decode(recorded), recorded, tx);
+  },
+};
+
+const dayOf = (iso: string) => iso.slice(0, 10);
+
+async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Promise<void> {
+  const number = r.stream.slice('account-'.length);
+  const effect = ledgerEffect(e);
+  if (effect && !(effect.paid.isZero() && effect.granted.isZero())) {
+    const currency = (e.data as { currency?: string }).currency ?? '';
+    await tx.run(
+      `INSERT INTO finance_money (position, type, recorded_at, day, number, reference, currency, paid, promo)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING`,
+      [
+        r.position,
+        e.type,
+        r.recordedAt,
+        dayOf(r.recordedAt),
+        number,
+        effect.reference,
+        currency,
+        effect.paid.toFixed(),
+        effect.granted.toFixed(),
+      ],
+    );
+  }
+  switch (e.type) {
+    case 'CallCharged':
+      if (e.data.route !== 'pstn') return; // on-net calls are free and have no carrier
+      await traffic(tx, r, number, {
+        ref: `call:${e.data.accountId}:${e.data.callId}`,
+        kind: 'call',
+        day: dayOf(e.data.endedAt),
+        destination: e.data.destination,
+        currency: e.data.currency,
+        revenue: e.data.amount,
+        units: e.data.billedSeconds,
+      });
+      return;
+    case 'CarrierCostRecorded':
+      await tx.run(
+        `UPDATE finance_traffic SET counterparty = ?, prefix = ?, cost = ?, cost_currency = ?, cost_position = ? WHERE ref = ?`,
+        [e.data.carrierId, e.data.prefix, e.data.cost, e.data.currency, r.position, `call:${e.data.accountId}:${e.data.callId}`],
+      );
+      return;
+    case 'SmsSubmitted':
+      // the cost is known at submission; the revenue row follows in the same append (SmsCharged)
+      await tx.run(
+        `INSERT INTO finance_traffic (ref, kind, position, recorded_at, day, number, destination, country, currency, revenue, units,
+           counterparty, prefix, cost, cost_currency, cost_position)
+         VALUES (?, 'sms', ?, ?, ?, ?, '', '', '', '0', ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
+        [
+          `sms:${e.data.accountId}:${e.data.smsId}`,
+          r.position,
+          r.recordedAt,
+          dayOf(e.data.at),
+          number,
+          e.data.cost.segments,
+          e.data.gatewayId,
+          e.data.cost.prefix,
+          e.data.cost.amount,
+          e.data.cost.currency,
+          r.position,
+        ],
+      );
+      return;
+    case 'SmsCharged':
+      await tx.run(
+        // one append carries both: the text counts from this position, revenue and cost alike
+        `UPDATE finance_traffic SET destination = ?, country = ?, currency = ?, revenue = ?, units = ?, position = ?, cost_position = ? WHERE ref = ?`,
+        [
+          e.data.to,
+          countryOf(e.data.to),
+          e.data.currency,
+          e.data.amount,
+          e.data.segments,
+          r.position,
+          r.position,
+          `sms:${e.data.accountId}:${e.data.smsId}`,
+        ],
+      );
+      return;
+    case 'SmsRefunded':
+      await tx.run('UPDATE finance_traffic SET refunded = ?, refund_position = ? WHERE ref = ?', [
+        e.data.amount,
+        r.position,
+        `sms:${e.data.accountId}:${e.data.smsId}`,
+      ]);
+      return;
+    default:
+      return;
+  }
+}
+
+async function traffic(
+  tx: SqlTx,
+  r: RecordedEvent,
+  number: string,
+  t: { ref: string; kind: 'call'; day: string; destination: string; currency: string; revenue: string; units: number },
+): Promise<void> {
+  await tx.run(
+    `INSERT INTO finance_traffic (ref, kind, position, recorded_at, day, number, destination, country, currency, revenue, units)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
+    [t.ref, t.kind, r.position, r.recordedAt, t.day, number, t.destination, countryOf(t.destination), t.currency, t.revenue, t.units],
+  );
+}

@@ -1,0 +1,285 @@
+import { manualClock } from '../../../core/clock';
+import type { CallRoute } from '../../../core/calls/commands';
+import { liabilityReport, marginReport, paymentsReport } from '../../../projections/finance/reports';
+import { runCli } from '../../support/cli';
+import { signedFetch, signer } from '../../support/signed-fetch';
+import { testEngine, type TestEngine } from '../../support/test-engine';
+
+const alice = signer('+442079462101');
+const bob = signer('+442079462102');
+const auditor = signer('finance-auditor');
+const policy = { grantSeconds: 3600, reservationTtlSeconds: 120, chargeDecimals: 6 };
+const stripe = { processor: 'stripe' } as const;
+
+/** A PSTN route as the call service would find it: retail row, then one carrier's row. */
+const route = (retail: string, inc: number, carrierId: string, prefix: string, cost: string): CallRoute => ({
+  kind: 'pstn',
+  retail: { prefix, row: { rate: retail, connectFee: '0', initial: inc, subsequent: inc, minimum: 0 } },
+  carriers: [
+    { carrierId, prefix, currency: 'EUR', row: { rate: cost, connectFee: '0', initial: inc, subsequent: inc, minimum: 0 }, uris: [] },
+  ],
+});
+
+/**
+ * A small month, computed by hand:
+ * - 1 Dec: alice buys 20, bob 10; alice gets a 2.00 promotion (expires 3 Dec).
+ * - alice calls London 90 s on alpha (0.12/min retail, 0.06 cost, 60/60): billed 120 s, 0.24 from the promotion, cost 0.12.
+ * - bob calls Paris 30 s on beta (0.20 retail, 0.08 cost, 1/1): 0.10 from paid, cost 0.04.
+ * - alice texts a UK mobile, 2 segments at 0.05 through gw (0.02 cost): 0.10 from the promotion, cost 0.04; then the
+ *   receipt fails: 0.10 back to the promotion (the gateway's cost stays).
+ * - 2 Dec: bob is refunded 3 of his top-up; alice's card is disputed for 5.
+ * - 4 Dec: alice's promotion expires with 1.76 left.
+ */
+describe('finance reports on hand-computed books', () => {
+  let t: TestEngine;
+  // real time while requests are signed (the signature window), the books' own days otherwise
+  const clock = manualClock(new Date());
+  const positions: Record<string, number> = {};
+
+  beforeAll(async () => {
+    t = await testEngine({ numbers: [alice, bob], operators: [{ who: auditor, roles: ['finance'] }], clock });
+    for (const p of [alice, bob]) {
+      const r = await signedFetch(t.base, p, 'POST', '/v1/accounts', { currency: 'EUR' });
+      expect([200, 201]).toContain(r.status);
+    }
+    clock.set('2026-12-01T09:00:00Z');
+    const w = t.engine.wallet;
+    const run = async (who: string, name: string, c: Parameters<typeof w.execute>[1]) => {
+      const r = await w.execute(who, c, 'test');
+      positions[name] = r.position!;
+    };
+    const fact = (id: string) => ({ ...stripe, paymentId: id, processorEventId: `evt_${id}` });
+    await run(alice.keyid, 'topups', { kind: 'record-purchase', ...fact('pi_a'), amount: '20', currency: 'EUR' });
+    await run(bob.keyid, 'topups', { kind: 'record-purchase', ...fact('pi_b'), amount: '10', currency: 'EUR' });
+    await run(alice.keyid, 'grant', {
+      kind: 'grant',
+      grantId: 'g1',
+      amount: '2',
+      currency: 'EUR',
+      reason: 'welcome',
+      source: 'test',
+      expiresAt: '2026-12-03T00:00:00Z',
+      restriction: null,
+    });
+    clock.set('2026-12-01T10:00:00Z');
+    const at = clock.now().toISOString();
+    await run(alice.keyid, 'auth1', {
+      kind: 'authorize-call',
+      callId: 'c1',
+      destination: '+442079460000',
+      route: route('0.12', 60, 'alpha', '44', '0.06'),
+      at,
+      policy,
+    });
+    const end = {
+      origin: 'k',
+      answered: true,
+      answeredAt: at,
+      endedAt: '2026-12-01T10:01:30Z',
+      carrierId: null,
+      reason: 'BYE',
+      cdr: {},
+      policy,
+    };
+    await run(alice.keyid, 'c1', { kind: 'end-call', callId: 'c1', seconds: 90, ...end });
+    await run(bob.keyid, 'auth2', {
+      kind: 'authorize-call',
+      callId: 'c2',
+      destination: '+33142685300',
+      route: route('0.20', 1, 'beta', '33', '0.08'),
+      at,
+      policy,
+    });
+    await run(bob.keyid, 'c2', { kind: 'end-call', callId: 'c2', seconds: 30, ...end });
+    const segmentation = { encoding: 'GSM-7' as const, segments: 2, characters: 200 };
+    const limits = { maxSegments: 10, perMinute: 10, perDay: 100 };
+    await run(alice.keyid, 'sms-accept', {
+      kind: 'accept-sms',
+      smsId: 's1',
+      to: '+447400123456',
+      fingerprint: 'f',
+      segmentation,
+      retail: { prefix: '44', perSegment: '0.05', perMessage: '0' },
+      limits,
+      chargeDecimals: 6,
+      at,
+    });
+    await run(alice.keyid, 'sms', {
+      kind: 'record-sms-submission',
+      smsId: 's1',
+      gatewayId: 'gw',
+      messageIds: ['m1', 'm2'],
+      failedOver: [],
+      cost: { prefix: '44', perSegment: '0.02', perMessage: '0', currency: 'EUR' },
+      at,
+    });
+    positions['day1'] = positions['sms']!;
+    await run(alice.keyid, 'sms-refund', {
+      kind: 'record-sms-receipt',
+      smsId: 's1',
+      gatewayId: 'gw',
+      messageId: 'm2',
+      status: 'failed',
+      error: 'UNDELIV',
+      at,
+    });
+    clock.set('2026-12-02T12:00:00Z');
+    await run(bob.keyid, 'refund', {
+      kind: 'record-refund',
+      ...fact('pi_b'),
+      processorEventId: 'evt_r',
+      refundedTotal: '3',
+      currency: 'EUR',
+    });
+    await run(alice.keyid, 'dispute', {
+      kind: 'record-chargeback',
+      ...fact('pi_a'),
+      processorEventId: 'evt_d',
+      disputeId: 'dp1',
+      amount: '5',
+      currency: 'EUR',
+    });
+    clock.set('2026-12-04T00:00:00Z');
+    await run(alice.keyid, 'expiry', { kind: 'expire', at: clock.now().toISOString() });
+    await t.engine.runner.catchUp('finance');
+  });
+  afterAll(() => t.close());
+
+  const period = { from: '2026-12-01', to: '2026-12-05' };
+
+  it('margin by day: every figure as computed by hand', async () => {
+    const r = await marginReport(t.engine.readModels, { ...period, by: 'day' });
+    expect(r.rows).toEqual([
+      {
+        key: '2026-12-01',
+        currency: 'EUR',
+        calls: 2,
+        billedMinutes: '2.50',
+        texts: 1,
+        segments: 2,
+        revenue: '0.34', // 0.24 + 0.10 + (0.10 − 0.10 refunded)
+        cost: '0.2', // 0.12 + 0.04 + 0.04
+        margin: '0.14',
+        marginPercent: '41.18', // 0.14 / 0.34 = 41.176…
+        costElsewhere: {},
+      },
+    ]);
+  });
+
+  it('margin by carrier and by destination', async () => {
+    const byCarrier = await marginReport(t.engine.readModels, { ...period, by: 'carrier' });
+    expect(byCarrier.rows.map((r) => [r.key, r.revenue, r.cost, r.margin, r.marginPercent])).toEqual([
+      ['sms:gw', '0', '0.04', '-0.04', null],
+      ['voice:alpha', '0.24', '0.12', '0.12', '50.00'],
+      ['voice:beta', '0.1', '0.04', '0.06', '60.00'],
+    ]);
+    const byDestination = await marginReport(t.engine.readModels, { ...period, by: 'destination' });
+    expect(byDestination.rows.map((r) => [r.key, r.calls, r.texts, r.revenue, r.cost])).toEqual([
+      ['FR +33', 1, 0, '0.1', '0.04'],
+      ['GB +44', 1, 1, '0.24', '0.16'],
+    ]);
+  });
+
+  it('liability: the paid balances, promotions apart, at the end and as of any past position', async () => {
+    // alice 20 − 5 disputed; bob 10 − 0.10 called − 3 refunded; the promotion all spent, refunded or expired
+    expect((await liabilityReport(t.engine.readModels, {})).rows).toEqual([{ currency: 'EUR', paid: '21.9', promotional: '0' }]);
+    expect((await liabilityReport(t.engine.readModels, { asOf: positions['grant']! })).rows).toEqual([
+      { currency: 'EUR', paid: '30', promotional: '2' },
+    ]);
+    // after the text was charged, before its refund: 2 − 0.24 − 0.10 of promotion left
+    expect((await liabilityReport(t.engine.readModels, { asOf: positions['day1']! })).rows).toEqual([
+      { currency: 'EUR', paid: '29.9', promotional: '1.66' },
+    ]);
+  });
+
+  it('as of a position, a report gives the same answer whatever was recorded since', async () => {
+    const asOf = positions['c1']!;
+    const before = await marginReport(t.engine.readModels, { ...period, by: 'carrier', asOf });
+    expect(before.rows.map((r) => [r.key, r.revenue, r.cost])).toEqual([['voice:alpha', '0.24', '0.12']]);
+    await t.engine.wallet.execute(
+      bob.keyid,
+      {
+        kind: 'authorize-call',
+        callId: 'c3',
+        destination: '+33142685300',
+        route: route('0.20', 1, 'beta', '33', '0.08'),
+        at: '2026-12-01T11:00:00Z',
+        policy,
+      },
+      'test',
+    );
+    await t.engine.wallet.execute(
+      bob.keyid,
+      {
+        kind: 'end-call',
+        callId: 'c3',
+        origin: 'k',
+        answered: true,
+        seconds: 60,
+        answeredAt: '2026-12-01T11:00:00Z',
+        endedAt: '2026-12-01T11:01:00Z',
+        carrierId: null,
+        reason: 'BYE',
+        cdr: {},
+        policy,
+      },
+      'test',
+    );
+    await t.engine.runner.catchUp('finance');
+    // the books now hold a third call (bob to Paris, 0.20) …
+    const now = await marginReport(t.engine.readModels, { ...period, by: 'carrier' });
+    expect(now.rows.find((r) => r.key === 'voice:beta')).toMatchObject({ calls: 2, revenue: '0.3' });
+    // … but not as of the earlier position
+    expect(await marginReport(t.engine.readModels, { ...period, by: 'carrier', asOf })).toEqual(before);
+  });
+
+  it('payments: money in and out per day and kind', async () => {
+    const r = await paymentsReport(t.engine.readModels, period);
+    const line = (day: string, type: string) => r.rows.find((x) => x.day === day && x.type === type);
+    expect(line('2026-12-01', 'CreditPurchased')).toMatchObject({ count: 2, paid: '30', promotional: '0' });
+    expect(line('2026-12-01', 'CreditGranted')).toMatchObject({ count: 1, promotional: '2' });
+    expect(line('2026-12-02', 'CreditRefunded')).toMatchObject({ count: 1, paid: '-3' });
+    expect(line('2026-12-02', 'ChargebackDebited')).toMatchObject({ count: 1, paid: '-5' });
+    expect(line('2026-12-04', 'CreditExpired')).toMatchObject({ count: 1, promotional: '-1.76' });
+    expect(line('2026-12-01', 'SmsRefunded')).toMatchObject({ count: 1, paid: '0', promotional: '0.1' });
+  });
+
+  it('over the API (role finance, JSON or CSV) and the CLI, the same numbers', async () => {
+    clock.set(new Date());
+    const json = await signedFetch(t.base, auditor, 'GET', '/v1/finance/margin?from=2026-12-01&to=2026-12-05&by=carrier');
+    expect(json.status).toBe(200);
+    const body = (await json.json()) as { asOf: number; rows: { key: string; margin: string }[] };
+    expect(body.rows.map((r) => [r.key, r.margin])).toEqual([
+      ['sms:gw', '-0.04'],
+      ['voice:alpha', '0.12'],
+      ['voice:beta', '0.18'], // with the third call the as-of test added
+    ]);
+    const asCsv = await signedFetch(t.base, auditor, 'GET', `/v1/finance/liability?asOf=${positions['grant']!}&format=csv`);
+    expect(await asCsv.text()).toBe('currency,paid,promotional\nEUR,30,2\n');
+    expect((await signedFetch(t.base, alice, 'GET', '/v1/finance/liability')).status).toBe(403);
+    const bad = await signedFetch(t.base, auditor, 'GET', '/v1/finance/margin?from=2026-12-05&to=2026-12-01');
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toMatch(/problem\+json/);
+    await t.engine.close(); // the CLI opens the same data directory
+    const cli = runCli([
+      '--data-dir',
+      t.dir,
+      'report',
+      'margin',
+      '--from',
+      '2026-12-01',
+      '--to',
+      '2026-12-05',
+      '--by',
+      'carrier',
+      '--format',
+      'csv',
+    ]);
+    expect(cli.status).toBe(0);
+    expect(cli.stdout.split('\n')[0]).toBe('key,currency,calls,billedMinutes,texts,segments,revenue,cost,margin,marginPercent');
+    expect(cli.stdout).toContain('voice:alpha,EUR,1,2.00,0,0,0.24,0.12,0.12,50.00');
+    const wrong = runCli(['--data-dir', t.dir, 'report', 'margin', '--from', 'yesterday', '--to', '2026-12-05']);
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
