@@ -1,4 +1,4 @@
-import { addReportCommands } from './report-commands';
+import { addFinanceCommands, addReportCommands } from './finance-commands';
 import { addSmsCommands } from './sms-commands';
 import { Command, Option } from 'commander';
 import pino from 'pino';
@@ -119,6 +119,7 @@ export function buildProgram(): Command {
   addWalletCommands(program, (fn) => withEngine(program, fn));
   addSmsCommands(program);
   addReportCommands(program, (fn) => withEngine(program, fn));
+  addFinanceCommands(program, (fn) => withEngine(program, fn));
   addProbeCommand(program);
 
   program

@@ -1,3 +1,6 @@
+import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { manualClock } from '../../../core/clock';
 import type { CallRoute } from '../../../core/calls/commands';
 import { liabilityReport, marginReport, paymentsReport } from '../../../projections/finance/reports';
@@ -281,5 +284,32 @@ describe('finance reports on hand-computed books', () => {
     const wrong = runCli(['--data-dir', t.dir, 'report', 'margin', '--from', 'yesterday', '--to', '2026-12-05']);
     expect(wrong.status).toBe(1);
     expect(wrong.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('trunkline finance check', () => {
+  it('passes on books the engine kept, and names the account whose read model was tampered with (exit 1)', async () => {
+    const carol = signer('+442079462103');
+    const t = await testEngine({ numbers: [carol], keepData: true });
+    try {
+      expect((await signedFetch(t.base, carol, 'POST', '/v1/accounts', { currency: 'EUR' })).status).toBe(201);
+      const fact = { processor: 'stripe', paymentId: 'pi_c', processorEventId: 'evt_c' };
+      await t.engine.wallet.execute(carol.keyid, { kind: 'record-purchase', ...fact, amount: '12.50', currency: 'EUR' }, 'test');
+    } finally {
+      await t.close();
+    }
+    const ok = runCli(['--data-dir', t.dir, 'finance', 'check']);
+    expect([ok.status, ok.stdout.trim().split('\n').at(-1)]).toEqual([
+      0,
+      expect.stringMatching(/^1 accounts, \d+ account events up to position \d+: 0 difference\(s\)$/),
+    ]);
+    const db = new Database(join(t.dir, 'read-models.sqlite'));
+    db.prepare("UPDATE wallet_accounts SET paid = '13.50' WHERE number = ?").run(carol.keyid);
+    db.close();
+    const bad = runCli(['--data-dir', t.dir, 'finance', 'check', '--json']);
+    expect(bad.status).toBe(1);
+    expect(JSON.parse(bad.stdout).differences).toEqual([{ number: carol.keyid, field: 'paid', readModel: '13.5', log: '12.5' }]);
+    expect(bad.stderr.trim().split('\n').at(-1)).toBe('trunkline: 1 difference(s) between the read models and the ledger');
+    rmSync(t.dir, { recursive: true, force: true });
   });
 });

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import type { Engine } from '../runtime/engine';
 import { liabilityReport, marginReport, paymentsReport } from '../../projections/finance/reports';
 import { flatRows, reportQuery } from '../../projections/finance/query';
+import { checkLedger } from '../../projections/finance/check';
 import { csv, table } from './table';
 
 type WithEngine = <T>(fn: (engine: Engine) => Promise<T>) => Promise<T>;
@@ -53,4 +54,30 @@ export function addReportCommands(program: Command, withEngine: WithEngine): voi
       });
     },
   );
+}
+
+/** `trunkline finance check`: exit 1 on any difference between the read models and the ledger. */
+export function addFinanceCommands(program: Command, withEngine: WithEngine): void {
+  const finance = program.command('finance').description('finance checks');
+  finance
+    .command('check')
+    .description('every account: balances read model = the fold of its events; finance paid movements = paid balance')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      await withEngine(async (engine) => {
+        const position = await engine.store.head();
+        for (const name of ['balances', 'finance']) await engine.runner.catchUp(name);
+        const r = await checkLedger(engine.store, engine.readModels, position, (n) =>
+          process.stderr.write(`finance check: ${n.toLocaleString('en-US')} account events\r`),
+        );
+        if (o.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+        else {
+          if (r.differences.length > 0) process.stdout.write(table(r.differences.map((d) => ({ ...d }))));
+          process.stdout.write(
+            `${r.accounts} accounts, ${r.events} account events up to position ${r.position}: ${r.differences.length} difference(s)\n`,
+          );
+        }
+        if (r.differences.length > 0) throw new Error(`${r.differences.length} difference(s) between the read models and the ledger`);
+      });
+    });
 }
