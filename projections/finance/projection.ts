@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '../../core/events/envelope';
 import { accountStreamCodec, ledgerEffect, MONEY_EVENT_TYPES, type AccountStreamEvent } from '../../core/wallet';
 import { countryOf } from '../../core/e164';
+import { Decimal } from '../../core/money';
 import type { Projection } from '../projection';
 import type { SqlTx } from '../read-model-store';
 
@@ -14,22 +15,26 @@ const TRAFFIC_TYPES = ['CallCharged', 'CarrierCostRecorded', 'SmsCharged', 'SmsS
  */
 export const financeProjection: Projection = {
   name: 'finance',
-  version: 1,
+  // 2: amounts also as integer nano-units, so reports sum in SQL
+  version: 2,
   handles: [...new Set([...TRAFFIC_TYPES, ...MONEY_EVENT_TYPES])],
   async setup(tx) {
     await tx.run(`CREATE TABLE IF NOT EXISTS finance_traffic (
       ref TEXT PRIMARY KEY, kind TEXT NOT NULL, position INTEGER NOT NULL, recorded_at TEXT NOT NULL, day TEXT NOT NULL,
       number TEXT NOT NULL, destination TEXT NOT NULL, country TEXT NOT NULL, currency TEXT NOT NULL, revenue TEXT NOT NULL,
-      units INTEGER NOT NULL, counterparty TEXT, prefix TEXT, cost TEXT, cost_currency TEXT, cost_position INTEGER,
-      refunded TEXT, refund_position INTEGER)`);
+      revenue_nanos INTEGER NOT NULL, units INTEGER NOT NULL, counterparty TEXT, prefix TEXT, cost TEXT, cost_nanos INTEGER,
+      cost_currency TEXT, cost_position INTEGER, refunded TEXT, refunded_nanos INTEGER, refund_position INTEGER)`);
     await tx.run('CREATE INDEX IF NOT EXISTS finance_traffic_day ON finance_traffic (day, position)');
     await tx.run(`CREATE TABLE IF NOT EXISTS finance_money (
       position INTEGER NOT NULL, type TEXT NOT NULL, recorded_at TEXT NOT NULL, day TEXT NOT NULL, number TEXT NOT NULL,
-      reference TEXT NOT NULL, currency TEXT NOT NULL, paid TEXT NOT NULL, promo TEXT NOT NULL, PRIMARY KEY (position))`);
+      reference TEXT NOT NULL, currency TEXT NOT NULL, paid TEXT NOT NULL, promo TEXT NOT NULL, paid_nanos INTEGER NOT NULL,
+      promo_nanos INTEGER NOT NULL, PRIMARY KEY (position))`);
     await tx.run('CREATE INDEX IF NOT EXISTS finance_money_day ON finance_money (day, position)');
   },
   async reset(tx) {
-    for (const t of ['finance_traffic', 'finance_money']) await tx.run(`DELETE FROM ${t}`);
+    // dropped, not emptied: an older version's tables lack columns
+    for (const t of ['finance_traffic', 'finance_money']) await tx.run(`DROP TABLE IF EXISTS ${t}`);
+    await financeProjection.setup(tx);
   },
   async apply(recorded, tx) {
     await applyOne(accountStreamCodec.decode(recorded), recorded, tx);
@@ -38,14 +43,26 @@ export const financeProjection: Projection = {
 
 const dayOf = (iso: string) => iso.slice(0, 10);
 
+/**
+ * An amount in integer nano-units (10⁻⁹), the form reports sum in SQL. Charges, refunds and
+ * payments have at most `chargeDecimals` (6) decimals and convert exactly; a carrier's cost,
+ * unrounded, is rounded half-even to 9 decimals here: the one rounding step of the finance sums
+ * (at most half a nano-unit per call). The exact decimal string is kept beside it.
+ */
+export function nanos(amount: string | Decimal): number {
+  const n = new Decimal(amount).times(1e9).toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN);
+  if (n.abs().greaterThan(Number.MAX_SAFE_INTEGER)) throw new RangeError(`amount ${String(amount)} is too large for the finance sums`);
+  return n.toNumber();
+}
+
 async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Promise<void> {
   const number = r.stream.slice('account-'.length);
   const effect = ledgerEffect(e);
   if (effect && !(effect.paid.isZero() && effect.granted.isZero())) {
     const currency = (e.data as { currency?: string }).currency ?? '';
     await tx.run(
-      `INSERT INTO finance_money (position, type, recorded_at, day, number, reference, currency, paid, promo)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING`,
+      `INSERT INTO finance_money (position, type, recorded_at, day, number, reference, currency, paid, promo, paid_nanos, promo_nanos)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING`,
       [
         r.position,
         e.type,
@@ -56,6 +73,8 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
         currency,
         effect.paid.toFixed(),
         effect.granted.toFixed(),
+        nanos(effect.paid),
+        nanos(effect.granted),
       ],
     );
   }
@@ -74,16 +93,24 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
       return;
     case 'CarrierCostRecorded':
       await tx.run(
-        `UPDATE finance_traffic SET counterparty = ?, prefix = ?, cost = ?, cost_currency = ?, cost_position = ? WHERE ref = ?`,
-        [e.data.carrierId, e.data.prefix, e.data.cost, e.data.currency, r.position, `call:${e.data.accountId}:${e.data.callId}`],
+        `UPDATE finance_traffic SET counterparty = ?, prefix = ?, cost = ?, cost_nanos = ?, cost_currency = ?, cost_position = ? WHERE ref = ?`,
+        [
+          e.data.carrierId,
+          e.data.prefix,
+          e.data.cost,
+          nanos(e.data.cost),
+          e.data.currency,
+          r.position,
+          `call:${e.data.accountId}:${e.data.callId}`,
+        ],
       );
       return;
     case 'SmsSubmitted':
       // the cost is known at submission; the revenue row follows in the same append (SmsCharged)
       await tx.run(
-        `INSERT INTO finance_traffic (ref, kind, position, recorded_at, day, number, destination, country, currency, revenue, units,
-           counterparty, prefix, cost, cost_currency, cost_position)
-         VALUES (?, 'sms', ?, ?, ?, ?, '', '', '', '0', ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
+        `INSERT INTO finance_traffic (ref, kind, position, recorded_at, day, number, destination, country, currency, revenue, revenue_nanos,
+           units, counterparty, prefix, cost, cost_nanos, cost_currency, cost_position)
+         VALUES (?, 'sms', ?, ?, ?, ?, '', '', '', '0', 0, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
         [
           `sms:${e.data.accountId}:${e.data.smsId}`,
           r.position,
@@ -94,6 +121,7 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
           e.data.gatewayId,
           e.data.cost.prefix,
           e.data.cost.amount,
+          nanos(e.data.cost.amount),
           e.data.cost.currency,
           r.position,
         ],
@@ -102,12 +130,14 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
     case 'SmsCharged':
       await tx.run(
         // one append carries both: the text counts from this position, revenue and cost alike
-        `UPDATE finance_traffic SET destination = ?, country = ?, currency = ?, revenue = ?, units = ?, position = ?, cost_position = ? WHERE ref = ?`,
+        `UPDATE finance_traffic SET destination = ?, country = ?, currency = ?, revenue = ?, revenue_nanos = ?, units = ?, position = ?,
+           cost_position = ? WHERE ref = ?`,
         [
           e.data.to,
           countryOf(e.data.to),
           e.data.currency,
           e.data.amount,
+          nanos(e.data.amount),
           e.data.segments,
           r.position,
           r.position,
@@ -116,8 +146,9 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
       );
       return;
     case 'SmsRefunded':
-      await tx.run('UPDATE finance_traffic SET refunded = ?, refund_position = ? WHERE ref = ?', [
+      await tx.run('UPDATE finance_traffic SET refunded = ?, refunded_nanos = ?, refund_position = ? WHERE ref = ?', [
         e.data.amount,
+        nanos(e.data.amount),
         r.position,
         `sms:${e.data.accountId}:${e.data.smsId}`,
       ]);
@@ -134,8 +165,21 @@ async function traffic(
   t: { ref: string; kind: 'call'; day: string; destination: string; currency: string; revenue: string; units: number },
 ): Promise<void> {
   await tx.run(
-    `INSERT INTO finance_traffic (ref, kind, position, recorded_at, day, number, destination, country, currency, revenue, units)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
-    [t.ref, t.kind, r.position, r.recordedAt, t.day, number, t.destination, countryOf(t.destination), t.currency, t.revenue, t.units],
+    `INSERT INTO finance_traffic (ref, kind, position, recorded_at, day, number, destination, country, currency, revenue, revenue_nanos, units)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
+    [
+      t.ref,
+      t.kind,
+      r.position,
+      r.recordedAt,
+      t.day,
+      number,
+      t.destination,
+      countryOf(t.destination),
+      t.currency,
+      t.revenue,
+      nanos(t.revenue),
+      t.units,
+    ],
   );
 }

@@ -20,61 +20,18 @@ export interface MarginRow {
   readonly costElsewhere: Readonly<Record<string, string>>;
 }
 
-interface TrafficRow {
-  kind: 'call' | 'sms';
-  day: string;
-  country: string;
-  prefix: string | null;
-  counterparty: string | null;
+/** A group's sums as SQL returns them: counts as numbers, nano-unit sums as decimal text (exact past 2⁵³). */
+interface SumRow {
+  key: string;
   currency: string;
-  revenue: string;
-  units: number | string;
-  cost: string | null;
   cost_currency: string | null;
-  cost_position: number | string | null;
+  calls: number | string;
+  seconds: number | string | null;
+  texts: number | string;
+  segments: number | string | null;
+  revenue: string | null;
   refunded: string | null;
-  refund_position: number | string | null;
-}
-
-/** The position the finance projection has reached: a report asked without `asOf` is as of this. */
-export async function financePosition(rm: ReadModelStore): Promise<number> {
-  const [row] = await rm.query<{ position: number | string }>('SELECT position FROM trunkline_projections WHERE name = ?', ['finance']);
-  return Number(row?.position ?? 0);
-}
-
-const keyOf = (r: TrafficRow, by: MarginBy) =>
-  by === 'day'
-    ? r.day
-    : by === 'carrier'
-      ? `${r.kind === 'sms' ? 'sms' : 'voice'}:${r.counterparty ?? 'unknown'}`
-      : `${r.country} +${r.prefix ?? ''}`;
-
-/**
- * Revenue, cost and margin of calls and texts whose day is in [from, to), grouped by day,
- * destination (country and the carrier's or gateway's prefix) or carrier/gateway, as of a log
- * position: facts recorded after it do not count, so the same question gets the same answer.
- */
-export async function marginReport(
-  rm: ReadModelStore,
-  q: { from: string; to: string; by: MarginBy; asOf?: number },
-): Promise<{ asOf: number; from: string; to: string; by: MarginBy; rows: MarginRow[]; totals: MarginRow[] }> {
-  const asOf = q.asOf ?? (await financePosition(rm));
-  const rows = await rm.query<TrafficRow>(
-    `SELECT kind, day, country, prefix, counterparty, currency, revenue, units, cost, cost_currency, cost_position, refunded, refund_position
-     FROM finance_traffic WHERE day >= ? AND day < ? AND position <= ?`,
-    [q.from, q.to, asOf],
-  );
-  const groups = new Map<string, Acc>();
-  const totals = new Map<string, Acc>();
-  for (const r of rows) {
-    for (const [map, key] of [
-      [groups, `${keyOf(r, q.by)}\u0000${r.currency}`],
-      [totals, `total\u0000${r.currency}`],
-    ] as const)
-      add(map, key, r, asOf);
-  }
-  const present = (m: Map<string, Acc>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, a]) => finish(k, a));
-  return { asOf, from: q.from, to: q.to, by: q.by, rows: present(groups), totals: present(totals) };
+  cost: string | null;
 }
 
 interface Acc {
@@ -87,26 +44,72 @@ interface Acc {
   elsewhere: Map<string, Decimal>;
 }
 
-function add(map: Map<string, Acc>, key: string, r: TrafficRow, asOf: number): void {
+/** The position the finance projection has reached: a report asked without `asOf` is as of this. */
+export async function financePosition(rm: ReadModelStore): Promise<number> {
+  const [row] = await rm.query<{ position: number | string }>('SELECT position FROM trunkline_projections WHERE name = ?', ['finance']);
+  return Number(row?.position ?? 0);
+}
+
+const KEY: Readonly<Record<MarginBy, string>> = {
+  day: 'day',
+  destination: "country || ' +' || COALESCE(prefix, '')",
+  carrier: "(CASE kind WHEN 'sms' THEN 'sms:' ELSE 'voice:' END) || COALESCE(counterparty, 'unknown')",
+};
+
+const fromNanos = (text: string | null) => new Decimal(text ?? '0').dividedBy(1e9);
+
+/**
+ * Revenue, cost and margin of calls and texts whose day is in [from, to), grouped by day,
+ * destination (country and the carrier's or gateway's prefix) or carrier/gateway, as of a log
+ * position: facts recorded after it do not count, so the same question gets the same answer.
+ * Summed by the database in nano-units (see `nanos`), turned into decimals once per group.
+ */
+export async function marginReport(
+  rm: ReadModelStore,
+  q: { from: string; to: string; by: MarginBy; asOf?: number },
+): Promise<{ asOf: number; from: string; to: string; by: MarginBy; rows: MarginRow[]; totals: MarginRow[] }> {
+  const asOf = q.asOf ?? (await financePosition(rm));
+  // one scan: grouped by key, currency and the cost's currency; totals are the sum of the groups
+  const sums = await rm.query<SumRow>(
+    `SELECT ${KEY[q.by]} AS key, currency, cost_currency,
+       SUM(CASE kind WHEN 'call' THEN 1 ELSE 0 END) AS calls,
+       SUM(CASE kind WHEN 'call' THEN units ELSE 0 END) AS seconds,
+       SUM(CASE kind WHEN 'sms' THEN 1 ELSE 0 END) AS texts,
+       SUM(CASE kind WHEN 'sms' THEN units ELSE 0 END) AS segments,
+       CAST(SUM(revenue_nanos) AS TEXT) AS revenue,
+       CAST(SUM(CASE WHEN refund_position <= ? THEN refunded_nanos ELSE 0 END) AS TEXT) AS refunded,
+       CAST(SUM(CASE WHEN cost_position <= ? THEN cost_nanos ELSE 0 END) AS TEXT) AS cost
+     FROM finance_traffic WHERE day >= ? AND day < ? AND position <= ?
+     GROUP BY 1, currency, cost_currency`,
+    [asOf, asOf, q.from, q.to, asOf],
+  );
+  const groups = new Map<string, Acc>();
+  const totals = new Map<string, Acc>();
+  for (const r of sums)
+    for (const [map, key] of [
+      [groups, r.key],
+      [totals, 'total'],
+    ] as const)
+      add(map, `${key}\u0000${r.currency}`, r);
+  const present = (m: Map<string, Acc>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, a]) => finish(k, a));
+  return { asOf, from: q.from, to: q.to, by: q.by, rows: present(groups), totals: present(totals) };
+}
+
+function add(map: Map<string, Acc>, key: string, r: SumRow): void {
   let a = map.get(key);
   if (!a)
     map.set(
       key,
       (a = { calls: 0, seconds: 0, texts: 0, segments: 0, revenue: new Decimal(0), cost: new Decimal(0), elsewhere: new Map() }),
     );
-  if (r.kind === 'call') {
-    a.calls++;
-    a.seconds += Number(r.units);
-  } else {
-    a.texts++;
-    a.segments += Number(r.units);
-  }
-  a.revenue = a.revenue.plus(r.revenue);
-  if (r.refunded !== null && Number(r.refund_position) <= asOf) a.revenue = a.revenue.minus(r.refunded);
-  if (r.cost !== null && r.cost_currency !== null && Number(r.cost_position) <= asOf) {
-    if (r.cost_currency === r.currency) a.cost = a.cost.plus(r.cost);
-    else a.elsewhere.set(r.cost_currency, (a.elsewhere.get(r.cost_currency) ?? new Decimal(0)).plus(r.cost));
-  }
+  a.calls += Number(r.calls);
+  a.seconds += Number(r.seconds ?? 0);
+  a.texts += Number(r.texts);
+  a.segments += Number(r.segments ?? 0);
+  a.revenue = a.revenue.plus(fromNanos(r.revenue)).minus(fromNanos(r.refunded));
+  const cost = fromNanos(r.cost);
+  if (r.cost_currency === null || r.cost_currency === r.currency) a.cost = a.cost.plus(cost);
+  else a.elsewhere.set(r.cost_currency, (a.elsewhere.get(r.cost_currency) ?? new Decimal(0)).plus(cost));
 }
 
 function finish(k: string, a: Acc): MarginRow {
@@ -141,19 +144,13 @@ export interface LiabilityRow {
 export async function liabilityReport(rm: ReadModelStore, q: { asOf?: number }): Promise<{ asOf: number; rows: LiabilityRow[] }> {
   const asOf = q.asOf ?? (await financePosition(rm));
   const rows = await rm.query<{ currency: string; paid: string; promo: string }>(
-    'SELECT currency, paid, promo FROM finance_money WHERE position <= ?',
+    `SELECT currency, CAST(SUM(paid_nanos) AS TEXT) AS paid, CAST(SUM(promo_nanos) AS TEXT) AS promo
+     FROM finance_money WHERE position <= ? GROUP BY currency ORDER BY currency`,
     [asOf],
   );
-  const by = new Map<string, { paid: Decimal; promo: Decimal }>();
-  for (const r of rows) {
-    const a = by.get(r.currency) ?? { paid: new Decimal(0), promo: new Decimal(0) };
-    by.set(r.currency, { paid: a.paid.plus(r.paid), promo: a.promo.plus(r.promo) });
-  }
   return {
     asOf,
-    rows: [...by]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([currency, a]) => ({ currency, paid: a.paid.toFixed(), promotional: a.promo.toFixed() })),
+    rows: rows.map((r) => ({ currency: r.currency, paid: fromNanos(r.paid).toFixed(), promotional: fromNanos(r.promo).toFixed() })),
   };
 }
 
@@ -174,25 +171,22 @@ export async function paymentsReport(
   q: { from: string; to: string; asOf?: number },
 ): Promise<{ asOf: number; from: string; to: string; rows: PaymentsRow[] }> {
   const asOf = q.asOf ?? (await financePosition(rm));
-  const rows = await rm.query<{ day: string; currency: string; type: string; paid: string; promo: string }>(
-    'SELECT day, currency, type, paid, promo FROM finance_money WHERE day >= ? AND day < ? AND position <= ?',
+  const rows = await rm.query<{ day: string; currency: string; type: string; count: number | string; paid: string; promo: string }>(
+    `SELECT day, currency, type, COUNT(*) AS count, CAST(SUM(paid_nanos) AS TEXT) AS paid, CAST(SUM(promo_nanos) AS TEXT) AS promo
+     FROM finance_money WHERE day >= ? AND day < ? AND position <= ? GROUP BY day, currency, type ORDER BY day, currency, type`,
     [q.from, q.to, asOf],
   );
-  const by = new Map<string, { count: number; paid: Decimal; promo: Decimal }>();
-  for (const r of rows) {
-    const k = `${r.day}\u0000${r.currency}\u0000${r.type}`;
-    const a = by.get(k) ?? { count: 0, paid: new Decimal(0), promo: new Decimal(0) };
-    by.set(k, { count: a.count + 1, paid: a.paid.plus(r.paid), promo: a.promo.plus(r.promo) });
-  }
   return {
     asOf,
     from: q.from,
     to: q.to,
-    rows: [...by]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([k, a]) => {
-        const [day, currency, type] = k.split('\u0000') as [string, string, string];
-        return { day, currency, type, count: a.count, paid: a.paid.toFixed(), promotional: a.promo.toFixed() };
-      }),
+    rows: rows.map((r) => ({
+      day: r.day,
+      currency: r.currency,
+      type: r.type,
+      count: Number(r.count),
+      paid: fromNanos(r.paid).toFixed(),
+      promotional: fromNanos(r.promo).toFixed(),
+    })),
   };
 }
