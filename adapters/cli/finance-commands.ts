@@ -3,6 +3,9 @@ import type { Engine } from '../runtime/engine';
 import { liabilityReport, marginReport, paymentsReport } from '../../projections/finance/reports';
 import { flatRows, reportQuery } from '../../projections/finance/query';
 import { checkLedger } from '../../projections/finance/check';
+import { reconcileCarrierInvoice } from '../../projections/finance/carrier-invoice';
+import { formatRowError } from '../../plugins/importers/row-error';
+import { InvoiceRejectedError, readInvoice } from '../finance/invoice-csv';
 import { csv, table } from './table';
 
 type WithEngine = <T>(fn: (engine: Engine) => Promise<T>) => Promise<T>;
@@ -78,6 +81,41 @@ export function addFinanceCommands(program: Command, withEngine: WithEngine): vo
           );
         }
         if (r.differences.length > 0) throw new Error(`${r.differences.length} difference(s) between the read models and the ledger`);
+      });
+    });
+}
+
+/** `trunkline finance reconcile-carrier`: a carrier's invoice against the costs recorded for its calls. */
+export function addReconcileCommand(program: Command, withEngine: WithEngine): void {
+  const finance = program.commands.find((c) => c.name() === 'finance')!;
+  finance
+    .command('reconcile-carrier <carrier> <file>')
+    .description('match a carrier invoice or CDR CSV with the recorded carrier costs (by call id, else number and start)')
+    .option('--mapping <file>', 'JSON of header names: {"callId","start","number","seconds","cost","delimiter"}')
+    .option('--tolerance <amount>', 'a difference up to this is a match', '0.0001')
+    .option('--skip-bad-rows', 'reconcile the readable rows and list the others')
+    .addOption(new Option('--format <format>', 'output').choices(['table', 'csv', 'json']).default('table'))
+    .action(async (carrierId: string, file: string, o: { mapping?: string; tolerance: string; skipBadRows?: boolean; format: string }) => {
+      const { lines, errors } = await readInvoice(file, o.mapping);
+      if (errors.length > 0 && !o.skipBadRows) throw new InvoiceRejectedError(errors);
+      for (const e of errors) process.stderr.write(`${formatRowError(e)}\n`);
+      if (lines.length === 0) throw new Error(`${file}: no invoice lines`);
+      await withEngine(async (engine) => {
+        await engine.runner.catchUp('finance');
+        const r = await reconcileCarrierInvoice(engine.readModels, { carrierId, lines, tolerance: o.tolerance });
+        if (o.format === 'json') process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+        else if (o.format === 'csv') process.stdout.write(csv(r.lines.map((l) => ({ ...l }))));
+        else {
+          process.stdout.write(table(r.lines.filter((l) => l.status !== 'matched').map((l) => ({ ...l }))));
+          const t = r.totals;
+          process.stdout.write(
+            `${carrierId}: invoiced ${t.invoiced}, recorded ${t.recorded}; over-billed ${t.overBilled}, under-billed ${t.underBilled}, not ours ${t.notOurs}, not invoiced ${t.notInvoiced} (${Object.entries(
+              t.counts,
+            )
+              .map(([k, v]) => `${v} ${k}`)
+              .join(', ')})\n`,
+          );
+        }
       });
     });
 }

@@ -1,4 +1,4 @@
-import { addFinanceCommands, addReportCommands } from './finance-commands';
+import { addFinanceCommands, addReconcileCommand, addReportCommands } from './finance-commands';
 import { addSmsCommands } from './sms-commands';
 import { Command, Option } from 'commander';
 import pino from 'pino';
@@ -120,6 +120,7 @@ export function buildProgram(): Command {
   addSmsCommands(program);
   addReportCommands(program, (fn) => withEngine(program, fn));
   addFinanceCommands(program, (fn) => withEngine(program, fn));
+  addReconcileCommand(program, (fn) => withEngine(program, fn));
   addProbeCommand(program);
 
   program

@@ -15,16 +15,17 @@ const TRAFFIC_TYPES = ['CallCharged', 'CarrierCostRecorded', 'SmsCharged', 'SmsS
  */
 export const financeProjection: Projection = {
   name: 'finance',
-  // 2: amounts also as integer nano-units, so reports sum in SQL
-  version: 2,
+  // 2: amounts also as integer nano-units, so reports sum in SQL; 3: the call or text id and start, for reconciliation
+  version: 3,
   handles: [...new Set([...TRAFFIC_TYPES, ...MONEY_EVENT_TYPES])],
   async setup(tx) {
     await tx.run(`CREATE TABLE IF NOT EXISTS finance_traffic (
-      ref TEXT PRIMARY KEY, kind TEXT NOT NULL, position INTEGER NOT NULL, recorded_at TEXT NOT NULL, day TEXT NOT NULL,
+      ref TEXT PRIMARY KEY, kind TEXT NOT NULL, external_id TEXT NOT NULL, started_at TEXT, position INTEGER NOT NULL, recorded_at TEXT NOT NULL, day TEXT NOT NULL,
       number TEXT NOT NULL, destination TEXT NOT NULL, country TEXT NOT NULL, currency TEXT NOT NULL, revenue TEXT NOT NULL,
       revenue_nanos INTEGER NOT NULL, units INTEGER NOT NULL, counterparty TEXT, prefix TEXT, cost TEXT, cost_nanos INTEGER,
       cost_currency TEXT, cost_position INTEGER, refunded TEXT, refunded_nanos INTEGER, refund_position INTEGER)`);
     await tx.run('CREATE INDEX IF NOT EXISTS finance_traffic_day ON finance_traffic (day, position)');
+    await tx.run('CREATE INDEX IF NOT EXISTS finance_traffic_counterparty ON finance_traffic (counterparty, day)');
     await tx.run(`CREATE TABLE IF NOT EXISTS finance_money (
       position INTEGER NOT NULL, type TEXT NOT NULL, recorded_at TEXT NOT NULL, day TEXT NOT NULL, number TEXT NOT NULL,
       reference TEXT NOT NULL, currency TEXT NOT NULL, paid TEXT NOT NULL, promo TEXT NOT NULL, paid_nanos INTEGER NOT NULL,
@@ -84,6 +85,8 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
       await traffic(tx, r, number, {
         ref: `call:${e.data.accountId}:${e.data.callId}`,
         kind: 'call',
+        externalId: e.data.callId,
+        startedAt: e.data.answeredAt,
         day: dayOf(e.data.endedAt),
         destination: e.data.destination,
         currency: e.data.currency,
@@ -108,11 +111,13 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
     case 'SmsSubmitted':
       // the cost is known at submission; the revenue row follows in the same append (SmsCharged)
       await tx.run(
-        `INSERT INTO finance_traffic (ref, kind, position, recorded_at, day, number, destination, country, currency, revenue, revenue_nanos,
+        `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency, revenue, revenue_nanos,
            units, counterparty, prefix, cost, cost_nanos, cost_currency, cost_position)
-         VALUES (?, 'sms', ?, ?, ?, ?, '', '', '', '0', 0, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
+         VALUES (?, 'sms', ?, ?, ?, ?, ?, ?, '', '', '', '0', 0, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
         [
           `sms:${e.data.accountId}:${e.data.smsId}`,
+          e.data.smsId,
+          e.data.at,
           r.position,
           r.recordedAt,
           dayOf(e.data.at),
@@ -162,14 +167,27 @@ async function traffic(
   tx: SqlTx,
   r: RecordedEvent,
   number: string,
-  t: { ref: string; kind: 'call'; day: string; destination: string; currency: string; revenue: string; units: number },
+  t: {
+    ref: string;
+    kind: 'call';
+    externalId: string;
+    startedAt: string | null;
+    day: string;
+    destination: string;
+    currency: string;
+    revenue: string;
+    units: number;
+  },
 ): Promise<void> {
   await tx.run(
-    `INSERT INTO finance_traffic (ref, kind, position, recorded_at, day, number, destination, country, currency, revenue, revenue_nanos, units)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
+    `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency,
+       revenue, revenue_nanos, units)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
     [
       t.ref,
       t.kind,
+      t.externalId,
+      t.startedAt,
       r.position,
       r.recordedAt,
       t.day,

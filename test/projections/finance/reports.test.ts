@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { manualClock } from '../../../core/clock';
 import type { CallRoute } from '../../../core/calls/commands';
@@ -310,6 +310,101 @@ describe('trunkline finance check', () => {
     expect(bad.status).toBe(1);
     expect(JSON.parse(bad.stdout).differences).toEqual([{ number: carol.keyid, field: 'paid', readModel: '13.5', log: '12.5' }]);
     expect(bad.stderr.trim().split('\n').at(-1)).toBe('trunkline: 1 difference(s) between the read models and the ledger');
+    rmSync(t.dir, { recursive: true, force: true });
+  });
+});
+
+describe('trunkline finance reconcile-carrier', () => {
+  it('finds the over-billed call, the call not invoiced and the line that is not ours, with totals', async () => {
+    const dave = signer('+442079462104');
+    const clock = manualClock(new Date());
+    const t = await testEngine({ numbers: [dave], keepData: true, clock });
+    const calls = [
+      { id: 'k1', at: '2026-12-05T10:00:00.000Z', seconds: 60 }, // cost 0.06
+      { id: 'k2', at: '2026-12-05T11:00:00.000Z', seconds: 120 }, // cost 0.12, billed 0.13
+      { id: 'k3', at: '2026-12-05T12:00:00.000Z', seconds: 30 }, // cost 0.03, not on the invoice
+      { id: 'k4', at: '2026-12-05T13:00:00.000Z', seconds: 90 }, // cost 0.09, invoiced without its call id
+    ];
+    try {
+      expect((await signedFetch(t.base, dave, 'POST', '/v1/accounts', { currency: 'EUR' })).status).toBe(201);
+      const w = t.engine.wallet;
+      await w.execute(
+        dave.keyid,
+        { kind: 'record-purchase', processor: 'stripe', paymentId: 'pi_d', processorEventId: 'evt_d', amount: '10', currency: 'EUR' },
+        'test',
+      );
+      for (const c of calls) {
+        const r = route('0.12', 1, 'alpha', '4420', '0.06');
+        await w.execute(
+          dave.keyid,
+          { kind: 'authorize-call', callId: c.id, destination: '+442079460000', route: r, at: c.at, policy },
+          'test',
+        );
+        const ended = new Date(Date.parse(c.at) + c.seconds * 1000).toISOString();
+        await w.execute(
+          dave.keyid,
+          {
+            kind: 'end-call',
+            callId: c.id,
+            origin: 'k',
+            answered: true,
+            seconds: c.seconds,
+            answeredAt: c.at,
+            endedAt: ended,
+            carrierId: 'alpha',
+            reason: 'BYE',
+            cdr: {},
+            policy,
+          },
+          'test',
+        );
+      }
+    } finally {
+      await t.close();
+    }
+    const invoice = join(t.dir, 'alpha-invoice.csv');
+    writeFileSync(
+      invoice,
+      [
+        'CallID;Start;Dialled;Secs;Amount',
+        'k1;2026-12-05 10:00:00Z;442079460000;60;0.0600',
+        'k2;2026-12-05 11:00:00Z;442079460000;130;0.1300',
+        ';2026-12-05 13:00:02Z;+44 20 7946 0000;90;0.09',
+        'x9;2026-12-05 14:00:00Z;33142685300;45;0.05',
+      ].join('\n'),
+    );
+    const mapping = join(t.dir, 'alpha-mapping.json');
+    writeFileSync(
+      mapping,
+      JSON.stringify({ callId: 'CallID', start: 'Start', number: 'Dialled', seconds: 'Secs', cost: 'Amount', delimiter: ';' }),
+    );
+    const r = runCli(['--data-dir', t.dir, 'finance', 'reconcile-carrier', 'alpha', invoice, '--mapping', mapping, '--format', 'json']);
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout) as {
+      lines: { status: string; callId: string | null; difference: string }[];
+      totals: Record<string, unknown>;
+    };
+    expect(report.lines.map((l) => [l.status, l.callId, l.difference])).toEqual([
+      ['matched', 'k1', '0'],
+      ['over-billed', 'k2', '0.01'],
+      ['matched', 'k4', '0'],
+      ['not-ours', 'x9', '0.05'],
+      ['not-invoiced', 'k3', '-0.03'],
+    ]);
+    expect(report.totals).toMatchObject({
+      invoiced: '0.33',
+      recorded: '0.3',
+      overBilled: '0.01',
+      underBilled: '0',
+      notOurs: '0.05',
+      notInvoiced: '0.03',
+    });
+    writeFileSync(invoice, 'CallID;Start;Dialled;Secs;Amount\nk1;yesterday;1;60;0.06\n');
+    const bad = runCli(['--data-dir', t.dir, 'finance', 'reconcile-carrier', 'alpha', invoice, '--mapping', mapping]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trim()).toBe(
+      'trunkline: 1 bad row(s) in the invoice (first: alpha-invoice.csv:2: Start: not a date and time: "yesterday"); nothing reconciled (fix them, or pass --skip-bad-rows)',
+    );
     rmSync(t.dir, { recursive: true, force: true });
   });
 });
