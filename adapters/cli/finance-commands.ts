@@ -6,6 +6,7 @@ import { checkLedger } from '../../projections/finance/check';
 import { reconcileCarrierInvoice } from '../../projections/finance/carrier-invoice';
 import { formatRowError } from '../../plugins/importers/row-error';
 import { InvoiceRejectedError, readInvoice } from '../finance/invoice-csv';
+import { reconcilePayments } from '../finance/stripe-reconcile';
 import { csv, table } from './table';
 
 type WithEngine = <T>(fn: (engine: Engine) => Promise<T>) => Promise<T>;
@@ -116,6 +117,44 @@ export function addReconcileCommand(program: Command, withEngine: WithEngine): v
               .join(', ')})\n`,
           );
         }
+      });
+    });
+}
+
+/** `trunkline finance reconcile-payments`: the processor's succeeded payments against the credits; exit 1 on any difference. */
+export function addReconcilePaymentsCommand(program: Command, withEngine: WithEngine): void {
+  const finance = program.commands.find((c) => c.name() === 'finance')!;
+  finance
+    .command('reconcile-payments')
+    .description("list the processor's succeeded payments (Stripe) and compare them with the credits in the log")
+    .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
+    .requiredOption('--to <day>', 'day after the last')
+    .option('--processor <name>', 'payment processor', 'stripe')
+    .addOption(new Option('--format <format>', 'output').choices(['table', 'csv', 'json']).default('table'))
+    .action(async (o: { from: string; to: string; processor: string; format: string }) => {
+      const q = reportQuery.parse({ from: o.from, to: o.to });
+      await withEngine(async (engine) => {
+        const processor = engine.paymentProcessors.get(o.processor);
+        if (!processor)
+          throw new Error(
+            `no payment processor ${JSON.stringify(o.processor)} is configured (known: ${[...engine.paymentProcessors.keys()].join(', ') || 'none'})`,
+          );
+        const r = await reconcilePayments(engine.store, processor, {
+          from: new Date(`${q.from}T00:00:00Z`),
+          to: new Date(`${q.to}T00:00:00Z`),
+        });
+        const differences = r.lines.filter((l) => l.status !== 'matched');
+        if (o.format === 'json') process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+        else if (o.format === 'csv') process.stdout.write(csv(r.lines.map((l) => ({ ...l }))));
+        else {
+          if (differences.length > 0) process.stdout.write(table(differences.map((l) => ({ ...l }))));
+          process.stdout.write(
+            `${r.processor} ${q.from}..${q.to}: ${Object.entries(r.counts)
+              .map(([k, v]) => `${v} ${k}`)
+              .join(', ')}\n`,
+          );
+        }
+        if (differences.length > 0) throw new Error(`${differences.length} payment(s) do not reconcile`);
       });
     });
 }

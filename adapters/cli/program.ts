@@ -1,4 +1,4 @@
-import { addFinanceCommands, addReconcileCommand, addReportCommands } from './finance-commands';
+import { addFinanceCommands, addReconcileCommand, addReconcilePaymentsCommand, addReportCommands } from './finance-commands';
 import { addSmsCommands } from './sms-commands';
 import { Command, Option } from 'commander';
 import pino from 'pino';
@@ -121,6 +121,7 @@ export function buildProgram(): Command {
   addReportCommands(program, (fn) => withEngine(program, fn));
   addFinanceCommands(program, (fn) => withEngine(program, fn));
   addReconcileCommand(program, (fn) => withEngine(program, fn));
+  addReconcilePaymentsCommand(program, (fn) => withEngine(program, fn));
   addProbeCommand(program);
 
   program

@@ -75,6 +75,7 @@ export interface Engine {
   readonly wallet: WalletService;
   readonly calls: CallService;
   readonly sms: SmsService;
+  readonly paymentProcessors: ReadonlyMap<string, PaymentProcessor>;
   readonly directory: Directory;
   /** Records the expiry of grants that are due (the server runs this every grantExpirySweepSeconds). */
   expireDueGrants(limit?: number): Promise<number>;
@@ -448,6 +449,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       wallet: await container.getAsync<WalletService>(TOKENS.Wallet),
       calls,
       sms,
+      paymentProcessors: ext.processors,
       expireDueGrants,
       directory: container.get<Directory>(TOKENS.Directory),
       async serve() {

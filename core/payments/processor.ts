@@ -67,4 +67,14 @@ export interface PaymentProcessor {
     rawBody: Buffer,
     headers: Readonly<Record<string, string | undefined>>,
   ): Promise<{ readonly eventId: string; readonly type: string; readonly facts: readonly PaymentFact[] }>;
+  /** Payments that succeeded at the processor, created in [from, to): what reconciliation compares the credits with. */
+  listSucceeded?(period: { readonly from: Date; readonly to: Date }): AsyncIterable<SettledPayment>;
+}
+
+export interface SettledPayment {
+  readonly paymentId: string;
+  readonly accountNumber: string | null;
+  readonly amountMinor: bigint;
+  readonly currency: string;
+  readonly created: string;
 }

@@ -99,6 +99,20 @@ export async function startStripeBed(): Promise<StripeBed> {
         if (idempotencyKey) byKey.set(idempotencyKey, { params: body, id });
         return send(res, 200, intent);
       }
+      if (req.method === 'GET' && path === '/v1/payment_intents') {
+        // newest first, `limit` a page, `starting_after` the cursor, `created[gte|lt]` the window: as Stripe lists
+        const q = new URL(req.url ?? '/', 'http://x').searchParams;
+        const gte = Number(q.get('created[gte]') ?? 0);
+        const lt = Number(q.get('created[lt]') ?? Infinity);
+        const all = [...intents.values()]
+          .filter((i) => i.created >= gte && i.created < lt)
+          .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
+        const after = q.get('starting_after');
+        const from = after ? all.findIndex((i) => i.id === after) + 1 : 0;
+        const limit = Math.min(100, Number(q.get('limit') ?? 10));
+        const data = all.slice(from, from + limit);
+        return send(res, 200, { object: 'list', url: '/v1/payment_intents', has_more: from + limit < all.length, data });
+      }
       const m = /^\/v1\/payment_intents\/([\w]+)$/.exec(path);
       if (req.method === 'GET' && m) {
         const intent = intents.get(m[1]!);

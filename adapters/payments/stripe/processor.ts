@@ -164,6 +164,21 @@ export function stripeProcessor(settings: StripeSettings): PaymentProcessor {
         status: pi.status,
       };
     },
+    async *listSucceeded(period) {
+      const created = { gte: Math.floor(period.from.getTime() / 1000), lt: Math.floor(period.to.getTime() / 1000) };
+      // the library follows `has_more` page by page (100 a page)
+      for await (const item of stripe.paymentIntents.list({ created, limit: 100 })) {
+        const pi = paymentIntent.parse(item);
+        if (pi.status !== 'succeeded') continue;
+        yield {
+          paymentId: pi.id,
+          accountNumber: pi.metadata[METADATA.account] ?? null,
+          amountMinor: BigInt(pi.amount_received ?? pi.amount),
+          currency: upper(pi.currency),
+          created: new Date((item as { created: number }).created * 1000).toISOString(),
+        };
+      }
+    },
     async readWebhook(rawBody, headers) {
       const signature = headers['stripe-signature'];
       if (!signature) throw new WebhookSignatureError('no Stripe-Signature header');
