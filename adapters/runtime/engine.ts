@@ -424,6 +424,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     const app = await container.getAsync<Express & { readonly routes: readonly string[] }>(TOKENS.HttpApp);
     const ext = await container.getAsync<Extensions>(TOKENS.Extensions);
     let server: Server | undefined;
+    let shutdown: Promise<void> | null = null;
     const timers: NodeJS.Timeout[] = [];
     const opened = { store, readModels };
     const wallet = await container.getAsync<WalletService>(TOKENS.Wallet);
@@ -494,18 +495,22 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         });
         return server;
       },
-      async close() {
-        serving = false;
-        for (const timer of timers.splice(0)) clearInterval(timer);
-        if (server) {
-          const closing = new Promise<void>((r) => server!.close(() => r()));
-          server.closeIdleConnections();
-          await closing;
-        }
-        await runner.stop();
-        await sms.close();
-        await opened.readModels.close();
-        await opened.store.close();
+      /** Idempotent: a second call waits for the first (a PostgreSQL pool may be ended once only). */
+      close() {
+        shutdown ??= (async () => {
+          serving = false;
+          for (const timer of timers.splice(0)) clearInterval(timer);
+          if (server) {
+            const closing = new Promise<void>((r) => server!.close(() => r()));
+            server.closeIdleConnections();
+            await closing;
+          }
+          await runner.stop();
+          await sms.close();
+          await opened.readModels.close();
+          await opened.store.close();
+        })();
+        return shutdown;
       },
     };
   } catch (error) {

@@ -20,16 +20,16 @@ export const financeProjection: Projection = {
   handles: [...new Set([...TRAFFIC_TYPES, ...MONEY_EVENT_TYPES])],
   async setup(tx) {
     await tx.run(`CREATE TABLE IF NOT EXISTS finance_traffic (
-      ref TEXT PRIMARY KEY, kind TEXT NOT NULL, external_id TEXT NOT NULL, started_at TEXT, position INTEGER NOT NULL, recorded_at TEXT NOT NULL, day TEXT NOT NULL,
+      ref TEXT PRIMARY KEY, kind TEXT NOT NULL, external_id TEXT NOT NULL, started_at TEXT, position BIGINT NOT NULL, recorded_at TEXT NOT NULL, day TEXT NOT NULL,
       number TEXT NOT NULL, destination TEXT NOT NULL, country TEXT NOT NULL, currency TEXT NOT NULL, revenue TEXT NOT NULL,
-      revenue_nanos INTEGER NOT NULL, units INTEGER NOT NULL, counterparty TEXT, prefix TEXT, cost TEXT, cost_nanos INTEGER,
-      cost_currency TEXT, cost_position INTEGER, refunded TEXT, refunded_nanos INTEGER, refund_position INTEGER)`);
+      revenue_nanos BIGINT NOT NULL, units INTEGER NOT NULL, counterparty TEXT, prefix TEXT, cost TEXT, cost_nanos BIGINT,
+      cost_currency TEXT, cost_position BIGINT, refunded TEXT, refunded_nanos BIGINT, refund_position BIGINT)`);
     await tx.run('CREATE INDEX IF NOT EXISTS finance_traffic_day ON finance_traffic (day, position)');
     await tx.run('CREATE INDEX IF NOT EXISTS finance_traffic_counterparty ON finance_traffic (counterparty, day)');
     await tx.run(`CREATE TABLE IF NOT EXISTS finance_money (
-      position INTEGER NOT NULL, type TEXT NOT NULL, recorded_at TEXT NOT NULL, day TEXT NOT NULL, number TEXT NOT NULL,
-      reference TEXT NOT NULL, currency TEXT NOT NULL, paid TEXT NOT NULL, promo TEXT NOT NULL, paid_nanos INTEGER NOT NULL,
-      promo_nanos INTEGER NOT NULL, PRIMARY KEY (position))`);
+      position BIGINT NOT NULL, type TEXT NOT NULL, recorded_at TEXT NOT NULL, day TEXT NOT NULL, number TEXT NOT NULL,
+      reference TEXT NOT NULL, currency TEXT NOT NULL, paid TEXT NOT NULL, promo TEXT NOT NULL, paid_nanos BIGINT NOT NULL,
+      promo_nanos BIGINT NOT NULL, PRIMARY KEY (position))`);
     await tx.run('CREATE INDEX IF NOT EXISTS finance_money_day ON finance_money (day, position)');
   },
   async reset(tx) {

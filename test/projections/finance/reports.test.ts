@@ -5,6 +5,7 @@ import { manualClock } from '../../../core/clock';
 import type { CallRoute } from '../../../core/calls/commands';
 import { liabilityReport, marginReport, paymentsReport } from '../../../projections/finance/reports';
 import { runCli } from '../../support/cli';
+import { describePostgres } from '../../support/postgres';
 import { signedFetch, signer } from '../../support/signed-fetch';
 import { testEngine, type TestEngine } from '../../support/test-engine';
 
@@ -33,14 +34,17 @@ const route = (retail: string, inc: number, carrierId: string, prefix: string, c
  * - 2 Dec: bob is refunded 3 of his top-up; alice's card is disputed for 5.
  * - 4 Dec: alice's promotion expires with 1.76 left.
  */
-describe('finance reports on hand-computed books', () => {
+/** The same books on either read-model backend: `envOf` chooses the stores. */
+function booksBody(envOf: () => Promise<Record<string, string>>): void {
   let t: TestEngine;
+  let env: Record<string, string> = {};
   // real time while requests are signed (the signature window), the books' own days otherwise
   const clock = manualClock(new Date());
   const positions: Record<string, number> = {};
 
   beforeAll(async () => {
-    t = await testEngine({ numbers: [alice, bob], operators: [{ who: auditor, roles: ['finance'] }], clock });
+    env = await envOf();
+    t = await testEngine({ numbers: [alice, bob], operators: [{ who: auditor, roles: ['finance'] }], clock, env });
     for (const p of [alice, bob]) {
       const r = await signedFetch(t.base, p, 'POST', '/v1/accounts', { currency: 'EUR' });
       expect([200, 201]).toContain(r.status);
@@ -264,28 +268,24 @@ describe('finance reports on hand-computed books', () => {
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toMatch(/problem\+json/);
     await t.engine.close(); // the CLI opens the same data directory
-    const cli = runCli([
-      '--data-dir',
-      t.dir,
-      'report',
-      'margin',
-      '--from',
-      '2026-12-01',
-      '--to',
-      '2026-12-05',
-      '--by',
-      'carrier',
-      '--format',
-      'csv',
-    ]);
+    const cli = runCli(
+      ['--data-dir', t.dir, 'report', 'margin', '--from', '2026-12-01', '--to', '2026-12-05', '--by', 'carrier', '--format', 'csv'],
+      env,
+    );
     expect(cli.status).toBe(0);
     expect(cli.stdout.split('\n')[0]).toBe('key,currency,calls,billedMinutes,texts,segments,revenue,cost,margin,marginPercent');
     expect(cli.stdout).toContain('voice:alpha,EUR,1,2.00,0,0,0.24,0.12,0.12,50.00');
-    const wrong = runCli(['--data-dir', t.dir, 'report', 'margin', '--from', 'yesterday', '--to', '2026-12-05']);
+    const wrong = runCli(['--data-dir', t.dir, 'report', 'margin', '--from', 'yesterday', '--to', '2026-12-05'], env);
     expect(wrong.status).toBe(1);
     expect(wrong.stderr.trim().split('\n')).toHaveLength(1);
   });
-});
+}
+
+describe('finance reports on hand-computed books (SQLite)', () => booksBody(async () => ({})));
+
+describePostgres('finance reports on hand-computed books (PostgreSQL log and read models)', (newDatabase) =>
+  booksBody(async () => ({ TRUNKLINE_STORE: 'postgres', TRUNKLINE_POSTGRES_URL: await newDatabase() })),
+);
 
 describe('trunkline finance check', () => {
   it('passes on books the engine kept, and names the account whose read model was tampered with (exit 1)', async () => {
