@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Engine } from '../runtime/engine';
-import { liabilityReport, marginReport, paymentsReport } from '../../projections/finance/reports';
+import { carrierQualityReport, liabilityReport, marginReport, paymentsReport } from '../../projections/finance/reports';
 import { flatRows, reportQuery } from '../../projections/finance/query';
 import { checkLedger } from '../../projections/finance/check';
 import { reconcileCarrierInvoice } from '../../projections/finance/carrier-invoice';
@@ -48,6 +48,16 @@ export function addReportCommands(program: Command, withEngine: WithEngine): voi
       print(o.format, await paymentsReport(engine.readModels, q));
     });
   });
+
+  common(period(report.command('carriers').description('carrier quality: attempts, ASR, ACD, failovers'))).action(
+    async (o: { from: string; to: string; asOf?: string; format: string }) => {
+      const q = reportQuery.parse({ from: o.from, to: o.to, ...(o.asOf !== undefined ? { asOf: o.asOf } : {}) });
+      await withEngine(async (engine) => {
+        await engine.runner.catchUp('finance');
+        print(o.format, await carrierQualityReport(engine.readModels, q));
+      });
+    },
+  );
 
   common(report.command('liability').description('prepaid credit owed to customers (paid balances), promotions apart')).action(
     async (o: { asOf?: string; format: string }) => {

@@ -5,7 +5,7 @@ import { Decimal } from '../../core/money';
 import type { Projection } from '../projection';
 import type { SqlTx } from '../read-model-store';
 
-const TRAFFIC_TYPES = ['CallCharged', 'CarrierCostRecorded', 'SmsCharged', 'SmsSubmitted', 'SmsRefunded'];
+const TRAFFIC_TYPES = ['CallAuthorized', 'CallFailed', 'CallCharged', 'CarrierCostRecorded', 'SmsCharged', 'SmsSubmitted', 'SmsRefunded'];
 
 /**
  * The finance read model: one row per charged call or text (revenue, then the carrier's or
@@ -15,8 +15,8 @@ const TRAFFIC_TYPES = ['CallCharged', 'CarrierCostRecorded', 'SmsCharged', 'SmsS
  */
 export const financeProjection: Projection = {
   name: 'finance',
-  // 2: amounts also as integer nano-units, so reports sum in SQL; 3: the call or text id and start, for reconciliation
-  version: 3,
+  // 2: amounts also as integer nano-units, so reports sum in SQL; 3: the call or text id and start, for reconciliation; 4: call attempts, for carrier quality
+  version: 4,
   handles: [...new Set([...TRAFFIC_TYPES, ...MONEY_EVENT_TYPES])],
   async setup(tx) {
     await tx.run(`CREATE TABLE IF NOT EXISTS finance_traffic (
@@ -31,10 +31,13 @@ export const financeProjection: Projection = {
       reference TEXT NOT NULL, currency TEXT NOT NULL, paid TEXT NOT NULL, promo TEXT NOT NULL, paid_nanos BIGINT NOT NULL,
       promo_nanos BIGINT NOT NULL, PRIMARY KEY (position))`);
     await tx.run('CREATE INDEX IF NOT EXISTS finance_money_day ON finance_money (day, position)');
+    await tx.run(`CREATE TABLE IF NOT EXISTS finance_attempts (
+      ref TEXT PRIMARY KEY, day TEXT NOT NULL, position BIGINT NOT NULL, first_carrier TEXT NOT NULL, outcome TEXT,
+      outcome_position BIGINT, carried_by TEXT, seconds DOUBLE PRECISION)`);
   },
   async reset(tx) {
     // dropped, not emptied: an older version's tables lack columns
-    for (const t of ['finance_traffic', 'finance_money']) await tx.run(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of ['finance_traffic', 'finance_money', 'finance_attempts']) await tx.run(`DROP TABLE IF EXISTS ${t}`);
     await financeProjection.setup(tx);
   },
   async apply(recorded, tx) {
@@ -79,8 +82,29 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
       ],
     );
   }
+  const attempt = `call:${(e.data as { accountId: string }).accountId}:${(e.data as { callId?: string }).callId ?? ''}`;
   switch (e.type) {
+    case 'CallAuthorized':
+      // an attempt counts for the carrier LCR tried first
+      if (e.data.route === 'pstn' && e.data.carriers[0])
+        await tx.run(`INSERT INTO finance_attempts (ref, day, position, first_carrier) VALUES (?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`, [
+          attempt,
+          dayOf(e.data.at),
+          r.position,
+          e.data.carriers[0].carrierId,
+        ]);
+      return;
+    case 'CallFailed':
+      await tx.run(`UPDATE finance_attempts SET outcome = 'failed', outcome_position = ? WHERE ref = ? AND outcome IS NULL`, [
+        r.position,
+        attempt,
+      ]);
+      return;
     case 'CallCharged':
+      await tx.run(
+        `UPDATE finance_attempts SET outcome = 'answered', outcome_position = ?, seconds = ? WHERE ref = ? AND outcome IS NULL`,
+        [r.position, e.data.seconds, attempt],
+      );
       if (e.data.route !== 'pstn') return; // on-net calls are free and have no carrier
       await traffic(tx, r, number, {
         ref: `call:${e.data.accountId}:${e.data.callId}`,
@@ -95,6 +119,7 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
       });
       return;
     case 'CarrierCostRecorded':
+      await tx.run('UPDATE finance_attempts SET carried_by = ? WHERE ref = ?', [e.data.carrierId, attempt]);
       await tx.run(
         `UPDATE finance_traffic SET counterparty = ?, prefix = ?, cost = ?, cost_nanos = ?, cost_currency = ?, cost_position = ? WHERE ref = ?`,
         [

@@ -190,3 +190,62 @@ export async function paymentsReport(
     })),
   };
 }
+
+export interface CarrierQualityRow {
+  readonly carrier: string;
+  /** Calls that ended (answered or not) for which LCR tried this carrier first. */
+  readonly attempts: number;
+  readonly answered: number;
+  /** Answer-seizure ratio: answered / attempts × 100 (2 decimals, half-even). */
+  readonly asrPercent: string | null;
+  /** Calls this carrier carried (first choice or after a failover) and their average duration. */
+  readonly carried: number;
+  readonly acdSeconds: string | null;
+  /** Attempts answered by another carrier after this one failed. */
+  readonly failedOver: number;
+  readonly failoverPercent: string | null;
+}
+
+const percent = (part: number, whole: number) =>
+  whole === 0 ? null : new Decimal(part).dividedBy(whole).times(100).toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN).toFixed(2);
+
+/** ASR, ACD and failover per carrier for calls whose day is in [from, to), as of a log position. */
+export async function carrierQualityReport(
+  rm: ReadModelStore,
+  q: { from: string; to: string; asOf?: number },
+): Promise<{ asOf: number; from: string; to: string; rows: CarrierQualityRow[] }> {
+  const asOf = q.asOf ?? (await financePosition(rm));
+  const tried = await rm.query<{ carrier: string; attempts: number | string; answered: number | string; failed_over: number | string }>(
+    `SELECT first_carrier AS carrier, COUNT(*) AS attempts,
+       SUM(CASE outcome WHEN 'answered' THEN 1 ELSE 0 END) AS answered,
+       SUM(CASE WHEN outcome = 'answered' AND carried_by IS NOT NULL AND carried_by <> first_carrier THEN 1 ELSE 0 END) AS failed_over
+     FROM finance_attempts WHERE day >= ? AND day < ? AND outcome_position <= ? GROUP BY first_carrier`,
+    [q.from, q.to, asOf],
+  );
+  const carried = await rm.query<{ carrier: string; calls: number | string; seconds: number | string }>(
+    `SELECT carried_by AS carrier, COUNT(*) AS calls, SUM(seconds) AS seconds FROM finance_attempts
+     WHERE day >= ? AND day < ? AND outcome_position <= ? AND outcome = 'answered' AND carried_by IS NOT NULL GROUP BY carried_by`,
+    [q.from, q.to, asOf],
+  );
+  const carriers = [...new Set([...tried.map((t) => t.carrier), ...carried.map((c) => c.carrier)])].sort();
+  const rows = carriers.map((carrier): CarrierQualityRow => {
+    const t = tried.find((x) => x.carrier === carrier);
+    const c = carried.find((x) => x.carrier === carrier);
+    const attempts = Number(t?.attempts ?? 0);
+    const answered = Number(t?.answered ?? 0);
+    const failedOver = Number(t?.failed_over ?? 0);
+    const calls = Number(c?.calls ?? 0);
+    return {
+      carrier,
+      attempts,
+      answered,
+      asrPercent: percent(answered, attempts),
+      carried: calls,
+      acdSeconds:
+        calls === 0 ? null : new Decimal(Number(c!.seconds)).dividedBy(calls).toDecimalPlaces(1, Decimal.ROUND_HALF_EVEN).toFixed(1),
+      failedOver,
+      failoverPercent: percent(failedOver, attempts),
+    };
+  });
+  return { asOf, from: q.from, to: q.to, rows };
+}

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { liabilityReport, marginReport, paymentsReport } from '../../../projections/finance/reports';
+import { carrierQualityReport, liabilityReport, marginReport, paymentsReport } from '../../../projections/finance/reports';
 import { flatRows, reportQuery } from '../../../projections/finance/query';
 import type { ReadModelStore } from '../../../projections/read-model-store';
 import { csv } from '../../cli/table';
@@ -35,6 +35,10 @@ export function financeRouter(deps: FinanceRouterDeps): Router {
   router.get('/payments', ...guard, async (req, res) => {
     const q = reportQuery.parse(req.query);
     send(req, res, q.format, await paymentsReport(deps.readModels, q));
+  });
+  router.get('/carriers', ...guard, async (req, res) => {
+    const q = reportQuery.parse(req.query);
+    send(req, res, q.format, await carrierQualityReport(deps.readModels, q));
   });
   router.get('/liability', ...guard, async (req, res) => {
     const q = liabilityQuery.parse(req.query);

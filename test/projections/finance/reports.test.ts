@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { manualClock } from '../../../core/clock';
 import type { CallRoute } from '../../../core/calls/commands';
-import { liabilityReport, marginReport, paymentsReport } from '../../../projections/finance/reports';
+import { carrierQualityReport, liabilityReport, marginReport, paymentsReport } from '../../../projections/finance/reports';
 import { runCli } from '../../support/cli';
 import { describePostgres } from '../../support/postgres';
 import { signedFetch, signer } from '../../support/signed-fetch';
@@ -314,6 +314,16 @@ describe('trunkline finance check', () => {
   });
 });
 
+/** Opens `who`'s account and credits it 10 EUR as a Stripe payment would. */
+async function openWithTen(t: TestEngine, who: ReturnType<typeof signer>, paymentId: string): Promise<void> {
+  expect((await signedFetch(t.base, who, 'POST', '/v1/accounts', { currency: 'EUR' })).status).toBe(201);
+  await t.engine.wallet.execute(
+    who.keyid,
+    { kind: 'record-purchase', processor: 'stripe', paymentId, processorEventId: `evt_${paymentId}`, amount: '10', currency: 'EUR' },
+    'test',
+  );
+}
+
 describe('trunkline finance reconcile-carrier', () => {
   it('finds the over-billed call, the call not invoiced and the line that is not ours, with totals', async () => {
     const dave = signer('+442079462104');
@@ -326,13 +336,8 @@ describe('trunkline finance reconcile-carrier', () => {
       { id: 'k4', at: '2026-12-05T13:00:00.000Z', seconds: 90 }, // cost 0.09, invoiced without its call id
     ];
     try {
-      expect((await signedFetch(t.base, dave, 'POST', '/v1/accounts', { currency: 'EUR' })).status).toBe(201);
+      await openWithTen(t, dave, 'pi_d');
       const w = t.engine.wallet;
-      await w.execute(
-        dave.keyid,
-        { kind: 'record-purchase', processor: 'stripe', paymentId: 'pi_d', processorEventId: 'evt_d', amount: '10', currency: 'EUR' },
-        'test',
-      );
       for (const c of calls) {
         const r = route('0.12', 1, 'alpha', '4420', '0.06');
         await w.execute(
@@ -406,5 +411,75 @@ describe('trunkline finance reconcile-carrier', () => {
       'trunkline: 1 bad row(s) in the invoice (first: alpha-invoice.csv:2: Start: not a date and time: "yesterday"); nothing reconciled (fix them, or pass --skip-bad-rows)',
     );
     rmSync(t.dir, { recursive: true, force: true });
+  });
+});
+
+describe('carrier quality report', () => {
+  it('attempts and ASR for the carrier tried first, ACD for the carrier that carried, failovers away', async () => {
+    const fred = signer('+442079462106');
+    const clock = manualClock(new Date());
+    const t = await testEngine({ numbers: [fred], clock });
+    try {
+      await openWithTen(t, fred, 'pi_f');
+      const w = t.engine.wallet;
+      const row = (rate: string) => ({ rate, connectFee: '0', initial: 1, subsequent: 1, minimum: 0 });
+      const carrier = (carrierId: string) => ({ carrierId, prefix: '4420', currency: 'EUR', row: row('0.05'), uris: [] });
+      const call = async (id: string, first: string[], outcome: { carriedBy: string; seconds: number } | 'failed') => {
+        const at = '2026-12-06T10:00:00.000Z';
+        const route: CallRoute = { kind: 'pstn', retail: { prefix: '4420', row: row('0.10') }, carriers: first.map(carrier) };
+        await w.execute(fred.keyid, { kind: 'authorize-call', callId: id, destination: '+442079460000', route, at, policy }, 'test');
+        const answered = outcome !== 'failed';
+        await w.execute(
+          fred.keyid,
+          {
+            kind: 'end-call',
+            callId: id,
+            origin: 'k',
+            answered,
+            seconds: answered ? outcome.seconds : 0,
+            answeredAt: answered ? at : null,
+            endedAt: at,
+            carrierId: answered ? outcome.carriedBy : null,
+            reason: answered ? 'BYE' : '503',
+            cdr: {},
+            policy,
+          },
+          'test',
+        );
+      };
+      await call('q1', ['alpha', 'beta'], { carriedBy: 'alpha', seconds: 90 });
+      await call('q2', ['alpha'], 'failed');
+      await call('q3', ['beta', 'alpha'], { carriedBy: 'beta', seconds: 30 });
+      await call('q4', ['beta', 'alpha'], { carriedBy: 'beta', seconds: 60 });
+      await call('q5', ['beta', 'alpha'], { carriedBy: 'alpha', seconds: 120 }); // beta failed, alpha carried it
+      await t.engine.runner.catchUp('finance');
+      const r = await carrierQualityReport(t.engine.readModels, { from: '2026-12-06', to: '2026-12-07' });
+      expect(r.rows).toEqual([
+        {
+          carrier: 'alpha',
+          attempts: 2,
+          answered: 1,
+          asrPercent: '50.00',
+          carried: 2,
+          acdSeconds: '105.0',
+          failedOver: 0,
+          failoverPercent: '0.00',
+        },
+        {
+          carrier: 'beta',
+          attempts: 3,
+          answered: 3,
+          asrPercent: '100.00',
+          carried: 2,
+          acdSeconds: '45.0',
+          failedOver: 1,
+          failoverPercent: '33.33',
+        },
+      ]);
+      const api = await signedFetch(t.base, fred, 'GET', '/v1/finance/carriers?from=2026-12-06&to=2026-12-07');
+      expect(api.status).toBe(403); // a number's key is not a finance operator
+    } finally {
+      await t.close();
+    }
   });
 });
