@@ -3,6 +3,7 @@ import type { Engine } from '../runtime/engine';
 import { carrierQualityReport, liabilityReport, marginReport, paymentsReport } from '../../projections/finance/reports';
 import { flatRows, reportQuery } from '../../projections/finance/query';
 import { checkLedger } from '../../projections/finance/check';
+import { grantFinanceReadOnly } from '../../projections/finance/postgres-access';
 import { reconcileCarrierInvoice } from '../../projections/finance/carrier-invoice';
 import { formatRowError } from '../../plugins/importers/row-error';
 import { InvoiceRejectedError, readInvoice } from '../finance/invoice-csv';
@@ -165,6 +166,21 @@ export function addReconcilePaymentsCommand(program: Command, withEngine: WithEn
           );
         }
         if (differences.length > 0) throw new Error(`${differences.length} payment(s) do not reconcile`);
+      });
+    });
+}
+
+/** `trunkline finance sql-access --role <r>`: views and read-only grants for finance SQL on PostgreSQL. */
+export function addSqlAccessCommand(program: Command, withEngine: WithEngine): void {
+  const finance = program.commands.find((c) => c.name() === 'finance')!;
+  finance
+    .command('sql-access')
+    .description('PostgreSQL: create the finance views and grant an existing role SELECT on them and the finance tables')
+    .requiredOption('--role <name>', 'an existing PostgreSQL role (CREATE ROLE finance_reader LOGIN PASSWORD …)')
+    .action(async (o: { role: string }) => {
+      await withEngine(async (engine) => {
+        for (const name of ['balances', 'finance']) await engine.runner.catchUp(name);
+        for (const sql of await grantFinanceReadOnly(engine.readModels, o.role)) process.stdout.write(`${sql.replace(/\s+/g, ' ')};\n`);
       });
     });
 }

@@ -1,4 +1,10 @@
-import { addFinanceCommands, addReconcileCommand, addReconcilePaymentsCommand, addReportCommands } from './finance-commands';
+import {
+  addFinanceCommands,
+  addReconcileCommand,
+  addReconcilePaymentsCommand,
+  addReportCommands,
+  addSqlAccessCommand,
+} from './finance-commands';
 import { addSmsCommands } from './sms-commands';
 import { Command, Option } from 'commander';
 import pino from 'pino';
@@ -122,6 +128,7 @@ export function buildProgram(): Command {
   addFinanceCommands(program, (fn) => withEngine(program, fn));
   addReconcileCommand(program, (fn) => withEngine(program, fn));
   addReconcilePaymentsCommand(program, (fn) => withEngine(program, fn));
+  addSqlAccessCommand(program, (fn) => withEngine(program, fn));
   addProbeCommand(program);
 
   program

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import Database from 'better-sqlite3';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -480,6 +481,51 @@ describe('carrier quality report', () => {
       expect(api.status).toBe(403); // a number's key is not a finance operator
     } finally {
       await t.close();
+    }
+  });
+});
+
+describePostgres('finance SQL access on PostgreSQL', (newDatabase) => {
+  it('a role given access reads the finance views and tables, and can write nothing', async () => {
+    const url = await newDatabase();
+    const gina = signer('+442079462107');
+    const env = { TRUNKLINE_STORE: 'postgres', TRUNKLINE_POSTGRES_URL: url };
+    const t = await testEngine({ numbers: [gina], env, keepData: true });
+    const role = `finance_ro_${Date.now() % 100000}`;
+    const admin = new Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await openWithTen(t, gina, 'pi_g');
+      await admin.query(`CREATE ROLE ${role} LOGIN`);
+    } finally {
+      await t.close();
+    }
+    try {
+      const r = runCli(['--data-dir', t.dir, 'finance', 'sql-access', '--role', role], env);
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      expect(r.stdout).toContain(`GRANT SELECT ON finance_money TO ${role};`);
+      const asRole = new URL(url);
+      asRole.username = role;
+      asRole.password = '';
+      const reader = new Client({ connectionString: asRole.toString() });
+      await reader.connect();
+      try {
+        const { rows } = await reader.query<{ currency: string; paid: string }>(
+          'SELECT currency, paid::text AS paid FROM finance_liability',
+        );
+        expect(rows).toEqual([{ currency: 'EUR', paid: '10.0000000000000000' }]);
+        await expect(reader.query('DELETE FROM finance_money')).rejects.toThrow(/permission denied/);
+        await expect(reader.query('SELECT * FROM trunkline_events')).rejects.toThrow(/permission denied/); // the log is not theirs
+      } finally {
+        await reader.end();
+      }
+      const sqlite = runCli(['--data-dir', t.dir, 'finance', 'sql-access', '--role', role]);
+      expect(sqlite.status).toBe(1);
+      expect(sqlite.stderr.trim()).toBe('trunkline: finance SQL access needs the PostgreSQL read models (TRUNKLINE_READ_MODELS=postgres)');
+    } finally {
+      await admin.query(`DROP OWNED BY ${role}`).catch(() => undefined);
+      await admin.end();
+      rmSync(t.dir, { recursive: true, force: true });
     }
   });
 });
