@@ -124,7 +124,7 @@ async function run(label: string, env: Record<string, string>, split = false): P
   await bed.close();
   writeFileSync(join(dir, 'trunkline.json'), JSON.stringify({ pluginOptions: { pricing: { markupPercent: '50' } }, logLevel: 'warn' }));
   const port = await freePort();
-  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the engine under this load
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the engine under this load (summary: bench/profile-summary.ts)
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const serveEnv = {
     ...env,

@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   };
   writeFileSync(join(dir, 'trunkline.json'), JSON.stringify(settings));
   const engineRows = await inProcess(dir, people);
-  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the engine under this load
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the engine under this load (summary: bench/profile-summary.ts)
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const server: ChildProcess = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
     cwd: ROOT,
