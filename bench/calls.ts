@@ -8,7 +8,7 @@
  * only and writes nothing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { openSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { post } from './http-post';
 import { join } from 'node:path';
@@ -136,7 +136,10 @@ async function run(label: string, env: Record<string, string>, split = false): P
   const server: ChildProcess = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
     cwd: ROOT,
     env: childEnv(split ? { ...serveEnv, TRUNKLINE_PROJECTIONS: 'elsewhere' } : serveEnv),
-    stdio: 'ignore',
+    // BENCH_SERVE_LOG=/tmp/serve.log keeps the engine's output (with BENCH_NODE_ARGS=--trace-gc: its GC pauses)
+    stdio: process.env['BENCH_SERVE_LOG']
+      ? ['ignore', openSync(process.env['BENCH_SERVE_LOG'], 'a'), openSync(process.env['BENCH_SERVE_LOG'], 'a')]
+      : 'ignore',
   });
   // split: the read models are fed by a projector process, as several servers would share one
   const projector: ChildProcess | null = split

@@ -55,12 +55,42 @@ export async function readState<C, E extends DomainEvent, S>(
  * first the whole cycle runs again on the new state (at most `maxAttempts` times), so a decision
  * is always made on the state it is appended after.
  */
-export async function handleCommand<C, E extends DomainEvent, S>(
+export function handleCommand<C, E extends DomainEvent, S>(
   deps: CommandHandlerDeps<E> & CachedDeps<S>,
   decider: Decider<C, E, S>,
   stream: string,
   command: C,
   options: { readonly metadata?: EventMetadata; readonly maxAttempts?: number } = {},
+): Promise<CommandResult<E, S>> {
+  return oneAtATime(deps.store, stream, () => runCommand(deps, decider, stream, command, options));
+}
+
+/**
+ * Commands on one stream in this process run one after the other, each on the state the last
+ * one left: many at once (200 webhooks for one account) would otherwise all decide on the same
+ * state and all but one lose the append, again and again. Other streams are not held up, and
+ * other processes are still fenced by the expected version.
+ */
+const tails = new WeakMap<EventStore, Map<string, Promise<unknown>>>();
+function oneAtATime<T>(store: EventStore, stream: string, run: () => Promise<T>): Promise<T> {
+  let byStream = tails.get(store);
+  if (!byStream) tails.set(store, (byStream = new Map()));
+  const before = byStream.get(stream);
+  const mine = before ? before.then(run, run) : run();
+  const tail = mine.catch(() => undefined);
+  byStream.set(stream, tail);
+  void tail.then(() => {
+    if (byStream.get(stream) === tail) byStream.delete(stream);
+  });
+  return mine;
+}
+
+async function runCommand<C, E extends DomainEvent, S>(
+  deps: CommandHandlerDeps<E> & CachedDeps<S>,
+  decider: Decider<C, E, S>,
+  stream: string,
+  command: C,
+  options: { readonly metadata?: EventMetadata; readonly maxAttempts?: number },
 ): Promise<CommandResult<E, S>> {
   const maxAttempts = options.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {

@@ -85,6 +85,43 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): EventStore {
     return { nextVersion: version, position, deduplicated: false };
   });
 
+  /**
+   * Group commit: the appends that arrive in one turn of the event loop share one transaction,
+   * each in its own savepoint (a conflict fails that append alone). BEGIN and COMMIT, and the
+   * WAL frames of the index pages, are paid once per group instead of once per append; every
+   * caller still hears back only after the COMMIT.
+   */
+  interface PendingAppend {
+    readonly stream: string;
+    readonly events: readonly EventToAppend[];
+    readonly expected: ExpectedVersion;
+    readonly resolve: (r: AppendResult) => void;
+    readonly reject: (e: unknown) => void;
+  }
+  let pending: PendingAppend[] = [];
+  const groupTx = db.transaction((group: readonly PendingAppend[]) =>
+    group.map((p): { ok: AppendResult } | { error: unknown } => {
+      try {
+        return { ok: appendTx(p.stream, p.events, p.expected) };
+      } catch (error) {
+        return { error };
+      }
+    }),
+  );
+  function commitPending() {
+    const group = pending;
+    pending = [];
+    let outcomes: ({ ok: AppendResult } | { error: unknown })[];
+    try {
+      outcomes = groupTx.immediate(group);
+    } catch (error) {
+      for (const p of group) p.reject(error);
+      return;
+    }
+    if (outcomes.some((o) => 'ok' in o && !o.ok.deduplicated)) change.notify();
+    outcomes.forEach((o, i) => ('ok' in o ? group[i]!.resolve(o.ok) : group[i]!.reject(o.error)));
+  }
+
   async function* readAll(after = 0, batchSize = 1000): AsyncGenerator<RecordedEvent> {
     let last = after;
     for (;;) {
@@ -100,9 +137,9 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): EventStore {
     async append(stream, events, expected) {
       validateBatch(stream, events);
       validateExpected(expected);
-      const result = appendTx.immediate(stream, events, expected);
-      if (!result.deduplicated) change.notify();
-      return result;
+      return new Promise<AppendResult>((resolve, reject) => {
+        if (pending.push({ stream, events, expected, resolve, reject }) === 1) setImmediate(commitPending);
+      });
     },
     async *readStream(stream, fromVersion = 0) {
       let from = fromVersion;

@@ -1,5 +1,6 @@
 import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
+import { fastRoutes, type FastRoute } from './fast-routes';
 import { errorHandler, notFound } from './problem';
 import type { Metrics } from '../runtime/metrics';
 
@@ -7,6 +8,8 @@ export interface HttpAppDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly routers: readonly { readonly path: string; readonly router: Router }[];
+  /** Hot routes answered before express routes anything (see fast-routes.ts). */
+  readonly fastRoutes?: readonly FastRoute[];
 }
 
 /** Every `METHOD /path` the routers serve, with `:param` written `{param}` as OpenAPI does. */
@@ -24,9 +27,13 @@ export function listRoutes(routers: HttpAppDeps['routers']): string[] {
 
 /** The express app: timing, routers, then problem+json for anything unmatched or failed. */
 export function createHttpApp(deps: HttpAppDeps): Express & { readonly routes: readonly string[] } {
-  const app = Object.assign(express(), { routes: listRoutes(deps.routers) });
+  const fast = deps.fastRoutes ?? [];
+  const routes = [...listRoutes(deps.routers), ...fast.map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`)].sort();
+  const app = Object.assign(express(), { routes });
   app.disable('x-powered-by');
   app.set('etag', 'strong');
+  if (fast.length > 0)
+    app.use(fastRoutes(fast, { metrics: deps.metrics, log: (error) => deps.logger.error({ err: error }, 'request failed') }));
   app.use((req, res, next) => {
     const end = deps.metrics.httpSeconds.startTimer({ method: req.method });
     res.on('finish', () => {

@@ -56,7 +56,10 @@ export interface Problem {
 }
 
 export class HttpProblem extends Error {
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
     super(problem.detail ?? problem.title);
   }
 }
@@ -82,36 +85,49 @@ export const notFound: RequestHandler = (req, res) => {
   sendProblem(res, problem('not-found', 404, 'Not Found', `no route for ${req.method} ${req.path}`).problem);
 };
 
+/** A problem document and the headers that go with it (Retry-After, WWW-Authenticate). */
+export interface ProblemReply {
+  readonly problem: Problem;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Maps any error to its problem document; `log` hears only the unexpected ones (500). */
+export function problemFor(error: unknown, log: (error: unknown) => void): ProblemReply {
+  const reply = (p: HttpProblem, headers: Record<string, string> = {}): ProblemReply => ({ problem: p.problem, headers });
+  if (error instanceof HttpProblem) return { problem: error.problem, headers: error.headers };
+  if (error instanceof ZodError) {
+    const issue = error.issues[0]!;
+    return reply(problem('invalid-request', 400, 'Bad Request', `${issue.path.join('.') || 'request'}: ${issue.message}`));
+  }
+  for (const [type, kind, status, title] of KNOWN) {
+    if (error instanceof type) return reply(problem(kind, status, title, error.message));
+  }
+  if (error instanceof PaymentProcessorError) {
+    const [status, title, kind] = PROCESSOR_STATUS[error.kind];
+    return reply(problem(kind, status, title, error.message));
+  }
+  if (error instanceof DomainError) {
+    const [status, title] = DOMAIN_STATUS[error.code] ?? [422, 'Unprocessable Content'];
+    const retryAfter = error.details['retryAfterSeconds'];
+    return reply(
+      problem(error.code, status, title, error.message, { ...error.details }),
+      status === 429 && retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {},
+    );
+  }
+  const status = (error as { status?: number; type?: string }).status;
+  if (status && status >= 400 && status < 500) {
+    // body-parser errors: malformed JSON, too large, wrong charset
+    return reply(problem('invalid-request', status, 'Bad Request', (error as Error).message));
+  }
+  log(error);
+  return reply(problem('internal', 500, 'Internal Server Error', 'the request failed; it has been logged'));
+}
+
 /** Every error becomes a problem document; only unexpected ones are logged as errors. */
 export function errorHandler(log: (error: unknown) => void): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
-    if (error instanceof HttpProblem) return sendProblem(res, error.problem);
-    if (error instanceof ZodError) {
-      const issue = error.issues[0]!;
-      return sendProblem(
-        res,
-        problem('invalid-request', 400, 'Bad Request', `${issue.path.join('.') || 'request'}: ${issue.message}`).problem,
-      );
-    }
-    for (const [type, kind, status, title] of KNOWN) {
-      if (error instanceof type) return sendProblem(res, problem(kind, status, title, error.message).problem);
-    }
-    if (error instanceof PaymentProcessorError) {
-      const [status, title, kind] = PROCESSOR_STATUS[error.kind];
-      return sendProblem(res, problem(kind, status, title, error.message).problem);
-    }
-    if (error instanceof DomainError) {
-      const [status, title] = DOMAIN_STATUS[error.code] ?? [422, 'Unprocessable Content'];
-      const retryAfter = error.details['retryAfterSeconds'];
-      if (status === 429 && retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
-      return sendProblem(res, problem(error.code, status, title, error.message, { ...error.details }).problem);
-    }
-    const status = (error as { status?: number; type?: string }).status;
-    if (status && status >= 400 && status < 500) {
-      // body-parser errors: malformed JSON, too large, wrong charset
-      return sendProblem(res, problem('invalid-request', status, 'Bad Request', (error as Error).message).problem);
-    }
-    log(error);
-    sendProblem(res, problem('internal', 500, 'Internal Server Error', 'the request failed; it has been logged').problem);
+    const { problem: p, headers } = problemFor(error, log);
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    sendProblem(res, p);
   };
 }

@@ -18,8 +18,8 @@ import { walletRouter } from '../http/routers/wallet';
 import { topUpsRouter, webhooksRouter } from '../http/routers/payments';
 import { waitForProjection } from '../../projections/wait';
 import { callService, type CallService } from '../calls/service';
-import { sipHooksRouter } from '../http/routers/sip-hooks';
-import { smsRouter } from '../http/routers/sms';
+import { sipHookRoutes } from '../http/routers/sip-hooks';
+import { smsRouter, smsSendRoute } from '../http/routers/sms';
 import { financeRouter } from '../http/routers/finance';
 import { smsService, type SmsGatewayFactory, type SmsService } from '../sms/service';
 import { smsProjection } from '../../projections/sms/projection';
@@ -332,9 +332,19 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         topUpMinimum: config.topUpMinimum,
         topUpMaximum: config.topUpMaximum,
       };
+      const smsDeps = {
+        sms: deps.sms,
+        readModels,
+        signatures,
+        waitForSms: (position: number) => waitForProjection(readModels, 'sms', position, 3000),
+      };
       return createHttpApp({
         logger,
         metrics,
+        fastRoutes: [
+          ...sipHookRoutes({ calls: await ctx.getAsync<CallService>(TOKENS.Calls), secret: config.sipHookSecret }),
+          smsSendRoute(smsDeps),
+        ],
         routers: [
           {
             path: '/',
@@ -395,19 +405,10 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
           },
           { path: '/v1/accounts', router: topUpsRouter(payments) },
           { path: '/v1/webhooks', router: webhooksRouter(payments) },
-          {
-            path: '/v1/hooks/sip',
-            router: sipHooksRouter({ calls: await ctx.getAsync<CallService>(TOKENS.Calls), secret: config.sipHookSecret }),
-          },
           { path: '/v1/finance', router: financeRouter({ readModels, signatures }) },
           {
             path: '/v1/sms',
-            router: smsRouter({
-              sms: deps.sms,
-              readModels,
-              signatures,
-              waitForSms: (position) => waitForProjection(readModels, 'sms', position, 3000),
-            }),
+            router: smsRouter(smsDeps),
           },
           ...ext.routers.map((r) => ({ path: r.path, router: r.build(deps) })),
         ],

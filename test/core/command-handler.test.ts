@@ -116,6 +116,43 @@ describe('command handler', () => {
     expect(cache.get('a')).toEqual({ state: 1, version: 1 });
   });
 
+  test('commands on one stream run one at a time in a process: 100 at once all succeed on the first attempt', async () => {
+    // a store whose appends resolve a turn later, as a group-committing store does
+    const slow: EventStore = {
+      ...store,
+      readStream: store.readStream.bind(store),
+      append: (...a) => new Promise((r) => setImmediate(() => r(store.append(...a)))),
+    };
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        handleCommand({ store: slow, ids, codec: ledgerCodec }, ledger, 'busy', { kind: 'credit', amount: 1, reference: `r${i}` }),
+      ),
+    );
+    expect(results.map((r) => r.attempts)).toEqual(Array(100).fill(1));
+    expect(results.at(-1)!.state.balance).toBe(100);
+    expect((await collect(store.readStream('busy'))).length).toBe(100);
+  });
+
+  test('a command on another stream does not wait for a busy one, and a failure does not block the queue', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const gated: EventStore = {
+      ...store,
+      readStream: store.readStream.bind(store),
+      append: async (stream, events, expected) =>
+        stream === 'held' ? gate.then(() => store.append(stream, events, expected)) : store.append(stream, events, expected),
+    };
+    const d = { store: gated, ids, codec: ledgerCodec };
+    const held = handleCommand(d, ledger, 'held', { kind: 'credit', amount: 1, reference: 'a' });
+    const refused = handleCommand(d, ledger, 'held', { kind: 'debit', amount: 5 });
+    const after = handleCommand(d, ledger, 'held', { kind: 'credit', amount: 2, reference: 'b' });
+    expect((await handleCommand(d, ledger, 'free', { kind: 'credit', amount: 1, reference: 'c' })).state.balance).toBe(1);
+    release();
+    expect((await held).state.balance).toBe(1);
+    await expect(refused).rejects.toMatchObject({ code: 'insufficient-credit' });
+    expect((await after).state.balance).toBe(3);
+  });
+
   test('gives up after the bounded number of attempts', async () => {
     const contended: EventStore = {
       ...store,

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
-import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { CallService } from '../../calls/service';
-import { problem, sendProblem } from '../problem';
+import { jsonBody, type FastRoute } from '../fast-routes';
+import { HttpProblem, problem } from '../problem';
 
 const callId = z.string().min(1).max(255);
 const number = z.string().min(1).max(64);
@@ -26,24 +26,20 @@ const cdrBody = z
   .passthrough();
 
 /** Bearer <secret>, or Basic with the secret as password (what Kamailio's http_client sends from a URL). */
-function requireHookSecret(secret: string | undefined): RequestHandler {
+function hookSecretCheck(secret: string | undefined): (authorization: string | undefined) => void {
   const expected = secret ? Buffer.from(secret) : null;
-  return (req, res, next) => {
-    if (!expected)
-      return sendProblem(
-        res,
-        problem('hooks-not-configured', 503, 'Service Unavailable', 'set sipHookSecret to enable the SIP hooks').problem,
-      );
-    const header = req.get('authorization') ?? '';
-    const [scheme, value = ''] = header.split(' ', 2);
+  return (authorization) => {
+    if (!expected) throw problem('hooks-not-configured', 503, 'Service Unavailable', 'set sipHookSecret to enable the SIP hooks');
+    const [scheme, value = ''] = (authorization ?? '').split(' ', 2);
     const given = /^bearer$/i.test(scheme ?? '')
       ? Buffer.from(value)
       : /^basic$/i.test(scheme ?? '')
         ? Buffer.from(Buffer.from(value, 'base64').toString('utf8').split(':').slice(1).join(':'))
         : Buffer.alloc(0);
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
-    res.setHeader('WWW-Authenticate', 'Basic realm="trunkline-sip-hooks", charset="UTF-8"');
-    sendProblem(res, problem('hook-unauthorized', 401, 'Unauthorized', 'the SIP hook secret is missing or wrong').problem);
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return;
+    throw new HttpProblem(problem('hook-unauthorized', 401, 'Unauthorized', 'the SIP hook secret is missing or wrong').problem, {
+      'WWW-Authenticate': 'Basic realm="trunkline-sip-hooks", charset="UTF-8"',
+    });
   };
 }
 
@@ -56,27 +52,37 @@ const flat = (body: Record<string, unknown>) =>
   );
 
 /**
- * The SIP proxy's hooks: authorize an INVITE, extend a long call, post its CDR. Refusals are
- * problem+json with the status the proxy relays: 402 no credit, 403 suspended or blocked, 404
- * no price or route. Authenticated with the shared `sipHookSecret`.
+ * The SIP proxy's hooks under `base`: authorize an INVITE, extend a long call, post its CDR.
+ * Refusals are problem+json with the status the proxy relays: 402 no credit, 403 suspended or
+ * blocked, 404 no price or route. Authenticated with the shared `sipHookSecret`. Fast routes:
+ * they are the money path's hot loop.
  */
-export function sipHooksRouter(deps: { calls: CallService; secret: string | undefined }): Router {
-  const router = Router();
-  router.use(requireHookSecret(deps.secret), express.json({ limit: '64kb' }));
-  router.post('/authorize', async (req, res) => {
-    const body = authorizeBody.parse(req.body);
-    res.json(await deps.calls.authorize({ callId: body.call_id, caller: body.caller, destination: body.callee }));
+export function sipHookRoutes(deps: { calls: CallService; secret: string | undefined; base?: string }): FastRoute[] {
+  const base = deps.base ?? '/v1/hooks/sip';
+  const check = hookSecretCheck(deps.secret);
+  const hook = (path: string, run: (body: unknown) => Promise<unknown>): FastRoute => ({
+    method: 'POST',
+    path: `${base}${path}`,
+    limitBytes: 64 * 1024,
+    async handle(request) {
+      check(request.headers.authorization);
+      return { status: 200, body: await run(jsonBody(request)) };
+    },
   });
-  router.post('/extend', async (req, res) => {
-    const body = extendBody.parse(req.body);
-    res.json(await deps.calls.extend({ callId: body.call_id, caller: body.caller }));
-  });
-  router.post('/cdr', async (req, res) => {
-    const body = cdrBody.parse(req.body);
-    const answered = body.disposition === 'ANSWERED' && typeof body.answer_ts === 'number';
-    const seconds = answered ? Math.max(0, body.end_ts - body.answer_ts!) : 0;
-    res.json(
-      await deps.calls.cdr({
+  return [
+    hook('/authorize', async (raw) => {
+      const body = authorizeBody.parse(raw);
+      return deps.calls.authorize({ callId: body.call_id, caller: body.caller, destination: body.callee });
+    }),
+    hook('/extend', async (raw) => {
+      const body = extendBody.parse(raw);
+      return deps.calls.extend({ callId: body.call_id, caller: body.caller });
+    }),
+    hook('/cdr', async (raw) => {
+      const body = cdrBody.parse(raw);
+      const answered = body.disposition === 'ANSWERED' && typeof body.answer_ts === 'number';
+      const seconds = answered ? Math.max(0, body.end_ts - body.answer_ts!) : 0;
+      return deps.calls.cdr({
         callId: body.call_id,
         caller: body.caller,
         origin: body.origin,
@@ -87,8 +93,7 @@ export function sipHooksRouter(deps: { calls: CallService; secret: string | unde
         carrierId: body.carrier ?? null,
         reason: body.reason ?? body.end_method ?? body.disposition,
         raw: flat(body),
-      }),
-    );
-  });
-  return router;
+      });
+    }),
+  ];
 }

@@ -4,8 +4,9 @@ import type { E164 } from '../../../core/e164';
 import { smsOf } from '../../../projections/sms/queries';
 import type { ReadModelStore } from '../../../projections/read-model-store';
 import type { SmsService } from '../../sms/service';
-import { problem } from '../problem';
-import { callerOf, requireSignature, type SignatureDeps } from '../signatures/middleware';
+import { jsonBody, type FastRoute } from '../fast-routes';
+import { HttpProblem, problem } from '../problem';
+import { callerOf, requireSignature, verifiedCaller, type SignatureDeps } from '../signatures/middleware';
 
 export interface SmsRouterDeps {
   readonly sms: SmsService;
@@ -27,42 +28,61 @@ const me = (res: Response): E164 => {
   return caller.keyid as E164;
 };
 
-/** POST /v1/sms (signed, Idempotency-Key), GET /v1/sms/{id}, POST /v1/sms/quote. */
-export function smsRouter(deps: SmsRouterDeps): Router {
-  const router = Router();
-  const signed = requireSignature(deps.signatures);
-
-  const view = async (number: string, smsId: string, after: number | undefined) => {
+function viewer(deps: SmsRouterDeps) {
+  return async (number: string, smsId: string, after: number | undefined) => {
     if (after !== undefined && !(await deps.waitForSms(after)))
       throw problem('not-yet-projected', 503, 'Service Unavailable', `the text's status has not reached position ${after} yet; retry`);
     const v = await smsOf(deps.readModels, number, smsId);
     if (!v) throw problem('unknown-sms', 404, 'Not Found', `no text ${smsId} from ${number}`);
     return v;
   };
+}
+
+/**
+ * POST /v1/sms (signed, Idempotency-Key): a fast route, since texts come in bulk. 202 with the
+ * text's id; the same key again answers 200 with the first outcome; 502 when no gateway took it.
+ */
+export function smsSendRoute(deps: SmsRouterDeps & { readonly path?: string }): FastRoute {
+  const view = viewer(deps);
+  return {
+    method: 'POST',
+    path: deps.path ?? '/v1/sms',
+    limitBytes: 64 * 1024,
+    async handle(request) {
+      const caller = await verifiedCaller(request, request.origin, deps.signatures);
+      if (caller.kind !== 'number') throw problem('number-key-required', 403, 'Forbidden', 'a text is sent from a number’s own key');
+      const requestKey = request.headers['idempotency-key'];
+      if (typeof requestKey !== 'string' || !requestKey)
+        throw problem('idempotency-key-required', 400, 'Bad Request', 'POST /v1/sms needs an Idempotency-Key header');
+      if (requestKey.length > 200) throw problem('invalid-request', 400, 'Bad Request', 'Idempotency-Key is longer than 200 characters');
+      const body = sendBody.parse(jsonBody(request));
+      const outcome = await deps.sms.send({ caller: caller.keyid as E164, to: body.to, text: body.text, requestKey });
+      const headers = { Location: `/v1/sms/${outcome.smsId}` };
+      if (outcome.replayed) {
+        const first = await view(caller.keyid, outcome.smsId, outcome.position ?? undefined).catch(() => null);
+        return { status: 200, headers, body: { ...outcome, ...(first ? { status: first.status, gatewayId: first.gatewayId } : {}) } };
+      }
+      if (outcome.status === 'failed')
+        throw new HttpProblem(
+          problem('sms-not-sent', 502, 'Bad Gateway', 'no gateway took the text; nothing was charged', {
+            smsId: outcome.smsId,
+            position: outcome.position,
+          }).problem,
+          headers,
+        );
+      return { status: 202, headers, body: outcome };
+    },
+  };
+}
+
+/** GET /v1/sms/{id} (signed), POST /v1/sms/quote. */
+export function smsRouter(deps: SmsRouterDeps): Router {
+  const router = Router();
+  const signed = requireSignature(deps.signatures);
+  const view = viewer(deps);
 
   router.post('/quote', express.json({ limit: '16kb' }), (req, res) => {
     res.json(deps.sms.quote(quoteBody.parse(req.body ?? {})));
-  });
-
-  router.post('/', ...signed, async (req, res) => {
-    const caller = me(res);
-    const requestKey = req.get('idempotency-key');
-    if (!requestKey) throw problem('idempotency-key-required', 400, 'Bad Request', 'POST /v1/sms needs an Idempotency-Key header');
-    if (requestKey.length > 200) throw problem('invalid-request', 400, 'Bad Request', 'Idempotency-Key is longer than 200 characters');
-    const body = sendBody.parse(req.body);
-    const outcome = await deps.sms.send({ caller, to: body.to, text: body.text, requestKey });
-    res.setHeader('Location', `/v1/sms/${outcome.smsId}`);
-    if (outcome.replayed) {
-      const first = await view(caller, outcome.smsId, outcome.position ?? undefined).catch(() => null);
-      res.status(200).json({ ...outcome, ...(first ? { status: first.status, gatewayId: first.gatewayId } : {}) });
-      return;
-    }
-    if (outcome.status === 'failed')
-      throw problem('sms-not-sent', 502, 'Bad Gateway', 'no gateway took the text; nothing was charged', {
-        smsId: outcome.smsId,
-        position: outcome.position,
-      });
-    res.status(202).json(outcome);
   });
 
   router.get('/:id', ...signed, async (req, res) => {

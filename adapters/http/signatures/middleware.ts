@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { DirectoryUnavailableError } from '../../../core/directory';
-import { problem, sendProblem } from '../problem';
+import { HttpProblem, problem, sendProblem } from '../problem';
 import type { NonceCache } from './nonce-cache';
 import { SignatureRejected, verifySignedRequest, type Caller, type KeyResolver } from './verify-request';
 
@@ -20,19 +20,37 @@ export function callerOf(res: Response): Caller {
   return caller;
 }
 
+/** Verifies a signed request; a refusal is a 401 problem naming the reason, a directory that cannot vouch a 503. */
+export async function verifiedCaller(
+  request: { method: string; url: string; headers: Readonly<Record<string, string | string[] | undefined>>; body: Buffer },
+  origin: string,
+  deps: SignatureDeps,
+): Promise<Caller> {
+  const url = `${deps.publicBaseUrl ?? origin}${request.url}`;
+  try {
+    return await verifySignedRequest(
+      { method: request.method, url, headers: request.headers as Record<string, string>, body: request.body },
+      deps,
+    );
+  } catch (error) {
+    if (error instanceof SignatureRejected) throw problem(`signature-${error.reason}`, 401, 'Unauthorized', error.message);
+    if (error instanceof DirectoryUnavailableError)
+      throw problem('directory-unavailable', 503, 'Service Unavailable', error.message, { reason: error.reason });
+    throw error;
+  }
+}
+
 /**
  * Reads the raw body (64 KiB at most), verifies the RFC 9421 signature over it, then parses JSON:
- * a handler never sees an unverified byte. Failures are 401 problems naming the reason; a
- * directory that cannot vouch for a key is a 503.
+ * a handler never sees an unverified byte.
  */
 export function requireSignature(deps: SignatureDeps): RequestHandler[] {
   const raw = express.raw({ type: () => true, limit: '64kb' });
   const verify = async (req: Request, res: Response, next: NextFunction) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const url = `${deps.publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`}${req.originalUrl}`;
     try {
-      const caller = await verifySignedRequest({ method: req.method, url, headers: req.headers as Record<string, string>, body }, deps);
-      res.locals['caller'] = caller;
+      const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+      res.locals['caller'] = await verifiedCaller({ method: req.method, url: req.originalUrl, headers: req.headers, body }, origin, deps);
       if (body.length > 0 && /^application\/(.+\+)?json/.test(req.get('content-type') ?? '')) {
         try {
           req.body = JSON.parse(body.toString('utf8'));
@@ -42,14 +60,7 @@ export function requireSignature(deps: SignatureDeps): RequestHandler[] {
       } else req.body = {};
       next();
     } catch (error) {
-      if (error instanceof SignatureRejected)
-        return sendProblem(res, problem(`signature-${error.reason}`, 401, 'Unauthorized', error.message).problem);
-      if (error instanceof DirectoryUnavailableError) {
-        return sendProblem(
-          res,
-          problem('directory-unavailable', 503, 'Service Unavailable', error.message, { reason: error.reason }).problem,
-        );
-      }
+      if (error instanceof HttpProblem) return sendProblem(res, error.problem);
       next(error);
     }
   };

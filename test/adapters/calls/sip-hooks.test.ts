@@ -118,7 +118,13 @@ describe('SIP hooks: authorize and charge', () => {
       body: JSON.stringify({ call_id: 'call-5', caller: alice.keyid, callee: UK }),
     });
     expect(basic.status).toBe(200);
-    expect((await fetch(`${bed.base}/v1/hooks/sip/authorize`, { method: 'POST' })).status).toBe(401);
+    const none = await fetch(`${bed.base}/v1/hooks/sip/authorize`, { method: 'POST' });
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Basic realm="trunkline-sip-hooks", charset="UTF-8"');
+    expect(await none.json()).toMatchObject({
+      type: 'https://trunkline.dev/problems/hook-unauthorized',
+      instance: '/v1/hooks/sip/authorize',
+    });
   });
 
   test('100 simultaneous authorizations on credit for exactly 3 calls: 3 allowed', async () => {

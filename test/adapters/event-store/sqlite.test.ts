@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqliteEventStore } from '../../../adapters/event-store/sqlite';
+import { EventIdConflictError, WrongExpectedVersionError } from '../../../core/event-store';
 import { eventStoreContract } from '../../contract/event-store.contract';
+import { collect, newEvent, newEvents } from '../../support/events';
 
 describe('sqlite event store', () => {
   eventStoreContract(
@@ -25,4 +27,35 @@ describe('sqlite event store', () => {
     },
     { densePositions: true, globalIdIndex: true },
   );
+
+  test('appends issued together (one group commit) stay atomic one by one: a refused one leaves no trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trunkline-sqlite-'));
+    const store = sqliteEventStore({ path: join(dir, 'events.sqlite'), pollMs: 50 });
+    try {
+      const stored = newEvent();
+      await store.append('seed', [stored], 'no-stream');
+      // issued together, without awaiting: they land in one transaction, one savepoint each
+      const results = await Promise.allSettled([
+        store.append('g1', newEvents(2), 'no-stream'),
+        store.append('g1', newEvents(1), 'no-stream'),
+        store.append('g2', [newEvent(), stored], 'any'),
+        store.append('g3', newEvents(1), 'any'),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+      expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersionError);
+      expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(EventIdConflictError);
+      expect((results[0] as PromiseFulfilledResult<{ position: number }>).value.position).toBe(3);
+      expect((results[3] as PromiseFulfilledResult<{ position: number }>).value.position).toBe(4);
+      // nothing of the refused appends was written, and positions stay gap-free
+      expect((await collect(store.readAll())).map((e) => [e.stream, e.position])).toEqual([
+        ['seed', 1],
+        ['g1', 2],
+        ['g1', 3],
+        ['g3', 4],
+      ]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
