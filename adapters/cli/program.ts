@@ -1,3 +1,4 @@
+import { addRerateCommand } from './rerate-command';
 import {
   addFinanceCommands,
   addReconcileCommand,
@@ -128,6 +129,7 @@ export function buildProgram(): Command {
   addFinanceCommands(program, (fn) => withEngine(program, fn));
   addReconcileCommand(program, (fn) => withEngine(program, fn));
   addReconcilePaymentsCommand(program, (fn) => withEngine(program, fn));
+  addRerateCommand(program, (fn) => withEngine(program, fn));
   addSqlAccessCommand(program, (fn) => withEngine(program, fn));
   addProbeCommand(program);
 

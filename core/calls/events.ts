@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 const amount = z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/);
+const signedAmount = z.string().regex(/^-?(0|[1-9]\d*)(\.\d+)?$/);
 const rateRow = z.object({
   rate: z.string(),
   connectFee: z.string(),
@@ -81,6 +82,33 @@ export const callEvents = {
       billedSeconds: z.number().int(),
       cost: amount,
       currency: z.string(),
+    }),
+  },
+  /**
+   * A charged call priced again (a corrected rate): the charge goes from `amountBefore` to
+   * `amountAfter`; the difference moves credit (`paidChange`, signed, and a refund beyond what
+   * the call took from paid credit back as a promotional `grant`). History is not rewritten:
+   * the original CallCharged stands, and `sequence` counts the call's corrections from 1.
+   */
+  CallRerated: {
+    schemaVersion: 1,
+    schema: z.object({
+      accountId: z.string(),
+      callId: z.string(),
+      sequence: z.number().int().positive(),
+      runId: z.string(),
+      planId: z.string(),
+      destination: z.string(),
+      answeredAt: z.string().nullable(),
+      endedAt: z.string(),
+      billedSeconds: z.number().int(),
+      currency: z.string(),
+      amountBefore: amount,
+      amountAfter: amount,
+      delta: signedAmount,
+      paidChange: signedAmount,
+      grant: z.object({ grantId: z.string(), amount }).nullable(),
+      at: z.string(),
     }),
   },
   /** Not answered: recorded, nothing charged. */

@@ -40,6 +40,7 @@ export const MONEY_EVENT_TYPES = [
   'VoucherRedeemed',
   'WalletCharged',
   'CallCharged',
+  'CallRerated',
   'SmsCharged',
   'SmsRefunded',
 ] as const satisfies readonly AccountStreamEvent['type'][];
@@ -82,6 +83,14 @@ export function ledgerEffect(e: AccountStreamEvent): LedgerEffect | null {
       const granted = parts.reduce((sum, p) => sum.plus(p.change), ZERO);
       const reference = e.type === 'WalletCharged' ? e.data.chargeId : `call:${e.data.callId}`;
       return effect(reference, new Decimal(e.data.fromPaid).negated(), granted, { grantChanges: parts });
+    }
+    case 'CallRerated': {
+      const grant = e.data.grant;
+      if (!grant) return effect(`call:${e.data.callId}`, new Decimal(e.data.paidChange));
+      const amount = new Decimal(grant.amount);
+      return effect(`call:${e.data.callId}`, new Decimal(e.data.paidChange), amount, {
+        newGrant: { grantId: grant.grantId, amount, expiresAt: null, restriction: null, reason: 'rerate' },
+      });
     }
     case 'SmsCharged': {
       const parts = e.data.fromGrants.map((g) => ({ grantId: g.grantId, change: new Decimal(g.amount).negated() }));

@@ -160,6 +160,13 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
       for (const part of e.data.fromGrants) grants = spendGrant(grants, part.grantId, new Decimal(part.amount));
       return closeCall({ ...s, grants, paid: s.paid.minus(e.data.fromPaid) }, e.data.callId);
     }
+    case 'CallRerated': {
+      const g = e.data.grant;
+      const grants = g
+        ? [...s.grants, { grantId: g.grantId, remaining: new Decimal(g.amount), expiresAt: null, restriction: null }]
+        : s.grants;
+      return { ...s, grants, paid: s.paid.plus(e.data.paidChange) };
+    }
     case 'CallFailed':
       return closeCall(s, e.data.callId);
     case 'ReservationReleased': {

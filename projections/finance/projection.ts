@@ -5,7 +5,16 @@ import { Decimal } from '../../core/money';
 import type { Projection } from '../projection';
 import type { SqlTx } from '../read-model-store';
 
-const TRAFFIC_TYPES = ['CallAuthorized', 'CallFailed', 'CallCharged', 'CarrierCostRecorded', 'SmsCharged', 'SmsSubmitted', 'SmsRefunded'];
+const TRAFFIC_TYPES = [
+  'CallAuthorized',
+  'CallFailed',
+  'CallCharged',
+  'CallRerated',
+  'CarrierCostRecorded',
+  'SmsCharged',
+  'SmsSubmitted',
+  'SmsRefunded',
+];
 
 /**
  * The finance read model: one row per charged call or text (revenue, then the carrier's or
@@ -15,15 +24,15 @@ const TRAFFIC_TYPES = ['CallAuthorized', 'CallFailed', 'CallCharged', 'CarrierCo
  */
 export const financeProjection: Projection = {
   name: 'finance',
-  // 2: amounts also as integer nano-units, so reports sum in SQL; 3: the call or text id and start, for reconciliation; 4: call attempts, for carrier quality
-  version: 4,
+  // 2: amounts also as integer nano-units, so reports sum in SQL; 3: the call or text id and start, for reconciliation; 4: call attempts, for carrier quality; 5: rerating rows
+  version: 5,
   handles: [...new Set([...TRAFFIC_TYPES, ...MONEY_EVENT_TYPES])],
   async setup(tx) {
     await tx.run(`CREATE TABLE IF NOT EXISTS finance_traffic (
       ref TEXT PRIMARY KEY, kind TEXT NOT NULL, external_id TEXT NOT NULL, started_at TEXT, position BIGINT NOT NULL, recorded_at TEXT NOT NULL, day TEXT NOT NULL,
       number TEXT NOT NULL, destination TEXT NOT NULL, country TEXT NOT NULL, currency TEXT NOT NULL, revenue TEXT NOT NULL,
       revenue_nanos BIGINT NOT NULL, units INTEGER NOT NULL, counterparty TEXT, prefix TEXT, cost TEXT, cost_nanos BIGINT,
-      cost_currency TEXT, cost_position BIGINT, refunded TEXT, refunded_nanos BIGINT, refund_position BIGINT)`);
+      cost_currency TEXT, cost_position BIGINT, refunded TEXT, refunded_nanos BIGINT, refund_position BIGINT, run_id TEXT)`);
     await tx.run('CREATE INDEX IF NOT EXISTS finance_traffic_day ON finance_traffic (day, position)');
     await tx.run('CREATE INDEX IF NOT EXISTS finance_traffic_counterparty ON finance_traffic (counterparty, day)');
     await tx.run(`CREATE TABLE IF NOT EXISTS finance_money (
@@ -117,6 +126,25 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
         revenue: e.data.amount,
         units: e.data.billedSeconds,
       });
+      return;
+    case 'CallRerated':
+      // a correction is a row of its own (revenue = the delta, at its own position) on the call's
+      // day, destination and carrier: "as of" before it, the call's first charge stands
+      await tx.run(
+        `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency,
+           revenue, revenue_nanos, units, counterparty, prefix, run_id)
+         SELECT ?, 'rerate', external_id, started_at, ?, ?, day, number, destination, country, currency, ?, ?, 0, counterparty, prefix, ?
+         FROM finance_traffic WHERE ref = ? ON CONFLICT (ref) DO NOTHING`,
+        [
+          `rerate:${e.data.accountId}:${e.data.callId}:${e.data.sequence}`,
+          r.position,
+          r.recordedAt,
+          e.data.delta,
+          nanos(e.data.delta),
+          e.data.runId,
+          `call:${e.data.accountId}:${e.data.callId}`,
+        ],
+      );
       return;
     case 'CarrierCostRecorded':
       await tx.run('UPDATE finance_attempts SET carried_by = ? WHERE ref = ?', [e.data.carrierId, attempt]);
