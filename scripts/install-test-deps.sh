@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suites start private instances of (PostgreSQL, Knot,
-# Unbound, coturn, Kamailio, sipp). Idempotent: a package already
+# Unbound, coturn, Kamailio, sipp) and the browser the dashboard test drives (Chromium). Idempotent: a package already
 # present is not fetched again, so `npm test` can call it every time.
 #   --if-possible  do nothing (but say so) when not root, instead of failing
 set -euo pipefail
@@ -16,6 +16,8 @@ done
 # the SIP bed: Kamailio (registrar, proxy, http_client, dialog, websocket) and sipp as the carrier
 command -v kamailio >/dev/null 2>&1 || [ -x /usr/sbin/kamailio ] || need+=(kamailio kamailio-websocket-modules kamailio-autheph-modules kamailio-utils-modules kamailio-extra-modules kamailio-json-modules)
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
+# the finance dashboard's browser test: Debian's Chromium, driven by playwright-core
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -156,9 +156,10 @@ export function addReconcilePaymentsCommand(program: Command, withEngine: WithEn
         });
         const differences = r.lines.filter((l) => l.status !== 'matched');
         if (o.format === 'json') process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-        else if (o.format === 'csv') process.stdout.write(csv(r.lines.map((l) => ({ ...l }))));
+        else if (o.format === 'csv') process.stdout.write(csv(flatRows(r.lines)));
         else {
-          if (differences.length > 0) process.stdout.write(table(differences.map((l) => ({ ...l }))));
+          if (differences.length > 0) process.stdout.write(table(flatRows(differences)));
+          for (const b of r.balance) process.stdout.write(`balance ${b.currency}: gross ${b.gross}, fees ${b.fees}, net ${b.net}\n`);
           process.stdout.write(
             `${r.processor} ${q.from}..${q.to}: ${Object.entries(r.counts)
               .map(([k, v]) => `${v} ${k}`)

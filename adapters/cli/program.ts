@@ -1,3 +1,4 @@
+import { addDashboardLinkCommand } from './dashboard-link-command';
 import { addRerateCommand } from './rerate-command';
 import {
   addFinanceCommands,
@@ -127,6 +128,7 @@ export function buildProgram(): Command {
   addSmsCommands(program);
   addReportCommands(program, (fn) => withEngine(program, fn));
   addFinanceCommands(program, (fn) => withEngine(program, fn));
+  addDashboardLinkCommand(program, () => configFrom(program));
   addReconcileCommand(program, (fn) => withEngine(program, fn));
   addReconcilePaymentsCommand(program, (fn) => withEngine(program, fn));
   addRerateCommand(program, (fn) => withEngine(program, fn));

@@ -1,9 +1,10 @@
 import type { EventStore } from '../../core/event-store';
 import { Decimal } from '../../core/money';
-import type { PaymentProcessor } from '../../core/payments/processor';
+import type { BalanceEntry, PaymentProcessor } from '../../core/payments/processor';
 import { minorToDecimal } from '../wallet/service';
 
-export type PaymentStatus = 'matched' | 'not-credited' | 'amount-differs' | 'recorded-as-mismatch' | 'not-at-processor';
+export type PaymentStatus =
+  'matched' | 'not-credited' | 'amount-differs' | 'recorded-as-mismatch' | 'not-at-processor' | 'not-in-balance' | 'balance-differs';
 
 export interface PaymentLine {
   readonly status: PaymentStatus;
@@ -12,6 +13,8 @@ export interface PaymentLine {
   readonly processorAmount: string | null;
   readonly recordedAmount: string | null;
   readonly currency: string;
+  /** What the payment put in the balance: gross, the processor's fee, net (null: no balance transaction, or not listed). */
+  readonly balance: { readonly gross: string; readonly fee: string; readonly net: string } | null;
 }
 
 interface Recorded {
@@ -41,19 +44,34 @@ export async function reconcilePayments(store: EventStore, processor: PaymentPro
       at: e.recordedAt,
     });
   }
+  // balance transactions may trail their payment: two days past the period are read
+  const balance = new Map<string, BalanceEntry>();
+  if (processor.listBalance)
+    for await (const b of processor.listBalance({ from: period.from, to: new Date(period.to.getTime() + 2 * 86_400_000) }))
+      balance.set(b.paymentId, b);
   const lines: PaymentLine[] = [];
   const seen = new Set<string>();
   for await (const p of processor.listSucceeded(period)) {
     seen.add(p.paymentId);
     const theirs = minorToDecimal(p.amountMinor, p.currency);
     const ours = recorded.get(p.paymentId);
-    const status: PaymentStatus = !ours
+    const b = balance.get(p.paymentId);
+    const credited: PaymentStatus = !ours
       ? 'not-credited'
       : ours.mismatch
         ? 'recorded-as-mismatch'
         : ours.currency === p.currency && new Decimal(ours.amount).equals(theirs)
           ? 'matched'
           : 'amount-differs';
+    // credited right, then the money must have reached the balance, gross as paid
+    const status: PaymentStatus =
+      credited !== 'matched' || !processor.listBalance
+        ? credited
+        : !b
+          ? 'not-in-balance'
+          : b.currency !== p.currency || b.amountMinor !== p.amountMinor
+            ? 'balance-differs'
+            : 'matched';
     lines.push({
       status,
       paymentId: p.paymentId,
@@ -61,6 +79,13 @@ export async function reconcilePayments(store: EventStore, processor: PaymentPro
       processorAmount: theirs,
       recordedAmount: ours ? ours.amount : null,
       currency: p.currency,
+      balance: b
+        ? {
+            gross: minorToDecimal(b.amountMinor, b.currency),
+            fee: minorToDecimal(b.feeMinor, b.currency),
+            net: minorToDecimal(b.netMinor, b.currency),
+          }
+        : null,
     });
   }
   for (const [paymentId, ours] of recorded) {
@@ -73,13 +98,35 @@ export async function reconcilePayments(store: EventStore, processor: PaymentPro
       processorAmount: null,
       recordedAmount: ours.amount,
       currency: ours.currency,
+      balance: null,
     });
   }
   const counts = Object.fromEntries(
-    (['matched', 'not-credited', 'amount-differs', 'recorded-as-mismatch', 'not-at-processor'] as const).map((s) => [
-      s,
-      lines.filter((l) => l.status === s).length,
-    ]),
+    (
+      [
+        'matched',
+        'not-credited',
+        'amount-differs',
+        'recorded-as-mismatch',
+        'not-at-processor',
+        'not-in-balance',
+        'balance-differs',
+      ] as const
+    ).map((s) => [s, lines.filter((l) => l.status === s).length]),
   );
-  return { processor: processor.name, from: period.from.toISOString(), to: period.to.toISOString(), lines, counts };
+  // per currency: what the processor collected, its fees and what the provider keeps
+  const totals = new Map<string, { gross: Decimal; fee: Decimal; net: Decimal }>();
+  for (const l of lines) {
+    if (!l.balance) continue;
+    const t = totals.get(l.currency) ?? { gross: new Decimal(0), fee: new Decimal(0), net: new Decimal(0) };
+    totals.set(l.currency, { gross: t.gross.plus(l.balance.gross), fee: t.fee.plus(l.balance.fee), net: t.net.plus(l.balance.net) });
+  }
+  return {
+    processor: processor.name,
+    from: period.from.toISOString(),
+    to: period.to.toISOString(),
+    lines,
+    counts,
+    balance: [...totals].map(([currency, t]) => ({ currency, gross: t.gross.toFixed(), fees: t.fee.toFixed(), net: t.net.toFixed() })),
+  };
 }

@@ -19,6 +19,7 @@ import { topUpsRouter, webhooksRouter } from '../http/routers/payments';
 import { waitForProjection } from '../../projections/wait';
 import { callService, type CallService } from '../calls/service';
 import { sipHookRoutes } from '../http/routers/sip-hooks';
+import { DASHBOARD_LINK_SECONDS, DASHBOARD_SESSION_SECONDS, financeDashboardRouter } from '../http/routers/finance-dashboard';
 import { smsRouter, smsSendRoute } from '../http/routers/sms';
 import { financeRouter } from '../http/routers/finance';
 import { smsService, type SmsGatewayFactory, type SmsService } from '../sms/service';
@@ -406,6 +407,17 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
           { path: '/v1/accounts', router: topUpsRouter(payments) },
           { path: '/v1/webhooks', router: webhooksRouter(payments) },
           { path: '/v1/finance', router: financeRouter({ readModels, signatures }) },
+          {
+            path: '/finance',
+            router: financeDashboardRouter({
+              readModels,
+              operators: config.operators,
+              now: () => clock.now(),
+              nonces: nonceCache(DASHBOARD_LINK_SECONDS * 1000 * 2),
+              linkMaxTtlSeconds: DASHBOARD_LINK_SECONDS,
+              sessionSeconds: DASHBOARD_SESSION_SECONDS,
+            }),
+          },
           {
             path: '/v1/sms',
             router: smsRouter(smsDeps),

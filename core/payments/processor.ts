@@ -69,6 +69,16 @@ export interface PaymentProcessor {
   ): Promise<{ readonly eventId: string; readonly type: string; readonly facts: readonly PaymentFact[] }>;
   /** Payments that succeeded at the processor, created in [from, to): what reconciliation compares the credits with. */
   listSucceeded?(period: { readonly from: Date; readonly to: Date }): AsyncIterable<SettledPayment>;
+  /** The money payments put in the provider's balance (gross, fee, net), created in [from, to). */
+  listBalance?(period: { readonly from: Date; readonly to: Date }): AsyncIterable<BalanceEntry>;
+}
+
+export interface BalanceEntry {
+  readonly paymentId: string;
+  readonly amountMinor: bigint;
+  readonly feeMinor: bigint;
+  readonly netMinor: bigint;
+  readonly currency: string;
 }
 
 export interface SettledPayment {

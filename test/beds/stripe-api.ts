@@ -21,11 +21,26 @@ export interface FakeIntent {
   created: number;
 }
 
+export interface FakeBalanceTransaction {
+  id: string;
+  object: 'balance_transaction';
+  amount: number;
+  fee: number;
+  net: number;
+  currency: string;
+  type: 'charge';
+  created: number;
+  /** The charge and the PaymentIntent it paid (listed as the charge's id, or expanded). */
+  charge: { id: string; payment_intent: string };
+}
+
 export interface StripeBed {
   readonly url: string;
   readonly secretKey: string;
   readonly webhookSecret: string;
   readonly intents: Map<string, FakeIntent>;
+  /** Balance transactions (type charge) by id: the money a charge put in the balance, fee and net. */
+  readonly balance: Map<string, FakeBalanceTransaction>;
   /** While true every API call answers 500 api_error, as Stripe does in an outage. */
   failing: boolean;
   readonly requests: { method: string; path: string; idempotencyKey: string | undefined; authorization: string | undefined }[];
@@ -51,6 +66,7 @@ export async function startStripeBed(): Promise<StripeBed> {
   const secretKey = 'sk_test_trunkline0local';
   const webhookSecret = 'whsec_trunkline0local0secret';
   const intents = new Map<string, FakeIntent>();
+  const balance = new Map<string, FakeBalanceTransaction>();
   const byKey = new Map<string, { params: string; id: string }>();
   const requests: StripeBed['requests'] = [];
   let next = 1;
@@ -113,6 +129,24 @@ export async function startStripeBed(): Promise<StripeBed> {
         const data = all.slice(from, from + limit);
         return send(res, 200, { object: 'list', url: '/v1/payment_intents', has_more: from + limit < all.length, data });
       }
+      if (req.method === 'GET' && path === '/v1/balance_transactions') {
+        const q = new URL(req.url ?? '/', 'http://x').searchParams;
+        const gte = Number(q.get('created[gte]') ?? 0);
+        const lt = Number(q.get('created[lt]') ?? Infinity);
+        // stripe-node writes arrays as expand[0]=…, others as expand[]=…
+        const expand = [...q].some(([k, v]) => k.startsWith('expand[') && v === 'data.source');
+        const all = [...balance.values()]
+          .filter((t) => t.created >= gte && t.created < lt && (!q.get('type') || t.type === q.get('type')))
+          .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
+        const after = q.get('starting_after');
+        const from = after ? all.findIndex((t) => t.id === after) + 1 : 0;
+        const limit = Math.min(100, Number(q.get('limit') ?? 10));
+        const data = all.slice(from, from + limit).map(({ charge, ...t }) => ({
+          ...t,
+          source: expand ? { id: charge.id, object: 'charge', payment_intent: charge.payment_intent } : charge.id,
+        }));
+        return send(res, 200, { object: 'list', url: '/v1/balance_transactions', has_more: from + limit < all.length, data });
+      }
       const m = /^\/v1\/payment_intents\/([\w]+)$/.exec(path);
       if (req.method === 'GET' && m) {
         const intent = intents.get(m[1]!);
@@ -134,6 +168,7 @@ export async function startStripeBed(): Promise<StripeBed> {
     secretKey,
     webhookSecret,
     intents,
+    balance,
     requests,
     webhook(type, object, options = {}) {
       const payload = JSON.stringify({

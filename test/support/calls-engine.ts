@@ -27,6 +27,7 @@ export async function callsEngine(options: {
   onNet?: Readonly<Record<string, string>>;
   carrierPort?: number;
   config?: Partial<Config>;
+  operators?: Parameters<typeof testEngine>[0]['operators'];
   env?: Record<string, string>;
   clock?: Clock;
   /** Leave the data directory when closing (a benchmark serves it afterwards). */
@@ -38,6 +39,7 @@ export async function callsEngine(options: {
     ...(options.env ? { env: options.env } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.keepData ? { keepData: true } : {}),
+    ...(options.operators ? { operators: options.operators } : {}),
     config: { sipHookSecret: HOOK_SECRET, pluginOptions: { pricing: { markupPercent: '50' } }, ...options.config },
   });
   const { engine, base } = t;

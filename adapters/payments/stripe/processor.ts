@@ -179,6 +179,22 @@ export function stripeProcessor(settings: StripeSettings): PaymentProcessor {
         };
       }
     },
+    async *listBalance(period) {
+      const created = { gte: Math.floor(period.from.getTime() / 1000), lt: Math.floor(period.to.getTime() / 1000) };
+      // charges' balance transactions, each with its charge expanded to name the PaymentIntent it paid
+      for await (const item of stripe.balanceTransactions.list({ created, type: 'charge', limit: 100, expand: ['data.source'] })) {
+        const source = item.source as { payment_intent?: string | { id: string } | null } | string | null;
+        const pi = typeof source === 'object' && source ? source.payment_intent : null;
+        if (!pi) continue;
+        yield {
+          paymentId: typeof pi === 'string' ? pi : pi.id,
+          amountMinor: BigInt(item.amount),
+          feeMinor: BigInt(item.fee),
+          netMinor: BigInt(item.net),
+          currency: upper(item.currency),
+        };
+      }
+    },
     async readWebhook(rawBody, headers) {
       const signature = headers['stripe-signature'];
       if (!signature) throw new WebhookSignatureError('no Stripe-Signature header');

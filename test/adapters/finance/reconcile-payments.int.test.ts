@@ -5,7 +5,15 @@ import { signedFetch, signer } from '../../support/signed-fetch';
 import { testEngine } from '../../support/test-engine';
 
 /** A PaymentIntent as Stripe holds it once paid, created `created` (epoch seconds). */
-function paid(bed: StripeBed, id: string, amount: number, account: string, created: number, status = 'succeeded'): void {
+function paid(
+  bed: StripeBed,
+  id: string,
+  amount: number,
+  account: string,
+  created: number,
+  status = 'succeeded',
+  withBalance = true,
+): void {
   bed.intents.set(id, {
     id,
     object: 'payment_intent',
@@ -19,6 +27,21 @@ function paid(bed: StripeBed, id: string, amount: number, account: string, creat
     livemode: false,
     created,
   });
+  // Stripe's fee here: 1.5 % + 0.25; the charge's balance transaction, created with it
+  if (status === 'succeeded' && withBalance) {
+    const fee = Math.round(amount * 0.015) + 25;
+    bed.balance.set(`txn_${id}`, {
+      id: `txn_${id}`,
+      object: 'balance_transaction',
+      amount,
+      fee,
+      net: amount - fee,
+      currency: 'eur',
+      type: 'charge',
+      created,
+      charge: { id: `ch_${id}`, payment_intent: id },
+    });
+  }
 }
 
 describe('trunkline finance reconcile-payments (the real stripe client against the local Stripe API)', () => {
@@ -50,6 +73,13 @@ describe('trunkline finance reconcile-payments (the real stripe client against t
         'test',
       );
       paid(bed, 'pi_ghost', 700, erin.keyid, created + 202, 'requires_payment_method');
+      // … and one succeeded and credited whose money never reached the balance
+      paid(bed, 'pi_nobal', 900, erin.keyid, created + 203, 'succeeded', false);
+      await t.engine.wallet.execute(
+        erin.keyid,
+        { kind: 'record-purchase', processor: 'stripe', paymentId: 'pi_nobal', processorEventId: 'evt_n', amount: '9', currency: 'EUR' },
+        'test',
+      );
       await t.engine.wallet.execute(
         erin.keyid,
         { kind: 'record-purchase', processor: 'stripe', paymentId: 'pi_ghost', processorEventId: 'evt_g', amount: '7', currency: 'EUR' },
@@ -68,6 +98,7 @@ describe('trunkline finance reconcile-payments (the real stripe client against t
       const report = JSON.parse(r.stdout) as {
         lines: { status: string; paymentId: string; processorAmount: string | null; recordedAmount: string | null }[];
         counts: Record<string, number>;
+        balance: { currency: string; gross: string; fees: string; net: string }[];
       };
       expect(report.counts).toEqual({
         matched: 120,
@@ -75,15 +106,21 @@ describe('trunkline finance reconcile-payments (the real stripe client against t
         'amount-differs': 1,
         'recorded-as-mismatch': 0,
         'not-at-processor': 1,
+        'not-in-balance': 1,
+        'balance-differs': 0,
       });
       expect(
         report.lines.filter((l) => l.status !== 'matched').map((l) => [l.status, l.paymentId, l.processorAmount, l.recordedAmount]),
       ).toEqual([
+        ['not-in-balance', 'pi_nobal', '9', '9'],
         ['amount-differs', 'pi_wrong', '5', '50'],
         ['not-credited', 'pi_lost', '25', null],
         ['not-at-processor', 'pi_ghost', null, '7'],
       ]);
-      expect(r.stderr.trim()).toBe('trunkline: 3 payment(s) do not reconcile');
+      expect(r.stderr.trim()).toBe('trunkline: 4 payment(s) do not reconcile');
+      // 120 matched payments of 10.00 (fee 0.40 each), and the lost and wrong ones' money (25.00 fee 0.63, 5.00 fee 0.33)
+      expect(report.balance).toEqual([{ currency: 'EUR', gross: '1230', fees: '48.96', net: '1181.04' }]);
+      expect(report.lines.find((l) => l.paymentId === 'pi_ok0000')).toMatchObject({ balance: { gross: '10', fee: '0.4', net: '9.6' } });
       // the client followed has_more: two list requests
       expect(bed.requests.filter((q) => q.method === 'GET' && q.path === '/v1/payment_intents')).toHaveLength(2);
     } finally {

@@ -1,0 +1,49 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { signDashboardLink } from '../http/dashboard/link-token';
+import { DASHBOARD_LINK_SECONDS } from '../http/routers/finance-dashboard';
+import type { Config } from '../runtime/config';
+
+/**
+ * `trunkline finance dashboard-link --operator <id> --key <pem>`: prints a sign-in link to the
+ * /finance dashboard, signed by the operator's Ed25519 key, good once and for a few minutes.
+ */
+export function addDashboardLinkCommand(program: Command, config: () => Config): void {
+  const finance = program.commands.find((c) => c.name() === 'finance')!;
+  finance
+    .command('dashboard-link')
+    .description('print a short-lived, single-use sign-in link to the /finance dashboard, signed by an operator key')
+    .requiredOption('--operator <id>', "the operator's id (config operators, role finance or admin)")
+    .requiredOption('--key <file>', "the operator's Ed25519 private key (PEM)")
+    .option('--minutes <n>', `how long the link works (at most ${DASHBOARD_LINK_SECONDS / 60})`, '10')
+    .option('--base-url <url>', 'where the engine is reached (default: publicBaseUrl, else http://host:port)')
+    .action((o: { operator: string; key: string; minutes: string; baseUrl?: string }) => {
+      const c = config();
+      const minutes = Number(o.minutes);
+      if (!Number.isInteger(minutes) || minutes < 1 || minutes * 60 > DASHBOARD_LINK_SECONDS)
+        throw new Error(`--minutes must be 1 to ${DASHBOARD_LINK_SECONDS / 60}`);
+      const operator = c.operators.find((x) => x.id === o.operator);
+      if (!operator) throw new Error(`no operator ${JSON.stringify(o.operator)} in the configuration`);
+      if (!operator.roles.some((r) => r === 'finance' || r === 'admin'))
+        throw new Error(`operator ${o.operator} has neither the finance nor the admin role`);
+      let privateKey;
+      try {
+        privateKey = createPrivateKey(readFileSync(o.key));
+      } catch (error) {
+        throw new Error(`--key ${o.key}: not a readable PEM private key (${(error as Error).message})`);
+      }
+      if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`--key ${o.key}: not an Ed25519 key`);
+      const raw = createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(12).toString('base64');
+      if (raw !== operator.publicKey) throw new Error(`--key ${o.key} is not the key configured for operator ${o.operator}`);
+      const host = c.host === '0.0.0.0' || c.host === '::' ? '127.0.0.1' : c.host;
+      const base = (o.baseUrl ?? c.publicBaseUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${c.port}`).replace(/\/$/, '');
+      const token = signDashboardLink({
+        operatorId: o.operator,
+        privateKey,
+        nowSeconds: Math.floor(Date.now() / 1000),
+        ttlSeconds: minutes * 60,
+      });
+      process.stdout.write(`${base}/finance/login?token=${token}\n`);
+    });
+}

@@ -1,0 +1,80 @@
+import { createHmac, randomBytes, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { ed25519PublicKey } from '../signatures/key-resolver';
+
+/**
+ * The dashboard's sign-in: a link carrying a token an operator's Ed25519 key signed (printed by
+ * `trunkline finance dashboard-link`), good for a few minutes and once; exchanged for a session
+ * cookie the server signs with a key of its own. No password anywhere.
+ */
+export interface LinkClaims {
+  /** The operator id (as in the config's `operators`). */
+  readonly op: string;
+  readonly iat: number;
+  readonly exp: number;
+  readonly nonce: string;
+}
+
+export class LinkRejected extends Error {
+  override readonly name = 'LinkRejected';
+}
+
+const b64 = (data: Buffer | string) => Buffer.from(data).toString('base64url');
+
+export function signDashboardLink(o: { operatorId: string; privateKey: KeyObject; nowSeconds: number; ttlSeconds: number }): string {
+  const claims: LinkClaims = {
+    op: o.operatorId,
+    iat: o.nowSeconds,
+    exp: o.nowSeconds + o.ttlSeconds,
+    nonce: randomBytes(12).toString('base64url'),
+  };
+  const payload = b64(JSON.stringify(claims));
+  return `${payload}.${b64(sign(null, Buffer.from(payload), o.privateKey))}`;
+}
+
+/** The claims of a token `publicKeyOf(op)` signed, not expired and not longer-lived than `maxTtlSeconds`. */
+export function verifyDashboardLink(
+  token: string,
+  o: { publicKeyOf: (operatorId: string) => string | null; nowSeconds: number; maxTtlSeconds: number },
+): LinkClaims {
+  const [payload, signature, extra] = token.split('.');
+  if (!payload || !signature || extra !== undefined) throw new LinkRejected('the link is malformed');
+  let claims: LinkClaims;
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as LinkClaims;
+  } catch {
+    throw new LinkRejected('the link is malformed');
+  }
+  if (typeof claims.op !== 'string' || !Number.isInteger(claims.exp) || !Number.isInteger(claims.iat) || typeof claims.nonce !== 'string')
+    throw new LinkRejected('the link is malformed');
+  const key = o.publicKeyOf(claims.op);
+  if (!key) throw new LinkRejected(`no operator ${claims.op} may open the dashboard`);
+  const publicKey = ed25519PublicKey(Buffer.from(key, 'base64'));
+  if (!verify(null, Buffer.from(payload), publicKey, Buffer.from(signature, 'base64url')))
+    throw new LinkRejected('the link’s signature does not verify');
+  if (claims.exp - claims.iat > o.maxTtlSeconds) throw new LinkRejected(`the link lives longer than ${o.maxTtlSeconds} s`);
+  if (claims.exp <= o.nowSeconds) throw new LinkRejected('the link has expired: ask for a new one');
+  if (claims.iat > o.nowSeconds + 60) throw new LinkRejected('the link is from the future');
+  return claims;
+}
+
+/** Session cookies: `<operator>.<expiry>.<HMAC>` under a key generated at start (a restart signs everyone out). */
+export function sessionSigner(key: Buffer = randomBytes(32)) {
+  const mac = (body: string) => createHmac('sha256', key).update(body).digest('base64url');
+  return {
+    issue(operatorId: string, expiresAtSeconds: number): string {
+      const body = `${b64(operatorId)}.${expiresAtSeconds}`;
+      return `${body}.${mac(body)}`;
+    },
+    /** The operator of a valid, unexpired session; null otherwise. */
+    verify(cookie: string | undefined, nowSeconds: number): string | null {
+      if (!cookie) return null;
+      const [op, exp, tag] = cookie.split('.');
+      if (!op || !exp || !tag) return null;
+      const expected = Buffer.from(mac(`${op}.${exp}`));
+      const given = Buffer.from(tag);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+      if (!(Number(exp) > nowSeconds)) return null;
+      return Buffer.from(op, 'base64url').toString('utf8');
+    },
+  };
+}
