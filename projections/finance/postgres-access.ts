@@ -13,7 +13,15 @@ export const FINANCE_VIEWS: readonly string[] = [
    FROM finance_money GROUP BY currency`,
 ];
 
-const TABLES = ['finance_traffic', 'finance_money', 'finance_attempts', 'finance_margin_daily', 'finance_liability', 'wallet_accounts'];
+const TABLES = [
+  'finance_traffic',
+  'finance_money',
+  'finance_attempts',
+  'finance_daily',
+  'finance_margin_daily',
+  'finance_liability',
+  'wallet_accounts',
+];
 
 const ROLE = /^[a-z_][a-z0-9_]{0,62}$/;
 

@@ -4,6 +4,7 @@ import { countryOf } from '../../core/e164';
 import { Decimal } from '../../core/money';
 import type { Projection } from '../projection';
 import type { SqlTx } from '../read-model-store';
+import { changeTraffic, DAILY_TABLE } from './daily-aggregates';
 
 const TRAFFIC_TYPES = [
   'CallAuthorized',
@@ -24,8 +25,8 @@ const TRAFFIC_TYPES = [
  */
 export const financeProjection: Projection = {
   name: 'finance',
-  // 2: amounts also as integer nano-units, so reports sum in SQL; 3: the call or text id and start, for reconciliation; 4: call attempts, for carrier quality; 5: rerating rows
-  version: 5,
+  // 2: amounts also as integer nano-units, so reports sum in SQL; 3: the call or text id and start, for reconciliation; 4: call attempts, for carrier quality; 5: rerating rows; 6: daily sums
+  version: 6,
   handles: [...new Set([...TRAFFIC_TYPES, ...MONEY_EVENT_TYPES])],
   async setup(tx) {
     await tx.run(`CREATE TABLE IF NOT EXISTS finance_traffic (
@@ -40,13 +41,14 @@ export const financeProjection: Projection = {
       reference TEXT NOT NULL, currency TEXT NOT NULL, paid TEXT NOT NULL, promo TEXT NOT NULL, paid_nanos BIGINT NOT NULL,
       promo_nanos BIGINT NOT NULL, PRIMARY KEY (position))`);
     await tx.run('CREATE INDEX IF NOT EXISTS finance_money_day ON finance_money (day, position)');
+    await tx.run(DAILY_TABLE);
     await tx.run(`CREATE TABLE IF NOT EXISTS finance_attempts (
       ref TEXT PRIMARY KEY, day TEXT NOT NULL, position BIGINT NOT NULL, first_carrier TEXT NOT NULL, outcome TEXT,
       outcome_position BIGINT, carried_by TEXT, seconds DOUBLE PRECISION)`);
   },
   async reset(tx) {
     // dropped, not emptied: an older version's tables lack columns
-    for (const t of ['finance_traffic', 'finance_money', 'finance_attempts']) await tx.run(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of ['finance_traffic', 'finance_money', 'finance_attempts', 'finance_daily']) await tx.run(`DROP TABLE IF EXISTS ${t}`);
     await financeProjection.setup(tx);
   },
   async apply(recorded, tx) {
@@ -130,86 +132,96 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
     case 'CallRerated':
       // a correction is a row of its own (revenue = the delta, at its own position) on the call's
       // day, destination and carrier: "as of" before it, the call's first charge stands
-      await tx.run(
-        `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency,
+      await changeTraffic(tx, `rerate:${e.data.accountId}:${e.data.callId}:${e.data.sequence}`, () =>
+        tx.run(
+          `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency,
            revenue, revenue_nanos, units, counterparty, prefix, run_id)
          SELECT ?, 'rerate', external_id, started_at, ?, ?, day, number, destination, country, currency, ?, ?, 0, counterparty, prefix, ?
          FROM finance_traffic WHERE ref = ? ON CONFLICT (ref) DO NOTHING`,
-        [
-          `rerate:${e.data.accountId}:${e.data.callId}:${e.data.sequence}`,
-          r.position,
-          r.recordedAt,
-          e.data.delta,
-          nanos(e.data.delta),
-          e.data.runId,
-          `call:${e.data.accountId}:${e.data.callId}`,
-        ],
+          [
+            `rerate:${e.data.accountId}:${e.data.callId}:${e.data.sequence}`,
+            r.position,
+            r.recordedAt,
+            e.data.delta,
+            nanos(e.data.delta),
+            e.data.runId,
+            `call:${e.data.accountId}:${e.data.callId}`,
+          ],
+        ),
       );
       return;
     case 'CarrierCostRecorded':
       await tx.run('UPDATE finance_attempts SET carried_by = ? WHERE ref = ?', [e.data.carrierId, attempt]);
-      await tx.run(
-        `UPDATE finance_traffic SET counterparty = ?, prefix = ?, cost = ?, cost_nanos = ?, cost_currency = ?, cost_position = ? WHERE ref = ?`,
-        [
-          e.data.carrierId,
-          e.data.prefix,
-          e.data.cost,
-          nanos(e.data.cost),
-          e.data.currency,
-          r.position,
-          `call:${e.data.accountId}:${e.data.callId}`,
-        ],
+      await changeTraffic(tx, `call:${e.data.accountId}:${e.data.callId}`, () =>
+        tx.run(
+          `UPDATE finance_traffic SET counterparty = ?, prefix = ?, cost = ?, cost_nanos = ?, cost_currency = ?, cost_position = ? WHERE ref = ?`,
+          [
+            e.data.carrierId,
+            e.data.prefix,
+            e.data.cost,
+            nanos(e.data.cost),
+            e.data.currency,
+            r.position,
+            `call:${e.data.accountId}:${e.data.callId}`,
+          ],
+        ),
       );
       return;
     case 'SmsSubmitted':
       // the cost is known at submission; the revenue row follows in the same append (SmsCharged)
-      await tx.run(
-        `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency, revenue, revenue_nanos,
+      await changeTraffic(tx, `sms:${e.data.accountId}:${e.data.smsId}`, () =>
+        tx.run(
+          `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency, revenue, revenue_nanos,
            units, counterparty, prefix, cost, cost_nanos, cost_currency, cost_position)
          VALUES (?, 'sms', ?, ?, ?, ?, ?, ?, '', '', '', '0', 0, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
-        [
-          `sms:${e.data.accountId}:${e.data.smsId}`,
-          e.data.smsId,
-          e.data.at,
-          r.position,
-          r.recordedAt,
-          dayOf(e.data.at),
-          number,
-          e.data.cost.segments,
-          e.data.gatewayId,
-          e.data.cost.prefix,
-          e.data.cost.amount,
-          nanos(e.data.cost.amount),
-          e.data.cost.currency,
-          r.position,
-        ],
+          [
+            `sms:${e.data.accountId}:${e.data.smsId}`,
+            e.data.smsId,
+            e.data.at,
+            r.position,
+            r.recordedAt,
+            dayOf(e.data.at),
+            number,
+            e.data.cost.segments,
+            e.data.gatewayId,
+            e.data.cost.prefix,
+            e.data.cost.amount,
+            nanos(e.data.cost.amount),
+            e.data.cost.currency,
+            r.position,
+          ],
+        ),
       );
       return;
     case 'SmsCharged':
-      await tx.run(
-        // one append carries both: the text counts from this position, revenue and cost alike
-        `UPDATE finance_traffic SET destination = ?, country = ?, currency = ?, revenue = ?, revenue_nanos = ?, units = ?, position = ?,
+      await changeTraffic(tx, `sms:${e.data.accountId}:${e.data.smsId}`, () =>
+        tx.run(
+          // one append carries both: the text counts from this position, revenue and cost alike
+          `UPDATE finance_traffic SET destination = ?, country = ?, currency = ?, revenue = ?, revenue_nanos = ?, units = ?, position = ?,
            cost_position = ? WHERE ref = ?`,
-        [
-          e.data.to,
-          countryOf(e.data.to),
-          e.data.currency,
-          e.data.amount,
-          nanos(e.data.amount),
-          e.data.segments,
-          r.position,
-          r.position,
-          `sms:${e.data.accountId}:${e.data.smsId}`,
-        ],
+          [
+            e.data.to,
+            countryOf(e.data.to),
+            e.data.currency,
+            e.data.amount,
+            nanos(e.data.amount),
+            e.data.segments,
+            r.position,
+            r.position,
+            `sms:${e.data.accountId}:${e.data.smsId}`,
+          ],
+        ),
       );
       return;
     case 'SmsRefunded':
-      await tx.run('UPDATE finance_traffic SET refunded = ?, refunded_nanos = ?, refund_position = ? WHERE ref = ?', [
-        e.data.amount,
-        nanos(e.data.amount),
-        r.position,
-        `sms:${e.data.accountId}:${e.data.smsId}`,
-      ]);
+      await changeTraffic(tx, `sms:${e.data.accountId}:${e.data.smsId}`, () =>
+        tx.run('UPDATE finance_traffic SET refunded = ?, refunded_nanos = ?, refund_position = ? WHERE ref = ?', [
+          e.data.amount,
+          nanos(e.data.amount),
+          r.position,
+          `sms:${e.data.accountId}:${e.data.smsId}`,
+        ]),
+      );
       return;
     default:
       return;
@@ -232,25 +244,27 @@ async function traffic(
     units: number;
   },
 ): Promise<void> {
-  await tx.run(
-    `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency,
+  await changeTraffic(tx, t.ref, () =>
+    tx.run(
+      `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency,
        revenue, revenue_nanos, units)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
-    [
-      t.ref,
-      t.kind,
-      t.externalId,
-      t.startedAt,
-      r.position,
-      r.recordedAt,
-      t.day,
-      number,
-      t.destination,
-      countryOf(t.destination),
-      t.currency,
-      t.revenue,
-      nanos(t.revenue),
-      t.units,
-    ],
+      [
+        t.ref,
+        t.kind,
+        t.externalId,
+        t.startedAt,
+        r.position,
+        r.recordedAt,
+        t.day,
+        number,
+        t.destination,
+        countryOf(t.destination),
+        t.currency,
+        t.revenue,
+        nanos(t.revenue),
+        t.units,
+      ],
+    ),
   );
 }

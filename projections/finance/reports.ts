@@ -56,33 +56,63 @@ const KEY: Readonly<Record<MarginBy, string>> = {
   carrier: "(CASE kind WHEN 'sms' THEN 'sms:' ELSE 'voice:' END) || COALESCE(counterparty, 'unknown')",
 };
 
+/** The same keys over the daily sums (whose empty strings stand for the rows' NULLs). */
+const DAILY_KEY: Readonly<Record<MarginBy, string>> = {
+  day: 'day',
+  destination: "country || ' +' || prefix",
+  carrier: "(CASE kind WHEN 'sms' THEN 'sms:' ELSE 'voice:' END) || COALESCE(NULLIF(counterparty, ''), 'unknown')",
+};
+
 const fromNanos = (text: string | null) => new Decimal(text ?? '0').dividedBy(1e9);
 
 /**
  * Revenue, cost and margin of calls and texts whose day is in [from, to), grouped by day,
  * destination (country and the carrier's or gateway's prefix) or carrier/gateway, as of a log
  * position: facts recorded after it do not count, so the same question gets the same answer.
- * Summed by the database in nano-units (see `nanos`), turned into decimals once per group.
+ * Summed by the database in nano-units (see `nanos`), turned into decimals once per group:
+ * from the daily sums (`finance_daily`) when asOf is at or past everything they hold in the
+ * period, else from a scan of the rows (`source: 'scan'` forces it; tests compare the two).
  */
 export async function marginReport(
   rm: ReadModelStore,
-  q: { from: string; to: string; by: MarginBy; asOf?: number },
+  q: { from: string; to: string; by: MarginBy; asOf?: number; source?: 'auto' | 'scan' },
 ): Promise<{ asOf: number; from: string; to: string; by: MarginBy; rows: MarginRow[]; totals: MarginRow[] }> {
   const asOf = q.asOf ?? (await financePosition(rm));
-  // one scan: grouped by key, currency and the cost's currency; totals are the sum of the groups
-  const sums = await rm.query<SumRow>(
-    `SELECT ${KEY[q.by]} AS key, currency, cost_currency,
-       SUM(CASE kind WHEN 'call' THEN 1 ELSE 0 END) AS calls,
-       SUM(CASE kind WHEN 'call' THEN units ELSE 0 END) AS seconds,
-       SUM(CASE kind WHEN 'sms' THEN 1 ELSE 0 END) AS texts,
-       SUM(CASE kind WHEN 'sms' THEN units ELSE 0 END) AS segments,
-       CAST(SUM(revenue_nanos) AS TEXT) AS revenue,
-       CAST(SUM(CASE WHEN refund_position <= ? THEN refunded_nanos ELSE 0 END) AS TEXT) AS refunded,
-       CAST(SUM(CASE WHEN cost_position <= ? THEN cost_nanos ELSE 0 END) AS TEXT) AS cost
-     FROM finance_traffic WHERE day >= ? AND day < ? AND position <= ?
-     GROUP BY 1, currency, cost_currency`,
-    [asOf, asOf, q.from, q.to, asOf],
-  );
+  // the daily sums answer when everything they hold is at or before asOf; else the rows are scanned
+  const [bound] =
+    q.source === 'scan'
+      ? [{ p: Number.POSITIVE_INFINITY }]
+      : await rm.query<{ p: number | string | null }>('SELECT MAX(max_position) AS p FROM finance_daily WHERE day >= ? AND day < ?', [
+          q.from,
+          q.to,
+        ]);
+  const sums =
+    Number(bound?.p ?? 0) <= asOf
+      ? await rm.query<SumRow>(
+          `SELECT ${DAILY_KEY[q.by]} AS key, currency, NULLIF(cost_currency, '') AS cost_currency,
+             SUM(CASE kind WHEN 'call' THEN items ELSE 0 END) AS calls,
+             SUM(CASE kind WHEN 'call' THEN units ELSE 0 END) AS seconds,
+             SUM(CASE kind WHEN 'sms' THEN items ELSE 0 END) AS texts,
+             SUM(CASE kind WHEN 'sms' THEN units ELSE 0 END) AS segments,
+             CAST(SUM(revenue_nanos) AS TEXT) AS revenue, CAST(SUM(refunded_nanos) AS TEXT) AS refunded, CAST(SUM(cost_nanos) AS TEXT) AS cost
+           FROM finance_daily WHERE day >= ? AND day < ?
+           GROUP BY 1, currency, 3`,
+          [q.from, q.to],
+        )
+      : // one scan: grouped by key, currency and the cost's currency; totals are the sum of the groups
+        await rm.query<SumRow>(
+          `SELECT ${KEY[q.by]} AS key, currency, cost_currency,
+             SUM(CASE kind WHEN 'call' THEN 1 ELSE 0 END) AS calls,
+             SUM(CASE kind WHEN 'call' THEN units ELSE 0 END) AS seconds,
+             SUM(CASE kind WHEN 'sms' THEN 1 ELSE 0 END) AS texts,
+             SUM(CASE kind WHEN 'sms' THEN units ELSE 0 END) AS segments,
+             CAST(SUM(revenue_nanos) AS TEXT) AS revenue,
+             CAST(SUM(CASE WHEN refund_position <= ? THEN refunded_nanos ELSE 0 END) AS TEXT) AS refunded,
+             CAST(SUM(CASE WHEN cost_position <= ? THEN cost_nanos ELSE 0 END) AS TEXT) AS cost
+           FROM finance_traffic WHERE day >= ? AND day < ? AND position <= ?
+           GROUP BY 1, currency, cost_currency`,
+          [asOf, asOf, q.from, q.to, asOf],
+        );
   const groups = new Map<string, Acc>();
   const totals = new Map<string, Acc>();
   for (const r of sums)

@@ -4,7 +4,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { manualClock } from '../../../core/clock';
 import type { CallRoute } from '../../../core/calls/commands';
-import { carrierQualityReport, liabilityReport, marginReport, paymentsReport } from '../../../projections/finance/reports';
+import { carrierQualityReport, financePosition, liabilityReport, marginReport, paymentsReport } from '../../../projections/finance/reports';
 import { runCli } from '../../support/cli';
 import { describePostgres } from '../../support/postgres';
 import { signedFetch, signer } from '../../support/signed-fetch';
@@ -239,6 +239,22 @@ function booksBody(envOf: () => Promise<Record<string, string>>): void {
     expect(now.rows.find((r) => r.key === 'voice:beta')).toMatchObject({ calls: 2, revenue: '0.3' });
     // … but not as of the earlier position
     expect(await marginReport(t.engine.readModels, { ...period, by: 'carrier', asOf })).toEqual(before);
+  });
+
+  it('at the head the daily sums answer, and they equal a scan of the rows, by day, destination and carrier', async () => {
+    const rm = t.engine.readModels;
+    const head = await financePosition(rm);
+    const [bound] = await rm.query<{ p: number; groups: number }>(
+      'SELECT MAX(max_position) AS p, COUNT(*) AS groups FROM finance_daily WHERE day >= ? AND day < ?',
+      [period.from, period.to],
+    );
+    expect(Number(bound!.p)).toBeLessThanOrEqual(head);
+    expect(Number(bound!.groups)).toBeGreaterThan(0);
+    for (const by of ['day', 'destination', 'carrier'] as const) {
+      const fast = await marginReport(rm, { ...period, by });
+      expect(fast.rows.length).toBeGreaterThan(0);
+      expect(fast).toEqual(await marginReport(rm, { ...period, by, source: 'scan' }));
+    }
   });
 
   it('payments: money in and out per day and kind', async () => {
