@@ -95,7 +95,7 @@ export async function marginReport(
              SUM(CASE kind WHEN 'sms' THEN items ELSE 0 END) AS texts,
              SUM(CASE kind WHEN 'sms' THEN units ELSE 0 END) AS segments,
              CAST(SUM(revenue_nanos) AS TEXT) AS revenue, CAST(SUM(refunded_nanos) AS TEXT) AS refunded, CAST(SUM(cost_nanos) AS TEXT) AS cost
-           FROM finance_daily WHERE day >= ? AND day < ?
+           FROM finance_daily WHERE day >= ? AND day < ? AND items <> 0
            GROUP BY 1, currency, 3`,
           [q.from, q.to],
         )
