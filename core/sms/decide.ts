@@ -27,10 +27,10 @@ export function decideSms(c: SmsCommand, s: WalletState): AccountStreamEvent[] {
           maxSegments: c.limits.maxSegments,
         });
       const at = Date.parse(c.at);
-      const lastMinute = s.smsRecent.filter((t) => Date.parse(t.at) > at - MINUTE_MS).length;
+      const lastMinute = s.smsRecent.filter((t) => t.ms > at - MINUTE_MS).length;
       if (lastMinute >= c.limits.perMinute)
         throw new DomainError('sms-rate-limited', `at most ${c.limits.perMinute} texts a minute`, { retryAfterSeconds: 60 });
-      if (s.smsRecent.filter((t) => Date.parse(t.at) > at - 86_400_000).length >= c.limits.perDay)
+      if (s.smsRecent.filter((t) => t.ms > at - 86_400_000).length >= c.limits.perDay)
         throw new DomainError('sms-rate-limited', `at most ${c.limits.perDay} texts a day`, { retryAfterSeconds: 3600 });
       if (inDebt(s)) throw new DomainError('in-debt', 'the account is in debt');
       const amount = smsPrice(c.retail, segments, c.chargeDecimals);

@@ -21,7 +21,7 @@ export interface SmsState {
    * This account's texts of the last day (oldest first): the rate limits count them, and a
    * request replayed after its text was settled is still known as a replay.
    */
-  readonly smsRecent: readonly { readonly smsId: string; readonly at: string; readonly fingerprint: string }[];
+  readonly smsRecent: readonly { readonly smsId: string; readonly at: string; readonly ms: number; readonly fingerprint: string }[];
 }
 
 export const initialSms: SmsState = { sms: {}, smsRecent: [] };
@@ -30,8 +30,11 @@ const DAY_MS = 86_400_000;
 
 /** The texts still inside the day before `at`, plus this one. */
 export function withRecent(recent: SmsState['smsRecent'], text: SmsState['smsRecent'][number]): SmsState['smsRecent'] {
-  const since = Date.parse(text.at) - DAY_MS;
-  return [...recent.filter((t) => Date.parse(t.at) > since), text];
+  const since = text.ms - DAY_MS;
+  // oldest first: only the head can have left the day
+  let first = 0;
+  while (first < recent.length && recent[first]!.ms <= since) first++;
+  return [...recent.slice(first), text];
 }
 
 export function withoutSms<S extends SmsState>(s: S, smsId: string): S {

@@ -184,7 +184,12 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
       return {
         ...s,
         reserved: s.reserved.plus(amount),
-        smsRecent: withRecent(s.smsRecent, { smsId: e.data.smsId, at: e.data.at, fingerprint: e.data.fingerprint }),
+        smsRecent: withRecent(s.smsRecent, {
+          smsId: e.data.smsId,
+          at: e.data.at,
+          ms: Date.parse(e.data.at),
+          fingerprint: e.data.fingerprint,
+        }),
         sms: {
           ...s.sms,
           [e.data.smsId]: {
