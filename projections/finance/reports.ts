@@ -70,49 +70,59 @@ const fromNanos = (text: string | null) => new Decimal(text ?? '0').dividedBy(1e
  * destination (country and the carrier's or gateway's prefix) or carrier/gateway, as of a log
  * position: facts recorded after it do not count, so the same question gets the same answer.
  * Summed by the database in nano-units (see `nanos`), turned into decimals once per group:
- * from the daily sums (`finance_daily`) when asOf is at or past everything they hold in the
- * period, else from a scan of the rows (`source: 'scan'` forces it; tests compare the two).
+ * from the daily sums (`finance_daily`) for each day all of whose facts are at or before asOf,
+ * from a scan of the rows for the other days (`source: 'scan'` scans every day; tests compare).
  */
 export async function marginReport(
   rm: ReadModelStore,
   q: { from: string; to: string; by: MarginBy; asOf?: number; source?: 'auto' | 'scan' },
 ): Promise<{ asOf: number; from: string; to: string; by: MarginBy; rows: MarginRow[]; totals: MarginRow[] }> {
   const asOf = q.asOf ?? (await financePosition(rm));
-  // the daily sums answer when everything they hold is at or before asOf; else the rows are scanned
-  const [bound] =
+  // per day: the daily sums answer for a day whose every fact is at or before asOf (a day long
+  // closed, as of any later position); the other days' rows are scanned, up to asOf
+  const fresh =
     q.source === 'scan'
-      ? [{ p: Number.POSITIVE_INFINITY }]
-      : await rm.query<{ p: number | string | null }>('SELECT MAX(max_position) AS p FROM finance_daily WHERE day >= ? AND day < ?', [
-          q.from,
-          q.to,
-        ]);
-  const sums =
-    Number(bound?.p ?? 0) <= asOf
-      ? await rm.query<SumRow>(
-          `SELECT ${DAILY_KEY[q.by]} AS key, currency, NULLIF(cost_currency, '') AS cost_currency,
-             SUM(CASE kind WHEN 'call' THEN items ELSE 0 END) AS calls,
-             SUM(CASE kind WHEN 'call' THEN units ELSE 0 END) AS seconds,
-             SUM(CASE kind WHEN 'sms' THEN items ELSE 0 END) AS texts,
-             SUM(CASE kind WHEN 'sms' THEN units ELSE 0 END) AS segments,
-             CAST(SUM(revenue_nanos) AS TEXT) AS revenue, CAST(SUM(refunded_nanos) AS TEXT) AS refunded, CAST(SUM(cost_nanos) AS TEXT) AS cost
-           FROM finance_daily WHERE day >= ? AND day < ? AND items <> 0
-           GROUP BY 1, currency, 3`,
-          [q.from, q.to],
+      ? []
+      : (
+          await rm.query<{ day: string; p: number | string }>(
+            'SELECT day, MAX(max_position) AS p FROM finance_daily WHERE day >= ? AND day < ? GROUP BY day',
+            [q.from, q.to],
+          )
         )
-      : // one scan: grouped by key, currency and the cost's currency; totals are the sum of the groups
-        await rm.query<SumRow>(
-          `SELECT ${KEY[q.by]} AS key, currency, cost_currency,
-             SUM(CASE kind WHEN 'call' THEN 1 ELSE 0 END) AS calls,
-             SUM(CASE kind WHEN 'call' THEN units ELSE 0 END) AS seconds,
-             SUM(CASE kind WHEN 'sms' THEN 1 ELSE 0 END) AS texts,
-             SUM(CASE kind WHEN 'sms' THEN units ELSE 0 END) AS segments,
-             CAST(SUM(revenue_nanos) AS TEXT) AS revenue,
-             CAST(SUM(CASE WHEN refund_position <= ? THEN refunded_nanos ELSE 0 END) AS TEXT) AS refunded,
-             CAST(SUM(CASE WHEN cost_position <= ? THEN cost_nanos ELSE 0 END) AS TEXT) AS cost
-           FROM finance_traffic WHERE day >= ? AND day < ? AND position <= ?
-           GROUP BY 1, currency, cost_currency`,
-          [asOf, asOf, q.from, q.to, asOf],
-        );
+          .filter((d) => Number(d.p) <= asOf)
+          .map((d) => d.day);
+  const marks = fresh.map(() => '?').join(', ');
+  const sums: SumRow[] = [];
+  if (fresh.length > 0)
+    sums.push(
+      ...(await rm.query<SumRow>(
+        `SELECT ${DAILY_KEY[q.by]} AS key, currency, NULLIF(cost_currency, '') AS cost_currency,
+           SUM(CASE kind WHEN 'call' THEN items ELSE 0 END) AS calls,
+           SUM(CASE kind WHEN 'call' THEN units ELSE 0 END) AS seconds,
+           SUM(CASE kind WHEN 'sms' THEN items ELSE 0 END) AS texts,
+           SUM(CASE kind WHEN 'sms' THEN units ELSE 0 END) AS segments,
+           CAST(SUM(revenue_nanos) AS TEXT) AS revenue, CAST(SUM(refunded_nanos) AS TEXT) AS refunded, CAST(SUM(cost_nanos) AS TEXT) AS cost
+         FROM finance_daily WHERE day IN (${marks}) AND items <> 0
+         GROUP BY 1, currency, 3`,
+        fresh,
+      )),
+    );
+  // the rest in one scan (the (day, position) index skips rows past asOf): grouped by key, currency and the cost's currency
+  sums.push(
+    ...(await rm.query<SumRow>(
+      `SELECT ${KEY[q.by]} AS key, currency, cost_currency,
+         SUM(CASE kind WHEN 'call' THEN 1 ELSE 0 END) AS calls,
+         SUM(CASE kind WHEN 'call' THEN units ELSE 0 END) AS seconds,
+         SUM(CASE kind WHEN 'sms' THEN 1 ELSE 0 END) AS texts,
+         SUM(CASE kind WHEN 'sms' THEN units ELSE 0 END) AS segments,
+         CAST(SUM(revenue_nanos) AS TEXT) AS revenue,
+         CAST(SUM(CASE WHEN refund_position <= ? THEN refunded_nanos ELSE 0 END) AS TEXT) AS refunded,
+         CAST(SUM(CASE WHEN cost_position <= ? THEN cost_nanos ELSE 0 END) AS TEXT) AS cost
+       FROM finance_traffic WHERE day >= ? AND day < ? AND position <= ?${fresh.length > 0 ? ` AND day NOT IN (${marks})` : ''}
+       GROUP BY 1, currency, cost_currency`,
+      [asOf, asOf, q.from, q.to, asOf, ...fresh],
+    )),
+  );
   const groups = new Map<string, Acc>();
   const totals = new Map<string, Acc>();
   for (const r of sums)

@@ -254,6 +254,9 @@ function booksBody(envOf: () => Promise<Record<string, string>>): void {
       const fast = await marginReport(rm, { ...period, by });
       expect(fast.rows.length).toBeGreaterThan(0);
       expect(fast).toEqual(await marginReport(rm, { ...period, by, source: 'scan' }));
+      // as of every position the books went through: closed days from the sums, the others scanned
+      for (const asOf of Object.values(positions))
+        expect(await marginReport(rm, { ...period, by, asOf })).toEqual(await marginReport(rm, { ...period, by, asOf, source: 'scan' }));
     }
   });
 
