@@ -80,17 +80,16 @@ export async function marginReport(
   const asOf = q.asOf ?? (await financePosition(rm));
   // per day: the daily sums answer for a day whose every fact is at or before asOf (a day long
   // closed, as of any later position); the other days' rows are scanned, up to asOf
-  const fresh =
+  const days =
     q.source === 'scan'
-      ? []
-      : (
-          await rm.query<{ day: string; p: number | string }>(
-            'SELECT day, MAX(max_position) AS p FROM finance_daily WHERE day >= ? AND day < ? GROUP BY day',
-            [q.from, q.to],
-          )
-        )
-          .filter((d) => Number(d.p) <= asOf)
-          .map((d) => d.day);
+      ? null
+      : await rm.query<{ day: string; p: number | string }>(
+          'SELECT day, MAX(max_position) AS p FROM finance_daily WHERE day >= ? AND day < ? GROUP BY day',
+          [q.from, q.to],
+        );
+  // a day with no daily sums has no traffic rows either
+  const fresh = (days ?? []).filter((d) => Number(d.p) <= asOf).map((d) => d.day);
+  const stale = days?.filter((d) => Number(d.p) > asOf).map((d) => d.day) ?? null;
   const marks = fresh.map(() => '?').join(', ');
   const sums: SumRow[] = [];
   if (fresh.length > 0)
@@ -107,22 +106,23 @@ export async function marginReport(
         fresh,
       )),
     );
-  // the rest in one scan (the (day, position) index skips rows past asOf): grouped by key, currency and the cost's currency
-  sums.push(
-    ...(await rm.query<SumRow>(
-      `SELECT ${KEY[q.by]} AS key, currency, cost_currency,
-         SUM(CASE kind WHEN 'call' THEN 1 ELSE 0 END) AS calls,
-         SUM(CASE kind WHEN 'call' THEN units ELSE 0 END) AS seconds,
-         SUM(CASE kind WHEN 'sms' THEN 1 ELSE 0 END) AS texts,
-         SUM(CASE kind WHEN 'sms' THEN units ELSE 0 END) AS segments,
-         CAST(SUM(revenue_nanos) AS TEXT) AS revenue,
-         CAST(SUM(CASE WHEN refund_position <= ? THEN refunded_nanos ELSE 0 END) AS TEXT) AS refunded,
-         CAST(SUM(CASE WHEN cost_position <= ? THEN cost_nanos ELSE 0 END) AS TEXT) AS cost
-       FROM finance_traffic WHERE day >= ? AND day < ? AND position <= ?${fresh.length > 0 ? ` AND day NOT IN (${marks})` : ''}
-       GROUP BY 1, currency, cost_currency`,
-      [asOf, asOf, q.from, q.to, asOf, ...fresh],
-    )),
-  );
+  // the other days in one scan (the (day, position) index skips rows past asOf): grouped by key, currency and the cost's currency
+  if (stale === null || stale.length > 0)
+    sums.push(
+      ...(await rm.query<SumRow>(
+        `SELECT ${KEY[q.by]} AS key, currency, cost_currency,
+           SUM(CASE kind WHEN 'call' THEN 1 ELSE 0 END) AS calls,
+           SUM(CASE kind WHEN 'call' THEN units ELSE 0 END) AS seconds,
+           SUM(CASE kind WHEN 'sms' THEN 1 ELSE 0 END) AS texts,
+           SUM(CASE kind WHEN 'sms' THEN units ELSE 0 END) AS segments,
+           CAST(SUM(revenue_nanos) AS TEXT) AS revenue,
+           CAST(SUM(CASE WHEN refund_position <= ? THEN refunded_nanos ELSE 0 END) AS TEXT) AS refunded,
+           CAST(SUM(CASE WHEN cost_position <= ? THEN cost_nanos ELSE 0 END) AS TEXT) AS cost
+         FROM finance_traffic WHERE ${stale === null ? 'day >= ? AND day < ?' : `day IN (${stale.map(() => '?').join(', ')})`} AND position <= ?
+         GROUP BY 1, currency, cost_currency`,
+        [asOf, asOf, ...(stale === null ? [q.from, q.to] : stale), asOf],
+      )),
+    );
   const groups = new Map<string, Acc>();
   const totals = new Map<string, Acc>();
   for (const r of sums)
