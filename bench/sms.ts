@@ -99,44 +99,29 @@ async function inProcess(dir: string, people: readonly Signer[]): Promise<string
   return rows;
 }
 
-async function main(): Promise<void> {
-  const seg = segmentsPerSecond();
-  process.stderr.write(`segments: ${fmt(seg.perSecond)} texts/s\n`);
-
-  const people = Array.from({ length: ACCOUNTS }, (_, i) => signer(`+44207946${String(3000 + i).padStart(4, '0')}`));
-  const bed = await smsEngine({ people, keepData: true });
-  for (const p of people) await bed.fund(p.keyid, '1000');
-  const dir = bed.engine.config.dataDir;
-  await bed.close();
-
-  const smsc = await startSmsc({ systemId: 'trunkline', password: 'secret' });
+/**
+ * The texts through the signed API of `trunkline serve` on `dir`, at each concurrency. Split:
+ * serve with TRUNKLINE_PROJECTIONS=elsewhere and a `trunkline projector` process feeding the
+ * read models, as a deployment that scales out runs it.
+ */
+async function overHttp(dir: string, people: readonly Signer[], label: string, split: boolean): Promise<string[]> {
   const port = await freePort();
-  const settings = {
-    logLevel: 'warn',
-    smsPerMinute: 1_000_000,
-    smsPerDay: 1_000_000,
-    pluginOptions: {
-      pricing: { markupPercent: '50' },
-      'sms-smpp': { gateways: [{ id: 'smsc-cheap', url: smsc.url, systemId: 'trunkline', password: 'secret', window: 200 }] },
-    },
-  };
-  writeFileSync(join(dir, 'trunkline.json'), JSON.stringify(settings));
-  const engineRows = await inProcess(dir, people);
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the engine under this load (summary: bench/profile-summary.ts)
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const server: ChildProcess = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
-    cwd: ROOT,
-    env: childEnv({ TRUNKLINE_DATA_DIR: dir, PORT: String(port) }),
-    stdio: 'ignore',
-  });
+  const env = { TRUNKLINE_DATA_DIR: dir, PORT: String(port), ...(split ? { TRUNKLINE_PROJECTIONS: 'elsewhere' } : {}) };
+  const server: ChildProcess = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { cwd: ROOT, env: childEnv(env), stdio: 'ignore' });
+  const projector: ChildProcess | null = split
+    ? spawn(process.execPath, [BIN, 'projector'], { cwd: ROOT, env: childEnv({ TRUNKLINE_DATA_DIR: dir }), stdio: 'ignore' })
+    : null;
   const rows: string[] = [];
   try {
     const base = `http://127.0.0.1:${port}`;
     await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => null))?.ok === true, 60_000, 'trunkline serve');
     const send = smsClient(base);
     const texts = ['Your code is 481516', `${'a'.repeat(200)}`]; // 1 and 2 segments
+    const tag = split ? 'apart' : 'inline';
     // warm up: connections, the SMPP bind, JIT
-    await Promise.all(people.slice(0, 50).map((p, i) => send(p, `warm-${i}`, { to: '+447911123456', text: 'warm' })));
+    await Promise.all(people.slice(0, 50).map((p, i) => send(p, `${tag}-warm-${i}`, { to: '+447911123456', text: 'warm' })));
     for (const concurrency of CONCURRENCY) {
       let next = 0;
       let accepted = 0;
@@ -149,7 +134,7 @@ async function main(): Promise<void> {
           while (next < TEXTS && performance.now() < deadline) {
             const i = next++;
             const t = performance.now();
-            const r = await send(people[i % ACCOUNTS]!, `c${concurrency}-${i}`, { to: '+447911123456', text: texts[i % 2]! });
+            const r = await send(people[i % ACCOUNTS]!, `${tag}-c${concurrency}-${i}`, { to: '+447911123456', text: texts[i % 2]! });
             latencies.push(performance.now() - t);
             if (r.status === 202) accepted++;
             else errors++;
@@ -160,15 +145,49 @@ async function main(): Promise<void> {
       latencies.sort((a, b) => a - b);
       const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]!;
       process.stderr.write(
-        `${concurrency} concurrent: ${fmt(accepted / seconds)}/s, p50 ${p(0.5).toFixed(1)} ms, p99 ${p(0.99).toFixed(1)} ms, errors ${errors}\n`,
+        `${label}, ${concurrency} concurrent: ${fmt(accepted / seconds)}/s, p50 ${p(0.5).toFixed(1)} ms, p99 ${p(0.99).toFixed(1)} ms, errors ${errors}\n`,
       );
       rows.push(
-        `| texts sent end to end, ${concurrency} concurrent clients (${fmt(next)} texts, 1 or 2 segments) | ${fmt(accepted / seconds)}/s | ${p(0.5).toFixed(1)} ms | ${p(0.99).toFixed(1)} ms | ${fmt(accepted)} submitted and charged, ${fmt(errors)} errors |`,
+        `| texts sent end to end (${label}), ${concurrency} concurrent clients (${fmt(next)} texts, 1 or 2 segments) | ${fmt(accepted / seconds)}/s | ${p(0.5).toFixed(1)} ms | ${p(0.99).toFixed(1)} ms | ${fmt(accepted)} submitted and charged, ${fmt(errors)} errors |`,
       );
     }
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+    for (const child of [server, projector]) {
+      if (!child) continue;
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    }
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const seg = segmentsPerSecond();
+  process.stderr.write(`segments: ${fmt(seg.perSecond)} texts/s\n`);
+
+  const people = Array.from({ length: ACCOUNTS }, (_, i) => signer(`+44207946${String(3000 + i).padStart(4, '0')}`));
+  const bed = await smsEngine({ people, keepData: true });
+  for (const p of people) await bed.fund(p.keyid, '1000');
+  const dir = bed.engine.config.dataDir;
+  await bed.close();
+
+  const smsc = await startSmsc({ systemId: 'trunkline', password: 'secret' });
+  const settings = {
+    logLevel: 'warn',
+    smsPerMinute: 1_000_000,
+    smsPerDay: 1_000_000,
+    pluginOptions: {
+      pricing: { markupPercent: '50' },
+      'sms-smpp': { gateways: [{ id: 'smsc-cheap', url: smsc.url, systemId: 'trunkline', password: 'secret', window: 200 }] },
+    },
+  };
+  writeFileSync(join(dir, 'trunkline.json'), JSON.stringify(settings));
+  const engineRows = await inProcess(dir, people);
+  const rows: string[] = [];
+  try {
+    rows.push(...(await overHttp(dir, people, 'projections in process', false)));
+    rows.push(...(await overHttp(dir, people, 'projector apart', true)));
+  } finally {
     await smsc.close();
   }
   // the books afterwards, from the log: every text accepted was charged exactly once, none failed
@@ -184,7 +203,7 @@ async function main(): Promise<void> {
   const body = [
     '## SMS: segmentation and sending (`npm run bench:sms`)',
     '',
-    `${machine()}; \`trunkline serve\` (SQLite) in its own process; the signing clients (node:http keep-alive, Ed25519 RFC 9421 signatures) and the SMSC (the \`smpp\` package's server, SMPP 3.4 over loopback) in the bench process; ${ACCOUNTS} funded accounts; each text accepted (credit reserved), rated, submitted inside a window of 200 and charged before the answer. Scale ${SCALE}.`,
+    `${machine()}; \`trunkline serve\` (SQLite) in its own process ("projector apart": with TRUNKLINE_PROJECTIONS=elsewhere and a \`trunkline projector\` process feeding the read models); the signing clients (node:http keep-alive, Ed25519 RFC 9421 signatures) and the SMSC (the \`smpp\` package's server, SMPP 3.4 over loopback) in the bench process; ${ACCOUNTS} funded accounts; each text accepted (credit reserved), rated, submitted inside a window of 200 and charged before the answer. Scale ${SCALE}.`,
     '',
     '| what | rate | p50 | p99 | outcome |',
     '| --- | ---: | ---: | ---: | --- |',
