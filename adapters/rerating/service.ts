@@ -64,8 +64,9 @@ const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /**
  * Rerating: past calls priced again on a corrected plan, recorded as `CallRerated` (the delta
  * against the charge now), never by changing what was recorded. Per account: read its stream,
- * price the calls that started in [from, to), decide, append at the version read (a call
- * charged meanwhile makes the append retry on the new state). A dry run decides the same
+ * price the calls that started in [from, to), decide, append at the version read (anything
+ * appended meanwhile makes it decide again on the new state; a call charged meanwhile has no
+ * price in the command and is left for the next run). A dry run decides the same
  * events and appends nothing. Applying a run again finds no difference, so records nothing.
  */
 export function rerateService(deps: RerateDeps) {
@@ -125,7 +126,7 @@ export function rerateService(deps: RerateDeps) {
       const { state } = await readState(handler, rerateDecider, stream);
       return rerateDecider.decide(build(Object.values(state.calls)), state) as CallRerated[];
     }
-    // the command is built again on each attempt's state: a call charged meanwhile is priced too
+    // the prices are for the calls read here; a retry decides them again on the newer state
     const { state } = await readState(handler, rerateDecider, stream);
     const r = await handleCommand(handler, rerateDecider, stream, build(Object.values(state.calls)), { metadata: { actor: 'rerate' } });
     return r.events as CallRerated[];
