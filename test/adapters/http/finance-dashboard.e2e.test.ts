@@ -165,6 +165,22 @@ const READ_PAGE = `(() => {
     expect(shown.liability.datasets[0]!.data).toEqual([Number(liability.rows[0]!.paid)]);
     expect(shown.payments.datasets[0]!.data).toEqual([25]); // the two top-ups, 20 + 5
 
+    // another period, chosen in the form: a month with no traffic shows zeros, the liability stays
+    await page.fill('input[name="from"]', '2026-01-01');
+    await page.fill('input[name="to"]', '2026-02-01');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    const empty = await page.evaluate<Shown>(READ_PAGE);
+    expect([empty.dashboard.from, empty.dashboard.to, new URL(page.url()).search]).toEqual([
+      '2026-01-01',
+      '2026-02-01',
+      '?from=2026-01-01&to=2026-02-01',
+    ]);
+    expect(empty.kpis).toEqual(['0 EUR', '0 EUR', '0 EUR', '–', `${liability.rows[0]!.paid} EUR`, `${liability.rows[0]!.promotional} EUR`]);
+    expect([empty.byDay.labels, empty.top.labels, empty.share.labels]).toEqual([[], [], []]);
+    await page.goto(`${bed.base}/finance`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'finance-dashboard.png'), fullPage: true });
     expect(existsSync(join(ARTIFACTS, 'finance-dashboard.png'))).toBe(true);

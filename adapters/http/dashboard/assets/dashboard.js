@@ -49,9 +49,16 @@
       get('liability-trend', { from, to, asOf }),
       get('payments', { from, to, asOf }),
     ]);
-    const total = byDay.totals[0] || { currency: '', revenue: '0', cost: '0', margin: '0', marginPercent: null };
-    const currency = total.currency;
-    const owed = liability.rows.find((r) => r.currency === currency) || liability.rows[0] || { paid: '0', promotional: '0' };
+    // a period with no traffic still shows the books' currency (from the liability) and zeros
+    const currency = (byDay.totals[0] || liability.rows[0] || { currency: '' }).currency;
+    const total = byDay.totals.find((t) => t.currency === currency) || {
+      currency,
+      revenue: '0',
+      cost: '0',
+      margin: '0',
+      marginPercent: null,
+    };
+    const owed = liability.rows.find((r) => r.currency === currency) || { paid: '0', promotional: '0' };
     document.getElementById('as-of').textContent = `${from} to ${to} (exclusive), as of log position ${asOf}`;
     document.getElementById('kpi-revenue').textContent = `${total.revenue} ${currency}`;
     document.getElementById('kpi-cost').textContent = `${total.cost} ${currency}`;
