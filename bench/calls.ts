@@ -12,6 +12,7 @@ import { openSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { post } from './http-post';
 import { join } from 'node:path';
+import { SERVE_NODE_FLAGS } from './serve-flags';
 import { freePort } from '../test/beds/free-port';
 import { startPostgresCluster } from '../test/beds/postgres-cluster';
 import { callsEngine, HOOK_SECRET } from '../test/support/calls-engine';
@@ -167,7 +168,7 @@ async function run(label: string, env: Record<string, string>, split = false): P
     TRUNKLINE_SIP_HOOK_SECRET: HOOK_SECRET,
     TRUNKLINE_CALL_GRANT_SECONDS: '60',
   };
-  const server: ChildProcess = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
+  const server: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...nodeArgs, BIN, 'serve'], {
     cwd: ROOT,
     env: childEnv(split ? { ...serveEnv, TRUNKLINE_PROJECTIONS: 'elsewhere' } : serveEnv),
     // BENCH_SERVE_LOG=/tmp/serve.log keeps the engine's output (with BENCH_NODE_ARGS=--trace-gc: its GC pauses)
@@ -177,7 +178,11 @@ async function run(label: string, env: Record<string, string>, split = false): P
   });
   // split: the read models are fed by a projector process, as several servers would share one
   const projector: ChildProcess | null = split
-    ? spawn(process.execPath, [BIN, 'projector'], { cwd: ROOT, env: childEnv({ ...env, TRUNKLINE_DATA_DIR: dir }), stdio: 'ignore' })
+    ? spawn(process.execPath, [...SERVE_NODE_FLAGS, BIN, 'projector'], {
+        cwd: ROOT,
+        env: childEnv({ ...env, TRUNKLINE_DATA_DIR: dir }),
+        stdio: 'ignore',
+      })
     : null;
   const base = `http://127.0.0.1:${port}`;
   const rows: string[] = [];

@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { post } from './http-post';
 import { join } from 'node:path';
+import { SERVE_NODE_FLAGS } from './serve-flags';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { signRequest } from '../adapters/http/signatures/sign-request';
@@ -109,9 +110,17 @@ async function overHttp(dir: string, people: readonly Signer[], label: string, s
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the engine under this load (summary: bench/profile-summary.ts)
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const env = { TRUNKLINE_DATA_DIR: dir, PORT: String(port), ...(split ? { TRUNKLINE_PROJECTIONS: 'elsewhere' } : {}) };
-  const server: ChildProcess = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { cwd: ROOT, env: childEnv(env), stdio: 'ignore' });
+  const server: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...nodeArgs, BIN, 'serve'], {
+    cwd: ROOT,
+    env: childEnv(env),
+    stdio: 'ignore',
+  });
   const projector: ChildProcess | null = split
-    ? spawn(process.execPath, [BIN, 'projector'], { cwd: ROOT, env: childEnv({ TRUNKLINE_DATA_DIR: dir }), stdio: 'ignore' })
+    ? spawn(process.execPath, [...SERVE_NODE_FLAGS, BIN, 'projector'], {
+        cwd: ROOT,
+        env: childEnv({ TRUNKLINE_DATA_DIR: dir }),
+        stdio: 'ignore',
+      })
     : null;
   const rows: string[] = [];
   try {
