@@ -27,6 +27,8 @@ export const DASHBOARD_LINK_SECONDS = 900;
 /** A dashboard session lasts a working day. */
 export const DASHBOARD_SESSION_SECONDS = 8 * 3600;
 const ASSETS = join(__dirname, '..', 'dashboard', 'assets');
+// read once: the page is static, its data comes from /finance/data
+const DASHBOARD_HTML = readFileSync(join(ASSETS, 'dashboard.html'), 'utf8');
 const CHART_JS = join(dirname(require.resolve('chart.js')), 'chart.umd.min.js');
 // no inline script or style, nothing from elsewhere: the page only talks to this engine
 const CSP =
@@ -100,7 +102,7 @@ export function financeDashboardRouter(deps: DashboardDeps): Router {
         401,
         '<main class="signin"><h1>Trunkline finance</h1><p id="error">Not signed in.</p><p>An operator prints a sign-in link with <code>trunkline finance dashboard-link</code>.</p></main>',
       );
-    html(res, 200, readFileSync(join(ASSETS, 'dashboard.html'), 'utf8'));
+    html(res, 200, DASHBOARD_HTML);
   });
 
   router.get('/assets/:file', (req, res) => {
@@ -114,23 +116,22 @@ export function financeDashboardRouter(deps: DashboardDeps): Router {
     res.sendFile(file);
   });
 
-  const dataQuery = reportQuery;
   router.get('/data/:report', async (req, res) => {
     if (!signedIn(req)) throw problem('not-signed-in', 401, 'Unauthorized', 'sign in with a link from `trunkline finance dashboard-link`');
     res.setHeader('Cache-Control', 'no-store');
     switch (req.params['report']) {
       case 'margin':
-        return void res.json(await marginReport(deps.readModels, dataQuery.parse(req.query)));
+        return void res.json(await marginReport(deps.readModels, reportQuery.parse(req.query)));
       case 'payments':
-        return void res.json(await paymentsReport(deps.readModels, dataQuery.parse(req.query)));
+        return void res.json(await paymentsReport(deps.readModels, reportQuery.parse(req.query)));
       case 'carriers':
-        return void res.json(await carrierQualityReport(deps.readModels, dataQuery.parse(req.query)));
+        return void res.json(await carrierQualityReport(deps.readModels, reportQuery.parse(req.query)));
       case 'liability':
         return void res.json(
           await liabilityReport(deps.readModels, z.object({ asOf: z.coerce.number().int().min(0).optional() }).parse(req.query)),
         );
       case 'liability-trend':
-        return void res.json(await liabilityTrend(deps.readModels, dataQuery.parse(req.query)));
+        return void res.json(await liabilityTrend(deps.readModels, reportQuery.parse(req.query)));
       default:
         throw problem('not-found', 404, 'Not Found', `no report ${req.params['report']}`);
     }
