@@ -111,10 +111,12 @@ describe('SMPP gateway against an in-process SMSC (the smpp package, over loopba
 
   it('hands delivery receipts over and acknowledges them only once stored', async () => {
     let store = false;
+    let answersWhenStored = -1;
     const { smsc, gateway } = await start(undefined, {
       onReceipt: async (r) => {
         if (!store) throw new Error('store down');
         receipts.push(r);
+        answersWhenStored = smsc.receiptAnswers.length;
       },
     });
     const { messageIds } = await gateway.submit(message('hello'));
@@ -126,6 +128,9 @@ describe('SMPP gateway against an in-process SMSC (the smpp package, over loopba
     smsc.receipt(part, 'DELIVRD');
     await waitFor(async () => receipts.length === 1, 5000, 'receipt');
     expect(receipts[0]).toMatchObject({ gatewayId: 'smsc-a', messageId: messageIds[0], status: 'delivered', error: null });
+    // The acknowledgement travels back over the socket after the store resolved: wait for it.
+    await waitFor(async () => smsc.receiptAnswers.length === 2, 5000, 'second deliver_sm_resp');
+    expect(answersWhenStored).toBe(1);
     expect(smsc.receiptAnswers[1]).toBe(0);
   });
 
