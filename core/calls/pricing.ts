@@ -27,20 +27,25 @@ export function chargeFor(row: RateRow, seconds: number, decimals = CHARGE_DECIM
 /**
  * The longest duration, in whole billing increments and at most `capSeconds`, whose charge
  * `budget` pays for; 0 when not even the first increment (with the connect fee) is affordable.
- * The charge grows with the seconds, so a binary search over increments finds it.
+ *
+ * Solved directly rather than searched: a charge is a multiple of 10^-decimals rounded up, so
+ * it is at most the budget exactly when the unrounded rate × seconds / 60 + connect fee is at
+ * most the budget rounded *down* to those places. That bounds the billed seconds (one exact
+ * division); the answer is the last increment boundary within the bound and the cap. (A search
+ * priced a dozen durations per authorization: most of its allocation.)
  */
 export function affordableSeconds(row: RateRow, budget: Decimal, capSeconds: number, decimals = CHARGE_DECIMALS): number {
   const first = Math.max(row.initial, row.minimum);
-  if (capSeconds < first || chargeFor(row, first, decimals).amount.greaterThan(budget)) return 0;
-  // billed durations are first, then first + k × subsequent past the initial increment
-  const durationOf = (k: number) => billedSeconds(row, row.initial + k * row.subsequent);
-  let lo = 0;
-  let hi = Math.max(0, Math.floor((capSeconds - row.initial) / row.subsequent));
-  if (durationOf(hi) > capSeconds) hi = Math.max(0, hi - 1);
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (chargeFor(row, durationOf(mid), decimals).amount.lessThanOrEqualTo(budget)) lo = mid;
-    else hi = mid - 1;
-  }
-  return Math.min(capSeconds, durationOf(lo));
+  if (capSeconds < first) return 0;
+  const room = budget.toDecimalPlaces(decimals, Decimal.ROUND_DOWN).minus(parseDecimal(row.connectFee));
+  if (room.isNegative()) return 0;
+  const rate = parseDecimal(row.rate);
+  const payable = rate.isZero() ? null : room.times(60).dividedToIntegerBy(rate);
+  const limit = payable === null || payable.greaterThanOrEqualTo(capSeconds) ? capSeconds : payable.toNumber();
+  // the durations offered are initial + k × subsequent, or the minimum while that is longer
+  const k = Math.floor((limit - row.initial) / row.subsequent);
+  if (k >= 0 && row.initial + k * row.subsequent >= row.minimum) return row.initial + k * row.subsequent;
+  // every increment within the limit is shorter than the minimum: a call bills the minimum's increments
+  const minimumPaid = payable === null || payable.greaterThanOrEqualTo(billedSeconds(row, row.minimum));
+  return row.minimum > 0 && minimumPaid ? row.minimum : 0;
 }

@@ -54,6 +54,38 @@ describe('call pricing', () => {
     expect(chargeFor({ ...row, connectFee: '0', initial: 1, subsequent: 1 }, 7).amount.toFixed()).toBe('0.001599');
   });
 
+  /** The definition, searched: a binary search over the increments, pricing each (what affordableSeconds solves directly). */
+  function affordableBySearch(rr: Parameters<typeof chargeFor>[0], budget: Decimal, cap: number): number {
+    const first = Math.max(rr.initial, rr.minimum);
+    if (cap < first || chargeFor(rr, first).amount.greaterThan(budget)) return 0;
+    const durationOf = (k: number) => billedSeconds(rr, rr.initial + k * rr.subsequent);
+    let lo = 0;
+    let hi = Math.max(0, Math.floor((cap - rr.initial) / rr.subsequent));
+    if (durationOf(hi) > cap) hi = Math.max(0, hi - 1);
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (chargeFor(rr, durationOf(mid)).amount.lessThanOrEqualTo(budget)) lo = mid;
+      else hi = mid - 1;
+    }
+    return Math.min(cap, durationOf(lo));
+  }
+
+  test('affordable seconds equal the increment-by-increment search (property, incl. free rates and sub-cent budgets)', () => {
+    const r = seeded(11);
+    for (let i = 0; i < 3000; i++) {
+      const rr = {
+        rate: r.pick(['0', `0.${r.digits(4)}`, `${r.int(0, 2)}.${r.digits(6)}`]),
+        connectFee: r.pick(['0', '0.01', '0.1', '0.0000005']),
+        initial: r.pick([1, 6, 30, 60]),
+        subsequent: r.pick([1, 6, 30, 60]),
+        minimum: r.pick([0, 0, 60, 45]),
+      };
+      const budget = new Decimal(`${r.int(0, 2)}.${r.digits(8)}`);
+      const cap = r.int(1, 7200);
+      expect([i, affordableSeconds(rr, budget, cap)]).toEqual([i, affordableBySearch(rr, budget, cap)]);
+    }
+  });
+
   test('affordable seconds: the last increment the budget pays for, never past the cap (property)', () => {
     const r = seeded(7);
     for (let i = 0; i < 400; i++) {
