@@ -134,15 +134,18 @@ async function serverBuckets(base: string): Promise<Map<number, number>> {
 }
 
 /** The engine's garbage-collector pauses so far (prom-client's nodejs_gc_duration_seconds): count and total ms. */
-async function gcPauses(base: string): Promise<{ count: number; ms: number }> {
+async function gcPauses(base: string): Promise<{ count: number; ms: number; kinds: Record<string, number> }> {
   const text = await (await fetch(`${base}/metrics`)).text();
   let count = 0;
   let ms = 0;
-  for (const m of text.matchAll(/^nodejs_gc_duration_seconds_(sum|count)\{[^}]*\} ([\d.e+-]+)/gm)) {
-    if (m[1] === 'count') count += Number(m[2]);
-    else ms += Number(m[2]) * 1000;
+  const kinds: Record<string, number> = {};
+  for (const m of text.matchAll(/^nodejs_gc_duration_seconds_(sum|count)\{[^}]*kind="(\w+)"[^}]*\} ([\d.e+-]+)/gm)) {
+    if (m[1] === 'count') {
+      count += Number(m[3]);
+      kinds[m[2]!] = (kinds[m[2]!] ?? 0) + Number(m[3]);
+    } else ms += Number(m[3]) * 1000;
   }
-  return { count, ms };
+  return { count, ms, kinds };
 }
 
 /**
@@ -215,8 +218,11 @@ async function run(label: string, env: Record<string, string>, split = false): P
       const inEngine = serverP99(before, await serverBuckets(base));
       const gcAfter = await gcPauses(base);
       const gc = { count: gcAfter.count - gcBefore.count, ms: gcAfter.ms - gcBefore.ms };
+      const kinds = Object.entries(gcAfter.kinds)
+        .map(([k, n]) => `${k} ${n - (gcBefore.kinds[k] ?? 0)}`)
+        .join(', ');
       process.stderr.write(
-        `${label} ${rate}/s: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (in the engine ${inEngine.toFixed(2)} ms), generator late p99 ${r.lateP99.toFixed(2)} ms, GC ${gc.count} pauses ${gc.ms.toFixed(0)} ms, ok ${r.ok}, failed ${r.failed}\n`,
+        `${label} ${rate}/s: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (in the engine ${inEngine.toFixed(2)} ms), generator late p99 ${r.lateP99.toFixed(2)} ms, GC ${gc.count} pauses (${kinds}) ${gc.ms.toFixed(0)} ms, ok ${r.ok}, failed ${r.failed}\n`,
       );
       rows.push(
         `| ${label} | authorize at ${fmt(rate)}/s offered (${fmt(r.sent)} requests) | ${fmt(r.achieved)}/s | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${inEngine.toFixed(2)} ms | ${r.max.toFixed(1)} ms | ${gc.count}, ${gc.ms.toFixed(0)} ms | ${fmt(r.ok)} allowed, ${fmt(r.refused)} refused, ${fmt(r.failed)} errors |`,

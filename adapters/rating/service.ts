@@ -76,7 +76,12 @@ export interface SmsRoutes {
 
 export function ratingService(deps: RatingServiceDeps) {
   const handler = { store: deps.store, ids: deps.ids, codec: catalogCodec };
-  let retail: { snapshot: RatingSnapshot; sheet: RetailSheet; sms: RetailSheet } | null = null;
+  let retail: {
+    snapshot: RatingSnapshot;
+    sheet: RetailSheet;
+    sms: RetailSheet;
+    combined: RatingSnapshot & { retail: RetailSheet; smsRetail: RetailSheet };
+  } | null = null;
   /** The carriers of a snapshot as one list, kept with it so LCR's index is built once per snapshot. */
   const carrierLists = new WeakMap<RatingSnapshot, CompiledDeck[]>();
   const carriersOf = (s: RatingSnapshot): CompiledDeck[] => {
@@ -94,13 +99,12 @@ export function ratingService(deps: RatingServiceDeps) {
     const snapshot = deps.lookup.current();
     const now = deps.clock.now();
     if (!retail || retail.snapshot !== snapshot || now.getTime() >= Math.min(retail.sheet.validUntilMs, retail.sms.validUntilMs)) {
-      retail = {
-        snapshot,
-        sheet: buildRetailSheet(snapshot.carriers.values(), deps.pricing, deps.retailCurrency, now, 'voice'),
-        sms: buildRetailSheet(snapshot.carriers.values(), deps.pricing, deps.retailCurrency, now, 'sms'),
-      };
+      const sheet = buildRetailSheet(snapshot.carriers.values(), deps.pricing, deps.retailCurrency, now, 'voice');
+      const sms = buildRetailSheet(snapshot.carriers.values(), deps.pricing, deps.retailCurrency, now, 'sms');
+      // one object per snapshot and sheet, not one per call: every authorization and text asks for it
+      retail = { snapshot, sheet, sms, combined: { ...snapshot, retail: sheet, smsRetail: sms } };
     }
-    return { ...snapshot, retail: retail.sheet, smsRetail: retail.sms };
+    return retail.combined;
   }
 
   function planOf(planId: string) {
