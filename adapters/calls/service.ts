@@ -103,7 +103,7 @@ export function callService(deps: CallServiceDeps) {
         { kind: 'authorize-call', callId: input.callId, destination, route, at: now.toISOString(), policy: deps.policy },
         'sip-proxy',
       );
-      const call = r.state.calls[input.callId];
+      const call = r.state.calls.get(input.callId);
       if (!call) throw new Error(`call ${input.callId} was not recorded`);
       const routes =
         call.route === 'on-net'
@@ -137,7 +137,7 @@ export function callService(deps: CallServiceDeps) {
         { kind: 'extend-call', callId: input.callId, at: deps.clock.now().toISOString(), policy: deps.policy },
         'sip-proxy',
       );
-      return { callId: input.callId, maxDuration: r.state.calls[input.callId]?.grantedSeconds ?? 0, position: r.position };
+      return { callId: input.callId, maxDuration: r.state.calls.get(input.callId)?.grantedSeconds ?? 0, position: r.position };
     },
 
     async cdr(input: {

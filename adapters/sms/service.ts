@@ -180,7 +180,7 @@ export function smsService(deps: SmsServiceDeps) {
       };
       if (accepted.events.length === 0) {
         // the same request again: answer with what is known, never submit twice
-        const pending = accepted.state.sms[smsId];
+        const pending = accepted.state.sms.get(smsId);
         return {
           ...base,
           status: pending ? pending.status : 'submitted',
@@ -190,7 +190,7 @@ export function smsService(deps: SmsServiceDeps) {
           position: accepted.position,
         };
       }
-      const price = accepted.state.sms[smsId]!.amount.toFixed();
+      const price = accepted.state.sms.get(smsId)!.amount.toFixed();
       const message = {
         smsId,
         from: accepted.state.number,

@@ -26,7 +26,7 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
   switch (c.kind) {
     case 'authorize-call': {
       mayCall(s);
-      if (s.calls[c.callId]) return [];
+      if (s.calls.has(c.callId)) return [];
       const base = { accountId: s.accountId, callId: c.callId, destination: c.destination, currency: s.currency, at: c.at };
       const id = deriveId('call-authorized', s.accountId, c.callId);
       if (c.route.kind === 'on-net') {
@@ -74,7 +74,7 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
       ];
     }
     case 'extend-call': {
-      const call = s.calls[c.callId];
+      const call = s.calls.get(c.callId);
       if (!call) throw new DomainError('unknown-call', 'no such call on this account');
       if (call.status !== 'open') throw new DomainError('call-ended', `the call is ${call.status}`);
       if (call.route === 'on-net' || !call.retail) return [];
@@ -101,7 +101,7 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
     }
     case 'end-call': {
       if (s.status === 'none') throw new DomainError('no-account', 'there is no such account');
-      const call = s.calls[c.callId];
+      const call = s.calls.get(c.callId);
       const key = [s.accountId, c.callId, c.origin] as const;
       if (!call)
         return [
@@ -180,7 +180,7 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
     }
     case 'expire-reservations': {
       const at = Date.parse(c.at);
-      return Object.entries(s.calls)
+      return [...s.calls.entries()]
         .filter(([, call]) => call.status === 'open' && Date.parse(call.expiresAt) <= at)
         .map(([callId, call]) => ({
           type: 'ReservationExpired' as const,

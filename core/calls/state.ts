@@ -1,3 +1,4 @@
+import { Map as PersistentMap } from 'immutable';
 import { Decimal } from '../money';
 import type { RateRow } from './pricing';
 
@@ -30,26 +31,25 @@ export interface CallRecord {
 export interface CallsState {
   /** Credit held for calls in progress: no other call or charge may count on it. */
   readonly reserved: Decimal;
-  readonly calls: Readonly<Record<string, CallRecord>>;
+  /** By call id; a persistent map, so a trunk with many calls up changes one entry per event, not a copy of all. */
+  readonly calls: PersistentMap<string, CallRecord>;
 }
 
-export const initialCalls: CallsState = { reserved: new Decimal(0), calls: {} };
+export const initialCalls: CallsState = { reserved: new Decimal(0), calls: PersistentMap<string, CallRecord>() };
 
 export function withoutCall<S extends CallsState>(s: S, callId: string): S {
-  if (!s.calls[callId]) return s;
-  const { [callId]: _gone, ...rest } = s.calls;
-  return { ...s, calls: rest };
+  return s.calls.has(callId) ? { ...s, calls: s.calls.remove(callId) } : s;
 }
 
 /** Closes a call: gone at once when it holds nothing, else when its reservation is released. */
 export function closeCall<S extends CallsState>(s: S, callId: string): S {
-  const call = s.calls[callId];
+  const call = s.calls.get(callId);
   if (!call) return s;
   return call.reserved.isZero() ? withoutCall(s, callId) : withCall(s, callId, { status: 'closed' });
 }
 
 export function withCall<S extends CallsState>(s: S, callId: string, change: Partial<CallRecord>, reservedChange = new Decimal(0)): S {
-  const current = s.calls[callId];
+  const current = s.calls.get(callId);
   if (!current) return s;
-  return { ...s, reserved: s.reserved.plus(reservedChange), calls: { ...s.calls, [callId]: { ...current, ...change } } };
+  return { ...s, reserved: s.reserved.plus(reservedChange), calls: s.calls.set(callId, { ...current, ...change }) };
 }

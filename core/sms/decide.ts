@@ -17,7 +17,7 @@ export function decideSms(c: SmsCommand, s: WalletState): AccountStreamEvent[] {
       const seen = s.smsRecent.find((t) => t.smsId === c.smsId);
       if (seen && seen.fingerprint !== c.fingerprint)
         throw new DomainError('idempotency-key-reused', 'this request key was used for another text');
-      if (seen || s.sms[c.smsId]) return [];
+      if (seen || s.sms.has(c.smsId)) return [];
       if (s.status !== 'open') throw new DomainError('account-not-open', `the account is ${s.status}`);
       const { segments } = c.segmentation;
       if (segments < 1) throw new DomainError('empty-message', 'the text is empty');
@@ -61,7 +61,7 @@ export function decideSms(c: SmsCommand, s: WalletState): AccountStreamEvent[] {
       ];
     }
     case 'record-sms-submission': {
-      const sms = s.sms[c.smsId];
+      const sms = s.sms.get(c.smsId);
       if (!sms || sms.status !== 'accepted') return [];
       const split = allocate(s, sms.amount, sms.to, c.at);
       const cost = smsPrice(c.cost, sms.segments, 40);
@@ -104,7 +104,7 @@ export function decideSms(c: SmsCommand, s: WalletState): AccountStreamEvent[] {
       ];
     }
     case 'fail-sms': {
-      const sms = s.sms[c.smsId];
+      const sms = s.sms.get(c.smsId);
       if (!sms || sms.status !== 'accepted') return [];
       return [
         {
@@ -135,7 +135,7 @@ export function decideSms(c: SmsCommand, s: WalletState): AccountStreamEvent[] {
           at: c.at,
         },
       };
-      const sms = s.sms[c.smsId];
+      const sms = s.sms.get(c.smsId);
       // final already (delivered, refunded) or never submitted: the receipt is kept, nothing moves
       if (!sms || sms.status !== 'submitted' || !sms.charged) return [receipt];
       if (c.status === 'delivered') {

@@ -1,3 +1,4 @@
+import { Map as PersistentMap } from 'immutable';
 import { Decimal } from '../money';
 
 /** A text still waiting for its outcome; it leaves the state once delivered, refunded or failed. */
@@ -16,7 +17,13 @@ export interface SmsRecord {
 }
 
 export interface SmsState {
-  readonly sms: Readonly<Record<string, SmsRecord>>;
+  /**
+   * Texts awaiting their outcome, by id. A persistent map: each event changes one entry in
+   * O(log n) instead of copying them all, so an account with thousands of texts awaiting
+   * receipts costs no more per text than one with a few (a copied record made sending
+   * quadratic in the texts outstanding).
+   */
+  readonly sms: PersistentMap<string, SmsRecord>;
   /**
    * This account's texts of the last day (oldest first): the rate limits count them, and a
    * request replayed after its text was settled is still known as a replay.
@@ -24,7 +31,7 @@ export interface SmsState {
   readonly smsRecent: readonly { readonly smsId: string; readonly at: string; readonly ms: number; readonly fingerprint: string }[];
 }
 
-export const initialSms: SmsState = { sms: {}, smsRecent: [] };
+export const initialSms: SmsState = { sms: PersistentMap<string, SmsRecord>(), smsRecent: [] };
 
 const DAY_MS = 86_400_000;
 
@@ -38,8 +45,7 @@ export function withRecent(recent: SmsState['smsRecent'], text: SmsState['smsRec
 }
 
 export function withoutSms<S extends SmsState>(s: S, smsId: string): S {
-  const { [smsId]: _gone, ...rest } = s.sms;
-  return { ...s, sms: rest };
+  return s.sms.has(smsId) ? { ...s, sms: s.sms.remove(smsId) } : s;
 }
 
 export const ZERO = new Decimal(0);

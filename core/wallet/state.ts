@@ -133,25 +133,22 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
       return {
         ...s,
         reserved: s.reserved.plus(reserved),
-        calls: {
-          ...s.calls,
-          [d.callId]: {
-            status: 'open',
-            route: d.route,
-            destination: d.destination,
-            onNetUri: d.onNetUri,
-            grantedSeconds: d.grantedSeconds,
-            reserved,
-            retail: d.retail,
-            carriers: d.carriers,
-            expiresAt: d.expiresAt,
-          },
-        },
+        calls: s.calls.set(d.callId, {
+          status: 'open',
+          route: d.route,
+          destination: d.destination,
+          onNetUri: d.onNetUri,
+          grantedSeconds: d.grantedSeconds,
+          reserved,
+          retail: d.retail,
+          carriers: d.carriers,
+          expiresAt: d.expiresAt,
+        }),
       };
     }
     case 'CallExtended': {
       const more = new Decimal(e.data.reserved);
-      const call = s.calls[e.data.callId];
+      const call = s.calls.get(e.data.callId);
       const reserved = call ? call.reserved.plus(more) : more;
       return withCall(s, e.data.callId, { grantedSeconds: e.data.grantedSeconds, expiresAt: e.data.expiresAt, reserved }, more);
     }
@@ -171,7 +168,7 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
       return closeCall(s, e.data.callId);
     case 'ReservationReleased': {
       const released = withCall(s, e.data.callId, { reserved: new Decimal(0) }, new Decimal(e.data.amount).negated());
-      return released.calls[e.data.callId]?.status === 'closed' ? withoutCall(released, e.data.callId) : released;
+      return released.calls.get(e.data.callId)?.status === 'closed' ? withoutCall(released, e.data.callId) : released;
     }
     case 'ReservationExpired':
       return withCall(s, e.data.callId, { status: 'expired', reserved: new Decimal(0) }, new Decimal(e.data.amount).negated());
@@ -190,27 +187,24 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
           ms: Date.parse(e.data.at),
           fingerprint: e.data.fingerprint,
         }),
-        sms: {
-          ...s.sms,
-          [e.data.smsId]: {
-            status: 'accepted',
-            to: e.data.to,
-            segments: e.data.segments,
-            amount,
-            charged: null,
-            parts: 1,
-            deliveredParts: [],
-          },
-        },
+        sms: s.sms.set(e.data.smsId, {
+          status: 'accepted',
+          to: e.data.to,
+          segments: e.data.segments,
+          amount,
+          charged: null,
+          parts: 1,
+          deliveredParts: [],
+        }),
       };
     }
     case 'SmsSubmitted': {
-      const sms = s.sms[e.data.smsId];
+      const sms = s.sms.get(e.data.smsId);
       if (!sms) return s;
-      return { ...s, sms: { ...s.sms, [e.data.smsId]: { ...sms, status: 'submitted', parts: e.data.messageIds.length } } };
+      return { ...s, sms: s.sms.set(e.data.smsId, { ...sms, status: 'submitted', parts: e.data.messageIds.length }) };
     }
     case 'SmsCharged': {
-      const sms = s.sms[e.data.smsId];
+      const sms = s.sms.get(e.data.smsId);
       let grants: readonly GrantLot[] = s.grants;
       for (const part of e.data.fromGrants) grants = spendGrant(grants, part.grantId, new Decimal(part.amount));
       const charged = {
@@ -222,11 +216,11 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
         grants,
         paid: s.paid.minus(e.data.fromPaid),
         reserved: sms && !sms.charged ? s.reserved.minus(sms.amount) : s.reserved,
-        sms: sms ? { ...s.sms, [e.data.smsId]: { ...sms, charged } } : s.sms,
+        sms: sms ? s.sms.set(e.data.smsId, { ...sms, charged }) : s.sms,
       };
     }
     case 'SmsFailed':
-      return s.sms[e.data.smsId] ? withoutSms({ ...s, reserved: s.reserved.minus(e.data.released) }, e.data.smsId) : s;
+      return s.sms.has(e.data.smsId) ? withoutSms({ ...s, reserved: s.reserved.minus(e.data.released) }, e.data.smsId) : s;
     case 'SmsDelivered':
       return withoutSms(s, e.data.smsId);
     case 'SmsRefunded': {
@@ -240,9 +234,9 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
 /** A delivered segment's receipt counts toward the message's delivery; other no-money events change nothing. */
 function evolveReceipt(s: WalletState, e: AccountStreamEvent): WalletState {
   if (e.type !== 'SmsReceiptRecorded' || e.data.status !== 'delivered') return s;
-  const sms = s.sms[e.data.smsId];
+  const sms = s.sms.get(e.data.smsId);
   if (!sms || sms.deliveredParts.includes(e.data.messageId)) return s;
-  return { ...s, sms: { ...s.sms, [e.data.smsId]: { ...sms, deliveredParts: [...sms.deliveredParts, e.data.messageId] } } };
+  return { ...s, sms: s.sms.set(e.data.smsId, { ...sms, deliveredParts: [...sms.deliveredParts, e.data.messageId] }) };
 }
 
 /** Granted credit recorded and not yet spent or expired (expired-but-unrecorded grants included). */

@@ -68,7 +68,7 @@ describe('SIP hooks: authorize and charge', () => {
       expect.stringMatching(/problem\+json/),
       'https://trunkline.dev/problems/insufficient-credit',
     ]);
-    expect((await state(bob.keyid)).calls['call-2']).toBeUndefined();
+    expect((await state(bob.keyid)).calls.get('call-2')).toBeUndefined();
   });
 
   test('refusals: unrated destination 404, blocked or suspended 403, unknown caller 404, bad input 400', async () => {

@@ -163,7 +163,7 @@ describe('call decider', () => {
     // the charged call has left the state; the same CDR again decides an event under the same id
     // (the CDR's outcome, derived from call id and origin), which the store drops as a replay
     const after = [...given, ...ended];
-    expect(stateOf(after).calls['c1']).toBeUndefined();
+    expect(stateOf(after).calls.get('c1')).toBeUndefined();
     expect(when(after, end('c1', 95.4)).map((e) => e.id)).toEqual([ended[0]!.id]);
     // another proxy's CDR for it is another fact: kept for review, charging nothing
     const other = when(after, end('c1', 95.4, { origin: 'kamailio-2' }));

@@ -49,9 +49,9 @@ describe('wallet ledger (property)', () => {
       expect(grantedOf(s).isNegative() && !grantedOf(s).isZero()).toBe(false);
       // the reserved total is what the open calls hold, never below zero
       // … and what accepted texts hold until a gateway takes them
-      const held = Object.values(s.calls)
+      const held = [...s.calls.values()]
         .reduce((sum, c) => sum.plus(c.reserved), new Decimal(0))
-        .plus(Object.values(s.sms).reduce((sum, m) => (m.charged ? sum : sum.plus(m.amount)), new Decimal(0)));
+        .plus([...s.sms.values()].reduce((sum, m) => (m.charged ? sum : sum.plus(m.amount)), new Decimal(0)));
       expect([seed, s.reserved.toFixed()]).toEqual([seed, held.toFixed()]);
       expect(s.reserved.isNegative() && !s.reserved.isZero()).toBe(false);
       // every charge is split exactly: grants + paid = amount
