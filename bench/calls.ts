@@ -20,7 +20,7 @@ import { BIN, ROOT, childEnv } from '../test/support/cli';
 import { createDatabase } from '../test/support/postgres';
 import { signer } from '../test/support/signed-fetch';
 import { waitFor } from '../test/support/wait';
-import { fmt, machine, writeSection } from './report';
+import { fmt, machine, percentile, writeSection } from './report';
 import { runLoadgen } from './native-loadgen';
 
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
@@ -47,8 +47,6 @@ interface Call {
   callId: string;
   caller: string;
 }
-
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 
 /**
  * Offers `rate` authorizations a second for `seconds` (open loop: a slow answer does not slow

@@ -22,3 +22,7 @@ export function writeSection(name: string, body: string): void {
 }
 
 export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** The value at quantile `q` (0–1) of an ascending list (nearest rank, rounding down); NaN when empty. */
+export const percentile = (sorted: readonly number[], q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;

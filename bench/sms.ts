@@ -25,7 +25,7 @@ import { BIN, ROOT, childEnv } from '../test/support/cli';
 import { signer, type Signer } from '../test/support/signed-fetch';
 import { smsEngine } from '../test/support/sms-engine';
 import { waitFor } from '../test/support/wait';
-import { fmt, machine, writeSection } from './report';
+import { fmt, machine, percentile, writeSection } from './report';
 
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
 const ACCOUNTS = 200;
@@ -165,7 +165,7 @@ async function overHttp(dir: string, people: readonly Signer[], label: string, s
       );
       const seconds = (performance.now() - start) / 1000;
       latencies.sort((a, b) => a - b);
-      const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]!;
+      const p = (q: number) => percentile(latencies, q);
       process.stderr.write(
         `${label}, ${concurrency} concurrent: ${fmt(accepted / seconds)}/s, p50 ${p(0.5).toFixed(1)} ms, p99 ${p(0.99).toFixed(1)} ms, errors ${errors}\n`,
       );

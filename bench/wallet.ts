@@ -19,7 +19,7 @@ import { walletService } from '../adapters/wallet/service';
 import { listen } from '../test/support/listen';
 import { issueBatch } from '../test/support/vouchers';
 import { rawPublicKey, signedFetch, signer } from '../test/support/signed-fetch';
-import { fmt, machine, writeSection } from './report';
+import { fmt, machine, percentile, writeSection } from './report';
 
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
 const ACCOUNTS = Math.max(10, Math.round(200 * SCALE));
@@ -29,7 +29,6 @@ const REBUILD_ACCOUNTS = Math.max(20, Math.round(1000 * SCALE));
 const CHARGES_PER_ACCOUNT = 200;
 
 const rate = (n: number, ms: number) => fmt((n / ms) * 1000);
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t = performance.now();
   const r = await fn();

@@ -34,9 +34,9 @@ export function createHttpApp(deps: HttpAppDeps): Express & { readonly routes: r
   app.disable('x-powered-by');
   app.set('etag', 'strong');
   // Fast routes are answered before express sees the request (its request setup and router
-  // cost as much as the hook's own work); app.listen serves through this dispatcher.
+  // cost as much as the hook's own work): app.listen serves through this dispatcher, so serve
+  // the app with app.listen, not by handing `app` to a server of your own.
   const dispatchFast = fastDispatcher(fast, { metrics: deps.metrics, log: (error) => deps.logger.error({ err: error }, 'request failed') });
-  app.use((req, res, next) => (dispatchFast(req, res) ? undefined : next()));
   const listen = (...args: Parameters<Server['listen']>): Server =>
     createServer((req, res) => void (dispatchFast(req, res) || app(req, res))).listen(...args);
   Object.assign(app, { listen });

@@ -76,12 +76,7 @@ export interface SmsRoutes {
 
 export function ratingService(deps: RatingServiceDeps) {
   const handler = { store: deps.store, ids: deps.ids, codec: catalogCodec };
-  let retail: {
-    snapshot: RatingSnapshot;
-    sheet: RetailSheet;
-    sms: RetailSheet;
-    combined: RatingSnapshot & { retail: RetailSheet; smsRetail: RetailSheet };
-  } | null = null;
+  let retail: { snapshot: RatingSnapshot; combined: RatingSnapshot & { retail: RetailSheet; smsRetail: RetailSheet } } | null = null;
   /** The carriers of a snapshot as one list, kept with it so LCR's index is built once per snapshot. */
   const carrierLists = new WeakMap<RatingSnapshot, CompiledDeck[]>();
   const carriersOf = (s: RatingSnapshot): CompiledDeck[] => {
@@ -98,11 +93,12 @@ export function ratingService(deps: RatingServiceDeps) {
   function current(): RatingSnapshot & { retail: RetailSheet; smsRetail: RetailSheet } {
     const snapshot = deps.lookup.current();
     const now = deps.clock.now();
-    if (!retail || retail.snapshot !== snapshot || now.getTime() >= Math.min(retail.sheet.validUntilMs, retail.sms.validUntilMs)) {
+    const validUntil = retail ? Math.min(retail.combined.retail.validUntilMs, retail.combined.smsRetail.validUntilMs) : 0;
+    if (!retail || retail.snapshot !== snapshot || now.getTime() >= validUntil) {
       const sheet = buildRetailSheet(snapshot.carriers.values(), deps.pricing, deps.retailCurrency, now, 'voice');
       const sms = buildRetailSheet(snapshot.carriers.values(), deps.pricing, deps.retailCurrency, now, 'sms');
       // one object per snapshot and sheet, not one per call: every authorization and text asks for it
-      retail = { snapshot, sheet, sms, combined: { ...snapshot, retail: sheet, smsRetail: sms } };
+      retail = { snapshot, combined: { ...snapshot, retail: sheet, smsRetail: sms } };
     }
     return retail.combined;
   }

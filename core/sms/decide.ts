@@ -6,6 +6,7 @@ import type { AccountStreamEvent } from '../wallet/events';
 import { inDebt, type WalletState } from '../wallet/state';
 import type { SmsCommand } from './commands';
 import { smsPrice } from './pricing';
+import { DAY_MS, sentAfter } from './state';
 
 const MINUTE_MS = 60_000;
 
@@ -27,10 +28,9 @@ export function decideSms(c: SmsCommand, s: WalletState): AccountStreamEvent[] {
           maxSegments: c.limits.maxSegments,
         });
       const at = Date.parse(c.at);
-      const lastMinute = s.smsRecent.filter((t) => t.ms > at - MINUTE_MS).length;
-      if (lastMinute >= c.limits.perMinute)
+      if (sentAfter(s.smsRecent, at - MINUTE_MS) >= c.limits.perMinute)
         throw new DomainError('sms-rate-limited', `at most ${c.limits.perMinute} texts a minute`, { retryAfterSeconds: 60 });
-      if (s.smsRecent.filter((t) => t.ms > at - 86_400_000).length >= c.limits.perDay)
+      if (sentAfter(s.smsRecent, at - DAY_MS) >= c.limits.perDay)
         throw new DomainError('sms-rate-limited', `at most ${c.limits.perDay} texts a day`, { retryAfterSeconds: 3600 });
       if (inDebt(s)) throw new DomainError('in-debt', 'the account is in debt');
       const amount = smsPrice(c.retail, segments, c.chargeDecimals);

@@ -16,6 +16,13 @@ export interface SmsRecord {
   readonly deliveredParts: readonly string[];
 }
 
+/** A text sent lately: when (epoch ms), and what was sent, to recognise a replayed request. */
+export interface RecentText {
+  readonly smsId: string;
+  readonly ms: number;
+  readonly fingerprint: string;
+}
+
 export interface SmsState {
   /**
    * Texts awaiting their outcome, by id. A persistent map: each event changes one entry in
@@ -28,20 +35,28 @@ export interface SmsState {
    * This account's texts of the last day (oldest first): the rate limits count them, and a
    * request replayed after its text was settled is still known as a replay.
    */
-  readonly smsRecent: readonly { readonly smsId: string; readonly at: string; readonly ms: number; readonly fingerprint: string }[];
+  readonly smsRecent: readonly RecentText[];
 }
 
 export const initialSms: SmsState = { sms: PersistentMap<string, SmsRecord>(), smsRecent: [] };
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
-/** The texts still inside the day before `at`, plus this one. */
-export function withRecent(recent: SmsState['smsRecent'], text: SmsState['smsRecent'][number]): SmsState['smsRecent'] {
+/** How many of the texts were sent after `ms` (what the rate limits count). */
+export function sentAfter(recent: readonly RecentText[], ms: number): number {
+  let n = 0;
+  for (const t of recent) if (t.ms > ms) n++;
+  return n;
+}
+
+/**
+ * The texts still inside the day before this one, plus this one. A full pass rather than
+ * trimming the head: texts from two nodes can be recorded slightly out of time order, and the
+ * list is at most the day's limit long (200 by default).
+ */
+export function withRecent(recent: readonly RecentText[], text: RecentText): readonly RecentText[] {
   const since = text.ms - DAY_MS;
-  // oldest first: only the head can have left the day
-  let first = 0;
-  while (first < recent.length && recent[first]!.ms <= since) first++;
-  return [...recent.slice(first), text];
+  return [...recent.filter((t) => t.ms > since), text];
 }
 
 export function withoutSms<S extends SmsState>(s: S, smsId: string): S {

@@ -181,12 +181,7 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
       return {
         ...s,
         reserved: s.reserved.plus(amount),
-        smsRecent: withRecent(s.smsRecent, {
-          smsId: e.data.smsId,
-          at: e.data.at,
-          ms: Date.parse(e.data.at),
-          fingerprint: e.data.fingerprint,
-        }),
+        smsRecent: withRecent(s.smsRecent, { smsId: e.data.smsId, ms: Date.parse(e.data.at), fingerprint: e.data.fingerprint }),
         sms: s.sms.set(e.data.smsId, {
           status: 'accepted',
           to: e.data.to,
