@@ -25,7 +25,8 @@ import { runLoadgen } from './native-loadgen';
 
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
 const SECONDS_PER_RATE = Math.max(1, Math.round(5 * SCALE));
-const RATES = [200, 500, 1000];
+// BENCH_RATES=500 offers only that rate (a quicker experiment; writes nothing unless all three run)
+const RATES = (process.env['BENCH_RATES'] ?? '200,500,1000').split(',').map(Number);
 const ACCOUNTS = 200;
 const CDR_CONCURRENCY = 16;
 
@@ -132,8 +133,10 @@ async function serverBuckets(base: string): Promise<Map<number, number>> {
 }
 
 /** The engine's garbage-collector pauses so far (prom-client's nodejs_gc_duration_seconds): count and total ms. */
-async function gcPauses(base: string): Promise<{ count: number; ms: number; kinds: Record<string, number> }> {
+async function gcPauses(base: string): Promise<{ count: number; ms: number; kinds: Record<string, number>; cpuMs: number }> {
   const text = await (await fetch(`${base}/metrics`)).text();
+  // the engine process's CPU (every thread: event loop, GC helpers, SQLite checkpoints)
+  const cpuMs = Number(/^process_cpu_seconds_total ([\d.e+-]+)/m.exec(text)?.[1] ?? NaN) * 1000;
   let count = 0;
   let ms = 0;
   const kinds: Record<string, number> = {};
@@ -143,7 +146,7 @@ async function gcPauses(base: string): Promise<{ count: number; ms: number; kind
       kinds[m[2]!] = (kinds[m[2]!] ?? 0) + Number(m[3]);
     } else ms += Number(m[3]) * 1000;
   }
-  return { count, ms, kinds };
+  return { count, ms, kinds, cpuMs };
 }
 
 /**
@@ -187,7 +190,8 @@ async function run(label: string, env: Record<string, string>, split = false): P
   };
   const server: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...nodeArgs, BIN, 'serve'], {
     cwd: ROOT,
-    env: childEnv(split ? { ...serveEnv, TRUNKLINE_PROJECTIONS: 'elsewhere' } : serveEnv),
+    // BENCH_NO_PROJECTIONS=1 serves with no projection anywhere: what the read models cost the hooks
+    env: childEnv(split || process.env['BENCH_NO_PROJECTIONS'] ? { ...serveEnv, TRUNKLINE_PROJECTIONS: 'elsewhere' } : serveEnv),
     // BENCH_SERVE_LOG=/tmp/serve.log keeps the engine's output (with BENCH_NODE_ARGS=--trace-gc: its GC pauses)
     stdio: process.env['BENCH_SERVE_LOG']
       ? ['ignore', openSync(process.env['BENCH_SERVE_LOG'], 'a'), openSync(process.env['BENCH_SERVE_LOG'], 'a')]
@@ -216,11 +220,12 @@ async function run(label: string, env: Record<string, string>, split = false): P
       const inEngine = serverP99(before, await serverBuckets(base));
       const gcAfter = await gcPauses(base);
       const gc = { count: gcAfter.count - gcBefore.count, ms: gcAfter.ms - gcBefore.ms };
+      const cpuPerRequest = (gcAfter.cpuMs - gcBefore.cpuMs) / r.sent;
       const kinds = Object.entries(gcAfter.kinds)
         .map(([k, n]) => `${k} ${n - (gcBefore.kinds[k] ?? 0)}`)
         .join(', ');
       process.stderr.write(
-        `${label} ${rate}/s: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (in the engine ${inEngine.toFixed(2)} ms), generator late p99 ${r.lateP99.toFixed(2)} ms, GC ${gc.count} pauses (${kinds}) ${gc.ms.toFixed(0)} ms, ok ${r.ok}, failed ${r.failed}\n`,
+        `${label} ${rate}/s: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (in the engine ${inEngine.toFixed(2)} ms), generator late p99 ${r.lateP99.toFixed(2)} ms, GC ${gc.count} pauses (${kinds}) ${gc.ms.toFixed(0)} ms, engine CPU ${cpuPerRequest.toFixed(2)} ms a request, ok ${r.ok}, failed ${r.failed}\n`,
       );
       rows.push(
         `| ${label} | authorize at ${fmt(rate)}/s offered (${fmt(r.sent)} requests) | ${fmt(r.achieved)}/s | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${inEngine.toFixed(2)} ms | ${r.max.toFixed(1)} ms | ${gc.count}, ${gc.ms.toFixed(0)} ms | ${fmt(r.ok)} allowed, ${fmt(r.refused)} refused, ${fmt(r.failed)} errors |`,
@@ -270,10 +275,13 @@ async function floor(): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  const rows = await floor();
-  rows.push(...(await run('SQLite', {})));
-  rows.push(...(await run('SQLite, projector apart', {}, true)));
-  if (process.env['BENCH_STORES'] === 'sqlite') return void process.stdout.write(`${rows.join('\n')}\n`);
+  // BENCH_MODES=in-process (or apart, or floor) measures that alone; writes nothing
+  const modes = process.env['BENCH_MODES'];
+  const rows = !modes || modes === 'floor' ? await floor() : [];
+  if (!modes || modes === 'in-process') rows.push(...(await run('SQLite', {})));
+  if (!modes || modes === 'apart') rows.push(...(await run('SQLite, projector apart', {}, true)));
+  if (modes || process.env['BENCH_STORES'] === 'sqlite' || process.env['BENCH_RATES'])
+    return void process.stdout.write(`${rows.join('\n')}\n`);
   const cluster = await startPostgresCluster({ durable: true });
   try {
     const url = await createDatabase(cluster.url);

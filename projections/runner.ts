@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock';
 import { batches } from './batches';
 import { readCheckpoint, writeCheckpoint, listCheckpoints, type Checkpoint } from './checkpoints';
 import type { Projection } from './projection';
-import type { ReadModelStore } from './read-model-store';
+import type { ReadModelStore, SqlTx } from './read-model-store';
 
 export interface ProjectionStatus {
   readonly name: string;
@@ -91,23 +91,53 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
   }
 
   /**
-   * Applies a batch in one transaction with the checkpoint. Events at or below the stored
-   * checkpoint are skipped (another node or process applied them); a changed generation means
-   * the projection was reset under us, and the caller must start again from the checkpoint.
+   * Applies a batch inside `tx` with the checkpoint. Events at or below the stored checkpoint
+   * are skipped (another node or process applied them); a changed generation means the
+   * projection was reset under us, and the caller must start again from the checkpoint.
    */
-  async function applyBatch(p: Projection, generation: number, events: readonly RecordedEvent[]): Promise<'applied' | 'restart'> {
+  async function applyInTx(p: Projection, generation: number, events: readonly RecordedEvent[], tx: SqlTx): Promise<'applied' | 'restart'> {
     const handles = p.handles ? new Set(p.handles) : null;
+    const cp = await readCheckpoint(tx, readModels, p.name);
+    if (!cp || cp.generation !== generation || cp.version !== p.version) return 'restart';
+    const fresh = events.filter((e) => e.position > cp.position);
+    const wanted = handles ? fresh.filter((e) => handles.has(e.type)) : fresh;
+    if (p.applyBatch) await p.applyBatch(wanted, tx);
+    else for (const e of wanted) await p.apply(e, tx);
+    const position = fresh.length > 0 ? fresh[fresh.length - 1]!.position : cp.position;
+    if (position !== cp.position) await writeCheckpoint(tx, { ...cp, position, updatedAt: clock.now().toISOString() });
+    options.onBatch?.(p.name, position, events.length);
+    return 'applied';
+  }
+
+  /** Applies a batch in a transaction of its own. */
+  function applyBatch(p: Projection, generation: number, events: readonly RecordedEvent[]): Promise<'applied' | 'restart'> {
+    return readModels.transaction((tx) => applyInTx(p, generation, events, tx));
+  }
+
+  /**
+   * Applies one batch for several projections in a single transaction, each in a savepoint of
+   * its own: a projection whose apply throws is rolled back alone (its outcome is the error)
+   * and the others commit. One commit per live batch instead of one per projection: under
+   * load most projections want none of a batch's events, and their transactions cost the
+   * event loop more than the work itself.
+   */
+  function applyTogether(
+    members: readonly { readonly p: Projection; readonly generation: number }[],
+    events: readonly RecordedEvent[],
+  ): Promise<({ readonly ok: 'applied' | 'restart' } | { readonly error: unknown })[]> {
     return readModels.transaction(async (tx) => {
-      const cp = await readCheckpoint(tx, readModels, p.name);
-      if (!cp || cp.generation !== generation || cp.version !== p.version) return 'restart';
-      const fresh = events.filter((e) => e.position > cp.position);
-      const wanted = handles ? fresh.filter((e) => handles.has(e.type)) : fresh;
-      if (p.applyBatch) await p.applyBatch(wanted, tx);
-      else for (const e of wanted) await p.apply(e, tx);
-      const position = fresh.length > 0 ? fresh[fresh.length - 1]!.position : cp.position;
-      if (position !== cp.position) await writeCheckpoint(tx, { ...cp, position, updatedAt: clock.now().toISOString() });
-      options.onBatch?.(p.name, position, events.length);
-      return 'applied';
+      const outcomes: ({ ok: 'applied' | 'restart' } | { error: unknown })[] = [];
+      for (const [i, m] of members.entries()) {
+        await tx.run(`SAVEPOINT member_${i}`);
+        try {
+          outcomes.push({ ok: await applyInTx(m.p, m.generation, events, tx) });
+        } catch (error) {
+          await tx.run(`ROLLBACK TO SAVEPOINT member_${i}`);
+          outcomes.push({ error });
+        }
+        await tx.run(`RELEASE SAVEPOINT member_${i}`);
+      }
+      return outcomes;
     });
   }
 
@@ -213,22 +243,24 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
       try {
         for await (const batch of batches(sub, batchSize, LIVE_LINGER_MS)) {
           const last = batch[batch.length - 1]!.position;
-          for (const p of [...members]) {
-            const cp = checkpoints.get(p.name)!;
-            if (last <= cp.position) continue;
+          const due = members.filter((p) => last > checkpoints.get(p.name)!.position);
+          const outcomes = await applyTogether(
+            due.map((p) => ({ p, generation: checkpoints.get(p.name)!.generation })),
+            batch,
+          );
+          for (const [i, p] of due.entries()) {
+            const outcome = outcomes[i]!;
             const state = states.get(p.name)!;
-            try {
-              if ((await applyBatch(p, cp.generation, batch)) === 'restart') restart = true;
-              else {
-                checkpoints.set(p.name, { ...cp, position: last });
-                if (last >= target) state.caughtUp = true;
-                state.lastError = null;
-              }
-            } catch (error) {
-              state.lastError = (error as Error).message;
-              options.onError?.(p.name, error);
+            if ('error' in outcome) {
+              state.lastError = (outcome.error as Error).message;
+              options.onError?.(p.name, outcome.error);
               members.splice(members.indexOf(p), 1);
               state.done = follow(p, state).finally(() => (state.running = false));
+            } else if (outcome.ok === 'restart') restart = true;
+            else {
+              checkpoints.set(p.name, { ...checkpoints.get(p.name)!, position: last });
+              if (last >= target) state.caughtUp = true;
+              state.lastError = null;
             }
           }
           if (restart || members.length === 0) break;

@@ -4,7 +4,8 @@ import { DomainError } from '../../core/decider';
 import { DirectoryUnavailableError, type Directory } from '../../core/directory';
 import { digitsOf, parseE164, type E164 } from '../../core/e164';
 import type { CallPolicy, CallRoute } from '../../core/calls/commands';
-import type { CarrierRoute } from '../../core/calls/state';
+import type { CarrierRouteData } from '../../core/calls/events';
+import type { RateRow } from '../../core/calls/pricing';
 import { priceOnDeck } from '../../core/rating/deck';
 import type { DeckRow, Trunk } from '../../core/rating/catalog-events';
 import { NS_PER_SECOND } from '../../core/rating/duration';
@@ -42,13 +43,33 @@ export interface Authorization {
   readonly position: number | null;
 }
 
-const rateRow = (row: DeckRow) => ({
-  rate: row.rate,
-  connectFee: row.connectFee,
-  initial: row.initial,
-  subsequent: row.subsequent,
-  minimum: row.minimum,
-});
+/**
+ * A deck row's price as calls record it, one frozen object per deck row: every call priced by
+ * the row shares it (in its CallAuthorized and, while it is open, in its account's state)
+ * instead of holding a copy of its own. Rows are replaced, never changed, when a deck is.
+ */
+const rateRows = new WeakMap<DeckRow, RateRow>();
+function rateRow(row: DeckRow): RateRow {
+  let shared = rateRows.get(row);
+  if (!shared) {
+    shared = Object.freeze({
+      rate: row.rate,
+      connectFee: row.connectFee,
+      initial: row.initial,
+      subsequent: row.subsequent,
+      minimum: row.minimum,
+    });
+    rateRows.set(row, shared);
+  }
+  return shared;
+}
+const retailRates = new WeakMap<RateRow, { readonly prefix: string; readonly row: RateRow }>();
+function retailRate(prefix: string, row: DeckRow): { readonly prefix: string; readonly row: RateRow } {
+  const rate = rateRow(row);
+  let shared = retailRates.get(rate);
+  if (!shared || shared.prefix !== prefix) retailRates.set(rate, (shared = Object.freeze({ prefix, row: rate })));
+  return shared;
+}
 const trunkUri = (t: Trunk, digits: string) => `sip:${t.techPrefix}${digits}@${t.host}:${t.port};transport=${t.transport}`;
 
 /** Real-time authorization and CDR charging: finds the route, then runs the call commands on the caller's account. */
@@ -78,7 +99,7 @@ export function callService(deps: CallServiceDeps) {
     const retail = priceOnDeck(deps.rating.current().retail.deck, digits, now, NS_PER_SECOND);
     if (!retail) throw new DomainError('unrated-destination', `there is no retail price for ${number}`);
     const lcr = deps.rating.lcr({ number, start: now, duration: 60 * NS_PER_SECOND });
-    const carriers: CarrierRoute[] = lcr.routes
+    const carriers: CarrierRouteData[] = lcr.routes
       .filter((r) => r.carrier.trunks.length > 0)
       .map((r) => ({
         carrierId: r.carrier.carrierId,
@@ -88,7 +109,7 @@ export function callService(deps: CallServiceDeps) {
         uris: r.carrier.trunks.map((t) => trunkUri(t, digits)),
       }));
     if (carriers.length === 0) throw new DomainError('no-route', `no carrier routes ${number}`);
-    return { kind: 'pstn', retail: { prefix: retail.prefix, row: rateRow(retail.row) }, carriers };
+    return { kind: 'pstn', retail: retailRate(retail.prefix, retail.row), carriers };
   }
 
   return {

@@ -1,5 +1,5 @@
 import type { RateRow } from './pricing';
-import type { CarrierRoute } from './state';
+import type { CarrierRouteData } from './events';
 
 /** Where a call goes, as the service found it (directory and rating lookups are not the decider's). */
 export type CallRoute =
@@ -7,7 +7,11 @@ export type CallRoute =
   | {
       readonly kind: 'pstn';
       readonly retail: { readonly prefix: string; readonly row: RateRow };
-      readonly carriers: readonly CarrierRoute[];
+      /**
+       * Mutable array type only because event data is plain JSON: the decider puts these very
+       * objects into CallAuthorized instead of copying them (an open call keeps them for its life).
+       */
+      readonly carriers: CarrierRouteData[];
     };
 
 export interface CallPolicy {

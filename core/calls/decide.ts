@@ -15,6 +15,43 @@ function mayCall(s: WalletState): void {
   if (s.status !== 'open') throw new DomainError('account-not-open', `the account is ${s.status}`);
 }
 
+type CallAuthorizedData = Extract<AccountStreamEvent, { type: 'CallAuthorized' }>['data'];
+
+/**
+ * CallAuthorized with every property in one literal, the route's rate rows and carriers by
+ * reference (they are built for this call and never changed). Written as `{ ...base, … }` the
+ * data object cost about 3 KB per authorization in V8, and the open call kept what it
+ * referenced alive: the promoted bytes per authorization halved without it (`npm run bench:gc`).
+ */
+function callAuthorized(
+  c: Extract<CallCommand, { kind: 'authorize-call' }>,
+  s: WalletState,
+  granted: number,
+  reserved: string,
+  onNetUri: string | null,
+  retail: CallAuthorizedData['retail'],
+  carriers: CallAuthorizedData['carriers'],
+): AccountStreamEvent {
+  return {
+    type: 'CallAuthorized',
+    id: deriveId('call-authorized', s.accountId, c.callId),
+    data: {
+      accountId: s.accountId,
+      callId: c.callId,
+      destination: c.destination,
+      route: onNetUri === null ? 'pstn' : 'on-net',
+      onNetUri,
+      grantedSeconds: granted,
+      reserved,
+      currency: s.currency,
+      retail,
+      carriers,
+      at: c.at,
+      expiresAt: expiry(c.at, granted, c.policy),
+    },
+  };
+}
+
 /**
  * Credit control for calls on the account's stream (RFC 8506's reserve, grant, commit or
  * release): a grant is the longest duration the spendable credit pays for, capped by policy,
@@ -27,27 +64,7 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
     case 'authorize-call': {
       mayCall(s);
       if (s.calls.has(c.callId)) return [];
-      const base = { accountId: s.accountId, callId: c.callId, destination: c.destination, currency: s.currency, at: c.at };
-      const id = deriveId('call-authorized', s.accountId, c.callId);
-      if (c.route.kind === 'on-net') {
-        const granted = c.policy.grantSeconds;
-        return [
-          {
-            type: 'CallAuthorized',
-            id,
-            data: {
-              ...base,
-              route: 'on-net',
-              onNetUri: c.route.uri,
-              grantedSeconds: granted,
-              reserved: '0',
-              retail: null,
-              carriers: [],
-              expiresAt: expiry(c.at, granted, c.policy),
-            },
-          },
-        ];
-      }
+      if (c.route.kind === 'on-net') return [callAuthorized(c, s, c.policy.grantSeconds, '0', c.route.uri, null, [])];
       if (inDebt(s)) throw new DomainError('in-debt', 'the account is in debt after a refund or chargeback: top up first');
       const budget = spendable(s, c.destination, c.at);
       const granted = affordableSeconds(c.route.retail.row, budget, c.policy.grantSeconds, c.policy.chargeDecimals);
@@ -56,22 +73,7 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
           available: budget.toFixed(),
         });
       const reserved = chargeFor(c.route.retail.row, granted, c.policy.chargeDecimals).amount;
-      return [
-        {
-          type: 'CallAuthorized',
-          id,
-          data: {
-            ...base,
-            route: 'pstn',
-            onNetUri: null,
-            grantedSeconds: granted,
-            reserved: reserved.toFixed(),
-            retail: c.route.retail,
-            carriers: c.route.carriers.map((r) => ({ ...r, row: { ...r.row }, uris: [...r.uris] })),
-            expiresAt: expiry(c.at, granted, c.policy),
-          },
-        },
-      ];
+      return [callAuthorized(c, s, granted, reserved.toFixed(), null, c.route.retail, c.route.carriers)];
     }
     case 'extend-call': {
       const call = s.calls.get(c.callId);

@@ -17,6 +17,8 @@ const carrierRoute = z.object({
   /** Where the proxy sends the call: `sip:<tech prefix><digits>@host:port;transport=…`. */
   uris: z.array(z.string()),
 });
+/** A carrier route as CallAuthorized records it (plain JSON, so its arrays are mutable types). */
+export type CarrierRouteData = z.infer<typeof carrierRoute>;
 
 export const callEvents = {
   /** A call may start: what it may last, what was reserved for that, and the prices as of now. */

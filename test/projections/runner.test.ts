@@ -35,14 +35,18 @@ describe('projection runner: one reader for every projection', () => {
     const sqlite = sqliteEventStore({ path: join(dir, 'events.db') });
     let subscriptions = 0;
     const store = { ...sqlite, subscribe: (after?: number) => (subscriptions++, sqlite.subscribe(after)) };
-    const readModels = sqliteReadModelStore(join(dir, 'read-models.db'));
+    const sqliteModels = sqliteReadModelStore(join(dir, 'read-models.db'));
+    let transactions = 0;
+    const readModels: typeof sqliteModels = { ...sqliteModels, transaction: (fn) => (transactions++, sqliteModels.transaction(fn)) };
     const broken = { value: null as number | null };
+    let applied = 0;
     const runner = projectionRunner({
       store,
       readModels,
       clock: systemClock,
       projections: [counter('good_a', { value: null }), counter('bad', broken), counter('good_b', { value: null })],
       onError: () => undefined,
+      onBatch: () => void applied++,
     });
     const count = async (t: string) => Number((await readModels.query<{ n: number }>(`SELECT n FROM ${t}`))[0]!.n);
     try {
@@ -53,9 +57,15 @@ describe('projection runner: one reader for every projection', () => {
           'any',
         );
       await runner.start();
-      for (let i = 0; i < 10; i++) await tick(i);
+      await tick(0);
+      await waitFor(async () => (await runner.status()).every((s) => s.lag === 0), 10_000, 'all three projections');
+      [transactions, applied] = [0, 0]; // set up and following: from here on, live batches only
+      for (let i = 1; i < 10; i++) await tick(i);
       await waitFor(async () => (await runner.status()).every((s) => s.lag === 0), 10_000, 'all three projections');
       expect(subscriptions).toBe(1); // three projections, one reader
+      // and one transaction per batch for all three (a savepoint each), not one per projection
+      expect(transactions).toBeGreaterThan(0);
+      expect(applied).toBe(3 * transactions);
       broken.value = 15;
       for (let i = 10; i < 20; i++) await tick(i);
       await waitFor(async () => (await count('good_a')) === 20 && (await count('good_b')) === 20, 10_000, 'the healthy projections');

@@ -1,0 +1,139 @@
+/**
+ * npm run bench:gc — what the authorization path leaves to the garbage collector: an engine in
+ * a child process (started with `npm start`'s Node flags and --trace-gc-nvp) is offered 500
+ * authorizations a second for 10 s by the native load generator (loopback, bounded), and V8's
+ * own account of each scavenge in that window is summed: bytes promoted to the old generation
+ * per authorization (what makes scavenges long: every open call's record is copied there),
+ * scavenges and their pauses, mark-compacts. Three runs by default (BENCH_RUNS). Prints; writes
+ * nothing (docs/architecture.md quotes it with the command).
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { SERVE_NODE_FLAGS } from './serve-flags';
+import { runLoadgen } from './native-loadgen';
+import { callsEngine, HOOK_SECRET } from '../test/support/calls-engine';
+import { signer } from '../test/support/signed-fetch';
+
+const RATE = 500;
+const COUNT = 5000;
+const START = 'promotion: measuring';
+const END = 'promotion: measured';
+
+/** The child: an in-process engine with 200 funded accounts, warmed, then the measured offer. */
+async function child(): Promise<void> {
+  const people = Array.from({ length: 200 }, (_, i) => signer(`+44207946${String(2000 + i).padStart(4, '0')}`));
+  const bed = await callsEngine({ people, config: { callGrantSeconds: 60 } });
+  try {
+    for (const p of people) await bed.fund(p.keyid, '1000');
+    const port = Number(new URL(bed.base).port);
+    const offer = (rate: number, count: number, tag: string) =>
+      runLoadgen({
+        port,
+        path: '/v1/hooks/sip/authorize',
+        bearer: HOOK_SECRET,
+        rate,
+        count,
+        connections: 16,
+        tag,
+        callers: people.map((p) => p.keyid),
+      });
+    await offer(300, 1500, 'warm'); // JIT, caches
+    process.stdout.write(`${START}\n`);
+    const answers = await offer(RATE, COUNT, 'measured');
+    process.stdout.write(`${END}\n`);
+    const refused = answers.filter((a) => a.status !== 200).length;
+    if (refused > 0) throw new Error(`${refused} authorizations were not allowed`);
+  } finally {
+    await bed.close();
+  }
+}
+
+interface Run {
+  readonly scavenges: number;
+  readonly pauseMs: number;
+  readonly maxPauseMs: number;
+  readonly promotedPerCall: number;
+  readonly allocatedPerCall: number;
+  readonly markCompacts: number;
+  readonly markCompactMs: number;
+}
+
+/** Sums the --trace-gc-nvp lines printed between the two markers. */
+export function summarize(output: string): Run {
+  const lines = output.split('\n');
+  const from = lines.indexOf(START);
+  const to = lines.indexOf(END);
+  if (from < 0 || to < 0) throw new Error(`bench:gc: the engine did not finish its run:\n${output.slice(-2000)}`);
+  let scavenges = 0;
+  let pauseMs = 0;
+  let maxPauseMs = 0;
+  let promoted = 0;
+  let allocated = 0;
+  let markCompacts = 0;
+  let markCompactMs = 0;
+  for (const line of lines.slice(from + 1, to)) {
+    const field = (name: string) => Number(new RegExp(`\\b${name}=([\\d.]+)`).exec(line)?.[1] ?? 0);
+    if (/\bgc=s\b/.test(line)) {
+      scavenges += 1;
+      pauseMs += field('pause');
+      maxPauseMs = Math.max(maxPauseMs, field('pause'));
+      promoted += field('promoted');
+      allocated += field('allocated');
+    } else if (/\bgc=(mc|ms)\b/.test(line)) {
+      markCompacts += 1;
+      markCompactMs += field('pause');
+    }
+  }
+  return {
+    scavenges,
+    pauseMs,
+    maxPauseMs,
+    promotedPerCall: promoted / COUNT,
+    allocatedPerCall: allocated / COUNT,
+    markCompacts,
+    markCompactMs,
+  };
+}
+
+function runOnce(): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(
+      process.execPath,
+      [...SERVE_NODE_FLAGS, '--trace-gc-nvp', '-r', 'tsx/cjs', join(__dirname, 'promotion.ts'), 'child'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    proc.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    proc.once('error', reject);
+    proc.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`bench:gc: the engine exited ${code}`));
+      try {
+        resolve(summarize(out));
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === 'child') return child();
+  const runs = Math.max(1, Math.min(10, Number(process.env['BENCH_RUNS'] ?? 3)));
+  process.stdout.write(
+    `${RATE} authorizations/s for ${COUNT / RATE} s, in-process engine (${SERVE_NODE_FLAGS.join(' ') || 'default flags'}):\n`,
+  );
+  for (let i = 1; i <= runs; i++) {
+    const r = await runOnce();
+    process.stdout.write(
+      `run ${i}: promoted ${r.promotedPerCall.toFixed(0)} B per authorization, allocated ${(r.allocatedPerCall / 1024).toFixed(1)} KB; ` +
+        `${r.scavenges} scavenges, ${r.pauseMs.toFixed(0)} ms in all (longest ${r.maxPauseMs.toFixed(1)} ms); ${r.markCompacts} mark-compacts (${r.markCompactMs.toFixed(0)} ms)\n`,
+    );
+  }
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`bench:gc: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
