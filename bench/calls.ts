@@ -228,13 +228,13 @@ async function run(label: string, env: Record<string, string>, split = false): P
         `${label} ${rate}/s: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (in the engine ${inEngine.toFixed(2)} ms), generator late p99 ${r.lateP99.toFixed(2)} ms, GC ${gc.count} pauses (${kinds}) ${gc.ms.toFixed(0)} ms, engine CPU ${cpuPerRequest.toFixed(2)} ms a request, ok ${r.ok}, failed ${r.failed}\n`,
       );
       rows.push(
-        `| ${label} | authorize at ${fmt(rate)}/s offered (${fmt(r.sent)} requests) | ${fmt(r.achieved)}/s | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${inEngine.toFixed(2)} ms | ${r.max.toFixed(1)} ms | ${gc.count}, ${gc.ms.toFixed(0)} ms | ${fmt(r.ok)} allowed, ${fmt(r.refused)} refused, ${fmt(r.failed)} errors |`,
+        `| ${label} | authorize at ${fmt(rate)}/s offered (${fmt(r.sent)} requests) | ${fmt(r.achieved)}/s | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${inEngine.toFixed(2)} ms | ${r.max.toFixed(1)} ms | ${gc.count}, ${gc.ms.toFixed(0)} ms | ${cpuPerRequest.toFixed(2)} ms | ${fmt(r.ok)} allowed, ${fmt(r.refused)} refused, ${fmt(r.failed)} errors |`,
       );
     }
     const c = await chargeAll(hook, authorized);
     process.stderr.write(`${label} CDRs: ${fmt(c.perSecond)}/s\n`);
     rows.push(
-      `| ${label} | CDRs charged, ${CDR_CONCURRENCY} concurrent posters | ${fmt(c.perSecond)}/s | | | | | | ${fmt(c.charged)} charged, ${fmt(c.errors)} errors |`,
+      `| ${label} | CDRs charged, ${CDR_CONCURRENCY} concurrent posters | ${fmt(c.perSecond)}/s | | | | | | | ${fmt(c.charged)} charged, ${fmt(c.errors)} errors |`,
     );
   } finally {
     for (const child of [server, projector]) {
@@ -265,7 +265,7 @@ async function floor(): Promise<string[]> {
         `floor ${rate}/s: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, generator late p99 ${r.lateP99.toFixed(2)} ms\n`,
       );
       rows.push(
-        `| floor (a server that only answers \`{}\`) | ${fmt(rate)}/s offered (${fmt(r.sent)} requests) | ${fmt(r.achieved)}/s | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | | ${r.max.toFixed(1)} ms | | |`,
+        `| floor (a server that only answers \`{}\`) | ${fmt(rate)}/s offered (${fmt(r.sent)} requests) | ${fmt(r.achieved)}/s | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | | ${r.max.toFixed(1)} ms | | | |`,
       );
     }
   } finally {
@@ -294,10 +294,10 @@ async function main(): Promise<void> {
   const body = [
     '## Calls: authorization and CDR charging (`npm run bench:calls`)',
     '',
-    `${machine()}; \`trunkline serve\` in its own process; authorizations offered by a native open-loop load generator (bench/native/loadgen.c: 16 keep-alive HTTP/1.1 connections, as Kamailio's libcurl-based http_client; no garbage collector of its own in the figures) and CDRs posted by node:http keep-alive clients, over loopback ("projector apart": \`serve\` with TRUNKLINE_PROJECTIONS=elsewhere and a \`trunkline projector\` process feeding the read models: three processes on two cores); ${ACCOUNTS} funded accounts, each authorization a new call (a reservation appended on the caller's stream), ${SECONDS_PER_RATE} s per offered rate, open loop. Scale ${SCALE}. p50 and p99 as the load generator saw them; "p99 in the engine" from the engine's own histogram (trunkline_http_request_seconds for the authorize hook, from the request's headers parsed to the answer written; interpolated within buckets of 0.5, 1, 2, 3, 4, 5, 7.5 and 10 ms, then 25, 50 and 100 ms, so figures above 10 ms are rough): what the two differ by is the time a request waits before the engine reads it: mostly the engine's garbage-collector pauses (the GC column: pauses and their total during the phase, from nodejs_gc_duration_seconds) and the other processes on the same two cores.`,
+    `${machine()}; \`trunkline serve\` in its own process; authorizations offered by a native open-loop load generator (bench/native/loadgen.c: 16 keep-alive HTTP/1.1 connections, as Kamailio's libcurl-based http_client; no garbage collector of its own in the figures) and CDRs posted by node:http keep-alive clients, over loopback ("projector apart": \`serve\` with TRUNKLINE_PROJECTIONS=elsewhere and a \`trunkline projector\` process feeding the read models: three processes on two cores); ${ACCOUNTS} funded accounts, each authorization a new call (a reservation appended on the caller's stream), ${SECONDS_PER_RATE} s per offered rate, open loop. Scale ${SCALE}. p50 and p99 as the load generator saw them; "p99 in the engine" from the engine's own histogram (trunkline_http_request_seconds for the authorize hook, from the request's headers parsed to the answer written; interpolated within buckets of 0.5, 1, 2, 3, 4, 5, 7.5 and 10 ms, then 25, 50 and 100 ms, so figures above 10 ms are rough): what the two differ by is the time a request waits before the engine reads it: mostly the engine's garbage-collector pauses (the GC column: pauses and their total during the phase, from nodejs_gc_duration_seconds) and the other processes on the same two cores. "Engine CPU a request": the serve process's CPU time (every thread) over the phase, divided by the requests offered; with the projector apart, its own CPU is not in it.`,
     '',
-    '| store | what | achieved | p50 | p99 | p99 in the engine | max | GC pauses | outcome |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| store | what | achieved | p50 | p99 | p99 in the engine | max | GC pauses | engine CPU a request | outcome |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows,
   ].join('\n');
   writeSection('calls', body);

@@ -1,6 +1,7 @@
 /**
  * npm run bench:gc — what the authorization path leaves to the garbage collector: an engine in
- * a child process (started with `npm start`'s Node flags and --trace-gc-nvp) is offered 500
+ * a child process (`npm start`'s Node flags and --trace-gc-nvp; the app and its hooks, no live
+ * projections or jobs, so the figures are the hook path's own) is offered 500
  * authorizations a second for 10 s by the native load generator (loopback, bounded), and V8's
  * own account of each scavenge in that window is summed: bytes promoted to the old generation
  * per authorization (what makes scavenges long: every open call's record is copied there),
