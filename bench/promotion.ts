@@ -5,7 +5,8 @@
  * authorizations a second for 10 s by the native load generator (loopback, bounded), and V8's
  * own account of each scavenge in that window is summed: bytes promoted to the old generation
  * per authorization (what makes scavenges long: every open call's record is copied there),
- * scavenges and their pauses, mark-compacts. Three runs by default (BENCH_RUNS). Prints; writes
+ * scavenges and their pauses, mark-compacts; and what each of those calls, still open, holds
+ * (heap used after full GCs, before and after). Three runs by default (BENCH_RUNS). Prints; writes
  * nothing (docs/architecture.md quotes it with the command).
  */
 import { spawn } from 'node:child_process';
@@ -19,6 +20,14 @@ const RATE = 500;
 const COUNT = 5000;
 const START = 'promotion: measuring';
 const END = 'promotion: measured';
+
+function heapAfterFullGc(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('the child runs with --expose-gc');
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
 
 /** The child: an in-process engine with 200 funded accounts, warmed, then the measured offer. */
 async function child(): Promise<void> {
@@ -42,6 +51,11 @@ async function child(): Promise<void> {
     process.stdout.write(`${START}\n`);
     const answers = await offer(RATE, COUNT, 'measured');
     process.stdout.write(`${END}\n`);
+    // then what open calls hold: as many again (no CDR comes), the heap after full GCs before
+    // and after them; outside the window above, whose scavenges the forced GCs would change
+    const heldBefore = heapAfterFullGc();
+    await offer(RATE, COUNT, 'held');
+    process.stdout.write(`held=${heapAfterFullGc() - heldBefore}\n`);
     const refused = answers.filter((a) => a.status !== 200).length;
     if (refused > 0) throw new Error(`${refused} authorizations were not allowed`);
   } finally {
@@ -57,6 +71,7 @@ interface Run {
   readonly allocatedPerCall: number;
   readonly markCompacts: number;
   readonly markCompactMs: number;
+  readonly heldPerCall: number;
 }
 
 /** Sums the --trace-gc-nvp lines printed between the two markers. */
@@ -85,6 +100,7 @@ export function summarize(output: string): Run {
       markCompactMs += field('pause');
     }
   }
+  const held = Number(/^held=(-?\d+)$/m.exec(output)?.[1] ?? NaN);
   return {
     scavenges,
     pauseMs,
@@ -93,6 +109,7 @@ export function summarize(output: string): Run {
     allocatedPerCall: allocated / COUNT,
     markCompacts,
     markCompactMs,
+    heldPerCall: held / COUNT,
   };
 }
 
@@ -100,7 +117,7 @@ function runOnce(): Promise<Run> {
   return new Promise((resolve, reject) => {
     const proc = spawn(
       process.execPath,
-      [...SERVE_NODE_FLAGS, '--trace-gc-nvp', '-r', 'tsx/cjs', join(__dirname, 'promotion.ts'), 'child'],
+      [...SERVE_NODE_FLAGS, '--trace-gc-nvp', '--expose-gc', '-r', 'tsx/cjs', join(__dirname, 'promotion.ts'), 'child'],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
@@ -129,7 +146,8 @@ async function main(): Promise<void> {
     const r = await runOnce();
     process.stdout.write(
       `run ${i}: promoted ${r.promotedPerCall.toFixed(0)} B per authorization, allocated ${(r.allocatedPerCall / 1024).toFixed(1)} KB; ` +
-        `${r.scavenges} scavenges, ${r.pauseMs.toFixed(0)} ms in all (longest ${r.maxPauseMs.toFixed(1)} ms); ${r.markCompacts} mark-compacts (${r.markCompactMs.toFixed(0)} ms)\n`,
+        `${r.scavenges} scavenges, ${r.pauseMs.toFixed(0)} ms in all (longest ${r.maxPauseMs.toFixed(1)} ms); ${r.markCompacts} mark-compacts (${r.markCompactMs.toFixed(0)} ms); ` +
+        `an open call holds ${r.heldPerCall.toFixed(0)} B\n`,
     );
   }
 }
