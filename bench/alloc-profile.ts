@@ -5,11 +5,11 @@
  * innermost frame of Trunkline's own code. MINOR=0 counts only what survived a scavenge (what
  * makes the pauses long). Prints; writes nothing. The load generator's share shows as bench/ frames.
  */
+import { fundedCallers } from './funded-callers';
 import { Agent } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { post } from './http-post';
-import { callsEngine, HOOK_SECRET } from '../test/support/calls-engine';
-import { signer } from '../test/support/signed-fetch';
+import { HOOK_SECRET } from '../test/support/calls-engine';
 
 interface ProfileNode {
   readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
@@ -22,10 +22,8 @@ const OWN = /(adapters|core|projections|plugins|bench)\//;
 
 async function main(): Promise<void> {
   const mode = process.argv[2] === 'cdr' ? 'cdr' : 'authorize';
-  const people = Array.from({ length: 200 }, (_, i) => signer(`+44207946${String(2000 + i).padStart(4, '0')}`));
-  const bed = await callsEngine({ people, config: { callGrantSeconds: 60 } });
+  const { bed, people } = await fundedCallers(200, { config: { callGrantSeconds: 60 } });
   try {
-    for (const p of people) await bed.fund(p.keyid, '1000');
     const url = new URL(bed.base);
     const agent = new Agent({ keepAlive: true, maxSockets: 8 });
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${HOOK_SECRET}` };

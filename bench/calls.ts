@@ -7,6 +7,7 @@
  * docs/benchmarks.md. BENCH_SCALE=0.2 shortens every phase; BENCH_STORES=sqlite measures SQLite
  * only and writes nothing.
  */
+import { fundedCallers } from './funded-callers';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
@@ -15,10 +16,9 @@ import { join } from 'node:path';
 import { SERVE_NODE_FLAGS } from './serve-flags';
 import { freePort } from '../test/beds/free-port';
 import { startPostgresCluster } from '../test/beds/postgres-cluster';
-import { callsEngine, HOOK_SECRET } from '../test/support/calls-engine';
+import { HOOK_SECRET } from '../test/support/calls-engine';
 import { BIN, ROOT, childEnv } from '../test/support/cli';
 import { createDatabase } from '../test/support/postgres';
-import { signer } from '../test/support/signed-fetch';
 import { waitFor } from '../test/support/wait';
 import { fmt, machine, percentile, writeSection } from './report';
 import { runLoadgen } from './native-loadgen';
@@ -172,9 +172,7 @@ function serverP99(before: Map<number, number>, after: Map<number, number>): num
 
 /** Prepares a data directory in process (carrier, deck, funded accounts), then measures `trunkline serve` on it. */
 async function run(label: string, env: Record<string, string>, split = false): Promise<string[]> {
-  const people = Array.from({ length: ACCOUNTS }, (_, i) => signer(`+44207946${String(2000 + i).padStart(4, '0')}`));
-  const bed = await callsEngine({ people, env, keepData: true });
-  for (const p of people) await bed.fund(p.keyid, '1000');
+  const { bed, people } = await fundedCallers(ACCOUNTS, { env, keepData: true });
   const dir = bed.engine.config.dataDir;
   await bed.close();
   writeFileSync(join(dir, 'trunkline.json'), JSON.stringify({ pluginOptions: { pricing: { markupPercent: '50' } }, logLevel: 'warn' }));

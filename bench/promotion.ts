@@ -9,12 +9,12 @@
  * (heap used after full GCs, before and after). Three runs by default (BENCH_RUNS). Prints; writes
  * nothing (docs/architecture.md quotes it with the command).
  */
+import { fundedCallers } from './funded-callers';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { SERVE_NODE_FLAGS } from './serve-flags';
 import { runLoadgen } from './native-loadgen';
-import { callsEngine, HOOK_SECRET } from '../test/support/calls-engine';
-import { signer } from '../test/support/signed-fetch';
+import { HOOK_SECRET } from '../test/support/calls-engine';
 
 const RATE = 500;
 const COUNT = 5000;
@@ -31,10 +31,8 @@ function heapAfterFullGc(): number {
 
 /** The child: an in-process engine with 200 funded accounts, warmed, then the measured offer. */
 async function child(): Promise<void> {
-  const people = Array.from({ length: 200 }, (_, i) => signer(`+44207946${String(2000 + i).padStart(4, '0')}`));
-  const bed = await callsEngine({ people, config: { callGrantSeconds: 60 } });
+  const { bed, people } = await fundedCallers(200, { config: { callGrantSeconds: 60 } });
   try {
-    for (const p of people) await bed.fund(p.keyid, '1000');
     const port = Number(new URL(bed.base).port);
     const offer = (rate: number, count: number, tag: string) =>
       runLoadgen({

@@ -63,11 +63,10 @@ function rateRow(row: DeckRow): RateRow {
   }
   return shared;
 }
-const retailRates = new WeakMap<RateRow, { readonly prefix: string; readonly row: RateRow }>();
+const retailRates = new WeakMap<DeckRow, { readonly prefix: string; readonly row: RateRow }>();
 function retailRate(prefix: string, row: DeckRow): { readonly prefix: string; readonly row: RateRow } {
-  const rate = rateRow(row);
-  let shared = retailRates.get(rate);
-  if (!shared || shared.prefix !== prefix) retailRates.set(rate, (shared = Object.freeze({ prefix, row: rate })));
+  let shared = retailRates.get(row);
+  if (!shared || shared.prefix !== prefix) retailRates.set(row, (shared = Object.freeze({ prefix, row: rateRow(row) })));
   return shared;
 }
 const trunkUri = (t: Trunk, digits: string) => `sip:${t.techPrefix}${digits}@${t.host}:${t.port};transport=${t.transport}`;
