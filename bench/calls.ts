@@ -171,7 +171,12 @@ function serverP99(before: Map<number, number>, after: Map<number, number>): num
 }
 
 /** Prepares a data directory in process (carrier, deck, funded accounts), then measures `trunkline serve` on it. */
-async function run(label: string, env: Record<string, string>, split = false): Promise<string[]> {
+/** Where the projections run: on serve's event loop, in a worker thread of serve, or in a `trunkline projector` process. */
+type Placement = 'in-process' | 'thread' | 'apart';
+const PROJECTIONS_SETTING: Record<Placement, string> = { 'in-process': 'run', thread: 'worker', apart: 'elsewhere' };
+
+async function run(label: string, env: Record<string, string>, placement: Placement): Promise<string[]> {
+  const split = placement === 'apart';
   const { bed, people } = await fundedCallers(ACCOUNTS, { env, keepData: true });
   const dir = bed.engine.config.dataDir;
   await bed.close();
@@ -189,7 +194,10 @@ async function run(label: string, env: Record<string, string>, split = false): P
   const server: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...nodeArgs, BIN, 'serve'], {
     cwd: ROOT,
     // BENCH_NO_PROJECTIONS=1 serves with no projection anywhere: what the read models cost the hooks
-    env: childEnv(split || process.env['BENCH_NO_PROJECTIONS'] ? { ...serveEnv, TRUNKLINE_PROJECTIONS: 'elsewhere' } : serveEnv),
+    env: childEnv({
+      ...serveEnv,
+      TRUNKLINE_PROJECTIONS: process.env['BENCH_NO_PROJECTIONS'] ? 'elsewhere' : PROJECTIONS_SETTING[placement],
+    }),
     // BENCH_SERVE_LOG=/tmp/serve.log keeps the engine's output (with BENCH_NODE_ARGS=--trace-gc: its GC pauses)
     stdio: process.env['BENCH_SERVE_LOG']
       ? ['ignore', openSync(process.env['BENCH_SERVE_LOG'], 'a'), openSync(process.env['BENCH_SERVE_LOG'], 'a')]
@@ -273,19 +281,21 @@ async function floor(): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  // BENCH_MODES=in-process (or apart, or floor) measures that alone; writes nothing
-  const modes = process.env['BENCH_MODES'];
-  const rows = !modes || modes === 'floor' ? await floor() : [];
-  if (!modes || modes === 'in-process') rows.push(...(await run('SQLite', {})));
-  if (!modes || modes === 'apart') rows.push(...(await run('SQLite, projector apart', {}, true)));
+  // BENCH_MODES=thread,apart (any of floor, in-process, thread, apart) measures those alone; writes nothing
+  const modes = process.env['BENCH_MODES']?.split(',');
+  const want = (mode: string) => !modes || modes.includes(mode);
+  const rows = want('floor') ? await floor() : [];
+  if (want('in-process')) rows.push(...(await run('SQLite, projections in process', {}, 'in-process')));
+  if (want('thread')) rows.push(...(await run('SQLite, projection thread', {}, 'thread')));
+  if (want('apart')) rows.push(...(await run('SQLite, projector apart', {}, 'apart')));
   if (modes || process.env['BENCH_STORES'] === 'sqlite' || process.env['BENCH_RATES'])
     return void process.stdout.write(`${rows.join('\n')}\n`);
   const cluster = await startPostgresCluster({ durable: true });
   try {
     const url = await createDatabase(cluster.url);
-    rows.push(...(await run('PostgreSQL', { TRUNKLINE_STORE: 'postgres', TRUNKLINE_POSTGRES_URL: url })));
+    rows.push(...(await run('PostgreSQL, projection thread', { TRUNKLINE_STORE: 'postgres', TRUNKLINE_POSTGRES_URL: url }, 'thread')));
     const url2 = await createDatabase(cluster.url);
-    rows.push(...(await run('PostgreSQL, projector apart', { TRUNKLINE_STORE: 'postgres', TRUNKLINE_POSTGRES_URL: url2 }, true)));
+    rows.push(...(await run('PostgreSQL, projector apart', { TRUNKLINE_STORE: 'postgres', TRUNKLINE_POSTGRES_URL: url2 }, 'apart')));
   } finally {
     cluster.stop();
   }

@@ -116,7 +116,7 @@ async function overHttp(dir: string, people: readonly Signer[], label: string, s
   const port = await freePort();
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the engine under this load (summary: bench/profile-summary.ts)
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const env = { TRUNKLINE_DATA_DIR: dir, PORT: String(port), ...(split ? { TRUNKLINE_PROJECTIONS: 'elsewhere' } : {}) };
+  const env = { TRUNKLINE_DATA_DIR: dir, PORT: String(port), TRUNKLINE_PROJECTIONS: split ? 'elsewhere' : 'run' };
   const server: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...nodeArgs, BIN, 'serve'], {
     cwd: ROOT,
     env: childEnv(env),

@@ -34,7 +34,11 @@ export interface ProjectionRunnerOptions {
   readonly clock: Clock;
   readonly batchSize?: number;
   readonly onError?: (projection: string, error: unknown) => void;
-  readonly onBatch?: (projection: string, position: number, count: number) => void;
+  /**
+   * Told after each committed batch: the position the projection reached and how many of the
+   * batch's events it applied (0 when none was of a type it handles: nothing it shows changed).
+   */
+  readonly onBatch?: (projection: string, position: number, applied: number) => void;
 }
 
 interface Live {
@@ -55,6 +59,12 @@ export class UnknownProjectionError extends Error {
  * several times over; read-your-writes waits at most this much longer.
  */
 const LIVE_LINGER_MS = 10;
+
+/** Where a batch left a projection: its new position, and how many of the batch's events it applied. */
+interface Reached {
+  readonly position: number;
+  readonly applied: number;
+}
 
 /** Feeds projections from the log and keeps their checkpoints with their writes. */
 export function projectionRunner(options: ProjectionRunnerOptions) {
@@ -96,8 +106,10 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
    * Applies a batch inside `tx` with the checkpoint. Events at or below the stored checkpoint
    * are skipped (another node or process applied them); a changed generation means the
    * projection was reset under us, and the caller must start again from the checkpoint.
+   * Returns the position reached and the events applied; the caller tells `onBatch` once the
+   * transaction commits.
    */
-  async function applyInTx(p: Projection, generation: number, events: readonly RecordedEvent[], tx: SqlTx): Promise<'applied' | 'restart'> {
+  async function applyInTx(p: Projection, generation: number, events: readonly RecordedEvent[], tx: SqlTx): Promise<Reached | 'restart'> {
     const handles = handled.get(p) ?? null;
     const cp = await readCheckpoint(tx, readModels, p.name);
     if (!cp || cp.generation !== generation || cp.version !== p.version) return 'restart';
@@ -107,13 +119,16 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
     else for (const e of wanted) await p.apply(e, tx);
     const position = fresh.length > 0 ? fresh[fresh.length - 1]!.position : cp.position;
     if (position !== cp.position) await writeCheckpoint(tx, { ...cp, position, updatedAt: clock.now().toISOString() });
-    options.onBatch?.(p.name, position, events.length);
-    return 'applied';
+    return { position, applied: wanted.length };
   }
 
   /** Applies a batch in a transaction of its own. */
-  function applyBatch(p: Projection, generation: number, events: readonly RecordedEvent[]): Promise<'applied' | 'restart'> {
-    return readModels.transaction((tx) => applyInTx(p, generation, events, tx));
+  async function applyBatch(p: Projection, generation: number, events: readonly RecordedEvent[]): Promise<'applied' | 'restart'> {
+    const reached = await readModels.transaction((tx) => applyInTx(p, generation, events, tx));
+    if (reached === 'restart') return 'restart';
+    // after the commit: a listener in another thread or process reads what the batch wrote
+    options.onBatch?.(p.name, reached.position, reached.applied);
+    return 'applied';
   }
 
   /**
@@ -123,12 +138,12 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
    * load most projections want none of a batch's events, and their transactions cost the
    * event loop more than the work itself.
    */
-  function applyTogether(
+  async function applyTogether(
     members: readonly { readonly p: Projection; readonly generation: number }[],
     events: readonly RecordedEvent[],
   ): Promise<({ readonly ok: 'applied' | 'restart' } | { readonly error: unknown })[]> {
-    return readModels.transaction(async (tx) => {
-      const outcomes: ({ ok: 'applied' | 'restart' } | { error: unknown })[] = [];
+    const outcomes = await readModels.transaction(async (tx) => {
+      const outcomes: ({ ok: Reached | 'restart' } | { error: unknown })[] = [];
       for (const [i, m] of members.entries()) {
         await tx.run(`SAVEPOINT member_${i}`);
         try {
@@ -140,6 +155,12 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
         await tx.run(`RELEASE SAVEPOINT member_${i}`);
       }
       return outcomes;
+    });
+    return outcomes.map((o, i) => {
+      if ('error' in o) return o;
+      if (o.ok === 'restart') return { ok: 'restart' as const };
+      options.onBatch?.(members[i]!.p.name, o.ok.position, o.ok.applied);
+      return { ok: 'applied' as const };
     });
   }
 

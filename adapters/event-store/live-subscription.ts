@@ -1,3 +1,4 @@
+import { BroadcastChannel } from 'node:worker_threads';
 import type { Subscription } from '../../core/event-store';
 import type { RecordedEvent } from '../../core/events/envelope';
 
@@ -72,4 +73,27 @@ export function localChangeSignal(): ChangeSignal & { notify(): void } {
       abort.addEventListener('abort', done, { once: true });
     });
   return { notify, wait, seq: () => counter };
+}
+
+/**
+ * A change signal shared by the threads of this process that open the same log: an append in
+ * one (the serving thread) wakes the subscriptions of another (the projection worker) at once,
+ * not at its next poll. Messages on a BroadcastChannel reach the other channels of that name
+ * in every thread; none is delivered back to the sender.
+ */
+export function processChangeSignal(name: string): ChangeSignal & { notify(): void; close(): void } {
+  const local = localChangeSignal();
+  const channel = new BroadcastChannel(name);
+  // a subscription's poll timer already keeps a follower alive; the channel must never do it alone
+  channel.unref();
+  channel.onmessage = () => local.notify();
+  return {
+    seq: local.seq,
+    wait: local.wait,
+    notify() {
+      local.notify();
+      channel.postMessage(null);
+    },
+    close: () => channel.close(),
+  };
 }

@@ -1,9 +1,10 @@
+import { resolve } from 'node:path';
 import type { AppendResult, EventStore, ExpectedVersion, Subscription } from '../../core/event-store';
 import { EventStoreUnavailableError } from '../../core/event-store';
 import type { EventToAppend, RecordedEvent } from '../../core/events/envelope';
 import { systemClock, type Clock } from '../../core/clock';
 import { checkExpected, dedupOutcome, validateBatch, validateExpected, type StoredId } from './append-rules';
-import { liveSubscription, localChangeSignal } from './live-subscription';
+import { liveSubscription, localChangeSignal, processChangeSignal } from './live-subscription';
 import { openTrunklineSqlite } from './sqlite-file';
 import { backgroundCheckpoints } from './sqlite-checkpointer';
 
@@ -54,7 +55,11 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): EventStore {
   const db = openTrunklineSqlite(options.path, 'events', SCHEMA);
   db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   const checkpoints = backgroundCheckpoints(db, options.path);
-  const change = localChangeSignal();
+  // a file is shared with the projection worker thread; an in-memory database with nobody
+  const change =
+    options.path === ':memory:'
+      ? { ...localChangeSignal(), close: () => undefined }
+      : processChangeSignal(`trunkline:sqlite:${resolve(options.path)}`);
   const byId = db.prepare<[string], StoredId>('SELECT id, stream, version, position FROM events WHERE id = ?');
   const streamVersion = db.prepare<[string], { v: number | null }>('SELECT max(version) AS v FROM events WHERE stream = ?');
   const headStmt = db.prepare<[], { p: number | null }>('SELECT max(position) AS p FROM events');
@@ -164,6 +169,7 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): EventStore {
     },
     async close() {
       change.notify();
+      change.close();
       await checkpoints.stop();
       db.close();
     },

@@ -103,10 +103,13 @@ const schema = z
     topUpMinimum: z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "5"'),
     topUpMaximum: z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "500"'),
     /**
-     * `run`: `serve` follows the log into the read models itself; `elsewhere`: a `trunkline
-     * projector` process does (one per cluster), and `serve` only answers, reading them.
+     * `run`: `serve` follows the log into the read models on its own event loop; `worker`: in a
+     * worker thread of the same process (its own heap and garbage collector, so the requests
+     * never wait for a projection batch); `elsewhere`: a `trunkline projector` process does (one
+     * per cluster), and `serve` only answers, reading them. With the memory store, `worker`
+     * means `run` (another thread cannot see this one's memory).
      */
-    projections: z.enum(['run', 'elsewhere']),
+    projections: z.enum(['run', 'worker', 'elsewhere']),
     /** Shared with the SIP proxy: its hooks send it as a Bearer token or Basic password. */
     sipHookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
     /** The most one call grant lasts (seconds); the proxy cuts the call at its end unless extended. */
@@ -214,7 +217,7 @@ const DEFAULTS = {
   topUpMinimum: '5',
   topUpMaximum: '500',
   grantExpirySweepSeconds: 60,
-  projections: 'run',
+  projections: 'worker',
   callGrantSeconds: 3600,
   reservationTtlSeconds: 120,
   chargeDecimals: 6,

@@ -8,7 +8,7 @@ import type { EventStore } from '../../core/event-store';
 import { uuidv7Generator, type IdGenerator } from '../../core/ids';
 import type { Projection } from '../../projections/projection';
 import type { ReadModelStore } from '../../projections/read-model-store';
-import { projectionRunner, type ProjectionRunner } from '../../projections/runner';
+import { projectionRunner, type ProjectionRunner, type ProjectionStatus } from '../../projections/runner';
 import type { AccountOpeningPolicy, DeckImporter, PluginHost, RouterDeps, TariffImporter } from '../../plugins/plugin-api';
 import type { PaymentProcessor } from '../../core/payments/processor';
 import { balancesProjection } from '../../projections/balances/projection';
@@ -46,6 +46,7 @@ import { createMetrics, instrumentStore, type Metrics } from './metrics';
 import { openEventStore, openReadModels } from './open-stores';
 import { BUILTIN_PLUGINS, loadPlugin } from './plugin-loader';
 import { TOKENS } from './tokens';
+import { startProjectionThread, type ProjectionThread } from './projection-thread';
 
 interface Extensions {
   readonly projections: Projection[];
@@ -88,6 +89,8 @@ export interface Engine {
 export interface EngineOptions {
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /** Told after each batch a projection commits, with the events it applied (the projection thread forwards the rates' ones). */
+  readonly onProjectionBatch?: (projection: string, applied: number) => void;
 }
 
 /**
@@ -106,7 +109,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     .inSingletonScope();
   container
     .bind(TOKENS.Metrics)
-    .toDynamicValue(() => createMetrics(async () => (await container.getAsync<ProjectionRunner>(TOKENS.ProjectionRunner)).status()))
+    .toDynamicValue(() => createMetrics(() => projectionStatus()))
     .inSingletonScope();
   container
     .bind(TOKENS.EventStore)
@@ -174,9 +177,11 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         projections: (await ctx.getAsync<Extensions>(TOKENS.Extensions)).projections,
         clock: ctx.get<Clock>(TOKENS.Clock),
         onError: (projection, error) => logger.error({ projection, err: error }, 'projection failed; retrying'),
-        onBatch: (projection) => {
-          // the rates projection committed a batch: the lookup reloads what changed, after the commit
-          if (projection === 'rates' && serving) setImmediate(() => void refreshRating());
+        onBatch: (projection, _position, applied) => {
+          options.onProjectionBatch?.(projection, applied);
+          // the rates projection applied rate events: the lookup reloads what changed (a batch of
+          // calls alone, the common case under load, moves its checkpoint and nothing it shows)
+          if (projection === 'rates' && applied > 0 && serving) setImmediate(() => void refreshRating());
         },
       }),
     )
@@ -224,6 +229,12 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   };
   /** One-shot commands sync the lookup themselves; only a server follows the projection live. */
   let serving = false;
+  // with the memory store another thread would see an empty log
+  const projectionMode = config.projections === 'worker' && config.store === 'memory' ? 'run' : config.projections;
+  let projectionThread: ProjectionThread | null = null;
+  /** The thread's own account when the projections run there (running, last error), else this runner's. */
+  const projectionStatus = async (): Promise<ProjectionStatus[]> =>
+    (await projectionThread?.status()) ?? (await container.getAsync<ProjectionRunner>(TOKENS.ProjectionRunner)).status();
   container
     .bind(TOKENS.RatesLookup)
     .toDynamicValue(async (ctx) => (lookupRef.current = ratesLookup(await ctx.getAsync<ReadModelStore>(TOKENS.ReadModels))))
@@ -295,7 +306,6 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     .toDynamicValue(async (ctx) => {
       const store = await ctx.getAsync<EventStore>(TOKENS.EventStore);
       const readModels = await ctx.getAsync<ReadModelStore>(TOKENS.ReadModels);
-      const runner = await ctx.getAsync<ProjectionRunner>(TOKENS.ProjectionRunner);
       const metrics = ctx.get<Metrics>(TOKENS.Metrics);
       const rating = await ctx.getAsync<RatingService>(TOKENS.Rating);
       const clock = ctx.get<Clock>(TOKENS.Clock);
@@ -370,10 +380,10 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
             router: healthRouter({
               store,
               readModels,
-              projections: () => runner.status(),
+              projections: projectionStatus,
               registry: metrics.registry,
               maxLag: config.readyMaxLag,
-              projectionsElsewhere: config.projections === 'elsewhere',
+              projectionsElsewhere: projectionMode === 'elsewhere',
             }),
           },
           {
@@ -468,7 +478,15 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       directory: container.get<Directory>(TOKENS.Directory),
       async serve() {
         serving = true;
-        if (config.projections === 'run') await runner.start();
+        if (projectionMode === 'run') await runner.start();
+        if (projectionMode === 'worker')
+          projectionThread = await startProjectionThread({
+            config,
+            logger,
+            onBatch: (projection) => {
+              if (projection === 'rates' && serving) setImmediate(() => void refreshRating());
+            },
+          });
         await refreshRating();
         const jobs = [
           { name: 'expire-grants', everySeconds: config.grantExpirySweepSeconds, run: () => expireDueGrants().then(() => undefined) },
@@ -487,7 +505,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
           },
           ...ext.jobs,
           // with the projector in another process no batch event tells us the rates moved: look
-          ...(config.projections === 'elsewhere' ? [{ name: 'follow-rates', everySeconds: 2, run: refreshRating }] : []),
+          ...(projectionMode === 'elsewhere' ? [{ name: 'follow-rates', everySeconds: 2, run: refreshRating }] : []),
         ];
         for (const job of jobs) {
           let running = false;
@@ -519,6 +537,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
             await closing;
           }
           await runner.stop();
+          await projectionThread?.stop();
           await sms.close();
           await opened.readModels.close();
           await opened.store.close();

@@ -36,17 +36,21 @@ describe('projection runner: one reader for every projection', () => {
     let subscriptions = 0;
     const store = { ...sqlite, subscribe: (after?: number) => (subscriptions++, sqlite.subscribe(after)) };
     const sqliteModels = sqliteReadModelStore(join(dir, 'read-models.db'));
-    let transactions = 0;
-    const readModels: typeof sqliteModels = { ...sqliteModels, transaction: (fn) => (transactions++, sqliteModels.transaction(fn)) };
+    let [transactions, open, toldBeforeCommit] = [0, 0, 0];
+    const readModels: typeof sqliteModels = {
+      ...sqliteModels,
+      transaction: (fn) => (transactions++, open++, sqliteModels.transaction(fn).finally(() => open--)),
+    };
     const broken = { value: null as number | null };
-    let applied = 0;
+    let [applied, appliedEvents] = [0, 0];
     const runner = projectionRunner({
       store,
       readModels,
       clock: systemClock,
       projections: [counter('good_a', { value: null }), counter('bad', broken), counter('good_b', { value: null })],
       onError: () => undefined,
-      onBatch: () => void applied++,
+      // told after the commit only: a listener elsewhere (the serving thread) reads what the batch wrote
+      onBatch: (_name, _position, events) => void (applied++, (appliedEvents += events), open > 0 && toldBeforeCommit++),
     });
     const count = async (t: string) => Number((await readModels.query<{ n: number }>(`SELECT n FROM ${t}`))[0]!.n);
     try {
@@ -59,13 +63,21 @@ describe('projection runner: one reader for every projection', () => {
       await runner.start();
       await tick(0);
       await waitFor(async () => (await runner.status()).every((s) => s.lag === 0), 10_000, 'all three projections');
-      [transactions, applied] = [0, 0]; // set up and following: from here on, live batches only
+      [transactions, applied, appliedEvents] = [0, 0, 0]; // set up and following: from here on, live batches only
       for (let i = 1; i < 10; i++) await tick(i);
       await waitFor(async () => (await runner.status()).every((s) => s.lag === 0), 10_000, 'all three projections');
       expect(subscriptions).toBe(1); // three projections, one reader
       // and one transaction per batch for all three (a savepoint each), not one per projection
       expect(transactions).toBeGreaterThan(0);
       expect(applied).toBe(3 * transactions);
+      expect(toldBeforeCommit).toBe(0);
+      expect(appliedEvents).toBe(3 * 9); // each projection is told the ticks it applied
+      // an event none of them handles moves their checkpoints and is reported as nothing applied
+      [applied, appliedEvents] = [0, 0];
+      await store.append('other', [{ id: deriveId('other', '1'), type: 'Tock', schemaVersion: 1, data: {}, metadata: {} }], 'any');
+      await waitFor(async () => (await runner.status()).every((s) => s.lag === 0), 10_000, 'all three past the Tock');
+      expect(applied).toBeGreaterThan(0);
+      expect(appliedEvents).toBe(0);
       broken.value = 15;
       for (let i = 10; i < 20; i++) await tick(i);
       await waitFor(async () => (await count('good_a')) === 20 && (await count('good_b')) === 20, 10_000, 'the healthy projections');

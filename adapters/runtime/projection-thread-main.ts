@@ -1,0 +1,50 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import pino from 'pino';
+import type { Config } from './config';
+import { createEngine, type Engine } from './engine';
+import type { FromProjectionThread, ToProjectionThread } from './projection-thread';
+import { lowerThreadPriority } from './thread-priority';
+
+/** Linux nice of the projection thread (the serving thread keeps the process's, usually 0). */
+const PROJECTION_THREAD_NICE = 10;
+const QUIETER: Readonly<Record<string, string>> = { info: 'warn' };
+
+/**
+ * Inside the projection thread (started by projection-thread.ts): an engine of its own on the
+ * same stores, whose runner follows the log, as `trunkline projector` does in a process.
+ */
+async function main(port: NonNullable<typeof parentPort>): Promise<void> {
+  const { config: given, logLevel } = workerData as { config: Config; logLevel: string };
+  const config: Config = { ...given, projections: 'run' };
+  const send = (message: FromProjectionThread) => port.postMessage(message);
+  // a request waits for nothing this thread does: when both want a core, the serving thread gets it
+  lowerThreadPriority(PROJECTION_THREAD_NICE);
+  const engine: Engine = await createEngine(config, {
+    // the serving thread's level (a silent one stays silent); what it logs at start (plugins, the directory) once is enough
+    logger: pino({ level: QUIETER[logLevel] ?? logLevel, base: { service: 'trunkline', thread: 'projections' } }),
+    // only new rates matter to the serving thread (its lookup); a message per batch would wake it for nothing
+    onProjectionBatch: (projection, applied) => {
+      if (projection === 'rates' && applied > 0) send({ type: 'batch', projection });
+    },
+  });
+  await engine.runner.start();
+  port.on('message', (message: ToProjectionThread) => {
+    if (message.type === 'status') {
+      engine.runner
+        .status()
+        .then((statuses) => send({ type: 'status', id: message.id, statuses }))
+        .catch((err: unknown) => engine.logger.error({ err }, 'projection status failed'));
+    } else {
+      void engine.close().finally(() => port.close());
+    }
+  });
+  send({ type: 'ready' });
+}
+
+if (parentPort) {
+  const port = parentPort;
+  main(port).catch((error: unknown) => {
+    port.postMessage({ type: 'failed', message: (error as Error).message } satisfies FromProjectionThread);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,127 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { ProjectionStatus } from '../../projections/runner';
+import type { Config } from './config';
+
+/** What the serving thread and the projection thread say to each other. */
+export type ToProjectionThread = { readonly type: 'status'; readonly id: number } | { readonly type: 'stop' };
+export type FromProjectionThread =
+  | { readonly type: 'ready' }
+  | { readonly type: 'batch'; readonly projection: string }
+  | { readonly type: 'status'; readonly id: number; readonly statuses: ProjectionStatus[] }
+  | { readonly type: 'failed'; readonly message: string };
+
+export interface ProjectionThread {
+  /** The projections as the thread's runner sees them (running, caught up, last error); null while it restarts or does not answer. */
+  status(): Promise<ProjectionStatus[] | null>;
+  stop(): Promise<void>;
+}
+
+export interface ProjectionThreadOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** A projection committed a batch (only `rates` is reported: the serving thread reloads its lookup). */
+  readonly onBatch: (projection: string) => void;
+  readonly statusTimeoutMs?: number;
+}
+
+const MAIN = require.resolve('./projection-thread-main');
+
+/**
+ * The code a worker runs: the engine's TypeScript sources need tsx's loader in the new thread,
+ * as `bin/trunkline.js` installs it in the main one (compiled JavaScript needs nothing).
+ */
+function workerSource(): string {
+  const lines = [`require(${JSON.stringify(MAIN)});`];
+  if (MAIN.endsWith('.ts')) lines.unshift(`require(${JSON.stringify(require.resolve('tsx/cjs'))});`);
+  return lines.join('\n');
+}
+
+/**
+ * Runs the projections in a worker thread of this process: the same runner as `trunkline
+ * projector`, with its own V8 heap, so its allocations and garbage collections never pause a
+ * request. Resolves once the thread has prepared every projection (as `runner.start()` does);
+ * a thread that dies later is started again, with backoff, until `stop()`.
+ */
+export async function startProjectionThread(options: ProjectionThreadOptions): Promise<ProjectionThread> {
+  const log = options.logger.child({ component: 'projection-thread' });
+  const statusTimeoutMs = options.statusTimeoutMs ?? 1000;
+  let worker: Worker | null = null;
+  let stopping = false;
+  let backoff = 500;
+  let restartTimer: NodeJS.Timeout | null = null;
+  let nextId = 0;
+  const asked = new Map<number, (statuses: ProjectionStatus[] | null) => void>();
+
+  function spawn(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let ready = false;
+      const w = new Worker(workerSource(), { eval: true, workerData: { config: options.config, logLevel: options.logger.level } });
+      worker = w;
+      w.on('message', (message: FromProjectionThread) => {
+        switch (message.type) {
+          case 'ready':
+            ready = true;
+            backoff = 500;
+            return resolve();
+          case 'batch':
+            return options.onBatch(message.projection);
+          case 'status':
+            asked.get(message.id)?.(message.statuses);
+            asked.delete(message.id);
+            return;
+          case 'failed':
+            log.error({ reason: message.message }, 'projection thread failed');
+            return;
+        }
+      });
+      w.on('error', (err) => log.error({ err }, 'projection thread error'));
+      w.on('exit', (code) => {
+        if (worker === w) worker = null;
+        for (const answer of asked.values()) answer(null);
+        asked.clear();
+        if (!ready) return reject(new Error(`the projection thread exited (code ${code}) before it was ready`));
+        if (stopping) return;
+        log.error({ code, retryInMs: backoff }, 'projection thread exited; starting it again');
+        restartTimer = setTimeout(() => {
+          restartTimer = null;
+          if (stopping) return;
+          spawn().catch((err: unknown) => log.error({ err }, 'projection thread failed to start again'));
+        }, backoff);
+        backoff = Math.min(backoff * 2, 30_000);
+      });
+    });
+  }
+
+  await spawn();
+  return {
+    status() {
+      const w = worker;
+      if (!w) return Promise.resolve(null);
+      const id = ++nextId;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          asked.delete(id);
+          resolve(null);
+        }, statusTimeoutMs);
+        asked.set(id, (statuses) => {
+          clearTimeout(timer);
+          resolve(statuses);
+        });
+        w.postMessage({ type: 'status', id } satisfies ToProjectionThread);
+      });
+    },
+    async stop() {
+      stopping = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      const w = worker;
+      if (!w) return;
+      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      w.postMessage({ type: 'stop' } satisfies ToProjectionThread);
+      // a batch in flight finishes and commits; a thread that hangs is ended after 10 s
+      const timer = setTimeout(() => void w.terminate(), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

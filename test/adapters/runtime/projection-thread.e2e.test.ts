@@ -1,0 +1,110 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from '../../../adapters/runtime/config';
+import { waitForProjection } from '../../../projections/wait';
+import { freePort } from '../../beds/free-port';
+import { testEngine, type TestEngine } from '../../support/test-engine';
+import { waitFor } from '../../support/wait';
+
+const DECK = join(__dirname, '..', '..', 'fixtures', 'rating', 'decks', 'alpha-v1.csv');
+const plugins = mkdtempSync(join(tmpdir(), 'trunkline-thread-plugins-'));
+afterAll(() => rmSync(plugins, { recursive: true, force: true }));
+
+/** A plugin whose projection counts `Tick` events; `code` runs first in its apply (a fault to inject). */
+function tickPlugin(name: string, code: string, setup = ''): string {
+  const file = join(plugins, `${name}.js`);
+  writeFileSync(
+    file,
+    `module.exports = { name: '${name}', register(host) {
+      host.addProjection({ name: '${name}', version: 1, handles: ['Tick'],
+        setup: async (tx) => { ${setup} await tx.run('CREATE TABLE IF NOT EXISTS ${name} (position INTEGER)'); },
+        reset: (tx) => tx.run('DELETE FROM ${name}'),
+        apply: async (e, tx) => { ${code} await tx.run('INSERT INTO ${name} VALUES (?)', [e.position]); } });
+    } };`,
+  );
+  return file;
+}
+
+async function served(config: Partial<Config>, env: Record<string, string> = {}): Promise<TestEngine & { port: number }> {
+  const port = await freePort();
+  const t = await testEngine({ numbers: [], config: { projections: 'worker', port, ...config }, env });
+  try {
+    await t.engine.serve();
+  } catch (error) {
+    await t.close();
+    throw error;
+  }
+  return { ...t, port };
+}
+
+const tick = (t: TestEngine, stream: string) =>
+  t.engine.store.append(stream, [{ id: t.engine.ids.next(), type: 'Tick', schemaVersion: 1, data: {}, metadata: {} }], 'any');
+
+describe('serve with projections: worker', () => {
+  test('a worker thread feeds the read models from the serving thread’s appends, and the rates reach the serving lookup', async () => {
+    const t = await served({});
+    try {
+      // this thread's runner never starts: whatever the read models show, the other thread wrote
+      expect((await t.engine.runner.status()).map((s) => s.running)).not.toContain(true);
+      const ready = await fetch(`http://127.0.0.1:${t.port}/readyz`);
+      expect(ready.status).toBe(200);
+      const body = (await ready.json()) as { projections: { name: string; caughtUp: boolean }[] };
+      expect(body.projections.map((p) => p.name)).toEqual(expect.arrayContaining(['balances', 'rates', 'finance']));
+
+      await t.engine.rating.registerCarrier({ carrierId: 'alpha', name: 'Alpha', currency: 'EUR', preference: 1, trunks: [] });
+      await t.engine.rating.importDeck({ carrierId: 'alpha', file: DECK });
+      const head = await t.engine.store.head();
+      expect(await waitForProjection(t.engine.readModels, 'rates', head, 15_000)).toBe(true);
+      // no sync here: the thread tells this one that the rates moved, and the lookup reloads
+      await waitFor(
+        () => (t.engine.lookup.current().versions.get('carrier:alpha') ?? 0) > 0,
+        15_000,
+        'the serving lookup to load deck alpha',
+      );
+      expect(t.engine.lookup.current().carriers.get('alpha')).toBeDefined();
+
+      const metrics = await (await fetch(`http://127.0.0.1:${t.port}/metrics`)).text();
+      expect(metrics).toMatch(/trunkline_projection_lag_positions\{projection="rates"\} 0/);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('a thread that dies is started again and its projections go on from their checkpoints', async () => {
+    const marker = join(plugins, 'die-once');
+    writeFileSync(marker, '');
+    // ends its thread (not the process: process.exit in a worker ends the worker) on its first Tick, once
+    const file = tickPlugin(
+      'dies_once',
+      `if (require('node:fs').existsSync(${JSON.stringify(marker)})) { require('node:fs').unlinkSync(${JSON.stringify(marker)}); process.exit(3); }`,
+    );
+    const t = await served({ plugins: [{ module: file, options: {} }] });
+    try {
+      await tick(t, 'ticks-1');
+      await tick(t, 'ticks-2');
+      const head = await t.engine.store.head();
+      expect(await waitForProjection(t.engine.readModels, 'dies_once', head, 20_000)).toBe(true);
+      expect(existsSync(marker)).toBe(false);
+      // each Tick applied once: the dead thread's transaction was rolled back, not half kept
+      expect(await t.engine.readModels.query('SELECT count(*) AS n FROM dies_once')).toEqual([{ n: 2 }]);
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${t.port}/readyz`)).status === 200, 15_000, 'ready again');
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('a projection that cannot set up fails serve, as it does in process', async () => {
+    const file = tickPlugin('broken_setup', '', `throw new Error('no table for you');`);
+    await expect(served({ plugins: [{ module: file, options: {} }] })).rejects.toThrow(/projection thread exited .* before it was ready/);
+  });
+
+  test('with the memory store the projections run on the serving thread (another thread cannot see its log)', async () => {
+    const t = await served({}, { TRUNKLINE_STORE: 'memory' });
+    try {
+      expect((await t.engine.runner.status()).map((s) => s.running)).not.toContain(false);
+    } finally {
+      await t.close();
+    }
+  });
+});
