@@ -25,6 +25,8 @@ export interface ProjectionThreadOptions {
   readonly statusTimeoutMs?: number;
 }
 
+/** A thread that lived this long before it died starts again after the shortest wait. */
+const STABLE_MS = 30_000;
 const MAIN = require.resolve('./projection-thread-main');
 
 /**
@@ -51,18 +53,31 @@ export async function startProjectionThread(options: ProjectionThreadOptions): P
   let backoff = 500;
   let restartTimer: NodeJS.Timeout | null = null;
   let nextId = 0;
+  let started = false;
   const asked = new Map<number, (statuses: ProjectionStatus[] | null) => void>();
+
+  /** After the first start: a thread that dies, or fails to start again, is started again later. */
+  function restartLater(reason: Record<string, unknown>): void {
+    if (stopping) return;
+    log.error({ ...reason, retryInMs: backoff }, 'projection thread down; starting it again');
+    restartTimer = setTimeout(() => {
+      restartTimer = null;
+      if (!stopping) spawn().catch(() => undefined); // its exit schedules the next try
+    }, backoff);
+    backoff = Math.min(backoff * 2, 30_000);
+  }
 
   function spawn(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let ready = false;
+      let readyAt = 0;
       const w = new Worker(workerSource(), { eval: true, workerData: { config: options.config, logLevel: options.logger.level } });
       worker = w;
       w.on('message', (message: FromProjectionThread) => {
         switch (message.type) {
           case 'ready':
-            ready = true;
-            backoff = 500;
+            ready = started = true;
+            readyAt = Date.now();
             return resolve();
           case 'batch':
             return options.onBatch(message.projection);
@@ -80,15 +95,11 @@ export async function startProjectionThread(options: ProjectionThreadOptions): P
         if (worker === w) worker = null;
         for (const answer of asked.values()) answer(null);
         asked.clear();
-        if (!ready) return reject(new Error(`the projection thread exited (code ${code}) before it was ready`));
-        if (stopping) return;
-        log.error({ code, retryInMs: backoff }, 'projection thread exited; starting it again');
-        restartTimer = setTimeout(() => {
-          restartTimer = null;
-          if (stopping) return;
-          spawn().catch((err: unknown) => log.error({ err }, 'projection thread failed to start again'));
-        }, backoff);
-        backoff = Math.min(backoff * 2, 30_000);
+        if (!ready) reject(new Error(`the projection thread exited (code ${code}) before it was ready`));
+        // a thread that ran a while had a fault of its own; one that keeps dying waits longer each time
+        if (ready && Date.now() - readyAt > STABLE_MS) backoff = 500;
+        // the first start's failure is serve's (it rejects); any later exit is retried
+        if (started) restartLater({ code, ready });
       });
     });
   }

@@ -71,13 +71,17 @@ describe('serve with projections: worker', () => {
     }
   });
 
-  test('a thread that dies is started again and its projections go on from their checkpoints', async () => {
-    const marker = join(plugins, 'die-once');
-    writeFileSync(marker, '');
-    // ends its thread (not the process: process.exit in a worker ends the worker) on its first Tick, once
+  test('a thread that dies is started again, also after a failed restart, and its projections go on from their checkpoints', async () => {
+    const dies = join(plugins, 'die-once');
+    const failsSetup = join(plugins, 'fail-setup-once');
+    writeFileSync(dies, '');
+    const fs = `require('node:fs')`;
+    // its first Tick ends the thread (process.exit in a worker ends the worker, not the process)
+    // and makes the next thread's setup fail once; the one after that carries on
     const file = tickPlugin(
       'dies_once',
-      `if (require('node:fs').existsSync(${JSON.stringify(marker)})) { require('node:fs').unlinkSync(${JSON.stringify(marker)}); process.exit(3); }`,
+      `if (${fs}.existsSync(${JSON.stringify(dies)})) { ${fs}.unlinkSync(${JSON.stringify(dies)}); ${fs}.writeFileSync(${JSON.stringify(failsSetup)}, ''); process.exit(3); }`,
+      `if (${fs}.existsSync(${JSON.stringify(failsSetup)})) { ${fs}.unlinkSync(${JSON.stringify(failsSetup)}); throw new Error('not yet'); }`,
     );
     const t = await served({ plugins: [{ module: file, options: {} }] });
     try {
@@ -85,7 +89,7 @@ describe('serve with projections: worker', () => {
       await tick(t, 'ticks-2');
       const head = await t.engine.store.head();
       expect(await waitForProjection(t.engine.readModels, 'dies_once', head, 20_000)).toBe(true);
-      expect(existsSync(marker)).toBe(false);
+      expect([existsSync(dies), existsSync(failsSetup)]).toEqual([false, false]);
       // each Tick applied once: the dead thread's transaction was rolled back, not half kept
       expect(await t.engine.readModels.query('SELECT count(*) AS n FROM dies_once')).toEqual([{ n: 2 }]);
       await waitFor(async () => (await fetch(`http://127.0.0.1:${t.port}/readyz`)).status === 200, 15_000, 'ready again');
