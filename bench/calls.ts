@@ -22,6 +22,7 @@ import { createDatabase } from '../test/support/postgres';
 import { waitFor } from '../test/support/wait';
 import { fmt, machine, percentile, writeSection } from './report';
 import { runLoadgen } from './native-loadgen';
+import { PROJECTIONS_SETTING, type Placement } from './placement';
 
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
 const SECONDS_PER_RATE = Math.max(1, Math.round(5 * SCALE));
@@ -171,10 +172,6 @@ function serverP99(before: Map<number, number>, after: Map<number, number>): num
 }
 
 /** Prepares a data directory in process (carrier, deck, funded accounts), then measures `trunkline serve` on it. */
-/** Where the projections run: on serve's event loop, in a worker thread of serve, or in a `trunkline projector` process. */
-type Placement = 'in-process' | 'thread' | 'apart';
-const PROJECTIONS_SETTING: Record<Placement, string> = { 'in-process': 'run', thread: 'worker', apart: 'elsewhere' };
-
 async function run(label: string, env: Record<string, string>, placement: Placement): Promise<string[]> {
   const split = placement === 'apart';
   const { bed, people } = await fundedCallers(ACCOUNTS, { env, keepData: true });
@@ -302,7 +299,7 @@ async function main(): Promise<void> {
   const body = [
     '## Calls: authorization and CDR charging (`npm run bench:calls`)',
     '',
-    `${machine()}; \`trunkline serve\` in its own process; authorizations offered by a native open-loop load generator (bench/native/loadgen.c: 16 keep-alive HTTP/1.1 connections, as Kamailio's libcurl-based http_client; no garbage collector of its own in the figures) and CDRs posted by node:http keep-alive clients, over loopback ("projector apart": \`serve\` with TRUNKLINE_PROJECTIONS=elsewhere and a \`trunkline projector\` process feeding the read models: three processes on two cores); ${ACCOUNTS} funded accounts, each authorization a new call (a reservation appended on the caller's stream), ${SECONDS_PER_RATE} s per offered rate, open loop. Scale ${SCALE}. p50 and p99 as the load generator saw them; "p99 in the engine" from the engine's own histogram (trunkline_http_request_seconds for the authorize hook, from the request's headers parsed to the answer written; interpolated within buckets of 0.5, 1, 2, 3, 4, 5, 7.5 and 10 ms, then 25, 50 and 100 ms, so figures above 10 ms are rough): what the two differ by is the time a request waits before the engine reads it: mostly the engine's garbage-collector pauses (the GC column: pauses and their total during the phase, from nodejs_gc_duration_seconds) and the other processes on the same two cores. "Engine CPU a request": the serve process's CPU time (every thread) over the phase, divided by the requests offered; with the projector apart, its own CPU is not in it.`,
+    `${machine()}; \`trunkline serve\` in its own process; authorizations offered by a native open-loop load generator (bench/native/loadgen.c: 16 keep-alive HTTP/1.1 connections, as Kamailio's libcurl-based http_client; no garbage collector of its own in the figures) and CDRs posted by node:http keep-alive clients, over loopback ("projection thread": the default, \`serve\`'s projections in a worker thread of its own process; "projections in process": TRUNKLINE_PROJECTIONS=run, on \`serve\`'s event loop; "projector apart": \`serve\` with TRUNKLINE_PROJECTIONS=elsewhere and a \`trunkline projector\` process feeding the read models: three processes on two cores); ${ACCOUNTS} funded accounts, each authorization a new call (a reservation appended on the caller's stream), ${SECONDS_PER_RATE} s per offered rate, open loop. Scale ${SCALE}. p50 and p99 as the load generator saw them; "p99 in the engine" from the engine's own histogram (trunkline_http_request_seconds for the authorize hook, from the request's headers parsed to the answer written; interpolated within buckets of 0.5, 1, 2, 3, 4, 5, 7.5 and 10 ms, then 25, 50 and 100 ms, so figures above 10 ms are rough): what the two differ by is the time a request waits before the engine reads it: mostly the engine's garbage-collector pauses (the GC column: the serving thread's pauses and their total during the phase, from nodejs_gc_duration_seconds; a projection thread's own are not in it) and the other processes on the same two cores. "Engine CPU a request": the serve process's CPU time (every thread, a projection thread's included) over the phase, divided by the requests offered; with the projector apart, its own CPU is not in it.`,
     '',
     '| store | what | achieved | p50 | p99 | p99 in the engine | max | GC pauses | engine CPU a request | outcome |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',

@@ -12,6 +12,7 @@ import { Agent } from 'node:http';
 import { post } from './http-post';
 import { join } from 'node:path';
 import { SERVE_NODE_FLAGS } from './serve-flags';
+import { PROJECTIONS_SETTING, type Placement } from './placement';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { signRequest } from '../adapters/http/signatures/sign-request';
@@ -73,8 +74,9 @@ function smsClient(base: string) {
 
 /**
  * The engine's own path without HTTP or signatures: engine.sms.send (accept, rate, reserve,
- * submit over SMPP, charge) from 64 concurrent callers, projections following in the same
- * process as `serve` runs them. What a provider's own backend calling the service would see.
+ * submit over SMPP, charge) from 64 concurrent callers, projections following on the same
+ * event loop (as `serve` runs them with TRUNKLINE_PROJECTIONS=run). What a provider's own
+ * backend calling the service would see.
  */
 async function inProcess(dir: string, people: readonly Signer[]): Promise<string[]> {
   const config = loadConfig({ env: {}, flags: { dataDir: dir }, cwd: dir });
@@ -108,15 +110,16 @@ async function inProcess(dir: string, people: readonly Signer[]): Promise<string
 }
 
 /**
- * The texts through the signed API of `trunkline serve` on `dir`, at each concurrency. Split:
+ * The texts through the signed API of `trunkline serve` on `dir`, at each concurrency. Apart:
  * serve with TRUNKLINE_PROJECTIONS=elsewhere and a `trunkline projector` process feeding the
  * read models, as a deployment that scales out runs it.
  */
-async function overHttp(dir: string, people: readonly Signer[], label: string, split: boolean): Promise<string[]> {
+async function overHttp(dir: string, people: readonly Signer[], label: string, placement: Placement): Promise<string[]> {
+  const split = placement === 'apart';
   const port = await freePort();
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the engine under this load (summary: bench/profile-summary.ts)
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const env = { TRUNKLINE_DATA_DIR: dir, PORT: String(port), TRUNKLINE_PROJECTIONS: split ? 'elsewhere' : 'run' };
+  const env = { TRUNKLINE_DATA_DIR: dir, PORT: String(port), TRUNKLINE_PROJECTIONS: PROJECTIONS_SETTING[placement] };
   const server: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...nodeArgs, BIN, 'serve'], {
     cwd: ROOT,
     env: childEnv(env),
@@ -135,7 +138,7 @@ async function overHttp(dir: string, people: readonly Signer[], label: string, s
     await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => null))?.ok === true, 60_000, 'trunkline serve');
     const client = smsClient(base);
     const texts = ['Your code is 481516', `${'a'.repeat(200)}`]; // 1 and 2 segments
-    const tag = split ? 'apart' : 'inline';
+    const tag = placement;
     // warm up: connections, the SMPP bind, JIT
     const warm = await Promise.all(
       people.slice(0, 50).map((p, i) => client.sign(p, `${tag}-warm-${i}`, { to: '+447911123456', text: 'warm' })),
@@ -207,8 +210,9 @@ async function main(): Promise<void> {
   const engineRows = await inProcess(dir, people);
   const rows: string[] = [];
   try {
-    rows.push(...(await overHttp(dir, people, 'projections in process', false)));
-    rows.push(...(await overHttp(dir, people, 'projector apart', true)));
+    rows.push(...(await overHttp(dir, people, 'projection thread', 'thread')));
+    rows.push(...(await overHttp(dir, people, 'projections in process', 'in-process')));
+    rows.push(...(await overHttp(dir, people, 'projector apart', 'apart')));
   } finally {
     await smsc.close();
   }
@@ -225,7 +229,7 @@ async function main(): Promise<void> {
   const body = [
     '## SMS: segmentation and sending (`npm run bench:sms`)',
     '',
-    `${machine()}; \`trunkline serve\` (SQLite) in its own process ("projector apart": with TRUNKLINE_PROJECTIONS=elsewhere and a \`trunkline projector\` process feeding the read models); the clients (node:http keep-alive; every request signed with Ed25519 per RFC 9421 before the phase's clock starts, as each client device signs its own, and verified by the engine) and the SMSC (the \`smpp\` package's server, SMPP 3.4 over loopback) in the bench process; ${ACCOUNTS} funded accounts; each text accepted (credit reserved), rated, submitted inside a window of 200 and charged before the answer. Scale ${SCALE}.`,
+    `${machine()}; \`trunkline serve\` (SQLite) in its own process ("projection thread": the default, its projections in a worker thread; "projections in process": TRUNKLINE_PROJECTIONS=run; "projector apart": with TRUNKLINE_PROJECTIONS=elsewhere and a \`trunkline projector\` process feeding the read models); the clients (node:http keep-alive; every request signed with Ed25519 per RFC 9421 before the phase's clock starts, as each client device signs its own, and verified by the engine) and the SMSC (the \`smpp\` package's server, SMPP 3.4 over loopback) in the bench process; ${ACCOUNTS} funded accounts; each text accepted (credit reserved), rated, submitted inside a window of 200 and charged before the answer. Scale ${SCALE}.`,
     '',
     '| what | rate | p50 | p99 | outcome |',
     '| --- | ---: | ---: | ---: | --- |',
