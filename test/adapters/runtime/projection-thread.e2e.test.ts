@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Config } from '../../../adapters/runtime/config';
 import { waitForProjection } from '../../../projections/wait';
 import { freePort } from '../../beds/free-port';
+import { describePostgres } from '../../support/postgres';
 import { testEngine, type TestEngine } from '../../support/test-engine';
 import { waitFor } from '../../support/wait';
 
@@ -41,35 +42,39 @@ async function served(config: Partial<Config>, env: Record<string, string> = {})
 const tick = (t: TestEngine, stream: string) =>
   t.engine.store.append(stream, [{ id: t.engine.ids.next(), type: 'Tick', schemaVersion: 1, data: {}, metadata: {} }], 'any');
 
+/** The thread follows the serving thread's appends, /readyz and /metrics see its runner, and new rates reach the lookup. */
+async function feedsTheServingThread(env: Record<string, string>): Promise<void> {
+  const t = await served({}, env);
+  try {
+    // this thread's runner never starts: whatever the read models show, the other thread wrote
+    expect((await t.engine.runner.status()).map((s) => s.running)).not.toContain(true);
+    const ready = await fetch(`http://127.0.0.1:${t.port}/readyz`);
+    expect(ready.status).toBe(200);
+    const body = (await ready.json()) as { projections: { name: string; caughtUp: boolean }[] };
+    expect(body.projections.map((p) => p.name)).toEqual(expect.arrayContaining(['balances', 'rates', 'finance']));
+
+    await t.engine.rating.registerCarrier({ carrierId: 'alpha', name: 'Alpha', currency: 'EUR', preference: 1, trunks: [] });
+    await t.engine.rating.importDeck({ carrierId: 'alpha', file: DECK });
+    const head = await t.engine.store.head();
+    expect(await waitForProjection(t.engine.readModels, 'rates', head, 15_000)).toBe(true);
+    // no sync here: the thread tells this one that the rates moved, and the lookup reloads
+    await waitFor(
+      () => (t.engine.lookup.current().versions.get('carrier:alpha') ?? 0) > 0,
+      15_000,
+      'the serving lookup to load deck alpha',
+    );
+    expect(t.engine.lookup.current().carriers.get('alpha')).toBeDefined();
+
+    const metrics = await (await fetch(`http://127.0.0.1:${t.port}/metrics`)).text();
+    expect(metrics).toMatch(/trunkline_projection_lag_positions\{projection="rates"\} 0/);
+  } finally {
+    await t.close();
+  }
+}
+
 describe('serve with projections: worker', () => {
-  test('a worker thread feeds the read models from the serving thread’s appends, and the rates reach the serving lookup', async () => {
-    const t = await served({});
-    try {
-      // this thread's runner never starts: whatever the read models show, the other thread wrote
-      expect((await t.engine.runner.status()).map((s) => s.running)).not.toContain(true);
-      const ready = await fetch(`http://127.0.0.1:${t.port}/readyz`);
-      expect(ready.status).toBe(200);
-      const body = (await ready.json()) as { projections: { name: string; caughtUp: boolean }[] };
-      expect(body.projections.map((p) => p.name)).toEqual(expect.arrayContaining(['balances', 'rates', 'finance']));
-
-      await t.engine.rating.registerCarrier({ carrierId: 'alpha', name: 'Alpha', currency: 'EUR', preference: 1, trunks: [] });
-      await t.engine.rating.importDeck({ carrierId: 'alpha', file: DECK });
-      const head = await t.engine.store.head();
-      expect(await waitForProjection(t.engine.readModels, 'rates', head, 15_000)).toBe(true);
-      // no sync here: the thread tells this one that the rates moved, and the lookup reloads
-      await waitFor(
-        () => (t.engine.lookup.current().versions.get('carrier:alpha') ?? 0) > 0,
-        15_000,
-        'the serving lookup to load deck alpha',
-      );
-      expect(t.engine.lookup.current().carriers.get('alpha')).toBeDefined();
-
-      const metrics = await (await fetch(`http://127.0.0.1:${t.port}/metrics`)).text();
-      expect(metrics).toMatch(/trunkline_projection_lag_positions\{projection="rates"\} 0/);
-    } finally {
-      await t.close();
-    }
-  });
+  test('a worker thread feeds the read models from the serving thread’s appends, and the rates reach the serving lookup', () =>
+    feedsTheServingThread({}));
 
   test('a thread that dies is started again, also after a failed restart, and its projections go on from their checkpoints', async () => {
     const dies = join(plugins, 'die-once');
@@ -111,4 +116,9 @@ describe('serve with projections: worker', () => {
       await t.close();
     }
   });
+});
+
+describePostgres('serve with projections: worker, on PostgreSQL', (newDatabase) => {
+  test('the thread is woken by NOTIFY, feeds the PostgreSQL read models, and the rates reach the serving lookup', async () =>
+    feedsTheServingThread({ TRUNKLINE_STORE: 'postgres', TRUNKLINE_POSTGRES_URL: await newDatabase() }));
 });
