@@ -179,9 +179,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         onError: (projection, error) => logger.error({ projection, err: error }, 'projection failed; retrying'),
         onBatch: (projection, _position, applied) => {
           options.onProjectionBatch?.(projection, applied);
-          // the rates projection applied rate events: the lookup reloads what changed (a batch of
-          // calls alone, the common case under load, moves its checkpoint and nothing it shows)
-          if (projection === 'rates' && applied > 0 && serving) setImmediate(() => void refreshRating());
+          // a batch of calls alone, the common case under load, moves the rates' checkpoint and nothing they show
+          if (projection === 'rates' && applied > 0) ratesApplied();
         },
       }),
     )
@@ -229,6 +228,10 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   };
   /** One-shot commands sync the lookup themselves; only a server follows the projection live. */
   let serving = false;
+  /** The rates projection committed rate events (here or in the projection thread): the lookup reloads what changed. */
+  const ratesApplied = () => {
+    if (serving) setImmediate(() => void refreshRating());
+  };
   // with the memory store another thread would see an empty log
   const projectionMode = config.projections === 'worker' && config.store === 'memory' ? 'run' : config.projections;
   let projectionThread: ProjectionThread | null = null;
@@ -483,9 +486,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
           projectionThread = await startProjectionThread({
             config,
             logger,
-            onBatch: (projection) => {
-              if (projection === 'rates' && serving) setImmediate(() => void refreshRating());
-            },
+            onRatesApplied: ratesApplied,
           });
         await refreshRating();
         const jobs = [

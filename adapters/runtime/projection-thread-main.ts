@@ -24,7 +24,7 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
     logger: pino({ level: QUIETER[logLevel] ?? logLevel, base: { service: 'trunkline', thread: 'projections' } }),
     // only new rates matter to the serving thread (its lookup); a message per batch would wake it for nothing
     onProjectionBatch: (projection, applied) => {
-      if (projection === 'rates' && applied > 0) send({ type: 'batch', projection });
+      if (projection === 'rates' && applied > 0) send({ type: 'rates-applied' });
     },
   });
   await engine.runner.start();

@@ -7,7 +7,7 @@ import type { Config } from './config';
 export type ToProjectionThread = { readonly type: 'status'; readonly id: number } | { readonly type: 'stop' };
 export type FromProjectionThread =
   | { readonly type: 'ready' }
-  | { readonly type: 'batch'; readonly projection: string }
+  | { readonly type: 'rates-applied' }
   | { readonly type: 'status'; readonly id: number; readonly statuses: ProjectionStatus[] }
   | { readonly type: 'failed'; readonly message: string };
 
@@ -20,8 +20,8 @@ export interface ProjectionThread {
 export interface ProjectionThreadOptions {
   readonly config: Config;
   readonly logger: Logger;
-  /** A projection committed a batch (only `rates` is reported: the serving thread reloads its lookup). */
-  readonly onBatch: (projection: string) => void;
+  /** The rates projection committed rate events: the serving thread reloads its lookup. */
+  readonly onRatesApplied: () => void;
   readonly statusTimeoutMs?: number;
 }
 
@@ -79,8 +79,8 @@ export async function startProjectionThread(options: ProjectionThreadOptions): P
             ready = started = true;
             readyAt = Date.now();
             return resolve();
-          case 'batch':
-            return options.onBatch(message.projection);
+          case 'rates-applied':
+            return options.onRatesApplied();
           case 'status':
             asked.get(message.id)?.(message.statuses);
             asked.delete(message.id);

@@ -48,9 +48,10 @@ async function feedsTheServingThread(env: Record<string, string>): Promise<void>
   try {
     // this thread's runner never starts: whatever the read models show, the other thread wrote
     expect((await t.engine.runner.status()).map((s) => s.running)).not.toContain(true);
-    const ready = await fetch(`http://127.0.0.1:${t.port}/readyz`);
-    expect(ready.status).toBe(200);
-    const body = (await ready.json()) as { projections: { name: string; caughtUp: boolean }[] };
+    // ready once the thread's runner reports every projection caught up (a moment after it started)
+    let ready: Response | null = null;
+    await waitFor(async () => (ready = await fetch(`http://127.0.0.1:${t.port}/readyz`)).status === 200, 15_000, 'readyz');
+    const body = (await ready!.json()) as { projections: { name: string; caughtUp: boolean }[] };
     expect(body.projections.map((p) => p.name)).toEqual(expect.arrayContaining(['balances', 'rates', 'finance']));
 
     await t.engine.rating.registerCarrier({ carrierId: 'alpha', name: 'Alpha', currency: 'EUR', preference: 1, trunks: [] });
