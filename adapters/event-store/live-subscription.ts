@@ -79,9 +79,10 @@ export function localChangeSignal(): ChangeSignal & { notify(): void } {
  * A change signal shared by the threads of this process that open the same log: an append in
  * one (the serving thread) wakes the subscriptions of another (the projection worker) at once,
  * not at its next poll. Messages on a BroadcastChannel reach the other channels of that name
- * in every thread; none is delivered back to the sender.
+ * in every thread; none is delivered back to the sender. Every signal hears the others;
+ * only those with `tellOthers` post their own notifications.
  */
-export function processChangeSignal(name: string): ChangeSignal & { notify(): void; close(): void } {
+export function processChangeSignal(name: string, tellOthers: boolean): ChangeSignal & { notify(): void; close(): void } {
   const local = localChangeSignal();
   const channel = new BroadcastChannel(name);
   // a subscription's poll timer already keeps a follower alive; the channel must never do it alone
@@ -92,7 +93,8 @@ export function processChangeSignal(name: string): ChangeSignal & { notify(): vo
     wait: local.wait,
     notify() {
       local.notify();
-      channel.postMessage(null);
+      // a message per commit is work on the append path: only when a thread of ours listens
+      if (tellOthers) channel.postMessage(null);
     },
     close: () => channel.close(),
   };

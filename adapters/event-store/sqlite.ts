@@ -15,6 +15,12 @@ export interface SqliteEventStoreOptions {
   readonly clock?: Clock;
   /** How often a subscription looks for events appended by another process. */
   readonly pollMs?: number;
+  /**
+   * Wake the subscriptions of other threads of this process on the same file at each commit
+   * (a projection thread follows this one's appends). Every store hears such wake-ups; only
+   * the writer whose readers live in another thread needs to send them.
+   */
+  readonly wakeOtherThreads?: boolean;
 }
 
 /** Rows come back as arrays (`raw` mode): a third faster than objects keyed by column name. */
@@ -59,7 +65,7 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): EventStore {
   const change =
     options.path === ':memory:'
       ? { ...localChangeSignal(), close: () => undefined }
-      : processChangeSignal(`trunkline:sqlite:${resolve(options.path)}`);
+      : processChangeSignal(`trunkline:sqlite:${resolve(options.path)}`, options.wakeOtherThreads ?? false);
   const byId = db.prepare<[string], StoredId>('SELECT id, stream, version, position FROM events WHERE id = ?');
   const streamVersion = db.prepare<[string], { v: number | null }>('SELECT max(version) AS v FROM events WHERE stream = ?');
   const headStmt = db.prepare<[], { p: number | null }>('SELECT max(position) AS p FROM events');

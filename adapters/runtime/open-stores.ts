@@ -16,7 +16,13 @@ export const readModelsFile = (config: Config) => join(config.dataDir, 'read-mod
 export async function openEventStore(config: Config, clock: Clock): Promise<EventStore> {
   switch (config.store) {
     case 'sqlite':
-      return sqliteEventStore({ path: eventsFile(config), synchronous: config.sqliteSynchronous, clock });
+      return sqliteEventStore({
+        path: eventsFile(config),
+        synchronous: config.sqliteSynchronous,
+        clock,
+        // serve's projection thread follows this thread's appends (see projection-thread.ts)
+        wakeOtherThreads: config.projections === 'worker',
+      });
     case 'postgres':
       return postgresEventStore({ url: config.postgresUrl!, clock });
     case 'eventstoredb':

@@ -22,9 +22,10 @@ export interface ProjectionThreadOptions {
   readonly logger: Logger;
   /** The rates projection committed rate events: the serving thread reloads its lookup. */
   readonly onRatesApplied: () => void;
-  readonly statusTimeoutMs?: number;
 }
 
+/** How long a status request waits for the thread (it answers between batches) before the caller falls back. */
+const STATUS_TIMEOUT_MS = 1000;
 /** A thread that lived this long before it died starts again after the shortest wait. */
 const STABLE_MS = 30_000;
 const MAIN = require.resolve('./projection-thread-main');
@@ -47,7 +48,6 @@ function workerSource(): string {
  */
 export async function startProjectionThread(options: ProjectionThreadOptions): Promise<ProjectionThread> {
   const log = options.logger.child({ component: 'projection-thread' });
-  const statusTimeoutMs = options.statusTimeoutMs ?? 1000;
   let worker: Worker | null = null;
   let stopping = false;
   let backoff = 500;
@@ -114,7 +114,7 @@ export async function startProjectionThread(options: ProjectionThreadOptions): P
         const timer = setTimeout(() => {
           asked.delete(id);
           resolve(null);
-        }, statusTimeoutMs);
+        }, STATUS_TIMEOUT_MS);
         asked.set(id, (statuses) => {
           clearTimeout(timer);
           resolve(statuses);

@@ -21,8 +21,8 @@ describe('change signals', () => {
 
   test('a process signal wakes the waiters of another thread that opened the same name, and only those', async () => {
     const name = `test-signal-${process.pid}-${Date.now()}`;
-    const here = processChangeSignal(name);
-    const other = processChangeSignal(`${name}-other`);
+    const here = processChangeSignal(name, false);
+    const other = processChangeSignal(`${name}-other`, false);
     const abort = new AbortController();
     try {
       const seen = here.seq();
@@ -46,10 +46,10 @@ describe('change signals', () => {
     }
   });
 
-  test('notify tells this thread and the others', async () => {
+  test('notify tells this thread and, when asked to, the others', async () => {
     const name = `test-signal-both-${process.pid}-${Date.now()}`;
-    const a = processChangeSignal(name);
-    const b = processChangeSignal(name);
+    const a = processChangeSignal(name, true);
+    const b = processChangeSignal(name, false);
     const abort = new AbortController();
     try {
       const waiting = b.wait(b.seq(), NEVER_MS, abort.signal);
@@ -57,6 +57,11 @@ describe('change signals', () => {
       expect(a.seq()).toBe(1);
       await waiting;
       expect(b.seq()).toBe(1);
+      // b keeps its notifications to itself: a hears nothing more
+      b.notify();
+      expect(b.seq()).toBe(2);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(a.seq()).toBe(1);
     } finally {
       a.close();
       b.close();

@@ -28,6 +28,30 @@ describe('sqlite event store', () => {
     { densePositions: true, globalIdIndex: true },
   );
 
+  test('a writer with wakeOtherThreads wakes another store’s subscription on the same file at once, not at its poll', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trunkline-sqlite-'));
+    const path = join(dir, 'events.sqlite');
+    // the writer, as the serving thread; the follower, as the projection thread (its poll never comes within the test)
+    const writer = sqliteEventStore({ path, wakeOtherThreads: true });
+    const follower = sqliteEventStore({ path, pollMs: 600_000 });
+    const sub = follower.subscribe(0);
+    try {
+      const it = sub[Symbol.asyncIterator]();
+      const next = it.next();
+      await new Promise((r) => setTimeout(r, 50)); // the follower has read the empty log and waits
+      await writer.append('woken', [newEvent()], 'no-stream');
+      // bounded: without the wake-up the follower would sleep its 10 minutes
+      const timeout = new Promise<'not woken'>((r) => setTimeout(() => r('not woken'), 3000).unref());
+      const got = await Promise.race([next.then((n) => n.value), timeout]);
+      expect(got).toMatchObject({ stream: 'woken', position: 1 });
+    } finally {
+      await sub.close();
+      await follower.close();
+      await writer.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('appends issued together (one group commit) stay atomic one by one: a refused one leaves no trace', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'trunkline-sqlite-'));
     const store = sqliteEventStore({ path: join(dir, 'events.sqlite'), pollMs: 50 });
