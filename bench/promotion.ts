@@ -7,7 +7,8 @@
  * per authorization (what makes scavenges long: every open call's record is copied there),
  * scavenges and their pauses, mark-compacts; and what each of those calls, still open, holds
  * (heap used after full GCs, before and after). Three runs by default (BENCH_RUNS). Prints; writes
- * nothing (docs/architecture.md quotes it with the command).
+ * nothing (docs/architecture.md quotes it with the command). BENCH_NODE_ARGS adds Node flags after
+ * npm start's (BENCH_START_FLAGS=0 drops those): how another young generation would fare.
  */
 import { fundedCallers } from './funded-callers';
 import { spawn } from 'node:child_process';
@@ -16,6 +17,7 @@ import { SERVE_NODE_FLAGS } from './serve-flags';
 import { runLoadgen } from './native-loadgen';
 import { HOOK_SECRET } from '../test/support/calls-engine';
 
+const NODE_FLAGS = [...SERVE_NODE_FLAGS, ...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean)];
 const RATE = 500;
 const COUNT = 5000;
 const START = 'promotion: measuring';
@@ -115,7 +117,7 @@ function runOnce(): Promise<Run> {
   return new Promise((resolve, reject) => {
     const proc = spawn(
       process.execPath,
-      [...SERVE_NODE_FLAGS, '--trace-gc-nvp', '--expose-gc', '-r', 'tsx/cjs', join(__dirname, 'promotion.ts'), 'child'],
+      [...NODE_FLAGS, '--trace-gc-nvp', '--expose-gc', '-r', 'tsx/cjs', join(__dirname, 'promotion.ts'), 'child'],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
@@ -137,14 +139,12 @@ function runOnce(): Promise<Run> {
 async function main(): Promise<void> {
   if (process.argv[2] === 'child') return child();
   const runs = Math.max(1, Math.min(10, Number(process.env['BENCH_RUNS'] ?? 3)));
-  process.stdout.write(
-    `${RATE} authorizations/s for ${COUNT / RATE} s, in-process engine (${SERVE_NODE_FLAGS.join(' ') || 'default flags'}):\n`,
-  );
+  process.stdout.write(`${RATE} authorizations/s for ${COUNT / RATE} s, in-process engine (${NODE_FLAGS.join(' ') || 'default flags'}):\n`);
   for (let i = 1; i <= runs; i++) {
     const r = await runOnce();
     process.stdout.write(
       `run ${i}: promoted ${r.promotedPerCall.toFixed(0)} B per authorization, allocated ${(r.allocatedPerCall / 1024).toFixed(1)} KB; ` +
-        `${r.scavenges} scavenges, ${r.pauseMs.toFixed(0)} ms in all (longest ${r.maxPauseMs.toFixed(1)} ms); ${r.markCompacts} mark-compacts (${r.markCompactMs.toFixed(0)} ms); ` +
+        `${r.scavenges} scavenges, ${r.pauseMs.toFixed(0)} ms in all (${(r.pauseMs / Math.max(1, r.scavenges)).toFixed(1)} ms each on average, longest ${r.maxPauseMs.toFixed(1)} ms); ${r.markCompacts} mark-compacts (${r.markCompactMs.toFixed(0)} ms); ` +
         `an open call holds ${r.heldPerCall.toFixed(0)} B\n`,
     );
   }

@@ -3,10 +3,8 @@ import { join } from 'node:path';
 
 /**
  * The Node flags `npm start` runs the engine with (package.json's start script), so the benches
- * measure the engine as the README starts it: today a young generation of 32 MiB semi-spaces,
- * twice the default young generation, so about half as many scavenges under load (bench:sms through the API: 894–971/s with it, 693–817/s
- * without, alternating runs of `BENCH_WRITE=0 npm run bench:sms` with and without
- * BENCH_START_FLAGS=0).
+ * measure the engine as the README starts it: today a fixed young generation of 16 MiB
+ * semi-spaces (why, with the figures: docs/architecture.md, "A fixed young generation").
  */
 export const SERVE_NODE_FLAGS: readonly string[] = (() => {
   // BENCH_START_FLAGS=0 measures the engine without them (the comparison above)

@@ -57,8 +57,17 @@ function segmentsPerSecond(): { perSecond: number; segments: number } {
  */
 function smsClient(base: string) {
   const url = new URL(base);
-  const agent = new Agent({ keepAlive: true, maxSockets: 128 });
+  let agent = new Agent({ keepAlive: true, maxSockets: 128 });
   return {
+    /**
+     * New connections for the next phase: signing a phase's texts takes seconds, and a socket
+     * left idle that long meets the server's keep-alive timeout (5 s) just as it is reused
+     * ("socket hang up" at BENCH_SCALE=0.5, where the signing takes about that long).
+     */
+    reconnect() {
+      agent.destroy();
+      agent = new Agent({ keepAlive: true, maxSockets: 128 });
+    },
     async sign(who: Signer, key: string, body: unknown) {
       const payload = Buffer.from(JSON.stringify(body));
       const headers = await signRequest(
@@ -148,6 +157,7 @@ async function overHttp(dir: string, people: readonly Signer[], label: string, p
       const signed: Awaited<ReturnType<typeof client.sign>>[] = [];
       for (let i = 0; i < TEXTS; i++)
         signed.push(await client.sign(people[i % ACCOUNTS]!, `${tag}-c${concurrency}-${i}`, { to: '+447911123456', text: texts[i % 2]! }));
+      client.reconnect();
       let next = 0;
       let accepted = 0;
       let errors = 0;
