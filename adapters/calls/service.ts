@@ -137,7 +137,7 @@ export function callService(deps: CallServiceDeps) {
         maxDuration: call.grantedSeconds,
         routes,
         reservationId: `${r.state.accountId}/${input.callId}`,
-        reserved: call.reserved.toFixed(),
+        reserved: call.reserved,
         currency: r.state.currency,
         rate: retailRow
           ? {

@@ -114,13 +114,14 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
           },
         ];
       if (call.status === 'closed') return [];
-      const release: AccountStreamEvent[] = call.reserved.isZero()
+      const held = new Decimal(call.reserved);
+      const release: AccountStreamEvent[] = held.isZero()
         ? []
         : [
             {
               type: 'ReservationReleased',
               id: deriveId('reservation-released', s.accountId, c.callId),
-              data: { accountId: s.accountId, callId: c.callId, amount: call.reserved.toFixed() },
+              data: { accountId: s.accountId, callId: c.callId, amount: held.toFixed() },
             },
           ];
       if (!c.answered)
@@ -187,7 +188,7 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
         .map(([callId, call]) => ({
           type: 'ReservationExpired' as const,
           id: deriveId('reservation-expired', s.accountId, callId),
-          data: { accountId: s.accountId, callId, amount: call.reserved.toFixed() },
+          data: { accountId: s.accountId, callId, amount: new Decimal(call.reserved).toFixed() },
         }));
     }
   }

@@ -129,17 +129,16 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
     }
     case 'CallAuthorized': {
       const d = e.data;
-      const reserved = new Decimal(d.reserved);
       return {
         ...s,
-        reserved: s.reserved.plus(reserved),
+        reserved: s.reserved.plus(d.reserved),
         calls: s.calls.set(d.callId, {
           status: 'open',
           route: d.route,
           destination: d.destination,
           onNetUri: d.onNetUri,
           grantedSeconds: d.grantedSeconds,
-          reserved,
+          reserved: d.reserved,
           retail: d.retail,
           carriers: d.carriers,
           expiresAt: d.expiresAt,
@@ -149,7 +148,7 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
     case 'CallExtended': {
       const more = new Decimal(e.data.reserved);
       const call = s.calls.get(e.data.callId);
-      const reserved = call ? call.reserved.plus(more) : more;
+      const reserved = (call ? more.plus(call.reserved) : more).toFixed();
       return withCall(s, e.data.callId, { grantedSeconds: e.data.grantedSeconds, expiresAt: e.data.expiresAt, reserved }, more);
     }
     case 'CallCharged': {
@@ -167,11 +166,11 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
     case 'CallFailed':
       return closeCall(s, e.data.callId);
     case 'ReservationReleased': {
-      const released = withCall(s, e.data.callId, { reserved: new Decimal(0) }, new Decimal(e.data.amount).negated());
+      const released = withCall(s, e.data.callId, { reserved: '0' }, new Decimal(e.data.amount).negated());
       return released.calls.get(e.data.callId)?.status === 'closed' ? withoutCall(released, e.data.callId) : released;
     }
     case 'ReservationExpired':
-      return withCall(s, e.data.callId, { status: 'expired', reserved: new Decimal(0) }, new Decimal(e.data.amount).negated());
+      return withCall(s, e.data.callId, { status: 'expired', reserved: '0' }, new Decimal(e.data.amount).negated());
     case 'CarrierCostRecorded':
     case 'CdrUnmatched':
     case 'SmsReceiptRecorded':

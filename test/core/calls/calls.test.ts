@@ -211,6 +211,11 @@ describe('call decider', () => {
     expect(ext!.data).toMatchObject({ grantedSeconds: 120 });
     const s = stateOf([...given, ext!]);
     expect(s.reserved.toFixed()).toBe(chargeFor(row, 120).amount.toFixed());
+    // the call's own record holds both grants' reservations, and its end releases them all
+    expect(s.calls.get('c1')?.reserved).toBe(chargeFor(row, 120).amount.toFixed());
+    const ended = when([...given, ext!], end('c1', 30, { policy: p }));
+    expect(ended.find((e) => e.type === 'ReservationReleased')?.data).toMatchObject({ amount: chargeFor(row, 120).amount.toFixed() });
+    expect(stateOf([...given, ext!, ...ended]).reserved.isZero()).toBe(true);
     expect(() => when(given, { kind: 'extend-call', callId: 'nope', at: AT, policy: p })).toThrow(/no such call/);
   });
 });
