@@ -7,7 +7,7 @@ import { join } from 'node:path';
  * semi-spaces (why, with the figures: docs/architecture.md, "A fixed young generation").
  */
 export const SERVE_NODE_FLAGS: readonly string[] = (() => {
-  // BENCH_START_FLAGS=0 measures the engine without them (the comparison above)
+  // BENCH_START_FLAGS=0 measures the engine without them (BENCH_NODE_ARGS then adds others)
   if (process.env['BENCH_START_FLAGS'] === '0') return [];
   const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { scripts: { start: string } };
   const words = pkg.scripts.start.split(/\s+/);

@@ -24,8 +24,8 @@ export interface CallRecord {
   readonly grantedSeconds: number;
   /**
    * What the call holds, the decimal string its events recorded: a Decimal parsed from it keeps
-   * a digit array with room for 17, about 230 bytes that every open call would carry (and every
-   * scavenge copy) for arithmetic done only when the call is extended or ends.
+   * its digit array (grown by push) with room for 17 words, about 230 bytes that every open call
+   * would carry (and every scavenge copy) for arithmetic done only when the call is extended or ends.
    */
   readonly reserved: string;
   readonly retail: { readonly prefix: string; readonly row: RateRow } | null;
