@@ -13,7 +13,7 @@ import { openSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { post } from './http-post';
 import { join } from 'node:path';
-import { SERVE_NODE_FLAGS } from './serve-flags';
+import { BENCH_NODE_ARGS, SERVE_NODE_FLAGS } from './serve-flags';
 import { freePort } from '../test/beds/free-port';
 import { startPostgresCluster } from '../test/beds/postgres-cluster';
 import { HOOK_SECRET } from '../test/support/calls-engine';
@@ -180,7 +180,6 @@ async function run(label: string, env: Record<string, string>, placement: Placem
   writeFileSync(join(dir, 'trunkline.json'), JSON.stringify({ pluginOptions: { pricing: { markupPercent: '50' } }, logLevel: 'warn' }));
   const port = await freePort();
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the engine under this load (summary: bench/profile-summary.ts)
-  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const serveEnv = {
     ...env,
     TRUNKLINE_DATA_DIR: dir,
@@ -188,7 +187,7 @@ async function run(label: string, env: Record<string, string>, placement: Placem
     TRUNKLINE_SIP_HOOK_SECRET: HOOK_SECRET,
     TRUNKLINE_CALL_GRANT_SECONDS: '60',
   };
-  const server: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...nodeArgs, BIN, 'serve'], {
+  const server: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...BENCH_NODE_ARGS, BIN, 'serve'], {
     cwd: ROOT,
     // BENCH_NO_PROJECTIONS=1 serves with no projection anywhere: what the read models cost the hooks
     env: childEnv({

@@ -13,11 +13,11 @@
 import { fundedCallers } from './funded-callers';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { SERVE_NODE_FLAGS } from './serve-flags';
+import { BENCH_NODE_ARGS, SERVE_NODE_FLAGS } from './serve-flags';
 import { runLoadgen } from './native-loadgen';
 import { HOOK_SECRET } from '../test/support/calls-engine';
 
-const NODE_FLAGS = [...SERVE_NODE_FLAGS, ...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean)];
+const NODE_FLAGS = [...SERVE_NODE_FLAGS, ...BENCH_NODE_ARGS];
 const RATE = 500;
 const COUNT = 5000;
 const START = 'promotion: measuring';

@@ -13,3 +13,9 @@ export const SERVE_NODE_FLAGS: readonly string[] = (() => {
   const words = pkg.scripts.start.split(/\s+/);
   return words.slice(1, words.indexOf('bin/trunkline.js')).filter((w) => w.startsWith('--'));
 })();
+
+/**
+ * BENCH_NODE_ARGS: more Node flags for the measured engine process, after SERVE_NODE_FLAGS
+ * (a profiler, another young generation: "--cpu-prof --cpu-prof-dir=/tmp/prof").
+ */
+export const BENCH_NODE_ARGS: readonly string[] = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { post } from './http-post';
 import { join } from 'node:path';
-import { SERVE_NODE_FLAGS } from './serve-flags';
+import { BENCH_NODE_ARGS, SERVE_NODE_FLAGS } from './serve-flags';
 import { PROJECTIONS_SETTING, type Placement } from './placement';
 import Database from 'better-sqlite3';
 import pino from 'pino';
@@ -127,9 +127,8 @@ async function overHttp(dir: string, people: readonly Signer[], label: string, p
   const split = placement === 'apart';
   const port = await freePort();
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the engine under this load (summary: bench/profile-summary.ts)
-  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const env = { TRUNKLINE_DATA_DIR: dir, PORT: String(port), TRUNKLINE_PROJECTIONS: PROJECTIONS_SETTING[placement] };
-  const server: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...nodeArgs, BIN, 'serve'], {
+  const server: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...BENCH_NODE_ARGS, BIN, 'serve'], {
     cwd: ROOT,
     env: childEnv(env),
     stdio: 'ignore',
