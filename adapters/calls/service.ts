@@ -124,6 +124,8 @@ export function callService(deps: CallServiceDeps) {
         'sip-proxy',
       );
       const call = r.state.calls.get(input.callId);
+      // its authorization is on the stream already (the append was a replay), yet the call left the state: its CDR came
+      if (!call && r.deduplicated) throw new DomainError('call-ended', `the call ${input.callId} has ended; a new call has a new Call-ID`);
       if (!call) throw new Error(`call ${input.callId} was not recorded`);
       const routes =
         call.route === 'on-net'

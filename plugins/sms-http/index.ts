@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { httpGateway, pick, type HttpGatewayOptions } from '../../adapters/sms/http-gateway';
 import { problem } from '../../adapters/http/problem';
+import { sameSecret } from '../../adapters/http/same-secret';
 import { definePlugin, parseOptions } from '../plugin-api';
 
 const receiptStatus = z.enum(['delivered', 'failed', 'expired']);
@@ -28,8 +28,6 @@ const gateway = z
   })
   .strict();
 const options = z.object({ gateways: z.array(gateway).min(1) }).strict();
-
-const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
  * Generic HTTP SMS gateways from `pluginOptions["sms-http"].gateways`, and their delivery

@@ -1,4 +1,6 @@
-import { createHmac, randomBytes, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { createHmac, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { z } from 'zod';
+import { sameSecret } from '../same-secret';
 import { ed25519PublicKey } from '../signatures/key-resolver';
 
 /**
@@ -6,13 +8,14 @@ import { ed25519PublicKey } from '../signatures/key-resolver';
  * `trunkline finance dashboard-link`), good for a few minutes and once; exchanged for a session
  * cookie the server signs with a key of its own. No password anywhere.
  */
-export interface LinkClaims {
+const linkClaims = z.object({
   /** The operator id (as in the config's `operators`). */
-  readonly op: string;
-  readonly iat: number;
-  readonly exp: number;
-  readonly nonce: string;
-}
+  op: z.string(),
+  iat: z.number().int(),
+  exp: z.number().int(),
+  nonce: z.string(),
+});
+export type LinkClaims = Readonly<z.infer<typeof linkClaims>>;
 
 export class LinkRejected extends Error {
   override readonly name = 'LinkRejected';
@@ -31,6 +34,19 @@ export function signDashboardLink(o: { operatorId: string; privateKey: KeyObject
   return `${payload}.${b64(sign(null, Buffer.from(payload), o.privateKey))}`;
 }
 
+/** The payload's claims; anything else (not JSON, `null`, a number, a list, a claim missing) is a malformed link. */
+function claimsOf(payload: string): LinkClaims {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    throw new LinkRejected('the link is malformed');
+  }
+  const parsed = linkClaims.safeParse(json);
+  if (!parsed.success) throw new LinkRejected('the link is malformed');
+  return parsed.data;
+}
+
 /** The claims of a token `publicKeyOf(op)` signed, not expired and not longer-lived than `maxTtlSeconds`. */
 export function verifyDashboardLink(
   token: string,
@@ -38,14 +54,7 @@ export function verifyDashboardLink(
 ): LinkClaims {
   const [payload, signature, extra] = token.split('.');
   if (!payload || !signature || extra !== undefined) throw new LinkRejected('the link is malformed');
-  let claims: LinkClaims;
-  try {
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as LinkClaims;
-  } catch {
-    throw new LinkRejected('the link is malformed');
-  }
-  if (typeof claims.op !== 'string' || !Number.isInteger(claims.exp) || !Number.isInteger(claims.iat) || typeof claims.nonce !== 'string')
-    throw new LinkRejected('the link is malformed');
+  const claims = claimsOf(payload);
   const key = o.publicKeyOf(claims.op);
   if (!key) throw new LinkRejected(`no operator ${claims.op} may open the dashboard`);
   const publicKey = ed25519PublicKey(Buffer.from(key, 'base64'));
@@ -70,9 +79,7 @@ export function sessionSigner(key: Buffer = randomBytes(32)) {
       if (!cookie) return null;
       const [op, exp, tag] = cookie.split('.');
       if (!op || !exp || !tag) return null;
-      const expected = Buffer.from(mac(`${op}.${exp}`));
-      const given = Buffer.from(tag);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+      if (!sameSecret(tag, mac(`${op}.${exp}`))) return null;
       if (!(Number(exp) > nowSeconds)) return null;
       return Buffer.from(op, 'base64url').toString('utf8');
     },

@@ -1,13 +1,22 @@
-import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { CallService } from '../../calls/service';
 import { jsonBody, type FastRoute } from '../fast-routes';
 import { HttpProblem, problem } from '../problem';
+import { sameSecret } from '../same-secret';
 
 const callId = z.string().min(1).max(255);
 const number = z.string().min(1).max(64);
-/** Kamailio's `$TV(Sn)`: seconds since the epoch with microseconds, as a JSON number or string. */
-const epoch = z.coerce.number().positive().nullable().optional();
+/**
+ * Kamailio's `$TV(Sn)`: seconds since the epoch with microseconds, as a JSON number or string.
+ * A call's are of this century: anything else is a broken clock or field, and would not even
+ * make a date (1e13 s is past the last one JavaScript has).
+ */
+const instant = z.coerce
+  .number()
+  .min(Date.UTC(2000, 0, 1) / 1000, 'must be seconds since the epoch, in 2000 or later')
+  .max(Date.UTC(2100, 0, 1) / 1000, 'must be seconds since the epoch, before 2100');
+/** Longer than any SIP dialog a proxy keeps up (Kamailio's dialog timeout defaults to 12 h): a clock fault, not a call. */
+const MAX_CALL_SECONDS = 7 * 86_400;
 
 const authorizeBody = z.object({ call_id: callId, caller: number, callee: number }).passthrough();
 const extendBody = z.object({ call_id: callId, caller: number }).passthrough();
@@ -17,13 +26,17 @@ const cdrBody = z
     caller: number,
     origin: z.string().min(1).max(100).default('kamailio'),
     disposition: z.enum(['ANSWERED', 'FAILED']),
-    answer_ts: epoch,
-    end_ts: z.coerce.number().positive(),
+    answer_ts: instant.nullable().optional(),
+    end_ts: instant,
     end_method: z.string().max(50).optional(),
     carrier: z.string().max(100).nullable().optional(),
     reason: z.string().max(200).optional(),
   })
-  .passthrough();
+  .passthrough()
+  .refine((b) => typeof b.answer_ts !== 'number' || (b.end_ts >= b.answer_ts && b.end_ts - b.answer_ts <= MAX_CALL_SECONDS), {
+    path: ['end_ts'],
+    message: `must be at or after answer_ts, and at most ${MAX_CALL_SECONDS} s after it`,
+  });
 
 /** Bearer <secret>, or Basic with the secret as password (what Kamailio's http_client sends from a URL). */
 function hookSecretCheck(secret: string | undefined): (authorization: string | undefined) => void {
@@ -36,7 +49,7 @@ function hookSecretCheck(secret: string | undefined): (authorization: string | u
       : /^basic$/i.test(scheme ?? '')
         ? Buffer.from(Buffer.from(value, 'base64').toString('utf8').split(':').slice(1).join(':'))
         : Buffer.alloc(0);
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return;
+    if (sameSecret(given, expected)) return;
     throw new HttpProblem(problem('hook-unauthorized', 401, 'Unauthorized', 'the SIP hook secret is missing or wrong').problem, {
       'WWW-Authenticate': 'Basic realm="trunkline-sip-hooks", charset="UTF-8"',
     });
@@ -81,7 +94,7 @@ export function sipHookRoutes(deps: { calls: CallService; secret: string | undef
     hook('/cdr', async (raw) => {
       const body = cdrBody.parse(raw);
       const answered = body.disposition === 'ANSWERED' && typeof body.answer_ts === 'number';
-      const seconds = answered ? Math.max(0, body.end_ts - body.answer_ts!) : 0;
+      const seconds = answered ? body.end_ts - body.answer_ts! : 0;
       return deps.calls.cdr({
         callId: body.call_id,
         caller: body.caller,

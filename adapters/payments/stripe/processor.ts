@@ -73,10 +73,21 @@ export function stripeProcessor(settings: StripeSettings): PaymentProcessor {
       : {}),
   });
 
-  /** The account a charge's or dispute's payment was made for, from the PaymentIntent's metadata. */
+  /**
+   * The account a charge's or dispute's payment was made for, from the PaymentIntent's metadata;
+   * null when Stripe has no such PaymentIntent: this engine never created it and never will, so
+   * its event is acknowledged and ignored. A lookup that failed is an error: Stripe delivers again.
+   */
   const accountOfPayment = async (paymentId: string): Promise<string | null> => {
-    const pi = paymentIntent.parse(await stripe.paymentIntents.retrieve(paymentId));
-    return pi.metadata[METADATA.account] ?? null;
+    let found: unknown;
+    try {
+      found = await stripe.paymentIntents.retrieve(paymentId);
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      if (e.code === 'resource_missing') return null;
+      throw new PaymentProcessorError('unavailable', `Stripe could not look up PaymentIntent ${paymentId}: ${e.message ?? 'unknown'}`);
+    }
+    return paymentIntent.parse(found).metadata[METADATA.account] ?? null;
   };
 
   const factsOf = async (event: { id: string; type: string; data: { object: unknown } }): Promise<PaymentFact[]> => {

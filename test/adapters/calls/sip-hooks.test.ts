@@ -110,6 +110,48 @@ describe('SIP hooks: authorize and charge', () => {
     expect(await events(alice.keyid, 'CdrUnmatched')).toEqual([expect.objectContaining({ callId: 'ghost' })]);
   });
 
+  test('a CDR whose timestamps are no date or give an absurd duration: 400 problem, nothing appended', async () => {
+    expect((await bed.hook('authorize', { call_id: 'call-6', caller: alice.keyid, callee: UK })).status).toBe(200);
+    const answered = { call_id: 'call-6', caller: alice.keyid, disposition: 'ANSWERED', answer_ts: 1_796_000_000 };
+    const bad = [
+      { ...answered, end_ts: 1e13 },
+      { ...answered, end_ts: 'Infinity' },
+      { ...answered, answer_ts: 1e13, end_ts: 1_796_000_060 },
+      { ...answered, end_ts: 1_796_000_000 - 60 },
+      { ...answered, end_ts: 1_796_000_000 + 400 * 86_400 },
+      { call_id: 'call-6', caller: alice.keyid, disposition: 'FAILED', end_ts: 1e13 },
+    ];
+    const head = await bed.engine.store.head();
+    for (const cdr of bad) {
+      const r = await json(bed.hook('cdr', cdr));
+      expect([JSON.stringify(cdr), r.status, r.type, r.body['type']]).toEqual([
+        JSON.stringify(cdr),
+        400,
+        expect.stringMatching(/problem\+json/),
+        'https://trunkline.dev/problems/invalid-request',
+      ]);
+    }
+    expect(await bed.engine.store.head()).toBe(head);
+    expect((await state(alice.keyid)).calls.get('call-6')?.status).toBe('open');
+  });
+
+  test('authorizing a call again once its CDR is in: 409 call-ended, nothing appended', async () => {
+    for (const disposition of ['ANSWERED', 'FAILED']) {
+      const callId = `call-again-${disposition}`;
+      expect((await bed.hook('authorize', { call_id: callId, caller: alice.keyid, callee: UK })).status).toBe(200);
+      const cdr = { call_id: callId, caller: alice.keyid, disposition, answer_ts: 1_796_000_000, end_ts: 1_796_000_030 };
+      expect((await bed.hook('cdr', cdr)).status).toBe(200);
+      const head = await bed.engine.store.head();
+      const again = await json(bed.hook('authorize', { call_id: callId, caller: alice.keyid, callee: UK }));
+      expect([again.status, again.type, again.body['type']]).toEqual([
+        409,
+        expect.stringMatching(/problem\+json/),
+        'https://trunkline.dev/problems/call-ended',
+      ]);
+      expect(await bed.engine.store.head()).toBe(head);
+    }
+  });
+
   test('the hooks need the shared secret (Bearer or Basic password)', async () => {
     expect((await bed.hook('authorize', { call_id: 'y', caller: alice.keyid, callee: UK }, 'wrong-secret-0123456789')).status).toBe(401);
     const basic = await fetch(`${bed.base}/v1/hooks/sip/authorize`, {

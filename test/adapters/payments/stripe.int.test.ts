@@ -19,6 +19,7 @@ describe('credit through Stripe', () => {
   let base: string;
   let close: () => Promise<void>;
   let bed: StripeBed;
+  const warnings: string[] = [];
 
   beforeAll(async () => {
     bed = await startStripeBed();
@@ -38,7 +39,7 @@ describe('credit through Stripe', () => {
           'trial-credit': { amounts: { EUR: '0.50' }, validDays: 30, restriction: { countries: ['GB'], numberTypes: ['landline'] } },
         },
       },
-      { logger: pino({ level: 'silent' }) },
+      { logger: pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) }) },
     );
     await engine.runner.start();
     ({ base, close } = await listen(engine.app));
@@ -266,6 +267,43 @@ describe('credit through Stripe', () => {
       metadata: {},
     };
     expect((await deliver(bed.webhook('payment_intent.succeeded', foreign))).status).toBe(200);
+    expect(await engine.store.head()).toBe(head);
+  });
+
+  test('a refund or dispute of a PaymentIntent Stripe does not know is acknowledged and changes nothing; Stripe down is a 502', async () => {
+    const head = await engine.store.head();
+    const refund = {
+      id: 'ch_unknown',
+      object: 'charge',
+      amount: 900,
+      amount_refunded: 900,
+      currency: 'eur',
+      payment_intent: 'pi_never_seen',
+    };
+    const dispute = {
+      id: 'dp_unknown',
+      object: 'dispute',
+      amount: 900,
+      currency: 'eur',
+      charge: 'ch_unknown',
+      payment_intent: 'pi_never_seen',
+    };
+    for (const [type, object] of [
+      ['charge.refunded', refund],
+      ['charge.dispute.funds_withdrawn', dispute],
+    ] as const) {
+      const r = await deliver(bed.webhook(type, object));
+      expect([type, r.status, r.body.recorded]).toEqual([type, 200, []]);
+    }
+    expect(warnings.filter((w) => w.includes('"paymentId":"pi_never_seen"') && w.includes('"level":40'))).toHaveLength(2);
+    bed.failing = true;
+    try {
+      // the lookup failed, not the payment: an answer other than 2xx makes Stripe deliver it again
+      const down = await deliver(bed.webhook('charge.refunded', refund));
+      expect([down.status, down.body.type]).toEqual([502, 'https://trunkline.dev/problems/payment-processor-unavailable']);
+    } finally {
+      bed.failing = false;
+    }
     expect(await engine.store.head()).toBe(head);
   });
 

@@ -199,6 +199,18 @@ describe('SMS through the API: segments priced, cheapest gateway, charged once, 
     expect((await balance(t)).paid).toBe(before.paid);
   });
 
+  it('refuses a receipt whose Bearer token has the secret’s length in characters but not in bytes: 401, nothing recorded', async () => {
+    const head = await t.engine.store.head();
+    const r = await fetch(`${t.base}/v1/webhooks/sms/http-gw`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${'é'.repeat(RECEIPT_SECRET.length)}` },
+      body: JSON.stringify({ id: 'h1', status: 'FAILED' }),
+    });
+    expect([r.status, r.headers.get('content-type')]).toEqual([401, expect.stringMatching(/problem\+json/)]);
+    expect(((await r.json()) as { type: string }).type).toBe('https://trunkline.dev/problems/unauthorized');
+    expect(await t.engine.store.head()).toBe(head);
+  });
+
   it('keeps a receipt for an unknown message for review, moving no money', async () => {
     const before = await balance(t);
     t.cheap.receipt({ messageId: 'never-sent-1', from: '1', to: '2' }, 'DELIVRD');
