@@ -16,7 +16,7 @@ import { progressBar } from './progress';
 import { csv, table } from './table';
 import { addRatingCommands } from './rating-commands';
 import { addWalletCommands } from './wallet-commands';
-import { redact } from './redact';
+import { redact } from '../runtime/redact';
 import { addProbeCommand } from './probe-command';
 
 interface GlobalFlags {

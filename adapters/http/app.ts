@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { fastDispatcher, type FastRoute } from './fast-routes';
 import { errorHandler, notFound } from './problem';
 import type { Metrics } from '../runtime/metrics';
+import { redactUrl } from '../runtime/redact';
 
 export interface HttpAppDeps {
   readonly logger: Logger;
@@ -46,7 +47,8 @@ export function createHttpApp(deps: HttpAppDeps): Express & { readonly routes: r
       // the matched route pattern, never the raw path: raw paths would explode label cardinality
       const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
       end({ route, status: String(res.statusCode) });
-      deps.logger.debug({ method: req.method, url: req.originalUrl, status: res.statusCode }, 'http');
+      // the dashboard's sign-in link carries its token in the query
+      deps.logger.debug({ method: req.method, url: redactUrl(req.originalUrl), status: res.statusCode }, 'http');
     });
     next();
   });

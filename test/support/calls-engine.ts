@@ -30,6 +30,7 @@ export async function callsEngine(options: {
   operators?: Parameters<typeof testEngine>[0]['operators'];
   env?: Record<string, string>;
   clock?: Clock;
+  logger?: Parameters<typeof testEngine>[0]['logger'];
   /** Leave the data directory when closing (a benchmark serves it afterwards). */
   keepData?: boolean;
 }): Promise<CallsEngine> {
@@ -38,6 +39,7 @@ export async function callsEngine(options: {
     ...(options.onNet ? { onNet: options.onNet } : {}),
     ...(options.env ? { env: options.env } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
     ...(options.keepData ? { keepData: true } : {}),
     ...(options.operators ? { operators: options.operators } : {}),
     config: { sipHookSecret: HOOK_SECRET, pluginOptions: { pricing: { markupPercent: '50' } }, ...options.config },

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from '../../adapters/runtime/config';
 import { createEngine, type Engine } from '../../adapters/runtime/engine';
 import type { Clock } from '../../core/clock';
@@ -27,6 +27,8 @@ export async function testEngine(options: {
   env?: Record<string, string>;
   config?: Partial<Config>;
   clock?: Clock;
+  /** Where the engine logs (default: nowhere). */
+  logger?: Logger;
   /** Leave the data directory when closing (a benchmark serves it afterwards). */
   keepData?: boolean;
 }): Promise<TestEngine> {
@@ -43,7 +45,7 @@ export async function testEngine(options: {
   }));
   const engine = await createEngine(
     { ...config, ...(operators.length ? { operators } : {}), ...options.config },
-    { logger: pino({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) },
+    { logger: options.logger ?? pino({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) },
   );
   const { base, close } = await listen(engine.app);
   return {
