@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock';
+import { refuseBlocked } from '../../core/blocked-prefixes';
 import { DomainError } from '../../core/decider';
 import { DirectoryUnavailableError, type Directory } from '../../core/directory';
 import { digitsOf, parseE164, type E164 } from '../../core/e164';
@@ -92,9 +93,8 @@ export function callService(deps: CallServiceDeps) {
   }
 
   function pstnRoute(number: E164, now: Date): Extract<CallRoute, { kind: 'pstn' }> {
+    refuseBlocked(number, deps.blockedPrefixes, 'calls');
     const digits = digitsOf(number);
-    if (deps.blockedPrefixes.some((p) => digits.startsWith(p)))
-      throw new DomainError('blocked-destination', `calls to ${number} are blocked`);
     const retail = priceOnDeck(deps.rating.current().retail.deck, digits, now, NS_PER_SECOND);
     if (!retail) throw new DomainError('unrated-destination', `there is no retail price for ${number}`);
     const lcr = deps.rating.lcr({ number, start: now, duration: 60 * NS_PER_SECOND });

@@ -294,6 +294,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         gateways: (await ctx.getAsync<Extensions>(TOKENS.Extensions)).smsGateways,
         limits: { maxSegments: config.smsMaxSegments, perMinute: config.smsPerMinute, perDay: config.smsPerDay },
         chargeDecimals: config.chargeDecimals,
+        blockedPrefixes: config.blockedPrefixes,
         findOwner: async (gatewayId, messageId) => {
           const known = await ownerOfMessage(readModels, gatewayId, messageId);
           if (known) return known;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock';
+import { refuseBlocked } from '../../core/blocked-prefixes';
 import { DomainError } from '../../core/decider';
 import { parseE164, type E164 } from '../../core/e164';
 import type { EventStore } from '../../core/event-store';
@@ -31,6 +32,8 @@ export interface SmsServiceDeps {
   readonly gateways: ReadonlyMap<string, SmsGatewayFactory>;
   readonly limits: SmsLimits;
   readonly chargeDecimals: number;
+  /** Destinations (digit prefixes) no one may text, as for calls. */
+  readonly blockedPrefixes: readonly string[];
   /** The read model's answer (after catching up with the log) for a message id this process did not send. */
   readonly findOwner: (gatewayId: string, messageId: string) => Promise<MessageOwner | null>;
 }
@@ -129,6 +132,7 @@ export function smsService(deps: SmsServiceDeps) {
 
     quote(input: { to: string; text: string }): SmsQuote {
       const to = parseE164(input.to);
+      refuseBlocked(to, deps.blockedPrefixes, 'texts');
       const s = segment(input.text);
       const routes = deps.rating.smsRoutes(to, deps.clock.now());
       return {
@@ -147,6 +151,7 @@ export function smsService(deps: SmsServiceDeps) {
     /** Sends a text from `caller`'s own number; `requestKey` (the Idempotency-Key) makes a retry answer, not send again. */
     async send(input: { caller: E164; to: string; text: string; requestKey: string }): Promise<SmsOutcome> {
       const to = parseE164(input.to);
+      refuseBlocked(to, deps.blockedPrefixes, 'texts');
       const smsId = deriveId('sms', input.caller, input.requestKey);
       const s = segment(input.text);
       if (s.segments === 0) throw new DomainError('empty-message', 'the text is empty');

@@ -46,7 +46,11 @@ describe('SMS through the API: segments priced, cheapest gateway, charged once, 
   let t: SmsEngine;
   let answer: (i: number) => SubmitAnswer = () => 'accept';
   beforeAll(async () => {
-    t = await smsEngine({ people: [alice, bob], answerCheap: (i) => answer(i), config: { smsPerMinute: 1000 } });
+    t = await smsEngine({
+      people: [alice, bob],
+      answerCheap: (i) => answer(i),
+      config: { smsPerMinute: 1000, blockedPrefixes: ['44909'] },
+    });
     await t.fund(alice.keyid, '1.00');
   });
   afterAll(() => t.close());
@@ -209,6 +213,23 @@ describe('SMS through the API: segments priced, cheapest gateway, charged once, 
     expect([r.status, r.headers.get('content-type')]).toEqual([401, expect.stringMatching(/problem\+json/)]);
     expect(((await r.json()) as { type: string }).type).toBe('https://trunkline.dev/problems/unauthorized');
     expect(await t.engine.store.head()).toBe(head);
+  });
+
+  it('refuses a text to a blocked prefix with 403 blocked-destination, sending and charging nothing; quotes too', async () => {
+    const before = await balance(t);
+    const [head, sent] = [await t.engine.store.head(), t.cheap.received.length + t.second.received.length + t.http.received.length];
+    const blocked = '+449090000000';
+    const quote = await signedFetch(t.base, alice, 'POST', '/v1/sms/quote', { to: blocked, text: 'win a prize' });
+    const send = await t.send(alice, { to: blocked, text: 'win a prize' });
+    for (const r of [quote, send]) {
+      expect([r.status, r.headers.get('content-type')]).toEqual([403, expect.stringMatching(/problem\+json/)]);
+      expect(((await r.json()) as { type: string }).type).toBe('https://trunkline.dev/problems/blocked-destination');
+    }
+    expect(t.cheap.received.length + t.second.received.length + t.http.received.length).toBe(sent);
+    expect(await t.engine.store.head()).toBe(head);
+    expect(await balance(t)).toEqual(before);
+    // the prefix, not its neighbours
+    expect((await t.send(alice, { to: '+449100000000', text: 'hello' })).status).toBe(202);
   });
 
   it('keeps a receipt for an unknown message for review, moving no money', async () => {
