@@ -382,6 +382,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
           {
             path: '/',
             router: healthRouter({
+              logger,
               store,
               readModels,
               projections: projectionStatus,

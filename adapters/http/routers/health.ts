@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { EventStore } from '../../../core/event-store';
 import type { ReadModelStore } from '../../../projections/read-model-store';
@@ -6,6 +7,8 @@ import type { ProjectionStatus } from '../../../projections/runner';
 import { problem, sendProblem } from '../problem';
 
 export interface HealthDeps {
+  /** Where a failed check's error goes: the public answer names the check only. */
+  readonly logger: Logger;
   readonly store: EventStore;
   readonly readModels: ReadModelStore;
   readonly projections: () => Promise<readonly ProjectionStatus[]>;
@@ -15,7 +18,10 @@ export interface HealthDeps {
   readonly projectionsElsewhere?: boolean;
 }
 
-/** Liveness, readiness (stores reachable, projections caught up) and Prometheus metrics. */
+/**
+ * Liveness, readiness (stores reachable, projections caught up) and Prometheus metrics, all
+ * unauthenticated: readiness says which check failed, never the error (that is logged).
+ */
 export function healthRouter(deps: HealthDeps): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
@@ -26,21 +32,24 @@ export function healthRouter(deps: HealthDeps): Router {
     let projections: readonly ProjectionStatus[] = [];
     try {
       checks['eventStore'] = `ok (head ${await deps.store.head()})`;
-    } catch (error) {
-      checks['eventStore'] = `unreachable: ${(error as Error).message}`;
+    } catch (err) {
+      deps.logger.warn({ err }, 'readiness: the event store is unreachable');
+      checks['eventStore'] = 'unreachable';
     }
     try {
       await deps.readModels.ping();
       projections = await deps.projections();
       checks['readModels'] = 'ok';
-    } catch (error) {
-      checks['readModels'] = `unreachable: ${(error as Error).message}`;
+    } catch (err) {
+      deps.logger.warn({ err }, 'readiness: the read models are unreachable');
+      checks['readModels'] = 'unreachable';
     }
     const behind = projections.filter((p) => (!deps.projectionsElsewhere && !p.caughtUp) || p.lag > deps.maxLag || p.lastError);
     const ok = Object.values(checks).every((c) => c.startsWith('ok')) && behind.length === 0;
     const body = {
       checks,
-      projections: projections.map((p) => ({ name: p.name, lag: p.lag, caughtUp: p.caughtUp, lastError: p.lastError })),
+      // the runner logs each projection error as it happens; here only whether one is failing
+      projections: projections.map((p) => ({ name: p.name, lag: p.lag, caughtUp: p.caughtUp, failing: p.lastError !== null })),
     };
     if (ok) return void res.json({ status: 'ready', ...body });
     sendProblem(

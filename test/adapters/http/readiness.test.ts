@@ -1,5 +1,10 @@
+import express from 'express';
 import pino from 'pino';
+import { Registry } from 'prom-client';
 import { listen } from '../../support/listen';
+import { healthRouter } from '../../../adapters/http/routers/health';
+import type { EventStore } from '../../../core/event-store';
+import type { ReadModelStore } from '../../../projections/read-model-store';
 import { loadConfig } from '../../../adapters/runtime/config';
 import { createEngine, type Engine } from '../../../adapters/runtime/engine';
 import { waitFor } from '../../support/wait';
@@ -50,5 +55,49 @@ describe('readiness', () => {
         { name: 'vouchers', lag: 0, caughtUp: true },
       ],
     });
+  });
+});
+
+describe('readiness answering the public', () => {
+  test('names the failing checks, and logs the errors instead of answering them', async () => {
+    const logged: string[] = [];
+    const secret = 'SQLITE_CANTOPEN: unable to open /var/lib/trunkline/events.db';
+    const app = express().use(
+      healthRouter({
+        logger: pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) }),
+        store: { head: () => Promise.reject(new Error(secret)) } as unknown as EventStore,
+        readModels: { ping: () => Promise.resolve() } as unknown as ReadModelStore,
+        projections: async () => [
+          {
+            name: 'finance',
+            version: 1,
+            position: 1,
+            head: 1,
+            lag: 0,
+            running: true,
+            caughtUp: true,
+            lastError: 'relation "finance_days" does not exist',
+            updatedAt: null,
+          },
+        ],
+        registry: new Registry(),
+        maxLag: 10,
+      }),
+    );
+    const { base, close } = await listen(app);
+    try {
+      const r = await fetch(`${base}/readyz`);
+      const text = await r.text();
+      expect(r.status).toBe(503);
+      expect(JSON.parse(text)).toMatchObject({
+        detail: 'projections behind: finance',
+        checks: { eventStore: 'unreachable', readModels: 'ok' },
+        projections: [{ name: 'finance', failing: true }],
+      });
+      expect(text).not.toMatch(/SQLITE|\/var\/lib|relation|finance_days/);
+      expect(logged.join('')).toContain(secret);
+    } finally {
+      await close();
+    }
   });
 });
