@@ -16,6 +16,7 @@ import type { WelcomeGrant } from '../core/accounts/opening';
 import type { WalletService } from '../adapters/wallet/service';
 import type { AccountService } from '../adapters/accounts/service';
 import type { SignatureDeps } from '../adapters/http/signatures/middleware';
+import type { SignedAccess } from '../adapters/http/guard';
 import type { SmsGatewayFactory, SmsService } from '../adapters/sms/service';
 
 /** Credit granted when an account opens; `welcome` answers for the account's currency and opening time. */
@@ -39,6 +40,13 @@ export interface TariffImporter {
   parse(path: string, options: { readonly onProgress?: (records: number) => void }): Promise<TariffParseResult>;
 }
 
+/**
+ * Who may call a plugin's routes: a signed caller (`'signed'`, or `{ roles }` for operators
+ * holding one), or `'public'`: anyone, for a public resource or a webhook that checks a secret
+ * of its own.
+ */
+export type RouteAccess = SignedAccess | 'public';
+
 /** What the engine hands a plugin while it registers. */
 export interface PluginHost {
   /** The plugin's own `options` from the configuration. */
@@ -47,8 +55,12 @@ export interface PluginHost {
   readonly clock: Clock;
   /** Feeds a read model from the log; the runner keeps its checkpoint, rebuilds and lag. */
   addProjection(projection: Projection): void;
-  /** Mounts routes once the stores are open; `build` receives them. */
-  addRouter(mountPath: string, build: (deps: RouterDeps) => Router): void;
+  /**
+   * Mounts routes once the stores are open; `build` receives them. Every request under
+   * `mountPath` is refused unless its caller passes `access` (default `'signed'`), so give the
+   * router a path of its own.
+   */
+  addRouter(mountPath: string, build: (deps: RouterDeps) => Router, access?: RouteAccess): void;
   /** A rate-deck format for `trunkline carriers import-deck --format <format>`. */
   addDeckImporter(importer: DeckImporter): void;
   /** A tariff-plan format for `trunkline tariffs import --format <format>`. */
@@ -77,7 +89,7 @@ export interface RouterDeps {
   readonly ids: IdGenerator;
   readonly wallet: WalletService;
   readonly accounts: AccountService;
-  /** For routes that need a signed caller (`requireSignature(deps.signatures)`). */
+  /** For a signed route inside a `'public'` router: `requireSignature(deps.signatures)`. */
   readonly signatures: SignatureDeps;
   /** Texts: a gateway plugin's receipt webhook hands receipts to `sms.receipt`. */
   readonly sms: SmsService;

@@ -113,14 +113,14 @@ export function trunklineClient(options: ClientOptions) {
     rates: () => call<{ currency: string; rates: { prefix: string; ratePerMinute: string }[] }>('GET', '/v1/rates', undefined, false),
     rate: (destination: string) =>
       call<{ prefix: string; ratePerMinute: string }>('GET', `/v1/rates?destination=${encodeURIComponent(destination)}`, undefined, false),
+    /** The log's streams (an operator key with the viewer or admin role). */
     streams: (q: { prefix?: string; after?: string; limit?: number } = {}) =>
       call<{ streams: { stream: string; events: number }[]; next?: string }>(
         'GET',
         `/v1/catalogue/streams?${new URLSearchParams(Object.entries(q).map(([k, v]): [string, string] => [k, String(v)])).toString()}`,
-        undefined,
-        false,
       ),
-    eventTypes: () => call<{ types: { type: string; events: number }[] }>('GET', '/v1/catalogue/types', undefined, false),
+    /** Events per type (an operator key with the viewer or admin role). */
+    eventTypes: () => call<{ types: { type: string; events: number }[] }>('GET', '/v1/catalogue/types'),
     health: () => call<{ status: string }>('GET', '/healthz', undefined, false),
     openAccount: (input: { currency?: string; plan?: string } = {}) => call<Account>('POST', '/v1/accounts', input),
     me: () => call<Account>('GET', '/v1/accounts/me'),

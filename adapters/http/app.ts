@@ -14,17 +14,30 @@ export interface HttpAppDeps {
   readonly fastRoutes?: readonly FastRoute[];
 }
 
-/** Every `METHOD /path` the routers serve, with `:param` written `{param}` as OpenAPI does. */
-export function listRoutes(routers: HttpAppDeps['routers']): string[] {
-  const out: string[] = [];
-  for (const { path, router } of routers) {
-    for (const layer of router.stack as { route?: { path: string; methods: Record<string, boolean> } }[]) {
-      if (!layer.route) continue;
-      const full = `${path === '/' ? '' : path}${layer.route.path === '/' ? '' : layer.route.path}`.replace(/:(\w+)/g, '{$1}') || '/';
-      for (const method of Object.keys(layer.route.methods)) out.push(`${method.toUpperCase()} ${full}`);
-    }
+interface StackLayer {
+  readonly route?: { readonly path: string; readonly methods: Record<string, boolean> };
+  /** A router `use`d without a path (a guarded one's inner router) serves its routes at its parent's path. */
+  readonly slash?: boolean;
+  readonly handle?: { readonly stack?: unknown };
+}
+
+function routesOf(path: string, stack: readonly StackLayer[], out: Set<string>): void {
+  for (const layer of stack) {
+    if (layer.slash && Array.isArray(layer.handle?.stack)) routesOf(path, layer.handle.stack as StackLayer[], out);
+    if (!layer.route) continue;
+    const full = `${path === '/' ? '' : path}${layer.route.path === '/' ? '' : layer.route.path}`.replace(/:(\w+)/g, '{$1}') || '/';
+    for (const method of Object.keys(layer.route.methods)) out.add(`${method.toUpperCase()} ${full}`);
   }
-  return out.sort();
+}
+
+/**
+ * Every `METHOD /path` the routers serve, with `:param` written `{param}` as OpenAPI does; a
+ * route guarded by one router and answered by another is listed once.
+ */
+export function listRoutes(routers: HttpAppDeps['routers']): string[] {
+  const out = new Set<string>();
+  for (const { path, router } of routers) routesOf(path, router.stack as StackLayer[], out);
+  return [...out].sort();
 }
 
 /** The express app: timing, routers, then problem+json for anything unmatched or failed. */

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
-import type { Express, Router } from 'express';
+import { Router, type Express } from 'express';
 import { Container } from 'inversify';
 import pino, { type Logger } from 'pino';
 import { systemClock, type Clock } from '../../core/clock';
@@ -45,6 +45,8 @@ import type { Config } from './config';
 import { createMetrics, instrumentStore, type Metrics } from './metrics';
 import { openEventStore, openReadModels } from './open-stores';
 import { BUILTIN_PLUGINS, loadPlugin } from './plugin-loader';
+import { pluginRouter } from './plugin-router';
+import { guard } from '../http/guard';
 import { TOKENS } from './tokens';
 import { startProjectionThread, type ProjectionThread } from './projection-thread';
 
@@ -153,7 +155,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
               throw new Error(`plugin ${plugin.name}: a projection named ${p.name} exists already`);
             ext.projections.push(p);
           },
-          addRouter: (path, build) => void ext.routers.push({ path, build }),
+          addRouter: (path, build, access) => void ext.routers.push({ path, build: pluginRouter(build, access) }),
           addDeckImporter: (i) => unique(ext.deckImporters, i.format, i, 'deck format', plugin.name),
           addTariffImporter: (i) => unique(ext.tariffImporters, i.format, i, 'tariff format', plugin.name),
           addPricingPolicy: (p) => unique(ext.pricingPolicies, p.name, p, 'pricing policy', plugin.name),
@@ -433,6 +435,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
               sessionSeconds: DASHBOARD_SESSION_SECONDS,
             }),
           },
+          // signed in front of smsRouter, which answers it
+          { path: '/v1/sms/quote', router: Router().post('/', ...guard(signatures, 'signed')) },
           {
             path: '/v1/sms',
             router: smsRouter(smsDeps),

@@ -2,11 +2,14 @@ import { definePlugin } from '../plugin-api';
 import { catalogueProjection } from '../../projections/catalogue/projection';
 import { catalogueRouter } from './router';
 
-/** Built in: the stream catalogue, registered the same way a third-party plugin would be. */
+/**
+ * Built in: the stream catalogue, registered the same way a third-party plugin would be. Stream
+ * names carry customers' numbers: only operators with the viewer or admin role read it.
+ */
 export default definePlugin({
   name: 'catalogue',
   register(host) {
     host.addProjection(catalogueProjection);
-    host.addRouter('/v1/catalogue', catalogueRouter);
+    host.addRouter('/v1/catalogue', catalogueRouter, { roles: ['viewer', 'admin'] });
   },
 });

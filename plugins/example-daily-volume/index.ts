@@ -1,10 +1,11 @@
 import { Router } from 'express';
-import { definePlugin } from '../plugin-api';
+import { definePlugin, type RouterDeps } from '../plugin-api';
 import type { Projection } from '../../projections/projection';
 
 /**
  * The example from docs/plugins.md: events recorded per UTC day (optionally only some types),
- * as a projection and a route. Enable it with `"plugins": ["./plugins/example-daily-volume"]`.
+ * as a projection and a route for operators with the viewer or admin role. Enable it with
+ * `"plugins": ["./plugins/example-daily-volume"]`.
  */
 export default definePlugin({
   name: 'example-daily-volume',
@@ -29,14 +30,15 @@ export default definePlugin({
       },
     };
     host.addProjection(projection);
-    host.addRouter('/v1/examples', ({ readModels }) =>
+    const dailyVolume = ({ readModels }: RouterDeps) =>
       Router().get('/daily-volume', async (_req, res) => {
         const rows = await readModels.query<{ day: string; events: number | string }>(
           'SELECT day, events FROM example_daily_volume ORDER BY day',
         );
         res.json({ days: rows.map((r) => ({ day: r.day, events: Number(r.events) })) });
-      }),
-    );
+      });
+    // the engine refuses any request under /v1/examples that is not signed by one of these operators
+    host.addRouter('/v1/examples', dailyVolume, { roles: ['viewer', 'admin'] });
     host.logger.info({ types: types ?? 'all' }, 'daily volume example registered');
   },
 });

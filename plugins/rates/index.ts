@@ -7,6 +7,6 @@ export default definePlugin({
   name: 'rates',
   register(host) {
     host.addProjection(ratesProjection);
-    host.addRouter('/v1', ratesRouter);
+    host.addRouter('/v1', ratesRouter, 'public');
   },
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { httpGateway, pick, type HttpGatewayOptions } from '../../adapters/sms/http-gateway';
 import { problem } from '../../adapters/http/problem';
 import { sameSecret } from '../../adapters/http/same-secret';
-import { definePlugin, parseOptions } from '../plugin-api';
+import { definePlugin, parseOptions, type RouterDeps } from '../plugin-api';
 
 const receiptStatus = z.enum(['delivered', 'failed', 'expired']);
 const gateway = z
@@ -40,7 +40,7 @@ export default definePlugin({
     const settings = Object.keys(host.options).length === 0 ? { gateways: [] } : parseOptions('sms-http', options, host.options);
     const configs = new Map<string, HttpGatewayOptions>(settings.gateways.map((g) => [g.id, g]));
     for (const g of configs.values()) host.addSmsGateway(g.id, () => httpGateway(g));
-    host.addRouter('/v1/webhooks/sms', (deps) => {
+    const receipts = (deps: RouterDeps) => {
       const router = Router();
       router.post('/:gatewayId', express.json({ limit: '64kb' }), async (req, res) => {
         const g = configs.get(String(req.params['gatewayId']));
@@ -71,6 +71,8 @@ export default definePlugin({
         res.json({ recorded: true });
       });
       return router;
-    });
+    };
+    // public to the engine's guard: each gateway's receipts carry its own secret, checked above
+    host.addRouter('/v1/webhooks/sms', receipts, 'public');
   },
 });

@@ -14,10 +14,8 @@ export default definePlugin({
   name: 'vouchers',
   register(host) {
     host.addProjection(vouchersProjection);
-    host.addRouter('/v1/voucher-batches', (deps) =>
-      voucherBatchesRouter({ vouchers: servicesFrom(deps), signatures: deps.signatures, readModels: deps.readModels }),
-    );
-    host.addRouter('/v1/accounts', (deps) => redeemRouter({ vouchers: servicesFrom(deps), signatures: deps.signatures }));
+    host.addRouter('/v1/voucher-batches', (deps) => voucherBatchesRouter({ vouchers: servicesFrom(deps), readModels: deps.readModels }));
+    host.addRouter('/v1/accounts', (deps) => redeemRouter({ vouchers: servicesFrom(deps) }));
     host.addJob('settle-voucher-claims', 30, async (deps) => {
       const vouchers = servicesFrom(deps);
       const claims = await unsettledClaims(deps.readModels, new Date(deps.clock.now().getTime() - 30_000), 100);

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { problem } from '../../adapters/http/problem';
-import { callerOf, requireRole, requireSignature, type SignatureDeps } from '../../adapters/http/signatures/middleware';
+import { callerOf, requireRole } from '../../adapters/http/signatures/middleware';
 import type { VoucherService } from '../../adapters/vouchers/service';
 import { MAX_BATCH } from '../../adapters/vouchers/service';
 import { restrictionSchema } from '../../core/wallet';
@@ -23,11 +23,10 @@ export const issueBody = z
   .strict();
 const redeemBody = z.object({ code: z.string().min(1).max(64) }).strict();
 
-/** `POST /v1/voucher-batches` (admin), `GET /v1/voucher-batches` (admin, finance). */
-export function voucherBatchesRouter(deps: { vouchers: VoucherService; signatures: SignatureDeps; readModels: ReadModelStore }): Router {
+/** `POST /v1/voucher-batches` (admin), `GET /v1/voucher-batches` (admin, finance); the engine verifies the signature. */
+export function voucherBatchesRouter(deps: { vouchers: VoucherService; readModels: ReadModelStore }): Router {
   const router = Router();
-  const signed = requireSignature(deps.signatures);
-  router.post('/', ...signed, requireRole('admin'), async (req, res) => {
+  router.post('/', requireRole('admin'), async (req, res) => {
     const body = issueBody.parse(req.body);
     const key = req.get('idempotency-key');
     const { batch, codes } = await deps.vouchers.issue({ ...body, issuedBy: callerOf(res).keyid, ...(key ? { idempotencyKey: key } : {}) });
@@ -37,16 +36,16 @@ export function voucherBatchesRouter(deps: { vouchers: VoucherService; signature
     const { codeHashes: _hashes, ...summary } = batch;
     res.status(201).json({ ...summary, count: codes.length, codes });
   });
-  router.get('/', ...signed, requireRole('admin', 'finance'), async (_req, res) => {
+  router.get('/', requireRole('admin', 'finance'), async (_req, res) => {
     res.json({ batches: await listBatches(deps.readModels) });
   });
   return router;
 }
 
-/** `POST /v1/accounts/me/vouchers/redeem`: a number redeems a code for itself. */
-export function redeemRouter(deps: { vouchers: VoucherService; signatures: SignatureDeps }): Router {
+/** `POST /v1/accounts/me/vouchers/redeem`: a number redeems a code for itself (the engine verifies the signature). */
+export function redeemRouter(deps: { vouchers: VoucherService }): Router {
   const router = Router();
-  router.post('/me/vouchers/redeem', ...requireSignature(deps.signatures), async (req, res) => {
+  router.post('/me/vouchers/redeem', async (req, res) => {
     const caller = callerOf(res);
     if (caller.kind !== 'number') throw problem('number-key-required', 403, 'Forbidden', 'a number redeems vouchers for itself');
     const { code } = redeemBody.parse(req.body);

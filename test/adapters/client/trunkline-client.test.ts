@@ -51,8 +51,10 @@ describe('the client SDK against a running engine', () => {
     expect(descriptor.signing.publicKey).toHaveLength(44);
     expect(await client.health()).toEqual({ status: 'ok' });
     await engine.runner.catchUp('catalogue');
-    expect((await client.streams({ prefix: 'account-' })).streams.map((s) => s.stream)).toEqual([`account-${ALICE}`]);
-    expect((await client.eventTypes()).types.map((t) => t.type)).toContain('AccountOpened');
+    await expect(client.streams({ prefix: 'account-' })).rejects.toMatchObject({ status: 403 });
+    const operator = trunklineClient({ baseUrl: base, keyid: 'ops', privateKey: ops.privateKey });
+    expect((await operator.streams({ prefix: 'account-' })).streams.map((s) => s.stream)).toEqual([`account-${ALICE}`]);
+    expect((await operator.eventTypes()).types.map((t) => t.type)).toContain('AccountOpened');
   });
 
   test('problems become typed errors; operators act through the same client', async () => {

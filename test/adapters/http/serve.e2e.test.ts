@@ -1,12 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../beds/free-port';
 import { BIN, childEnv, exited, spawnTs, ROOT } from '../../support/cli';
+import { rawPublicKey, signedFetch, signer } from '../../support/signed-fetch';
 import { waitFor } from '../../support/wait';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures');
+const viewer = signer('ops-viewer');
 
 describe('trunkline serve', () => {
   let dir: string;
@@ -16,11 +18,16 @@ describe('trunkline serve', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'trunkline-serve-'));
+    writeFileSync(
+      join(dir, 'trunkline.json'),
+      JSON.stringify({ operators: [{ id: viewer.keyid, publicKey: rawPublicKey(viewer.publicKey), roles: ['viewer'] }] }),
+    );
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     server = spawn(process.execPath, [BIN, 'serve'], {
       cwd: ROOT,
-      env: childEnv({ TRUNKLINE_DATA_DIR: dir, PORT: String(port), TRUNKLINE_PLUGINS: './plugins/example-daily-volume' }),
+      // with a configuration file a relative plugin path would be read from the data directory
+      env: childEnv({ TRUNKLINE_DATA_DIR: dir, PORT: String(port), TRUNKLINE_PLUGINS: join(ROOT, 'plugins', 'example-daily-volume') }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     server.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -39,25 +46,26 @@ describe('trunkline serve', () => {
     expect(await ready.json()).toMatchObject({ status: 'ready', checks: { eventStore: 'ok (head 0)', readModels: 'ok' } });
   });
 
-  test('projections follow events appended by another process, and plugins serve their routes', async () => {
+  test('projections follow events appended by another process, and plugins serve their routes to operators', async () => {
     const seed = spawnTs(join(FIXTURES, 'append-burst.ts'), [dir, '40', '5']);
     expect(await exited(seed)).toBe(0);
     await waitFor(
       async () => {
-        const body = (await (await fetch(`${base}/v1/catalogue/types`)).json()) as { types: { events: number }[] };
+        const body = (await (await signedFetch(base, viewer, 'GET', '/v1/catalogue/types')).json()) as { types: { events: number }[] };
         return body.types[0]?.events === 200;
       },
       15_000,
       'catalogue to reach 200 events',
     );
-    const page = (await (await fetch(`${base}/v1/catalogue/streams?prefix=burst-1&limit=3`)).json()) as {
+    const page = (await (await signedFetch(base, viewer, 'GET', '/v1/catalogue/streams?prefix=burst-1&limit=3')).json()) as {
       streams: { stream: string }[];
       next?: string;
     };
     expect(page.streams.map((s) => s.stream)).toEqual(['burst-1', 'burst-10', 'burst-11']);
     expect(page.next).toBe('burst-11');
-    const volume = (await (await fetch(`${base}/v1/examples/daily-volume`)).json()) as { days: { events: number }[] };
+    const volume = (await (await signedFetch(base, viewer, 'GET', '/v1/examples/daily-volume')).json()) as { days: { events: number }[] };
     expect(volume.days.reduce((n, d) => n + d.events, 0)).toBe(200);
+    expect((await fetch(`${base}/v1/examples/daily-volume`)).status).toBe(401);
   });
 
   test('metrics expose append latency, projection lag and HTTP latency', async () => {
@@ -79,14 +87,14 @@ describe('trunkline serve', () => {
       detail: 'no route for GET /v1/nothing',
       instance: '/v1/nothing',
     });
-    const bad = await fetch(`${base}/v1/catalogue/streams?limit=lots`);
+    const bad = await signedFetch(base, viewer, 'GET', '/v1/catalogue/streams?limit=lots');
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({
       type: 'https://trunkline.dev/problems/invalid-request',
       status: 400,
       detail: expect.stringMatching(/^limit: /),
     });
-    const unknown = await fetch(`${base}/v1/catalogue/streams?colour=red`);
+    const unknown = await signedFetch(base, viewer, 'GET', '/v1/catalogue/streams?colour=red');
     expect(unknown.status).toBe(400);
   });
 

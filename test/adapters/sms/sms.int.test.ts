@@ -59,12 +59,14 @@ describe('SMS through the API: segments priced, cheapest gateway, charged once, 
     t.http.setMode('accept');
   });
 
-  it('quotes segments, price and gateways without sending anything', async () => {
-    const r = await fetch(`${t.base}/v1/sms/quote`, {
+  it('quotes segments, price and gateways to a signed caller without sending anything', async () => {
+    const unsigned = await fetch(`${t.base}/v1/sms/quote`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ to: UK, text: long }),
     });
+    expect(unsigned.status).toBe(401);
+    const r = await signedFetch(t.base, alice, 'POST', '/v1/sms/quote', { to: UK, text: long });
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({
       to: UK,
