@@ -13,6 +13,7 @@ import { validateBatch, validateExpected } from './append-rules';
 import { liveSubscription, localChangeSignal } from './live-subscription';
 import { POSTGRES_EVENT_SCHEMA } from './postgres-schema';
 import { connectPool } from './postgres-pool';
+import { migrateUnderLock } from './postgres-migrate';
 
 export interface PostgresEventStoreOptions {
   readonly url: string;
@@ -63,7 +64,7 @@ function mapAppendError(error: unknown, stream: string, expected: ExpectedVersio
 export async function postgresEventStore(options: PostgresEventStoreOptions): Promise<EventStore> {
   const clock = options.clock ?? systemClock;
   const pool = await connectPool(options.url, options.poolSize ?? 10);
-  await migrate(pool);
+  await migrateUnderLock(pool, POSTGRES_EVENT_SCHEMA);
   const change = localChangeSignal();
   let listener: pg.Client | null = null;
 
@@ -164,16 +165,4 @@ export async function postgresEventStore(options: PostgresEventStoreOptions): Pr
       await pool.end();
     },
   };
-}
-
-/** Schema changes run under a lock so several engine nodes can start at once. */
-async function migrate(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('SELECT pg_advisory_lock(7146213000)');
-    await client.query(POSTGRES_EVENT_SCHEMA);
-  } finally {
-    await client.query('SELECT pg_advisory_unlock(7146213000)').catch(() => undefined);
-    client.release();
-  }
 }

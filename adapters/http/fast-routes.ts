@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import type { Metrics } from '../runtime/metrics';
+import { localOrigin } from './local-origin';
 import { problem, problemFor } from './problem';
 
 /** What a fast route answers: a status, a JSON body and any extra headers. */
@@ -28,9 +28,11 @@ export interface FastRequest {
   readonly method: string;
   /** The path and query as the client sent them. */
   readonly url: string;
-  /** scheme://host the request was addressed to (what a signature covers). */
+  /** scheme://address:port of the socket it came in on (see local-origin.ts); never from Host. */
   readonly origin: string;
   readonly headers: IncomingMessage['headers'];
+  /** Header lines as received: a signature covers these, repeated lines included. */
+  readonly rawHeaders: readonly string[];
   readonly body: Buffer;
 }
 
@@ -77,10 +79,9 @@ export function fastDispatcher(
     const route = table.get(`${req.method ?? ''} ${q < 0 ? url : url.slice(0, q)}`);
     if (!route) return false;
     const end = deps.metrics.httpSeconds.startTimer({ method: route.method, route: route.path });
-    const host = req.headers.host ?? 'localhost';
-    const origin = `${(req.socket as TLSSocket).encrypted ? 'https' : 'http'}://${host}`;
+    const origin = localOrigin(req.socket);
     readBody(req, route.limitBytes)
-      .then((body) => route.handle({ method: route.method, url, origin, headers: req.headers, body }))
+      .then((body) => route.handle({ method: route.method, url, origin, headers: req.headers, rawHeaders: req.rawHeaders, body }))
       .then(
         (reply) => send(res, reply.status, 'application/json', reply.body, reply.headers),
         (error: unknown) => {

@@ -35,18 +35,19 @@ import { healthRouter } from '../http/routers/health';
 import { accountsRouter } from '../http/routers/accounts';
 import { accountService, type AccountService } from '../accounts/service';
 import { keyResolver } from '../http/signatures/key-resolver';
-import { nonceCache } from '../http/signatures/nonce-cache';
 import type { SignatureDeps } from '../http/signatures/middleware';
 import { openDirectory } from './open-directory';
+import { requirePublicUrl } from './public-url';
+import { loggerOptions } from './log-redaction';
 import { providerKey } from './provider-key';
 import { providerDescriptorRouter } from '../http/routers/provider-descriptor';
 import type { Directory } from '../../core/directory';
 import type { Config } from './config';
 import { createMetrics, instrumentStore, type Metrics } from './metrics';
-import { openEventStore, openReadModels } from './open-stores';
+import { openEventStore, openReadModels, openSpentNonces } from './open-stores';
+import type { SpentNonces } from '../spent-nonces/port';
 import { BUILTIN_PLUGINS, loadPlugin } from './plugin-loader';
 import { pluginRouter } from './plugin-router';
-import { guard } from '../http/guard';
 import { TOKENS } from './tokens';
 import { startProjectionThread, type ProjectionThread } from './projection-thread';
 
@@ -101,7 +102,7 @@ export interface EngineOptions {
  */
 export async function createEngine(config: Config, options: EngineOptions = {}): Promise<Engine> {
   const container = new Container();
-  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'trunkline' } });
+  const logger = options.logger ?? pino(loggerOptions(config.logLevel));
   container.bind(TOKENS.Config).toConstantValue(config);
   container.bind(TOKENS.Logger).toConstantValue(logger);
   container.bind(TOKENS.Clock).toConstantValue(options.clock ?? systemClock);
@@ -122,6 +123,10 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   container
     .bind(TOKENS.ReadModels)
     .toDynamicValue(() => openReadModels(config))
+    .inSingletonScope();
+  container
+    .bind(TOKENS.SpentNonces)
+    .toDynamicValue(() => openSpentNonces(config))
     .inSingletonScope();
   container
     .bind(TOKENS.Extensions)
@@ -316,9 +321,10 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       const rating = await ctx.getAsync<RatingService>(TOKENS.Rating);
       const clock = ctx.get<Clock>(TOKENS.Clock);
       const directory = ctx.get<Directory>(TOKENS.Directory);
+      const spentNonces = await ctx.getAsync<SpentNonces>(TOKENS.SpentNonces);
       const signatures: SignatureDeps = {
         resolveKeys: keyResolver(directory, config.operators),
-        nonces: nonceCache(config.signatureWindowSeconds * 2000),
+        nonces: spentNonces,
         now: () => clock.now(),
         windowSeconds: config.signatureWindowSeconds,
         ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
@@ -430,13 +436,11 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
               readModels,
               operators: config.operators,
               now: () => clock.now(),
-              nonces: nonceCache(DASHBOARD_LINK_SECONDS * 1000 * 2),
+              nonces: spentNonces,
               linkMaxTtlSeconds: DASHBOARD_LINK_SECONDS,
               sessionSeconds: DASHBOARD_SESSION_SECONDS,
             }),
           },
-          // signed in front of smsRouter, which answers it
-          { path: '/v1/sms/quote', router: Router().post('/', ...guard(signatures, 'signed')) },
           {
             path: '/v1/sms',
             router: smsRouter(smsDeps),
@@ -449,16 +453,18 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
 
   let store: EventStore | undefined;
   let readModels: ReadModelStore | undefined;
+  let spentNonces: SpentNonces | undefined;
   try {
     store = await container.getAsync<EventStore>(TOKENS.EventStore);
     readModels = await container.getAsync<ReadModelStore>(TOKENS.ReadModels);
+    spentNonces = await container.getAsync<SpentNonces>(TOKENS.SpentNonces);
     const runner = await container.getAsync<ProjectionRunner>(TOKENS.ProjectionRunner);
     const app = await container.getAsync<Express & { readonly routes: readonly string[] }>(TOKENS.HttpApp);
     const ext = await container.getAsync<Extensions>(TOKENS.Extensions);
     let server: Server | undefined;
     let shutdown: Promise<void> | null = null;
     const timers: NodeJS.Timeout[] = [];
-    const opened = { store, readModels };
+    const opened = { store, readModels, spentNonces };
     const wallet = await container.getAsync<WalletService>(TOKENS.Wallet);
     const clock = container.get<Clock>(TOKENS.Clock);
     const calls = await container.getAsync<CallService>(TOKENS.Calls);
@@ -486,6 +492,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       expireDueGrants,
       directory: container.get<Directory>(TOKENS.Directory),
       async serve() {
+        requirePublicUrl(config);
         serving = true;
         if (projectionMode === 'run') await runner.start();
         if (projectionMode === 'worker')
@@ -547,6 +554,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
           await projectionThread?.stop();
           await sms.close();
           await opened.readModels.close();
+          await opened.spentNonces.close();
           await opened.store.close();
         })();
         return shutdown;
@@ -554,6 +562,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     };
   } catch (error) {
     await readModels?.close().catch(() => undefined);
+    await spentNonces?.close().catch(() => undefined);
     await store?.close().catch(() => undefined);
     throw error;
   }

@@ -8,10 +8,15 @@ import { postgresEventStore } from '../event-store/postgres';
 import { sqliteEventStore } from '../event-store/sqlite';
 import { postgresReadModelStore } from '../read-models/postgres';
 import { sqliteReadModelStore } from '../read-models/sqlite';
+import { memorySpentNonces } from '../spent-nonces/memory';
+import type { SpentNonces } from '../spent-nonces/port';
+import { postgresSpentNonces } from '../spent-nonces/postgres';
+import { sqliteSpentNonces } from '../spent-nonces/sqlite';
 import type { Config } from './config';
 
 export const eventsFile = (config: Config) => join(config.dataDir, 'events.sqlite');
 export const readModelsFile = (config: Config) => join(config.dataDir, 'read-models.sqlite');
+export const spentNoncesFile = (config: Config) => join(config.dataDir, 'spent-nonces.sqlite');
 
 export async function openEventStore(config: Config, clock: Clock): Promise<EventStore> {
   switch (config.store) {
@@ -36,4 +41,15 @@ export async function openReadModels(config: Config): Promise<ReadModelStore> {
   if (config.readModels === 'postgres') return postgresReadModelStore(config.postgresUrl!);
   // read models of a memory log would outlive it and point past its head
   return sqliteReadModelStore(config.store === 'memory' ? ':memory:' : readModelsFile(config));
+}
+
+/**
+ * Where spent nonces live: with any PostgreSQL in the set-up, one table all nodes share (nodes
+ * share PostgreSQL, so a replay to another node is refused too); else a SQLite file in the data
+ * directory; with the memory store, memory (forgotten with the log).
+ */
+export async function openSpentNonces(config: Config): Promise<SpentNonces> {
+  if (config.store === 'postgres' || config.readModels === 'postgres') return postgresSpentNonces(config.postgresUrl!);
+  if (config.store === 'memory') return memorySpentNonces();
+  return sqliteSpentNonces(spentNoncesFile(config));
 }

@@ -17,4 +17,5 @@ export const TOKENS = {
   Wallet: Symbol.for('trunkline.Wallet'),
   Calls: Symbol.for('trunkline.Calls'),
   Sms: Symbol.for('trunkline.Sms'),
+  SpentNonces: Symbol.for('trunkline.SpentNonces'),
 } as const;

@@ -8,15 +8,15 @@ import { carrierQualityReport, liabilityReport, marginReport, paymentsReport } f
 import type { ReadModelStore } from '../../../projections/read-model-store';
 import { LinkRejected, sessionSigner, verifyDashboardLink } from '../dashboard/link-token';
 import { problem } from '../problem';
-import type { NonceCache } from '../signatures/nonce-cache';
+import type { SpentNonces } from '../../spent-nonces/port';
 
 export interface DashboardDeps {
   readonly readModels: ReadModelStore;
   /** Operators (config) whose roles may open it: finance or admin. */
   readonly operators: readonly { readonly id: string; readonly publicKey: string; readonly roles: readonly string[] }[];
   readonly now: () => Date;
-  /** Links seen: a link signs in once. */
-  readonly nonces: NonceCache;
+  /** Links used: a link signs in once, across restarts and nodes. */
+  readonly nonces: SpentNonces;
   readonly linkMaxTtlSeconds: number;
   readonly sessionSeconds: number;
 }
@@ -68,7 +68,7 @@ export function financeDashboardRouter(deps: DashboardDeps): Router {
     return op && allowed(op) ? op : null;
   };
 
-  router.get('/login', (req, res) => {
+  router.get('/login', async (req, res) => {
     const token = typeof req.query['token'] === 'string' ? req.query['token'] : '';
     try {
       const claims = verifyDashboardLink(token, {
@@ -76,7 +76,7 @@ export function financeDashboardRouter(deps: DashboardDeps): Router {
         nowSeconds: seconds(),
         maxTtlSeconds: deps.linkMaxTtlSeconds,
       });
-      if (!deps.nonces.remember(`dashboard:${claims.nonce}`, deps.now().getTime()))
+      if (!(await deps.nonces.spend(`dashboard:${claims.op}|${claims.nonce}`, claims.exp * 1000, deps.now().getTime())))
         throw new LinkRejected('the link was used already: ask for a new one');
       const secure = req.secure ? '; Secure' : '';
       res.setHeader(

@@ -2,6 +2,7 @@ import { randomBytes, type KeyObject } from 'node:crypto';
 import { Router } from 'express';
 import { createSigner, httpbis } from 'http-message-signatures';
 import { contentDigest } from '../signatures/content-digest';
+import { localOrigin } from '../local-origin';
 
 export interface ProviderDescriptor {
   readonly name: string;
@@ -27,7 +28,8 @@ export function providerDescriptorRouter(deps: {
 }): Router {
   const router = Router();
   router.get('/.well-known/trunkline', async (req, res) => {
-    const api = deps.publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    // never from Host: a descriptor naming an attacker's API, signed with our key, would be believed
+    const api = deps.publicBaseUrl ?? localOrigin(req.socket);
     const body = Buffer.from(
       JSON.stringify({
         ...deps.descriptor,

@@ -1,4 +1,4 @@
-import express, { Router, type Response } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { E164 } from '../../../core/e164';
 import { smsOf } from '../../../projections/sms/queries';
@@ -75,13 +75,13 @@ export function smsSendRoute(deps: SmsRouterDeps & { readonly path?: string }): 
   };
 }
 
-/** GET /v1/sms/{id} (signed), POST /v1/sms/quote. */
+/** GET /v1/sms/{id}, POST /v1/sms/quote: both signed. */
 export function smsRouter(deps: SmsRouterDeps): Router {
   const router = Router();
   const signed = requireSignature(deps.signatures);
   const view = viewer(deps);
 
-  router.post('/quote', express.json({ limit: '16kb' }), (req, res) => {
+  router.post('/quote', ...signed, (req, res) => {
     res.json(deps.sms.quote(quoteBody.parse(req.body ?? {})));
   });
 

@@ -1,15 +1,16 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { DirectoryUnavailableError } from '../../../core/directory';
 import { HttpProblem, problem, sendProblem } from '../problem';
-import type { NonceCache } from './nonce-cache';
+import { SpentNoncesUnavailableError, type SpentNonces } from '../../spent-nonces/port';
+import { localOrigin } from '../local-origin';
 import { SignatureRejected, verifySignedRequest, type Caller, type KeyResolver } from './verify-request';
 
 export interface SignatureDeps {
   readonly resolveKeys: KeyResolver;
-  readonly nonces: NonceCache;
+  readonly nonces: SpentNonces;
   readonly now: () => Date;
   readonly windowSeconds: number;
-  /** scheme://host[:port] clients address; else taken from the request (Host, and X-Forwarded-Proto behind a trusted proxy). */
+  /** scheme://host[:port] clients address; unset, the address the request came in on (a loopback listener). */
   readonly publicBaseUrl?: string;
 }
 
@@ -22,18 +23,32 @@ export function callerOf(res: Response): Caller {
 
 /** Verifies a signed request; a refusal is a 401 problem naming the reason, a directory that cannot vouch a 503. */
 export async function verifiedCaller(
-  request: { method: string; url: string; headers: Readonly<Record<string, string | string[] | undefined>>; body: Buffer },
+  request: {
+    method: string;
+    url: string;
+    headers: Readonly<Record<string, string | string[] | undefined>>;
+    rawHeaders: readonly string[];
+    body: Buffer;
+  },
   origin: string,
   deps: SignatureDeps,
 ): Promise<Caller> {
   const url = `${deps.publicBaseUrl ?? origin}${request.url}`;
   try {
     return await verifySignedRequest(
-      { method: request.method, url, headers: request.headers as Record<string, string>, body: request.body },
+      { method: request.method, url, headers: request.headers, rawHeaders: request.rawHeaders, body: request.body },
       deps,
     );
   } catch (error) {
     if (error instanceof SignatureRejected) throw problem(`signature-${error.reason}`, 401, 'Unauthorized', error.message);
+    if (error instanceof SpentNoncesUnavailableError) {
+      throw problem(
+        'replay-protection-unavailable',
+        503,
+        'Service Unavailable',
+        'the request cannot be recorded against replay now; retry',
+      );
+    }
     if (error instanceof DirectoryUnavailableError)
       throw problem('directory-unavailable', 503, 'Service Unavailable', error.message, { reason: error.reason });
     throw error;
@@ -49,8 +64,11 @@ export function requireSignature(deps: SignatureDeps): RequestHandler[] {
   const verify = async (req: Request, res: Response, next: NextFunction) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     try {
-      const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-      res.locals['caller'] = await verifiedCaller({ method: req.method, url: req.originalUrl, headers: req.headers, body }, origin, deps);
+      res.locals['caller'] = await verifiedCaller(
+        { method: req.method, url: req.originalUrl, headers: req.headers, rawHeaders: req.rawHeaders, body },
+        localOrigin(req.socket),
+        deps,
+      );
       if (body.length > 0 && /^application\/(.+\+)?json/.test(req.get('content-type') ?? '')) {
         try {
           req.body = JSON.parse(body.toString('utf8'));

@@ -1,6 +1,7 @@
-import { randomBytes, type KeyObject } from 'node:crypto';
-import { createSigner, httpbis } from 'http-message-signatures';
+import { randomBytes, sign, type KeyObject } from 'node:crypto';
+import { serializeInnerList } from 'structured-headers';
 import { contentDigest } from './content-digest';
+import { fieldValuesFromRecord, signatureBase } from './signature-base';
 
 export interface RequestToSign {
   readonly method: string;
@@ -9,10 +10,14 @@ export interface RequestToSign {
   readonly body?: Buffer;
 }
 
+/** The label Trunkline's clients sign under; the server accepts any label, as long as there is one. */
+export const SIGNATURE_LABEL = 'sig1';
+
 /**
- * Signs a request the way Trunkline verifies them: Ed25519 over @method, @target-uri and, with a
- * body, content-type and content-digest; created, keyid, alg and a fresh nonce. Returns the headers
- * to send (the caller's plus Content-Digest, Signature-Input and Signature).
+ * Signs a request the way Trunkline verifies them: Ed25519 over @method, @target-uri, with a
+ * body content-type and content-digest, and idempotency-key when sent; created, keyid, alg and
+ * a fresh nonce. Returns the headers to send (the caller's plus Content-Digest, Signature-Input
+ * and Signature).
  */
 export async function signRequest(
   request: RequestToSign,
@@ -23,15 +28,21 @@ export async function signRequest(
   const body = request.body ?? Buffer.alloc(0);
   const headers: Record<string, string> = { ...(request.headers ?? {}) };
   if (body.length > 0) headers['content-digest'] = contentDigest(body);
-  const fields = ['@method', '@target-uri', ...(body.length > 0 ? ['content-type', 'content-digest'] : [])];
-  const signed = await httpbis.signMessage(
-    {
-      key: createSigner(key, 'ed25519', keyid),
-      fields,
-      params: ['created', 'keyid', 'alg', 'nonce'],
-      paramValues: { created: options.now ?? new Date(), nonce: options.nonce ?? randomBytes(16).toString('base64url') },
-    },
-    { method: request.method, url: request.url, headers },
-  );
-  return signed.headers as Record<string, string>;
+  const field = fieldValuesFromRecord(headers);
+  const components = [
+    '@method',
+    '@target-uri',
+    ...(body.length > 0 ? ['content-type', 'content-digest'] : []),
+    ...(field('idempotency-key') !== undefined ? ['idempotency-key'] : []),
+  ];
+  const parameters = new Map<string, string | number>([
+    ['created', Math.floor((options.now ?? new Date()).getTime() / 1000)],
+    ['keyid', keyid],
+    ['alg', 'ed25519'],
+    ['nonce', options.nonce ?? randomBytes(16).toString('base64url')],
+  ]);
+  const signatureParams = serializeInnerList([components.map((c) => [c, new Map()]), parameters]);
+  const base = signatureBase({ method: request.method, targetUri: request.url, field }, components, signatureParams);
+  const signature = sign(null, Buffer.from(base), key).toString('base64');
+  return { ...headers, 'signature-input': `${SIGNATURE_LABEL}=${signatureParams}`, signature: `${SIGNATURE_LABEL}=:${signature}:` };
 }

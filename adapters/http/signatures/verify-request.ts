@@ -1,29 +1,12 @@
-import type { KeyObject } from 'node:crypto';
-import { createVerifier, httpbis } from 'http-message-signatures';
+import { verify, type KeyObject } from 'node:crypto';
 import type { DirectoryEvidence } from '../../../core/directory';
-import type { NonceCache } from './nonce-cache';
+import type { SpentNonces } from '../../spent-nonces/port';
 import { digestMatches } from './content-digest';
+import { fieldValuesFromLines, fieldValuesFromRecord, signatureBase, type FieldValue } from './signature-base';
+import { readSignature } from './signature-fields';
+import { SignatureRejected } from './signature-rejected';
 
-/** Why a request's signature was refused; each becomes its own 401 problem type. */
-export type SignatureFailure =
-  | 'missing-signature'
-  | 'malformed-signature'
-  | 'missing-component'
-  | 'unknown-key'
-  | 'bad-signature'
-  | 'expired'
-  | 'replayed'
-  | 'digest-mismatch';
-
-export class SignatureRejected extends Error {
-  override readonly name = 'SignatureRejected';
-  constructor(
-    readonly reason: SignatureFailure,
-    detail: string,
-  ) {
-    super(detail);
-  }
-}
+export { SignatureRejected, type SignatureFailure } from './signature-rejected';
 
 /** The keys a keyid may sign with: a number's keys from the directory, or an operator's from configuration. */
 export interface SignerKeys {
@@ -46,93 +29,102 @@ export type KeyResolver = (keyid: string) => Promise<SignerKeys | null>;
 
 export interface SignedRequest {
   readonly method: string;
-  /** The absolute URL the client addressed (scheme, host, path, query): what @target-uri covers. */
+  /** The absolute URL this server answers for, path and query as received: what @target-uri covers. */
   readonly url: string;
-  readonly headers: Record<string, string | string[]>;
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** Header lines as received (Node's rawHeaders); when given, field values come from them. */
+  readonly rawHeaders?: readonly string[];
   readonly body: Buffer;
 }
 
 export interface VerifyOptions {
   readonly resolveKeys: KeyResolver;
-  readonly nonces: NonceCache;
+  readonly nonces: SpentNonces;
   readonly now: () => Date;
   /** How far `created` may be from now, either way (seconds). */
   readonly windowSeconds: number;
 }
 
-interface InputParams {
-  components: string[];
-  created?: number;
-  keyid?: string;
-  alg?: string;
-  nonce?: string;
+/** Fields whose lines must not be repeated: each has one meaning, and a second line would be a second meaning. */
+const SINGLE_FIELDS = ['signature-input', 'signature', 'content-digest', 'content-type', 'idempotency-key'];
+
+function requiredComponents(field: FieldValue, hasBody: boolean): string[] {
+  return [
+    '@method',
+    '@target-uri',
+    ...(hasBody ? ['content-type', 'content-digest'] : []),
+    ...(field('idempotency-key') !== undefined ? ['idempotency-key'] : []),
+  ];
 }
 
-/** Reads the first signature's covered components and parameters from Signature-Input. */
-function parseInput(header: string): InputParams {
-  const m = /^\s*[A-Za-z*][A-Za-z0-9_.*-]*=\(([^)]*)\)(.*)$/.exec(header);
-  if (!m) throw new SignatureRejected('malformed-signature', 'Signature-Input is not an RFC 9421 inner list');
-  const components = [...m[1]!.matchAll(/"([^"]+)"/g)].map((x) => x[1]!);
-  const params: InputParams = { components };
-  for (const p of m[2]!.split(';').slice(1)) {
-    const [k, v] = p.split('=') as [string, string | undefined];
-    if (v === undefined) continue;
-    if (k === 'created') params.created = Number(v);
-    else if (k === 'keyid' || k === 'alg' || k === 'nonce') params[k] = v.replace(/^"|"$/g, '');
+const verifies = (base: Buffer, key: KeyObject, signature: Buffer): boolean => {
+  try {
+    return verify(null, base, key, signature);
+  } catch {
+    return false; // a signature of the wrong size for the key
   }
-  return params;
-}
-
-const header = (h: Record<string, string | string[]>, name: string): string | undefined => {
-  const v = Object.entries(h).find(([k]) => k.toLowerCase() === name)?.[1];
-  return Array.isArray(v) ? v.join(', ') : v;
 };
 
+function refuseRepeatedLines(rawHeaders: readonly string[] | undefined): void {
+  if (!rawHeaders) return;
+  const seen = new Set<string>();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    if (!SINGLE_FIELDS.includes(name)) continue;
+    if (seen.has(name)) throw new SignatureRejected('malformed-signature', `the ${name} header is sent more than once`);
+    seen.add(name);
+  }
+}
+
 /**
- * RFC 9421 with Ed25519: the signature must cover @method, @target-uri and, when there is a
- * body, content-digest (checked against the bytes received); `created` within the window; a
- * nonce not seen within it; a keyid whose keys verify it. Returns the signer.
+ * RFC 9421 with Ed25519. The request carries exactly one signature (signature-fields.ts); the
+ * policy reads that very member: it must cover @method, @target-uri, with a body content-type and
+ * content-digest (checked against the bytes received), and idempotency-key when sent; `created`
+ * within the window either way, `expires` (if any) not passed; a keyid whose keys verify it; and
+ * a nonce never spent before, spent atomically only once everything else holds.
  */
 export async function verifySignedRequest(request: SignedRequest, options: VerifyOptions): Promise<Caller> {
-  const input = header(request.headers, 'signature-input');
-  const signature = header(request.headers, 'signature');
-  if (!input || !signature)
+  refuseRepeatedLines(request.rawHeaders);
+  const field = request.rawHeaders ? fieldValuesFromLines(request.rawHeaders) : fieldValuesFromRecord(request.headers);
+  const input = field('signature-input');
+  const signatureField = field('signature');
+  if (!input || !signatureField)
     throw new SignatureRejected('missing-signature', 'the request carries no Signature and Signature-Input (RFC 9421)');
-  const params = parseInput(input);
-  const required = ['@method', '@target-uri', ...(request.body.length > 0 ? ['content-digest'] : [])];
-  const missing = required.filter((c) => !params.components.includes(c));
+  const candidate = readSignature(input, signatureField);
+
+  const hasBody = request.body.length > 0;
+  const missing = requiredComponents(field, hasBody).filter((c) => !candidate.components.includes(c));
   if (missing.length) throw new SignatureRejected('missing-component', `the signature must cover ${missing.join(', ')}`);
-  if (params.alg !== undefined && params.alg !== 'ed25519')
-    throw new SignatureRejected('malformed-signature', `alg must be ed25519, not ${params.alg}`);
-  if (!params.keyid) throw new SignatureRejected('malformed-signature', 'the signature has no keyid');
-  if (params.created === undefined || !Number.isInteger(params.created))
-    throw new SignatureRejected('malformed-signature', 'the signature has no created time');
-  if (!params.nonce) throw new SignatureRejected('malformed-signature', 'the signature has no nonce');
+  if (candidate.alg !== undefined && candidate.alg !== 'ed25519')
+    throw new SignatureRejected('malformed-signature', `alg must be ed25519, not ${candidate.alg}`);
+
   const nowMs = options.now().getTime();
-  if (Math.abs(nowMs / 1000 - params.created) > options.windowSeconds) {
-    throw new SignatureRejected('expired', `created ${params.created} is more than ${options.windowSeconds} s from now`);
-  }
-  if (request.body.length > 0 && !digestMatches(header(request.headers, 'content-digest'), request.body)) {
+  const nowSeconds = nowMs / 1000;
+  if (Math.abs(nowSeconds - candidate.created) > options.windowSeconds)
+    throw new SignatureRejected('expired', `created ${candidate.created} is more than ${options.windowSeconds} s from now`);
+  if (candidate.expires !== undefined && candidate.expires <= nowSeconds)
+    throw new SignatureRejected('expired', `the signature expired at ${candidate.expires}`);
+  if (hasBody && !digestMatches(field('content-digest'), request.body))
     throw new SignatureRejected('digest-mismatch', 'Content-Digest does not match the body');
-  }
-  const signer = await options.resolveKeys(params.keyid);
-  if (!signer || signer.keys.length === 0) throw new SignatureRejected('unknown-key', `no key is published for keyid ${params.keyid}`);
-  let verified: KeyObject | null = null;
-  for (const key of signer.keys) {
-    const ok = await httpbis
-      .verifyMessage(
-        { keyLookup: async () => ({ id: params.keyid, algs: ['ed25519'], verify: createVerifier(key, 'ed25519') }), all: false },
-        { method: request.method, url: request.url, headers: request.headers },
-      )
-      .catch(() => false);
-    if (ok) {
-      verified = key;
-      break;
-    }
-  }
-  if (!verified) throw new SignatureRejected('bad-signature', `the signature does not verify with the keys of ${params.keyid}`);
-  // only a verified request may spend a nonce, or anyone could burn a client's nonces
-  if (!options.nonces.remember(`${params.keyid}|${params.nonce}`, nowMs))
-    throw new SignatureRejected('replayed', 'this nonce was used already');
-  return { ...signer, key: verified, nonce: params.nonce };
+
+  const base = Buffer.from(
+    signatureBase({ method: request.method, targetUri: request.url, field }, candidate.components, candidate.signatureParams),
+  );
+  const signer = await options.resolveKeys(candidate.keyid);
+  if (!signer || signer.keys.length === 0) throw new SignatureRejected('unknown-key', `no key is published for keyid ${candidate.keyid}`);
+  const key = signer.keys.find((k) => verifies(base, k, candidate.signature));
+  if (!key)
+    throw new SignatureRejected(
+      'bad-signature',
+      `the signature does not verify with the keys of ${candidate.keyid} (it must cover @target-uri ${request.url})`,
+    );
+  // only a verified request may spend a nonce, or anyone could burn a client's nonces; it is kept
+  // until the request would be refused on its age alone
+  const spendable = await options.nonces.spend(
+    `${candidate.keyid}|${candidate.nonce}`,
+    (candidate.created + options.windowSeconds) * 1000,
+    nowMs,
+  );
+  if (!spendable) throw new SignatureRejected('replayed', 'this nonce was used already');
+  return { ...signer, key, nonce: candidate.nonce };
 }

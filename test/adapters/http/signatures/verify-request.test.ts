@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { httpbis } from 'http-message-signatures';
-import { nonceCache } from '../../../../adapters/http/signatures/nonce-cache';
+import { memorySpentNonces } from '../../../../adapters/spent-nonces/memory';
 import { signRequest } from '../../../../adapters/http/signatures/sign-request';
 import { verifySignedRequest, type SignerKeys } from '../../../../adapters/http/signatures/verify-request';
 import { seeded } from '../../../support/random';
@@ -73,7 +73,7 @@ describe('Trunkline request signatures', () => {
   };
   const options = (now = NOW) => ({
     resolveKeys: async (id: string) => keys[id] ?? null,
-    nonces: nonceCache(300_000),
+    nonces: memorySpentNonces(),
     now: () => now,
     windowSeconds: 300,
   });
@@ -142,5 +142,129 @@ describe('Trunkline request signatures', () => {
       if (target === 'content-type') changed.headers['content-type'] = flip(original.headers['content-type']!);
       await expect(verifySignedRequest(changed, options())).rejects.toHaveProperty('reason');
     }
+  });
+});
+
+describe('one signature, read from the member that is verified', () => {
+  const alice = generateKeyPairSync('ed25519');
+  const NOW = new Date('2026-11-25T12:00:00Z');
+  const KEYID = '+442079460958';
+  const keys: Record<string, SignerKeys> = { [KEYID]: { keyid: KEYID, kind: 'number', keys: [alice.publicKey], roles: [] } };
+  const options = (nonces = memorySpentNonces()) => ({
+    resolveKeys: async (id: string) => keys[id] ?? null,
+    nonces,
+    now: () => NOW,
+    windowSeconds: 300,
+  });
+  const url = 'https://api.provider.test/v1/accounts/me/balance';
+  const get = async (at: Date, extra: { nonce?: string; headers?: Record<string, string> } = {}) => ({
+    method: 'GET',
+    url,
+    body: Buffer.alloc(0),
+    headers: await signRequest({ method: 'GET', url, headers: extra.headers ?? {} }, alice.privateKey, KEYID, {
+      now: at,
+      ...(extra.nonce ? { nonce: extra.nonce } : {}),
+    }),
+  });
+  const member = (field: string) => field.slice(field.indexOf('=') + 1);
+  const SECONDS = NOW.getTime() / 1000;
+  const forged = `("@method" "@target-uri");created=${SECONDS};keyid="${KEYID}";alg="ed25519";nonce="fresh-1"`;
+
+  test('a day-old genuine member between two copies of a fresh forged label is refused', async () => {
+    const old = await get(new Date(NOW.getTime() - 86_400_000));
+    const headers = {
+      'signature-input': `x=${forged}, sig1=${member(old.headers['signature-input']!)}, x=${forged}`,
+      signature: `x=:${Buffer.alloc(64, 7).toString('base64')}:, sig1=${member(old.headers['signature']!)}`,
+    };
+    await expect(verifySignedRequest({ ...old, headers }, options())).rejects.toMatchObject({ reason: 'malformed-signature' });
+  });
+
+  test('two members, each valid on its own, are refused: exactly one signature is accepted', async () => {
+    const a = await get(NOW);
+    const b = await get(NOW);
+    const headers = {
+      'signature-input': `a=${member(a.headers['signature-input']!)}, b=${member(b.headers['signature-input']!)}`,
+      signature: `a=${member(a.headers['signature']!)}, b=${member(b.headers['signature']!)}`,
+    };
+    await expect(verifySignedRequest({ ...a, headers }, options())).rejects.toMatchObject({ reason: 'malformed-signature' });
+  });
+
+  test('Signature-Input and Signature must carry the same label', async () => {
+    const a = await get(NOW);
+    const headers = { ...a.headers, signature: `other=${member(a.headers['signature']!)}` };
+    await expect(verifySignedRequest({ ...a, headers }, options())).rejects.toMatchObject({ reason: 'malformed-signature' });
+  });
+
+  test('a body under a signature that does not cover content-digest is refused', async () => {
+    const { createSigner } = await import('http-message-signatures');
+    const signed = await httpbis.signMessage(
+      {
+        key: createSigner(alice.privateKey, 'ed25519', KEYID),
+        fields: ['@method', '@target-uri'],
+        params: ['created', 'keyid', 'alg', 'nonce'],
+        paramValues: { created: NOW, nonce: 'nonce-body' },
+      },
+      { method: 'POST', url, headers: { 'content-type': 'application/json' } },
+    );
+    const request = { method: 'POST', url, headers: signed.headers as Record<string, string>, body: Buffer.from('{"reason":"x"}') };
+    await expect(verifySignedRequest(request, options())).rejects.toMatchObject({ reason: 'missing-component' });
+  });
+
+  test.each([
+    ['1 s ahead', 1, true],
+    ['299 s ahead', 299, true],
+    ['300 s ahead', 300, true],
+    ['301 s ahead', 301, false],
+    ['300 s behind', -300, true],
+    ['301 s behind', -301, false],
+  ] as const)('created %s of the server is accepted only within the window', async (_, offset, accepted) => {
+    const request = await get(new Date(NOW.getTime() + offset * 1000));
+    const outcome = verifySignedRequest(request, options());
+    if (accepted) await expect(outcome).resolves.toMatchObject({ keyid: KEYID });
+    else await expect(outcome).rejects.toMatchObject({ reason: 'expired' });
+  });
+
+  test('nonces that differ after an "=" are different nonces', async () => {
+    const nonces = memorySpentNonces();
+    await expect(verifySignedRequest(await get(NOW, { nonce: 'abc=1' }), options(nonces))).resolves.toMatchObject({ nonce: 'abc=1' });
+    await expect(verifySignedRequest(await get(NOW, { nonce: 'abc=2' }), options(nonces))).resolves.toMatchObject({ nonce: 'abc=2' });
+    await expect(verifySignedRequest(await get(NOW, { nonce: 'abc=2' }), options(nonces))).rejects.toMatchObject({ reason: 'replayed' });
+  });
+
+  test('an Idempotency-Key the signature does not cover is refused', async () => {
+    const request = await get(NOW);
+    const headers = { ...request.headers, 'idempotency-key': 'k-1' };
+    await expect(verifySignedRequest({ ...request, headers }, options())).rejects.toMatchObject({ reason: 'missing-component' });
+    const covered = await get(NOW, { headers: { 'idempotency-key': 'k-2' } });
+    await expect(verifySignedRequest(covered, options())).resolves.toMatchObject({ keyid: KEYID });
+  });
+
+  test('a signed header line sent twice is refused, not read one way and signed another', async () => {
+    const request = await get(NOW, { headers: { 'idempotency-key': 'k-3' } });
+    const rawHeaders = [...Object.entries(request.headers).flat(), 'Idempotency-Key', 'k-4'];
+    await expect(verifySignedRequest({ ...request, rawHeaders }, options())).rejects.toMatchObject({ reason: 'malformed-signature' });
+  });
+
+  const params = (extra: string) => `("@method" "@target-uri");created=${SECONDS};keyid="${KEYID}";nonce="n-x"${extra}`;
+  test.each([
+    ['an unknown parameter', params(';colour="blue"')],
+    ['a component parameter', `("@method" "@target-uri";req);created=${SECONDS};keyid="${KEYID}";nonce="n-x"`],
+    ['a component covered twice', `("@method" "@target-uri" "@method");created=${SECONDS};keyid="${KEYID}";nonce="n-x"`],
+    ['a created that is not an integer', `("@method" "@target-uri");created=${SECONDS}.5;keyid="${KEYID}";nonce="n-x"`],
+    ['a keyid that is a token', `("@method" "@target-uri");created=${SECONDS};keyid=abc;nonce="n-x"`],
+    ['another algorithm', params(';alg="hmac-sha256"')],
+    ['no nonce', `("@method" "@target-uri");created=${SECONDS};keyid="${KEYID}"`],
+    ['an expiry already passed', params(`;expires=${SECONDS - 1}`)],
+    ['an uppercase label', null],
+  ])('%s is refused', async (_, input) => {
+    const request = await get(NOW);
+    const headers =
+      input === null
+        ? {
+            'signature-input': `SIG1=${member(request.headers['signature-input']!)}`,
+            signature: `SIG1=${member(request.headers['signature']!)}`,
+          }
+        : { 'signature-input': `sig1=${input}`, signature: request.headers['signature']! };
+    await expect(verifySignedRequest({ ...request, headers }, options())).rejects.toHaveProperty('reason');
   });
 });
