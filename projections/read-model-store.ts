@@ -15,6 +15,12 @@ export interface ReadModelStore {
   readonly description: string;
   /** Runs `fn` in one transaction that also excludes every other writer of the checkpoints. */
   transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
+  /**
+   * A transaction that also holds the schema lock, for creating or changing tables: several
+   * nodes may start at once on one database, and CREATE … IF NOT EXISTS is not safe between
+   * concurrent sessions of PostgreSQL.
+   */
+  migrate<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
   /** Reads outside a transaction, for the API and reports. */
   query<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   ping(): Promise<void>;

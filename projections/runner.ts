@@ -85,7 +85,7 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
 
   /** Creates tables and checkpoint; resets when the code's version differs from the stored one. */
   async function prepare(p: Projection, forceReset = false): Promise<Checkpoint> {
-    return readModels.transaction(async (tx) => {
+    return readModels.migrate(async (tx) => {
       await p.setup(tx);
       const current = await readCheckpoint(tx, readModels, p.name);
       if (current && current.version === p.version && !forceReset) return current;

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 
 /** One lock for every schema change Trunkline makes, whichever tables: they may share a database. */
-const SCHEMA_LOCK_KEY = 7146213000;
+export const SCHEMA_LOCK_KEY = 7146213000;
 
 /**
  * Runs DDL under a session advisory lock: PostgreSQL does not make CREATE … IF NOT EXISTS safe

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { connectPool } from '../event-store/postgres-pool';
+import { migrateUnderLock, SCHEMA_LOCK_KEY } from '../event-store/postgres-migrate';
 import { CHECKPOINT_SCHEMA, type ReadModelStore, type SqlTx, type SqlValue } from '../../projections/read-model-store';
 
 /** `?` → `$1, $2…`; read-model SQL never has a literal `?`. */
@@ -25,24 +26,27 @@ function txOf(client: pg.PoolClient | pg.Pool): SqlTx {
 /** Read models in PostgreSQL, shared by every engine node; checkpoint rows are locked FOR UPDATE. */
 export async function postgresReadModelStore(url: string): Promise<ReadModelStore> {
   const pool = await connectPool(url, 5);
-  await pool.query(CHECKPOINT_SCHEMA);
+  await migrateUnderLock(pool, CHECKPOINT_SCHEMA);
+  const transaction = async <T>(fn: (tx: SqlTx) => Promise<T>, lockSchema: boolean): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      if (lockSchema) await client.query(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_KEY})`);
+      const result = await fn(txOf(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
   return {
     dialect: 'postgres',
     description: `postgres:${new URL(url).host}${new URL(url).pathname}`,
-    async transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await fn(txOf(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
+    transaction: (fn) => transaction(fn, false),
+    migrate: (fn) => transaction(fn, true),
     query: (sql, params) => txOf(pool).all(sql, params),
     async ping() {
       await pool.query('SELECT 1');

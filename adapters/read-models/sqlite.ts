@@ -54,6 +54,10 @@ export function sqliteReadModelStore(path: string): ReadModelStore {
       queue = next.catch(() => undefined);
       return next;
     },
+    // BEGIN IMMEDIATE already excludes every other writer of the file, schema changes included
+    migrate<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+      return this.transaction(fn);
+    },
     async query<T>(sql: string, params: readonly SqlValue[] = []) {
       return prepare(sql).all(...(params as SqlValue[])) as T[];
     },
