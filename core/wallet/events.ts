@@ -95,6 +95,24 @@ export const walletEvents = {
       refundedTotal: amount,
     }),
   },
+  /**
+   * The part of a refund or chargeback beyond what its payment credited (a payment recorded as a
+   * mismatch, never credited, or refunded already): the provider's loss, for finance to review,
+   * never the customer's debt.
+   */
+  ReversalUncovered: {
+    schemaVersion: 1,
+    schema: z.object({
+      accountId: z.string(),
+      ...processorFact,
+      kind: z.enum(['refund', 'chargeback']),
+      disputeId: z.string().nullable(),
+      amount,
+      currency: z.string(),
+      /** For a refund: the processor's running total, this event included. */
+      refundedTotal: amount.nullable(),
+    }),
+  },
   ChargebackDebited: {
     schemaVersion: 1,
     schema: z.object({ accountId: z.string(), ...processorFact, disputeId: z.string(), amount, currency: z.string() }),

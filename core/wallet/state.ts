@@ -19,6 +19,16 @@ export interface PaymentRecord {
   readonly settled: 'credited' | 'mismatch' | null;
   /** The processor's running refund total seen so far. */
   readonly refunded: Decimal;
+  /** What the payment credited (decimal string), and how much of it refunds and chargebacks took back. */
+  readonly credited: string;
+  readonly reversed: string;
+}
+
+export interface DisputeRecord {
+  readonly debited: boolean;
+  readonly reversed: boolean;
+  /** What the chargeback took from the customer (at most what the payment credited): what a reversal gives back. */
+  readonly debitedAmount: string;
 }
 
 export interface WalletState extends CallsState, SmsState {
@@ -30,7 +40,7 @@ export interface WalletState extends CallsState, SmsState {
   readonly paid: Decimal;
   readonly grants: readonly GrantLot[];
   readonly payments: Readonly<Record<string, PaymentRecord>>;
-  readonly disputes: Readonly<Record<string, { readonly debited: boolean; readonly reversed: boolean }>>;
+  readonly disputes: Readonly<Record<string, DisputeRecord>>;
   readonly vouchers: Readonly<Record<string, true>>;
 }
 
@@ -48,14 +58,16 @@ export const initialWallet: WalletState = {
   ...initialSms,
 };
 
-const payment = (s: WalletState, id: string): PaymentRecord => s.payments[id] ?? { started: null, settled: null, refunded: new Decimal(0) };
+const payment = (s: WalletState, id: string): PaymentRecord =>
+  s.payments[id] ?? { started: null, settled: null, refunded: new Decimal(0), credited: '0', reversed: '0' };
 
 const withPayment = (s: WalletState, id: string, change: Partial<PaymentRecord>): WalletState => ({
   ...s,
   payments: { ...s.payments, [id]: { ...payment(s, id), ...change } },
 });
 
-const dispute = (s: WalletState, id: string) => s.disputes[id] ?? { debited: false, reversed: false };
+const dispute = (s: WalletState, id: string): DisputeRecord => s.disputes[id] ?? { debited: false, reversed: false, debitedAmount: '0' };
+const plus = (a: string, b: string) => new Decimal(a).plus(b).toFixed();
 
 const spendGrant = (grants: readonly GrantLot[], grantId: string, amount: Decimal): GrantLot[] =>
   grants.map((g) => (g.grantId === grantId ? { ...g, remaining: g.remaining.minus(amount) } : g));
@@ -73,7 +85,7 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
     case 'TopUpStarted':
       return withPayment(s, e.data.paymentId, { started: { amount: e.data.amount, credit: e.data.credit } });
     case 'CreditPurchased':
-      return { ...withPayment(s, e.data.paymentId, { settled: 'credited' }), paid: s.paid.plus(e.data.credit) };
+      return { ...withPayment(s, e.data.paymentId, { settled: 'credited', credited: e.data.credit }), paid: s.paid.plus(e.data.credit) };
     case 'TopUpMismatch':
       return withPayment(s, e.data.paymentId, { settled: 'mismatch' });
     case 'TopUpFailed':
@@ -95,18 +107,29 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
       return { ...s, grants: spendGrant(s.grants, e.data.grantId, new Decimal(e.data.amount)) };
     case 'CreditRefunded':
       return {
-        ...withPayment(s, e.data.paymentId, { refunded: new Decimal(e.data.refundedTotal) }),
+        ...withPayment(s, e.data.paymentId, {
+          refunded: new Decimal(e.data.refundedTotal),
+          reversed: plus(payment(s, e.data.paymentId).reversed, e.data.amount),
+        }),
         paid: s.paid.minus(e.data.amount),
       };
-    case 'ChargebackDebited':
+    case 'ReversalUncovered':
+      if (e.data.refundedTotal !== null) return withPayment(s, e.data.paymentId, { refunded: new Decimal(e.data.refundedTotal) });
+      if (e.data.disputeId === null) return s;
+      return { ...s, disputes: { ...s.disputes, [e.data.disputeId]: { ...dispute(s, e.data.disputeId), debited: true } } };
+    case 'ChargebackDebited': {
+      const d = dispute(s, e.data.disputeId);
       return {
-        ...s,
+        ...withPayment(s, e.data.paymentId, { reversed: plus(payment(s, e.data.paymentId).reversed, e.data.amount) }),
         paid: s.paid.minus(e.data.amount),
-        disputes: { ...s.disputes, [e.data.disputeId]: { ...dispute(s, e.data.disputeId), debited: true } },
+        disputes: { ...s.disputes, [e.data.disputeId]: { ...d, debited: true, debitedAmount: plus(d.debitedAmount, e.data.amount) } },
       };
+    }
     case 'ChargebackReversed':
       return {
-        ...s,
+        ...withPayment(s, e.data.paymentId, {
+          reversed: new Decimal(payment(s, e.data.paymentId).reversed).minus(e.data.amount).toFixed(),
+        }),
         paid: s.paid.plus(e.data.amount),
         disputes: { ...s.disputes, [e.data.disputeId]: { ...dispute(s, e.data.disputeId), reversed: true } },
       };

@@ -6,7 +6,7 @@ import { decideCall } from '../calls/decide';
 import { decideSms } from '../sms/decide';
 import type { WalletCommand } from './commands';
 import type { AccountStreamEvent } from './events';
-import { evolveWallet, initialWallet, type WalletState } from './state';
+import { evolveWallet, initialWallet, type PaymentRecord, type WalletState } from './state';
 
 const positive = (text: string, what: string): Decimal => {
   const d = parseDecimal(text);
@@ -99,45 +99,82 @@ function decide(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
       needAccount(s, false);
       needCurrency(s, c.currency);
       const total = parseDecimal(c.refundedTotal);
-      const seen = s.payments[c.paymentId]?.refunded ?? new Decimal(0);
+      const p = s.payments[c.paymentId];
+      const seen = p?.refunded ?? new Decimal(0);
       // the processor reports a running total: only its growth is new, whatever order events arrive in
       if (!total.greaterThan(seen)) return [];
-      return [
-        {
+      const { debit, uncovered } = splitReversal(total.minus(seen), p);
+      const fact = { accountId: s.accountId, processor: c.processor, paymentId: c.paymentId, processorEventId: c.processorEventId };
+      const events: AccountStreamEvent[] = [];
+      if (debit.greaterThan(0))
+        events.push({
           type: 'CreditRefunded',
           id: deriveId('credit-refunded', c.processor, c.paymentId, total.toFixed()),
+          data: { ...fact, amount: debit.toFixed(), currency: c.currency, refundedTotal: total.toFixed() },
+        });
+      if (uncovered.greaterThan(0))
+        events.push({
+          type: 'ReversalUncovered',
+          id: deriveId('reversal-uncovered', c.processor, c.paymentId, total.toFixed()),
           data: {
-            accountId: s.accountId,
-            processor: c.processor,
-            paymentId: c.paymentId,
-            processorEventId: c.processorEventId,
-            amount: total.minus(seen).toFixed(),
+            ...fact,
+            kind: 'refund',
+            disputeId: null,
+            amount: uncovered.toFixed(),
             currency: c.currency,
             refundedTotal: total.toFixed(),
           },
-        },
-      ];
+        });
+      return events;
     }
-    case 'record-chargeback':
+    case 'record-chargeback': {
+      needAccount(s, false);
+      needCurrency(s, c.currency);
+      const amount = positive(c.amount, 'a dispute');
+      if (s.disputes[c.disputeId]?.debited) return [];
+      const { debit, uncovered } = splitReversal(amount, s.payments[c.paymentId]);
+      const fact = { accountId: s.accountId, processor: c.processor, paymentId: c.paymentId, processorEventId: c.processorEventId };
+      const events: AccountStreamEvent[] = [];
+      if (debit.greaterThan(0))
+        events.push({
+          type: 'ChargebackDebited',
+          id: deriveId('chargeback-debited', c.processor, c.disputeId),
+          data: { ...fact, disputeId: c.disputeId, amount: debit.toFixed(), currency: c.currency },
+        });
+      if (uncovered.greaterThan(0))
+        events.push({
+          type: 'ReversalUncovered',
+          id: deriveId('reversal-uncovered', c.processor, c.disputeId),
+          data: {
+            ...fact,
+            kind: 'chargeback',
+            disputeId: c.disputeId,
+            amount: uncovered.toFixed(),
+            currency: c.currency,
+            refundedTotal: null,
+          },
+        });
+      return events;
+    }
     case 'reverse-chargeback': {
       needAccount(s, false);
       needCurrency(s, c.currency);
-      const amount = positive(c.amount, 'a dispute').toFixed();
       const d = s.disputes[c.disputeId];
-      const debit = c.kind === 'record-chargeback';
-      if (debit ? d?.debited : d?.reversed) return [];
+      if (d?.reversed) return [];
+      // after the debit, give back what it took from the customer; before it (events out of order),
+      // the disputed amount, which the debit will then take back in full
+      const amount = d?.debited ? new Decimal(d.debitedAmount) : positive(c.amount, 'a dispute');
+      if (!amount.greaterThan(0)) return [];
       const data = {
         accountId: s.accountId,
         processor: c.processor,
         paymentId: c.paymentId,
         processorEventId: c.processorEventId,
         disputeId: c.disputeId,
-        amount,
+        amount: amount.toFixed(),
         currency: c.currency,
       };
-      return debit
-        ? [{ type: 'ChargebackDebited', id: deriveId('chargeback-debited', c.processor, c.disputeId), data }]
-        : [{ type: 'ChargebackReversed', id: deriveId('chargeback-reversed', c.processor, c.disputeId), data }];
+      return [{ type: 'ChargebackReversed', id: deriveId('chargeback-reversed', c.processor, c.disputeId), data }];
     }
     case 'grant': {
       needAccount(s, true);
@@ -242,3 +279,17 @@ export const walletDecider: Decider<WalletCommand, AccountStreamEvent, WalletSta
   decide,
   evolve: evolveWallet,
 };
+
+/**
+ * Once its payment is settled, a refund or chargeback takes back at most what the payment
+ * credited and is not yet taken back (nothing, for a mismatch); the rest is uncovered: the
+ * provider's loss, recorded for finance, never the customer's debt. Before the payment settles
+ * (the processor's events arrive in any order) it is taken in full, and the success that
+ * follows credits the payment in full.
+ */
+function splitReversal(amount: Decimal, payment: PaymentRecord | undefined): { debit: Decimal; uncovered: Decimal } {
+  if (!payment?.settled) return { debit: amount, uncovered: new Decimal(0) };
+  const left = Decimal.max(new Decimal(payment.credited).minus(payment.reversed), 0);
+  const debit = Decimal.min(amount, left);
+  return { debit, uncovered: amount.minus(debit) };
+}

@@ -99,6 +99,57 @@ describe('wallet: top-ups', () => {
     expect(balanceOf(stateOf([...opened, ...events])).toFixed()).toBe('10');
   });
 
+  describe('refunds and chargebacks take back at most what their payment credited', () => {
+    const refund = (paymentId: string, total: string, evt: string) =>
+      ({ kind: 'record-refund', ...stripe, paymentId, processorEventId: evt, refundedTotal: total, currency: 'EUR' }) as const;
+    const chargeback = (paymentId: string, amount: string) =>
+      ({
+        kind: 'record-chargeback',
+        ...stripe,
+        paymentId,
+        processorEventId: `evt_dp_${paymentId}`,
+        disputeId: `dp_${paymentId}`,
+        amount,
+        currency: 'EUR',
+      }) as const;
+
+    test('a payment recorded as a mismatch credited nothing: its refund is uncovered, the account untouched', () => {
+      const events = when(
+        opened,
+        start('pi_m', '10.00'),
+        purchase('pi_m', '9.99'),
+        refund('pi_m', '9.99', 'evt_r'),
+        refund('pi_m', '9.99', 'evt_r2'),
+      );
+      expect(events.map((e) => e.type)).toEqual(['TopUpStarted', 'TopUpMismatch', 'ReversalUncovered']);
+      expect(events.at(-1)).toMatchObject({ data: { kind: 'refund', amount: '9.99', refundedTotal: '9.99' } });
+      const s = stateOf([...opened, ...events]);
+      expect([s.paid.toFixed(), inDebt(s)]).toEqual(['0', false]);
+    });
+
+    test('a refund beyond the credit debits the credit and records the excess; later growth is all excess', () => {
+      const events = when(opened, purchase('pi_1', '10.00'), refund('pi_1', '12.50', 'evt_r1'), refund('pi_1', '13.00', 'evt_r2'));
+      expect(events.map((e) => [e.type, (e.data as { amount: string }).amount])).toEqual([
+        ['CreditPurchased', '10'],
+        ['CreditRefunded', '10'],
+        ['ReversalUncovered', '2.5'],
+        ['ReversalUncovered', '0.5'],
+      ]);
+      expect(stateOf([...opened, ...events]).paid.toFixed()).toBe('0');
+    });
+
+    test('a chargeback on a mismatched payment, or after a full refund, is uncovered', () => {
+      const mismatch = when(opened, start('pi_m', '10.00'), purchase('pi_m', '5.00'), chargeback('pi_m', '5.00'));
+      expect(mismatch.at(-1)).toMatchObject({ type: 'ReversalUncovered', data: { kind: 'chargeback', disputeId: 'dp_pi_m', amount: '5' } });
+      const refunded = when(opened, purchase('pi_2', '10.00'), refund('pi_2', '4.00', 'evt_r'), chargeback('pi_2', '10.00'));
+      expect(refunded.slice(-2).map((e) => [e.type, (e.data as { amount: string }).amount])).toEqual([
+        ['ChargebackDebited', '6'],
+        ['ReversalUncovered', '4'],
+      ]);
+      for (const e of [mismatch, refunded]) expect(stateOf([...opened, ...e]).paid.toFixed()).toBe('0');
+    });
+  });
+
   test('wallet money in another currency than the account is refused', () => {
     expect(() => when(opened, { ...grant('g', '1'), currency: 'USD' })).toThrow(DomainError);
     expect(() => when(opened, { ...start('pi', '5'), currency: 'USD' })).toThrow(/kept in EUR/);
