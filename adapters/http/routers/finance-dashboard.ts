@@ -8,7 +8,7 @@ import { carrierQualityReport, liabilityReport, marginReport, paymentsReport } f
 import type { ReadModelStore } from '../../../projections/read-model-store';
 import { LinkRejected, sessionSigner, verifyDashboardLink } from '../dashboard/link-token';
 import { problem } from '../problem';
-import type { SpentNonces } from '../../spent-nonces/port';
+import { SpentNoncesUnavailableError, type SpentNonces } from '../../spent-nonces/port';
 
 export interface DashboardDeps {
   readonly readModels: ReadModelStore;
@@ -30,6 +30,12 @@ const ASSETS = join(__dirname, '..', 'dashboard', 'assets');
 // read once: the page is static, its data comes from /finance/data
 const DASHBOARD_HTML = readFileSync(join(ASSETS, 'dashboard.html'), 'utf8');
 const CHART_JS = join(dirname(require.resolve('chart.js')), 'chart.umd.min.js');
+// a Map, not an object literal: `constructor` or `__proto__` must be unknown assets, not a crash
+const ASSET_FILES = new Map([
+  ['chart.umd.min.js', CHART_JS],
+  ['dashboard.js', join(ASSETS, 'dashboard.js')],
+  ['dashboard.css', join(ASSETS, 'dashboard.css')],
+]);
 // no inline script or style, nothing from elsewhere: the page only talks to this engine
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -76,8 +82,14 @@ export function financeDashboardRouter(deps: DashboardDeps): Router {
         nowSeconds: seconds(),
         maxTtlSeconds: deps.linkMaxTtlSeconds,
       });
-      if (!(await deps.nonces.spend(`dashboard:${claims.op}|${claims.nonce}`, claims.exp * 1000, deps.now().getTime())))
-        throw new LinkRejected('the link was used already: ask for a new one');
+      const spent = await deps.nonces
+        .spend(`dashboard:${claims.op}|${claims.nonce}`, claims.exp * 1000, deps.now().getTime())
+        .catch((error: unknown) => {
+          if (error instanceof SpentNoncesUnavailableError)
+            throw problem('replay-protection-unavailable', 503, 'Service Unavailable', 'the link cannot be recorded as used now; retry');
+          throw error;
+        });
+      if (!spent) throw new LinkRejected('the link was used already: ask for a new one');
       const secure = req.secure ? '; Secure' : '';
       res.setHeader(
         'Set-Cookie',
@@ -106,11 +118,7 @@ export function financeDashboardRouter(deps: DashboardDeps): Router {
   });
 
   router.get('/assets/:file', (req, res) => {
-    const file = {
-      'chart.umd.min.js': CHART_JS,
-      'dashboard.js': join(ASSETS, 'dashboard.js'),
-      'dashboard.css': join(ASSETS, 'dashboard.css'),
-    }[String(req.params['file'])];
+    const file = ASSET_FILES.get(String(req.params['file']));
     if (!file) throw problem('not-found', 404, 'Not Found', `no asset ${req.params['file']}`);
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.sendFile(file);

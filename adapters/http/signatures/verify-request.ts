@@ -122,7 +122,8 @@ export async function verifySignedRequest(request: SignedRequest, options: Verif
   // until the request would be refused on its age alone
   const spendable = await options.nonces.spend(
     `${candidate.keyid}|${candidate.nonce}`,
-    (candidate.created + options.windowSeconds) * 1000,
+    // one second past the last instant the age check accepts, so the two never meet
+    (candidate.created + options.windowSeconds + 1) * 1000,
     nowMs,
   );
   if (!spendable) throw new SignatureRejected('replayed', 'this nonce was used already');

@@ -30,3 +30,23 @@ describe('GET /finance/login', () => {
     expect([r.status, r.headers.get('location')]).toEqual([303, '/finance']);
   });
 });
+
+describe('GET /finance/assets/{file}', () => {
+  let bed: CallsEngine;
+  beforeAll(async () => {
+    bed = await callsEngine({ people: [] });
+  });
+  afterAll(() => bed.close());
+
+  test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    '%s is an unknown asset: 404 problem, not a crash',
+    async (name) => {
+      const r = await fetch(`${bed.base}/finance/assets/${name}`);
+      expect([r.status, r.headers.get('content-type')]).toEqual([404, expect.stringMatching(/^application\/problem\+json/)]);
+    },
+  );
+
+  test('a real asset is served', async () => {
+    expect((await fetch(`${bed.base}/finance/assets/dashboard.css`)).status).toBe(200);
+  });
+});

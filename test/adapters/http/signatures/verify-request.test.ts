@@ -224,6 +224,13 @@ describe('one signature, read from the member that is verified', () => {
     else await expect(outcome).rejects.toMatchObject({ reason: 'expired' });
   });
 
+  test('a replay at the last instant the window accepts is still refused', async () => {
+    const nonces = memorySpentNonces();
+    const request = await get(new Date(NOW.getTime() - 300_000));
+    await expect(verifySignedRequest(request, options(nonces))).resolves.toMatchObject({ keyid: KEYID });
+    await expect(verifySignedRequest(request, options(nonces))).rejects.toMatchObject({ reason: 'replayed' });
+  });
+
   test('nonces that differ after an "=" are different nonces', async () => {
     const nonces = memorySpentNonces();
     await expect(verifySignedRequest(await get(NOW, { nonce: 'abc=1' }), options(nonces))).resolves.toMatchObject({ nonce: 'abc=1' });
