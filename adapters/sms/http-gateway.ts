@@ -29,7 +29,8 @@ export interface HttpGatewayOptions {
 export function pick(value: unknown, path: string): unknown {
   let v = value;
   for (const key of path.split('.')) {
-    if (v === null || typeof v !== 'object') return undefined;
+    // own properties only: a path must never reach Object.prototype
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, key)) return undefined;
     v = (v as Record<string, unknown>)[key];
   }
   return v;

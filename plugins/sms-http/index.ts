@@ -54,7 +54,8 @@ export default definePlugin({
         const word = pick(req.body, g.receipts.status);
         if ((typeof id !== 'string' && typeof id !== 'number') || typeof word !== 'string')
           throw problem('invalid-request', 400, 'Bad Request', `a receipt needs ${g.receipts.messageId} and ${g.receipts.status}`);
-        const status = g.receipts.statusMap[word];
+        // the word is the gateway's: `constructor` or `__proto__` must be an unknown status, not a function
+        const status = Object.hasOwn(g.receipts.statusMap, word) ? g.receipts.statusMap[word] : undefined;
         if (!status) {
           res.status(202).json({ recorded: false, reason: `status ${word} is not final` });
           return;

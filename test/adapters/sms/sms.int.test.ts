@@ -217,6 +217,22 @@ describe('SMS through the API: segments priced, cheapest gateway, charged once, 
     expect(await t.engine.store.head()).toBe(head);
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'takes a receipt whose status is %s as not final: nothing recorded, nothing refunded',
+    async (word) => {
+      const r = await t.send(alice, { to: US, text: 'proto' });
+      expect(r.status).toBe(202);
+      const head = await t.engine.store.head();
+      const receipt = await fetch(`${t.base}/v1/webhooks/sms/http-gw`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${RECEIPT_SECRET}` },
+        body: JSON.stringify({ id: `h${t.http.received.length}`, status: word }),
+      });
+      expect([receipt.status, ((await receipt.json()) as { recorded: boolean }).recorded]).toEqual([202, false]);
+      expect(await t.engine.store.head()).toBe(head);
+    },
+  );
+
   it('refuses a text to a blocked prefix with 403 blocked-destination, sending and charging nothing; quotes too', async () => {
     const before = await balance(t);
     const [head, sent] = [await t.engine.store.head(), t.cheap.received.length + t.second.received.length + t.http.received.length];
