@@ -14,19 +14,11 @@ export function openDirectory(config: Config, clock: Clock, logger: Logger): Dir
     ];
     return dnssecDirectory({ resolver: { host, port }, zone: config.directoryZone!, clock });
   }
-  if (!existsSync(config.directoryFile)) {
-    logger.info({ file: config.directoryFile }, 'static directory file missing: no number can open an account');
-    return {
-      description: `static:${config.directoryFile} (missing; verifies nothing)`,
-      lookup: async () => ({
-        status: 'no-such-number',
-        evidence: { source: 'static', authenticated: false, ttlSeconds: 0, at: clock.now().toISOString() },
-      }),
-    };
-  }
+  if (!existsSync(config.directoryFile))
+    logger.info({ file: config.directoryFile }, 'static directory file missing: no number can open an account until it is written');
   logger.warn(
     { file: config.directoryFile },
     'STATIC DIRECTORY: keys come from a local file and are verified by nothing; use the dnssec directory in production',
   );
-  return staticDirectory(config.directoryFile, clock);
+  return staticDirectory(config.directoryFile, clock, (message) => logger.error({ file: config.directoryFile }, message));
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { staticDirectory } from '../../../adapters/directory/static';
+import { STATIC_DIRECTORY_RECHECK_MS, staticDirectory } from '../../../adapters/directory/static';
 import { manualClock } from '../../../core/clock';
 import { enumOwnerName, parseEnumRecord, parseKeyRecord } from '../../../core/directory';
 import { parseE164 } from '../../../core/e164';
@@ -40,5 +40,37 @@ describe('static directory', () => {
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ numbers: { '+442079460958': { keys: ['nope'] } } }));
     expect(() => staticDirectory(file, manualClock())).toThrow(/numbers\.\+442079460958\.keys\.0: a base64 Ed25519 public key/);
+  });
+});
+
+describe('static directory edited while the engine runs', () => {
+  const OTHER = 'JrQLj5P/89iXES9+vFgrIy29clF9CC/oPPsw3c5D0bs=';
+  const write = (file: string, numbers: Record<string, { keys: string[] }>) => writeFileSync(file, JSON.stringify({ numbers }));
+
+  test('a number published after start is found within a second; a malformed edit keeps the last good file', async () => {
+    const file = join(dir, 'live.json');
+    write(file, { '+442079460958': { keys: [KEY] } });
+    const clock = manualClock(new Date('2026-12-03T00:00:00Z'));
+    const errors: string[] = [];
+    const d = staticDirectory(file, clock, (m) => errors.push(m));
+    const bob = parseE164('+447911123456');
+    expect((await d.lookup(bob)).status).toBe('no-such-number');
+    write(file, { '+442079460958': { keys: [KEY] }, '+447911123456': { keys: [OTHER] } });
+    clock.advance(STATIC_DIRECTORY_RECHECK_MS);
+    expect(await d.lookup(bob)).toMatchObject({ status: 'found', keys: [{ publicKey: expect.any(Uint8Array) }] });
+    writeFileSync(file, '{"numbers": {"+447911123456": {"keys": ["nope"]}}}');
+    clock.advance(STATIC_DIRECTORY_RECHECK_MS);
+    expect((await d.lookup(bob)).status).toBe('found');
+    expect(errors).toEqual([expect.stringMatching(/keys\.0: a base64 Ed25519 public key; keeping the last good directory/)]);
+  });
+
+  test('a file written after start is read', async () => {
+    const file = join(dir, 'later.json');
+    const clock = manualClock(new Date('2026-12-03T00:00:00Z'));
+    const d = staticDirectory(file, clock);
+    expect((await d.lookup(parseE164('+442079460958'))).status).toBe('no-such-number');
+    write(file, { '+442079460958': { keys: [KEY] } });
+    clock.advance(STATIC_DIRECTORY_RECHECK_MS);
+    expect((await d.lookup(parseE164('+442079460958'))).status).toBe('found');
   });
 });
