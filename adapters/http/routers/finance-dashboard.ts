@@ -83,7 +83,7 @@ export function financeDashboardRouter(deps: DashboardDeps): Router {
         maxTtlSeconds: deps.linkMaxTtlSeconds,
       });
       const spent = await deps.nonces
-        .spend(`dashboard:${claims.op}|${claims.nonce}`, claims.exp * 1000, deps.now().getTime())
+        .spend(JSON.stringify(['dashboard', claims.op, claims.nonce]), claims.exp * 1000, deps.now().getTime())
         .catch((error: unknown) => {
           if (error instanceof SpentNoncesUnavailableError)
             throw problem('replay-protection-unavailable', 503, 'Service Unavailable', 'the link cannot be recorded as used now; retry');

@@ -60,7 +60,8 @@ export async function verifiedCaller(
  * a handler never sees an unverified byte.
  */
 export function requireSignature(deps: SignatureDeps): RequestHandler[] {
-  const raw = express.raw({ type: () => true, limit: '64kb' });
+  // no inflating: Content-Digest covers the bytes sent (RFC 9530), so an encoded body is refused (415)
+  const raw = express.raw({ type: () => true, limit: '64kb', inflate: false });
   const verify = async (req: Request, res: Response, next: NextFunction) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     try {

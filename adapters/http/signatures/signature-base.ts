@@ -1,5 +1,12 @@
 import { SignatureRejected } from './signature-rejected';
 
+/**
+ * Optional whitespace is space and tab only (RFC 9110 §5.6.3), as Node's parser strips it:
+ * String.trim would also strip a non-breaking space, so the value signed and the value a
+ * handler reads would differ.
+ */
+const trimOws = (value: string) => value.replace(/^[ \t]+|[ \t]+$/g, '');
+
 /** A field's value as RFC 9421 §2.1 covers it: every line of that name, trimmed, joined by ", "; undefined when absent. */
 export type FieldValue = (name: string) => string | undefined;
 
@@ -13,7 +20,7 @@ export function fieldValuesFromLines(rawHeaders: readonly string[]): FieldValue 
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!.toLowerCase();
     const lines = byName.get(name);
-    const value = rawHeaders[i + 1]!.trim();
+    const value = trimOws(rawHeaders[i + 1]!);
     if (lines) lines.push(value);
     else byName.set(name, [value]);
   }
@@ -27,7 +34,7 @@ export function fieldValuesFromRecord(headers: Readonly<Record<string, string | 
     if (value === undefined) continue;
     const lines = typeof value === 'string' ? [value] : value;
     const key = name.toLowerCase();
-    const joined = lines.map((l) => l.trim()).join(', ');
+    const joined = lines.map(trimOws).join(', ');
     lower.set(key, lower.has(key) ? `${lower.get(key)!}, ${joined}` : joined);
   }
   return (name) => lower.get(name);

@@ -47,6 +47,9 @@ function memberCount(text: string): number {
 }
 
 function onlyMember(field: string, text: string): [string, Item | InnerList] {
+  // display strings quote without escapes, which the member count below does not follow; no
+  // signature parameter is one
+  if (text.includes('%"')) throw malformed(`${field} holds a display string`);
   let dictionary;
   try {
     dictionary = parseDictionary(text);

@@ -104,7 +104,8 @@ export async function verifySignedRequest(request: SignedRequest, options: Verif
     throw new SignatureRejected('expired', `created ${candidate.created} is more than ${options.windowSeconds} s from now`);
   if (candidate.expires !== undefined && candidate.expires <= nowSeconds)
     throw new SignatureRejected('expired', `the signature expired at ${candidate.expires}`);
-  if (hasBody && !digestMatches(field('content-digest'), request.body))
+  // a Content-Digest sent is checked even against an empty body: else a signed body could be dropped in transit
+  if ((hasBody || field('content-digest') !== undefined) && !digestMatches(field('content-digest'), request.body))
     throw new SignatureRejected('digest-mismatch', 'Content-Digest does not match the body');
 
   const base = Buffer.from(
@@ -121,7 +122,8 @@ export async function verifySignedRequest(request: SignedRequest, options: Verif
   // only a verified request may spend a nonce, or anyone could burn a client's nonces; it is kept
   // until the request would be refused on its age alone
   const spendable = await options.nonces.spend(
-    `${candidate.keyid}|${candidate.nonce}`,
+    // a structured key: an operator id containing `|` must not meet another signer's nonce
+    JSON.stringify([candidate.keyid, candidate.nonce]),
     // one second past the last instant the age check accepts, so the two never meet
     (candidate.created + options.windowSeconds + 1) * 1000,
     nowMs,

@@ -1,4 +1,5 @@
 import { createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { createSignature, verifySignature } from 'http-message-sig';
 import { contentDigest } from '../../../../adapters/http/signatures/content-digest';
 import { signer } from '../../../support/signed-fetch';
@@ -89,6 +90,16 @@ describe('RFC 9421 interop with an independent implementation', () => {
       body,
     );
     expect((await fetch(`${bed.base}/v1/accounts`, { method: 'POST', headers: idempotent, body })).status).toBe(200);
+  });
+
+  test('a compressed body is refused, not inflated behind the digest', async () => {
+    const body = gzipSync(Buffer.from(JSON.stringify({ currency: 'EUR' })));
+    const headers = {
+      ...(await signedByOther('POST', '/v1/accounts', { 'content-type': 'application/json' }, body)),
+      'content-encoding': 'gzip',
+    };
+    const r = await fetch(`${bed.base}/v1/accounts`, { method: 'POST', headers, body });
+    expect([r.status, r.headers.get('content-type')]).toEqual([415, expect.stringMatching(/^application\/problem\+json/)]);
   });
 
   test("the provider descriptor's response signature verifies with it", async () => {

@@ -252,6 +252,49 @@ describe('one signature, read from the member that is verified', () => {
     await expect(verifySignedRequest({ ...request, rawHeaders }, options())).rejects.toMatchObject({ reason: 'malformed-signature' });
   });
 
+  test('a signed body dropped in transit is refused: a Content-Digest sent is checked against an empty body too', async () => {
+    const body = Buffer.from('{"currency":"USD","plan":"RP_CHOSEN"}');
+    const post = { method: 'POST', url, headers: { 'content-type': 'application/json' }, body };
+    const headers = await signRequest(post, alice.privateKey, KEYID, { now: NOW });
+    await expect(verifySignedRequest({ ...post, headers, body: Buffer.alloc(0) }, options())).rejects.toMatchObject({
+      reason: 'digest-mismatch',
+    });
+  });
+
+  test('a covered field is signed as the handler reads it: only space and tab are trimmed', async () => {
+    const request = await get(NOW, { headers: { 'idempotency-key': 'k1' } });
+    const rawHeaders = Object.entries({ ...request.headers, 'idempotency-key': 'k1\u00a0' }).flat();
+    await expect(verifySignedRequest({ ...request, rawHeaders }, options())).rejects.toMatchObject({ reason: 'bad-signature' });
+    const padded = Object.entries({ ...request.headers, 'idempotency-key': ' \tk1 ' }).flat();
+    await expect(verifySignedRequest({ ...request, rawHeaders: padded }, options())).resolves.toMatchObject({ keyid: KEYID });
+  });
+
+  test('a display string cannot hide a second member from the count', async () => {
+    const request = await get(NOW);
+    const headers = {
+      'signature-input': `sig1=("@method");created=${SECONDS};keyid="${KEYID}";nonce=%"\\", sig1=${member(request.headers['signature-input']!)}`,
+      signature: request.headers['signature']!,
+    };
+    await expect(verifySignedRequest({ ...request, headers }, options())).rejects.toMatchObject({ reason: 'malformed-signature' });
+  });
+
+  test('nonces are kept per keyid: "ops|x" with nonce "y" is not "ops" with nonce "x|y"', async () => {
+    const nonces = memorySpentNonces();
+    const both: Record<string, SignerKeys> = {
+      'ops|x': { keyid: 'ops|x', kind: 'operator', keys: [alice.publicKey], roles: [] },
+      ops: { keyid: 'ops', kind: 'operator', keys: [alice.publicKey], roles: [] },
+    };
+    const o = { ...options(nonces), resolveKeys: async (id: string) => both[id] ?? null };
+    const as = async (keyid: string, nonce: string) => ({
+      method: 'GET',
+      url,
+      body: Buffer.alloc(0),
+      headers: await signRequest({ method: 'GET', url }, alice.privateKey, keyid, { now: NOW, nonce }),
+    });
+    await expect(verifySignedRequest(await as('ops|x', 'y'), o)).resolves.toMatchObject({ keyid: 'ops|x' });
+    await expect(verifySignedRequest(await as('ops', 'x|y'), o)).resolves.toMatchObject({ keyid: 'ops' });
+  });
+
   const params = (extra: string) => `("@method" "@target-uri");created=${SECONDS};keyid="${KEYID}";nonce="n-x"${extra}`;
   test.each([
     ['an unknown parameter', params(';colour="blue"')],
