@@ -21,7 +21,6 @@ export interface CallServiceDeps {
   readonly logger: Logger;
   readonly policy: CallPolicy;
   /** Destinations (digit prefixes) no one may call: premium rate, known fraud ranges. */
-  readonly blockedPrefixes: readonly string[];
 }
 
 export interface Authorization {
@@ -31,7 +30,7 @@ export interface Authorization {
   /** Seconds the proxy lets the call last (the grant). */
   readonly maxDuration: number;
   /** Where to send it, in order: on-net, the directory's SIP URI; PSTN, carriers cheapest first. */
-  readonly routes: readonly { readonly carrierId: string | null; readonly uri: string }[];
+  readonly routes: readonly { readonly carrierId: string | null; readonly uri: string; readonly deckVersion?: number | null }[];
   readonly reservationId: string;
   readonly reserved: string;
   readonly currency: string;
@@ -40,6 +39,8 @@ export interface Authorization {
     readonly ratePerMinute: string;
     readonly connectFee: string;
     readonly increments: string;
+    /** The catalog revision of the retail sheet this call is charged on. */
+    readonly sheetVersion: number | null;
   } | null;
   readonly position: number | null;
 }
@@ -64,10 +65,12 @@ function rateRow(row: DeckRow): RateRow {
   }
   return shared;
 }
-const retailRates = new WeakMap<DeckRow, { readonly prefix: string; readonly row: RateRow }>();
-function retailRate(prefix: string, row: DeckRow): { readonly prefix: string; readonly row: RateRow } {
+type RetailRate = { readonly prefix: string; readonly row: RateRow; readonly sheetVersion: number };
+const retailRates = new WeakMap<DeckRow, RetailRate>();
+function retailRate(prefix: string, row: DeckRow, sheetVersion: number): RetailRate {
   let shared = retailRates.get(row);
-  if (!shared || shared.prefix !== prefix) retailRates.set(row, (shared = Object.freeze({ prefix, row: rateRow(row) })));
+  if (!shared || shared.prefix !== prefix || shared.sheetVersion !== sheetVersion)
+    retailRates.set(row, (shared = Object.freeze({ prefix, row: rateRow(row), sheetVersion })));
   return shared;
 }
 const trunkUri = (t: Trunk, digits: string) => `sip:${t.techPrefix}${digits}@${t.host}:${t.port};transport=${t.transport}`;
@@ -93,9 +96,10 @@ export function callService(deps: CallServiceDeps) {
   }
 
   function pstnRoute(number: E164, now: Date): Extract<CallRoute, { kind: 'pstn' }> {
-    refuseBlocked(number, deps.blockedPrefixes, 'calls');
+    refuseBlocked(number, deps.rating.blockedPrefixes(), 'calls');
     const digits = digitsOf(number);
-    const retail = priceOnDeck(deps.rating.current().retail.deck, digits, now, NS_PER_SECOND);
+    const catalog = deps.rating.current();
+    const retail = priceOnDeck(catalog.retail.deck, digits, now, NS_PER_SECOND);
     if (!retail) throw new DomainError('unrated-destination', `there is no retail price for ${number}`);
     const lcr = deps.rating.lcr({ number, start: now, duration: 60 * NS_PER_SECOND });
     const carriers: CarrierRouteData[] = lcr.routes
@@ -106,9 +110,10 @@ export function callService(deps: CallServiceDeps) {
         currency: r.carrier.currency,
         row: rateRow(r.row),
         uris: r.carrier.trunks.map((t) => trunkUri(t, digits)),
+        deckVersion: catalog.carriers.get(r.carrier.carrierId)?.version ?? 0,
       }));
     if (carriers.length === 0) throw new DomainError('no-route', `no carrier routes ${number}`);
-    return { kind: 'pstn', retail: retailRate(retail.prefix, retail.row), carriers };
+    return { kind: 'pstn', retail: retailRate(retail.prefix, retail.row, catalog.revision), carriers };
   }
 
   return {
@@ -117,6 +122,7 @@ export function callService(deps: CallServiceDeps) {
       const destination = parseE164(input.destination);
       const now = deps.clock.now();
       const uri = await onNetUri(destination);
+      if (!uri) await deps.rating.ensureCurrent();
       const route: CallRoute = uri ? { kind: 'on-net', uri } : pstnRoute(destination, now);
       const r = await deps.wallet.execute(
         caller,
@@ -130,7 +136,7 @@ export function callService(deps: CallServiceDeps) {
       const routes =
         call.route === 'on-net'
           ? [{ carrierId: null, uri: call.onNetUri! }]
-          : call.carriers.flatMap((c) => c.uris.map((u) => ({ carrierId: c.carrierId, uri: u })));
+          : call.carriers.flatMap((c) => c.uris.map((u) => ({ carrierId: c.carrierId, uri: u, deckVersion: c.deckVersion ?? null })));
       const retailRow = call.retail?.row;
       return {
         allow: true,
@@ -147,6 +153,7 @@ export function callService(deps: CallServiceDeps) {
               ratePerMinute: retailRow.rate,
               connectFee: retailRow.connectFee,
               increments: `${retailRow.initial}/${retailRow.subsequent}`,
+              sheetVersion: call.retail!.sheetVersion ?? null,
             }
           : null,
         position: r.position,
@@ -195,10 +202,13 @@ export function callService(deps: CallServiceDeps) {
       if (recorded.includes('CdrUnmatched'))
         deps.logger.warn({ callId: input.callId, caller: input.caller }, 'CDR for a call never authorized: kept for review');
       const charged = r.events.find((e) => e.type === 'CallCharged');
+      const cost = r.events.find((e) => e.type === 'CarrierCostRecorded');
       return {
         callId: input.callId,
         recorded,
         charged: charged ? (charged.data as { amount: string }).amount : null,
+        sheetVersion: charged ? ((charged.data as { sheetVersion?: number }).sheetVersion ?? null) : null,
+        deckVersion: cost ? ((cost.data as { deckVersion?: number }).deckVersion ?? null) : null,
         position: r.position,
       };
     },

@@ -15,6 +15,7 @@ import { createEngine, type Engine } from '../runtime/engine';
 import { progressBar } from './progress';
 import { csv, table } from './table';
 import { addRatingCommands } from './rating-commands';
+import { addSettingsCommands } from './settings-commands';
 import { addWalletCommands } from './wallet-commands';
 import { redact } from '../runtime/redact';
 import { addProbeCommand } from './probe-command';
@@ -124,6 +125,7 @@ export function buildProgram(): Command {
     });
 
   addRatingCommands(program, (fn) => withEngine(program, fn));
+  addSettingsCommands(program, (fn) => withEngine(program, fn));
   addWalletCommands(program, (fn) => withEngine(program, fn));
   addSmsCommands(program);
   addReportCommands(program, (fn) => withEngine(program, fn));

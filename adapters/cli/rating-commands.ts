@@ -4,6 +4,7 @@ import { parseCallDuration } from '../../core/rating/duration';
 import { formatRowError } from '../../plugins/importers/row-error';
 import { ImportRejectedError } from '../rating/errors';
 import { lcrJson, quoteJson } from '../rating/present';
+import { parseWait, rollOut, waitOption } from './await-rollout';
 import { progressBar } from './progress';
 import { csv, table } from './table';
 
@@ -49,6 +50,7 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
     .option('--username <user>', 'digest username the carrier gave you (all trunks)', '')
     .option('--password <secret>', 'digest password (all trunks; never printed back)', '')
     .option('--service <voice|sms>', 'what it terminates: calls, or SMS (an SMS gateway: its deck prices segments)', 'voice')
+    .addOption(waitOption())
     .action(
       async (
         carrierId: string,
@@ -62,6 +64,7 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
           username: string;
           password: string;
           service: string;
+          wait: string;
         },
       ) => {
         if (o.service !== 'voice' && o.service !== 'sms')
@@ -74,12 +77,14 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
         const trunks = o.trunk.map((t) =>
           parseTrunk(t, { techPrefix: o.techPrefix, channels: Number(o.channels), username: o.username, password: o.password }),
         );
+        const waitMs = parseWait(o.wait);
         await withEngine(async (engine) => {
           const r = await engine.rating.registerCarrier(
             { carrierId, name: o.name, currency: o.currency, preference: Number(o.preference), trunks, service },
             { actor: 'cli' },
           );
-          out(r.created ? `carrier ${carrierId} registered` : `carrier ${carrierId} was registered already; nothing changed`);
+          if (!r.created) return out(`carrier ${carrierId} was registered already; nothing changed`);
+          out(`carrier ${carrierId} registered, ${await rollOut(engine, waitMs)}`);
         });
       },
     );
@@ -92,7 +97,9 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
       'JSON column mapping (docs/rating.md); default: prefix,destination,rate,initial,subsequent,connect_fee,effective_from',
     )
     .option('--skip-bad-rows', 'import the good rows and report the bad ones')
-    .action(async (carrierId: string, file: string, o: { format: string; mapping?: string; skipBadRows?: boolean }) => {
+    .addOption(waitOption())
+    .action(async (carrierId: string, file: string, o: { format: string; mapping?: string; skipBadRows?: boolean; wait: string }) => {
+      const waitMs = parseWait(o.wait);
       await withEngine(async (engine) => {
         const started = Date.now();
         const bar = progressBar('read', 'rows');
@@ -108,14 +115,13 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
           })
           .catch(reportRejected);
         bar.finish(r.rows + r.skipped);
-        await engine.rating.sync();
+        if (r.unchanged) return out(`${carrierId}: this deck is published already (version ${r.version}); nothing changed`);
+        const rollout = await rollOut(engine, waitMs);
         const deck = engine.rating.current().carriers.get(carrierId);
         const seconds = (Date.now() - started) / 1000;
         out(
-          r.unchanged
-            ? `${carrierId}: this deck is published already (version ${r.version}); nothing changed`
-            : `${carrierId}: deck version ${r.version} published, ${r.rows} rows${r.skipped ? `, ${r.skipped} bad rows skipped` : ''}, ` +
-                `${deck?.prefixes.length ?? 0} prefixes ready in ${seconds.toFixed(2)} s (${Math.round((r.rows + r.skipped) / seconds)} rows/s)`,
+          `${carrierId}: deck version ${r.version} published, ${r.rows} rows${r.skipped ? `, ${r.skipped} bad rows skipped` : ''}, ` +
+            `${deck?.prefixes.length ?? 0} prefixes, ${rollout} in ${seconds.toFixed(2)} s (${Math.round((r.rows + r.skipped) / seconds)} rows/s)`,
         );
       });
     });
@@ -186,7 +192,9 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
     .requiredOption('--currency <code>', 'currency the plan prices in')
     .option('--time-zone <zone>', 'IANA time zone its timings are in', 'UTC')
     .option('--skip-bad-rows', 'import what is valid and report the rest')
-    .action(async (path: string, o: { format: string; currency: string; timeZone: string; skipBadRows?: boolean }) => {
+    .addOption(waitOption())
+    .action(async (path: string, o: { format: string; currency: string; timeZone: string; skipBadRows?: boolean; wait: string }) => {
+      const waitMs = parseWait(o.wait);
       await withEngine(async (engine) => {
         const started = Date.now();
         const r = await engine.rating
@@ -199,11 +207,12 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
             metadata: { actor: 'cli' },
           })
           .catch(reportRejected);
-        await engine.rating.sync();
+        const changed = r.profiles > 0 || r.plans.some((p) => !p.unchanged);
+        const rollout = changed ? await rollOut(engine, waitMs) : 'nothing changed';
         for (const p of r.plans)
           out(`${p.planId}: ${p.unchanged ? 'unchanged' : `version ${p.version} published`}, ${p.destinations} destinations`);
         out(
-          `${r.plans.length} plan(s) in ${((Date.now() - started) / 1000).toFixed(2)} s${r.skipped ? `, ${r.skipped} bad rows skipped` : ''}`,
+          `${r.plans.length} plan(s) in ${((Date.now() - started) / 1000).toFixed(2)} s${r.skipped ? `, ${r.skipped} bad rows skipped` : ''}, ${rollout}`,
         );
       });
     });

@@ -41,6 +41,7 @@ const DOMAIN_STATUS: Readonly<Record<string, readonly [number, string]>> = {
   'call-ended': [409, 'Conflict'],
   'sms-rate-limited': [429, 'Too Many Requests'],
   'idempotency-key-reused': [409, 'Conflict'],
+  'rates-not-current': [503, 'Service Unavailable'],
 };
 
 /** RFC 9457 problem details; `type` is a URI under this one naming the error kind. */

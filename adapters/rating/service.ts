@@ -29,6 +29,8 @@ import { profileDecider } from '../../core/rating/profile-decider';
 import { rateOnProfile } from '../../core/rating/profile';
 import type { DeckImporter, TariffImporter } from '../../plugins/plugin-api';
 import type { PricingPolicy } from '../../plugins/pricing/policy';
+import type { JsonObject } from '../../core/json';
+import { settingsCodec, settingsDecider, SETTINGS_STREAM } from '../../core/settings/live-settings';
 import type { RatesLookup, RatingSnapshot } from '../../projections/rates/lookup';
 import { buildRetailSheet, RETAIL_PLAN_ID, type RetailSheet } from '../../projections/rates/retail-sheet';
 import type { ProjectionRunner } from '../../projections/runner';
@@ -44,7 +46,11 @@ export interface RatingServiceDeps {
   readonly tariffImporters: ReadonlyMap<string, TariffImporter>;
   readonly pricing: PricingPolicy;
   readonly retailCurrency: string;
+  /** The configured blocked prefixes, until an operator records others. */
+  readonly blockedPrefixes: readonly string[];
   readonly logger: Logger;
+  /** A serving engine's guard: resolves once its rates are confirmed current (see rates-follower.ts). */
+  readonly ensureCurrent?: () => Promise<void>;
 }
 
 export interface ImportResult {
@@ -76,6 +82,7 @@ export interface SmsRoutes {
 
 export function ratingService(deps: RatingServiceDeps) {
   const handler = { store: deps.store, ids: deps.ids, codec: catalogCodec };
+  const settingsHandler = { store: deps.store, ids: deps.ids, codec: settingsCodec };
   let retail: { snapshot: RatingSnapshot; combined: RatingSnapshot & { retail: RetailSheet; smsRetail: RetailSheet } } | null = null;
   /** The carriers of a snapshot as one list, kept with it so LCR's index is built once per snapshot. */
   const carrierLists = new WeakMap<RatingSnapshot, CompiledDeck[]>();
@@ -86,6 +93,19 @@ export function ratingService(deps: RatingServiceDeps) {
     return list;
   };
 
+  /** The pricing policy with the options an operator recorded in the log laid over the configured ones. */
+  function pricingFor(snapshot: RatingSnapshot): PricingPolicy {
+    const live = snapshot.settings.pricing;
+    if (!live || !deps.pricing.withOptions) return deps.pricing;
+    try {
+      return deps.pricing.withOptions(live);
+    } catch (err) {
+      // validated before it was recorded; a plugin changed since: keep selling at the configured prices
+      deps.logger.error({ err }, 'recorded pricing options no longer valid: using the configured ones');
+      return deps.pricing;
+    }
+  }
+
   /**
    * The snapshot plus its retail sheet, rebuilt only when the decks change or a row's effective
    * date passes (a 250,000-prefix sheet takes seconds: the server pre-builds it after each refresh).
@@ -95,8 +115,9 @@ export function ratingService(deps: RatingServiceDeps) {
     const now = deps.clock.now();
     const validUntil = retail ? Math.min(retail.combined.retail.validUntilMs, retail.combined.smsRetail.validUntilMs) : 0;
     if (!retail || retail.snapshot !== snapshot || now.getTime() >= validUntil) {
-      const sheet = buildRetailSheet(snapshot.carriers.values(), deps.pricing, deps.retailCurrency, now, 'voice');
-      const sms = buildRetailSheet(snapshot.carriers.values(), deps.pricing, deps.retailCurrency, now, 'sms');
+      const pricing = pricingFor(snapshot);
+      const sheet = buildRetailSheet(snapshot.carriers.values(), pricing, deps.retailCurrency, now, 'voice');
+      const sms = buildRetailSheet(snapshot.carriers.values(), pricing, deps.retailCurrency, now, 'sms');
       // one object per snapshot and sheet, not one per call: every authorization and text asks for it
       retail = { snapshot, combined: { ...snapshot, retail: sheet, smsRetail: sms } };
     }
@@ -121,6 +142,45 @@ export function ratingService(deps: RatingServiceDeps) {
 
   return {
     current,
+    ensureCurrent: (): Promise<void> => deps.ensureCurrent?.() ?? Promise.resolve(),
+    /** Blocked destination prefixes: as recorded in the log, else as configured. */
+    blockedPrefixes: (): readonly string[] => deps.lookup.current().settings.blockedPrefixes ?? deps.blockedPrefixes,
+
+    /** Records live settings (validated first: pricing options by the policy), for every node to load. */
+    async setSettings(
+      input: { blockedPrefixes?: readonly string[]; pricing?: JsonObject },
+      metadata: EventMetadata = {},
+    ): Promise<{ changed: boolean }> {
+      let changed = false;
+      if (input.pricing !== undefined) {
+        if (!deps.pricing.withOptions)
+          throw new DomainError('invalid-setting', `the ${deps.pricing.name} pricing policy takes no live options`);
+        try {
+          deps.pricing.withOptions(input.pricing);
+        } catch (err) {
+          throw new DomainError('invalid-setting', (err as Error).message);
+        }
+        const r = await handleCommand(
+          settingsHandler,
+          settingsDecider,
+          SETTINGS_STREAM,
+          { kind: 'set-pricing-options', options: input.pricing },
+          { metadata },
+        );
+        changed ||= r.events.length > 0;
+      }
+      if (input.blockedPrefixes !== undefined) {
+        const r = await handleCommand(
+          settingsHandler,
+          settingsDecider,
+          SETTINGS_STREAM,
+          { kind: 'set-blocked-prefixes', prefixes: input.blockedPrefixes },
+          { metadata },
+        );
+        changed ||= r.events.length > 0;
+      }
+      return { changed };
+    },
 
     /** Brings the rates projection and the lookup up to the log's head (one-shot commands). */
     async sync(): Promise<void> {

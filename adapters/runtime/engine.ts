@@ -30,6 +30,8 @@ import { accountsWithDueReservations } from '../../projections/balances/queries'
 import type { PricingPolicy } from '../../plugins/pricing/policy';
 import { ratesLookup, type RatesLookup } from '../../projections/rates/lookup';
 import { ratingService, type RatingService } from '../rating/service';
+import { servingNodes } from '../../projections/rates/serving-nodes';
+import { ratesFollower, type RatesFollower } from './rates-follower';
 import { createHttpApp } from '../http/app';
 import { healthRouter } from '../http/routers/health';
 import { accountsRouter } from '../http/routers/accounts';
@@ -221,23 +223,13 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       }),
     )
     .inSingletonScope();
-  const lookupRef: { current: RatesLookup | null } = { current: null };
   const routerDeps: { current: RouterDeps | null } = { current: null };
   const ratingRef: { current: RatingService | null } = { current: null };
-  /** Reloads what changed, then builds the retail sheet off the request path. */
-  const refreshRating = async (): Promise<void> => {
-    try {
-      await lookupRef.current?.refresh();
-      ratingRef.current?.current();
-    } catch (err) {
-      logger.error({ err }, 'rating lookup refresh failed');
-    }
-  };
-  /** One-shot commands sync the lookup themselves; only a server follows the projection live. */
-  let serving = false;
-  /** The rates projection committed rate events (here or in the projection thread): the lookup reloads what changed. */
+  /** Only a server follows the catalog live; one-shot commands sync the lookup themselves. */
+  const followerRef: { current: RatesFollower | null } = { current: null };
+  /** The rates projection committed rate events here or in the projection thread: look now, not at the next tick. */
   const ratesApplied = () => {
-    if (serving) setImmediate(() => void refreshRating());
+    if (followerRef.current) setImmediate(() => void followerRef.current?.poke());
   };
   // with the memory store another thread would see an empty log
   const projectionMode = config.projections === 'worker' && config.store === 'memory' ? 'run' : config.projections;
@@ -247,7 +239,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     (await projectionThread?.status()) ?? (await container.getAsync<ProjectionRunner>(TOKENS.ProjectionRunner)).status();
   container
     .bind(TOKENS.RatesLookup)
-    .toDynamicValue(async (ctx) => (lookupRef.current = ratesLookup(await ctx.getAsync<ReadModelStore>(TOKENS.ReadModels))))
+    .toDynamicValue(async (ctx) => ratesLookup(await ctx.getAsync<ReadModelStore>(TOKENS.ReadModels)))
     .inSingletonScope();
   container
     .bind(TOKENS.Rating)
@@ -265,7 +257,9 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         tariffImporters: ext.tariffImporters,
         pricing,
         retailCurrency: config.retailCurrency,
+        blockedPrefixes: config.blockedPrefixes,
         logger,
+        ensureCurrent: () => followerRef.current?.ensureCurrent() ?? Promise.resolve(),
       }));
     })
     .inSingletonScope();
@@ -283,7 +277,6 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
           reservationTtlSeconds: config.reservationTtlSeconds,
           chargeDecimals: config.chargeDecimals,
         },
-        blockedPrefixes: config.blockedPrefixes,
       }),
     )
     .inSingletonScope();
@@ -301,7 +294,6 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         gateways: (await ctx.getAsync<Extensions>(TOKENS.Extensions)).smsGateways,
         limits: { maxSegments: config.smsMaxSegments, perMinute: config.smsPerMinute, perDay: config.smsPerDay },
         chargeDecimals: config.chargeDecimals,
-        blockedPrefixes: config.blockedPrefixes,
         findOwner: async (gatewayId, messageId) => {
           const known = await ownerOfMessage(readModels, gatewayId, messageId);
           if (known) return known;
@@ -493,7 +485,6 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       directory: container.get<Directory>(TOKENS.Directory),
       async serve() {
         requirePublicUrl(config);
-        serving = true;
         if (projectionMode === 'run') await runner.start();
         if (projectionMode === 'worker')
           projectionThread = await startProjectionThread({
@@ -501,7 +492,14 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
             logger,
             onRatesApplied: ratesApplied,
           });
-        await refreshRating();
+        followerRef.current = ratesFollower({
+          lookup: await container.getAsync<RatesLookup>(TOKENS.RatesLookup),
+          nodes: servingNodes(opened.readModels),
+          logger: logger.child({ component: 'rates' }),
+          // the retail sheet is built here, off the request path
+          onChange: () => void ratingRef.current?.current(),
+        });
+        await followerRef.current.start();
         const jobs = [
           { name: 'expire-grants', everySeconds: config.grantExpirySweepSeconds, run: () => expireDueGrants().then(() => undefined) },
           {
@@ -518,8 +516,6 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
               )),
           },
           ...ext.jobs,
-          // with the projector in another process no batch event tells us the rates moved: look
-          ...(projectionMode === 'elsewhere' ? [{ name: 'follow-rates', everySeconds: 2, run: refreshRating }] : []),
         ];
         for (const job of jobs) {
           let running = false;
@@ -543,8 +539,9 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       /** Idempotent: a second call waits for the first (a PostgreSQL pool may be ended once only). */
       close() {
         shutdown ??= (async () => {
-          serving = false;
           for (const timer of timers.splice(0)) clearInterval(timer);
+          await followerRef.current?.stop();
+          followerRef.current = null;
           if (server) {
             const closing = new Promise<void>((r) => server!.close(() => r()));
             server.closeIdleConnections();

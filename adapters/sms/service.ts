@@ -33,7 +33,6 @@ export interface SmsServiceDeps {
   readonly limits: SmsLimits;
   readonly chargeDecimals: number;
   /** Destinations (digit prefixes) no one may text, as for calls. */
-  readonly blockedPrefixes: readonly string[];
   /** The read model's answer (after catching up with the log) for a message id this process did not send. */
   readonly findOwner: (gatewayId: string, messageId: string) => Promise<MessageOwner | null>;
 }
@@ -130,9 +129,10 @@ export function smsService(deps: SmsServiceDeps) {
   return {
     receipt,
 
-    quote(input: { to: string; text: string }): SmsQuote {
+    async quote(input: { to: string; text: string }): Promise<SmsQuote> {
       const to = parseE164(input.to);
-      refuseBlocked(to, deps.blockedPrefixes, 'texts');
+      await deps.rating.ensureCurrent();
+      refuseBlocked(to, deps.rating.blockedPrefixes(), 'texts');
       const s = segment(input.text);
       const routes = deps.rating.smsRoutes(to, deps.clock.now());
       return {
@@ -151,7 +151,8 @@ export function smsService(deps: SmsServiceDeps) {
     /** Sends a text from `caller`'s own number; `requestKey` (the Idempotency-Key) makes a retry answer, not send again. */
     async send(input: { caller: E164; to: string; text: string; requestKey: string }): Promise<SmsOutcome> {
       const to = parseE164(input.to);
-      refuseBlocked(to, deps.blockedPrefixes, 'texts');
+      await deps.rating.ensureCurrent();
+      refuseBlocked(to, deps.rating.blockedPrefixes(), 'texts');
       const smsId = deriveId('sms', input.caller, input.requestKey);
       const s = segment(input.text);
       if (s.segments === 0) throw new DomainError('empty-message', 'the text is empty');

@@ -157,6 +157,7 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
             fromPaid: split.fromPaid.toFixed(),
             answeredAt: c.answeredAt,
             endedAt: c.endedAt,
+            ...(call.retail?.sheetVersion !== undefined ? { sheetVersion: call.retail.sheetVersion } : {}),
           },
         },
       ];
@@ -176,6 +177,7 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
             billedSeconds: billed.billedSeconds,
             cost: billed.amount.toFixed(),
             currency: carrier.currency,
+            ...(carrier.deckVersion !== undefined ? { deckVersion: carrier.deckVersion } : {}),
           },
         });
       }

@@ -16,6 +16,8 @@ const carrierRoute = z.object({
   row: rateRow,
   /** Where the proxy sends the call: `sip:<tech prefix><digits>@host:port;transport=…`. */
   uris: z.array(z.string()),
+  /** The carrier's deck version the row came from (absent from calls authorized before it was recorded). */
+  deckVersion: z.number().int().optional(),
 });
 /** A carrier route as CallAuthorized records it (plain JSON, so its arrays are mutable types). */
 export type CarrierRouteData = z.infer<typeof carrierRoute>;
@@ -35,7 +37,14 @@ export const callEvents = {
       reserved: amount,
       currency: z.string(),
       /** The retail rate snapshot the call will be charged at, whatever changes later. */
-      retail: z.object({ prefix: z.string(), row: rateRow }).nullable(),
+      retail: z
+        .object({
+          prefix: z.string(),
+          row: rateRow,
+          /** The catalog revision of the retail sheet the row came from. */
+          sheetVersion: z.number().int().optional(),
+        })
+        .nullable(),
       carriers: z.array(carrierRoute),
       at: z.string(),
       /** When the reservation lapses if no CDR came (grant end + reservation TTL). */
@@ -70,6 +79,8 @@ export const callEvents = {
       fromPaid: amount,
       answeredAt: z.string().nullable(),
       endedAt: z.string(),
+      /** The retail sheet the call was authorized (and so charged) on. */
+      sheetVersion: z.number().int().optional(),
     }),
   },
   /** What the carrier that carried the call will invoice for it (its own currency, unrounded). */
@@ -84,6 +95,8 @@ export const callEvents = {
       billedSeconds: z.number().int(),
       cost: amount,
       currency: z.string(),
+      /** The carrier's deck version the cost was priced on. */
+      deckVersion: z.number().int().optional(),
     }),
   },
   /**

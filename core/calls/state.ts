@@ -8,6 +8,7 @@ export interface CarrierRoute {
   readonly currency: string;
   readonly row: RateRow;
   readonly uris: readonly string[];
+  readonly deckVersion?: number;
 }
 
 /**
@@ -28,7 +29,7 @@ export interface CallRecord {
    * would carry (and every scavenge copy) for arithmetic done only when the call is extended or ends.
    */
   readonly reserved: string;
-  readonly retail: { readonly prefix: string; readonly row: RateRow } | null;
+  readonly retail: { readonly prefix: string; readonly row: RateRow; readonly sheetVersion?: number } | null;
   readonly carriers: readonly CarrierRoute[];
   readonly expiresAt: string;
 }

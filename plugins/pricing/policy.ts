@@ -1,3 +1,4 @@
+import type { JsonObject } from '../../core/json';
 import type { Decimal } from '../../core/money';
 import type { CarrierService } from '../../core/rating/catalog-events';
 
@@ -23,4 +24,9 @@ export interface RetailRate {
 export interface PricingPolicy {
   readonly name: string;
   price(input: PricingInput): RetailRate;
+  /**
+   * The same policy with `options` laid over its configured ones (an operator's live change);
+   * throws a readable Error when they are not valid. Without it the policy takes no live options.
+   */
+  withOptions?(options: JsonObject): PricingPolicy;
 }

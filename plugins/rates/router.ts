@@ -21,6 +21,7 @@ export function ratesRouter(deps: RouterDeps): Router {
   const router = Router();
   router.post('/quotes', express.json({ limit: '16kb' }), async (req, res) => {
     const body = quoteBody.parse(req.body ?? {});
+    await deps.rating.ensureCurrent();
     const start = body.start ? new Date(body.start) : deps.clock.now();
     const duration = parseCallDuration(String(body.duration));
     if (body.plan !== undefined && body.profile !== undefined)
@@ -31,7 +32,7 @@ export function ratesRouter(deps: RouterDeps): Router {
       start,
       duration,
     });
-    res.json(quoteJson(quote, start, duration));
+    res.json({ ...quoteJson(quote, start, duration), sheetVersion: deps.rating.current().revision });
   });
   router.get('/rates', async (req, res) => {
     const q = z
@@ -42,8 +43,9 @@ export function ratesRouter(deps: RouterDeps): Router {
       })
       .strict()
       .parse(req.query);
+    await deps.rating.ensureCurrent();
     if (q.service === 'sms') return void smsSheet(q.destination, q.format, req, res);
-    const sheet = deps.rating.current().retail;
+    const { retail: sheet, revision: sheetVersion } = deps.rating.current();
     if (q.destination) {
       const quote = deps.rating.quote({
         planId: 'retail',
@@ -52,7 +54,7 @@ export function ratesRouter(deps: RouterDeps): Router {
         duration: parseCallDuration('60'),
       });
       const row = sheet.rows.find((r) => r.prefix === quote.matchedPrefix)!;
-      res.json({ number: quote.number, currency: sheet.currency, ...row });
+      res.json({ number: quote.number, currency: sheet.currency, sheetVersion, ...row });
       return;
     }
     res.setHeader('ETag', sheet.etag);
@@ -66,17 +68,17 @@ export function ratesRouter(deps: RouterDeps): Router {
       res.type('text/csv').send(csv(sheet.rows.map((r) => ({ ...r, currency: sheet.currency }))));
       return;
     }
-    res.json({ currency: sheet.currency, builtAt: sheet.builtAt, rates: sheet.rows });
+    res.json({ currency: sheet.currency, builtAt: sheet.builtAt, sheetVersion, rates: sheet.rows });
   });
   /** The SMS sheet: a price per segment for every prefix an SMS gateway reaches. */
   function smsSheet(destination: string | undefined, format: 'json' | 'csv' | undefined, req: Request, res: Response): void {
-    const sheet = deps.rating.current().smsRetail;
+    const { smsRetail: sheet, revision: sheetVersion } = deps.rating.current();
     const rows = sheet.rows.map((r) => ({ prefix: r.prefix, destination: r.destination, pricePerSegment: r.ratePerMinute }));
     if (destination) {
       const routes = deps.rating.smsRoutes(destination, deps.clock.now());
       const row = routes.retail ? rows.find((r) => r.prefix === routes.retail!.prefix) : undefined;
       if (!row) throw new UnratedDestinationError('retail-sms', routes.number.slice(1));
-      res.json({ number: routes.number, currency: sheet.currency, ...row });
+      res.json({ number: routes.number, currency: sheet.currency, sheetVersion, ...row });
       return;
     }
     const etag = sheet.etag.replace(/"$/, '-sms"');
@@ -87,7 +89,7 @@ export function ratesRouter(deps: RouterDeps): Router {
       res.type('text/csv').send(csv(rows.map((r) => ({ ...r, currency: sheet.currency }))));
       return;
     }
-    res.json({ currency: sheet.currency, builtAt: sheet.builtAt, service: 'sms', rates: rows });
+    res.json({ currency: sheet.currency, builtAt: sheet.builtAt, sheetVersion, service: 'sms', rates: rows });
   }
   return router;
 }

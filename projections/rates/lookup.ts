@@ -3,7 +3,16 @@ import { compileDeck, type CompiledDeck } from '../../core/rating/deck';
 import { buildPlan } from '../../core/rating/plan-builder';
 import type { RatingPlan } from '../../core/rating/tariff';
 import type { RatingProfile } from '../../core/rating/profile';
+import type { JsonObject } from '../../core/json';
 import type { ReadModelStore } from '../read-model-store';
+import { catalogRevision } from './projection';
+
+export interface LiveSettings {
+  readonly blockedPrefixes: readonly string[] | null;
+  readonly pricing: JsonObject | null;
+}
+
+const NO_SETTINGS: LiveSettings = { blockedPrefixes: null, pricing: null };
 
 /** Everything rating needs, immutable: a refresh builds a new one and swaps the reference. */
 export interface RatingSnapshot {
@@ -12,6 +21,13 @@ export interface RatingSnapshot {
   readonly profiles: ReadonlyMap<string, RatingProfile>;
   /** carrier/plan id → version: what this snapshot was built from. */
   readonly versions: ReadonlyMap<string, number>;
+  /** Settings recorded in the log (null: the configured value holds). */
+  readonly settings: LiveSettings;
+  /**
+   * The catalog revision (a log position) this snapshot was built at, -1 before the first load:
+   * a later revision that changed nothing rating uses keeps this snapshot and its number.
+   */
+  readonly revision: number;
 }
 
 interface CarrierRow {
@@ -81,18 +97,34 @@ async function loadPlan(
   });
 }
 
-export const EMPTY_SNAPSHOT: RatingSnapshot = { carriers: new Map(), plans: new Map(), profiles: new Map(), versions: new Map() };
+export const EMPTY_SNAPSHOT: RatingSnapshot = {
+  carriers: new Map(),
+  plans: new Map(),
+  profiles: new Map(),
+  versions: new Map(),
+  settings: NO_SETTINGS,
+  revision: -1,
+};
 
 /**
- * Keeps a rating snapshot in step with the rates projection. `refresh` reloads only what
- * changed (by version) and swaps the whole snapshot at once: a lookup running meanwhile keeps
- * the old one, complete, and never sees a deck half loaded.
+ * Keeps a rating snapshot in step with the rates projection. `refresh` costs one small read when
+ * the catalog revision has not moved; otherwise it reloads only what changed (by version) and
+ * swaps the whole snapshot at once: a lookup running meanwhile keeps the old one, complete, and
+ * never sees a deck half loaded.
  */
 export function ratesLookup(readModels: ReadModelStore) {
   let snapshot = EMPTY_SNAPSHOT;
+  /** The newest catalog revision read; the snapshot is current for it. */
+  let seen = -1;
+  /** Wall-clock ms when `seen` was read: the snapshot holds every change committed before then. */
+  let seenAt = -Infinity;
   let refreshing: Promise<RatingSnapshot> | null = null;
 
-  async function load(previous: RatingSnapshot): Promise<RatingSnapshot> {
+  async function load(previous: RatingSnapshot): Promise<{ next: RatingSnapshot; revision: number; readAt: number }> {
+    const readAt = Date.now();
+    // read first: a change committed while the tables are read is at worst loaded twice, never missed
+    const revision = await catalogRevision((sql) => readModels.query(sql));
+    if (revision === seen) return { next: previous, revision, readAt };
     const versions = new Map<string, number>();
     const carriers = new Map<string, CompiledDeck>();
     for (const c of await readModels.query<CarrierRow>('SELECT * FROM rate_carriers ORDER BY carrier_id')) {
@@ -120,21 +152,32 @@ export function ratesLookup(readModels: ReadModelStore) {
       }));
       profiles.set(p.profile_id, { id: p.profile_id, activations });
     }
+    const settings: LiveSettings = { ...NO_SETTINGS };
+    for (const r of await readModels.query<{ key: string; value: string }>('SELECT key, value FROM rate_settings')) {
+      if (r.key === 'blockedPrefixes' || r.key === 'pricing') Object.assign(settings, { [r.key]: JSON.parse(r.value) as unknown });
+    }
     const unchanged =
+      JSON.stringify(settings) === JSON.stringify(previous.settings) &&
       versions.size === previous.versions.size &&
       [...versions].every(([k, v]) => previous.versions.get(k) === v) &&
       profiles.size === previous.profiles.size &&
       [...profiles].every(([k, p]) => JSON.stringify(p.activations) === JSON.stringify(previous.profiles.get(k)?.activations));
     // the same snapshot object when nothing moved: whatever is built from it (the retail sheets) is kept
-    return unchanged ? previous : { carriers, plans, profiles, versions };
+    return { next: unchanged ? previous : { carriers, plans, profiles, versions, settings, revision }, revision, readAt };
   }
 
   return {
     current: () => snapshot,
+    /** The newest catalog revision a refresh has read (-1 before the first), and when it read it. */
+    lastRead: () => ({ revision: seen, readAt: seenAt }),
     /** Reloads what changed; concurrent calls share one reload. */
     async refresh(): Promise<RatingSnapshot> {
       refreshing ??= load(snapshot)
-        .then((next) => (snapshot = next))
+        .then(({ next, revision, readAt }) => {
+          seen = revision;
+          seenAt = readAt;
+          return (snapshot = next);
+        })
         .finally(() => {
           refreshing = null;
         });

@@ -1,6 +1,26 @@
 import { catalogCodec } from '../../core/rating/catalog-events';
+import { settingsCodec } from '../../core/settings/live-settings';
 import type { Projection } from '../projection';
 import type { SqlTx } from '../read-model-store';
+
+/**
+ * The catalog revision: the log position of the last event that changed what rating loads. Every
+ * serving engine compares it with the revision its in-memory rates were built from, so a change
+ * made by any process (a CLI import, another node's projector) is noticed with one small read.
+ */
+async function bumpRevision(tx: SqlTx, position: number): Promise<void> {
+  await tx.run(
+    `INSERT INTO rate_catalog (id, revision) VALUES (1, ?)
+     ON CONFLICT (id) DO UPDATE SET revision = excluded.revision WHERE rate_catalog.revision < excluded.revision`,
+    [position],
+  );
+}
+
+/** The catalog revision the rates read model holds now (0 before the first carrier or plan). */
+export async function catalogRevision(query: (sql: string) => Promise<{ revision: number | string }[]>): Promise<number> {
+  const [row] = await query('SELECT revision FROM rate_catalog WHERE id = 1');
+  return row ? Number(row.revision) : 0;
+}
 
 /**
  * Carriers, their current deck, and rating plans. Staged chunks are written under their version
@@ -9,8 +29,8 @@ import type { SqlTx } from '../read-model-store';
  */
 export const ratesProjection: Projection = {
   name: 'rates',
-  // 2: carriers carry their service (voice or sms)
-  version: 2,
+  // 2: carriers carry their service (voice or sms); 3: the catalog revision
+  version: 3,
   handles: [
     'CarrierRegistered',
     'DeckRowsStaged',
@@ -18,6 +38,8 @@ export const ratesProjection: Projection = {
     'RatingPlanChunkStaged',
     'RatingPlanPublished',
     'RatingProfilePublished',
+    'BlockedPrefixesSet',
+    'PricingOptionsSet',
   ],
   async setup(tx) {
     await tx.run(`CREATE TABLE IF NOT EXISTS rate_carriers (
@@ -37,15 +59,30 @@ export const ratesProjection: Projection = {
       PRIMARY KEY (plan_id, version, destination_id))`);
     await tx.run(`CREATE TABLE IF NOT EXISTS rate_profiles (
       profile_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, activations TEXT NOT NULL, published_at TEXT NOT NULL)`);
+    await tx.run(`CREATE TABLE IF NOT EXISTS rate_catalog (id INTEGER PRIMARY KEY, revision BIGINT NOT NULL)`);
+    await tx.run(`CREATE TABLE IF NOT EXISTS rate_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
   },
   async reset(tx) {
     // dropped, not emptied: a version-1 table has no service column
     await tx.run('DROP TABLE IF EXISTS rate_carriers');
     for (const t of ['rate_deck_rows', 'rate_plans', 'rate_plan_destinations', 'rate_profiles']) await tx.run(`DELETE FROM ${t}`);
+    await tx.run('DROP TABLE IF EXISTS rate_catalog');
+    await tx.run('DROP TABLE IF EXISTS rate_settings');
     await ratesProjection.setup(tx);
   },
   async apply(recorded, tx: SqlTx) {
+    if (settingsCodec.types.has(recorded.type)) {
+      const e = settingsCodec.decode(recorded);
+      const [key, value] = e.type === 'BlockedPrefixesSet' ? ['blockedPrefixes', e.data.prefixes] : ['pricing', e.data.options];
+      await tx.run('INSERT INTO rate_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
+        key,
+        JSON.stringify(value),
+      ]);
+      return bumpRevision(tx, recorded.position);
+    }
     const e = catalogCodec.decode(recorded);
+    // staged rows change nothing a reader loads; everything else does
+    if (e.type !== 'DeckRowsStaged' && e.type !== 'RatingPlanChunkStaged') await bumpRevision(tx, recorded.position);
     switch (e.type) {
       case 'CarrierRegistered':
         await tx.run(

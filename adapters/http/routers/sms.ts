@@ -81,8 +81,8 @@ export function smsRouter(deps: SmsRouterDeps): Router {
   const signed = requireSignature(deps.signatures);
   const view = viewer(deps);
 
-  router.post('/quote', ...signed, (req, res) => {
-    res.json(deps.sms.quote(quoteBody.parse(req.body ?? {})));
+  router.post('/quote', ...signed, async (req, res) => {
+    res.json(await deps.sms.quote(quoteBody.parse(req.body ?? {})));
   });
 
   router.get('/:id', ...signed, async (req, res) => {

@@ -33,7 +33,7 @@ describe('trunkline rating commands', () => {
       '--password',
       'secret',
     );
-    expect(good.stdout.trim()).toBe('carrier alpha registered');
+    expect(good.stdout.trim()).toBe('carrier alpha registered, no serving engine is running: the next one to start loads it');
     expect(cli('carriers', 'add', 'beta', '--name', 'Beta', '--currency', 'EUR', '--preference', '5').status).toBe(0);
   });
 
@@ -50,7 +50,9 @@ describe('trunkline rating commands', () => {
 
   test('decks import with progress, and LCR orders the carriers with their trunks and no secrets', () => {
     const a = cli('carriers', 'import-deck', 'alpha', join(FIXTURES, 'decks', 'alpha-v1.csv'));
-    expect(a.stdout).toMatch(/^alpha: deck version 1 published, 4 rows, 4 prefixes ready in [\d.]+ s \(\d+ rows\/s\)$/m);
+    expect(a.stdout).toMatch(
+      /^alpha: deck version 1 published, 4 rows, 4 prefixes, no serving engine is running: the next one to start loads it in [\d.]+ s \(\d+ rows\/s\)$/m,
+    );
     expect(a.stderr).toMatch(/read \[#+\] 100%/);
     cli('carriers', 'import-deck', 'beta', join(FIXTURES, 'decks', 'beta.csv'));
     const r = cli('rates', 'lcr', '--destination', '+447911123456', '--json', '--allow-negative-margin');

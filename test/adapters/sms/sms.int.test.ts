@@ -92,7 +92,14 @@ describe('SMS through the API: segments priced, cheapest gateway, charged once, 
       ]),
     );
     const one = (await (await fetch(`${t.base}/v1/rates?service=sms&destination=${encodeURIComponent(UK)}`)).json()) as object;
-    expect(one).toEqual({ number: UK, currency: 'EUR', prefix: '44', destination: 'United Kingdom', pricePerSegment: '0.03' });
+    expect(one).toEqual({
+      number: UK,
+      currency: 'EUR',
+      sheetVersion: expect.any(Number),
+      prefix: '44',
+      destination: 'United Kingdom',
+      pricePerSegment: '0.03',
+    });
     // voice routing never picks an SMS gateway, and the voice sheet has none of their prefixes
     const voice = (await (await fetch(`${t.base}/v1/rates`)).json()) as { rates: unknown[] };
     expect(voice.rates).toEqual([]);

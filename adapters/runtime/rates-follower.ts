@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { DomainError } from '../../core/decider';
+import type { RatesLookup, RatingSnapshot } from '../../projections/rates/lookup';
+import { STALE_MS, type ServingNodes } from '../../projections/rates/serving-nodes';
+
+/** How often a serving engine looks at the catalog revision: one small read when nothing changed. */
+export const FOLLOW_MS = 500;
+
+export class RatesNotCurrentError extends DomainError {
+  constructor(detail: string) {
+    super('rates-not-current', detail);
+  }
+}
+
+/**
+ * Keeps a serving engine's in-memory rates at the catalog's revision whoever changed it (a CLI
+ * import, another node's projector), confirms the revision in the serving-node registry, and
+ * guards rating: with no confirmation for STALE_MS (a stalled loop, a store that cannot be read)
+ * the engine reloads before it rates, and refuses when it cannot.
+ */
+export function ratesFollower(deps: {
+  readonly lookup: RatesLookup;
+  readonly nodes: ServingNodes;
+  readonly logger: Logger;
+  /** The snapshot changed: rebuild what is derived from it off the request path. */
+  readonly onChange: (snapshot: RatingSnapshot) => void;
+  readonly everyMs?: number;
+}) {
+  const node = { nodeId: randomUUID(), host: hostname(), pid: process.pid };
+  let confirmedAt = -Infinity;
+  let timer: NodeJS.Timeout | null = null;
+  let ticking: Promise<void> | null = null;
+  let failing = false;
+
+  async function once(): Promise<void> {
+    const before = deps.lookup.current();
+    const snapshot = await deps.lookup.refresh();
+    const { revision, readAt } = deps.lookup.lastRead();
+    await deps.nodes.confirm({ ...node, revision, seenAt: readAt });
+    confirmedAt = readAt;
+    if (failing) deps.logger.info({ revision }, 'rates follow the catalog again');
+    failing = false;
+    if (snapshot !== before) deps.onChange(snapshot);
+  }
+
+  /** One look at the catalog; concurrent callers share it. */
+  const tick = (): Promise<void> =>
+    (ticking ??= once()
+      .catch((err: unknown) => {
+        if (!failing) deps.logger.error({ err }, 'cannot follow the rates catalog: rating refuses once its rates are stale');
+        failing = true;
+      })
+      .finally(() => (ticking = null)));
+
+  return {
+    node,
+    async start(): Promise<void> {
+      // registered before the first read: an import committed meanwhile waits for this node too
+      await deps.nodes.confirm({ ...node, revision: -1, seenAt: Date.now() });
+      await tick();
+      const loop = () => {
+        timer = setTimeout(() => void tick().finally(() => timer && loop()), deps.everyMs ?? FOLLOW_MS);
+        timer.unref();
+      };
+      loop();
+    },
+    /** Resolves when the rates are confirmed current within STALE_MS; else reloads first, or refuses. */
+    async ensureCurrent(): Promise<void> {
+      if (Date.now() - confirmedAt <= STALE_MS) return;
+      await tick();
+      if (Date.now() - confirmedAt > STALE_MS)
+        throw new RatesNotCurrentError('the rates cannot be confirmed current (the rates store cannot be read); try again shortly');
+    },
+    /** Looks now (after a local projection batch) instead of at the next tick. */
+    poke: (): Promise<void> => tick(),
+    async stop(): Promise<void> {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await ticking;
+      await deps.nodes.leave(node.nodeId).catch(() => undefined);
+    },
+  };
+}
+
+export type RatesFollower = ReturnType<typeof ratesFollower>;
