@@ -50,6 +50,7 @@ import { BUILTIN_PLUGINS, loadPlugin } from './plugin-loader';
 import { pluginRouter } from './plugin-router';
 import { TOKENS } from './tokens';
 import { startProjectionThread, type ProjectionThread } from './projection-thread';
+import { checkStorageAtStart } from './storage-check';
 
 interface Extensions {
   readonly projections: Projection[];
@@ -493,6 +494,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       directory: container.get<Directory>(TOKENS.Directory),
       async serve() {
         requirePublicUrl(config);
+        await checkStorageAtStart(config, logger, (role, message) => logger.error({ store: role }, message));
         serving = true;
         if (projectionMode === 'run') await runner.start();
         if (projectionMode === 'worker')

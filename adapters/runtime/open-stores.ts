@@ -18,6 +18,19 @@ export const eventsFile = (config: Config) => join(config.dataDir, 'events.sqlit
 export const readModelsFile = (config: Config) => join(config.dataDir, 'read-models.sqlite');
 export const spentNoncesFile = (config: Config) => join(config.dataDir, 'spent-nonces.sqlite');
 
+/** The SQLite files the stores below open for `config`, each with what it holds. */
+export function sqliteFiles(config: Config): { readonly role: 'events' | 'read-models' | 'spent-nonces'; readonly path: string }[] {
+  return [
+    ...(config.store === 'sqlite' ? [{ role: 'events' as const, path: eventsFile(config) }] : []),
+    ...(config.readModels === 'sqlite' && config.store !== 'memory'
+      ? [{ role: 'read-models' as const, path: readModelsFile(config) }]
+      : []),
+    ...(config.store !== 'postgres' && config.store !== 'memory' && config.readModels === 'sqlite'
+      ? [{ role: 'spent-nonces' as const, path: spentNoncesFile(config) }]
+      : []),
+  ];
+}
+
 export async function openEventStore(config: Config, clock: Clock): Promise<EventStore> {
   switch (config.store) {
     case 'sqlite':
