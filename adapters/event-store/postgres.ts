@@ -13,6 +13,8 @@ import { validateBatch, validateExpected } from './append-rules';
 import { liveSubscription, localChangeSignal } from './live-subscription';
 import { POSTGRES_EVENT_SCHEMA } from './postgres-schema';
 import { connectPool } from './postgres-pool';
+import { postgresWriteProbe } from './postgres-write-probe';
+import type { WriteProbed } from './write-probed';
 import { migrateUnderLock } from './postgres-migrate';
 
 export interface PostgresEventStoreOptions {
@@ -61,7 +63,7 @@ function mapAppendError(error: unknown, stream: string, expected: ExpectedVersio
 }
 
 /** The event store on PostgreSQL: one table, appends serialized by an advisory lock. */
-export async function postgresEventStore(options: PostgresEventStoreOptions): Promise<EventStore> {
+export async function postgresEventStore(options: PostgresEventStoreOptions): Promise<EventStore & WriteProbed> {
   const clock = options.clock ?? systemClock;
   const pool = await connectPool(options.url, options.poolSize ?? 10);
   await migrateUnderLock(pool, POSTGRES_EVENT_SCHEMA);
@@ -95,6 +97,7 @@ export async function postgresEventStore(options: PostgresEventStoreOptions): Pr
   }
 
   return {
+    probeWrite: postgresWriteProbe(pool),
     description: `postgres:${new URL(options.url).host}${new URL(options.url).pathname}`,
     async append(stream, events, expected) {
       validateBatch(stream, events);
@@ -154,7 +157,7 @@ export async function postgresEventStore(options: PostgresEventStoreOptions): Pr
         const { rows } = await pool.query<{ p: string | null }>('SELECT max(position) AS p FROM trunkline_events');
         return Number(rows[0]?.p ?? 0);
       } catch (error) {
-        throw new EventStoreUnavailableError(`postgres: ${(error as Error).message}`);
+        throw new EventStoreUnavailableError(`postgres: ${(error as Error).message}`, { cause: error });
       }
     },
     async close() {

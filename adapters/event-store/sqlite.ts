@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type Database from 'better-sqlite3';
 import type { AppendResult, EventStore, ExpectedVersion, Subscription } from '../../core/event-store';
 import { EventStoreUnavailableError } from '../../core/event-store';
 import type { EventToAppend, RecordedEvent } from '../../core/events/envelope';
@@ -7,6 +8,8 @@ import { checkExpected, dedupOutcome, validateBatch, validateExpected, type Stor
 import { liveSubscription, localChangeSignal, processChangeSignal } from './live-subscription';
 import { openTrunklineSqlite } from './sqlite-file';
 import { backgroundCheckpoints } from './sqlite-checkpointer';
+import { sqliteWriteProbe } from './sqlite-write-probe';
+import type { WriteProbed } from './write-probed';
 
 export interface SqliteEventStoreOptions {
   readonly path: string;
@@ -21,6 +24,8 @@ export interface SqliteEventStoreOptions {
    * the writer whose readers live in another thread needs to send them.
    */
   readonly wakeOtherThreads?: boolean;
+  /** Given the connection once open: tests limit it (`max_page_count`) to stand for a full disk. */
+  readonly onOpen?: (db: Database.Database) => void;
 }
 
 /** Rows come back as arrays (`raw` mode): a third faster than objects keyed by column name. */
@@ -56,11 +61,12 @@ function toEvent([position, id, stream, version, type, schemaVersion, data, meta
 }
 
 /** The embedded default: one SQLite file in WAL mode; positions are rowids, so gap-free. */
-export function sqliteEventStore(options: SqliteEventStoreOptions): EventStore {
+export function sqliteEventStore(options: SqliteEventStoreOptions): EventStore & WriteProbed {
   const clock = options.clock ?? systemClock;
   const db = openTrunklineSqlite(options.path, 'events', SCHEMA);
   db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   const checkpoints = backgroundCheckpoints(db, options.path);
+  options.onOpen?.(db);
   // a file is shared with the projection worker thread; an in-memory database with nobody
   const change =
     options.path === ':memory:'
@@ -115,6 +121,8 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): EventStore {
       try {
         return { ok: appendTx(p.stream, p.events, p.expected) };
       } catch (error) {
+        // SQLITE_FULL, _IOERR and the like roll the whole transaction back: the group fails with that error, not a COMMIT's
+        if (!db.inTransaction) throw error;
         return { error };
       }
     }),
@@ -170,9 +178,10 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): EventStore {
       try {
         return headStmt.get()?.p ?? 0;
       } catch (error) {
-        throw new EventStoreUnavailableError(`sqlite ${options.path}: ${(error as Error).message}`);
+        throw new EventStoreUnavailableError(`sqlite ${options.path}: ${(error as Error).message}`, { cause: error });
       }
     },
+    probeWrite: sqliteWriteProbe(db, options.path),
     async close() {
       change.notify();
       change.close();

@@ -7,6 +7,7 @@ import { UnratedDestinationError } from '../../core/rating/cost';
 import { DurationError } from '../../core/rating/duration';
 import { UnknownPlanError } from '../rating/errors';
 import { ProfileError } from '../../core/rating/profile';
+import { StorageUnavailableError } from '../runtime/storage-fault';
 
 /** Errors of input the caller can fix: kind, status, title. */
 const KNOWN: readonly [new (...args: never[]) => Error, string, number, string][] = [
@@ -102,6 +103,12 @@ export function problemFor(error: unknown, log: (error: unknown) => void): Probl
   }
   for (const [type, kind, status, title] of KNOWN) {
     if (error instanceof type) return reply(problem(kind, status, title, error.message));
+  }
+  if (error instanceof StorageUnavailableError) {
+    // the driver's text names files and internals: it is logged where the fault was found
+    return reply(problem('storage-unavailable', 503, 'Service Unavailable', 'the engine cannot store this now; retry shortly'), {
+      'Retry-After': '1',
+    });
   }
   if (error instanceof PaymentProcessorError) {
     const [status, title, kind] = PROCESSOR_STATUS[error.kind];

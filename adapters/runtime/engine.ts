@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
+import type Database from 'better-sqlite3';
 import { Router, type Express } from 'express';
 import { Container } from 'inversify';
 import pino, { type Logger } from 'pino';
@@ -52,6 +53,9 @@ import { BUILTIN_PLUGINS, loadPlugin } from './plugin-loader';
 import { pluginRouter } from './plugin-router';
 import { TOKENS } from './tokens';
 import { startProjectionThread, type ProjectionThread } from './projection-thread';
+import { checkStorageAtStart } from './storage-check';
+import { storageHealth, type StorageHealth } from './storage-health';
+import { watchEventStore, watchSpentNonces } from './storage-watch';
 
 interface Extensions {
   readonly projections: Projection[];
@@ -96,6 +100,8 @@ export interface EngineOptions {
   readonly clock?: Clock;
   /** Told after each batch a projection commits, with the events it applied (the projection thread forwards the rates' ones). */
   readonly onProjectionBatch?: (projection: string, applied: number) => void;
+  /** Given each SQLite connection the engine opens to its log (tests simulate a full disk on it). */
+  readonly onSqliteOpen?: (role: 'events', db: Database.Database) => void;
 }
 
 /**
@@ -112,15 +118,21 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     .bind(TOKENS.Ids)
     .toDynamicValue((ctx) => uuidv7Generator(ctx.get<Clock>(TOKENS.Clock)))
     .inSingletonScope();
+  let health: StorageHealth | null = null;
+  /** One for the engine, registered with its metrics on first use. */
+  const storageHealthOf = (metrics: Metrics): StorageHealth => (health ??= storageHealth({ registry: metrics.registry, logger }));
   container
     .bind(TOKENS.Metrics)
     .toDynamicValue(() => createMetrics(() => projectionStatus()))
     .inSingletonScope();
   container
     .bind(TOKENS.EventStore)
-    .toDynamicValue(async (ctx) =>
-      instrumentStore(await openEventStore(config, ctx.get<Clock>(TOKENS.Clock)), ctx.get<Metrics>(TOKENS.Metrics)),
-    )
+    .toDynamicValue(async (ctx) => {
+      const opened = await openEventStore(config, ctx.get<Clock>(TOKENS.Clock), options.onSqliteOpen);
+      const health = storageHealthOf(ctx.get<Metrics>(TOKENS.Metrics));
+      if (opened.probeWrite) health.probeWith('events', opened.probeWrite);
+      return instrumentStore(watchEventStore(opened, health), ctx.get<Metrics>(TOKENS.Metrics));
+    })
     .inSingletonScope();
   container
     .bind(TOKENS.ReadModels)
@@ -128,7 +140,12 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     .inSingletonScope();
   container
     .bind(TOKENS.SpentNonces)
-    .toDynamicValue(() => openSpentNonces(config))
+    .toDynamicValue(async (ctx) => {
+      const opened = await openSpentNonces(config);
+      const health = storageHealthOf(ctx.get<Metrics>(TOKENS.Metrics));
+      if (opened.probeWrite) health.probeWith('spent-nonces', opened.probeWrite);
+      return watchSpentNonces(opened, health);
+    })
     .inSingletonScope();
   container
     .bind(TOKENS.Extensions)
@@ -389,6 +406,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
               registry: metrics.registry,
               maxLag: config.readyMaxLag,
               projectionsElsewhere: projectionMode === 'elsewhere',
+              storageFaults: () => storageHealthOf(metrics).faults(),
             }),
           },
           {
@@ -485,6 +503,11 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       directory: container.get<Directory>(TOKENS.Directory),
       async serve() {
         requirePublicUrl(config);
+        await checkStorageAtStart(config, logger, (role, message) => {
+          logger.error({ store: role }, message);
+          // read models are rebuilt from the log: their projections fail and say so themselves
+          if (role !== 'read-models') storageHealthOf(container.get<Metrics>(TOKENS.Metrics)).failed(role, 'corrupt');
+        });
         if (projectionMode === 'run') await runner.start();
         if (projectionMode === 'worker')
           projectionThread = await startProjectionThread({
@@ -542,6 +565,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
           for (const timer of timers.splice(0)) clearInterval(timer);
           await followerRef.current?.stop();
           followerRef.current = null;
+          health?.close();
           if (server) {
             const closing = new Promise<void>((r) => server!.close(() => r()));
             server.closeIdleConnections();

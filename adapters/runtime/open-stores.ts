@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import type { Clock } from '../../core/clock';
 import type { EventStore } from '../../core/event-store';
 import type { ReadModelStore } from '../../projections/read-model-store';
@@ -6,6 +7,7 @@ import { eventStoreDbEventStore } from '../event-store/eventstoredb';
 import { memoryEventStore } from '../event-store/memory';
 import { postgresEventStore } from '../event-store/postgres';
 import { sqliteEventStore } from '../event-store/sqlite';
+import type { WriteProbed } from '../event-store/write-probed';
 import { postgresReadModelStore } from '../read-models/postgres';
 import { sqliteReadModelStore } from '../read-models/sqlite';
 import { memorySpentNonces } from '../spent-nonces/memory';
@@ -18,7 +20,24 @@ export const eventsFile = (config: Config) => join(config.dataDir, 'events.sqlit
 export const readModelsFile = (config: Config) => join(config.dataDir, 'read-models.sqlite');
 export const spentNoncesFile = (config: Config) => join(config.dataDir, 'spent-nonces.sqlite');
 
-export async function openEventStore(config: Config, clock: Clock): Promise<EventStore> {
+/** The SQLite files the stores below open for `config`, each with what it holds. */
+export function sqliteFiles(config: Config): { readonly role: 'events' | 'read-models' | 'spent-nonces'; readonly path: string }[] {
+  return [
+    ...(config.store === 'sqlite' ? [{ role: 'events' as const, path: eventsFile(config) }] : []),
+    ...(config.readModels === 'sqlite' && config.store !== 'memory'
+      ? [{ role: 'read-models' as const, path: readModelsFile(config) }]
+      : []),
+    ...(config.store !== 'postgres' && config.store !== 'memory' && config.readModels === 'sqlite'
+      ? [{ role: 'spent-nonces' as const, path: spentNoncesFile(config) }]
+      : []),
+  ];
+}
+
+export async function openEventStore(
+  config: Config,
+  clock: Clock,
+  onSqliteOpen?: (role: 'events', db: Database.Database) => void,
+): Promise<EventStore & Partial<WriteProbed>> {
   switch (config.store) {
     case 'sqlite':
       return sqliteEventStore({
@@ -27,6 +46,7 @@ export async function openEventStore(config: Config, clock: Clock): Promise<Even
         clock,
         // serve's projection thread follows this thread's appends (see projection-thread.ts)
         wakeOtherThreads: config.projections === 'worker',
+        ...(onSqliteOpen ? { onOpen: (db: Database.Database) => onSqliteOpen('events', db) } : {}),
       });
     case 'postgres':
       return postgresEventStore({ url: config.postgresUrl!, clock });
@@ -48,7 +68,7 @@ export async function openReadModels(config: Config): Promise<ReadModelStore> {
  * share PostgreSQL, so a replay to another node is refused too); else a SQLite file in the data
  * directory; with the memory store, memory (forgotten with the log).
  */
-export async function openSpentNonces(config: Config): Promise<SpentNonces> {
+export async function openSpentNonces(config: Config): Promise<SpentNonces & Partial<WriteProbed>> {
   if (config.store === 'postgres' || config.readModels === 'postgres') return postgresSpentNonces(config.postgresUrl!);
   if (config.store === 'memory') return memorySpentNonces();
   return sqliteSpentNonces(spentNoncesFile(config));

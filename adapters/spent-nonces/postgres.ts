@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { connectPool } from '../event-store/postgres-pool';
 import { migrateUnderLock } from '../event-store/postgres-migrate';
+import { postgresWriteProbe } from '../event-store/postgres-write-probe';
+import type { WriteProbed } from '../event-store/write-probed';
 import { SpentNoncesUnavailableError, type SpentNonces } from './port';
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS trunkline_spent_nonces (key text PRIMARY KEY, expires_at bigint NOT NULL);
@@ -12,7 +14,7 @@ const SWEEP_MS = 30_000;
  * of them. The table is logged and committed synchronously, so a crash of PostgreSQL itself
  * cannot reopen a window.
  */
-export async function postgresSpentNonces(url: string): Promise<SpentNonces> {
+export async function postgresSpentNonces(url: string): Promise<SpentNonces & WriteProbed> {
   const pool: pg.Pool = await connectPool(url, 8);
   await migrateUnderLock(pool, SCHEMA);
   let nextSweep = 0;
@@ -30,9 +32,10 @@ export async function postgresSpentNonces(url: string): Promise<SpentNonces> {
         );
         return result.rowCount === 1;
       } catch (error) {
-        throw new SpentNoncesUnavailableError(`cannot record the nonce: ${(error as Error).message}`);
+        throw new SpentNoncesUnavailableError(`cannot record the nonce: ${(error as Error).message}`, { cause: error });
       }
     },
+    probeWrite: postgresWriteProbe(pool),
     async close() {
       await pool.end();
     },

@@ -1,4 +1,6 @@
 import { openTrunklineSqlite } from '../event-store/sqlite-file';
+import { sqliteWriteProbe } from '../event-store/sqlite-write-probe';
+import type { WriteProbed } from '../event-store/write-probed';
 import { SpentNoncesUnavailableError, type SpentNonces } from './port';
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS spent_nonces (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
@@ -11,7 +13,7 @@ const SWEEP_MS = 30_000;
  * killed process (the commit is in the WAL before the request is answered), and every process
  * on this host that opens the same data directory shares it.
  */
-export function sqliteSpentNonces(path: string): SpentNonces {
+export function sqliteSpentNonces(path: string): SpentNonces & WriteProbed {
   const db = openTrunklineSqlite(path, 'spent-nonces', SCHEMA);
   db.pragma('synchronous = NORMAL');
   // a spent nonce whose time is over may be spent again: its request is refused on `created` anyway
@@ -30,9 +32,10 @@ export function sqliteSpentNonces(path: string): SpentNonces {
         }
         return insert.run(key, expiresAtMs, nowMs).changes === 1;
       } catch (error) {
-        throw new SpentNoncesUnavailableError(`cannot record the nonce: ${(error as Error).message}`);
+        throw new SpentNoncesUnavailableError(`cannot record the nonce: ${(error as Error).message}`, { cause: error });
       }
     },
+    probeWrite: sqliteWriteProbe(db, path),
     async close() {
       if (db.open) db.close();
     },

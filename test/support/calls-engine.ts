@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Config } from '../../adapters/runtime/config';
-import type { Engine } from '../../adapters/runtime/engine';
+import type { Engine, EngineOptions } from '../../adapters/runtime/engine';
 import type { Clock } from '../../core/clock';
 import { signedFetch, type Signer } from './signed-fetch';
 import { testEngine } from './test-engine';
@@ -33,6 +33,7 @@ export async function callsEngine(options: {
   logger?: Parameters<typeof testEngine>[0]['logger'];
   /** Leave the data directory when closing (a benchmark serves it afterwards). */
   keepData?: boolean;
+  engine?: EngineOptions;
 }): Promise<CallsEngine> {
   const t = await testEngine({
     numbers: options.people,
@@ -42,6 +43,7 @@ export async function callsEngine(options: {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.keepData ? { keepData: true } : {}),
     ...(options.operators ? { operators: options.operators } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
     config: { sipHookSecret: HOOK_SECRET, pluginOptions: { pricing: { markupPercent: '50' } }, ...options.config },
   });
   const { engine, base } = t;

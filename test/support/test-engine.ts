@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from '../../adapters/runtime/config';
-import { createEngine, type Engine } from '../../adapters/runtime/engine';
+import { createEngine, type Engine, type EngineOptions } from '../../adapters/runtime/engine';
 import type { Clock } from '../../core/clock';
 import { listen } from './listen';
 import { rawPublicKey, type Signer } from './signed-fetch';
@@ -31,6 +31,8 @@ export async function testEngine(options: {
   logger?: Logger;
   /** Leave the data directory when closing (a benchmark serves it afterwards). */
   keepData?: boolean;
+  /** More engine options (a hook on the SQLite connections, to simulate a full disk). */
+  engine?: EngineOptions;
 }): Promise<TestEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'trunkline-test-'));
   const numbers: Record<string, { keys: string[]; sip?: string[] }> = {};
@@ -45,7 +47,7 @@ export async function testEngine(options: {
   }));
   const engine = await createEngine(
     { ...config, ...(operators.length ? { operators } : {}), ...options.config },
-    { logger: options.logger ?? pino({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) },
+    { ...options.engine, logger: options.logger ?? pino({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) },
   );
   const { base, close } = await listen(engine.app);
   return {

@@ -5,6 +5,7 @@ import type { EventStore } from '../../../core/event-store';
 import type { ReadModelStore } from '../../../projections/read-model-store';
 import type { ProjectionStatus } from '../../../projections/runner';
 import { problem, sendProblem } from '../problem';
+import { storageReadiness, type StorageFaultReport } from './storage-readiness';
 
 export interface HealthDeps {
   /** Where a failed check's error goes: the public answer names the check only. */
@@ -16,6 +17,8 @@ export interface HealthDeps {
   readonly maxLag: number;
   /** Projections run in another process: judge them by their lag alone. */
   readonly projectionsElsewhere?: boolean;
+  /** Stores whose writes fail now (full, I/O, corrupt, unreachable). */
+  readonly storageFaults?: () => readonly StorageFaultReport[];
 }
 
 /**
@@ -44,6 +47,8 @@ export function healthRouter(deps: HealthDeps): Router {
       deps.logger.warn({ err }, 'readiness: the read models are unreachable');
       checks['readModels'] = 'unreachable';
     }
+    const storage = storageReadiness(deps.storageFaults?.() ?? []);
+    checks['storage'] = storage.check;
     const behind = projections.filter((p) => (!deps.projectionsElsewhere && !p.caughtUp) || p.lag > deps.maxLag || p.lastError);
     const ok = Object.values(checks).every((c) => c.startsWith('ok')) && behind.length === 0;
     const body = {
@@ -58,7 +63,12 @@ export function healthRouter(deps: HealthDeps): Router {
         'not-ready',
         503,
         'Service Unavailable',
-        behind.length ? `projections behind: ${behind.map((p) => p.name).join(', ')}` : 'a store is unreachable',
+        // a store that cannot write is why projections stop too: name it first
+        storage.failing.length
+          ? `storage failing: ${storage.failing.join(', ')}`
+          : behind.length
+            ? `projections behind: ${behind.map((p) => p.name).join(', ')}`
+            : 'a store is unreachable',
         body,
       ).problem,
     );

@@ -83,3 +83,30 @@ describe('sqlite event store', () => {
     }
   });
 });
+
+describe('sqlite event store on a file that cannot grow', () => {
+  /**
+   * PRAGMA max_page_count on the store's connection stands for a full disk: SQLite refuses the
+   * page it cannot add with SQLITE_FULL, and rolls the whole transaction back, as on a real one.
+   */
+  test('every append of the group is refused with SQLITE_FULL, and nothing of it is stored', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trunkline-sqlite-full-'));
+    let db: import('better-sqlite3').Database | undefined;
+    const store = sqliteEventStore({ path: join(dir, 'events.sqlite'), onOpen: (c) => (db = c) });
+    try {
+      await store.append('a', newEvents(2), 'no-stream');
+      db!.pragma(`max_page_count = ${db!.pragma('page_count', { simple: true }) as number}`);
+      const big = () => [{ ...newEvent(), data: { pad: 'x'.repeat(20_000) } }];
+      const outcomes = await Promise.allSettled([store.append('b', big(), 'no-stream'), store.append('c', big(), 'no-stream')]);
+      for (const o of outcomes) expect(o).toMatchObject({ status: 'rejected', reason: { code: 'SQLITE_FULL' } });
+      expect(await store.head()).toBe(2);
+      expect(await collect(store.readStream('b'))).toEqual([]);
+      // room again: the store writes on, no transaction left dangling
+      db!.pragma('max_page_count = 4294967294');
+      expect((await store.append('b', big(), 'no-stream')).position).toBe(3);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
