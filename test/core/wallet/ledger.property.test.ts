@@ -14,9 +14,11 @@ const sign: Partial<Record<AccountStreamEvent['type'], 1 | -1>> = {
   WalletCharged: -1,
   CallCharged: -1,
   SmsCharged: -1,
+  // a charge's part beyond the account's credit moves none of it: the provider absorbs it
+  ChargeShortfall: 1,
 };
 
-/** purchases + grants + vouchers + reversals + SMS refunds − expiries − refunds − chargebacks − charges, from the events alone. */
+/** purchases + grants + vouchers + reversals + SMS refunds + shortfalls − expiries − refunds − chargebacks − charges, from the events alone. */
 function ledgerSum(events: readonly AccountStreamEvent[]): Decimal {
   let sum = new Decimal(0);
   for (const e of events) {
@@ -54,8 +56,13 @@ describe('wallet ledger (property)', () => {
         .plus([...s.sms.values()].reduce((sum, m) => (m.charged ? sum : sum.plus(m.amount)), new Decimal(0)));
       expect([seed, s.reserved.toFixed()]).toEqual([seed, held.toFixed()]);
       expect(s.reserved.isNegative() && !s.reserved.isZero()).toBe(false);
-      // every charge is split exactly: grants + paid = amount
+      // every charge is split exactly: grants + paid (+ what the provider absorbed, for usage) = amount
+      const absorbed = new Map(events.flatMap((e) => (e.type === 'ChargeShortfall' ? [[e.data.reference, e.data.amount] as const] : [])));
       for (const e of events) {
+        if (e.type === 'CallCharged') {
+          const parts = e.data.fromGrants.reduce((sum, g) => sum.plus(g.amount), new Decimal(e.data.fromPaid));
+          expect(parts.plus(absorbed.get(e.data.callId) ?? 0).equals(e.data.amount)).toBe(true);
+        }
         if (e.type === 'SmsRefunded') {
           const back = e.data.toGrants.reduce((sum, g) => sum.plus(g.amount), new Decimal(e.data.toPaid)).plus(e.data.forfeited);
           expect(back.equals(e.data.amount)).toBe(true);
