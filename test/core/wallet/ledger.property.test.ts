@@ -25,7 +25,8 @@ function ledgerSum(events: readonly AccountStreamEvent[]): Decimal {
     if (e.type === 'CreditPurchased') sum = sum.plus(e.data.credit);
     else if (e.type === 'VoucherRedeemed') sum = sum.plus(e.data.amount);
     // a refund returns the charge less what went back to a promotion that has expired since
-    else if (e.type === 'SmsRefunded') sum = sum.plus(e.data.amount).minus(e.data.forfeited);
+    // … and less what the provider had absorbed of the charge
+    else if (e.type === 'SmsRefunded') sum = sum.plus(e.data.amount).minus(e.data.forfeited).minus(e.data.absorbed);
     else if (sign[e.type] && 'amount' in e.data) sum = sum.plus(new Decimal(e.data.amount).times(sign[e.type]!));
   }
   return sum;
@@ -64,12 +65,17 @@ describe('wallet ledger (property)', () => {
           expect(parts.plus(absorbed.get(e.data.callId) ?? 0).equals(e.data.amount)).toBe(true);
         }
         if (e.type === 'SmsRefunded') {
-          const back = e.data.toGrants.reduce((sum, g) => sum.plus(g.amount), new Decimal(e.data.toPaid)).plus(e.data.forfeited);
+          const back = e.data.toGrants
+            .reduce((sum, g) => sum.plus(g.amount), new Decimal(e.data.toPaid))
+            .plus(e.data.forfeited)
+            .plus(e.data.absorbed);
+          expect(new Decimal(e.data.absorbed).equals(absorbed.get(e.data.smsId) ?? 0)).toBe(true);
           expect(back.equals(e.data.amount)).toBe(true);
         }
         if (e.type !== 'WalletCharged' && e.type !== 'SmsCharged') continue;
         const parts = e.data.fromGrants.reduce((sum, g) => sum.plus(g.amount), new Decimal(e.data.fromPaid));
-        expect(parts.equals(e.data.amount)).toBe(true);
+        const unpaid = e.type === 'SmsCharged' ? (absorbed.get(e.data.smsId) ?? 0) : 0;
+        expect(parts.plus(unpaid).equals(e.data.amount)).toBe(true);
       }
     }
     // the generator reaches the paths it is meant to prove
