@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../../core/events/envelope';
 import { Decimal } from '../../core/money';
+import { absorbedChange } from '../../core/rerating/charged-calls';
 import type { AccountStreamEvent } from '../../core/wallet';
 import type { ReadModelStore, SqlTx } from '../read-model-store';
 import { financePosition } from './reports';
@@ -8,7 +9,8 @@ import { financePosition } from './reports';
  * `finance_absorbed`: what the provider absorbed, one row per event: the part of a call's or
  * text's charge the account could not cover (`ChargeShortfall`, kind `call` or `sms`), the part
  * of a refund or chargeback beyond what its payment credited (`ReversalUncovered`, kind
- * `refund` or `chargeback`), and, negative, a text's absorbed part cancelled by its refund.
+ * `refund` or `chargeback`), and, negative, what a text's refund or a call's lower price
+ * (`CallRerated`) cut from it.
  * None of it moves customers' credit, so the liability (paid balances) reconciles without it;
  * this is where finance sees the loss.
  */
@@ -16,7 +18,7 @@ export const ABSORBED_TABLE = `CREATE TABLE IF NOT EXISTS finance_absorbed (
   position BIGINT PRIMARY KEY, type TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL, recorded_at TEXT NOT NULL,
   day TEXT NOT NULL, number TEXT NOT NULL, reference TEXT NOT NULL, currency TEXT NOT NULL, amount TEXT NOT NULL)`;
 
-export const ABSORBED_EVENT_TYPES = ['ChargeShortfall', 'ReversalUncovered', 'SmsRefunded'] as const;
+export const ABSORBED_EVENT_TYPES = ['ChargeShortfall', 'ReversalUncovered', 'SmsRefunded', 'CallRerated'] as const;
 
 interface AbsorbedLine {
   readonly kind: string;
@@ -46,6 +48,11 @@ export function absorbedLine(e: AccountStreamEvent): AbsorbedLine | null {
         currency: e.data.currency,
         amount: new Decimal(e.data.amount),
       };
+    case 'CallRerated': {
+      const change = absorbedChange(e.data);
+      if (change.isZero()) return null;
+      return { kind: 'call', reason: 'rerated', reference: e.data.callId, currency: e.data.currency, amount: change };
+    }
     case 'SmsRefunded': {
       const cancelled = new Decimal(e.data.absorbed);
       if (cancelled.isZero()) return null;
