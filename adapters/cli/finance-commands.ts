@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Engine } from '../runtime/engine';
+import { absorbedReport } from '../../projections/finance/absorbed';
 import { carrierQualityReport, liabilityReport, marginReport, paymentsReport } from '../../projections/finance/reports';
 import { flatRows, reportQuery } from '../../projections/finance/query';
 import { checkLedger } from '../../projections/finance/check';
@@ -20,7 +21,7 @@ function print(format: string, body: { asOf: number; rows: readonly object[] }):
   }
 }
 
-/** `trunkline report margin|payments|liability`: the finance projection, caught up with the log first. */
+/** `trunkline report margin|payments|absorbed|carriers|liability`: the finance projection, caught up with the log first. */
 export function addReportCommands(program: Command, withEngine: WithEngine): void {
   const report = program.command('report').description('finance reports from the log (as of a position: the same answer every time)');
   const common = (c: Command) =>
@@ -47,6 +48,16 @@ export function addReportCommands(program: Command, withEngine: WithEngine): voi
     await withEngine(async (engine) => {
       await engine.runner.catchUp('finance');
       print(o.format, await paymentsReport(engine.readModels, q));
+    });
+  });
+
+  common(
+    period(report.command('absorbed').description('absorbed by the provider: charges beyond the credit, reversals beyond the payment')),
+  ).action(async (o: { from: string; to: string; asOf?: string; format: string }) => {
+    const q = reportQuery.parse({ from: o.from, to: o.to, ...(o.asOf !== undefined ? { asOf: o.asOf } : {}) });
+    await withEngine(async (engine) => {
+      await engine.runner.catchUp('finance');
+      print(o.format, await absorbedReport(engine.readModels, q));
     });
   });
 

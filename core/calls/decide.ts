@@ -1,7 +1,7 @@
 import { DomainError } from '../decider';
 import { deriveId } from '../ids';
 import { Decimal } from '../money';
-import { allocate, spendable } from '../wallet/allocation';
+import { allocateWithin, spendable } from '../wallet/allocation';
 import type { AccountStreamEvent } from '../wallet/events';
 import { inDebt, type WalletState } from '../wallet/state';
 import type { CallCommand, CallPolicy } from './commands';
@@ -138,7 +138,8 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
       const charge = call.retail
         ? chargeFor(call.retail.row, seconds, c.policy.chargeDecimals)
         : { billedSeconds: Math.ceil(seconds), amount: new Decimal(0) };
-      const split = allocate(s, charge.amount, call.destination, c.endedAt);
+      // the full price is the call's record; what the account cannot cover, the provider absorbs
+      const split = allocateWithin(s, charge.amount, call.destination, c.endedAt);
       const events: AccountStreamEvent[] = [
         {
           type: 'CallCharged',
@@ -161,6 +162,19 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
           },
         },
       ];
+      if (split.shortfall.greaterThan(0))
+        events.push({
+          type: 'ChargeShortfall',
+          id: deriveId('charge-shortfall', ...key),
+          data: {
+            accountId: s.accountId,
+            kind: 'call',
+            reference: c.callId,
+            amount: split.shortfall.toFixed(),
+            currency: s.currency,
+            reason: call.status === 'expired' ? 'reservation-lapsed' : 'credit-exhausted',
+          },
+        });
       const carrier = call.carriers.find((r) => r.carrierId === c.carrierId) ?? call.carriers[0];
       if (carrier) {
         // what the carrier invoices: its own increments, unrounded (its invoice rounds, not us)

@@ -15,6 +15,8 @@ export interface ChargedCall {
   readonly amount: Decimal;
   /** How much of `amount` paid credit carries (the rest came from promotional grants). */
   readonly paidShare: Decimal;
+  /** How much of `amount` the provider absorbed (`ChargeShortfall`): nobody's credit, so never refunded as credit. */
+  readonly absorbed: Decimal;
   /** Corrections recorded so far; the next one is `sequence + 1`. */
   readonly sequence: number;
   readonly lastRun: { readonly runId: string; readonly amountBefore: string; readonly billedSecondsBefore: number } | null;
@@ -26,6 +28,14 @@ export interface ChargedCallsState {
 }
 
 export const initialChargedCalls: ChargedCallsState = { accountId: '', calls: {} };
+
+/**
+ * What a correction changed in the part of the call the provider absorbed: the price's change
+ * less what moved the customer's credit (paid back or taken, and a promotional grant).
+ */
+export function absorbedChange(d: { delta: string; paidChange: string; grant: { amount: string } | null }): Decimal {
+  return new Decimal(d.delta).plus(d.paidChange).plus(d.grant?.amount ?? 0);
+}
 
 /** Folds an account stream into its charged calls; on-net calls are free and never rerated. */
 export function evolveChargedCalls(s: ChargedCallsState, e: AccountStreamEvent): ChargedCallsState {
@@ -43,16 +53,23 @@ export function evolveChargedCalls(s: ChargedCallsState, e: AccountStreamEvent):
         currency: d.currency,
         amount: new Decimal(d.amount),
         paidShare: new Decimal(d.fromPaid),
+        absorbed: new Decimal(0),
         sequence: 0,
         lastRun: null,
       };
       return { accountId: d.accountId, calls: { ...s.calls, [d.callId]: call } };
+    }
+    case 'ChargeShortfall': {
+      const call = e.data.kind === 'call' ? s.calls[e.data.reference] : undefined;
+      if (!call) return s;
+      return { ...s, calls: { ...s.calls, [call.callId]: { ...call, absorbed: call.absorbed.plus(e.data.amount) } } };
     }
     case 'CallRerated': {
       const call = s.calls[e.data.callId];
       if (!call) return s;
       const next: ChargedCall = {
         ...call,
+        absorbed: call.absorbed.plus(absorbedChange(e.data)),
         amount: new Decimal(e.data.amountAfter),
         // a charge taken from paid credit (paidChange < 0) is carried by paid credit from now on
         paidShare: call.paidShare.minus(e.data.paidChange),

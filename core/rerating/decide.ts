@@ -24,8 +24,9 @@ type CallRerated = Extract<AccountStreamEvent, { type: 'CallRerated' }>;
 
 /**
  * One correction: the difference against the call's charge now. A higher charge is taken from
- * paid credit (it may go below zero, a debt the next top-up settles); a lower one is given back
- * to paid credit up to what paid credit carries of the call, the rest as promotional credit
+ * paid credit (it may go below zero, a debt the next top-up settles); a lower one first cuts
+ * what the provider absorbed of the call, then is given back to paid credit up to what paid
+ * credit carries of the call, the rest as promotional credit
  * with no expiry, so a call made on a free trial never turns into paid (refundable) money.
  */
 function correction(
@@ -41,8 +42,10 @@ function correction(
   let paidChange = delta.negated();
   let grant: CallRerated['data']['grant'] = null;
   if (delta.isNegative()) {
-    const toPaid = Decimal.min(delta.negated(), Decimal.max(call.paidShare, 0));
-    const rest = delta.negated().minus(toPaid);
+    // what the provider absorbed was never the customer's: a lower price cuts that first
+    const refund = delta.negated().minus(Decimal.min(delta.negated(), Decimal.max(call.absorbed, 0)));
+    const toPaid = Decimal.min(refund, Decimal.max(call.paidShare, 0));
+    const rest = refund.minus(toPaid);
     paidChange = toPaid;
     if (rest.greaterThan(0)) grant = { grantId: deriveId('rerate-grant', ...key), amount: rest.toFixed() };
   }
@@ -106,5 +109,5 @@ export const rerateDecider: Decider<RerateCommand, AccountStreamEvent, ChargedCa
   initialState: initialChargedCalls,
   decide,
   evolve: evolveChargedCalls,
-  evolvesOn: ['CallCharged', 'CallRerated'],
+  evolvesOn: ['CallCharged', 'ChargeShortfall', 'CallRerated'],
 };

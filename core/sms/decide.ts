@@ -1,7 +1,7 @@
 import { DomainError } from '../decider';
 import { deriveId } from '../ids';
 import { Decimal } from '../money';
-import { allocate, spendable } from '../wallet/allocation';
+import { allocateWithin, spendable } from '../wallet/allocation';
 import type { AccountStreamEvent } from '../wallet/events';
 import { inDebt, type WalletState } from '../wallet/state';
 import type { SmsCommand } from './commands';
@@ -63,7 +63,24 @@ export function decideSms(c: SmsCommand, s: WalletState): AccountStreamEvent[] {
     case 'record-sms-submission': {
       const sms = s.sms.get(c.smsId);
       if (!sms || sms.status !== 'accepted') return [];
-      const split = allocate(s, sms.amount, sms.to, c.at);
+      // the text is sent: its full price is the record, what the account cannot cover the provider absorbs
+      const split = allocateWithin(s, sms.amount, sms.to, c.at);
+      const shortfall: AccountStreamEvent[] = split.shortfall.greaterThan(0)
+        ? [
+            {
+              type: 'ChargeShortfall',
+              id: deriveId('charge-shortfall', s.accountId, 'sms', c.smsId),
+              data: {
+                accountId: s.accountId,
+                kind: 'sms',
+                reference: c.smsId,
+                amount: split.shortfall.toFixed(),
+                currency: s.currency,
+                reason: 'credit-exhausted',
+              },
+            },
+          ]
+        : [];
       const cost = smsPrice(c.cost, sms.segments, 40);
       return [
         {
@@ -101,6 +118,7 @@ export function decideSms(c: SmsCommand, s: WalletState): AccountStreamEvent[] {
             at: c.at,
           },
         },
+        ...shortfall,
       ];
     }
     case 'fail-sms': {
@@ -155,7 +173,10 @@ export function decideSms(c: SmsCommand, s: WalletState): AccountStreamEvent[] {
       const at = Date.parse(c.at);
       const toGrants: { grantId: string; amount: string }[] = [];
       let forfeited = new Decimal(0);
+      // what neither grants nor paid credit carried was the provider's (ChargeShortfall): not the customer's to get back
+      let absorbed = sms.amount.minus(sms.charged.fromPaid);
       for (const part of sms.charged.fromGrants) {
+        absorbed = absorbed.minus(part.amount);
         const lot = s.grants.find((g) => g.grantId === part.grantId);
         if (lot && (lot.expiresAt === null || Date.parse(lot.expiresAt) > at))
           toGrants.push({ grantId: part.grantId, amount: part.amount.toFixed() });
@@ -174,6 +195,7 @@ export function decideSms(c: SmsCommand, s: WalletState): AccountStreamEvent[] {
             toGrants,
             toPaid: sms.charged.fromPaid.toFixed(),
             forfeited: forfeited.toFixed(),
+            absorbed: absorbed.toFixed(),
             reason: c.error ?? c.status,
             at: c.at,
           },

@@ -104,6 +104,8 @@ export const smsEvents = {
       toGrants: split,
       toPaid: amount,
       forfeited: amount,
+      /** The part of the charge the provider absorbed (`ChargeShortfall`), cancelled: the customer never paid it. */
+      absorbed: amount.default('0'),
       reason: z.string(),
       at: z.string(),
     }),

@@ -25,6 +25,24 @@ export function allocate(s: WalletState, amount: Decimal, destination: string | 
   return { fromGrants, fromPaid: left };
 }
 
+/** A split that stops at what the account has: the part beyond it is nobody's credit. */
+export interface CoveredAllocation extends Allocation {
+  /** What neither grants nor paid credit (down to zero) cover: the provider absorbs it (`ChargeShortfall`). */
+  readonly shortfall: Decimal;
+}
+
+/**
+ * Splits the charge of something already delivered (a call, a text) like `allocate`, but never
+ * takes paid credit below zero: a usage charge records a fact the customer cannot refuse, and a
+ * lapsed reservation or an expired grant is the provider's risk, not the customer's debt. Paid
+ * credit below zero already (a refund or chargeback) pays nothing more.
+ */
+export function allocateWithin(s: WalletState, amount: Decimal, destination: string | null, at: string): CoveredAllocation {
+  const split = allocate(s, amount, destination, at);
+  const fromPaid = Decimal.min(split.fromPaid, Decimal.max(s.paid, 0));
+  return { fromGrants: split.fromGrants, fromPaid, shortfall: split.fromPaid.minus(fromPaid) };
+}
+
 /**
  * What the account can spend on `destination` at `at`: live grants that allow it plus paid
  * credit, less what calls in progress hold; nothing while the account is in debt (a refund or

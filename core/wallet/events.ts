@@ -113,6 +113,25 @@ export const walletEvents = {
       refundedTotal: amount.nullable(),
     }),
   },
+  /**
+   * The part of a call's or text's charge beyond what the account had (a reservation that
+   * lapsed before its CDR, a grant that expired meanwhile): its charge event keeps the full
+   * price and the split of what the customer paid; this is the rest, which the provider
+   * absorbs. Paid credit stops at zero: usage never leaves a debt.
+   */
+  ChargeShortfall: {
+    schemaVersion: 1,
+    schema: z.object({
+      accountId: z.string(),
+      kind: z.enum(['call', 'sms']),
+      /** The call's or text's id. */
+      reference: z.string(),
+      amount,
+      currency: z.string(),
+      /** `reservation-lapsed`: the call's CDR came after its reservation expired; `credit-exhausted`: otherwise. */
+      reason: z.enum(['reservation-lapsed', 'credit-exhausted']),
+    }),
+  },
   ChargebackDebited: {
     schemaVersion: 1,
     schema: z.object({ accountId: z.string(), ...processorFact, disputeId: z.string(), amount, currency: z.string() }),

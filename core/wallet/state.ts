@@ -194,6 +194,7 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
     }
     case 'ReservationExpired':
       return withCall(s, e.data.callId, { status: 'expired', reserved: '0' }, new Decimal(e.data.amount).negated());
+    case 'ChargeShortfall':
     case 'CarrierCostRecorded':
     case 'CdrUnmatched':
     case 'SmsReceiptRecorded':

@@ -4,6 +4,7 @@ import { countryOf } from '../../core/e164';
 import { Decimal } from '../../core/money';
 import type { Projection } from '../projection';
 import type { SqlTx } from '../read-model-store';
+import { ABSORBED_EVENT_TYPES, ABSORBED_TABLE, recordAbsorbed } from './absorbed';
 import { changeTraffic, DAILY_TABLE } from './daily-aggregates';
 
 const TRAFFIC_TYPES = [
@@ -25,9 +26,9 @@ const TRAFFIC_TYPES = [
  */
 export const financeProjection: Projection = {
   name: 'finance',
-  // 2: amounts also as integer nano-units, so reports sum in SQL; 3: the call or text id and start, for reconciliation; 4: call attempts, for carrier quality; 5: rerating rows; 6: daily sums
-  version: 6,
-  handles: [...new Set([...TRAFFIC_TYPES, ...MONEY_EVENT_TYPES])],
+  // 2: amounts also as integer nano-units, so reports sum in SQL; 3: the call or text id and start, for reconciliation; 4: call attempts, for carrier quality; 5: rerating rows; 6: daily sums; 7: absorbed by the provider
+  version: 7,
+  handles: [...new Set([...TRAFFIC_TYPES, ...MONEY_EVENT_TYPES, ...ABSORBED_EVENT_TYPES])],
   async setup(tx) {
     await tx.run(`CREATE TABLE IF NOT EXISTS finance_traffic (
       ref TEXT PRIMARY KEY, kind TEXT NOT NULL, external_id TEXT NOT NULL, started_at TEXT, position BIGINT NOT NULL, recorded_at TEXT NOT NULL, day TEXT NOT NULL,
@@ -42,13 +43,15 @@ export const financeProjection: Projection = {
       promo_nanos BIGINT NOT NULL, PRIMARY KEY (position))`);
     await tx.run('CREATE INDEX IF NOT EXISTS finance_money_day ON finance_money (day, position)');
     await tx.run(DAILY_TABLE);
+    await tx.run(ABSORBED_TABLE);
     await tx.run(`CREATE TABLE IF NOT EXISTS finance_attempts (
       ref TEXT PRIMARY KEY, day TEXT NOT NULL, position BIGINT NOT NULL, first_carrier TEXT NOT NULL, outcome TEXT,
       outcome_position BIGINT, carried_by TEXT, seconds DOUBLE PRECISION)`);
   },
   async reset(tx) {
     // dropped, not emptied: an older version's tables lack columns
-    for (const t of ['finance_traffic', 'finance_money', 'finance_attempts', 'finance_daily']) await tx.run(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of ['finance_traffic', 'finance_money', 'finance_attempts', 'finance_daily', 'finance_absorbed'])
+      await tx.run(`DROP TABLE IF EXISTS ${t}`);
     await financeProjection.setup(tx);
   },
   async apply(recorded, tx) {
@@ -93,6 +96,7 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
       ],
     );
   }
+  await recordAbsorbed(e, r, number, tx);
   const attempt = `call:${(e.data as { accountId: string }).accountId}:${(e.data as { callId?: string }).callId ?? ''}`;
   switch (e.type) {
     case 'CallAuthorized':

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { carrierQualityReport, liabilityReport, marginReport, paymentsReport } from '../../../projections/finance/reports';
+import { absorbedReport } from '../../../projections/finance/absorbed';
 import { flatRows, reportQuery } from '../../../projections/finance/query';
 import type { ReadModelStore } from '../../../projections/read-model-store';
 import { csv } from '../../cli/table';
@@ -39,6 +40,10 @@ export function financeRouter(deps: FinanceRouterDeps): Router {
   router.get('/carriers', ...guard, async (req, res) => {
     const q = reportQuery.parse(req.query);
     send(req, res, q.format, await carrierQualityReport(deps.readModels, q));
+  });
+  router.get('/absorbed', ...guard, async (req, res) => {
+    const q = reportQuery.parse(req.query);
+    send(req, res, q.format, await absorbedReport(deps.readModels, q));
   });
   router.get('/liability', ...guard, async (req, res) => {
     const q = liabilityQuery.parse(req.query);

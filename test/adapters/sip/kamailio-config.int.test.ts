@@ -27,6 +27,7 @@ if (missing && process.env['CI'] !== 'true') console.warn(`\n*** SKIPPED kamaili
           WS_LISTEN: 'tcp:127.0.0.1:28088',
           SIP_DOMAIN: '"sip.provider.example"',
           FR_TIMER: '2500',
+          RING_LIMIT: '45000',
           ORIGIN: '"edge-1"',
         },
         { TRUNKLINE_HOOKS: 'http://kamailio:hook-secret-0123456789@127.0.0.1:8080/v1/hooks/sip' },

@@ -51,6 +51,23 @@ describe('rerating decider', () => {
     expect(down).toMatchObject({ data: { delta: '-1.3', paidChange: '0.9', grant: { amount: '0.4' }, sequence: 2, amountBefore: '1.5' } });
   });
 
+  test('a lower price first cuts what the provider absorbed of the call: the customer gets back only what it paid', () => {
+    const shortfall: AccountStreamEvent = {
+      type: 'ChargeShortfall',
+      data: { accountId: 'acc-1', kind: 'call', reference: 'c3', amount: '0.6', currency: 'EUR', reason: 'reservation-lapsed' },
+    };
+    // c3 cost 1.00: 0.40 paid, 0.60 absorbed
+    const c3 = charged('c3', '1.00', '0.40');
+    const s = fold(rerateDecider, [...history, { ...c3, data: { ...c3.data, fromGrants: [] } } as AccountStreamEvent, shortfall]);
+    const [small] = rerateDecider.decide(rerate({ c3: '0.70' }), s);
+    expect(small).toMatchObject({ data: { delta: '-0.3', paidChange: '0', grant: null } });
+    const [large] = rerateDecider.decide(rerate({ c3: '0.10' }), s);
+    expect(large).toMatchObject({ data: { delta: '-0.9', paidChange: '0.3', grant: null } });
+    // after the small cut, 0.30 is still absorbed: a second cut takes that first
+    const [next] = rerateDecider.decide(rerate({ c3: '0.50' }, 'r2'), rerateDecider.evolve(s, small!));
+    expect(next).toMatchObject({ data: { delta: '-0.2', paidChange: '0', grant: null } });
+  });
+
   test('the n-th correction of a call has one id: deciding it twice (two runs racing) gives the same event', () => {
     const s = fold(rerateDecider, history);
     const a = rerateDecider.decide(rerate({ c1: '1.20' }, 'r1'), s);

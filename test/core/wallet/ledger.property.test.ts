@@ -14,16 +14,19 @@ const sign: Partial<Record<AccountStreamEvent['type'], 1 | -1>> = {
   WalletCharged: -1,
   CallCharged: -1,
   SmsCharged: -1,
+  // a charge's part beyond the account's credit moves none of it: the provider absorbs it
+  ChargeShortfall: 1,
 };
 
-/** purchases + grants + vouchers + reversals + SMS refunds − expiries − refunds − chargebacks − charges, from the events alone. */
+/** purchases + grants + vouchers + reversals + SMS refunds + shortfalls − expiries − refunds − chargebacks − charges, from the events alone. */
 function ledgerSum(events: readonly AccountStreamEvent[]): Decimal {
   let sum = new Decimal(0);
   for (const e of events) {
     if (e.type === 'CreditPurchased') sum = sum.plus(e.data.credit);
     else if (e.type === 'VoucherRedeemed') sum = sum.plus(e.data.amount);
     // a refund returns the charge less what went back to a promotion that has expired since
-    else if (e.type === 'SmsRefunded') sum = sum.plus(e.data.amount).minus(e.data.forfeited);
+    // … and less what the provider had absorbed of the charge
+    else if (e.type === 'SmsRefunded') sum = sum.plus(e.data.amount).minus(e.data.forfeited).minus(e.data.absorbed);
     else if (sign[e.type] && 'amount' in e.data) sum = sum.plus(new Decimal(e.data.amount).times(sign[e.type]!));
   }
   return sum;
@@ -54,15 +57,25 @@ describe('wallet ledger (property)', () => {
         .plus([...s.sms.values()].reduce((sum, m) => (m.charged ? sum : sum.plus(m.amount)), new Decimal(0)));
       expect([seed, s.reserved.toFixed()]).toEqual([seed, held.toFixed()]);
       expect(s.reserved.isNegative() && !s.reserved.isZero()).toBe(false);
-      // every charge is split exactly: grants + paid = amount
+      // every charge is split exactly: grants + paid (+ what the provider absorbed, for usage) = amount
+      const absorbed = new Map(events.flatMap((e) => (e.type === 'ChargeShortfall' ? [[e.data.reference, e.data.amount] as const] : [])));
       for (const e of events) {
+        if (e.type === 'CallCharged') {
+          const parts = e.data.fromGrants.reduce((sum, g) => sum.plus(g.amount), new Decimal(e.data.fromPaid));
+          expect(parts.plus(absorbed.get(e.data.callId) ?? 0).equals(e.data.amount)).toBe(true);
+        }
         if (e.type === 'SmsRefunded') {
-          const back = e.data.toGrants.reduce((sum, g) => sum.plus(g.amount), new Decimal(e.data.toPaid)).plus(e.data.forfeited);
+          const back = e.data.toGrants
+            .reduce((sum, g) => sum.plus(g.amount), new Decimal(e.data.toPaid))
+            .plus(e.data.forfeited)
+            .plus(e.data.absorbed);
+          expect(new Decimal(e.data.absorbed).equals(absorbed.get(e.data.smsId) ?? 0)).toBe(true);
           expect(back.equals(e.data.amount)).toBe(true);
         }
         if (e.type !== 'WalletCharged' && e.type !== 'SmsCharged') continue;
         const parts = e.data.fromGrants.reduce((sum, g) => sum.plus(g.amount), new Decimal(e.data.fromPaid));
-        expect(parts.equals(e.data.amount)).toBe(true);
+        const unpaid = e.type === 'SmsCharged' ? (absorbed.get(e.data.smsId) ?? 0) : 0;
+        expect(parts.plus(unpaid).equals(e.data.amount)).toBe(true);
       }
     }
     // the generator reaches the paths it is meant to prove
