@@ -5,8 +5,8 @@ import { callsEngine, HOOK_SECRET, type CallsEngine } from '../../support/calls-
 import { signer } from '../../support/signed-fetch';
 
 const UK = '+442079460000';
-/** alpha-v1 prices 44 at 0.0100/min in 60/60 increments; the retail sheet adds 50 % and bills per second. */
-const RETAIL = { rate: '0.015', connectFee: '0', initial: 1, subsequent: 1, minimum: 0 };
+/** alpha-v1 prices 44 at 0.0100/min in 60/60 increments; the retail sheet adds 50 % and keeps the increments. */
+const RETAIL = { rate: '0.015', connectFee: '0', initial: 60, subsequent: 60, minimum: 0 };
 
 describe('SIP hooks: authorize and charge', () => {
   const alice = signer('+442079460958');
@@ -39,7 +39,7 @@ describe('SIP hooks: authorize and charge', () => {
       route: 'pstn',
       maxDuration: 3600,
       routes: [{ carrierId: 'alpha', uri: 'sip:442079460000@127.0.0.1:5080;transport=udp' }],
-      rate: { prefix: '44', ratePerMinute: '0.015', connectFee: '0', increments: '1/1' },
+      rate: { prefix: '44', ratePerMinute: '0.015', connectFee: '0', increments: '60/60' },
       reserved: chargeFor(RETAIL, 3600).amount.toFixed(),
     });
     expect((await state(alice.keyid)).reserved.toFixed()).toBe('0.9');
@@ -52,10 +52,11 @@ describe('SIP hooks: authorize and charge', () => {
       end_ts: 1_796_000_125.5,
     };
     const first = await json(bed.hook('cdr', cdr));
-    expect(first.body).toMatchObject({ recorded: ['CallCharged', 'CarrierCostRecorded', 'ReservationReleased'], charged: '0.0315' });
+    // 125.25 s bills 180 s, at retail as at the carrier: 0.015 × 3 against a cost of 0.01 × 3
+    expect(first.body).toMatchObject({ recorded: ['CallCharged', 'CarrierCostRecorded', 'ReservationReleased'], charged: '0.045' });
     expect((await json(bed.hook('cdr', cdr))).body).toMatchObject({ recorded: [], charged: null });
     const s = await state(alice.keyid);
-    expect([s.paid.toFixed(), s.reserved.toFixed()]).toEqual([new Decimal(10).minus('0.0315').toFixed(), '0']);
+    expect([s.paid.toFixed(), s.reserved.toFixed()]).toEqual([new Decimal(10).minus('0.045').toFixed(), '0']);
     expect(await events(alice.keyid, 'CarrierCostRecorded')).toEqual([
       expect.objectContaining({ carrierId: 'alpha', billedSeconds: 180, cost: '0.03', rate: '0.0100' }),
     ]);
