@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chargeFor } from '../../../core/calls/pricing';
 import { manualClock } from '../../../core/clock';
 import { Decimal } from '../../../core/money';
@@ -219,6 +222,46 @@ describe('reservations without a CDR', () => {
       expect(await late.json()).toMatchObject({ recorded: ['CallCharged', 'CarrierCostRecorded'], charged: '0.015' });
     } finally {
       await bed.close();
+    }
+  });
+});
+
+describe('failover routes', () => {
+  test('a carrier is offered only when the retail row covers its cost at every duration, not just at a minute', async () => {
+    const frank = signer('+447911123459');
+    const bed = await callsEngine({ people: [frank] });
+    const dir = mkdtempSync(join(tmpdir(), 'trunkline-failover-'));
+    try {
+      await bed.fund(frank.keyid, '1');
+      const trunk = (port: number) => ({
+        host: '127.0.0.1',
+        port,
+        transport: 'udp' as const,
+        techPrefix: '',
+        channels: 0,
+        username: '',
+        password: '',
+      });
+      // zeta is the cheapest minute (0.008, per second): retail is 0.012 per second. alpha (0.01, 60/60)
+      // is cheaper than that for a minute, but a 1 s call on it costs 0.01 and sells for 0.0002.
+      // eta (0.011, per second) costs less than retail at every duration.
+      for (const [carrierId, rate, port] of [
+        ['zeta', '0.0080', 5091],
+        ['eta', '0.0110', 5092],
+      ] as const) {
+        const file = join(dir, `${carrierId}.csv`);
+        writeFileSync(file, `prefix,destination,rate,initial,subsequent,connect_fee,effective_from\n44,UK,${rate},1,1,0,2026-01-01\n`);
+        await bed.engine.rating.registerCarrier({ carrierId, name: carrierId, currency: 'EUR', preference: 1, trunks: [trunk(port)] });
+        await bed.engine.rating.importDeck({ carrierId, file });
+      }
+      await bed.engine.rating.sync();
+      const res = await bed.hook('authorize', { call_id: 'failover', caller: frank.keyid, callee: UK });
+      const auth = (await res.json()) as { rate: unknown; routes: { carrierId: string }[] };
+      expect(auth.rate).toMatchObject({ ratePerMinute: '0.012', connectFee: '0', increments: '1/1' });
+      expect(auth.routes.map((r) => r.carrierId)).toEqual(['zeta', 'eta']);
+    } finally {
+      await bed.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
