@@ -119,7 +119,8 @@ interface Step {
       expect(seconds).toBeLessThan(4);
       expect(charged!['amount']).toBe(chargeFor(RETAIL, seconds).amount.toFixed());
       const [cost] = await eventsOf(alice.keyid, 'CarrierCostRecorded', 1);
-      expect(cost).toMatchObject({ carrierId: 'alpha', rate: '0.0100', billedSeconds: 60 });
+      // the carrier's own increments: per second, like the retail row priced from it
+      expect(cost).toMatchObject({ carrierId: 'alpha', rate: '0.0100', billedSeconds: Math.ceil(seconds) });
       const after = await bed.engine.wallet.state(alice.keyid);
       expect(before.minus(after.paid).toFixed()).toBe(charged!['amount']);
       expect(after.reserved.toFixed()).toBe('0');
