@@ -7,6 +7,7 @@ import { digitsOf, parseE164, type E164 } from '../../core/e164';
 import type { CallPolicy, CallRoute } from '../../core/calls/commands';
 import type { CarrierRouteData } from '../../core/calls/events';
 import type { RateRow } from '../../core/calls/pricing';
+import { coversEveryDuration } from '../../core/rating/coverage';
 import { priceOnDeck } from '../../core/rating/deck';
 import type { DeckRow, Trunk } from '../../core/rating/catalog-events';
 import { NS_PER_SECOND } from '../../core/rating/duration';
@@ -102,8 +103,10 @@ export function callService(deps: CallServiceDeps) {
     const retail = priceOnDeck(catalog.retail.deck, digits, now, NS_PER_SECOND);
     if (!retail) throw new DomainError('unrated-destination', `there is no retail price for ${number}`);
     const lcr = deps.rating.lcr({ number, start: now, duration: 60 * NS_PER_SECOND });
+    // LCR guards the margin of a one-minute call; the call may last any time and fail over to any
+    // route offered, so a route is offered only if the retail row covers its cost at every duration
     const carriers: CarrierRouteData[] = lcr.routes
-      .filter((r) => r.carrier.trunks.length > 0)
+      .filter((r) => r.carrier.trunks.length > 0 && coversEveryDuration(retail.row, r.row))
       .map((r) => ({
         carrierId: r.carrier.carrierId,
         prefix: r.prefix,

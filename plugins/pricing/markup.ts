@@ -14,8 +14,9 @@ export const markupOptions = z
     overrides: z.record(z.string().regex(/^\d{1,20}$/), decimal).default({}),
     /** Prefixes customers call for free (the provider pays the carrier). */
     freePrefixes: z.array(z.string().regex(/^\d{1,20}$/)).default([]),
-    /** Retail rates are rounded up to this many decimals (the sell precision). */
+    /** Retail rates and connect fees are rounded up to this many decimals (the sell precision). */
     sellDecimals: z.number().int().min(0).max(10).default(4),
+    /** Increments of overridden and free prefixes; a marked-up prefix bills in its carrier's. */
     initial: z.number().int().min(1).default(1),
     subsequent: z.number().int().min(1).default(1),
   })
@@ -30,23 +31,43 @@ function longestListed(prefix: string, listed: ReadonlySet<string>): string | nu
 }
 
 /**
- * The built-in policy: markup with a minimum margin, per-prefix overrides and free prefixes,
- * rounded *up* to the sell precision (rounding down could sell below cost).
+ * Products rounded up, not half-even, when they outgrow the 40 digits: this step must never
+ * land below the exact price.
+ */
+const Upward = Decimal.clone({ rounding: Decimal.ROUND_UP });
+
+/**
+ * The built-in policy: the cost row's rate marked up (at least cost + minMarginPerMinute), its
+ * connect fee marked up, its increments and minimum kept, so every call, however short, is
+ * charged at least its carrier cost × (1 + markupPercent / 100). Keeping the carrier's billing
+ * shape is what makes that hold for each duration: a per-second price with no fee would have to
+ * cover a 1 s call billed as a whole minute plus the fee. Rates and fees are rounded *up* to the
+ * sell precision (rounding down could sell below cost). Overrides and free prefixes are fixed
+ * prices, whatever the cost: no fee, no minimum, the configured increments.
  */
 export function markupPolicy(options: MarkupOptions): PricingPolicy {
-  const factor = new Decimal(100).plus(parseDecimal(options.markupPercent)).dividedBy(100);
+  const factor = new Upward(100).plus(parseDecimal(options.markupPercent)).dividedBy(100);
   const minMargin = parseDecimal(options.minMarginPerMinute);
   const overrides = new Map(Object.entries(options.overrides).map(([p, r]) => [p, parseDecimal(r)]));
   const overridden = new Set(overrides.keys());
   const free = new Set(options.freePrefixes);
+  const up = (x: Decimal) => new Decimal(x.toDecimalPlaces(options.sellDecimals, Decimal.ROUND_UP));
   return {
     name: 'markup',
-    price({ prefix, costPerMinute }) {
-      const base = { initial: options.initial, subsequent: options.subsequent };
-      if (longestListed(prefix, free)) return { ...base, ratePerMinute: new Decimal(0), free: true };
+    price({ prefix, cost }) {
+      const fixed = { connectFee: new Decimal(0), initial: options.initial, subsequent: options.subsequent, minimum: 0 };
+      if (longestListed(prefix, free)) return { ...fixed, ratePerMinute: new Decimal(0), free: true };
       const o = longestListed(prefix, overridden);
-      const raw = o ? overrides.get(o)! : Decimal.max(costPerMinute.times(factor), costPerMinute.plus(minMargin));
-      return { ...base, ratePerMinute: raw.toDecimalPlaces(options.sellDecimals, Decimal.ROUND_UP), free: false };
+      if (o) return { ...fixed, ratePerMinute: up(overrides.get(o)!), free: false };
+      const rate = new Upward(cost.ratePerMinute);
+      return {
+        ratePerMinute: up(Decimal.max(rate.times(factor), rate.plus(minMargin))),
+        connectFee: up(new Upward(cost.connectFee).times(factor)),
+        initial: cost.initial,
+        subsequent: cost.subsequent,
+        minimum: cost.minimum,
+        free: false,
+      };
     },
   };
 }

@@ -1,15 +1,20 @@
 import { createHash } from 'node:crypto';
-import { Decimal } from '../../core/money';
-import { compileDeck, matchDeck, type CompiledDeck } from '../../core/rating/deck';
-import type { PricingPolicy } from '../../plugins/pricing/policy';
-import type { CarrierService } from '../../core/rating/catalog-events';
+import { Decimal, parseDecimal } from '../../core/money';
+import type { CarrierService, DeckRow } from '../../core/rating/catalog-events';
+import { compileDeck, matchDeck, priceOnDeck, type CarrierCost, type CompiledDeck } from '../../core/rating/deck';
+import { NS_PER_SECOND } from '../../core/rating/duration';
+import type { CostBasis, PricingPolicy } from '../../plugins/pricing/policy';
 
 export interface RetailSheetRow {
   readonly prefix: string;
   readonly destination: string;
   readonly ratePerMinute: string;
+  /** Charged once per connected call, on top of the billed seconds. */
+  readonly connectFee: string;
   readonly initial: number;
   readonly subsequent: number;
+  /** Seconds billed at least once a call connects. */
+  readonly minimum: number;
   readonly free: boolean;
 }
 
@@ -19,8 +24,9 @@ export interface RetailSheet {
   /** Strong validator of the content, for ETag / If-None-Match. */
   readonly etag: string;
   /**
-   * The sheet as a deck (`--plan retail` quotes on it): per-minute rates with increments, like a
-   * carrier's, with no final rounding (the rates are already at the sell precision).
+   * The sheet as a deck (`--plan retail` quotes on it, calls are charged on it): per-minute rates
+   * with connect fees, increments and minimums, like a carrier's, with no final rounding (the
+   * rates are already at the sell precision).
    */
   readonly deck: CompiledDeck;
   readonly builtAt: string;
@@ -30,10 +36,67 @@ export interface RetailSheet {
 
 export const RETAIL_PLAN_ID = 'retail';
 
+const MINUTE = 60 * NS_PER_SECOND;
+
+/** LCR's order: the cheaper call first, then the lower preference, then the carrier id. */
+function firstRoute(a: CarrierCost, b: CarrierCost): boolean {
+  const byCost = a.costKey !== null && b.costKey !== null ? a.costKey - b.costKey : a.cost.comparedTo(b.cost);
+  if (byCost !== 0) return byCost < 0;
+  if (a.carrier.preference !== b.carrier.preference) return a.carrier.preference < b.carrier.preference;
+  return a.carrier.carrierId < b.carrier.carrierId;
+}
+
+/** The row a one-minute call to `prefix` goes to first, in LCR's order. */
+function firstCall(decks: readonly CompiledDeck[], prefix: string, at: Date): DeckRow | null {
+  let best: CarrierCost | null = null;
+  for (const d of decks) {
+    const priced = priceOnDeck(d, prefix, at, MINUTE);
+    if (priced && (!best || firstRoute(priced, best))) best = priced;
+  }
+  return best?.row ?? null;
+}
+
+const unitOf = (row: DeckRow) => parseDecimal(row.rate).plus(parseDecimal(row.connectFee));
+
+/** The gateway row with the cheapest one-segment text, fee included (ties: the first deck). */
+function cheapestText(decks: readonly CompiledDeck[], prefix: string, at: Date): DeckRow | null {
+  let best: DeckRow | null = null;
+  for (const d of decks) {
+    const row = matchDeck(d, prefix, at)?.row;
+    if (row && (!best || unitOf(row).lessThan(unitOf(best)))) best = row;
+  }
+  return best;
+}
+
 /**
- * The public retail rate sheet: for every prefix any carrier quotes now, the cheapest carrier's
- * per-minute rate through the pricing policy. Carriers in another currency than the sheet's
- * are left out (no FX conversion is implied).
+ * What the policy prices. A text has no duration: a gateway's per-message fee is folded into its
+ * one-segment price and the sheet prices segments only (SMS routing drops a gateway whose
+ * segment-plus-fee exceeds it, so a many-segment text stays covered).
+ */
+function costBasis(row: DeckRow, service: CarrierService): CostBasis {
+  if (service === 'sms')
+    return {
+      ratePerMinute: unitOf(row),
+      connectFee: new Decimal(0),
+      initial: 1,
+      subsequent: 1,
+      minimum: 0,
+    };
+  return {
+    ratePerMinute: parseDecimal(row.rate),
+    connectFee: parseDecimal(row.connectFee),
+    initial: row.initial,
+    subsequent: row.subsequent,
+    minimum: row.minimum,
+  };
+}
+
+/**
+ * The public retail rate sheet: for every prefix any carrier quotes now, the whole cost row
+ * (rate, connect fee, increments, minimum) of the carrier a call goes to first, through the
+ * pricing policy. That carrier is the cheapest for a one-minute call, ties by preference then
+ * id: the order LCR offers routes in when a call is authorized. Carriers in another currency
+ * than the sheet's are left out (no FX conversion is implied).
  */
 export function buildRetailSheet(
   decks: Iterable<CompiledDeck>,
@@ -64,22 +127,17 @@ export function buildRetailSheet(
   for (const d of usable) for (const p of d.prefixes) prefixes.add(p);
   const rows: RetailSheetRow[] = [];
   for (const prefix of [...prefixes].sort()) {
-    let best: { rate: Decimal; destination: string } | null = null;
-    for (const d of usable) {
-      const m = matchDeck(d, prefix, at);
-      if (!m) continue;
-      // a text's sheet price is per segment only: a gateway's per-message fee is folded in (its one-segment cost)
-      const rate = service === 'sms' ? new Decimal(m.row.rate).plus(m.row.connectFee) : new Decimal(m.row.rate);
-      if (!best || rate.lessThan(best.rate)) best = { rate, destination: m.row.destination };
-    }
+    const best = service === 'sms' ? cheapestText(usable, prefix, at) : firstCall(usable, prefix, at);
     if (!best) continue;
-    const retail = policy.price({ prefix, destination: best.destination, costPerMinute: best.rate, currency, service });
+    const retail = policy.price({ prefix, destination: best.destination, cost: costBasis(best, service), currency, service });
     rows.push({
       prefix,
       destination: best.destination,
       ratePerMinute: retail.ratePerMinute.toFixed(),
+      connectFee: retail.connectFee.toFixed(),
       initial: retail.initial,
       subsequent: retail.subsequent,
+      minimum: retail.minimum,
       free: retail.free,
     });
   }
@@ -93,8 +151,8 @@ export function buildRetailSheet(
       rate: r.ratePerMinute,
       initial: r.initial,
       subsequent: r.subsequent,
-      connectFee: '0',
-      minimum: 0,
+      connectFee: r.connectFee,
+      minimum: r.minimum,
       effectiveFrom: '1970-01-01T00:00:00.000Z',
       effectiveTo: null,
     })),

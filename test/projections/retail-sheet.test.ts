@@ -1,4 +1,5 @@
-import { compileDeck } from '../../core/rating/deck';
+import { CHARGE_DECIMALS, chargeFor } from '../../core/calls/pricing';
+import { compileDeck, matchDeck } from '../../core/rating/deck';
 import { markupPolicy, markupOptions } from '../../plugins/pricing/markup';
 import { buildRetailSheet } from '../../projections/rates/retail-sheet';
 import { deckRow } from '../support/deck-rows';
@@ -51,5 +52,43 @@ describe('retail sheet', () => {
     const later = buildRetailSheet([a, b], policy, 'EUR', new Date('2026-12-20T00:00:00Z'));
     expect(later.rows.find((r) => r.prefix === '447')?.ratePerMinute).toBe('0.055');
     expect(later.etag).not.toBe(sheet.etag);
+  });
+});
+
+describe('a retail sheet priced from the full carrier cost', () => {
+  // a carrier at 0.020/min plus a 0.002 connect fee, billed 60/60, sold at 25 % markup
+  const carrierRow = deckRow('44', '0.020', { connectFee: '0.002', initial: 60, subsequent: 60 });
+  const at = new Date('2026-11-25T00:00:00Z');
+  const sheet = buildRetailSheet(
+    [compileDeck(carrier('a'), 1, [carrierRow])],
+    markupPolicy(markupOptions.parse({ markupPercent: '25' })),
+    'EUR',
+    at,
+  );
+
+  test('carries the connect fee (marked up), the minimum and the increments onto the retail row', () => {
+    expect(sheet.rows).toEqual([
+      {
+        prefix: '44',
+        destination: 'dest 44',
+        ratePerMinute: '0.025',
+        connectFee: '0.0025',
+        initial: 60,
+        subsequent: 60,
+        minimum: 0,
+        free: false,
+      },
+    ]);
+  });
+
+  test('sells every call from 1 s to 2 h at no less than cost + 25 %', () => {
+    const retail = matchDeck(sheet.deck, '4420', at)!.row;
+    const short: string[] = [];
+    for (let d = 1; d <= 7200; d++) {
+      const charge = chargeFor(retail, d, CHARGE_DECIMALS).amount;
+      const floor = chargeFor(carrierRow, d, 40).amount.times('1.25');
+      if (charge.lessThan(floor)) short.push(`${d} s: ${charge.toFixed()} < ${floor.toFixed()}`);
+    }
+    expect(short.slice(0, 5)).toEqual([]); // the first few, if any
   });
 });

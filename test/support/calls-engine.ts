@@ -19,13 +19,15 @@ export interface CallsEngine {
 }
 
 /**
- * An engine with one carrier (deck alpha-v1, a trunk on `carrierPort`) priced at 50 % markup,
+ * An engine with one carrier (deck alpha-v1 unless `deck` names another, a trunk on `carrierPort`) priced at 50 % markup,
  * the SIP hooks enabled, and `people` opened as EUR accounts. `onNet` numbers publish a SIP URI.
  */
 export async function callsEngine(options: {
   people: readonly Signer[];
   onNet?: Readonly<Record<string, string>>;
   carrierPort?: number;
+  /** The carrier's deck file (alpha-v1 by default). */
+  deck?: string;
   config?: Partial<Config>;
   operators?: Parameters<typeof testEngine>[0]['operators'];
   env?: Record<string, string>;
@@ -73,7 +75,7 @@ export async function callsEngine(options: {
           },
         ],
       });
-      await engine.rating.importDeck({ carrierId: 'alpha', file: DECK });
+      await engine.rating.importDeck({ carrierId: 'alpha', file: options.deck ?? DECK });
     }
     await engine.rating.sync();
     for (const p of options.people) {

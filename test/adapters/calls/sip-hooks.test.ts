@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chargeFor } from '../../../core/calls/pricing';
 import { manualClock } from '../../../core/clock';
 import { Decimal } from '../../../core/money';
@@ -5,8 +8,8 @@ import { callsEngine, HOOK_SECRET, type CallsEngine } from '../../support/calls-
 import { signer } from '../../support/signed-fetch';
 
 const UK = '+442079460000';
-/** alpha-v1 prices 44 at 0.0100/min in 60/60 increments; the retail sheet adds 50 % and bills per second. */
-const RETAIL = { rate: '0.015', connectFee: '0', initial: 1, subsequent: 1, minimum: 0 };
+/** alpha-v1 prices 44 at 0.0100/min in 60/60 increments; the retail sheet adds 50 % and keeps the increments. */
+const RETAIL = { rate: '0.015', connectFee: '0', initial: 60, subsequent: 60, minimum: 0 };
 
 describe('SIP hooks: authorize and charge', () => {
   const alice = signer('+442079460958');
@@ -39,7 +42,7 @@ describe('SIP hooks: authorize and charge', () => {
       route: 'pstn',
       maxDuration: 3600,
       routes: [{ carrierId: 'alpha', uri: 'sip:442079460000@127.0.0.1:5080;transport=udp' }],
-      rate: { prefix: '44', ratePerMinute: '0.015', connectFee: '0', increments: '1/1' },
+      rate: { prefix: '44', ratePerMinute: '0.015', connectFee: '0', increments: '60/60' },
       reserved: chargeFor(RETAIL, 3600).amount.toFixed(),
     });
     expect((await state(alice.keyid)).reserved.toFixed()).toBe('0.9');
@@ -52,10 +55,11 @@ describe('SIP hooks: authorize and charge', () => {
       end_ts: 1_796_000_125.5,
     };
     const first = await json(bed.hook('cdr', cdr));
-    expect(first.body).toMatchObject({ recorded: ['CallCharged', 'CarrierCostRecorded', 'ReservationReleased'], charged: '0.0315' });
+    // 125.25 s bills 180 s, at retail as at the carrier: 0.015 × 3 against a cost of 0.01 × 3
+    expect(first.body).toMatchObject({ recorded: ['CallCharged', 'CarrierCostRecorded', 'ReservationReleased'], charged: '0.045' });
     expect((await json(bed.hook('cdr', cdr))).body).toMatchObject({ recorded: [], charged: null });
     const s = await state(alice.keyid);
-    expect([s.paid.toFixed(), s.reserved.toFixed()]).toEqual([new Decimal(10).minus('0.0315').toFixed(), '0']);
+    expect([s.paid.toFixed(), s.reserved.toFixed()]).toEqual([new Decimal(10).minus('0.045').toFixed(), '0']);
     expect(await events(alice.keyid, 'CarrierCostRecorded')).toEqual([
       expect.objectContaining({ carrierId: 'alpha', billedSeconds: 180, cost: '0.03', rate: '0.0100' }),
     ]);
@@ -218,6 +222,46 @@ describe('reservations without a CDR', () => {
       expect(await late.json()).toMatchObject({ recorded: ['CallCharged', 'CarrierCostRecorded'], charged: '0.015' });
     } finally {
       await bed.close();
+    }
+  });
+});
+
+describe('failover routes', () => {
+  test('a carrier is offered only when the retail row covers its cost at every duration, not just at a minute', async () => {
+    const frank = signer('+447911123459');
+    const bed = await callsEngine({ people: [frank] });
+    const dir = mkdtempSync(join(tmpdir(), 'trunkline-failover-'));
+    try {
+      await bed.fund(frank.keyid, '1');
+      const trunk = (port: number) => ({
+        host: '127.0.0.1',
+        port,
+        transport: 'udp' as const,
+        techPrefix: '',
+        channels: 0,
+        username: '',
+        password: '',
+      });
+      // zeta is the cheapest minute (0.008, per second): retail is 0.012 per second. alpha (0.01, 60/60)
+      // is cheaper than that for a minute, but a 1 s call on it costs 0.01 and sells for 0.0002.
+      // eta (0.011, per second) costs less than retail at every duration.
+      for (const [carrierId, rate, port] of [
+        ['zeta', '0.0080', 5091],
+        ['eta', '0.0110', 5092],
+      ] as const) {
+        const file = join(dir, `${carrierId}.csv`);
+        writeFileSync(file, `prefix,destination,rate,initial,subsequent,connect_fee,effective_from\n44,UK,${rate},1,1,0,2026-01-01\n`);
+        await bed.engine.rating.registerCarrier({ carrierId, name: carrierId, currency: 'EUR', preference: 1, trunks: [trunk(port)] });
+        await bed.engine.rating.importDeck({ carrierId, file });
+      }
+      await bed.engine.rating.sync();
+      const res = await bed.hook('authorize', { call_id: 'failover', caller: frank.keyid, callee: UK });
+      const auth = (await res.json()) as { rate: unknown; routes: { carrierId: string }[] };
+      expect(auth.rate).toMatchObject({ ratePerMinute: '0.012', connectFee: '0', increments: '1/1' });
+      expect(auth.routes.map((r) => r.carrierId)).toEqual(['zeta', 'eta']);
+    } finally {
+      await bed.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

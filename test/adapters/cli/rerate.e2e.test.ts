@@ -29,6 +29,8 @@ const TARIFFS: Record<string, string> = {
   'Timings.csv': '#Id,Years,Months,MonthDays,WeekDays,Time\n',
   'RatingProfiles.csv': '#Tenant,Category,Subject,ActivationTime,RatingPlanId,RatesFallbackSubject\n',
 };
+/** alpha's rates billed per second, so that the retail sheet (which keeps a carrier's increments) is per second too. */
+const PER_SECOND = join(__dirname, '..', '..', 'fixtures', 'rating', 'decks', 'alpha-per-second.csv');
 const LANDLINE = '+442079460000';
 const MOBILE = '+447400123456';
 const START = Date.parse('2026-11-20T10:00:00Z') / 1000;
@@ -66,7 +68,7 @@ describe('trunkline rerate', () => {
     ).totals[0]!;
 
   beforeAll(async () => {
-    const bed = await callsEngine({ people: [alice, bob], keepData: true, config: { callGrantSeconds: 600 } });
+    const bed = await callsEngine({ people: [alice, bob], keepData: true, deck: PER_SECOND, config: { callGrantSeconds: 600 } });
     data = bed.engine.config.dataDir;
     try {
       await bed.fund(alice.keyid, '10');

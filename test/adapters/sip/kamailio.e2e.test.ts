@@ -16,7 +16,8 @@ if (missing && process.env['CI'] !== 'true') console.warn(`\n*** SKIPPED Kamaili
 const UK = '+442079460000';
 const ON_NET = '+442079460999';
 const SIP_SECRET = 'e2e-sip-secret-0123456789';
-/** alpha-v1's 44 row (0.0100/min) with the 50 % markup, per second on the retail sheet. */
+/** alpha's 44 row (0.0100/min, per second) with the 50 % markup: the retail sheet keeps its increments. */
+const PER_SECOND = join(__dirname, '..', '..', 'fixtures', 'rating', 'decks', 'alpha-per-second.csv');
 const RETAIL = { rate: '0.015', connectFee: '0', initial: 1, subsequent: 1, minimum: 0 };
 
 interface Step {
@@ -46,6 +47,7 @@ interface Step {
       bed = await callsEngine({
         people: [alice, bob, carol],
         carrierPort: carrier.port,
+        deck: PER_SECOND,
         onNet: { [ON_NET]: `sip:${ON_NET}@127.0.0.1:${friend.port}` },
         config: { sipSecrets: [SIP_SECRET], sipHmac: 'sha256', sipDomain: '127.0.0.1' },
       });
@@ -117,7 +119,8 @@ interface Step {
       expect(seconds).toBeLessThan(4);
       expect(charged!['amount']).toBe(chargeFor(RETAIL, seconds).amount.toFixed());
       const [cost] = await eventsOf(alice.keyid, 'CarrierCostRecorded', 1);
-      expect(cost).toMatchObject({ carrierId: 'alpha', rate: '0.0100', billedSeconds: 60 });
+      // the carrier's own increments: per second, like the retail row priced from it
+      expect(cost).toMatchObject({ carrierId: 'alpha', rate: '0.0100', billedSeconds: Math.ceil(seconds) });
       const after = await bed.engine.wallet.state(alice.keyid);
       expect(before.minus(after.paid).toFixed()).toBe(charged!['amount']);
       expect(after.reserved.toFixed()).toBe('0');

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { listen } from '../../support/listen';
 import { loadConfig } from '../../../adapters/runtime/config';
 import { createEngine, type Engine } from '../../../adapters/runtime/engine';
+import { readOpenApi } from '../../support/openapi-operations';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'rating');
 
@@ -93,11 +94,40 @@ describe('quotes and the public rate sheet over HTTP', () => {
     expect((await fetch(`${base}/v1/rates`, { headers: { 'if-none-match': etag } })).status).toBe(304);
     const csv = await fetch(`${base}/v1/rates?format=csv`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
-    expect((await csv.text()).split('\n')[0]).toBe('prefix,destination,ratePerMinute,initial,subsequent,free,currency');
+    expect((await csv.text()).split('\n')[0]).toBe('prefix,destination,ratePerMinute,connectFee,initial,subsequent,minimum,free,currency');
   });
 
   test('GET /v1/rates?destination= gives the rate that number is sold at', async () => {
     const res = await fetch(`${base}/v1/rates?destination=${encodeURIComponent('+447911123456')}`);
     expect(await res.json()).toMatchObject({ number: '+447911123456', prefix: '4479', ratePerMinute: '0.06', currency: 'EUR' });
+  });
+
+  test('a row sold with a connect fee shows it with its increments and minimum, as the OpenAPI document says', async () => {
+    // alpha sells France at 0.012/min + 0.001 connect fee, 30/6: marked up 20 %, shape kept
+    const sheet = (await (await fetch(`${base}/v1/rates`)).json()) as { rates: Record<string, unknown>[] };
+    const france = sheet.rates.find((r) => r['prefix'] === '33')!;
+    expect(france).toEqual({
+      prefix: '33',
+      destination: 'France',
+      ratePerMinute: '0.0144',
+      connectFee: '0.0012',
+      initial: 30,
+      subsequent: 6,
+      minimum: 0,
+      free: false,
+    });
+    const schema = readOpenApi().components['schemas']!['RetailRate'] as { properties: Record<string, unknown>; required: string[] };
+    expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(france).sort());
+    expect([...schema.required].sort()).toEqual(Object.keys(france).sort());
+    const one = await fetch(`${base}/v1/rates?destination=${encodeURIComponent('+33142685300')}`);
+    expect(await one.json()).toMatchObject({ number: '+33142685300', prefix: '33', connectFee: '0.0012', initial: 30, subsequent: 6 });
+    const csv = (await (await fetch(`${base}/v1/rates?format=csv`)).text()).split('\n');
+    expect(csv.find((l) => l.startsWith('33,'))).toBe('33,France,0.0144,0.0012,30,6,0,false,EUR');
+  });
+
+  test('a quote on the retail plan charges the connect fee and the increments', async () => {
+    const res = await post({ plan: 'retail', destination: '+33142685300', duration: 31 });
+    // 31 s bills 30 + 6 = 36 s: 0.0144 × 36 / 60 + 0.0012
+    expect(await res.json()).toMatchObject({ connectFee: '0.0012', cost: '0.00984' });
   });
 });
