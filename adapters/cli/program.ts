@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path';
 import { addDashboardLinkCommand } from './dashboard-link-command';
 import { addRerateCommand } from './rerate-command';
 import {
@@ -13,6 +14,7 @@ import pino from 'pino';
 import { loadConfig, type Config } from '../runtime/config';
 import { createEngine, type Engine } from '../runtime/engine';
 import { progressBar } from './progress';
+import { watchConfigFile } from '../runtime/config-watch';
 import { csv, table } from './table';
 import { addRatingCommands } from './rating-commands';
 import { addSettingsCommands } from './settings-commands';
@@ -23,6 +25,11 @@ import { addProbeCommand } from './probe-command';
 interface GlobalFlags {
   dataDir?: string;
   config?: string;
+}
+
+/** The configuration file serve reads (it may not exist yet: creating it is an edit too). */
+function configFileOf(flags: GlobalFlags, config: Config): string {
+  return resolve(flags.config ?? process.env['TRUNKLINE_CONFIG'] ?? join(config.dataDir, 'trunkline.json'));
 }
 
 function configFrom(program: Command, extra: Record<string, unknown> = {}): Config {
@@ -67,8 +74,18 @@ export function buildProgram(): Command {
     .option('--port <port>', 'HTTP port (env PORT, default 8080)')
     .option('--host <host>', 'address to listen on (env HOST, default 127.0.0.1)')
     .action(async (opts: { port?: string; host?: string }) => {
-      const engine = await createEngine(configFrom(program, { port: opts.port, host: opts.host }));
+      const reload = () => configFrom(program, { port: opts.port, host: opts.host });
+      const config = reload();
+      const engine = await createEngine(config);
       const server = await engine.serve();
+      const stopWatching = watchConfigFile({
+        file: configFileOf(program.opts<GlobalFlags>(), config),
+        running: config,
+        reload,
+        logger: engine.logger,
+        onPending: (keys) => engine.metrics.configRestartPending.set(keys.length),
+      });
+      process.once('exit', stopWatching);
       const address = server.address();
       engine.logger.info(
         { address, store: engine.store.description, readModels: engine.readModels.description, plugins: engine.plugins },

@@ -6,6 +6,8 @@ export interface Metrics {
   readonly registry: Registry;
   readonly appendSeconds: Histogram<'backend' | 'outcome'>;
   readonly httpSeconds: Histogram<'method' | 'route' | 'status'>;
+  /** Configuration keys edited in the file since start that wait for a restart. */
+  readonly configRestartPending: Gauge;
 }
 
 export function createMetrics(projectionStatus: () => Promise<readonly ProjectionStatus[]>): Metrics {
@@ -36,7 +38,12 @@ export function createMetrics(projectionStatus: () => Promise<readonly Projectio
     },
   });
   void lag;
-  return { registry, appendSeconds, httpSeconds };
+  const configRestartPending = new Gauge({
+    name: 'trunkline_config_restart_pending',
+    help: 'Configuration keys changed in the file since start that take effect only at a restart',
+    registers: [registry],
+  });
+  return { registry, appendSeconds, httpSeconds, configRestartPending };
 }
 
 /** The same store, timing every append into the histogram. */
