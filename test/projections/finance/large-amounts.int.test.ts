@@ -35,7 +35,7 @@ function largeAmountsBody(envOf: () => Promise<Record<string, string>>): void {
         STRIPE_WEBHOOK_SECRET: bed.webhookSecret,
         STRIPE_API_URL: bed.url,
         TRUNKLINE_TOP_UP_MINIMUM: '10000',
-        TRUNKLINE_TOP_UP_MAXIMUM: '500000000',
+        TRUNKLINE_TOP_UP_MAXIMUM: '5000000000',
       },
       keepData: true,
     });
@@ -52,6 +52,13 @@ function largeAmountsBody(envOf: () => Promise<Record<string, string>>): void {
     expect((await signedFetch(t.base, idr, 'POST', '/v1/accounts', { currency: 'IDR' })).status).toBe(201);
     const grant = { grantId: 'big', amount: '10000000', currency: 'EUR', reason: 'launch' };
     expect((await signedFetch(t.base, admin, 'POST', `/v1/accounts/${encodeURIComponent(eur.keyid)}/grants`, grant)).status).toBe(201);
+    // within the top-up range, past IDR's amount limit (10^11 minor units): refused before the processor sees it
+    const tooBig = await signedFetch(t.base, idr, 'POST', '/v1/accounts/me/top-ups', { amount: '2000000000', currency: 'IDR' });
+    expect([tooBig.status, ((await tooBig.json()) as { type: string }).type]).toEqual([
+      422,
+      'https://trunkline.dev/problems/amount-out-of-range',
+    ]);
+    expect(bed.intents.size).toBe(0);
     for (const [amount, key] of [
       ['15000000', 'idr-1'],
       ['250000000.00', 'idr-2'],
@@ -65,7 +72,12 @@ function largeAmountsBody(envOf: () => Promise<Record<string, string>>): void {
       const delivered = await fetch(`${t.base}/v1/webhooks/stripe`, { method: 'POST', headers: hook.headers, body: hook.body });
       expect(((await delivered.json()) as { recorded: string[] }).recorded).toEqual(['CreditPurchased']);
     }
-    await waitFor(async () => (await fetch(`${t.base}/readyz`)).status === 200, 20_000, 'readiness');
+    const caughtUp = async () => {
+      const r = await fetch(`${t.base}/readyz`);
+      const body = (await r.json()) as { projections: { lag: number; failing: boolean }[] };
+      return r.status === 200 && body.projections.every((p) => p.lag === 0 && !p.failing);
+    };
+    await waitFor(caughtUp, 20_000, 'readiness with every projection at the head');
     const liability = await signedFetch(t.base, auditor, 'GET', '/v1/finance/liability');
     expect(liability.status).toBe(200);
     expect(((await liability.json()) as { rows: unknown[] }).rows).toEqual([
