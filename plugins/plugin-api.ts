@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { ContainerModule } from 'inversify';
 import type { Logger } from 'pino';
 import type { EventStore } from '../core/event-store';
+import type { AmountLimits } from '../core/amount-limits';
 import type { Clock } from '../core/clock';
 import type { IdGenerator } from '../core/ids';
 import type { Projection } from '../projections/projection';
@@ -93,6 +94,8 @@ export interface RouterDeps {
   readonly signatures: SignatureDeps;
   /** Texts: a gateway plugin's receipt webhook hands receipts to `sms.receipt`. */
   readonly sms: SmsService;
+  /** Per currency, the largest amount and the most decimal places anything taken from outside may have. */
+  readonly amountLimits: AmountLimits;
 }
 
 /**

@@ -5,13 +5,15 @@ export type SqlValue = string | number | bigint | null;
  * and PostgreSQL (`INSERT … ON CONFLICT … DO UPDATE`, `excluded.`, standard types).
  */
 export interface SqlTx {
+  /** Which store this is, for the few statements the two write differently (see decimal-sql.ts). */
+  readonly dialect: 'sqlite' | 'postgres';
   run(sql: string, params?: readonly SqlValue[]): Promise<void>;
   all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
 }
 
 export interface ReadModelStore {
-  readonly dialect: 'sqlite' | 'postgres';
+  readonly dialect: SqlTx['dialect'];
   readonly description: string;
   /** Runs `fn` in one transaction that also excludes every other writer of the checkpoints. */
   transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { Engine } from '../runtime/engine';
+import { amountLimits } from '../../core/amount-limits';
 import { parseE164 } from '../../core/e164';
 import { balanceOf, ledgerOf } from '../../projections/balances/queries';
 import { voucherService } from '../vouchers/service';
@@ -96,7 +97,13 @@ export function addWalletCommands(program: Command, withEngine: WithEngine): voi
           note: o.note,
         });
         await withEngine(async (engine) => {
-          const service = voucherService({ store: engine.store, ids: engine.ids, clock: { now: () => new Date() }, wallet: engine.wallet });
+          const service = voucherService({
+            store: engine.store,
+            ids: engine.ids,
+            clock: { now: () => new Date() },
+            wallet: engine.wallet,
+            amountLimits: amountLimits(engine.config.amountLimits),
+          });
           const { batch, codes } = await service.issue({ ...body, issuedBy: 'cli', ...(o.key ? { idempotencyKey: o.key } : {}) });
           const text = batchCsv(batch, codes);
           if (o.out) {

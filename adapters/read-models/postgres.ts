@@ -11,6 +11,7 @@ function numbered(sql: string): string {
 
 function txOf(client: pg.PoolClient | pg.Pool): SqlTx {
   return {
+    dialect: 'postgres',
     async run(sql, params = []) {
       await client.query(numbered(sql), params as SqlValue[]);
     },

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { addDecimals } from '../../core/decimal-text';
 import { openTrunklineSqlite } from '../event-store/sqlite-file';
 import { backgroundCheckpoints } from '../event-store/sqlite-checkpointer';
 import { CHECKPOINT_SCHEMA, type ReadModelStore, type SqlTx, type SqlValue } from '../../projections/read-model-store';
@@ -13,6 +14,7 @@ export function sqliteReadModelStore(path: string): ReadModelStore {
   // rebuildable from the log, and the checkpoint commits with the rows: a commit need not wait for the disk
   db.pragma('synchronous = NORMAL');
   const checkpoints = backgroundCheckpoints(db, path);
+  registerDecimalFunctions(db);
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string) => {
     let s = statements.get(sql);
@@ -23,6 +25,7 @@ export function sqliteReadModelStore(path: string): ReadModelStore {
     return s;
   };
   const tx: SqlTx = {
+    dialect: 'sqlite',
     async run(sql, params = []) {
       prepare(sql).run(...(params as SqlValue[]));
     },
@@ -70,4 +73,25 @@ export function sqliteReadModelStore(path: string): ReadModelStore {
       db.close();
     },
   };
+}
+
+/** A value SQLite hands a decimal function: a decimal string, or a whole number it stored as one. */
+function decimalText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'bigint' || (typeof v === 'number' && Number.isSafeInteger(v))) return String(v);
+  throw new TypeError(`not a decimal amount: ${String(v)}`);
+}
+
+/**
+ * `decimal_sum(x)` and `decimal_add(a, b)`: exact sums of decimal strings (see
+ * projections/decimal-sql.ts), where SQLite's own would overflow 64 bits or round through a double.
+ */
+function registerDecimalFunctions(db: Database.Database): void {
+  db.function('decimal_add', { deterministic: true }, (a: unknown, b: unknown) =>
+    a === null || b === null ? null : addDecimals(decimalText(a), decimalText(b)),
+  );
+  db.aggregate('decimal_sum', {
+    start: () => null as string | null,
+    step: (sum: string | null, v: unknown) => (v === null ? sum : sum === null ? decimalText(v) : addDecimals(sum, decimalText(v))),
+  });
 }

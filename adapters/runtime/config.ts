@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { amountLimits } from '../../core/amount-limits';
+import { MoneyError } from '../../core/money';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -103,6 +105,22 @@ const schema = z
     topUpMinimum: z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "5"'),
     topUpMaximum: z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "500"'),
     /**
+     * Per currency, the largest amount and the most decimal places a grant, voucher or top-up
+     * may have; a currency left out keeps the default (10^11 minor units, its minor unit's places).
+     */
+    amountLimits: z.record(
+      z.string().regex(/^[A-Z]{3}$/, 'must be keyed by ISO 4217 codes such as IDR'),
+      z
+        .object({
+          maximum: z
+            .string()
+            .regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "1000000"')
+            .optional(),
+          decimals: z.number().int('must be a whole number').min(0).max(12).optional(),
+        })
+        .strict(),
+    ),
+    /**
      * `run`: `serve` follows the log into the read models on its own event loop; `worker`: in a
      * worker thread of the same process (its own heap and garbage collector, so the requests
      * never wait for a projection batch); `elsewhere`: a `trunkline projector` process does (one
@@ -145,6 +163,12 @@ const schema = z
         path: [c.directoryResolver ? 'directoryZone' : 'directoryResolver'],
         message: 'is required for the dnssec directory',
       });
+    }
+    try {
+      amountLimits(c.amountLimits);
+    } catch (error) {
+      if (!(error instanceof MoneyError)) throw error;
+      ctx.addIssue({ code: 'custom', path: ['amountLimits'], message: error.message });
     }
     if (c.store === 'eventstoredb' && !c.eventStoreDbUrl) {
       ctx.addIssue({ code: 'custom', path: ['eventStoreDbUrl'], message: 'is required for the eventstoredb store (EVENTSTOREDB_URL)' });
@@ -216,6 +240,7 @@ const DEFAULTS = {
   freeCredit: null,
   topUpMinimum: '5',
   topUpMaximum: '500',
+  amountLimits: {},
   grantExpirySweepSeconds: 60,
   projections: 'worker',
   callGrantSeconds: 3600,

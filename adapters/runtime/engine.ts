@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { Router, type Express } from 'express';
 import { Container } from 'inversify';
 import pino, { type Logger } from 'pino';
+import { amountLimits } from '../../core/amount-limits';
 import { systemClock, type Clock } from '../../core/clock';
 import type { EventStore } from '../../core/event-store';
 import { uuidv7Generator, type IdGenerator } from '../../core/ids';
@@ -352,6 +353,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         signatures,
         ids: ctx.get<IdGenerator>(TOKENS.Ids),
         sms: await ctx.getAsync<SmsService>(TOKENS.Sms),
+        amountLimits: amountLimits(config.amountLimits),
       };
       routerDeps.current = deps;
       const ext = await ctx.getAsync<Extensions>(TOKENS.Extensions);
@@ -363,6 +365,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         logger,
         topUpMinimum: config.topUpMinimum,
         topUpMaximum: config.topUpMaximum,
+        amountLimits: deps.amountLimits,
       };
       const smsDeps = {
         sms: deps.sms,
@@ -435,6 +438,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
               signatures,
               now: () => clock.now(),
               waitForBalances: (position) => waitForProjection(readModels, 'balances', position, 3000),
+              amountLimits: deps.amountLimits,
             }),
           },
           { path: '/v1/accounts', router: topUpsRouter(payments) },

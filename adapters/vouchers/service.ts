@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { acceptAmount, type AmountLimits } from '../../core/amount-limits';
 import type { Clock } from '../../core/clock';
 import { DomainError } from '../../core/decider';
 import { EventIdConflictError, WrongExpectedVersionError, type EventStore } from '../../core/event-store';
@@ -41,6 +42,8 @@ export interface VoucherServiceDeps {
   readonly ids: IdGenerator;
   readonly clock: Clock;
   readonly wallet: WalletService;
+  /** Per currency, the largest amount and the most decimal places a batch's codes may carry. */
+  readonly amountLimits: AmountLimits;
   readonly random?: (bytes: number) => Uint8Array;
 }
 
@@ -83,6 +86,7 @@ export function voucherService(deps: VoucherServiceDeps) {
         const value = money(request.amount, request.currency);
         if (!value.amount.greaterThan(0)) throw invalid('amount must be more than zero');
         toMinor(value);
+        acceptAmount(deps.amountLimits, request.amount, request.currency);
       } catch (error) {
         if (error instanceof MoneyError) throw invalid(error.message);
         throw error;

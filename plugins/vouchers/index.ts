@@ -4,7 +4,8 @@ import { definePlugin } from '../plugin-api';
 import { unsettledClaims, vouchersProjection } from './projection';
 import { redeemRouter, voucherBatchesRouter } from './router';
 
-const servicesFrom = (deps: RouterDeps) => voucherService({ store: deps.store, ids: deps.ids, clock: deps.clock, wallet: deps.wallet });
+const servicesFrom = (deps: RouterDeps) =>
+  voucherService({ store: deps.store, ids: deps.ids, clock: deps.clock, wallet: deps.wallet, amountLimits: deps.amountLimits });
 
 /**
  * Single-use voucher codes: operators issue batches (API or `trunkline vouchers issue`), numbers

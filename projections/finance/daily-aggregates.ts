@@ -1,3 +1,5 @@
+import { negateDecimal } from '../../core/decimal-text';
+import { decimalSql } from '../decimal-sql';
 import type { SqlTx } from '../read-model-store';
 
 /**
@@ -9,11 +11,11 @@ import type { SqlTx } from '../read-model-store';
  * all of whose rows moved elsewhere is left at zero (items 0): reports skip it, and deleting it
  * on the way would cost a statement per move.
  */
-export const DAILY_TABLE = `CREATE TABLE IF NOT EXISTS finance_daily (
+export const dailyTable = (dialect: SqlTx['dialect']) => `CREATE TABLE IF NOT EXISTS finance_daily (
   day TEXT NOT NULL, kind TEXT NOT NULL, country TEXT NOT NULL, prefix TEXT NOT NULL, counterparty TEXT NOT NULL,
   currency TEXT NOT NULL, cost_currency TEXT NOT NULL, items BIGINT NOT NULL, units BIGINT NOT NULL,
-  revenue_nanos BIGINT NOT NULL, refunded_nanos BIGINT NOT NULL, cost_nanos BIGINT NOT NULL, max_position BIGINT NOT NULL,
-  PRIMARY KEY (day, kind, country, prefix, counterparty, currency, cost_currency))`;
+  revenue ${decimalSql(dialect).type} NOT NULL, refunded ${decimalSql(dialect).type} NOT NULL, cost ${decimalSql(dialect).type} NOT NULL,
+  max_position BIGINT NOT NULL, PRIMARY KEY (day, kind, country, prefix, counterparty, currency, cost_currency))`;
 
 interface TrafficRow {
   day: string;
@@ -24,31 +26,34 @@ interface TrafficRow {
   currency: string;
   cost_currency: string | null;
   units: number | string;
-  revenue_nanos: number | string;
-  refunded_nanos: number | string | null;
-  cost_nanos: number | string | null;
+  /** Amounts as decimal strings (TEXT, or NUMERIC as PostgreSQL returns it). */
+  revenue: string;
+  refunded: string | null;
+  cost_rounded: string | null;
   position: number | string;
   cost_position: number | string | null;
   refund_position: number | string | null;
 }
 
-const ROW = `SELECT day, kind, country, prefix, counterparty, currency, cost_currency, units, revenue_nanos, refunded_nanos, cost_nanos,
+const ROW = `SELECT day, kind, country, prefix, counterparty, currency, cost_currency, units, revenue, refunded, cost_rounded,
   position, cost_position, refund_position FROM finance_traffic WHERE ref = ?`;
 
 const keyOf = (r: TrafficRow) => [r.day, r.kind, r.country, r.prefix ?? '', r.counterparty ?? '', r.currency, r.cost_currency ?? ''];
 
 async function contribute(tx: SqlTx, r: TrafficRow, sign: 1 | -1): Promise<void> {
   const n = (v: number | string | null) => sign * Number(v ?? 0);
+  const amount = (v: string | null) => (sign === 1 ? (v ?? '0') : negateDecimal(v ?? '0'));
+  const { add } = decimalSql(tx.dialect);
   const bound = Math.max(Number(r.position), Number(r.cost_position ?? 0), Number(r.refund_position ?? 0));
   await tx.run(
-    `INSERT INTO finance_daily (day, kind, country, prefix, counterparty, currency, cost_currency, items, units, revenue_nanos, refunded_nanos, cost_nanos, max_position)
+    `INSERT INTO finance_daily (day, kind, country, prefix, counterparty, currency, cost_currency, items, units, revenue, refunded, cost, max_position)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (day, kind, country, prefix, counterparty, currency, cost_currency) DO UPDATE SET
        items = finance_daily.items + excluded.items, units = finance_daily.units + excluded.units,
-       revenue_nanos = finance_daily.revenue_nanos + excluded.revenue_nanos, refunded_nanos = finance_daily.refunded_nanos + excluded.refunded_nanos,
-       cost_nanos = finance_daily.cost_nanos + excluded.cost_nanos,
+       revenue = ${add('finance_daily.revenue', 'excluded.revenue')}, refunded = ${add('finance_daily.refunded', 'excluded.refunded')},
+       cost = ${add('finance_daily.cost', 'excluded.cost')},
        max_position = CASE WHEN excluded.max_position > finance_daily.max_position THEN excluded.max_position ELSE finance_daily.max_position END`,
-    [...keyOf(r), sign, n(r.units), n(r.revenue_nanos), n(r.refunded_nanos), n(r.cost_nanos), bound],
+    [...keyOf(r), sign, n(r.units), amount(r.revenue), amount(r.refunded), amount(r.cost_rounded), bound],
   );
 }
 

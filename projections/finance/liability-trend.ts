@@ -1,4 +1,5 @@
 import { Decimal } from '../../core/money';
+import { decimalSql } from '../decimal-sql';
 import type { ReadModelStore } from '../read-model-store';
 import { financePosition } from './reports';
 
@@ -10,8 +11,6 @@ export interface LiabilityPoint {
   readonly promotional: string;
 }
 
-const fromNanos = (text: string | null) => new Decimal(text ?? '0').dividedBy(1e9);
-
 /**
  * Prepaid liability at the end of each day in [from, to) that moved money, as of a log position:
  * the running sum of every paid and promotional change up to that day (days before `from`
@@ -22,8 +21,9 @@ export async function liabilityTrend(
   q: { from: string; to: string; asOf?: number },
 ): Promise<{ asOf: number; from: string; to: string; rows: LiabilityPoint[] }> {
   const asOf = q.asOf ?? (await financePosition(rm));
+  const { sum } = decimalSql(rm.dialect);
   const days = await rm.query<{ day: string; currency: string; paid: string; promo: string }>(
-    `SELECT CASE WHEN day < ? THEN '' ELSE day END AS day, currency, CAST(SUM(paid_nanos) AS TEXT) AS paid, CAST(SUM(promo_nanos) AS TEXT) AS promo
+    `SELECT CASE WHEN day < ? THEN '' ELSE day END AS day, currency, ${sum('paid')} AS paid, ${sum('promo')} AS promo
      FROM finance_money WHERE day < ? AND position <= ? GROUP BY 1, currency ORDER BY 1, currency`,
     [q.from, q.to, asOf],
   );
@@ -31,8 +31,8 @@ export async function liabilityTrend(
   const rows: LiabilityPoint[] = [];
   for (const d of days) {
     const r = running.get(d.currency) ?? { paid: new Decimal(0), promo: new Decimal(0) };
-    r.paid = r.paid.plus(fromNanos(d.paid));
-    r.promo = r.promo.plus(fromNanos(d.promo));
+    r.paid = r.paid.plus(d.paid);
+    r.promo = r.promo.plus(d.promo);
     running.set(d.currency, r);
     if (d.day !== '') rows.push({ day: d.day, currency: d.currency, paid: r.paid.toFixed(), promotional: r.promo.toFixed() });
   }

@@ -2,10 +2,12 @@ import type { RecordedEvent } from '../../core/events/envelope';
 import { accountStreamCodec, ledgerEffect, MONEY_EVENT_TYPES, type AccountStreamEvent } from '../../core/wallet';
 import { countryOf } from '../../core/e164';
 import { Decimal } from '../../core/money';
+import { decimalSql } from '../decimal-sql';
 import type { Projection } from '../projection';
 import type { SqlTx } from '../read-model-store';
 import { ABSORBED_EVENT_TYPES, ABSORBED_TABLE, recordAbsorbed } from './absorbed';
-import { changeTraffic, DAILY_TABLE } from './daily-aggregates';
+import { changeTraffic, dailyTable } from './daily-aggregates';
+import { dropFinanceViews } from './postgres-access';
 
 const TRAFFIC_TYPES = [
   'CallAuthorized',
@@ -26,33 +28,37 @@ const TRAFFIC_TYPES = [
  */
 export const financeProjection: Projection = {
   name: 'finance',
-  // 2: amounts also as integer nano-units, so reports sum in SQL; 3: the call or text id and start, for reconciliation; 4: call attempts, for carrier quality; 5: rerating rows; 6: daily sums; 7: absorbed by the provider
-  version: 7,
+  // 2: amounts also as integer nano-units, so reports sum in SQL; 3: the call or text id and start, for reconciliation; 4: call attempts,
+  // for carrier quality; 5: rerating rows; 6: daily sums; 7: absorbed by the provider; 8: amounts summed as exact decimals
+  // (NUMERIC or TEXT), no nano-units
+  version: 8,
   handles: [...new Set([...TRAFFIC_TYPES, ...MONEY_EVENT_TYPES, ...ABSORBED_EVENT_TYPES])],
   async setup(tx) {
+    const amount = decimalSql(tx.dialect).type;
     await tx.run(`CREATE TABLE IF NOT EXISTS finance_traffic (
       ref TEXT PRIMARY KEY, kind TEXT NOT NULL, external_id TEXT NOT NULL, started_at TEXT, position BIGINT NOT NULL, recorded_at TEXT NOT NULL, day TEXT NOT NULL,
-      number TEXT NOT NULL, destination TEXT NOT NULL, country TEXT NOT NULL, currency TEXT NOT NULL, revenue TEXT NOT NULL,
-      revenue_nanos BIGINT NOT NULL, units INTEGER NOT NULL, counterparty TEXT, prefix TEXT, cost TEXT, cost_nanos BIGINT,
-      cost_currency TEXT, cost_position BIGINT, refunded TEXT, refunded_nanos BIGINT, refund_position BIGINT, run_id TEXT)`);
+      number TEXT NOT NULL, destination TEXT NOT NULL, country TEXT NOT NULL, currency TEXT NOT NULL, revenue ${amount} NOT NULL,
+      units INTEGER NOT NULL, counterparty TEXT, prefix TEXT, cost TEXT, cost_rounded ${amount},
+      cost_currency TEXT, cost_position BIGINT, refunded ${amount}, refund_position BIGINT, run_id TEXT)`);
     await tx.run('CREATE INDEX IF NOT EXISTS finance_traffic_day ON finance_traffic (day, position)');
     await tx.run('CREATE INDEX IF NOT EXISTS finance_traffic_counterparty ON finance_traffic (counterparty, day)');
     await tx.run(`CREATE TABLE IF NOT EXISTS finance_money (
       position BIGINT NOT NULL, type TEXT NOT NULL, recorded_at TEXT NOT NULL, day TEXT NOT NULL, number TEXT NOT NULL,
-      reference TEXT NOT NULL, currency TEXT NOT NULL, paid TEXT NOT NULL, promo TEXT NOT NULL, paid_nanos BIGINT NOT NULL,
-      promo_nanos BIGINT NOT NULL, PRIMARY KEY (position))`);
+      reference TEXT NOT NULL, currency TEXT NOT NULL, paid ${amount} NOT NULL, promo ${amount} NOT NULL, PRIMARY KEY (position))`);
     await tx.run('CREATE INDEX IF NOT EXISTS finance_money_day ON finance_money (day, position)');
-    await tx.run(DAILY_TABLE);
+    await tx.run(dailyTable(tx.dialect));
     await tx.run(ABSORBED_TABLE);
     await tx.run(`CREATE TABLE IF NOT EXISTS finance_attempts (
       ref TEXT PRIMARY KEY, day TEXT NOT NULL, position BIGINT NOT NULL, first_carrier TEXT NOT NULL, outcome TEXT,
       outcome_position BIGINT, carried_by TEXT, seconds DOUBLE PRECISION)`);
   },
   async reset(tx) {
-    // dropped, not emptied: an older version's tables lack columns
+    // dropped, not emptied: an older version's tables lack columns; the views on them go first and come back after
+    const viewsAgain = await dropFinanceViews(tx);
     for (const t of ['finance_traffic', 'finance_money', 'finance_attempts', 'finance_daily', 'finance_absorbed'])
       await tx.run(`DROP TABLE IF EXISTS ${t}`);
     await financeProjection.setup(tx);
+    for (const sql of viewsAgain) await tx.run(sql);
   },
   async apply(recorded, tx) {
     await applyOne(accountStreamCodec.decode(recorded), recorded, tx);
@@ -62,15 +68,13 @@ export const financeProjection: Projection = {
 const dayOf = (iso: string) => iso.slice(0, 10);
 
 /**
- * An amount in integer nano-units (10⁻⁹), the form reports sum in SQL. Charges, refunds and
- * payments have at most `chargeDecimals` (6) decimals and convert exactly; a carrier's cost,
- * unrounded, is rounded half-even to 9 decimals here: the one rounding step of the finance sums
- * (at most half a nano-unit per call). The exact decimal string is kept beside it.
+ * A carrier's or gateway's cost as the finance sums add it: rounded half-even to 9 decimals, the
+ * one rounding step of the sums (at most half a nano-unit per call), because the cost is kept
+ * unrounded (up to 40 decimals) and its sums would outgrow decimal.js's 40 digits. The exact
+ * cost is kept beside it. Charges, refunds and payments are summed as they are, exactly.
  */
-export function nanos(amount: string | Decimal): number {
-  const n = new Decimal(amount).times(1e9).toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN);
-  if (n.abs().greaterThan(Number.MAX_SAFE_INTEGER)) throw new RangeError(`amount ${String(amount)} is too large for the finance sums`);
-  return n.toNumber();
+export function roundedCost(amount: string): string {
+  return new Decimal(amount).toDecimalPlaces(9, Decimal.ROUND_HALF_EVEN).toFixed();
 }
 
 async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Promise<void> {
@@ -79,8 +83,8 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
   if (effect && !(effect.paid.isZero() && effect.granted.isZero())) {
     const currency = (e.data as { currency?: string }).currency ?? '';
     await tx.run(
-      `INSERT INTO finance_money (position, type, recorded_at, day, number, reference, currency, paid, promo, paid_nanos, promo_nanos)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING`,
+      `INSERT INTO finance_money (position, type, recorded_at, day, number, reference, currency, paid, promo)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING`,
       [
         r.position,
         e.type,
@@ -91,8 +95,6 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
         currency,
         effect.paid.toFixed(),
         effect.granted.toFixed(),
-        nanos(effect.paid),
-        nanos(effect.granted),
       ],
     );
   }
@@ -139,15 +141,15 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
       await changeTraffic(tx, `rerate:${e.data.accountId}:${e.data.callId}:${e.data.sequence}`, () =>
         tx.run(
           `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency,
-           revenue, revenue_nanos, units, counterparty, prefix, run_id)
-         SELECT ?, 'rerate', external_id, started_at, ?, ?, day, number, destination, country, currency, ?, ?, 0, counterparty, prefix, ?
+           revenue, units, counterparty, prefix, run_id)
+         SELECT ?, 'rerate', external_id, started_at, ?, ?, day, number, destination, country, currency, CAST(? AS ${decimalSql(tx.dialect).type}),
+           0, counterparty, prefix, ?
          FROM finance_traffic WHERE ref = ? ON CONFLICT (ref) DO NOTHING`,
           [
             `rerate:${e.data.accountId}:${e.data.callId}:${e.data.sequence}`,
             r.position,
             r.recordedAt,
             e.data.delta,
-            nanos(e.data.delta),
             e.data.runId,
             `call:${e.data.accountId}:${e.data.callId}`,
           ],
@@ -158,12 +160,12 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
       await tx.run('UPDATE finance_attempts SET carried_by = ? WHERE ref = ?', [e.data.carrierId, attempt]);
       await changeTraffic(tx, `call:${e.data.accountId}:${e.data.callId}`, () =>
         tx.run(
-          `UPDATE finance_traffic SET counterparty = ?, prefix = ?, cost = ?, cost_nanos = ?, cost_currency = ?, cost_position = ? WHERE ref = ?`,
+          `UPDATE finance_traffic SET counterparty = ?, prefix = ?, cost = ?, cost_rounded = ?, cost_currency = ?, cost_position = ? WHERE ref = ?`,
           [
             e.data.carrierId,
             e.data.prefix,
             e.data.cost,
-            nanos(e.data.cost),
+            roundedCost(e.data.cost),
             e.data.currency,
             r.position,
             `call:${e.data.accountId}:${e.data.callId}`,
@@ -175,9 +177,9 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
       // the cost is known at submission; the revenue row follows in the same append (SmsCharged)
       await changeTraffic(tx, `sms:${e.data.accountId}:${e.data.smsId}`, () =>
         tx.run(
-          `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency, revenue, revenue_nanos,
-           units, counterparty, prefix, cost, cost_nanos, cost_currency, cost_position)
-         VALUES (?, 'sms', ?, ?, ?, ?, ?, ?, '', '', '', '0', 0, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
+          `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency, revenue,
+           units, counterparty, prefix, cost, cost_rounded, cost_currency, cost_position)
+         VALUES (?, 'sms', ?, ?, ?, ?, ?, ?, '', '', '', '0', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
           [
             `sms:${e.data.accountId}:${e.data.smsId}`,
             e.data.smsId,
@@ -190,7 +192,7 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
             e.data.gatewayId,
             e.data.cost.prefix,
             e.data.cost.amount,
-            nanos(e.data.cost.amount),
+            roundedCost(e.data.cost.amount),
             e.data.cost.currency,
             r.position,
           ],
@@ -201,14 +203,13 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
       await changeTraffic(tx, `sms:${e.data.accountId}:${e.data.smsId}`, () =>
         tx.run(
           // one append carries both: the text counts from this position, revenue and cost alike
-          `UPDATE finance_traffic SET destination = ?, country = ?, currency = ?, revenue = ?, revenue_nanos = ?, units = ?, position = ?,
+          `UPDATE finance_traffic SET destination = ?, country = ?, currency = ?, revenue = ?, units = ?, position = ?,
            cost_position = ? WHERE ref = ?`,
           [
             e.data.to,
             countryOf(e.data.to),
             e.data.currency,
             e.data.amount,
-            nanos(e.data.amount),
             e.data.segments,
             r.position,
             r.position,
@@ -219,9 +220,8 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
       return;
     case 'SmsRefunded':
       await changeTraffic(tx, `sms:${e.data.accountId}:${e.data.smsId}`, () =>
-        tx.run('UPDATE finance_traffic SET refunded = ?, refunded_nanos = ?, refund_position = ? WHERE ref = ?', [
+        tx.run('UPDATE finance_traffic SET refunded = ?, refund_position = ? WHERE ref = ?', [
           e.data.amount,
-          nanos(e.data.amount),
           r.position,
           `sms:${e.data.accountId}:${e.data.smsId}`,
         ]),
@@ -251,8 +251,8 @@ async function traffic(
   await changeTraffic(tx, t.ref, () =>
     tx.run(
       `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency,
-       revenue, revenue_nanos, units)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
+       revenue, units)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
       [
         t.ref,
         t.kind,
@@ -266,7 +266,6 @@ async function traffic(
         countryOf(t.destination),
         t.currency,
         t.revenue,
-        nanos(t.revenue),
         t.units,
       ],
     ),

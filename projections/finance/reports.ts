@@ -1,4 +1,5 @@
 import { Decimal } from '../../core/money';
+import { decimalSql } from '../decimal-sql';
 import type { ReadModelStore } from '../read-model-store';
 
 export type MarginBy = 'day' | 'destination' | 'carrier';
@@ -20,7 +21,7 @@ export interface MarginRow {
   readonly costElsewhere: Readonly<Record<string, string>>;
 }
 
-/** A group's sums as SQL returns them: counts as numbers, nano-unit sums as decimal text (exact past 2⁵³). */
+/** A group's sums as SQL returns them: counts as numbers, amounts as exact decimal text. */
 interface SumRow {
   key: string;
   currency: string;
@@ -63,13 +64,13 @@ const DAILY_KEY: Readonly<Record<MarginBy, string>> = {
   carrier: "(CASE kind WHEN 'sms' THEN 'sms:' ELSE 'voice:' END) || COALESCE(NULLIF(counterparty, ''), 'unknown')",
 };
 
-const fromNanos = (text: string | null) => new Decimal(text ?? '0').dividedBy(1e9);
+const amountOf = (text: string | null) => new Decimal(text ?? '0');
 
 /**
  * Revenue, cost and margin of calls and texts whose day is in [from, to), grouped by day,
  * destination (country and the carrier's or gateway's prefix) or carrier/gateway, as of a log
  * position: facts recorded after it do not count, so the same question gets the same answer.
- * Summed by the database in nano-units (see `nanos`), turned into decimals once per group:
+ * Summed exactly by the database (see decimal-sql.ts; costs as `roundedCost`), once per group:
  * from the daily sums (`finance_daily`) for each day all of whose facts are at or before asOf,
  * from a scan of the rows for the other days (`source: 'scan'` scans every day; tests compare).
  */
@@ -78,6 +79,7 @@ export async function marginReport(
   q: { from: string; to: string; by: MarginBy; asOf?: number; source?: 'auto' | 'scan' },
 ): Promise<{ asOf: number; from: string; to: string; by: MarginBy; rows: MarginRow[]; totals: MarginRow[] }> {
   const asOf = q.asOf ?? (await financePosition(rm));
+  const { sum } = decimalSql(rm.dialect);
   // per day: the daily sums answer for a day whose every fact is at or before asOf (a day long
   // closed, as of any later position); the other days' rows are scanned, up to asOf
   const days =
@@ -100,7 +102,7 @@ export async function marginReport(
            SUM(CASE kind WHEN 'call' THEN units ELSE 0 END) AS seconds,
            SUM(CASE kind WHEN 'sms' THEN items ELSE 0 END) AS texts,
            SUM(CASE kind WHEN 'sms' THEN units ELSE 0 END) AS segments,
-           CAST(SUM(revenue_nanos) AS TEXT) AS revenue, CAST(SUM(refunded_nanos) AS TEXT) AS refunded, CAST(SUM(cost_nanos) AS TEXT) AS cost
+           ${sum('revenue')} AS revenue, ${sum('refunded')} AS refunded, ${sum('cost')} AS cost
          FROM finance_daily WHERE day IN (${marks}) AND items <> 0
          GROUP BY 1, currency, 3`,
         fresh,
@@ -115,9 +117,9 @@ export async function marginReport(
            SUM(CASE kind WHEN 'call' THEN units ELSE 0 END) AS seconds,
            SUM(CASE kind WHEN 'sms' THEN 1 ELSE 0 END) AS texts,
            SUM(CASE kind WHEN 'sms' THEN units ELSE 0 END) AS segments,
-           CAST(SUM(revenue_nanos) AS TEXT) AS revenue,
-           CAST(SUM(CASE WHEN refund_position <= ? THEN refunded_nanos ELSE 0 END) AS TEXT) AS refunded,
-           CAST(SUM(CASE WHEN cost_position <= ? THEN cost_nanos ELSE 0 END) AS TEXT) AS cost
+           ${sum('revenue')} AS revenue,
+           ${sum('CASE WHEN refund_position <= ? THEN refunded END')} AS refunded,
+           ${sum('CASE WHEN cost_position <= ? THEN cost_rounded END')} AS cost
          FROM finance_traffic WHERE ${stale === null ? 'day >= ? AND day < ?' : `day IN (${stale.map(() => '?').join(', ')})`} AND position <= ?
          GROUP BY 1, currency, cost_currency`,
         [asOf, asOf, ...(stale === null ? [q.from, q.to] : stale), asOf],
@@ -146,8 +148,8 @@ function add(map: Map<string, Acc>, key: string, r: SumRow): void {
   a.seconds += Number(r.seconds ?? 0);
   a.texts += Number(r.texts);
   a.segments += Number(r.segments ?? 0);
-  a.revenue = a.revenue.plus(fromNanos(r.revenue)).minus(fromNanos(r.refunded));
-  const cost = fromNanos(r.cost);
+  a.revenue = a.revenue.plus(amountOf(r.revenue)).minus(amountOf(r.refunded));
+  const cost = amountOf(r.cost);
   if (r.cost_currency === null || r.cost_currency === r.currency) a.cost = a.cost.plus(cost);
   else a.elsewhere.set(r.cost_currency, (a.elsewhere.get(r.cost_currency) ?? new Decimal(0)).plus(cost));
 }
@@ -183,14 +185,15 @@ export interface LiabilityRow {
 /** The sum of paid balances (and, apart, of promotional credit) as of a log position. */
 export async function liabilityReport(rm: ReadModelStore, q: { asOf?: number }): Promise<{ asOf: number; rows: LiabilityRow[] }> {
   const asOf = q.asOf ?? (await financePosition(rm));
+  const { sum } = decimalSql(rm.dialect);
   const rows = await rm.query<{ currency: string; paid: string; promo: string }>(
-    `SELECT currency, CAST(SUM(paid_nanos) AS TEXT) AS paid, CAST(SUM(promo_nanos) AS TEXT) AS promo
+    `SELECT currency, ${sum('paid')} AS paid, ${sum('promo')} AS promo
      FROM finance_money WHERE position <= ? GROUP BY currency ORDER BY currency`,
     [asOf],
   );
   return {
     asOf,
-    rows: rows.map((r) => ({ currency: r.currency, paid: fromNanos(r.paid).toFixed(), promotional: fromNanos(r.promo).toFixed() })),
+    rows: rows.map((r) => ({ currency: r.currency, paid: amountOf(r.paid).toFixed(), promotional: amountOf(r.promo).toFixed() })),
   };
 }
 
@@ -211,8 +214,9 @@ export async function paymentsReport(
   q: { from: string; to: string; asOf?: number },
 ): Promise<{ asOf: number; from: string; to: string; rows: PaymentsRow[] }> {
   const asOf = q.asOf ?? (await financePosition(rm));
+  const { sum } = decimalSql(rm.dialect);
   const rows = await rm.query<{ day: string; currency: string; type: string; count: number | string; paid: string; promo: string }>(
-    `SELECT day, currency, type, COUNT(*) AS count, CAST(SUM(paid_nanos) AS TEXT) AS paid, CAST(SUM(promo_nanos) AS TEXT) AS promo
+    `SELECT day, currency, type, COUNT(*) AS count, ${sum('paid')} AS paid, ${sum('promo')} AS promo
      FROM finance_money WHERE day >= ? AND day < ? AND position <= ? GROUP BY day, currency, type ORDER BY day, currency, type`,
     [q.from, q.to, asOf],
   );
@@ -225,8 +229,8 @@ export async function paymentsReport(
       currency: r.currency,
       type: r.type,
       count: Number(r.count),
-      paid: fromNanos(r.paid).toFixed(),
-      promotional: fromNanos(r.promo).toFixed(),
+      paid: amountOf(r.paid).toFixed(),
+      promotional: amountOf(r.promo).toFixed(),
     })),
   };
 }

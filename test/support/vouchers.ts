@@ -1,9 +1,16 @@
 import { voucherService, type IssueRequest } from '../../adapters/vouchers/service';
+import { amountLimits } from '../../core/amount-limits';
 import type { Engine } from '../../adapters/runtime/engine';
 
 /** The engine's voucher service (as the plugin and the CLI build it). */
 export const vouchersOf = (engine: Engine) =>
-  voucherService({ store: engine.store, ids: engine.ids, clock: { now: () => new Date() }, wallet: engine.wallet });
+  voucherService({
+    store: engine.store,
+    ids: engine.ids,
+    clock: { now: () => new Date() },
+    wallet: engine.wallet,
+    amountLimits: amountLimits(engine.config.amountLimits),
+  });
 
 /** Issues one paid EUR batch straight through the service; `overrides` change any term. */
 export const issueBatch = (engine: Engine, overrides: Partial<IssueRequest> = {}) =>

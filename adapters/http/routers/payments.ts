@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { acceptAmount, type AmountLimits } from '../../../core/amount-limits';
 import { currency as checkCurrency, money, MoneyError, toJson, toMinor, compare } from '../../../core/money';
 import { WebhookSignatureError, type PaymentProcessor } from '../../../core/payments/processor';
 import type { AccountService } from '../../accounts/service';
@@ -18,6 +19,8 @@ export interface PaymentsRouterDeps {
   /** Smallest and largest top-up, in the account's currency. */
   readonly topUpMinimum: string;
   readonly topUpMaximum: string;
+  /** Per currency, the largest amount and the most decimal places anything taken from outside may have. */
+  readonly amountLimits: AmountLimits;
   /** Test seam for crash tests: runs between reading a verified webhook and recording it. */
   readonly beforeRecord?: (processor: string, eventId: string) => Promise<void>;
 }
@@ -54,6 +57,7 @@ export function topUpsRouter(deps: PaymentsRouterDeps): Router {
     let amountMinor: bigint;
     try {
       checkCurrency(body.currency);
+      acceptAmount(deps.amountLimits, body.amount, body.currency);
       amountMinor = toMinor(money(body.amount, body.currency));
     } catch (error) {
       if (error instanceof MoneyError) throw problem('invalid-amount', 422, 'Unprocessable Content', error.message);

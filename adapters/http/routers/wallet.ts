@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
+import { acceptAmount, type AmountLimits } from '../../../core/amount-limits';
 import { parseE164 } from '../../../core/e164';
 import { restrictionSchema } from '../../../core/wallet';
 import { balanceOf, ledgerOf } from '../../../projections/balances/queries';
@@ -15,6 +16,7 @@ export interface WalletRouterDeps {
   readonly now: () => Date;
   /** Resolves once the balances projection has applied `position` (false: not within the wait). */
   readonly waitForBalances: (position: number) => Promise<boolean>;
+  readonly amountLimits: AmountLimits;
 }
 
 const balanceQuery = z.object({ after: z.coerce.number().int().min(0).optional() }).strict();
@@ -82,6 +84,7 @@ export function walletRouter(deps: WalletRouterDeps): Router {
   router.post('/:number/grants', ...signed, requireRole('admin'), async (req, res) => {
     const number = parseE164(String(req.params['number']));
     const body = grantBody.parse(req.body);
+    acceptAmount(deps.amountLimits, body.amount, body.currency);
     const r = await deps.wallet.execute(number, { kind: 'grant', ...body, source: `operator:${callerOf(res).keyid}` }, callerOf(res).keyid);
     res.status(r.events.length > 0 ? 201 : 200).json({ granted: r.events.length > 0, grantId: body.grantId, position: r.position });
   });
