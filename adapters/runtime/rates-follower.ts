@@ -69,7 +69,8 @@ export function ratesFollower(deps: {
     /** Resolves when the rates are confirmed current within STALE_MS; else reloads first, or refuses. */
     async ensureCurrent(): Promise<void> {
       if (Date.now() - confirmedAt <= STALE_MS) return;
-      await tick();
+      // twice: the look in flight may have read before the stall (a paused process, a slow store)
+      for (let i = 0; i < 2 && Date.now() - confirmedAt > STALE_MS; i++) await tick();
       if (Date.now() - confirmedAt > STALE_MS)
         throw new RatesNotCurrentError('the rates cannot be confirmed current (the rates store cannot be read); try again shortly');
     },
