@@ -6,6 +6,8 @@ import { eventStoreDbEventStore } from '../event-store/eventstoredb';
 import { memoryEventStore } from '../event-store/memory';
 import { postgresEventStore } from '../event-store/postgres';
 import { sqliteEventStore } from '../event-store/sqlite';
+import { validatingEventStore } from '../event-store/validating';
+import { engineCodec } from '../../core/events/registry';
 import { postgresReadModelStore } from '../read-models/postgres';
 import { sqliteReadModelStore } from '../read-models/sqlite';
 import { memorySpentNonces } from '../spent-nonces/memory';
@@ -18,7 +20,12 @@ export const eventsFile = (config: Config) => join(config.dataDir, 'events.sqlit
 export const readModelsFile = (config: Config) => join(config.dataDir, 'read-models.sqlite');
 export const spentNoncesFile = (config: Config) => join(config.dataDir, 'spent-nonces.sqlite');
 
+/** The configured backend, behind the schema check every append passes (see validating.ts). */
 export async function openEventStore(config: Config, clock: Clock): Promise<EventStore> {
+  return validatingEventStore(await openBackend(config, clock), engineCodec);
+}
+
+async function openBackend(config: Config, clock: Clock): Promise<EventStore> {
   switch (config.store) {
     case 'sqlite':
       return sqliteEventStore({
