@@ -354,6 +354,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         logger,
         topUpMinimum: config.topUpMinimum,
         topUpMaximum: config.topUpMaximum,
+        store,
+        now: () => clock.now(),
       };
       const smsDeps = {
         sms: deps.sms,

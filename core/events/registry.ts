@@ -1,3 +1,4 @@
+import { rejectedFactEvents } from '../facts/rejected';
 import { catalogEvents } from '../rating/catalog-events';
 import { smsGatewayEvents } from '../sms/events';
 import { voucherEvents } from '../vouchers/events';
@@ -10,6 +11,7 @@ export const engineEvents = {
   ...smsGatewayEvents,
   ...catalogEvents,
   ...voucherEvents,
+  ...rejectedFactEvents,
 } as const satisfies EventDefinitions;
 
 export const engineCodec = eventCodec(engineEvents);
