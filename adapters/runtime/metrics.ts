@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { EventStore } from '../../core/event-store';
 import type { ProjectionStatus } from '../../projections/runner';
+import { registerProjectionStoppedGauge } from './projection-metrics';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -36,6 +37,7 @@ export function createMetrics(projectionStatus: () => Promise<readonly Projectio
     },
   });
   void lag;
+  registerProjectionStoppedGauge(registry, projectionStatus);
   return { registry, appendSeconds, httpSeconds };
 }
 

@@ -7,7 +7,7 @@ import { memoryEventStore } from '../event-store/memory';
 import { postgresEventStore } from '../event-store/postgres';
 import { sqliteEventStore } from '../event-store/sqlite';
 import { validatingEventStore } from '../event-store/validating';
-import { engineCodec } from '../../core/events/registry';
+import { eventRegistry, type EventRegistry } from '../../core/events/registry';
 import { postgresReadModelStore } from '../read-models/postgres';
 import { sqliteReadModelStore } from '../read-models/sqlite';
 import { memorySpentNonces } from '../spent-nonces/memory';
@@ -21,8 +21,8 @@ export const readModelsFile = (config: Config) => join(config.dataDir, 'read-mod
 export const spentNoncesFile = (config: Config) => join(config.dataDir, 'spent-nonces.sqlite');
 
 /** The configured backend, behind the schema check every append passes (see validating.ts). */
-export async function openEventStore(config: Config, clock: Clock): Promise<EventStore> {
-  return validatingEventStore(await openBackend(config, clock), engineCodec);
+export async function openEventStore(config: Config, clock: Clock, events: EventRegistry = eventRegistry()): Promise<EventStore> {
+  return validatingEventStore(await openBackend(config, clock), events);
 }
 
 async function openBackend(config: Config, clock: Clock): Promise<EventStore> {

@@ -5,6 +5,7 @@ import type { EventStore } from '../../../core/event-store';
 import type { ReadModelStore } from '../../../projections/read-model-store';
 import type { ProjectionStatus } from '../../../projections/runner';
 import { problem, sendProblem } from '../problem';
+import { stoppedProjections } from './projection-readiness';
 
 export interface HealthDeps {
   /** Where a failed check's error goes: the public answer names the check only. */
@@ -45,11 +46,18 @@ export function healthRouter(deps: HealthDeps): Router {
       checks['readModels'] = 'unreachable';
     }
     const behind = projections.filter((p) => (!deps.projectionsElsewhere && !p.caughtUp) || p.lag > deps.maxLag || p.lastError);
+    const stopped = stoppedProjections(projections);
     const ok = Object.values(checks).every((c) => c.startsWith('ok')) && behind.length === 0;
     const body = {
       checks,
-      // the runner logs each projection error as it happens; here only whether one is failing
-      projections: projections.map((p) => ({ name: p.name, lag: p.lag, caughtUp: p.caughtUp, failing: p.lastError !== null })),
+      // the runner logs each projection error as it happens; here only whether one is failing, and where one stopped
+      projections: projections.map((p) => ({
+        name: p.name,
+        lag: p.lag,
+        caughtUp: p.caughtUp,
+        failing: p.lastError !== null,
+        stoppedAt: p.stopped ? { position: p.stopped.position, eventId: p.stopped.eventId, type: p.stopped.type } : null,
+      })),
     };
     if (ok) return void res.json({ status: 'ready', ...body });
     sendProblem(
@@ -58,7 +66,11 @@ export function healthRouter(deps: HealthDeps): Router {
         'not-ready',
         503,
         'Service Unavailable',
-        behind.length ? `projections behind: ${behind.map((p) => p.name).join(', ')}` : 'a store is unreachable',
+        stopped.length
+          ? stopped.join('; ')
+          : behind.length
+            ? `projections behind: ${behind.map((p) => p.name).join(', ')}`
+            : 'a store is unreachable',
         body,
       ).problem,
     );
