@@ -121,6 +121,8 @@ async function runCommand<C, E extends DomainEvent, S>(
       data: e.data,
       metadata: options.metadata ?? {},
     }));
+    // a decider that produced an invalid event (money below zero, an unknown status) records nothing
+    for (const e of toAppend) deps.codec.validate(e);
     try {
       const result = await deps.store.append(stream, toAppend, version === null ? 'no-stream' : version);
       // a replay answered from a cached state: the state returned must be the stream's, read

@@ -4,6 +4,7 @@ import type { ContainerModule } from 'inversify';
 import type { Logger } from 'pino';
 import type { EventStore } from '../core/event-store';
 import type { AmountLimits } from '../core/amount-limits';
+import type { EventDefinitions } from '../core/events/codec';
 import type { Clock } from '../core/clock';
 import type { IdGenerator } from '../core/ids';
 import type { Projection } from '../projections/projection';
@@ -79,6 +80,11 @@ export interface PluginHost {
    * gateway's cost per segment); the factory runs when the engine first sends a text.
    */
   addSmsGateway(id: string, factory: SmsGatewayFactory): void;
+  /**
+   * The plugin's own event types with their schemas: the engine appends only events of a known
+   * type that pass their schema, so a plugin that writes events declares them here first.
+   */
+  addEvents(definitions: EventDefinitions): void;
 }
 
 export interface RouterDeps {

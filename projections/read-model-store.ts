@@ -29,6 +29,7 @@ export interface ReadModelStore {
   close(): Promise<void>;
 }
 
+/** The checkpoints, and where a projection stopped (projections/stops.ts). */
 export const CHECKPOINT_SCHEMA = `
 CREATE TABLE IF NOT EXISTS trunkline_projections (
   name       TEXT    PRIMARY KEY,
@@ -36,4 +37,13 @@ CREATE TABLE IF NOT EXISTS trunkline_projections (
   generation INTEGER NOT NULL,
   position   BIGINT  NOT NULL,
   updated_at TEXT    NOT NULL
+);
+CREATE TABLE IF NOT EXISTS trunkline_projection_stops (
+  name       TEXT    PRIMARY KEY,
+  generation INTEGER NOT NULL,
+  position   BIGINT  NOT NULL,
+  event_id   TEXT    NOT NULL,
+  event_type TEXT    NOT NULL,
+  error      TEXT    NOT NULL,
+  stopped_at TEXT    NOT NULL
 )`;

@@ -5,6 +5,7 @@ import { batches } from './batches';
 import { readCheckpoint, writeCheckpoint, listCheckpoints, type Checkpoint } from './checkpoints';
 import type { Projection } from './projection';
 import type { ReadModelStore, SqlTx } from './read-model-store';
+import { EventNotAppliedError, listStops, stillStopped, writeStop, type ProjectionStop } from './stops';
 
 export interface ProjectionStatus {
   readonly name: string;
@@ -18,6 +19,8 @@ export interface ProjectionStatus {
   readonly caughtUp: boolean;
   readonly lastError: string | null;
   readonly updatedAt: string | null;
+  /** The event it cannot apply, when it stopped at one; null while it runs. */
+  readonly stopped: ProjectionStop | null;
 }
 
 export interface Progress {
@@ -34,6 +37,10 @@ export interface ProjectionRunnerOptions {
   readonly clock: Clock;
   readonly batchSize?: number;
   readonly onError?: (projection: string, error: unknown) => void;
+  /** Told once when a projection stops at an event it cannot apply. */
+  readonly onStop?: (projection: string, error: EventNotAppliedError) => void;
+  /** How often a stopped projection looks whether it was rebuilt (or moved on elsewhere); default 2000 ms. */
+  readonly stoppedPollMs?: number;
   /**
    * Told after each committed batch: the position the projection reached and how many of the
    * batch's events it applied (0 when none was of a type it handles: nothing it shows changed).
@@ -45,6 +52,7 @@ interface Live {
   running: boolean;
   caughtUp: boolean;
   lastError: string | null;
+  stopped: ProjectionStop | null;
   stop: AbortController;
   done: Promise<void>;
 }
@@ -164,6 +172,94 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
     });
   }
 
+  /**
+   * After a batch failed: applies it again one event at a time, to name the event the
+   * projection cannot apply. What comes before that event commits with the checkpoint, so the
+   * projection stops just before it; null (and nothing committed) when each event applies alone
+   * or the store itself failed: then the failure is not an event's, and the runner retries.
+   */
+  async function diagnose(p: Projection, generation: number, events: readonly RecordedEvent[]): Promise<EventNotAppliedError | null> {
+    const handles = handled.get(p) ?? null;
+    const rollback = new Error('each event applies alone');
+    try {
+      const found = await readModels.transaction(async (tx) => {
+        const cp = await readCheckpoint(tx, readModels, p.name);
+        if (!cp || cp.generation !== generation || cp.version !== p.version) throw rollback;
+        let reached = cp.position;
+        let applied = 0;
+        for (const e of events) {
+          if (e.position <= cp.position) continue;
+          if (!handles || handles.has(e.type)) {
+            await tx.run('SAVEPOINT one_event');
+            try {
+              if (p.applyBatch) await p.applyBatch([e], tx);
+              else await p.apply(e, tx);
+            } catch (error) {
+              await tx.run('ROLLBACK TO SAVEPOINT one_event');
+              await tx.run('RELEASE SAVEPOINT one_event');
+              if (reached !== cp.position) await writeCheckpoint(tx, { ...cp, position: reached, updatedAt: clock.now().toISOString() });
+              return {
+                culprit: new EventNotAppliedError(p.name, e, error instanceof Error ? error.message : String(error)),
+                reached,
+                applied,
+              };
+            }
+            await tx.run('RELEASE SAVEPOINT one_event');
+            applied++;
+          }
+          reached = e.position;
+        }
+        throw rollback;
+      });
+      if (found.applied > 0) options.onBatch?.(p.name, found.reached, found.applied);
+      return found.culprit;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Records the stop where every node and the CLI see it, and tells it once. */
+  async function recordStop(p: Projection, generation: number, error: EventNotAppliedError): Promise<ProjectionStop> {
+    const stop: ProjectionStop = {
+      position: error.event.position,
+      eventId: error.event.id,
+      type: error.event.type,
+      error: error.reason,
+      generation,
+      stoppedAt: clock.now().toISOString(),
+    };
+    await readModels.transaction((tx) => writeStop(tx, p.name, stop)).catch(() => undefined);
+    options.onStop?.(p.name, error);
+    return stop;
+  }
+
+  /**
+   * A stopped projection applies nothing until its checkpoint changes under it: a rebuild
+   * (another generation or version) or a runner elsewhere that applied the event. It looks
+   * every `stoppedPollMs`, and never retries the event on its own.
+   */
+  async function waitWhileStopped(p: Projection, state: Live, stop: ProjectionStop): Promise<void> {
+    state.stopped = stop;
+    state.caughtUp = false;
+    state.lastError = `stopped at event ${stop.position} (${stop.eventId}, ${stop.type}): ${stop.error}`;
+    const signal = state.stop.signal;
+    while (!signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, options.stoppedPollMs ?? 2000);
+        signal.addEventListener('abort', done, { once: true });
+        function done() {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          resolve();
+        }
+      });
+      const cp = (await listCheckpoints(readModels).catch(() => [])).find((c) => c.name === p.name);
+      if (cp && (cp.version !== p.version || !stillStopped(stop, cp))) break;
+    }
+    state.stopped = null;
+    state.lastError = null;
+  }
+
   /** Processes the log up to the head as it is now; returns the position reached. */
   async function catchUp(name: string, onProgress?: (p: Progress) => void): Promise<number> {
     const p = byName(name);
@@ -178,7 +274,16 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
       let batch: RecordedEvent[] = [];
       const flush = async (): Promise<boolean> => {
         if (batch.length === 0) return true;
-        if ((await applyBatch(p, cp.generation, batch)) === 'restart') return false;
+        let outcome: 'applied' | 'restart';
+        try {
+          outcome = await applyBatch(p, cp.generation, batch);
+        } catch (error) {
+          const culprit = await diagnose(p, cp.generation, batch);
+          if (!culprit) throw error;
+          await recordStop(p, cp.generation, culprit);
+          throw culprit;
+        }
+        if (outcome === 'restart') return false;
         applied += batch.length;
         position = batch[batch.length - 1]!.position;
         batch = [];
@@ -202,6 +307,7 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
   async function follow(p: Projection, state: Live): Promise<void> {
     let backoff = 500;
     while (!state.stop.signal.aborted) {
+      let stopped: ProjectionStop | null = null;
       try {
         const cp = await prepare(p);
         const target = await store.head();
@@ -212,7 +318,16 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
         if (state.stop.signal.aborted) stop(); // stopped while we were preparing
         try {
           for await (const batch of batches(sub, batchSize)) {
-            if ((await applyBatch(p, cp.generation, batch)) === 'restart') break;
+            let outcome: 'applied' | 'restart';
+            try {
+              outcome = await applyBatch(p, cp.generation, batch);
+            } catch (error) {
+              const culprit = await diagnose(p, cp.generation, batch);
+              if (!culprit) throw error;
+              stopped = await recordStop(p, cp.generation, culprit);
+              break;
+            }
+            if (outcome === 'restart') break;
             if (batch[batch.length - 1]!.position >= target) state.caughtUp = true;
             state.lastError = null;
             backoff = 500;
@@ -220,6 +335,10 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
         } finally {
           state.stop.signal.removeEventListener('abort', stop);
           await sub.close();
+        }
+        if (stopped) {
+          await waitWhileStopped(p, state, stopped);
+          backoff = 500;
         }
       } catch (error) {
         state.lastError = (error as Error).message;
@@ -276,9 +395,15 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
             const state = states.get(p.name)!;
             if ('error' in outcome) {
               state.lastError = (outcome.error as Error).message;
-              options.onError?.(p.name, outcome.error);
               members.splice(members.indexOf(p), 1);
-              state.done = follow(p, state).finally(() => (state.running = false));
+              // on its own from here: stopped at the event it cannot apply, or retrying with backoff
+              const generation = checkpoints.get(p.name)!.generation;
+              state.done = (async () => {
+                const culprit = await diagnose(p, generation, batch);
+                if (culprit) await waitWhileStopped(p, state, await recordStop(p, generation, culprit));
+                else options.onError?.(p.name, outcome.error);
+                await follow(p, state);
+              })().finally(() => (state.running = false));
             } else if (outcome.ok === 'restart') restart = true;
             else {
               checkpoints.set(p.name, { ...checkpoints.get(p.name)!, position: last });
@@ -312,7 +437,8 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
       if (members.length === 0) return;
       // one controller for the group; a projection that leaves it keeps it (stop aborts both)
       const stop = new AbortController();
-      for (const p of members) live.set(p.name, { running: true, caughtUp: false, lastError: null, stop, done: Promise.resolve() });
+      for (const p of members)
+        live.set(p.name, { running: true, caughtUp: false, lastError: null, stopped: null, stop, done: Promise.resolve() });
       const group = followTogether([...members], live, stop.signal).finally(() => {
         for (const p of members) {
           const s = live.get(p.name)!;
@@ -334,10 +460,27 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
     async status(): Promise<ProjectionStatus[]> {
       const head = await store.head();
       const checkpoints = new Map((await listCheckpoints(readModels)).map((c) => [c.name, c]));
+      const stops = await listStops(readModels);
       return options.projections.map((p) => {
         const cp = checkpoints.get(p.name);
         const l = live.get(p.name);
         const position = cp && cp.version === p.version ? cp.position : 0;
+        // this runner's own stop, or one another runner recorded (a projector elsewhere, the CLI's rebuild)
+        const stored = stops.get(p.name);
+        const stopped = l?.stopped ?? (cp?.version === p.version && stillStopped(stored, cp) ? stored! : null);
+        if (stopped)
+          return {
+            name: p.name,
+            version: p.version,
+            position,
+            head,
+            lag: Math.max(0, head - position),
+            running: l?.running ?? false,
+            caughtUp: false,
+            lastError: `stopped at event ${stopped.position} (${stopped.eventId}, ${stopped.type}): ${stopped.error}`,
+            updatedAt: cp?.updatedAt ?? null,
+            stopped,
+          };
         return {
           name: p.name,
           version: p.version,
@@ -348,6 +491,7 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
           caughtUp: l?.caughtUp ?? position >= head,
           lastError: l?.lastError ?? null,
           updatedAt: cp?.updatedAt ?? null,
+          stopped: null,
         };
       });
     },

@@ -9,6 +9,7 @@ import {
   addSqlAccessCommand,
 } from './finance-commands';
 import { addSmsCommands } from './sms-commands';
+import { addFactsCommands } from './facts-commands';
 import { Command, Option } from 'commander';
 import pino from 'pino';
 import { loadConfig, type Config } from '../runtime/config';
@@ -117,7 +118,12 @@ export function buildProgram(): Command {
       await withEngine(program, async (engine) => {
         const rows = (await engine.runner.status()).map(({ running: _running, ...s }) => s);
         const format = opts.json ? 'json' : opts.format;
-        process.stdout.write(format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : format === 'csv' ? csv(rows) : table(rows));
+        // a stop's error is in lastError; the column names the event
+        const flat = rows.map((r) => ({
+          ...r,
+          stopped: r.stopped ? `event ${r.stopped.position} (${r.stopped.eventId}, ${r.stopped.type})` : '',
+        }));
+        process.stdout.write(format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : format === 'csv' ? csv(flat) : table(flat));
       });
     });
   projections
@@ -144,6 +150,7 @@ export function buildProgram(): Command {
   addRatingCommands(program, (fn) => withEngine(program, fn));
   addSettingsCommands(program, (fn) => withEngine(program, fn));
   addWalletCommands(program, (fn) => withEngine(program, fn));
+  addFactsCommands(program, (fn) => withEngine(program, fn));
   addSmsCommands(program);
   addReportCommands(program, (fn) => withEngine(program, fn));
   addFinanceCommands(program, (fn) => withEngine(program, fn));

@@ -8,6 +8,7 @@ import { DurationError } from '../../core/rating/duration';
 import { UnknownPlanError } from '../rating/errors';
 import { ProfileError } from '../../core/rating/profile';
 import { StorageUnavailableError } from '../runtime/storage-fault';
+import { InvalidEventError } from '../../core/events/codec';
 
 /** Errors of input the caller can fix: kind, status, title. */
 const KNOWN: readonly [new (...args: never[]) => Error, string, number, string][] = [
@@ -16,6 +17,8 @@ const KNOWN: readonly [new (...args: never[]) => Error, string, number, string][
   [UnknownPlanError, 'unknown-plan', 404, 'Not Found'],
   [ProfileError, 'profile-cannot-rate', 422, 'Unprocessable Content'],
   [UnratedDestinationError, 'unrated-destination', 422, 'Unprocessable Content'],
+  // what the request asked for would have recorded an invalid event: nothing was recorded
+  [InvalidEventError, 'invalid-event', 422, 'Unprocessable Content'],
 ];
 
 const PROCESSOR_STATUS: Readonly<Record<PaymentProcessorError['kind'], readonly [number, string, string]>> = {

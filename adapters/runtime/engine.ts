@@ -57,6 +57,7 @@ import { startProjectionThread, type ProjectionThread } from './projection-threa
 import { checkStorageAtStart } from './storage-check';
 import { storageHealth, type StorageHealth } from './storage-health';
 import { watchEventStore, watchSpentNonces } from './storage-watch';
+import { eventRegistry } from '../../core/events/registry';
 
 interface Extensions {
   readonly projections: Projection[];
@@ -111,6 +112,8 @@ export interface EngineOptions {
  */
 export async function createEngine(config: Config, options: EngineOptions = {}): Promise<Engine> {
   const container = new Container();
+  /** The event types this engine may append: its own, and its plugins' (filled while they register). */
+  const events = eventRegistry();
   const logger = options.logger ?? pino(loggerOptions(config.logLevel));
   container.bind(TOKENS.Config).toConstantValue(config);
   container.bind(TOKENS.Logger).toConstantValue(logger);
@@ -129,7 +132,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   container
     .bind(TOKENS.EventStore)
     .toDynamicValue(async (ctx) => {
-      const opened = await openEventStore(config, ctx.get<Clock>(TOKENS.Clock), options.onSqliteOpen);
+      const opened = await openEventStore(config, ctx.get<Clock>(TOKENS.Clock), options.onSqliteOpen, events);
       const health = storageHealthOf(ctx.get<Metrics>(TOKENS.Metrics));
       if (opened.probeWrite) health.probeWith('events', opened.probeWrite);
       return instrumentStore(watchEventStore(opened, health), ctx.get<Metrics>(TOKENS.Metrics));
@@ -188,6 +191,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
           addAccountOpeningPolicy: (p) => unique(ext.openingPolicies, p.name, p, 'account opening policy', plugin.name),
           addJob: (name, everySeconds, run) => void ext.jobs.push({ name: `${plugin.name}:${name}`, everySeconds, run }),
           addSmsGateway: (id, factory) => unique(ext.smsGateways, id, factory, 'SMS gateway', plugin.name),
+          addEvents: (definitions) => events.add(definitions, `plugin ${plugin.name}`),
         };
         await plugin.register?.(host);
         ext.plugins.push(plugin.name);
@@ -204,6 +208,11 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         projections: (await ctx.getAsync<Extensions>(TOKENS.Extensions)).projections,
         clock: ctx.get<Clock>(TOKENS.Clock),
         onError: (projection, error) => logger.error({ projection, err: error }, 'projection failed; retrying'),
+        onStop: (projection, error) =>
+          logger.error(
+            { projection, position: error.event.position, eventId: error.event.id, type: error.event.type, reason: error.reason },
+            'projection stopped: it cannot apply this event; the others go on (fix, then `trunkline projections rebuild`)',
+          ),
         onBatch: (projection, _position, applied) => {
           options.onProjectionBatch?.(projection, applied);
           // a batch of calls alone, the common case under load, moves the rates' checkpoint and nothing they show
@@ -366,6 +375,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         topUpMinimum: config.topUpMinimum,
         topUpMaximum: config.topUpMaximum,
         amountLimits: deps.amountLimits,
+        store,
+        now: () => clock.now(),
       };
       const smsDeps = {
         sms: deps.sms,

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { EventStore } from '../../core/event-store';
 import type { ProjectionStatus } from '../../projections/runner';
+import { registerProjectionStoppedGauge } from './projection-metrics';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -43,6 +44,7 @@ export function createMetrics(projectionStatus: () => Promise<readonly Projectio
     help: 'Configuration keys changed in the file since start that take effect only at a restart',
     registers: [registry],
   });
+  registerProjectionStoppedGauge(registry, projectionStatus);
   return { registry, appendSeconds, httpSeconds, configRestartPending };
 }
 

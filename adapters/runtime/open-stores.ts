@@ -8,6 +8,8 @@ import { memoryEventStore } from '../event-store/memory';
 import { postgresEventStore } from '../event-store/postgres';
 import { sqliteEventStore } from '../event-store/sqlite';
 import type { WriteProbed } from '../event-store/write-probed';
+import { validatingEventStore } from '../event-store/validating';
+import { eventRegistry, type EventRegistry } from '../../core/events/registry';
 import { postgresReadModelStore } from '../read-models/postgres';
 import { sqliteReadModelStore } from '../read-models/sqlite';
 import { memorySpentNonces } from '../spent-nonces/memory';
@@ -33,7 +35,20 @@ export function sqliteFiles(config: Config): { readonly role: 'events' | 'read-m
   ];
 }
 
+/** The configured backend, behind the schema check every append passes (see validating.ts). */
 export async function openEventStore(
+  config: Config,
+  clock: Clock,
+  onSqliteOpen?: (role: 'events', db: Database.Database) => void,
+  events: EventRegistry = eventRegistry(),
+): Promise<EventStore & Partial<WriteProbed>> {
+  const backend = await openBackend(config, clock, onSqliteOpen);
+  const validated = validatingEventStore(backend, events);
+  // the health probe writes beside the log, not through it: it passes by the schema check
+  return backend.probeWrite ? { ...validated, probeWrite: () => backend.probeWrite!() } : validated;
+}
+
+async function openBackend(
   config: Config,
   clock: Clock,
   onSqliteOpen?: (role: 'events', db: Database.Database) => void,

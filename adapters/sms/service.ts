@@ -6,7 +6,9 @@ import { DomainError } from '../../core/decider';
 import { parseE164, type E164 } from '../../core/e164';
 import type { EventStore } from '../../core/event-store';
 import { deriveId } from '../../core/ids';
-import type { SmsLimits } from '../../core/sms/commands';
+import { RECEIPT_STATUSES, type SmsLimits } from '../../core/sms/commands';
+import { InvalidEventError } from '../../core/events/codec';
+import { recordRejectedFact } from '../facts/rejected-facts';
 import { smsGatewayStream } from '../../core/sms/events';
 import { SmsGatewayError, type ReceiptSink, type SmsGateway, type SmsReceipt } from '../../core/sms/gateway';
 import { smsPrice } from '../../core/sms/pricing';
@@ -85,7 +87,33 @@ export function smsService(deps: SmsServiceDeps) {
     return routes.gateways.filter((g) => live.has(g.gatewayId));
   }
 
+  /** A receipt that cannot be recorded (a status no text can have): kept for review, refunding nothing. */
+  async function rejectReceipt(r: SmsReceipt, reason: string): Promise<void> {
+    deps.logger.error({ gateway: r.gatewayId, messageId: r.messageId, reason }, 'receipt rejected; kept for review');
+    const status = String(r.status);
+    await recordRejectedFact(deps.store, {
+      source: `sms-gateway:${r.gatewayId}`,
+      externalId: r.messageId,
+      key: [status],
+      reason,
+      raw: JSON.stringify({ messageId: r.messageId, status, error: r.error, at: r.at, raw: r.raw }),
+      at: deps.clock.now(),
+    });
+  }
+
   async function receipt(r: SmsReceipt): Promise<void> {
+    // a gateway adapter's word for the status, not checked by the type system at run time
+    if (!RECEIPT_STATUSES.includes(r.status))
+      return rejectReceipt(r, `status ${JSON.stringify(String(r.status))} is not one of ${RECEIPT_STATUSES.join(', ')}`);
+    try {
+      await recordReceipt(r);
+    } catch (error) {
+      if (!(error instanceof InvalidEventError)) throw error;
+      await rejectReceipt(r, error.message);
+    }
+  }
+
+  async function recordReceipt(r: SmsReceipt): Promise<void> {
     const key = `${r.gatewayId} ${r.messageId}`;
     // a receipt read from the same packet as its submit_sm_resp runs before the submit's continuation: let that run first
     if (!owners.has(key)) await new Promise((resolve) => setImmediate(resolve));

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { JsonObject } from '../json';
-import type { RecordedEvent } from './envelope';
+import type { EventToAppend, RecordedEvent } from './envelope';
 
 /** A domain event as deciders see it: a type tag and its data; `id` only when an outside fact fixes it. */
 export interface DomainEvent<T extends string = string, D extends JsonObject = JsonObject> {
@@ -32,11 +32,28 @@ export class UnknownEventError extends Error {
   override readonly name = 'UnknownEventError';
 }
 
+/**
+ * An event that must not be appended: of no known type, in another schema version than the
+ * current one, or with data its schema refuses. Nothing of its batch is written.
+ */
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+  constructor(
+    readonly eventId: string,
+    readonly eventType: string,
+    readonly reason: string,
+  ) {
+    super(`event ${eventId} (${eventType}) is not valid: ${reason}`);
+  }
+}
+
 export interface EventCodec<E extends DomainEvent> {
   readonly types: ReadonlySet<string>;
   schemaVersionOf(type: E['type']): number;
   /** Upcasts a stored event to the current shape of its type and validates it. */
   decode(event: Pick<RecordedEvent, 'type' | 'schemaVersion' | 'data' | 'id'>): E;
+  /** The append-side check: throws InvalidEventError unless the event is of a known type, in its current version, valid. */
+  validate(event: Pick<EventToAppend, 'type' | 'schemaVersion' | 'data' | 'id'>): void;
 }
 
 export function eventCodec<Defs extends EventDefinitions>(definitions: Defs): EventCodec<EventsOf<Defs>> {
@@ -46,7 +63,8 @@ export function eventCodec<Defs extends EventDefinitions>(definitions: Defs): Ev
     }
   }
   const definitionOf = (type: string): EventDefinition<JsonObject> => {
-    const def = definitions[type];
+    // own properties only: a stored type `constructor` must be unknown, not Object's
+    const def = Object.hasOwn(definitions, type) ? definitions[type] : undefined;
     if (!def) throw new UnknownEventError(`unknown event type ${type}`);
     return def;
   };
@@ -68,5 +86,20 @@ export function eventCodec<Defs extends EventDefinitions>(definitions: Defs): Ev
       }
       return { type: event.type, data: parsed.data, id: event.id } as EventsOf<Defs>;
     },
+    validate(event) {
+      if (!Object.hasOwn(definitions, event.type)) throw new InvalidEventError(event.id, event.type, 'unknown event type');
+      const def = definitionOf(event.type);
+      // writers write the current shape: an older one would be upcast on every read for ever
+      if (event.schemaVersion !== def.schemaVersion) {
+        throw new InvalidEventError(event.id, event.type, `schema version ${event.schemaVersion}, not the current ${def.schemaVersion}`);
+      }
+      const parsed = def.schema.safeParse(event.data);
+      if (!parsed.success) throw new InvalidEventError(event.id, event.type, describeIssues(parsed.error));
+    },
   };
+}
+
+/** Zod's issues as one line: `amount: must be > 0; status: invalid option`. */
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ');
 }

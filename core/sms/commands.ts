@@ -13,7 +13,9 @@ export interface SmsPrice {
   readonly perMessage: string;
 }
 
-export type ReceiptStatus = 'delivered' | 'failed' | 'expired';
+/** What a delivery receipt may say of a text: anything else is no receipt of this engine's. */
+export const RECEIPT_STATUSES = ['delivered', 'failed', 'expired'] as const;
+export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
 
 export type SmsCommand =
   | {

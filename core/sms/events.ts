@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { RECEIPT_STATUSES } from './commands';
 
 const amount = z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/);
 const split = z.array(z.object({ grantId: z.string(), amount }));
-const receiptStatus = z.enum(['delivered', 'failed', 'expired']);
+const receiptStatus = z.enum(RECEIPT_STATUSES);
 
 /** A text's life on its sender's account stream: accepted (credit reserved), submitted and charged, then delivered or refunded. */
 export const smsEvents = {

@@ -6,6 +6,8 @@ import { smsEvents } from '../sms/events';
 
 /** A positive amount as a decimal string in the account's currency (the event type says the sign). */
 const amount = z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'a non-negative decimal string');
+/** Money a payment moves: a purchase, refund or chargeback of nothing (or less) is no fact. */
+const positive = amount.regex(/[1-9]/, 'must be greater than 0');
 
 /** Where granted credit may be spent; every listed dimension must match (an empty list matches nothing). */
 export const restrictionSchema = z
@@ -43,16 +45,16 @@ export const walletEvents = {
       processor: z.string(),
       paymentId: z.string(),
       /** What the client pays, in the account's currency. */
-      amount,
+      amount: positive,
       /** What the account will receive when the payment succeeds. */
-      credit: amount,
+      credit: positive,
       currency: z.string(),
       requestKey: z.string(),
     }),
   },
   CreditPurchased: {
     schemaVersion: 1,
-    schema: z.object({ accountId: z.string(), ...processorFact, amount, credit: amount, currency: z.string() }),
+    schema: z.object({ accountId: z.string(), ...processorFact, amount: positive, credit: positive, currency: z.string() }),
   },
   TopUpFailed: {
     schemaVersion: 1,
@@ -89,10 +91,10 @@ export const walletEvents = {
     schema: z.object({
       accountId: z.string(),
       ...processorFact,
-      amount,
+      amount: positive,
       currency: z.string(),
       /** The processor's running total refunded on this payment, this event included. */
-      refundedTotal: amount,
+      refundedTotal: positive,
     }),
   },
   /**
@@ -107,10 +109,10 @@ export const walletEvents = {
       ...processorFact,
       kind: z.enum(['refund', 'chargeback']),
       disputeId: z.string().nullable(),
-      amount,
+      amount: positive,
       currency: z.string(),
       /** For a refund: the processor's running total, this event included. */
-      refundedTotal: amount.nullable(),
+      refundedTotal: positive.nullable(),
     }),
   },
   /**
@@ -134,11 +136,11 @@ export const walletEvents = {
   },
   ChargebackDebited: {
     schemaVersion: 1,
-    schema: z.object({ accountId: z.string(), ...processorFact, disputeId: z.string(), amount, currency: z.string() }),
+    schema: z.object({ accountId: z.string(), ...processorFact, disputeId: z.string(), amount: positive, currency: z.string() }),
   },
   ChargebackReversed: {
     schemaVersion: 1,
-    schema: z.object({ accountId: z.string(), ...processorFact, disputeId: z.string(), amount, currency: z.string() }),
+    schema: z.object({ accountId: z.string(), ...processorFact, disputeId: z.string(), amount: positive, currency: z.string() }),
   },
   VoucherRedeemed: {
     schemaVersion: 1,

@@ -123,7 +123,7 @@ export function projectionRunnerContract(factory: () => Promise<ReadModelsUnderT
     }
   });
 
-  test('a failing apply rolls back its batch and the checkpoint stays put', async () => {
+  test('an event that cannot be applied stops the projection just before it, named, until it applies', async () => {
     await seed(2, 10);
     let failAt = 15;
     const { applyBatch: _perBatch, ...perEvent } = catalogueProjection;
@@ -135,9 +135,10 @@ export function projectionRunnerContract(factory: () => Promise<ReadModelsUnderT
       },
     };
     const r = runner(sut.readModels, [flaky], 10);
-    await expect(r.catchUp('catalogue')).rejects.toThrow('boom');
-    expect(await total()).toBe(10);
-    expect((await r.status())[0]!.position).toBe(10);
+    await expect(r.catchUp('catalogue')).rejects.toThrow(/stopped at event 15 \(.*\): boom/);
+    // the failing batch is rolled back, then applied again up to the event: it stops just before it, and says so
+    expect(await total()).toBe(14);
+    expect((await r.status())[0]).toMatchObject({ position: 14, stopped: { position: 15, error: 'boom' } });
     failAt = -1;
     await r.catchUp('catalogue');
     expect(await total()).toBe(20);

@@ -7,6 +7,7 @@ import { WrongExpectedVersionError, type EventStore } from '../../core/event-sto
 import { ledger, ledgerCodec, type LedgerState } from '../support/ledger-decider';
 import { stateCache } from '../../core/state-cache';
 import { collect } from '../support/events';
+import { InvalidEventError } from '../../core/events/codec';
 
 describe('command handler', () => {
   let store: EventStore;
@@ -186,5 +187,15 @@ describe('command handler', () => {
   test('an event that fails its schema is reported, not folded', async () => {
     await store.append('l', [{ id: ids.next(), type: 'Debited', schemaVersion: 1, data: { amount: 3 }, metadata: {} }], 'no-stream');
     await expect(handleCommand(deps(), ledger, 'l', { kind: 'debit', amount: 1 })).rejects.toThrow(/does not match its schema/);
+  });
+
+  test('a decider that produces an event its schema refuses appends nothing: the command fails with InvalidEventError', async () => {
+    const sloppy: typeof ledger = {
+      ...ledger,
+      // an amount as a number: what a careless decider might write
+      decide: (c) => (c.kind === 'credit' ? [{ type: 'Credited', data: { amount: c.amount, reference: c.reference } as never }] : []),
+    };
+    await expect(handleCommand(deps(), sloppy, 'l', { kind: 'credit', amount: 5, reference: 'r' })).rejects.toThrow(InvalidEventError);
+    expect(await store.head()).toBe(0);
   });
 });

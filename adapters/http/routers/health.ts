@@ -6,6 +6,7 @@ import type { ReadModelStore } from '../../../projections/read-model-store';
 import type { ProjectionStatus } from '../../../projections/runner';
 import { problem, sendProblem } from '../problem';
 import { storageReadiness, type StorageFaultReport } from './storage-readiness';
+import { stoppedProjections } from './projection-readiness';
 
 export interface HealthDeps {
   /** Where a failed check's error goes: the public answer names the check only. */
@@ -50,11 +51,18 @@ export function healthRouter(deps: HealthDeps): Router {
     const storage = storageReadiness(deps.storageFaults?.() ?? []);
     checks['storage'] = storage.check;
     const behind = projections.filter((p) => (!deps.projectionsElsewhere && !p.caughtUp) || p.lag > deps.maxLag || p.lastError);
+    const stopped = stoppedProjections(projections);
     const ok = Object.values(checks).every((c) => c.startsWith('ok')) && behind.length === 0;
     const body = {
       checks,
-      // the runner logs each projection error as it happens; here only whether one is failing
-      projections: projections.map((p) => ({ name: p.name, lag: p.lag, caughtUp: p.caughtUp, failing: p.lastError !== null })),
+      // the runner logs each projection error as it happens; here only whether one is failing, and where one stopped
+      projections: projections.map((p) => ({
+        name: p.name,
+        lag: p.lag,
+        caughtUp: p.caughtUp,
+        failing: p.lastError !== null,
+        stoppedAt: p.stopped ? { position: p.stopped.position, eventId: p.stopped.eventId, type: p.stopped.type } : null,
+      })),
     };
     if (ok) return void res.json({ status: 'ready', ...body });
     sendProblem(
@@ -66,9 +74,11 @@ export function healthRouter(deps: HealthDeps): Router {
         // a store that cannot write is why projections stop too: name it first
         storage.failing.length
           ? `storage failing: ${storage.failing.join(', ')}`
-          : behind.length
-            ? `projections behind: ${behind.map((p) => p.name).join(', ')}`
-            : 'a store is unreachable',
+          : stopped.length
+            ? stopped.join('; ')
+            : behind.length
+              ? `projections behind: ${behind.map((p) => p.name).join(', ')}`
+              : 'a store is unreachable',
         body,
       ).problem,
     );

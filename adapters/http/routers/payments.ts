@@ -5,6 +5,10 @@ import { z } from 'zod';
 import { acceptAmount, type AmountLimits } from '../../../core/amount-limits';
 import { currency as checkCurrency, money, MoneyError, toJson, toMinor, compare } from '../../../core/money';
 import { WebhookSignatureError, type PaymentProcessor } from '../../../core/payments/processor';
+import type { EventStore } from '../../../core/event-store';
+import { InvalidEventError } from '../../../core/events/codec';
+import { invalidPaymentFact } from '../../../core/payments/fact-validity';
+import { recordRejectedFact } from '../../facts/rejected-facts';
 import type { AccountService } from '../../accounts/service';
 import type { WalletService } from '../../wallet/service';
 import { problem, sendProblem } from '../problem';
@@ -21,6 +25,9 @@ export interface PaymentsRouterDeps {
   readonly topUpMaximum: string;
   /** Per currency, the largest amount and the most decimal places anything taken from outside may have. */
   readonly amountLimits: AmountLimits;
+  /** Where a fact that cannot be money is kept for review (see recordRejectedFact). */
+  readonly store: EventStore;
+  readonly now: () => Date;
   /** Test seam for crash tests: runs between reading a verified webhook and recording it. */
   readonly beforeRecord?: (processor: string, eventId: string) => Promise<void>;
 }
@@ -140,7 +147,22 @@ export function webhooksRouter(deps: PaymentsRouterDeps): Router {
     }
     await deps.beforeRecord?.(name, event.eventId);
     const recorded: string[] = [];
+    const rejected: string[] = [];
     let position: number | null = null;
+    /** A fact that cannot be money is kept for review and acknowledged: delivered again, it would be refused again. */
+    const reject = async (paymentId: string, reason: string) => {
+      deps.logger.error({ processor: name, eventId: event.eventId, paymentId, reason }, 'payment fact rejected; kept for review');
+      const r = await recordRejectedFact(deps.store, {
+        source: name,
+        externalId: event.eventId,
+        key: [paymentId],
+        reason,
+        raw: raw.toString('utf8'),
+        at: deps.now(),
+      });
+      position = r.position;
+      rejected.push(reason);
+    };
     for (const fact of event.facts) {
       if (!fact.accountNumber) {
         deps.logger.warn(
@@ -149,7 +171,19 @@ export function webhooksRouter(deps: PaymentsRouterDeps): Router {
         );
         continue;
       }
-      const r = await deps.wallet.applyFact(name, { ...fact, accountNumber: fact.accountNumber });
+      const invalid = invalidPaymentFact(fact);
+      if (invalid) {
+        await reject(fact.paymentId, invalid);
+        continue;
+      }
+      let r;
+      try {
+        r = await deps.wallet.applyFact(name, { ...fact, accountNumber: fact.accountNumber });
+      } catch (error) {
+        if (!(error instanceof InvalidEventError)) throw error;
+        await reject(fact.paymentId, error.message);
+        continue;
+      }
       position = r.position ?? position;
       for (const e of r.events) {
         recorded.push(e.type);
@@ -157,7 +191,7 @@ export function webhooksRouter(deps: PaymentsRouterDeps): Router {
           deps.logger.error({ processor: name, eventId: event.eventId, data: e.data }, 'payment does not match its top-up; not credited');
       }
     }
-    res.json({ received: event.eventId, type: event.type, recorded, position });
+    res.json({ received: event.eventId, type: event.type, recorded, ...(rejected.length ? { rejected } : {}), position });
   });
   return router;
 }

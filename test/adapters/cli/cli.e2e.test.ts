@@ -82,7 +82,7 @@ describe('trunkline CLI', () => {
       expect.objectContaining({ name: 'vouchers', position: 0, head: 3000 }),
     ]);
     const csv = runCli(['--data-dir', data, 'projections', 'status', '--format', 'csv']);
-    expect(csv.stdout.split('\n')[0]).toBe('name,version,position,head,lag,caughtUp,lastError,updatedAt');
+    expect(csv.stdout.split('\n')[0]).toBe('name,version,position,head,lag,caughtUp,lastError,updatedAt,stopped');
   });
 
   test('an unknown projection or command is one line and exit 1', () => {

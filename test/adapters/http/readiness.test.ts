@@ -24,7 +24,14 @@ describe('readiness', () => {
   });
 
   test('is refused while a projection lags, and given once it has caught up', async () => {
-    const ev = () => ({ id: engine.ids.next(), type: 'Something', schemaVersion: 1, data: {}, metadata: {} });
+    // a kind of event no projection applies: each moves only their checkpoints
+    const ev = () => ({
+      id: engine.ids.next(),
+      type: 'FactRejected',
+      schemaVersion: 1,
+      data: { source: 'test', externalId: engine.ids.next(), reason: 'lag', payload: '', truncated: false, at: new Date().toISOString() },
+      metadata: {},
+    });
     await engine.store.append('s', [ev(), ev(), ev()], 'no-stream');
     const behind = await fetch(`${base}/readyz`);
     expect(behind.status).toBe(503);
@@ -78,6 +85,7 @@ describe('readiness answering the public', () => {
             caughtUp: true,
             lastError: 'relation "finance_days" does not exist',
             updatedAt: null,
+            stopped: null,
           },
         ],
         registry: new Registry(),

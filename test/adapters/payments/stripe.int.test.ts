@@ -7,6 +7,7 @@ import { loadConfig } from '../../../adapters/runtime/config';
 import { createEngine, type Engine } from '../../../adapters/runtime/engine';
 import { startStripeBed, type StripeBed } from '../../beds/stripe-api';
 import { listen } from '../../support/listen';
+import { listRejectedFacts } from '../../../adapters/facts/rejected-facts';
 import { rawPublicKey, signedFetch, signer, type Signer } from '../../support/signed-fetch';
 
 /** The real `stripe` client against a local Stripe API; webhooks signed by stripe.webhooks.generateTestHeaderString. */
@@ -305,6 +306,49 @@ describe('credit through Stripe', () => {
       bed.failing = false;
     }
     expect(await engine.store.head()).toBe(head);
+  });
+
+  test('a payment of a negative or zero amount is acknowledged (200), credits nothing and is kept once as a rejected fact', async () => {
+    const before = await balance(bob);
+    const headBefore = await engine.store.head();
+    const money = ['CreditPurchased', 'TopUpMismatch', 'ChargebackDebited', 'ReversalUncovered'];
+    const counts = async () => Promise.all(money.map((type) => eventsOfType(bob, type)));
+    const countsBefore = await counts();
+    // a payment this engine never started, as the tester sent it: it used to be credited 1:1, "-5"
+    const negative = {
+      id: 'pi_negative',
+      object: 'payment_intent',
+      amount: 500,
+      amount_received: -500,
+      currency: 'eur',
+      status: 'succeeded',
+      metadata: { trunkline_account: bob.keyid },
+    };
+    const hook = bed.webhook('payment_intent.succeeded', negative, { id: 'evt_negative' });
+    for (let i = 0; i < 3; i++) {
+      const r = await deliver(hook);
+      expect([r.status, r.body.recorded, (r.body as { rejected?: string[] }).rejected]).toEqual([
+        200,
+        [],
+        [expect.stringMatching(/amount received -500/)],
+      ]);
+    }
+    // a top-up that was started, paid "back" by a negative amount, and a dispute of nothing on it
+    const { body } = await topUp(bob, '5.00', 'bob-negative');
+    expect((await deliver(bed.webhook('payment_intent.succeeded', succeeded(body.paymentId, -500)))).status).toBe(200);
+    const dispute = { id: 'dp_zero', object: 'dispute', amount: 0, currency: 'eur', payment_intent: body.paymentId };
+    expect((await deliver(bed.webhook('charge.dispute.funds_withdrawn', dispute))).status).toBe(200);
+    expect(await counts()).toEqual(countsBefore);
+    expect(await balance(bob)).toEqual(before);
+    const rejected = await listRejectedFacts(engine.store, 'stripe');
+    expect(rejected.map((f) => [f.externalId, f.reason])).toEqual([
+      ['evt_negative', expect.stringMatching(/amount received -500/)],
+      [expect.stringMatching(/^evt_/), expect.stringMatching(/amount received -500/)],
+      [expect.stringMatching(/^evt_/), expect.stringMatching(/disputed amount 0/)],
+    ]);
+    expect(JSON.parse(rejected[0]!.payload)).toMatchObject({ id: 'evt_negative', data: { object: { amount_received: -500 } } });
+    // the start of bob's top-up, and three rejected facts: nothing else
+    expect(await engine.store.head()).toBe(headBefore + 4);
   });
 
   test('the ledger lists every movement newest first with a running balance, in cursor pages', async () => {

@@ -17,7 +17,9 @@ function tickPlugin(name: string, code: string, setup = ''): string {
   const file = join(plugins, `${name}.js`);
   writeFileSync(
     file,
-    `module.exports = { name: '${name}', register(host) {
+    `const { z } = require(${JSON.stringify(require.resolve('zod'))});
+    module.exports = { name: '${name}', register(host) {
+      host.addEvents({ Tick: { schemaVersion: 1, schema: z.object({}) } });
       host.addProjection({ name: '${name}', version: 1, handles: ['Tick'],
         setup: async (tx) => { ${setup} await tx.run('CREATE TABLE IF NOT EXISTS ${name} (position INTEGER)'); },
         reset: (tx) => tx.run('DELETE FROM ${name}'),

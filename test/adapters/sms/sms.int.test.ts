@@ -2,6 +2,8 @@ import { signedFetch, signer } from '../../support/signed-fetch';
 import { smsEngine, RECEIPT_SECRET, type SmsEngine } from '../../support/sms-engine';
 import { waitFor } from '../../support/wait';
 import type { SubmitAnswer } from '../../beds/smsc';
+import type { ReceiptStatus } from '../../../core/sms/commands';
+import { listRejectedFacts } from '../../../adapters/facts/rejected-facts';
 
 const alice = signer('+442079462001');
 const bob = signer('+442079462002');
@@ -237,6 +239,34 @@ describe('SMS through the API: segments priced, cheapest gateway, charged once, 
       });
       expect([receipt.status, ((await receipt.json()) as { recorded: boolean }).recorded]).toEqual([202, false]);
       expect(await t.engine.store.head()).toBe(head);
+    },
+  );
+
+  it.each(['constructor', '__proto__', 'toString'])(
+    'a gateway that hands over a receipt whose status is %s: kept as a rejected fact, nothing refunded, no receipt recorded',
+    async (word) => {
+      const r = await t.send(alice, { to: US, text: `sink ${word}` });
+      const sent = (await r.json()) as Sent;
+      const before = await balance(t);
+      const messageId = `h${t.http.received.length}`;
+      const bad = {
+        gatewayId: 'http-gw',
+        messageId,
+        // what a gateway adapter of a plugin could pass: the sink must not trust the type
+        status: word as ReceiptStatus,
+        error: 'x',
+        at: new Date().toISOString(),
+        raw: { status: word },
+      };
+      for (let i = 0; i < 2; i++) await t.engine.sms.receipt(bad);
+      const mine = (type: string) => eventsOf(t, type).then((all) => all.filter((d) => d['smsId'] === sent.smsId));
+      expect(await mine('SmsRefunded')).toEqual([]);
+      expect(await mine('SmsReceiptRecorded')).toEqual([]);
+      expect((await status(t, sent.smsId)).body.status).toBe('submitted');
+      expect(await balance(t)).toEqual(before);
+      const rejected = (await listRejectedFacts(t.engine.store, 'sms-gateway:http-gw')).filter((f) => f.externalId === messageId);
+      expect(rejected.map((f) => f.reason)).toEqual([expect.stringContaining(`status ${JSON.stringify(word)} is not one of`)]);
+      expect(JSON.parse(rejected[0]!.payload)).toMatchObject({ messageId, status: word });
     },
   );
 
