@@ -94,6 +94,11 @@ export interface Engine {
   expireDueGrants(limit?: number): Promise<number>;
   /** Starts the projections and the HTTP server; resolves once it listens. */
   serve(): Promise<Server>;
+  /**
+   * Follows the rates catalog as a serving engine does (`serve` starts it): for an embedder that
+   * serves `app` on a server of its own. Idempotent.
+   */
+  followRates(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -497,6 +502,17 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     async function expireDueGrants(limit = 500): Promise<number> {
       return wallet.expireDue(await accountsWithDueGrants(opened.readModels, clock.now(), limit));
     }
+    const followRates = async (): Promise<void> => {
+      if (followerRef.current) return;
+      followerRef.current = ratesFollower({
+        lookup: await container.getAsync<RatesLookup>(TOKENS.RatesLookup),
+        nodes: servingNodes(opened.readModels),
+        logger: logger.child({ component: 'rates' }),
+        // the retail sheet is built here, off the request path
+        onChange: () => void ratingRef.current?.current(),
+      });
+      await followerRef.current.start();
+    };
     return {
       config,
       logger,
@@ -516,6 +532,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       paymentProcessors: ext.processors,
       expireDueGrants,
       directory: container.get<Directory>(TOKENS.Directory),
+      followRates,
       async serve() {
         requirePublicUrl(config);
         await checkStorageAtStart(config, logger, (role, message) => {
@@ -530,14 +547,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
             logger,
             onRatesApplied: ratesApplied,
           });
-        followerRef.current = ratesFollower({
-          lookup: await container.getAsync<RatesLookup>(TOKENS.RatesLookup),
-          nodes: servingNodes(opened.readModels),
-          logger: logger.child({ component: 'rates' }),
-          // the retail sheet is built here, off the request path
-          onChange: () => void ratingRef.current?.current(),
-        });
-        await followerRef.current.start();
+        await followRates();
         const jobs = [
           { name: 'expire-grants', everySeconds: config.grantExpirySweepSeconds, run: () => expireDueGrants().then(() => undefined) },
           {

@@ -40,7 +40,9 @@ describe('storage health: the log on a full disk', () => {
     for (const pad of [4000, 1000, 200, 20]) {
       for (let failures = 0, i = 0; failures < 20 && i < 2000; i++) {
         const id = randomUUID();
-        const event = { id, type: 'Filler', schemaVersion: 1, data: { pad: 'f'.repeat(pad) }, metadata: {} };
+        // a valid event (the log refuses others before they reach the disk): a CDR kept for review, padded
+        const data = { accountId: id, callId: id, origin: 'filler', cdr: { pad: 'f'.repeat(pad) } };
+        const event = { id, type: 'CdrUnmatched', schemaVersion: 1, data, metadata: {} };
         await bed.engine.store.append(`filler-${id}`, [event], 'no-stream').then(
           () => (failures = 0),
           (error: unknown) => {

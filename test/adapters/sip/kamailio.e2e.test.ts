@@ -8,7 +8,7 @@ import { freePort } from '../../beds/free-port';
 import { sipBedMissing, startCarrier, startKamailio, type Carrier, type Kamailio } from '../../beds/sip-bed';
 import { callsEngine, HOOK_SECRET, type CallsEngine } from '../../support/calls-engine';
 import { signedFetch, signer, type Signer } from '../../support/signed-fetch';
-import { BIN, ROOT } from '../../support/cli';
+import { BIN, ROOT, runCliAsync } from '../../support/cli';
 
 const missing = sipBedMissing();
 if (missing && process.env['CI'] !== 'true') console.warn(`\n*** SKIPPED Kamailio end-to-end suite: ${missing}. ***\n`);
@@ -34,6 +34,7 @@ interface Step {
     const alice = signer('+442079460958');
     const bob = signer('+447911123456');
     const carol = signer('+33142685300');
+    const dave = signer('+442079460777');
     let bed: CallsEngine;
     let kamailio: Kamailio;
     let carrier: Carrier;
@@ -45,13 +46,15 @@ interface Step {
       carrier = await startCarrier();
       friend = await startCarrier();
       bed = await callsEngine({
-        people: [alice, bob, carol],
+        people: [alice, bob, carol, dave],
         carrierPort: carrier.port,
         deck: PER_SECOND,
         onNet: { [ON_NET]: `sip:${ON_NET}@127.0.0.1:${friend.port}` },
         config: { sipSecrets: [SIP_SECRET], sipHmac: 'sha256', sipDomain: '127.0.0.1' },
       });
       await bed.engine.runner.start();
+      // as serve does: a deck imported by another process reaches this engine's calls
+      await bed.engine.followRates();
       const port = new URL(bed.base).port;
       kamailio = await startKamailio({
         hooksUrl: `http://kamailio:${HOOK_SECRET}@127.0.0.1:${port}/v1/hooks/sip`,
@@ -216,5 +219,39 @@ interface Step {
       const bad = await run([...common, '--number', 'nope']);
       expect([bad.code, bad.err.trim().split('\n')]).toEqual([1, [expect.stringMatching(/^trunkline: not a phone number/)]]);
     }, 60_000);
+
+    test('6. a deck imported by the CLI during a call series: the call up keeps its prices, the next is charged and costed on the new deck', async () => {
+      await bed.fund(dave.keyid, '5');
+      // alpha v1 (0.0100/min) is the failover behind zeta (0.0080, down): retail 0.012/min from zeta's cost
+      const up = call(dave, UK, { TALK_MS: '2000' });
+      const [authorized] = await eventsOf(dave.keyid, 'CallAuthorized', 1);
+      expect(authorized).toBeDefined();
+      // while that call is up, another process publishes alpha v2, now the cheapest
+      const deck = join(dir, 'alpha-v2.csv');
+      writeFileSync(deck, 'prefix,destination,rate,initial,subsequent,connect_fee,effective_from\n44,UK,0.0060,1,1,0,2026-01-01\n');
+      const imported = await runCliAsync(['carriers', 'import-deck', 'alpha', deck], { TRUNKLINE_DATA_DIR: bed.engine.config.dataDir });
+      expect([imported.status, imported.stdout]).toEqual([0, expect.stringMatching(/deck version 2 published.*live on 1 serving engine/)]);
+      expect((await up).code).toBe(0);
+      const next = await call(dave, UK, { TALK_MS: '1000' });
+      expect({ r: [next.code, next.steps.map((s) => s.step)], log: explain(next) }).toMatchObject({
+        r: [0, ['connected', 'registered', 'answered', 'hung-up']],
+      });
+      const charges = await eventsOf(dave.keyid, 'CallCharged', 2);
+      const costs = await eventsOf(dave.keyid, 'CarrierCostRecorded', 2);
+      const byCall = (rows: Record<string, unknown>[], id: unknown) => rows.find((r) => r['callId'] === id)!;
+      const calls = await eventsOf(dave.keyid, 'CallAuthorized', 2);
+      const [first, second] = calls.map((c) => c['callId']);
+      // the first: priced on the sheet it was authorized on; carried by alpha (zeta is down) at v1's rate
+      expect(byCall(charges, first)['amount']).toBe(
+        chargeFor({ ...RETAIL, rate: '0.012' }, byCall(charges, first)['seconds'] as number).amount.toFixed(),
+      );
+      expect(byCall(costs, first)).toMatchObject({ carrierId: 'alpha', rate: '0.0100', deckVersion: 1 });
+      // the next: on the sheet built from alpha v2 (0.0060 + 50 %), its cost at v2's rate
+      expect(byCall(charges, second)['amount']).toBe(
+        chargeFor({ ...RETAIL, rate: '0.009' }, byCall(charges, second)['seconds'] as number).amount.toFixed(),
+      );
+      expect(byCall(costs, second)).toMatchObject({ carrierId: 'alpha', rate: '0.0060', deckVersion: 2 });
+      expect(byCall(charges, second)['sheetVersion']).toBeGreaterThan(byCall(charges, first)['sheetVersion'] as number);
+    }, 90_000);
   },
 );
