@@ -468,19 +468,6 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
         // this runner's own stop, or one another runner recorded (a projector elsewhere, the CLI's rebuild)
         const stored = stops.get(p.name);
         const stopped = l?.stopped ?? (cp?.version === p.version && stillStopped(stored, cp) ? stored! : null);
-        if (stopped)
-          return {
-            name: p.name,
-            version: p.version,
-            position,
-            head,
-            lag: Math.max(0, head - position),
-            running: l?.running ?? false,
-            caughtUp: false,
-            lastError: `stopped at event ${stopped.position} (${stopped.eventId}, ${stopped.type}): ${stopped.error}`,
-            updatedAt: cp?.updatedAt ?? null,
-            stopped,
-          };
         return {
           name: p.name,
           version: p.version,
@@ -488,10 +475,12 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
           head,
           lag: Math.max(0, head - position),
           running: l?.running ?? false,
-          caughtUp: l?.caughtUp ?? position >= head,
-          lastError: l?.lastError ?? null,
+          caughtUp: stopped ? false : (l?.caughtUp ?? position >= head),
+          lastError: stopped
+            ? `stopped at event ${stopped.position} (${stopped.eventId}, ${stopped.type}): ${stopped.error}`
+            : (l?.lastError ?? null),
           updatedAt: cp?.updatedAt ?? null,
-          stopped: null,
+          stopped: stopped ?? null,
         };
       });
     },

@@ -30,7 +30,7 @@ import { rateOnProfile } from '../../core/rating/profile';
 import type { DeckImporter, TariffImporter } from '../../plugins/plugin-api';
 import type { PricingPolicy } from '../../plugins/pricing/policy';
 import type { JsonObject } from '../../core/json';
-import { settingsCodec, settingsDecider, SETTINGS_STREAM } from '../../core/settings/live-settings';
+import { settingsCodec, settingsDecider, SETTINGS_STREAM, type SettingsCommand } from '../../core/settings/live-settings';
 import type { RatesLookup, RatingSnapshot } from '../../projections/rates/lookup';
 import { buildRetailSheet, RETAIL_PLAN_ID, type RetailSheet } from '../../projections/rates/retail-sheet';
 import type { ProjectionRunner } from '../../projections/runner';
@@ -151,6 +151,8 @@ export function ratingService(deps: RatingServiceDeps) {
       input: { blockedPrefixes?: readonly string[]; pricing?: JsonObject },
       metadata: EventMetadata = {},
     ): Promise<{ changed: boolean }> {
+      const record = async (command: SettingsCommand): Promise<boolean> =>
+        (await handleCommand(settingsHandler, settingsDecider, SETTINGS_STREAM, command, { metadata })).events.length > 0;
       let changed = false;
       if (input.pricing !== undefined) {
         if (!deps.pricing.withOptions)
@@ -160,24 +162,10 @@ export function ratingService(deps: RatingServiceDeps) {
         } catch (err) {
           throw new DomainError('invalid-setting', (err as Error).message);
         }
-        const r = await handleCommand(
-          settingsHandler,
-          settingsDecider,
-          SETTINGS_STREAM,
-          { kind: 'set-pricing-options', options: input.pricing },
-          { metadata },
-        );
-        changed ||= r.events.length > 0;
+        changed = (await record({ kind: 'set-pricing-options', options: input.pricing })) || changed;
       }
       if (input.blockedPrefixes !== undefined) {
-        const r = await handleCommand(
-          settingsHandler,
-          settingsDecider,
-          SETTINGS_STREAM,
-          { kind: 'set-blocked-prefixes', prefixes: input.blockedPrefixes },
-          { metadata },
-        );
-        changed ||= r.events.length > 0;
+        changed = (await record({ kind: 'set-blocked-prefixes', prefixes: input.blockedPrefixes })) || changed;
       }
       return { changed };
     },
