@@ -1,7 +1,6 @@
 import { Option } from 'commander';
 import type { Engine } from '../runtime/engine';
-import type { ReadModelStore } from '../../projections/read-model-store';
-import { rolloutState, servingNodes, STALE_MS, type ServingNode } from '../../projections/rates/serving-nodes';
+import { rolloutState, STALE_MS, type ServingNode, type ServingNodes } from '../../projections/rates/serving-nodes';
 
 const describe = (n: ServingNode) => `${n.host} pid ${n.pid} (${n.revision < 0 ? 'starting' : `at revision ${n.revision}`})`;
 
@@ -11,13 +10,12 @@ const describe = (n: ServingNode) => `${n.host} pid ${n.pid} (${n.revision < 0 ?
  * confirm in `timeoutMs` makes the command fail, naming it.
  */
 export async function awaitRollout(
-  readModels: ReadModelStore,
+  nodes: ServingNodes,
   revision: number,
   committedAt: number,
   timeoutMs: number,
   log: (line: string) => void,
 ): Promise<string> {
-  const nodes = servingNodes(readModels);
   // never shorter than the rule for silent nodes needs
   const deadline = Math.max(Date.now() + timeoutMs, committedAt + STALE_MS + 500);
   let told = false;
@@ -58,5 +56,5 @@ export async function rollOut(engine: Engine, waitMs: number): Promise<string> {
   const committedAt = Date.now();
   await engine.rating.sync();
   const { revision } = engine.lookup.lastRead();
-  return awaitRollout(engine.readModels, revision, committedAt, waitMs, (line) => process.stderr.write(`${line}\n`));
+  return awaitRollout(await engine.servingNodes(), revision, committedAt, waitMs, (line) => process.stderr.write(`${line}\n`));
 }

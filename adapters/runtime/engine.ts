@@ -32,7 +32,7 @@ import { accountsWithDueReservations } from '../../projections/balances/queries'
 import type { PricingPolicy } from '../../plugins/pricing/policy';
 import { ratesLookup, type RatesLookup } from '../../projections/rates/lookup';
 import { ratingService, type RatingService } from '../rating/service';
-import { servingNodes } from '../../projections/rates/serving-nodes';
+import { servingNodes, type ServingNodes } from '../../projections/rates/serving-nodes';
 import { ratesFollower, type RatesFollower } from './rates-follower';
 import { createHttpApp } from '../http/app';
 import { healthRouter } from '../http/routers/health';
@@ -48,7 +48,7 @@ import { providerDescriptorRouter } from '../http/routers/provider-descriptor';
 import type { Directory } from '../../core/directory';
 import type { Config } from './config';
 import { createMetrics, instrumentStore, type Metrics } from './metrics';
-import { openEventStore, openReadModels, openSpentNonces } from './open-stores';
+import { openEventStore, openReadModels, openServingNodesStore, openSpentNonces } from './open-stores';
 import type { SpentNonces } from '../spent-nonces/port';
 import { BUILTIN_PLUGINS, loadPlugin } from './plugin-loader';
 import { pluginRouter } from './plugin-router';
@@ -99,6 +99,8 @@ export interface Engine {
    * serves `app` on a server of its own. Idempotent.
    */
   followRates(): Promise<void>;
+  /** Where serving engines confirm their rates revision; an operator's change waits on it. */
+  servingNodes(): Promise<ServingNodes>;
   close(): Promise<void>;
 }
 
@@ -502,11 +504,15 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     async function expireDueGrants(limit = 500): Promise<number> {
       return wallet.expireDue(await accountsWithDueGrants(opened.readModels, clock.now(), limit));
     }
+    let registry: Promise<{ store: ReadModelStore; shared: boolean }> | null = null;
+    /** The serving-node registry, opened on first use (one-shot commands that change nothing never open it). */
+    const servingNodesOf = async (): Promise<ServingNodes> =>
+      servingNodes((await (registry ??= openServingNodesStore(config, opened.readModels))).store);
     const followRates = async (): Promise<void> => {
       if (followerRef.current) return;
       followerRef.current = ratesFollower({
         lookup: await container.getAsync<RatesLookup>(TOKENS.RatesLookup),
-        nodes: servingNodes(opened.readModels),
+        nodes: await servingNodesOf(),
         logger: logger.child({ component: 'rates' }),
         // the retail sheet is built here, off the request path
         onChange: () => void ratingRef.current?.current(),
@@ -533,6 +539,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       expireDueGrants,
       directory: container.get<Directory>(TOKENS.Directory),
       followRates,
+      servingNodes: servingNodesOf,
       async serve() {
         requirePublicUrl(config);
         await checkStorageAtStart(config, logger, (role, message) => {
@@ -599,6 +606,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
           await runner.stop();
           await projectionThread?.stop();
           await sms.close();
+          const nodes = await registry?.catch(() => null);
+          if (nodes && !nodes.shared) await nodes.store.close();
           await opened.readModels.close();
           await opened.spentNonces.close();
           await opened.store.close();

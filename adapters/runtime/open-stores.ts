@@ -21,6 +21,21 @@ import type { Config } from './config';
 export const eventsFile = (config: Config) => join(config.dataDir, 'events.sqlite');
 export const readModelsFile = (config: Config) => join(config.dataDir, 'read-models.sqlite');
 export const spentNoncesFile = (config: Config) => join(config.dataDir, 'spent-nonces.sqlite');
+export const servingNodesFile = (config: Config) => join(config.dataDir, 'serving-nodes.sqlite');
+
+/**
+ * Where serving engines confirm their rates revision (projections/rates/serving-nodes.ts): the
+ * PostgreSQL read models when nodes share them; else a small SQLite file of its own, because a
+ * write to the read-model file waits, synchronously, for the projection thread's transaction.
+ * `shared`: the store is the read models themselves (closed with them, not here).
+ */
+export async function openServingNodesStore(
+  config: Config,
+  readModels: ReadModelStore,
+): Promise<{ store: ReadModelStore; shared: boolean }> {
+  if (readModels.dialect === 'postgres') return { store: readModels, shared: true };
+  return { store: await sqliteReadModelStore(config.store === 'memory' ? ':memory:' : servingNodesFile(config)), shared: false };
+}
 
 /** The SQLite files the stores below open for `config`, each with what it holds. */
 export function sqliteFiles(config: Config): { readonly role: 'events' | 'read-models' | 'spent-nonces'; readonly path: string }[] {

@@ -32,6 +32,7 @@ interface Row {
   seen_at: number | string;
 }
 
+/** `readModels`: the store the registry lives in (see openServingNodesStore), closed by its owner. */
 export function servingNodes(readModels: ReadModelStore) {
   let ready: Promise<void> | null = null;
   const migrate = () =>

@@ -32,7 +32,7 @@ describe('a deck imported by another process while calls go on', () => {
     const r = await operator.rating.importDeck({ carrierId: 'alpha', file });
     expect(r.version).toBe(version);
     await operator.rating.sync();
-    await awaitRollout(operator.readModels, operator.lookup.lastRead().revision, committedAt, 5_000, () => undefined);
+    await awaitRollout(await operator.servingNodes(), operator.lookup.lastRead().revision, committedAt, 5_000, () => undefined);
     return operator.lookup.lastRead().revision;
   };
   const events = async (type: string) => {
@@ -117,7 +117,7 @@ describe('a deck imported by another process while calls go on', () => {
       const committedAt = Date.now();
       expect((await operator.rating.setSettings(change)).changed).toBe(true);
       await operator.rating.sync();
-      await awaitRollout(operator.readModels, operator.lookup.lastRead().revision, committedAt, 5_000, () => undefined);
+      await awaitRollout(await operator.servingNodes(), operator.lookup.lastRead().revision, committedAt, 5_000, () => undefined);
     };
     const head = await serving.store.head();
     // not valid for the policy: refused before anything is recorded

@@ -37,14 +37,14 @@ describe('awaitRollout', () => {
         200,
       );
       try {
-        await expect(awaitRollout(rm, 9, Date.now() - STALE_MS, 300, (l) => lines.push(l))).rejects.toThrow(
+        await expect(awaitRollout(nodes, 9, Date.now() - STALE_MS, 300, (l) => lines.push(l))).rejects.toThrow(
           /1 serving engine\(s\) did not confirm revision 9 within 0.3 s: edge-1 pid 4242 \(at revision 7\)/,
         );
       } finally {
         clearInterval(keepAlive);
       }
       await nodes.confirm({ nodeId: 'n1', host: 'edge-1', pid: 4242, revision: 9, seenAt: Date.now() });
-      await expect(awaitRollout(rm, 9, Date.now() - STALE_MS, 300, () => undefined)).resolves.toBe('live on 1 serving engine(s)');
+      await expect(awaitRollout(nodes, 9, Date.now() - STALE_MS, 300, () => undefined)).resolves.toBe('live on 1 serving engine(s)');
       await nodes.leave('n1');
       expect(await nodes.list()).toEqual([]);
     } finally {
