@@ -17,7 +17,8 @@ export async function awaitRollout(
   log: (line: string) => void,
 ): Promise<string> {
   // never shorter than the rule for silent nodes needs
-  const deadline = Math.max(Date.now() + timeoutMs, committedAt + STALE_MS + 500);
+  const started = Date.now();
+  const deadline = Math.max(started + timeoutMs, committedAt + STALE_MS + 500);
   let told = false;
   for (;;) {
     const now = Date.now();
@@ -31,7 +32,7 @@ export async function awaitRollout(
     }
     if (now >= deadline) {
       throw new Error(
-        `published, but ${state.behind.length} serving engine(s) did not confirm revision ${revision} within ${timeoutMs / 1000} s: ` +
+        `published, but ${state.behind.length} serving engine(s) did not confirm revision ${revision} within ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
           `${state.behind.map(describe).join(', ')}; each reloads before it rates again, or refuses`,
       );
     }

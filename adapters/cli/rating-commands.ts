@@ -115,7 +115,11 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
           })
           .catch(reportRejected);
         bar.finish(r.rows + r.skipped);
-        if (r.unchanged) return out(`${carrierId}: this deck is published already (version ${r.version}); nothing changed`);
+        // a retry after a rollout that timed out waits for it again
+        if (r.unchanged)
+          return out(
+            `${carrierId}: this deck is published already (version ${r.version}); nothing changed, ${await rollOut(engine, waitMs)}`,
+          );
         const rollout = await rollOut(engine, waitMs);
         const deck = engine.rating.current().carriers.get(carrierId);
         const seconds = (Date.now() - started) / 1000;
@@ -208,7 +212,7 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
           })
           .catch(reportRejected);
         const changed = r.profiles > 0 || r.plans.some((p) => !p.unchanged);
-        const rollout = changed ? await rollOut(engine, waitMs) : 'nothing changed';
+        const rollout = changed ? await rollOut(engine, waitMs) : `nothing changed, ${await rollOut(engine, waitMs)}`;
         for (const p of r.plans)
           out(`${p.planId}: ${p.unchanged ? 'unchanged' : `version ${p.version} published`}, ${p.destinations} destinations`);
         out(

@@ -122,7 +122,7 @@ export function problemFor(error: unknown, log: (error: unknown) => void): Probl
     const retryAfter = error.details['retryAfterSeconds'];
     return reply(
       problem(error.code, status, title, error.message, { ...error.details }),
-      status === 429 && retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {},
+      (status === 429 || status === 503) && retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {},
     );
   }
   const status = (error as { status?: number; type?: string }).status;

@@ -595,14 +595,15 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       close() {
         shutdown ??= (async () => {
           for (const timer of timers.splice(0)) clearInterval(timer);
-          await followerRef.current?.stop();
-          followerRef.current = null;
           health?.close();
           if (server) {
             const closing = new Promise<void>((r) => server!.close(() => r()));
             server.closeIdleConnections();
             await closing;
           }
+          // after the server: nothing is rated any more once this node leaves the registry
+          await followerRef.current?.stop();
+          followerRef.current = null;
           await runner.stop();
           await projectionThread?.stop();
           await sms.close();

@@ -24,8 +24,8 @@ export const spentNoncesFile = (config: Config) => join(config.dataDir, 'spent-n
 export const servingNodesFile = (config: Config) => join(config.dataDir, 'serving-nodes.sqlite');
 
 /**
- * Where serving engines confirm their rates revision (projections/rates/serving-nodes.ts): the
- * PostgreSQL read models when nodes share them; else a small SQLite file of its own, because a
+ * Where serving engines confirm their rates revision (projections/rates/serving-nodes.ts): in
+ * PostgreSQL when the log or the read models are there (nodes share it); else a small SQLite file of its own, because a
  * write to the read-model file waits, synchronously, for the projection thread's transaction.
  * `shared`: the store is the read models themselves (closed with them, not here).
  */
@@ -34,6 +34,8 @@ export async function openServingNodesStore(
   readModels: ReadModelStore,
 ): Promise<{ store: ReadModelStore; shared: boolean }> {
   if (readModels.dialect === 'postgres') return { store: readModels, shared: true };
+  // nodes sharing a PostgreSQL log see each other there, whatever holds their read models
+  if (config.store === 'postgres') return { store: await postgresReadModelStore(config.postgresUrl!), shared: false };
   return { store: await sqliteReadModelStore(config.store === 'memory' ? ':memory:' : servingNodesFile(config)), shared: false };
 }
 

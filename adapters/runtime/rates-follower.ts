@@ -10,15 +10,15 @@ export const FOLLOW_MS = 500;
 
 export class RatesNotCurrentError extends DomainError {
   constructor(detail: string) {
-    super('rates-not-current', detail);
+    super('rates-not-current', detail, { retryAfterSeconds: 1 });
   }
 }
 
 /**
  * Keeps a serving engine's in-memory rates at the catalog's revision whoever changed it (a CLI
  * import, another node's projector), confirms the revision in the serving-node registry, and
- * guards rating: with no confirmation for STALE_MS (a stalled loop, a store that cannot be read)
- * the engine reloads before it rates, and refuses when it cannot.
+ * guards rating: with no read of the revision for STALE_MS (a stalled loop, a store that cannot
+ * be read) the engine reloads before it rates, and refuses when it cannot.
  */
 export function ratesFollower(deps: {
   readonly lookup: RatesLookup;
@@ -33,16 +33,23 @@ export function ratesFollower(deps: {
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<void> | null = null;
   let failing = false;
+  let stopped = false;
 
   async function once(): Promise<void> {
+    if (stopped) return;
     const before = deps.lookup.current();
     const snapshot = await deps.lookup.refresh();
     const { revision, readAt } = deps.lookup.lastRead();
-    await deps.nodes.confirm({ ...node, revision, seenAt: readAt });
+    // fresh as of the read, whatever the registry: a command waits STALE_MS after its commit in
+    // any case, so a node it cannot see has read again (and loaded the change) before it rates
     confirmedAt = readAt;
+    if (snapshot !== before) deps.onChange(snapshot);
     if (failing) deps.logger.info({ revision }, 'rates follow the catalog again');
     failing = false;
-    if (snapshot !== before) deps.onChange(snapshot);
+    // the registry says who is behind, so a command can wait for them and name them
+    await deps.nodes
+      .confirm({ ...node, revision, seenAt: readAt })
+      .catch((err: unknown) => deps.logger.warn({ err }, 'cannot confirm the rates revision in the serving-node registry'));
   }
 
   /** One look at the catalog; concurrent callers share it. */
@@ -61,7 +68,7 @@ export function ratesFollower(deps: {
       await deps.nodes.confirm({ ...node, revision: -1, seenAt: Date.now() });
       await tick();
       const loop = () => {
-        timer = setTimeout(() => void tick().finally(() => timer && loop()), deps.everyMs ?? FOLLOW_MS);
+        timer = setTimeout(() => void tick().finally(() => !stopped && loop()), deps.everyMs ?? FOLLOW_MS);
         timer.unref();
       };
       loop();
@@ -77,6 +84,7 @@ export function ratesFollower(deps: {
     /** Looks now (after a local projection batch) instead of at the next tick. */
     poke: (): Promise<void> => tick(),
     async stop(): Promise<void> {
+      stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
       await ticking;

@@ -124,7 +124,9 @@ export function ratesLookup(readModels: ReadModelStore) {
     const readAt = Date.now();
     // read first: a change committed while the tables are read is at worst loaded twice, never missed
     const revision = await catalogRevision((sql) => readModels.query(sql));
-    if (revision === seen) return { next: previous, revision, readAt };
+    // lower: the projection is being rebuilt from the same log, and its tables hold an earlier
+    // point of it; what was loaded at `seen` stays right until the rebuild passes it again
+    if (revision <= seen) return { next: previous, revision: seen, readAt };
     const versions = new Map<string, number>();
     const carriers = new Map<string, CompiledDeck>();
     for (const c of await readModels.query<CarrierRow>('SELECT * FROM rate_carriers ORDER BY carrier_id')) {

@@ -1,4 +1,5 @@
-import { catalogCodec } from '../../core/rating/catalog-events';
+import { catalogCodec, type CatalogEvent } from '../../core/rating/catalog-events';
+import type { RecordedEvent } from '../../core/events/envelope';
 import { settingsCodec } from '../../core/settings/live-settings';
 import type { Projection } from '../projection';
 import type { SqlTx } from '../read-model-store';
@@ -81,72 +82,78 @@ export const ratesProjection: Projection = {
       return bumpRevision(tx, recorded.position);
     }
     const e = catalogCodec.decode(recorded);
-    // staged rows change nothing a reader loads; everything else does
+    await applyCatalog(e, recorded, tx);
+    // after the change, never before: a reader sharing this connection (projections in process)
+    // sees uncommitted rows, and must never see a revision whose tables it could not load yet;
+    // staged rows change nothing a reader loads
     if (e.type !== 'DeckRowsStaged' && e.type !== 'RatingPlanChunkStaged') await bumpRevision(tx, recorded.position);
-    switch (e.type) {
-      case 'CarrierRegistered':
-        await tx.run(
-          `INSERT INTO rate_carriers (carrier_id, name, currency, preference, trunks, service, deck_version, deck_rows)
-           VALUES (?, ?, ?, ?, ?, ?, 0, 0) ON CONFLICT (carrier_id) DO NOTHING`,
-          [e.data.carrierId, e.data.name, e.data.currency, e.data.preference, JSON.stringify(e.data.trunks), e.data.service],
-        );
-        return;
-      case 'DeckRowsStaged':
-        for (const r of e.data.rows) {
-          await tx.run(
-            `INSERT INTO rate_deck_rows (carrier_id, version, prefix, destination, rate, initial, subsequent, connect_fee, minimum, effective_from, effective_to)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            [
-              e.data.carrierId,
-              e.data.version,
-              r.prefix,
-              r.destination,
-              r.rate,
-              r.initial,
-              r.subsequent,
-              r.connectFee,
-              r.minimum,
-              r.effectiveFrom,
-              r.effectiveTo,
-            ],
-          );
-        }
-        return;
-      case 'DeckPublished':
-        await tx.run('DELETE FROM rate_deck_rows WHERE carrier_id = ? AND version < ?', [e.data.carrierId, e.data.version]);
-        await tx.run('UPDATE rate_carriers SET deck_version = ?, deck_rows = ?, deck_published_at = ? WHERE carrier_id = ?', [
-          e.data.version,
-          e.data.rows,
-          recorded.recordedAt,
-          e.data.carrierId,
-        ]);
-        return;
-      case 'RatingPlanChunkStaged':
-        for (const [destination, prefixes] of Object.entries(e.data.destinations)) {
-          await tx.run('INSERT INTO rate_plan_destinations (plan_id, version, destination_id, prefixes) VALUES (?, ?, ?, ?)', [
-            e.data.planId,
-            e.data.version,
-            destination,
-            JSON.stringify(prefixes),
-          ]);
-        }
-        return;
-      case 'RatingPlanPublished':
-        await tx.run('DELETE FROM rate_plan_destinations WHERE plan_id = ? AND version < ?', [e.data.planId, e.data.version]);
-        await tx.run(
-          `INSERT INTO rate_plans (plan_id, version, currency, time_zone, entries, published_at) VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (plan_id) DO UPDATE SET version = excluded.version, currency = excluded.currency,
-             time_zone = excluded.time_zone, entries = excluded.entries, published_at = excluded.published_at`,
-          [e.data.planId, e.data.version, e.data.currency, e.data.timeZone, JSON.stringify(e.data.entries), recorded.recordedAt],
-        );
-        return;
-      case 'RatingProfilePublished':
-        await tx.run(
-          `INSERT INTO rate_profiles (profile_id, sha256, activations, published_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (profile_id) DO UPDATE SET sha256 = excluded.sha256, activations = excluded.activations, published_at = excluded.published_at`,
-          [e.data.profileId, e.data.sha256, JSON.stringify(e.data.activations), recorded.recordedAt],
-        );
-        return;
-    }
   },
 };
+
+async function applyCatalog(e: CatalogEvent, recorded: RecordedEvent, tx: SqlTx): Promise<void> {
+  switch (e.type) {
+    case 'CarrierRegistered':
+      await tx.run(
+        `INSERT INTO rate_carriers (carrier_id, name, currency, preference, trunks, service, deck_version, deck_rows)
+           VALUES (?, ?, ?, ?, ?, ?, 0, 0) ON CONFLICT (carrier_id) DO NOTHING`,
+        [e.data.carrierId, e.data.name, e.data.currency, e.data.preference, JSON.stringify(e.data.trunks), e.data.service],
+      );
+      return;
+    case 'DeckRowsStaged':
+      for (const r of e.data.rows) {
+        await tx.run(
+          `INSERT INTO rate_deck_rows (carrier_id, version, prefix, destination, rate, initial, subsequent, connect_fee, minimum, effective_from, effective_to)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            e.data.carrierId,
+            e.data.version,
+            r.prefix,
+            r.destination,
+            r.rate,
+            r.initial,
+            r.subsequent,
+            r.connectFee,
+            r.minimum,
+            r.effectiveFrom,
+            r.effectiveTo,
+          ],
+        );
+      }
+      return;
+    case 'DeckPublished':
+      await tx.run('DELETE FROM rate_deck_rows WHERE carrier_id = ? AND version < ?', [e.data.carrierId, e.data.version]);
+      await tx.run('UPDATE rate_carriers SET deck_version = ?, deck_rows = ?, deck_published_at = ? WHERE carrier_id = ?', [
+        e.data.version,
+        e.data.rows,
+        recorded.recordedAt,
+        e.data.carrierId,
+      ]);
+      return;
+    case 'RatingPlanChunkStaged':
+      for (const [destination, prefixes] of Object.entries(e.data.destinations)) {
+        await tx.run('INSERT INTO rate_plan_destinations (plan_id, version, destination_id, prefixes) VALUES (?, ?, ?, ?)', [
+          e.data.planId,
+          e.data.version,
+          destination,
+          JSON.stringify(prefixes),
+        ]);
+      }
+      return;
+    case 'RatingPlanPublished':
+      await tx.run('DELETE FROM rate_plan_destinations WHERE plan_id = ? AND version < ?', [e.data.planId, e.data.version]);
+      await tx.run(
+        `INSERT INTO rate_plans (plan_id, version, currency, time_zone, entries, published_at) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (plan_id) DO UPDATE SET version = excluded.version, currency = excluded.currency,
+             time_zone = excluded.time_zone, entries = excluded.entries, published_at = excluded.published_at`,
+        [e.data.planId, e.data.version, e.data.currency, e.data.timeZone, JSON.stringify(e.data.entries), recorded.recordedAt],
+      );
+      return;
+    case 'RatingProfilePublished':
+      await tx.run(
+        `INSERT INTO rate_profiles (profile_id, sha256, activations, published_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (profile_id) DO UPDATE SET sha256 = excluded.sha256, activations = excluded.activations, published_at = excluded.published_at`,
+        [e.data.profileId, e.data.sha256, JSON.stringify(e.data.activations), recorded.recordedAt],
+      );
+      return;
+  }
+}

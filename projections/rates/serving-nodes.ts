@@ -83,13 +83,12 @@ export interface RolloutState {
 
 /**
  * Whether revision `revision`, committed at `committedAt`, is what every serving node rates on at
- * `now`: every live node confirmed it; and when rows of silent nodes exist, STALE_MS has passed
- * since the commit, so a silent node that comes back reloads before it rates (it may have read
- * an older revision just before the commit and not confirmed it yet).
+ * `now`: STALE_MS has passed since the commit, so any node rates only on a read made after it
+ * (one the registry cannot see included: a node starting, one whose confirmation failed, a
+ * silent one coming back); and every live node confirmed it, so none is still loading it.
  */
 export function rolloutState(nodes: readonly ServingNode[], revision: number, committedAt: number, now: number): RolloutState {
   const live = nodes.filter((n) => n.seenAt >= now - LIVE_MS);
   const behind = live.filter((n) => n.revision < revision);
-  const silent = nodes.length > live.length;
-  return { nodes: nodes.length, live, behind, done: behind.length === 0 && (!silent || now >= committedAt + STALE_MS) };
+  return { nodes: nodes.length, live, behind, done: behind.length === 0 && now >= committedAt + STALE_MS };
 }

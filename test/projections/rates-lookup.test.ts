@@ -55,4 +55,39 @@ describe('rates lookup', () => {
     expect(engine.lookup.current()).toBe(snapshot);
     expect(engine.rating.current().retail).toBe(sheet);
   });
+
+  test('while the rates projection is rebuilt, the lookup keeps what it loaded instead of an earlier point of the log', async () => {
+    await engine.rating.importDeck({ carrierId: 'alpha', file: join(DECKS, 'alpha-v2.csv') });
+    await engine.rating.sync();
+    const loaded = engine.lookup.current();
+    expect(loaded.carriers.get('alpha')!.version).toBe(2);
+    // emptied, as a rebuild starts: revision 0, no carrier
+    await engine.runner.rebuild('rates').catch(() => undefined);
+    await engine.readModels.transaction(async (tx) => {
+      await tx.run('DELETE FROM rate_carriers');
+      await tx.run('DELETE FROM rate_catalog');
+    });
+    await engine.lookup.refresh();
+    expect(engine.lookup.current()).toBe(loaded);
+    expect(engine.lookup.lastRead().revision).toBe(loaded.revision);
+  });
+
+  test('the catalog revision moves only with the change it stands for, even to a reader inside the transaction', async () => {
+    await engine.rating.importDeck({ carrierId: 'alpha', file: join(DECKS, 'alpha-v2.csv') });
+    // replayed by hand, one event at a time in one transaction, as the in-process runner's
+    // connection shows it to the lookup: a revision is never ahead of the tables
+    const { ratesProjection } = await import('../../projections/rates/projection');
+    await engine.readModels.transaction(async (tx) => {
+      await ratesProjection.reset!(tx);
+      for await (const e of engine.store.readAll(0)) {
+        if (!ratesProjection.handles.includes(e.type)) continue;
+        await ratesProjection.apply(e, tx);
+        const [rev] = await tx.all<{ revision: number }>('SELECT revision FROM rate_catalog WHERE id = 1');
+        if (e.type === 'DeckPublished') {
+          const [carrier] = await tx.all<{ deck_version: number }>('SELECT deck_version FROM rate_carriers');
+          expect([Number(rev!.revision), Number(carrier!.deck_version)]).toEqual([e.position, (e.data as { version: number }).version]);
+        }
+      }
+    });
+  });
 });
