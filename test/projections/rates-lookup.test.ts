@@ -80,7 +80,7 @@ describe('rates lookup', () => {
     await engine.readModels.transaction(async (tx) => {
       await ratesProjection.reset!(tx);
       for await (const e of engine.store.readAll(0)) {
-        if (!ratesProjection.handles.includes(e.type)) continue;
+        if (!ratesProjection.handles?.includes(e.type)) continue;
         await ratesProjection.apply(e, tx);
         const [rev] = await tx.all<{ revision: number }>('SELECT revision FROM rate_catalog WHERE id = 1');
         if (e.type === 'DeckPublished') {
