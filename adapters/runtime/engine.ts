@@ -428,6 +428,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
               maxLag: config.readyMaxLag,
               projectionsElsewhere: projectionMode === 'elsewhere',
               storageFaults: () => storageHealthOf(metrics).faults(),
+              ratesAge: () => followerRef.current?.age() ?? null,
             }),
           },
           {

@@ -81,6 +81,8 @@ export function ratesFollower(deps: {
       if (Date.now() - confirmedAt > STALE_MS)
         throw new RatesNotCurrentError('the rates cannot be confirmed current (the rates store cannot be read); try again shortly');
     },
+    /** Milliseconds since the rates were last known current (Infinity before the first read). */
+    age: (): number => Date.now() - confirmedAt,
     /** Looks now (after a local projection batch) instead of at the next tick. */
     poke: (): Promise<void> => tick(),
     async stop(): Promise<void> {

@@ -7,6 +7,7 @@ import type { ProjectionStatus } from '../../../projections/runner';
 import { problem, sendProblem } from '../problem';
 import { storageReadiness, type StorageFaultReport } from './storage-readiness';
 import { stoppedProjections } from './projection-readiness';
+import { STALE_MS } from '../../../projections/rates/serving-nodes';
 
 export interface HealthDeps {
   /** Where a failed check's error goes: the public answer names the check only. */
@@ -20,6 +21,8 @@ export interface HealthDeps {
   readonly projectionsElsewhere?: boolean;
   /** Stores whose writes fail now (full, I/O, corrupt, unreachable). */
   readonly storageFaults?: () => readonly StorageFaultReport[];
+  /** Milliseconds since a serving engine's rates were last known current; null when it does not follow them. */
+  readonly ratesAge?: () => number | null;
 }
 
 /**
@@ -50,6 +53,9 @@ export function healthRouter(deps: HealthDeps): Router {
     }
     const storage = storageReadiness(deps.storageFaults?.() ?? []);
     checks['storage'] = storage.check;
+    const ratesAge = deps.ratesAge?.() ?? null;
+    // stale rates refuse every authorization: out of the balancer until it reads the catalog again
+    if (ratesAge !== null) checks['rates'] = ratesAge <= STALE_MS ? 'ok' : 'not current';
     const behind = projections.filter((p) => (!deps.projectionsElsewhere && !p.caughtUp) || p.lag > deps.maxLag || p.lastError);
     const stopped = stoppedProjections(projections);
     const ok = Object.values(checks).every((c) => c.startsWith('ok')) && behind.length === 0;
@@ -76,9 +82,11 @@ export function healthRouter(deps: HealthDeps): Router {
           ? `storage failing: ${storage.failing.join(', ')}`
           : stopped.length
             ? stopped.join('; ')
-            : behind.length
-              ? `projections behind: ${behind.map((p) => p.name).join(', ')}`
-              : 'a store is unreachable',
+            : checks['rates'] === 'not current'
+              ? 'rates not current'
+              : behind.length
+                ? `projections behind: ${behind.map((p) => p.name).join(', ')}`
+                : 'a store is unreachable',
         body,
       ).problem,
     );
