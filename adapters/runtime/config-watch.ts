@@ -1,4 +1,4 @@
-import { unwatchFile, watchFile } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 
@@ -45,8 +45,22 @@ export function watchConfigFile(options: {
         (live.length ? ` (to change on every node now: ${live.join('; ')})` : ''),
     );
   };
-  watchFile(options.file, { interval: options.intervalMs ?? 1000 }, (cur, prev) => {
-    if (cur.mtimeMs !== prev.mtimeMs || cur.size !== prev.size) check();
-  });
-  return () => unwatchFile(options.file);
+  // the text, not the file's times: an edit in the same second as the last one, or before a
+  // watcher's first look, is an edit all the same
+  const read = () => {
+    try {
+      return readFileSync(options.file, 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  let last = read();
+  const timer = setInterval(() => {
+    const text = read();
+    if (text === last) return;
+    last = text;
+    check();
+  }, options.intervalMs ?? 1000);
+  timer.unref();
+  return () => clearInterval(timer);
 }
