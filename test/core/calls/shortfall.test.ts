@@ -5,35 +5,13 @@ import type { CallCommand, CallPolicy } from '../../../core/calls/commands';
 import { chargeFor } from '../../../core/calls/pricing';
 import { balanceOf, type AccountStreamEvent } from '../../../core/wallet';
 import { opened, stateOf, when } from '../wallet/given';
+import { callCommands } from '../../support/call-commands';
 
 // 0.005 a minute in whole minutes: 0.015 of credit pays for 180 s
 const row = { rate: '0.005', connectFee: '0', initial: 60, subsequent: 60, minimum: 0 };
 const policy: CallPolicy = { grantSeconds: 3600, reservationTtlSeconds: 120, chargeDecimals: 6 };
 const pstn = { kind: 'pstn' as const, retail: { prefix: '44', row }, carriers: [] };
-const T0 = Date.parse('2026-12-01T10:00:00.000Z');
-const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
-
-const authorize = (callId: string, seconds: number, grantSeconds = policy.grantSeconds): CallCommand => ({
-  kind: 'authorize-call',
-  callId,
-  destination: '+442079460000',
-  route: pstn,
-  at: at(seconds),
-  policy: { ...policy, grantSeconds },
-});
-const end = (callId: string, lasted: number, endedAt: number): CallCommand => ({
-  kind: 'end-call',
-  callId,
-  origin: 'kamailio-1',
-  answered: true,
-  seconds: lasted,
-  answeredAt: at(endedAt - lasted),
-  endedAt: at(endedAt),
-  carrierId: null,
-  reason: 'BYE',
-  cdr: {},
-  policy,
-});
+const { at, authorize, end } = callCommands({ route: pstn, policy });
 const funded = (amount: string): AccountStreamEvent[] => [
   ...opened,
   ...when(opened, { kind: 'record-purchase', processor: 'stripe', paymentId: 'pi', processorEventId: 'e', amount, currency: 'EUR' }),

@@ -2,10 +2,11 @@ import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { manualClock } from '../../../core/clock';
-import type { CallCommand, CallRoute } from '../../../core/calls/commands';
+import type { CallRoute } from '../../../core/calls/commands';
 import { absorbedReport } from '../../../projections/finance/absorbed';
 import { checkLedger } from '../../../projections/finance/check';
 import { liabilityReport } from '../../../projections/finance/reports';
+import { callCommands } from '../../support/call-commands';
 import { signedFetch, signer } from '../../support/signed-fetch';
 import { testEngine, type TestEngine } from '../../support/test-engine';
 
@@ -31,27 +32,7 @@ describe('finance: what the provider absorbed', () => {
     const fact = (id: string) => ({ processor: 'stripe', paymentId: id, processorEventId: `evt_${id}` });
     // carol: 0.015 of credit; call 1's reservation lapses before its CDR and call 2 is granted all of it
     await run(carol.keyid, { kind: 'record-purchase', ...fact('pi_c'), amount: '0.015', currency: 'EUR' });
-    const authorize = (callId: string, seconds: number, grantSeconds: number): CallCommand => ({
-      kind: 'authorize-call',
-      callId,
-      destination: '+442079460000',
-      route,
-      at: at(seconds),
-      policy: { ...policy, grantSeconds },
-    });
-    const end = (callId: string, lasted: number, endedAt: number): CallCommand => ({
-      kind: 'end-call',
-      callId,
-      origin: 'k',
-      answered: true,
-      seconds: lasted,
-      answeredAt: at(endedAt - lasted),
-      endedAt: at(endedAt),
-      carrierId: null,
-      reason: 'BYE',
-      cdr: {},
-      policy,
-    });
+    const { authorize, end } = callCommands({ route, policy, origin: 'k' });
     await run(carol.keyid, authorize('c1', 0, 120));
     await run(carol.keyid, { kind: 'expire-reservations', at: at(240) });
     await run(carol.keyid, authorize('c2', 250, 3600));
