@@ -13,7 +13,7 @@ import { addFactsCommands } from './facts-commands';
 import { Command, Option } from 'commander';
 import pino from 'pino';
 import { loadConfig, type Config } from '../runtime/config';
-import { createEngine, type Engine } from '../runtime/engine';
+import type { Engine } from '../runtime/engine';
 import { progressBar } from './progress';
 import { watchConfigFile } from '../runtime/config-watch';
 import { csv, table } from './table';
@@ -22,6 +22,13 @@ import { addSettingsCommands } from './settings-commands';
 import { addWalletCommands } from './wallet-commands';
 import { redact } from '../runtime/redact';
 import { addProbeCommand } from './probe-command';
+
+/**
+ * The engine with everything it wires (HTTP, stores, plugins) loads only when a command opens it:
+ * `--help` and the commands that need no engine start without that cost.
+ */
+const createEngine: typeof import('../runtime/engine').createEngine = (...args) =>
+  (require('../runtime/engine') as typeof import('../runtime/engine')).createEngine(...args);
 
 interface GlobalFlags {
   dataDir?: string;

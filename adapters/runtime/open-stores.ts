@@ -3,20 +3,27 @@ import type Database from 'better-sqlite3';
 import type { Clock } from '../../core/clock';
 import type { EventStore } from '../../core/event-store';
 import type { ReadModelStore } from '../../projections/read-model-store';
-import { eventStoreDbEventStore } from '../event-store/eventstoredb';
 import { memoryEventStore } from '../event-store/memory';
-import { postgresEventStore } from '../event-store/postgres';
 import { sqliteEventStore } from '../event-store/sqlite';
 import type { WriteProbed } from '../event-store/write-probed';
 import { validatingEventStore } from '../event-store/validating';
 import { eventRegistry, type EventRegistry } from '../../core/events/registry';
-import { postgresReadModelStore } from '../read-models/postgres';
 import { sqliteReadModelStore } from '../read-models/sqlite';
 import { memorySpentNonces } from '../spent-nonces/memory';
 import type { SpentNonces } from '../spent-nonces/port';
-import { postgresSpentNonces } from '../spent-nonces/postgres';
 import { sqliteSpentNonces } from '../spent-nonces/sqlite';
 import type { Config } from './config';
+
+// The drivers of the stores a configuration does not name load only when named: the client
+// libraries of PostgreSQL and EventStoreDB cost every command's start otherwise.
+const postgresEventStore: typeof import('../event-store/postgres').postgresEventStore = (...args) =>
+  (require('../event-store/postgres') as typeof import('../event-store/postgres')).postgresEventStore(...args);
+const eventStoreDbEventStore: typeof import('../event-store/eventstoredb').eventStoreDbEventStore = (...args) =>
+  (require('../event-store/eventstoredb') as typeof import('../event-store/eventstoredb')).eventStoreDbEventStore(...args);
+const postgresReadModelStore: typeof import('../read-models/postgres').postgresReadModelStore = (...args) =>
+  (require('../read-models/postgres') as typeof import('../read-models/postgres')).postgresReadModelStore(...args);
+const postgresSpentNonces: typeof import('../spent-nonces/postgres').postgresSpentNonces = (...args) =>
+  (require('../spent-nonces/postgres') as typeof import('../spent-nonces/postgres')).postgresSpentNonces(...args);
 
 export const eventsFile = (config: Config) => join(config.dataDir, 'events.sqlite');
 export const readModelsFile = (config: Config) => join(config.dataDir, 'read-models.sqlite');

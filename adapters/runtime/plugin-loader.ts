@@ -24,10 +24,24 @@ function isPlugin(value: unknown): value is TrunklinePlugin {
   return typeof v['name'] === 'string' && (typeof v['register'] === 'function' || typeof v['containerModule'] === 'object');
 }
 
+/**
+ * Whether `module` is TypeScript that this process cannot load yet: the compiled engine runs
+ * without tsx, so Node finds no `index.ts` in a folder and cannot run a `.ts` file.
+ */
+function needsTypeScriptLoader(module: string): boolean {
+  try {
+    return require.resolve(module).endsWith('.ts');
+  } catch {
+    return true;
+  }
+}
+
 /** Loads a plugin module by path or package name; its default export or module.exports. */
 export function loadPlugin(module: string): TrunklinePlugin {
   let loaded: unknown;
   try {
+    // tsx only when a plugin is TypeScript: loading it costs the compiled engine's fast start
+    if (needsTypeScriptLoader(module)) require('tsx/cjs');
     loaded = require(module);
   } catch (error) {
     throw new PluginError(`plugin ${module}: cannot load (${(error as Error).message.split('\n')[0]})`);
