@@ -120,12 +120,13 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
           return out(
             `${carrierId}: this deck is published already (version ${r.version}); nothing changed, ${await rollOut(engine, waitMs)}`,
           );
+        // the import's own rate: the rollout that follows waits on the serving engines, not on the rows
+        const seconds = (Date.now() - started) / 1000;
         const rollout = await rollOut(engine, waitMs);
         const deck = engine.rating.current().carriers.get(carrierId);
-        const seconds = (Date.now() - started) / 1000;
         out(
           `${carrierId}: deck version ${r.version} published, ${r.rows} rows${r.skipped ? `, ${r.skipped} bad rows skipped` : ''}, ` +
-            `${deck?.prefixes.length ?? 0} prefixes, ${rollout} in ${seconds.toFixed(2)} s (${Math.round((r.rows + r.skipped) / seconds)} rows/s)`,
+            `${deck?.prefixes.length ?? 0} prefixes in ${seconds.toFixed(2)} s (${Math.round((r.rows + r.skipped) / seconds)} rows/s), ${rollout}`,
         );
       });
     });

@@ -51,7 +51,7 @@ describe('trunkline rating commands', () => {
   test('decks import with progress, and LCR orders the carriers with their trunks and no secrets', () => {
     const a = cli('carriers', 'import-deck', 'alpha', join(FIXTURES, 'decks', 'alpha-v1.csv'));
     expect(a.stdout).toMatch(
-      /^alpha: deck version 1 published, 4 rows, 4 prefixes, no serving engine is running: the next one to start loads it in [\d.]+ s \(\d+ rows\/s\)$/m,
+      /^alpha: deck version 1 published, 4 rows, 4 prefixes in [\d.]+ s \(\d+ rows\/s\), no serving engine is running: the next one to start loads it$/m,
     );
     expect(a.stderr).toMatch(/read \[#+\] 100%/);
     cli('carriers', 'import-deck', 'beta', join(FIXTURES, 'decks', 'beta.csv'));
