@@ -102,7 +102,35 @@ export function ledgerEffect(e: AccountStreamEvent): LedgerEffect | null {
       const granted = parts.reduce((sum, p) => sum.plus(p.change), ZERO);
       return effect(`sms:${e.data.smsId}`, new Decimal(e.data.toPaid), granted, { grantChanges: parts });
     }
-    default:
+    // no money moves: reservations hold credit without moving it, a shortfall or an uncovered
+    // reversal is the provider's, and the rest are facts about the account or a call or text
+    case 'AccountOpened':
+    case 'AccountSuspended':
+    case 'AccountReinstated':
+    case 'AccountClosed':
+    case 'TopUpStarted':
+    case 'TopUpFailed':
+    case 'TopUpMismatch':
+    case 'CallAuthorized':
+    case 'CallExtended':
+    case 'CallFailed':
+    case 'CarrierCostRecorded':
+    case 'CdrUnmatched':
+    case 'ReservationReleased':
+    case 'ReservationExpired':
+    case 'ChargeShortfall':
+    case 'ReversalUncovered':
+    case 'SmsAccepted':
+    case 'SmsSubmitted':
+    case 'SmsDelivered':
+    case 'SmsFailed':
+    case 'SmsReceiptRecorded':
       return null;
+    default: {
+      // a new event type must say above whether it moves money (this does not compile until it does)
+      const unhandled: never = e;
+      void unhandled;
+      return null;
+    }
   }
 }
