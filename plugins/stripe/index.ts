@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { stripeProcessor } from '../../adapters/payments/stripe/processor';
 import { definePlugin, parseOptions } from '../plugin-api';
 
 const options = z
@@ -17,12 +16,14 @@ const options = z
  */
 export default definePlugin({
   name: 'stripe',
-  register(host) {
+  async register(host) {
     if (Object.keys(host.options).length === 0) {
       host.logger.info('stripe: not configured (set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET); top-ups are off');
       return;
     }
     const settings = parseOptions('stripe', options, host.options);
+    // the stripe library takes about 80 ms to load: only an engine that takes payments pays it
+    const { stripeProcessor } = await import('../../adapters/payments/stripe/processor');
     host.addPaymentProcessor(stripeProcessor(settings));
   },
 });
