@@ -38,8 +38,28 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       'no-restricted-imports': [
         'error',
-        { patterns: ['**/adapters/**', 'express', 'pg', 'better-sqlite3', 'inversify', 'node:fs', 'node:net', 'node:http'] },
+        {
+          patterns: [
+            '**/adapters/**',
+            '**/projections/**',
+            '**/plugins/**',
+            'express',
+            'pg',
+            'better-sqlite3',
+            'inversify',
+            'node:fs',
+            'node:net',
+            'node:http',
+          ],
+        },
       ],
+    },
+  },
+  {
+    // read models depend on the core and their store's port, never on an adapter or a plugin
+    files: ['projections/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/adapters/**', '**/plugins/**', 'express', 'inversify'] }],
     },
   },
 );

@@ -28,7 +28,7 @@ import { planDecider } from '../../core/rating/plan-decider';
 import { profileDecider } from '../../core/rating/profile-decider';
 import { rateOnProfile } from '../../core/rating/profile';
 import type { DeckImporter, TariffImporter } from '../../plugins/plugin-api';
-import type { PricingPolicy } from '../../plugins/pricing/policy';
+import type { PricingPolicy } from '../../core/rating/pricing-policy';
 import type { JsonObject } from '../../core/json';
 import { settingsCodec, settingsDecider, SETTINGS_STREAM, type SettingsCommand } from '../../core/settings/live-settings';
 import type { RatesLookup, RatingSnapshot } from '../../projections/rates/lookup';

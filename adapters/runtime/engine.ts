@@ -29,7 +29,7 @@ import { smsProjection } from '../../projections/sms/projection';
 import { financeProjection } from '../../projections/finance/projection';
 import { ownerOfMessage, staleAcceptedSms } from '../../projections/sms/queries';
 import { accountsWithDueReservations } from '../../projections/balances/queries';
-import type { PricingPolicy } from '../../plugins/pricing/policy';
+import type { PricingPolicy } from '../../core/rating/pricing-policy';
 import { ratesLookup, type RatesLookup } from '../../projections/rates/lookup';
 import { ratingService, type RatingService } from '../rating/service';
 import { servingNodes, type ServingNodes } from '../../projections/rates/serving-nodes';

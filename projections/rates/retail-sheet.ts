@@ -3,7 +3,7 @@ import { Decimal, parseDecimal } from '../../core/money';
 import type { CarrierService, DeckRow } from '../../core/rating/catalog-events';
 import { compileDeck, matchDeck, priceOnDeck, type CarrierCost, type CompiledDeck } from '../../core/rating/deck';
 import { NS_PER_SECOND } from '../../core/rating/duration';
-import type { CostBasis, PricingPolicy } from '../../plugins/pricing/policy';
+import type { CostBasis, PricingPolicy } from '../../core/rating/pricing-policy';
 
 export interface RetailSheetRow {
   readonly prefix: string;
