@@ -32,6 +32,7 @@ import { accountsWithDueReservations } from '../../projections/balances/queries'
 import type { PricingPolicy } from '../../core/rating/pricing-policy';
 import { ratesLookup, type RatesLookup } from '../../projections/rates/lookup';
 import { ratingService, type RatingService } from '../rating/service';
+import { recordRejectedFact } from '../facts/rejected-facts';
 import { servingNodes, type ServingNodes } from '../../projections/rates/serving-nodes';
 import { ratesFollower, type RatesFollower } from './rates-follower';
 import { createHttpApp } from '../http/app';
@@ -395,7 +396,11 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         logger,
         metrics,
         fastRoutes: [
-          ...sipHookRoutes({ calls: await ctx.getAsync<CallService>(TOKENS.Calls), secret: config.sipHookSecret }),
+          ...sipHookRoutes({
+            calls: await ctx.getAsync<CallService>(TOKENS.Calls),
+            secret: config.sipHookSecret,
+            rejectFact: (fact) => recordRejectedFact(store, { ...fact, at: clock.now() }),
+          }),
           smsSendRoute(smsDeps),
         ],
         routers: [

@@ -15,7 +15,7 @@ export const rejectedFactEvents = {
   FactRejected: {
     schemaVersion: 1,
     schema: z.object({
-      /** Who reported it: `stripe`, `sms-gateway:<id>`, `sip-hook`. */
+      /** Who reported it: `stripe`, `sms-gateway:<id>`, `sip-proxy`. */
       source: z.string().min(1),
       /** The source's own id of the fact (a Stripe event id, a gateway message id). */
       externalId: z.string().min(1),

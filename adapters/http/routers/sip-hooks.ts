@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { CallService } from '../../calls/service';
+import type { RejectedFactInput } from '../../facts/rejected-facts';
 import { jsonBody, type FastRoute } from '../fast-routes';
 import { HttpProblem, problem } from '../problem';
 import { sameSecret } from '../same-secret';
@@ -64,13 +66,36 @@ const flat = (body: Record<string, unknown>) =>
     ]),
   );
 
+/** A CDR refused as invalid, as a rejected fact: one per call id and body, so a retry records nothing. */
+function rejectedCdr(raw: unknown, error: z.ZodError): RejectedFactInput {
+  const text = JSON.stringify(raw) ?? String(raw);
+  const id = raw !== null && typeof raw === 'object' && typeof (raw as { call_id?: unknown }).call_id === 'string';
+  return {
+    source: 'sip-proxy',
+    externalId: (id && (raw as { call_id: string }).call_id.slice(0, 255)) || 'no-call-id',
+    key: [createHash('sha256').update(text).digest('hex')],
+    reason: error.issues
+      .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+      .join('; ')
+      .slice(0, 1000),
+    raw: text,
+    at: new Date(),
+  };
+}
+
 /**
  * The SIP proxy's hooks under `base`: authorize an INVITE, extend a long call, post its CDR.
  * Refusals are problem+json with the status the proxy relays: 402 no credit, 403 suspended or
  * blocked, 404 no price or route. Authenticated with the shared `sipHookSecret`. Fast routes:
  * they are the money path's hot loop.
  */
-export function sipHookRoutes(deps: { calls: CallService; secret: string | undefined; base?: string }): FastRoute[] {
+export function sipHookRoutes(deps: {
+  calls: CallService;
+  secret: string | undefined;
+  base?: string;
+  /** Keeps a CDR that cannot be read for review: a call may have happened that nobody charged. */
+  rejectFact?: (fact: RejectedFactInput) => Promise<unknown>;
+}): FastRoute[] {
   const base = deps.base ?? '/v1/hooks/sip';
   const check = hookSecretCheck(deps.secret);
   const hook = (path: string, run: (body: unknown) => Promise<unknown>): FastRoute => ({
@@ -92,7 +117,12 @@ export function sipHookRoutes(deps: { calls: CallService; secret: string | undef
       return deps.calls.extend({ callId: body.call_id, caller: body.caller });
     }),
     hook('/cdr', async (raw) => {
-      const body = cdrBody.parse(raw);
+      const parsed = cdrBody.safeParse(raw);
+      if (!parsed.success) {
+        await deps.rejectFact?.(rejectedCdr(raw, parsed.error));
+        throw parsed.error;
+      }
+      const body = parsed.data;
       const answered = body.disposition === 'ANSWERED' && typeof body.answer_ts === 'number';
       const seconds = answered ? body.end_ts - body.answer_ts! : 0;
       return deps.calls.cdr({

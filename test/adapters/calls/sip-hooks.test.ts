@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chargeFor } from '../../../core/calls/pricing';
 import { manualClock } from '../../../core/clock';
 import { Decimal } from '../../../core/money';
+import { listRejectedFacts } from '../../../adapters/facts/rejected-facts';
 import { callsEngine, HOOK_SECRET, type CallsEngine } from '../../support/calls-engine';
 import { signer } from '../../support/signed-fetch';
 
@@ -114,7 +115,7 @@ describe('SIP hooks: authorize and charge', () => {
     expect(await events(alice.keyid, 'CdrUnmatched')).toEqual([expect.objectContaining({ callId: 'ghost' })]);
   });
 
-  test('a CDR whose timestamps are no date or give an absurd duration: 400 problem, nothing appended', async () => {
+  test('a CDR whose timestamps are no date or give an absurd duration: 400 problem, kept for review, no money moved', async () => {
     expect((await bed.hook('authorize', { call_id: 'call-6', caller: alice.keyid, callee: UK })).status).toBe(200);
     const answered = { call_id: 'call-6', caller: alice.keyid, disposition: 'ANSWERED', answer_ts: 1_796_000_000 };
     const bad = [
@@ -125,8 +126,10 @@ describe('SIP hooks: authorize and charge', () => {
       { ...answered, end_ts: 1_796_000_000 + 400 * 86_400 },
       { call_id: 'call-6', caller: alice.keyid, disposition: 'FAILED', end_ts: 1e13 },
     ];
-    const head = await bed.engine.store.head();
-    for (const cdr of bad) {
+    const accountBefore = (await state(alice.keyid)).paid.toFixed();
+    const rejectedBefore = (await listRejectedFacts(bed.engine.store, 'sip-proxy')).length;
+    // each sent twice, as a proxy that retries would: kept once each
+    for (const cdr of [...bad, ...bad]) {
       const r = await json(bed.hook('cdr', cdr));
       expect([JSON.stringify(cdr), r.status, r.type, r.body['type']]).toEqual([
         JSON.stringify(cdr),
@@ -135,7 +138,12 @@ describe('SIP hooks: authorize and charge', () => {
         'https://trunkline.dev/problems/invalid-request',
       ]);
     }
-    expect(await bed.engine.store.head()).toBe(head);
+    const rejected = (await listRejectedFacts(bed.engine.store, 'sip-proxy')).slice(rejectedBefore);
+    expect(rejected).toHaveLength(bad.length);
+    expect(rejected.every((f) => f.externalId === 'call-6' && /end_ts|answer_ts/.test(f.reason))).toBe(true);
+    expect(JSON.parse(rejected[0]!.payload)).toEqual(bad[0]);
+    // no money moved and the call is still open: its real CDR may yet come
+    expect((await state(alice.keyid)).paid.toFixed()).toBe(accountBefore);
     expect((await state(alice.keyid)).calls.get('call-6')?.status).toBe('open');
   });
 
