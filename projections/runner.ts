@@ -218,6 +218,15 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
     }
   }
 
+  /**
+   * After a batch failed: the event of it the projection cannot apply, its stop recorded; null
+   * when every event applies on its own (the fault was not an event's: retry with backoff).
+   */
+  async function stopAtCulprit(p: Projection, generation: number, batch: readonly RecordedEvent[]): Promise<ProjectionStop | null> {
+    const culprit = await diagnose(p, generation, batch);
+    return culprit ? recordStop(p, generation, culprit) : null;
+  }
+
   /** Records the stop where every node and the CLI see it, and tells it once. */
   async function recordStop(p: Projection, generation: number, error: EventNotAppliedError): Promise<ProjectionStop> {
     const stop: ProjectionStop = {
@@ -278,10 +287,13 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
         try {
           outcome = await applyBatch(p, cp.generation, batch);
         } catch (error) {
-          const culprit = await diagnose(p, cp.generation, batch);
-          if (!culprit) throw error;
-          await recordStop(p, cp.generation, culprit);
-          throw culprit;
+          const stop = await stopAtCulprit(p, cp.generation, batch);
+          if (!stop) throw error;
+          throw new EventNotAppliedError(
+            p.name,
+            batch.find((e) => e.position === stop.position)!,
+            stop.error,
+          );
         }
         if (outcome === 'restart') return false;
         applied += batch.length;
@@ -322,9 +334,8 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
             try {
               outcome = await applyBatch(p, cp.generation, batch);
             } catch (error) {
-              const culprit = await diagnose(p, cp.generation, batch);
-              if (!culprit) throw error;
-              stopped = await recordStop(p, cp.generation, culprit);
+              stopped = await stopAtCulprit(p, cp.generation, batch);
+              if (!stopped) throw error;
               break;
             }
             if (outcome === 'restart') break;
@@ -399,8 +410,8 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
               // on its own from here: stopped at the event it cannot apply, or retrying with backoff
               const generation = checkpoints.get(p.name)!.generation;
               state.done = (async () => {
-                const culprit = await diagnose(p, generation, batch);
-                if (culprit) await waitWhileStopped(p, state, await recordStop(p, generation, culprit));
+                const stopped = await stopAtCulprit(p, generation, batch);
+                if (stopped) await waitWhileStopped(p, state, stopped);
                 else options.onError?.(p.name, outcome.error);
                 await follow(p, state);
               })().finally(() => (state.running = false));
