@@ -123,6 +123,10 @@ describe('a deck imported by another process while calls go on', () => {
     // not valid for the policy: refused before anything is recorded
     await expect(operator.rating.setSettings({ pricing: { markupPercent: 'lots' } })).rejects.toThrow(/markupPercent/);
     await expect(operator.rating.setSettings({ pricing: { noSuchOption: '1' } })).rejects.toThrow(/pricing options/);
+    // a prototype key is an unknown option like any other
+    await expect(operator.rating.setSettings({ pricing: JSON.parse('{"__proto__":{"markupPercent":"0"}}') as never })).rejects.toThrow(
+      /pricing options/,
+    );
     expect(await serving.store.head()).toBe(head);
 
     await rollOut({ pricing: { markupPercent: '100' } });
