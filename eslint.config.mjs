@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'dist/**'] },
@@ -29,6 +30,66 @@ export default tseslint.config(
         URLSearchParams: 'readonly',
         Chart: 'readonly',
       },
+    },
+  },
+  {
+    // the layers: core <- application <- adapters / projections / plugins; only the composition
+    // root (adapters/runtime) loads plugins. Circles of imports, type-only ones included, are refused
+    // by test/lint/import-cycles.test.ts (import-x/no-cycle skips type imports)
+    files: ['core/**/*.ts', 'application/**/*.ts', 'adapters/**/*.ts', 'projections/**/*.ts', 'plugins/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.d.ts', '.js', '.mjs'] })] },
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: './core',
+              from: ['./application', './adapters', './projections', './plugins'],
+              message: 'the core is pure: it imports only the core',
+            },
+            {
+              target: './application',
+              from: ['./adapters', './projections', './plugins'],
+              message: 'use cases take ports as arguments: declare the port in application/ports',
+            },
+            {
+              target: './projections',
+              from: ['./adapters', './plugins'],
+              message: 'read models depend on the core and the application ports only',
+            },
+            {
+              target: './adapters/!(runtime)/**/*',
+              from: ['./plugins'],
+              message: 'only the composition root (adapters/runtime) loads plugins',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // use cases do no I/O of their own: stores, servers and files come in as ports
+    files: ['application/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['express', 'inversify'],
+              allowTypeImports: true,
+              message: 'application code takes its framework types only as types',
+            },
+            {
+              group: ['pg', 'better-sqlite3', 'node:fs', 'node:net', 'node:http', 'node:child_process'],
+              message: 'application code does no I/O: take a port',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -15,7 +15,7 @@ import { accountDecider, accountStream } from '../core/accounts/account';
 import { fold } from '../core/decider';
 import { walletDecider, type AccountStreamEvent } from '../core/wallet';
 import { startStripeBed } from '../test/beds/stripe-api';
-import { walletService } from '../adapters/wallet/service';
+import { walletService } from '../application/wallet/service';
 import { listen } from '../test/support/listen';
 import { issueBatch } from '../test/support/vouchers';
 import { rawPublicKey, signedFetch, signer } from '../test/support/signed-fetch';

@@ -1,4 +1,4 @@
-import type { ReadModelStore, SqlTx } from './read-model-store';
+import type { ReadModelStore, SqlTx } from '../application/ports/read-model-store';
 
 export interface Checkpoint {
   readonly name: string;
@@ -43,3 +43,22 @@ export async function writeCheckpoint(tx: SqlTx, c: Checkpoint): Promise<void> {
 export async function listCheckpoints(store: ReadModelStore): Promise<Checkpoint[]> {
   return (await store.query<Row>('SELECT * FROM trunkline_projections ORDER BY name')).map(toCheckpoint);
 }
+
+/** The checkpoints, and where a projection stopped (projections/stops.ts). */
+export const CHECKPOINT_SCHEMA = `
+CREATE TABLE IF NOT EXISTS trunkline_projections (
+  name       TEXT    PRIMARY KEY,
+  version    INTEGER NOT NULL,
+  generation INTEGER NOT NULL,
+  position   BIGINT  NOT NULL,
+  updated_at TEXT    NOT NULL
+);
+CREATE TABLE IF NOT EXISTS trunkline_projection_stops (
+  name       TEXT    PRIMARY KEY,
+  generation INTEGER NOT NULL,
+  position   BIGINT  NOT NULL,
+  event_id   TEXT    NOT NULL,
+  event_type TEXT    NOT NULL,
+  error      TEXT    NOT NULL,
+  stopped_at TEXT    NOT NULL
+)`;

@@ -1,4 +1,4 @@
-import type { SqlTx } from './read-model-store';
+import type { SqlTx } from '../application/ports/read-model-store';
 
 /**
  * SQL for amounts summed exactly, in either read-model store: PostgreSQL keeps them as NUMERIC

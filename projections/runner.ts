@@ -3,8 +3,8 @@ import type { RecordedEvent } from '../core/events/envelope';
 import type { Clock } from '../core/clock';
 import { batches } from './batches';
 import { readCheckpoint, writeCheckpoint, listCheckpoints, type Checkpoint } from './checkpoints';
-import type { Projection } from './projection';
-import type { ReadModelStore, SqlTx } from './read-model-store';
+import type { Projection } from '../application/ports/projection';
+import type { ReadModelStore, SqlTx } from '../application/ports/read-model-store';
 import { EventNotAppliedError, listStops, stillStopped, writeStop, type ProjectionStop } from './stops';
 
 export interface ProjectionStatus {

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '../core/events/envelope';
 import type { Checkpoint } from './checkpoints';
-import type { ReadModelStore, SqlTx } from './read-model-store';
+import type { ReadModelStore, SqlTx } from '../application/ports/read-model-store';
 
 /** Where a projection stopped: the event it cannot apply, and why. */
 export interface ProjectionStop {

@@ -1,4 +1,4 @@
-import type { ReadModelStore } from './read-model-store';
+import type { ReadModelStore } from '../application/ports/read-model-store';
 
 /**
  * Read-your-writes for a client that holds a log position (from a write's answer): resolves

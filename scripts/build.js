@@ -13,7 +13,7 @@ const ROOT = join(__dirname, '..');
 const DIST = join(ROOT, 'dist');
 /** Written only after a build that compiled without errors and copied its assets. */
 const STAMP = join(DIST, '.built');
-const SOURCE_DIRS = ['types', 'core', 'adapters', 'plugins', 'projections'];
+const SOURCE_DIRS = ['types', 'core', 'application', 'adapters', 'plugins', 'projections'];
 const CONFIG_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'scripts/build.js'];
 
 function* files(dir) {

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import type { Engine } from '../runtime/engine';
-import { listRejectedFacts } from '../facts/rejected-facts';
-import { csv, table } from './table';
+import { listRejectedFacts } from '../../application/facts/rejected-facts';
+import { csv } from '../../application/reports/csv';
+import { table } from './table';
 
 type WithEngine = <T>(fn: (engine: Engine) => Promise<T>) => Promise<T>;
 

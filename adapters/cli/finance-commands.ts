@@ -6,10 +6,11 @@ import { flatRows, reportQuery } from '../../projections/finance/query';
 import { checkLedger } from '../../projections/finance/check';
 import { grantFinanceReadOnly } from '../../projections/finance/postgres-access';
 import { reconcileCarrierInvoice } from '../../projections/finance/carrier-invoice';
-import { formatRowError } from '../../plugins/importers/row-error';
-import { InvoiceRejectedError, readInvoice } from '../finance/invoice-csv';
-import { reconcilePayments } from '../finance/stripe-reconcile';
-import { csv, table } from './table';
+import { formatRowError } from '../../core/imports/row-error';
+import { InvoiceRejectedError, readInvoice } from '../csv/carrier-invoice';
+import { reconcilePayments } from '../../application/finance/stripe-reconcile';
+import { csv } from '../../application/reports/csv';
+import { table } from './table';
 
 type WithEngine = <T>(fn: (engine: Engine) => Promise<T>) => Promise<T>;
 

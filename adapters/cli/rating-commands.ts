@@ -1,12 +1,13 @@
 import { Command, Option } from 'commander';
 import type { Engine } from '../runtime/engine';
 import { parseCallDuration } from '../../core/rating/duration';
-import { formatRowError } from '../../plugins/importers/row-error';
-import { ImportRejectedError } from '../rating/errors';
-import { lcrJson, quoteJson } from '../rating/present';
+import { formatRowError } from '../../core/imports/row-error';
+import { ImportRejectedError } from '../../application/rating/errors';
+import { lcrJson, quoteJson } from '../../application/rating/quote-json';
 import { parseWait, rollOut, waitOption } from './await-rollout';
 import { progressBar } from './progress';
-import { csv, table } from './table';
+import { csv } from '../../application/reports/csv';
+import { table } from './table';
 
 type WithEngine = <T>(fn: (engine: Engine) => Promise<T>) => Promise<T>;
 

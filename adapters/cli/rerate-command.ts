@@ -1,9 +1,11 @@
 import { Command, Option } from 'commander';
 import { systemClock } from '../../core/clock';
 import type { Engine } from '../runtime/engine';
-import { rerateService, type RerateReport } from '../rerating/service';
+import { rerateService, type RerateReport } from '../../application/rerating/service';
 import { progressBar } from './progress';
-import { csv, table } from './table';
+import { rerateCandidates } from '../../projections/finance/rerate-candidates';
+import { csv } from '../../application/reports/csv';
+import { table } from './table';
 
 type WithEngine = <T>(fn: (engine: Engine) => Promise<T>) => Promise<T>;
 
@@ -47,7 +49,7 @@ export function addRerateCommand(program: Command, withEngine: WithEngine): void
             store: engine.store,
             ids: engine.ids,
             rating: engine.rating,
-            readModels: engine.readModels,
+            candidates: rerateCandidates(engine.readModels),
             clock: systemClock,
             chargeDecimals: engine.config.chargeDecimals,
           });

@@ -11,13 +11,3 @@ export function table(rows: readonly Record<string, string | number | boolean | 
       .trimEnd();
   return [render(headers), render(widths.map((w) => '-'.repeat(w))), ...cells.map(render)].join('\n') + '\n';
 }
-
-export function csv(rows: readonly Record<string, string | number | boolean | null>[]): string {
-  if (rows.length === 0) return '';
-  const headers = Object.keys(rows[0]!);
-  const quote = (v: unknown) => {
-    const s = String(v ?? '');
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [headers.join(','), ...rows.map((r) => headers.map((h) => quote(r[h])).join(','))].join('\n') + '\n';
-}

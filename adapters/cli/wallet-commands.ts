@@ -4,11 +4,12 @@ import type { Engine } from '../runtime/engine';
 import { amountLimits } from '../../core/amount-limits';
 import { parseE164 } from '../../core/e164';
 import { balanceOf, ledgerOf } from '../../projections/balances/queries';
-import { voucherService } from '../vouchers/service';
-import { batchCsv } from '../../plugins/vouchers/csv';
-import { listBatches } from '../../plugins/vouchers/projection';
-import { issueBody } from '../../plugins/vouchers/router';
-import { csv, table } from './table';
+import { voucherService } from '../../application/vouchers/service';
+import { batchCsv } from '../../application/vouchers/batch-csv';
+import { listBatches } from '../../projections/vouchers/projection';
+import { issueBody } from '../http/routers/vouchers';
+import { csv } from '../../application/reports/csv';
+import { table } from './table';
 
 type WithEngine = <T>(fn: (engine: Engine) => Promise<T>) => Promise<T>;
 

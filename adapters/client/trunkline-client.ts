@@ -1,5 +1,5 @@
 import type { BalanceView, LedgerLine } from '../../projections/balances/queries';
-import type { RedeemResult as Redemption } from '../vouchers/service';
+import type { RedeemResult as Redemption } from '../../application/vouchers/service';
 import type { Restriction } from '../../core/wallet';
 import type { KeyObject } from 'node:crypto';
 import { createVerifier, httpbis } from 'http-message-signatures';
@@ -45,7 +45,7 @@ export interface Quote {
 }
 
 export type { BalanceView, LedgerLine } from '../../projections/balances/queries';
-export type { RedeemResult as Redemption } from '../vouchers/service';
+export type { RedeemResult as Redemption } from '../../application/vouchers/service';
 
 export interface TopUp {
   processor: string;

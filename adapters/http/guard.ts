@@ -1,8 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { requireRole, requireSignature, type SignatureDeps } from './signatures/middleware';
 
-/** Who may pass: any RFC 9421-signed caller (a number's key or an operator's), or operators holding one of `roles`. */
-export type SignedAccess = 'signed' | { readonly roles: readonly [string, ...string[]] };
+import type { SignedAccess } from '../../application/ports/plugin-api';
 
 /**
  * Verifies the request's signature unless a guard before it in this request did: a second

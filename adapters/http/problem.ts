@@ -5,7 +5,7 @@ import { PaymentProcessorError } from '../../core/payments/processor';
 import { InvalidPhoneNumberError } from '../../core/e164';
 import { UnratedDestinationError } from '../../core/rating/cost';
 import { DurationError } from '../../core/rating/duration';
-import { UnknownPlanError } from '../rating/errors';
+import { UnknownPlanError } from '../../application/rating/errors';
 import { ProfileError } from '../../core/rating/profile';
 import { StorageUnavailableError } from '../runtime/storage-fault';
 import { InvalidEventError } from '../../core/events/codec';

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { connectPool } from '../event-store/postgres-pool';
 import { migrateUnderLock, SCHEMA_LOCK_KEY } from '../event-store/postgres-migrate';
-import { CHECKPOINT_SCHEMA, type ReadModelStore, type SqlTx, type SqlValue } from '../../projections/read-model-store';
+import type { ReadModelStore, SqlTx, SqlValue } from '../../application/ports/read-model-store';
+import { CHECKPOINT_SCHEMA } from '../../projections/checkpoints';
 
 /** `?` → `$1, $2…`; read-model SQL never has a literal `?`. */
 function numbered(sql: string): string {

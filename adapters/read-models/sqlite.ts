@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import { addDecimals } from '../../core/decimal-text';
 import { openTrunklineSqlite } from '../event-store/sqlite-file';
 import { backgroundCheckpoints } from '../event-store/sqlite-checkpointer';
-import { CHECKPOINT_SCHEMA, type ReadModelStore, type SqlTx, type SqlValue } from '../../projections/read-model-store';
+import type { ReadModelStore, SqlTx, SqlValue } from '../../application/ports/read-model-store';
+import { CHECKPOINT_SCHEMA } from '../../projections/checkpoints';
 
 /**
  * Read models in their own SQLite file. Transactions are BEGIN IMMEDIATE, so a checkpoint read

@@ -8,37 +8,38 @@ import { amountLimits } from '../../core/amount-limits';
 import { systemClock, type Clock } from '../../core/clock';
 import type { EventStore } from '../../core/event-store';
 import { uuidv7Generator, type IdGenerator } from '../../core/ids';
-import type { Projection } from '../../projections/projection';
-import type { ReadModelStore } from '../../projections/read-model-store';
+import type { Projection } from '../../application/ports/projection';
+import type { ReadModelStore } from '../../application/ports/read-model-store';
 import { projectionRunner, type ProjectionRunner, type ProjectionStatus } from '../../projections/runner';
-import type { AccountOpeningPolicy, DeckImporter, PluginHost, RouterDeps, TariffImporter } from '../../plugins/plugin-api';
+import type { AccountOpeningPolicy, DeckImporter, PluginHost, RouterDeps, TariffImporter } from '../../application/ports/plugin-api';
 import type { PaymentProcessor } from '../../core/payments/processor';
 import { balancesProjection } from '../../projections/balances/projection';
 import { accountsWithDueGrants } from '../../projections/balances/queries';
-import { walletService, type WalletService } from '../wallet/service';
+import { walletService, type WalletService } from '../../application/wallet/service';
 import { walletRouter } from '../http/routers/wallet';
 import { topUpsRouter, webhooksRouter } from '../http/routers/payments';
 import { waitForProjection } from '../../projections/wait';
-import { callService, type CallService } from '../calls/service';
+import { callService, type CallService } from '../../application/calls/service';
 import { sipHookRoutes } from '../http/routers/sip-hooks';
 import { DASHBOARD_LINK_SECONDS, DASHBOARD_SESSION_SECONDS, financeDashboardRouter } from '../http/routers/finance-dashboard';
 import { smsRouter, smsSendRoute } from '../http/routers/sms';
 import { financeRouter } from '../http/routers/finance';
-import { smsService, type SmsGatewayFactory, type SmsService } from '../sms/service';
+import { smsService, type SmsService } from '../../application/sms/service';
+import type { SmsGatewayFactory } from '../../application/ports/sms-gateway';
 import { smsProjection } from '../../projections/sms/projection';
 import { financeProjection } from '../../projections/finance/projection';
 import { ownerOfMessage, staleAcceptedSms } from '../../projections/sms/queries';
 import { accountsWithDueReservations } from '../../projections/balances/queries';
 import type { PricingPolicy } from '../../core/rating/pricing-policy';
-import { ratesLookup, type RatesLookup } from '../../projections/rates/lookup';
-import { ratingService, type RatingService } from '../rating/service';
-import { recordRejectedFact } from '../facts/rejected-facts';
+import { ratesLookup, ratesSource, type RatesLookup } from '../../projections/rates/lookup';
+import { ratingService, type RatingService } from '../../application/rating/service';
+import { recordRejectedFact } from '../../application/facts/rejected-facts';
 import { servingNodes, type ServingNodes } from '../../projections/rates/serving-nodes';
 import { ratesFollower, type RatesFollower } from './rates-follower';
 import { createHttpApp } from '../http/app';
 import { healthRouter } from '../http/routers/health';
 import { accountsRouter } from '../http/routers/accounts';
-import { accountService, type AccountService } from '../accounts/service';
+import { accountService, type AccountService } from '../../application/accounts/service';
 import { keyResolver } from '../http/signatures/key-resolver';
 import type { SignatureDeps } from '../http/signatures/middleware';
 import { openDirectory } from './open-directory';
@@ -53,6 +54,7 @@ import { openEventStore, openReadModels, openServingNodesStore, openSpentNonces 
 import type { SpentNonces } from '../spent-nonces/port';
 import { BUILTIN_PLUGINS, loadPlugin } from './plugin-loader';
 import { pluginRouter } from './plugin-router';
+import { guard } from '../http/guard';
 import { TOKENS } from './tokens';
 import { startProjectionThread, type ProjectionThread } from './projection-thread';
 import { checkStorageAtStart } from './storage-check';
@@ -62,7 +64,7 @@ import { eventRegistry } from '../../core/events/registry';
 
 interface Extensions {
   readonly projections: Projection[];
-  readonly routers: { path: string; build: (deps: RouterDeps) => Router }[];
+  readonly routers: { path: string; build: (deps: RouterDeps, signatures: SignatureDeps) => Router }[];
   readonly plugins: string[];
   readonly deckImporters: Map<string, DeckImporter>;
   readonly tariffImporters: Map<string, TariffImporter>;
@@ -286,8 +288,10 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         store: await ctx.getAsync<EventStore>(TOKENS.EventStore),
         ids: ctx.get<IdGenerator>(TOKENS.Ids),
         clock: ctx.get<Clock>(TOKENS.Clock),
-        runner: await ctx.getAsync<ProjectionRunner>(TOKENS.ProjectionRunner),
-        lookup: await ctx.getAsync<RatesLookup>(TOKENS.RatesLookup),
+        rates: ratesSource(
+          await ctx.getAsync<ProjectionRunner>(TOKENS.ProjectionRunner),
+          await ctx.getAsync<RatesLookup>(TOKENS.RatesLookup),
+        ),
         deckImporters: ext.deckImporters,
         tariffImporters: ext.tariffImporters,
         pricing,
@@ -367,7 +371,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         clock,
         wallet,
         accounts,
-        signatures,
+        guard: (access) => guard(signatures, access),
         ids: ctx.get<IdGenerator>(TOKENS.Ids),
         sms: await ctx.getAsync<SmsService>(TOKENS.Sms),
         amountLimits: amountLimits(config.amountLimits),
@@ -483,7 +487,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
             path: '/v1/sms',
             router: smsRouter(smsDeps),
           },
-          ...ext.routers.map((r) => ({ path: r.path, router: r.build(deps) })),
+          ...ext.routers.map((r) => ({ path: r.path, router: r.build(deps, signatures) })),
         ],
       });
     })

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../core/clock';
 import type { EventStore } from '../../core/event-store';
-import type { ReadModelStore } from '../../projections/read-model-store';
+import type { ReadModelStore } from '../../application/ports/read-model-store';
 import { memoryEventStore } from '../event-store/memory';
 import { sqliteEventStore } from '../event-store/sqlite';
 import type { WriteProbed } from '../event-store/write-probed';

@@ -1,4 +1,4 @@
-import type { TrunklinePlugin } from '../../plugins/plugin-api';
+import type { TrunklinePlugin } from '../../application/ports/plugin-api';
 
 export class PluginError extends Error {
   override readonly name = 'PluginError';
@@ -6,14 +6,14 @@ export class PluginError extends Error {
 
 /** Plugins that ship with Trunkline; they register exactly as third-party ones do. */
 export const BUILTIN_PLUGINS: readonly string[] = [
-  require.resolve('../../plugins/catalogue'),
-  require.resolve('../../plugins/rates'),
+  require.resolve('./features/catalogue'),
+  require.resolve('./features/rates'),
   require.resolve('../../plugins/importers/wholesale-csv'),
   require.resolve('../../plugins/importers/cgrates'),
   require.resolve('../../plugins/pricing'),
   require.resolve('../../plugins/stripe'),
   require.resolve('../../plugins/trial-credit'),
-  require.resolve('../../plugins/vouchers'),
+  require.resolve('./features/vouchers'),
   require.resolve('../../plugins/sms-smpp'),
   require.resolve('../../plugins/sms-http'),
 ];

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { guarded } from '../http/guard';
-import type { RouteAccess, RouterDeps } from '../../plugins/plugin-api';
+import type { SignatureDeps } from '../http/signatures/middleware';
+import type { RouteAccess, RouterDeps } from '../../application/ports/plugin-api';
 
 /** A plugin written in JavaScript can pass anything: refuse at registration what would leave routes open or shut for all. */
 function checked(access: RouteAccess): RouteAccess {
@@ -10,7 +11,10 @@ function checked(access: RouteAccess): RouteAccess {
 }
 
 /** A plugin's router as the engine mounts it: behind the guard `access` names, unless it is public. */
-export function pluginRouter(build: (deps: RouterDeps) => Router, access: RouteAccess = 'signed'): (deps: RouterDeps) => Router {
+export function pluginRouter(
+  build: (deps: RouterDeps) => Router,
+  access: RouteAccess = 'signed',
+): (deps: RouterDeps, signatures: SignatureDeps) => Router {
   const wanted = checked(access);
-  return (deps) => (wanted === 'public' ? build(deps) : guarded(build(deps), deps.signatures, wanted));
+  return (deps, signatures) => (wanted === 'public' ? build(deps) : guarded(build(deps), signatures, wanted));
 }

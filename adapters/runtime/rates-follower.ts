@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { DomainError } from '../../core/decider';
-import type { RatesLookup, RatingSnapshot } from '../../projections/rates/lookup';
+import type { RatesLookup } from '../../projections/rates/lookup';
+import type { RatingSnapshot } from '../../application/ports/rates-source';
 import { STALE_MS, type ServingNodes } from '../../projections/rates/serving-nodes';
 
 /** How often a serving engine looks at the catalog revision: one small read when nothing changed. */

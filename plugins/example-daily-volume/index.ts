@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import { definePlugin, type RouterDeps } from '../plugin-api';
-import type { Projection } from '../../projections/projection';
+import { definePlugin, type RouterDeps } from '../../application/ports/plugin-api';
+import type { Projection } from '../../application/ports/projection';
 
 /**
  * The example from docs/plugins.md: events recorded per UTC day (optionally only some types),

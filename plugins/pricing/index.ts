@@ -1,4 +1,4 @@
-import { definePlugin } from '../plugin-api';
+import { definePlugin } from '../../application/ports/plugin-api';
 import { markupOptions, markupPolicy } from './markup';
 import type { PricingPolicy } from './policy';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { httpGateway, pick, type HttpGatewayOptions } from '../../adapters/sms/http-gateway';
 import { problem } from '../../adapters/http/problem';
 import { sameSecret } from '../../adapters/http/same-secret';
-import { definePlugin, parseOptions, type RouterDeps } from '../plugin-api';
+import { definePlugin, parseOptions, type RouterDeps } from '../../application/ports/plugin-api';
 
 const receiptStatus = z.enum(['delivered', 'failed', 'expired']);
 const gateway = z

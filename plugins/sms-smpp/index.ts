@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { smppGateway } from '../../adapters/sms/smpp';
-import { definePlugin, parseOptions } from '../plugin-api';
+import { definePlugin, parseOptions } from '../../application/ports/plugin-api';
 
 const gateway = z
   .object({

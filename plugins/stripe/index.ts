@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { definePlugin, parseOptions } from '../plugin-api';
+import { definePlugin, parseOptions } from '../../application/ports/plugin-api';
 
 const options = z
   .object({

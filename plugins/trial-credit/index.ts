@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { restrictionSchema } from '../../core/wallet';
-import { definePlugin, parseOptions } from '../plugin-api';
+import { definePlugin, parseOptions } from '../../application/ports/plugin-api';
 
 const decimal = z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "0.50"');
 const options = z

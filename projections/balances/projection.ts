@@ -1,8 +1,8 @@
 import type { RecordedEvent } from '../../core/events/envelope';
 import { Decimal } from '../../core/money';
 import { accountStreamCodec, ledgerEffect, MONEY_EVENT_TYPES, type AccountStreamEvent } from '../../core/wallet';
-import type { Projection } from '../projection';
-import type { SqlTx, SqlValue } from '../read-model-store';
+import type { Projection } from '../../application/ports/projection';
+import type { SqlTx, SqlValue } from '../../application/ports/read-model-store';
 
 const ACCOUNT_TYPES = ['AccountOpened', 'AccountSuspended', 'AccountReinstated', 'AccountClosed'];
 

@@ -1,6 +1,6 @@
 import { Decimal } from '../../core/money';
 import type { Restriction } from '../../core/wallet';
-import type { ReadModelStore } from '../read-model-store';
+import type { ReadModelStore } from '../../application/ports/read-model-store';
 import type { StoredAccount } from './projection';
 
 export interface GrantView {

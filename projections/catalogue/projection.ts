@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '../../core/events/envelope';
-import type { SqlTx } from '../read-model-store';
-import type { Projection } from '../projection';
+import type { SqlTx } from '../../application/ports/read-model-store';
+import type { Projection } from '../../application/ports/projection';
 
 interface StreamDelta {
   events: number;

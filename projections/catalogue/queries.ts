@@ -1,4 +1,4 @@
-import type { ReadModelStore } from '../read-model-store';
+import type { ReadModelStore } from '../../application/ports/read-model-store';
 
 export interface StreamEntry {
   stream: string;

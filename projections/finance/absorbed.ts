@@ -2,7 +2,7 @@ import type { RecordedEvent } from '../../core/events/envelope';
 import { Decimal } from '../../core/money';
 import { absorbedChange } from '../../core/rerating/charged-calls';
 import type { AccountStreamEvent } from '../../core/wallet';
-import type { ReadModelStore, SqlTx } from '../read-model-store';
+import type { ReadModelStore, SqlTx } from '../../application/ports/read-model-store';
 import { financePosition } from './reports';
 
 /**

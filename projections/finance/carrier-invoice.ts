@@ -1,5 +1,5 @@
 import { Decimal, parseDecimal } from '../../core/money';
-import type { ReadModelStore } from '../read-model-store';
+import type { ReadModelStore } from '../../application/ports/read-model-store';
 
 /** One line of a carrier's invoice or CDR export, after the column mapping. */
 export interface InvoiceLine {

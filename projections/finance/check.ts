@@ -1,7 +1,7 @@
 import type { EventStore } from '../../core/event-store';
 import { Decimal } from '../../core/money';
 import { accountStreamCodec, accountStreamEvents, grantedOf, walletDecider, type WalletState } from '../../core/wallet';
-import type { ReadModelStore } from '../read-model-store';
+import type { ReadModelStore } from '../../application/ports/read-model-store';
 import { absorbedByAccount, absorbedLine } from './absorbed';
 
 export interface Difference {

@@ -1,6 +1,6 @@
 import { negateDecimal } from '../../core/decimal-text';
 import { decimalSql } from '../decimal-sql';
-import type { SqlTx } from '../read-model-store';
+import type { SqlTx } from '../../application/ports/read-model-store';
 
 /**
  * `finance_daily`: the traffic rows summed per day and group (kind, country, prefix, carrier or

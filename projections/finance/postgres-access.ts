@@ -1,4 +1,4 @@
-import type { ReadModelStore, SqlTx } from '../read-model-store';
+import type { ReadModelStore, SqlTx } from '../../application/ports/read-model-store';
 
 /** Views for finance teams' own SQL on PostgreSQL: the read model's sums in plain decimals. */
 export const FINANCE_VIEWS: readonly string[] = [

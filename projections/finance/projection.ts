@@ -3,8 +3,8 @@ import { accountStreamCodec, ledgerEffect, MONEY_EVENT_TYPES, type AccountStream
 import { countryOf } from '../../core/e164';
 import { Decimal } from '../../core/money';
 import { decimalSql } from '../decimal-sql';
-import type { Projection } from '../projection';
-import type { SqlTx } from '../read-model-store';
+import type { Projection } from '../../application/ports/projection';
+import type { SqlTx } from '../../application/ports/read-model-store';
 import { ABSORBED_EVENT_TYPES, ABSORBED_TABLE, recordAbsorbed } from './absorbed';
 import { changeTraffic, dailyTable } from './daily-aggregates';
 import { dropFinanceViews } from './postgres-access';

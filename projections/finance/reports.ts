@@ -1,6 +1,6 @@
 import { Decimal } from '../../core/money';
 import { decimalSql } from '../decimal-sql';
-import type { ReadModelStore } from '../read-model-store';
+import type { ReadModelStore } from '../../application/ports/read-model-store';
 
 export type MarginBy = 'day' | 'destination' | 'carrier';
 

@@ -3,32 +3,11 @@ import { compileDeck, type CompiledDeck } from '../../core/rating/deck';
 import { buildPlan } from '../../core/rating/plan-builder';
 import type { RatingPlan } from '../../core/rating/tariff';
 import type { RatingProfile } from '../../core/rating/profile';
-import type { JsonObject } from '../../core/json';
-import type { ReadModelStore } from '../read-model-store';
+import type { ReadModelStore } from '../../application/ports/read-model-store';
 import { catalogRevision } from './projection';
-
-export interface LiveSettings {
-  readonly blockedPrefixes: readonly string[] | null;
-  readonly pricing: JsonObject | null;
-}
+import type { LiveSettings, RatesSource, RatingSnapshot } from '../../application/ports/rates-source';
 
 const NO_SETTINGS: LiveSettings = { blockedPrefixes: null, pricing: null };
-
-/** Everything rating needs, immutable: a refresh builds a new one and swaps the reference. */
-export interface RatingSnapshot {
-  readonly carriers: ReadonlyMap<string, CompiledDeck>;
-  readonly plans: ReadonlyMap<string, RatingPlan>;
-  readonly profiles: ReadonlyMap<string, RatingProfile>;
-  /** carrier/plan id → version: what this snapshot was built from. */
-  readonly versions: ReadonlyMap<string, number>;
-  /** Settings recorded in the log (null: the configured value holds). */
-  readonly settings: LiveSettings;
-  /**
-   * The catalog revision (a log position) this snapshot was built at, -1 before the first load:
-   * a later revision that changed nothing rating uses keeps this snapshot and its number.
-   */
-  readonly revision: number;
-}
 
 interface CarrierRow {
   carrier_id: string;
@@ -189,3 +168,14 @@ export function ratesLookup(readModels: ReadModelStore) {
 }
 
 export type RatesLookup = ReturnType<typeof ratesLookup>;
+
+/** The lookup as rating's port: `sync` first brings the rates projection to the log's head. */
+export function ratesSource(runner: { catchUp(name: string): Promise<unknown> }, lookup: RatesLookup): RatesSource {
+  return {
+    current: () => lookup.current(),
+    async sync() {
+      await runner.catchUp('rates');
+      await lookup.refresh();
+    },
+  };
+}

@@ -1,8 +1,8 @@
 import { catalogCodec, type CatalogEvent } from '../../core/rating/catalog-events';
 import type { RecordedEvent } from '../../core/events/envelope';
 import { settingsCodec } from '../../core/settings/live-settings';
-import type { Projection } from '../projection';
-import type { SqlTx } from '../read-model-store';
+import type { Projection } from '../../application/ports/projection';
+import type { SqlTx } from '../../application/ports/read-model-store';
 
 /**
  * The catalog revision: the log position of the last event that changed what rating loads. Every

@@ -1,4 +1,4 @@
-import type { ReadModelStore } from '../read-model-store';
+import type { ReadModelStore } from '../../application/ports/read-model-store';
 
 /**
  * Serving engines confirm here which catalog revision their in-memory rates are at. An operator's

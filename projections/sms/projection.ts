@@ -1,7 +1,7 @@
 import { accountStreamCodec } from '../../core/wallet';
 import { smsGatewayEvents } from '../../core/sms/events';
 import { eventCodec } from '../../core/events/codec';
-import type { Projection } from '../projection';
+import type { Projection } from '../../application/ports/projection';
 
 const gatewayCodec = eventCodec(smsGatewayEvents);
 const ACCOUNT_TYPES = ['SmsAccepted', 'SmsSubmitted', 'SmsFailed', 'SmsReceiptRecorded', 'SmsDelivered', 'SmsRefunded'];

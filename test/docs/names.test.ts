@@ -7,7 +7,7 @@ import { BUILTIN_PLUGINS, loadPlugin } from '../../adapters/runtime/plugin-loade
 import { systemClock } from '../../core/clock';
 import type { EventDefinitions } from '../../core/events/codec';
 import { engineEvents } from '../../core/events/registry';
-import type { PluginHost } from '../../plugins/plugin-api';
+import type { PluginHost } from '../../application/ports/plugin-api';
 import { ROOT } from '../support/cli';
 
 /** The docs a reader sees: the README and every page under docs/. */

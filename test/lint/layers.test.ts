@@ -33,8 +33,41 @@ describe('the layers, as lint enforces them', () => {
     );
   });
 
+  test('a use case may not import an adapter, a projection or a plugin', () => {
+    expect(lint('application/calls/example.ts', "export { problem } from '../../adapters/http/problem';\n")).toContain(
+      'import-x/no-restricted-paths',
+    );
+    expect(lint('application/calls/example.ts', "export { ratesLookup } from '../../projections/rates/lookup';\n")).toContain(
+      'import-x/no-restricted-paths',
+    );
+    expect(lint('application/calls/example.ts', "export { markupPolicy } from '../../plugins/pricing/markup';\n")).toContain(
+      'import-x/no-restricted-paths',
+    );
+  });
+
+  test('a use case does no I/O and takes framework types only as types', () => {
+    expect(lint('application/calls/example.ts', "export { readFileSync } from 'node:fs';\n")).toContain(
+      '@typescript-eslint/no-restricted-imports',
+    );
+    expect(lint('application/calls/example.ts', "import express from 'express';\nexport const app = express();\n")).toContain(
+      '@typescript-eslint/no-restricted-imports',
+    );
+    expect(lint('application/calls/example.ts', "import type { Router } from 'express';\nexport type R = Router;\n")).toEqual([]);
+  });
+
+  test('only the composition root loads plugins', () => {
+    expect(lint('adapters/http/routers/example.ts', "export { markupPolicy } from '../../../plugins/pricing/markup';\n")).toContain(
+      'import-x/no-restricted-paths',
+    );
+    expect(lint('adapters/runtime/example.ts', "export { markupPolicy } from '../../plugins/pricing/markup';\n")).toEqual([]);
+  });
+
   test('imports along the layers pass', () => {
     expect(lint('core/rating/example.ts', "export { Decimal } from '../money';\n")).toEqual([]);
     expect(lint('projections/rates/example.ts', "export { compileDeck } from '../../core/rating/deck';\n")).toEqual([]);
+    expect(
+      lint('projections/rates/example.ts', "export type { ReadModelStore } from '../../application/ports/read-model-store';\n"),
+    ).toEqual([]);
+    expect(lint('application/calls/example.ts', "export { Decimal } from '../../core/money';\n")).toEqual([]);
   });
 });

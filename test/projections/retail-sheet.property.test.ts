@@ -4,7 +4,7 @@ import { Decimal } from '../../core/money';
 import type { DeckRow } from '../../core/rating/catalog-events';
 import { compileDeck, matchDeck } from '../../core/rating/deck';
 import { markupOptions, markupPolicy } from '../../plugins/pricing/markup';
-import { buildRetailSheet } from '../../projections/rates/retail-sheet';
+import { buildRetailSheet } from '../../application/rating/retail-sheet';
 import { deckRow } from '../support/deck-rows';
 
 const AT = new Date('2026-11-25T00:00:00Z');

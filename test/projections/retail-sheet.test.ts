@@ -1,7 +1,7 @@
 import { CHARGE_DECIMALS, chargeFor } from '../../core/calls/pricing';
 import { compileDeck, matchDeck } from '../../core/rating/deck';
 import { markupPolicy, markupOptions } from '../../plugins/pricing/markup';
-import { buildRetailSheet } from '../../projections/rates/retail-sheet';
+import { buildRetailSheet } from '../../application/rating/retail-sheet';
 import { deckRow } from '../support/deck-rows';
 
 const row = deckRow;

@@ -5,7 +5,7 @@ import { sqliteEventStore } from '../../adapters/event-store/sqlite';
 import { sqliteReadModelStore } from '../../adapters/read-models/sqlite';
 import { systemClock } from '../../core/clock';
 import { deriveId } from '../../core/ids';
-import type { Projection } from '../../projections/projection';
+import type { Projection } from '../../application/ports/projection';
 import { projectionRunner } from '../../projections/runner';
 import { waitFor } from '../support/wait';
 

@@ -1,4 +1,4 @@
-import { voucherService, type IssueRequest } from '../../adapters/vouchers/service';
+import { voucherService, type IssueRequest } from '../../application/vouchers/service';
 import { amountLimits } from '../../core/amount-limits';
 import type { Engine } from '../../adapters/runtime/engine';
 

@@ -1,10 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { parseE164 } from '../../../core/e164';
-import { accountView, type AccountService } from '../../accounts/service';
+import { accountView, type AccountService } from '../../../application/accounts/service';
 import { ephemeralCredential, type ShaAlgorithm } from '../../../core/accounts/ephemeral-credentials';
 import { problem, sendProblem } from '../problem';
 import { callerOf, requireRole, requireSignature, type SignatureDeps } from '../signatures/middleware';
+import { keyFingerprint } from '../signatures/key-resolver';
 
 const openBody = z.object({ currency: z.string().optional(), plan: z.string().min(1).optional() }).strict();
 const changeBody = z.object({ reason: z.string().min(1).max(500).default('operator') }).strict();
@@ -26,7 +27,8 @@ export function accountsRouter(deps: { accounts: AccountService; signatures: Sig
   const signed = requireSignature(deps.signatures);
   router.post('/', ...signed, async (req, res) => {
     const body = openBody.parse(req.body);
-    const { account, created } = await deps.accounts.open(callerOf(res), body);
+    const caller = callerOf(res);
+    const { account, created } = await deps.accounts.open({ ...caller, keyFingerprint: keyFingerprint(caller.key) }, body);
     res.status(created ? 201 : 200).json(accountView(account, deps.sipDomain));
   });
   router.get('/me', ...signed, async (_req, res) => {

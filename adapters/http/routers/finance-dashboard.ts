@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { liabilityTrend } from '../../../projections/finance/liability-trend';
 import { reportQuery } from '../../../projections/finance/query';
 import { carrierQualityReport, liabilityReport, marginReport, paymentsReport } from '../../../projections/finance/reports';
-import type { ReadModelStore } from '../../../projections/read-model-store';
+import type { ReadModelStore } from '../../../application/ports/read-model-store';
 import { LinkRejected, sessionSigner, verifyDashboardLink } from '../dashboard/link-token';
 import { problem } from '../problem';
 import { SpentNoncesUnavailableError, type SpentNonces } from '../../spent-nonces/port';

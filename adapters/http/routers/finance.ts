@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { carrierQualityReport, liabilityReport, marginReport, paymentsReport } from '../../../projections/finance/reports';
 import { absorbedReport } from '../../../projections/finance/absorbed';
 import { flatRows, reportQuery } from '../../../projections/finance/query';
-import type { ReadModelStore } from '../../../projections/read-model-store';
-import { csv } from '../../cli/table';
+import type { ReadModelStore } from '../../../application/ports/read-model-store';
+import { csv } from '../../../application/reports/csv';
 import { requireRole, requireSignature, type SignatureDeps } from '../signatures/middleware';
 
 export interface FinanceRouterDeps {

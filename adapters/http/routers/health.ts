@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { EventStore } from '../../../core/event-store';
-import type { ReadModelStore } from '../../../projections/read-model-store';
+import type { ReadModelStore } from '../../../application/ports/read-model-store';
 import type { ProjectionStatus } from '../../../projections/runner';
 import { problem, sendProblem } from '../problem';
 import { storageReadiness, type StorageFaultReport } from './storage-readiness';

@@ -8,9 +8,9 @@ import { WebhookSignatureError, type PaymentProcessor } from '../../../core/paym
 import type { EventStore } from '../../../core/event-store';
 import { InvalidEventError } from '../../../core/events/codec';
 import { invalidPaymentFact } from '../../../core/payments/fact-validity';
-import { recordRejectedFact } from '../../facts/rejected-facts';
-import type { AccountService } from '../../accounts/service';
-import type { WalletService } from '../../wallet/service';
+import { recordRejectedFact } from '../../../application/facts/rejected-facts';
+import type { AccountService } from '../../../application/accounts/service';
+import type { WalletService } from '../../../application/wallet/service';
 import { problem, sendProblem } from '../problem';
 import { callerOf, requireSignature, type SignatureDeps } from '../signatures/middleware';
 

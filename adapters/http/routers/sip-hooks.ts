@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { CallService } from '../../calls/service';
-import type { RejectedFactInput } from '../../facts/rejected-facts';
+import type { CallService } from '../../../application/calls/service';
+import type { RejectedFactInput } from '../../../application/facts/rejected-facts';
 import { jsonBody, type FastRoute } from '../fast-routes';
 import { HttpProblem, problem } from '../problem';
 import { sameSecret } from '../same-secret';

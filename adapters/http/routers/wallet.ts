@@ -4,8 +4,8 @@ import { acceptAmount, type AmountLimits } from '../../../core/amount-limits';
 import { parseE164 } from '../../../core/e164';
 import { restrictionSchema } from '../../../core/wallet';
 import { balanceOf, ledgerOf } from '../../../projections/balances/queries';
-import type { ReadModelStore } from '../../../projections/read-model-store';
-import type { WalletService } from '../../wallet/service';
+import type { ReadModelStore } from '../../../application/ports/read-model-store';
+import type { WalletService } from '../../../application/wallet/service';
 import { problem } from '../problem';
 import { callerOf, requireRole, requireSignature, type SignatureDeps } from '../signatures/middleware';
 

@@ -1,4 +1,4 @@
-import { definePlugin } from '../../plugin-api';
+import { definePlugin } from '../../../application/ports/plugin-api';
 import { parseCgratesFolder } from './parse';
 
 /** Built in: CGRateS tariff-plan folders, so providers can migrate as they are. */

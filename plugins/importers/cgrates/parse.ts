@@ -1,30 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StoredEntrySpec } from '../../../core/rating/catalog-events';
 import { parseGoDuration } from '../../../core/rating/duration';
 import { parseTimeOfDay } from '../../../core/rating/plan-builder';
-import { readCsv } from '../csv';
-import type { RowError } from '../row-error';
+import { readCsv } from '../../../adapters/csv/read-csv';
+import type { RowError } from '../../../core/imports/row-error';
+import type { ImportedPlan, ImportedProfile, TariffParseResult } from '../../../application/ports/importers';
 
-/** One CGRateS RatingPlan Id, ready to publish. */
-export interface ImportedPlan {
-  readonly planId: string;
-  readonly destinations: Map<string, string[]>;
-  readonly entries: StoredEntrySpec[];
-}
-
-/** A RatingProfiles.csv subject and its plans over time (activation instants as ISO strings). */
-export interface ImportedProfile {
-  readonly profileId: string;
-  readonly activations: { at: string; planId: string; fallbackSubject: string }[];
-}
-
-export interface TariffParseResult {
-  readonly plans: ImportedPlan[];
-  readonly profiles?: ImportedProfile[];
-  readonly errors: RowError[];
-  readonly records: number;
-}
+export type { ImportedPlan, ImportedProfile, TariffParseResult };
 
 interface Slot {
   connectFee: string;

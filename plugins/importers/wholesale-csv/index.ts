@@ -1,4 +1,4 @@
-import { definePlugin } from '../../plugin-api';
+import { definePlugin } from '../../../application/ports/plugin-api';
 import { BUILTIN_MAPPING, loadMapping } from './mapping';
 import { parseWholesaleDeck } from './parse';
 

@@ -1,19 +1,16 @@
 import { basename } from 'node:path';
 import { Decimal } from '../../../core/money';
 import type { DeckRow } from '../../../core/rating/catalog-events';
-import { readCsv } from '../csv';
-import type { RowError } from '../row-error';
+import { readCsv } from '../../../adapters/csv/read-csv';
+import type { RowError } from '../../../core/imports/row-error';
+import type { DeckParseResult } from '../../../application/ports/importers';
 import { columnIndexes, type Column, type Mapping } from './mapping';
 
 const DECIMAL = /^(0|[1-9]\d*)(\.\d+)?$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ALWAYS = '1970-01-01T00:00:00.000Z';
 
-export interface DeckParseResult {
-  readonly rows: DeckRow[];
-  readonly errors: RowError[];
-  readonly records: number;
-}
+export type { DeckParseResult };
 
 class CellError extends Error {
   constructor(

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqliteEventStore } from '../../../adapters/event-store/sqlite';
-import { recordRejectedFact } from '../../../adapters/facts/rejected-facts';
+import { recordRejectedFact } from '../../../application/facts/rejected-facts';
 import { deriveId } from '../../../core/ids';
 import { runCli } from '../../support/cli';
 

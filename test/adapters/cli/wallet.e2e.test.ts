@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqliteEventStore } from '../../../adapters/event-store/sqlite';
-import { walletService } from '../../../adapters/wallet/service';
+import { walletService } from '../../../application/wallet/service';
 import { accountIdOf, accountStream } from '../../../core/accounts/account';
 import { systemClock } from '../../../core/clock';
 import { uuidv7Generator } from '../../../core/ids';

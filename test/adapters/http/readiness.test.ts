@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { listen } from '../../support/listen';
 import { healthRouter } from '../../../adapters/http/routers/health';
 import type { EventStore } from '../../../core/event-store';
-import type { ReadModelStore } from '../../../projections/read-model-store';
+import type { ReadModelStore } from '../../../application/ports/read-model-store';
 import { loadConfig } from '../../../adapters/runtime/config';
 import { createEngine, type Engine } from '../../../adapters/runtime/engine';
 import { waitFor } from '../../support/wait';

@@ -7,7 +7,7 @@ import { loadConfig } from '../../../adapters/runtime/config';
 import { createEngine, type Engine } from '../../../adapters/runtime/engine';
 import { startStripeBed, type StripeBed } from '../../beds/stripe-api';
 import { listen } from '../../support/listen';
-import { listRejectedFacts } from '../../../adapters/facts/rejected-facts';
+import { listRejectedFacts } from '../../../application/facts/rejected-facts';
 import { rawPublicKey, signedFetch, signer, type Signer } from '../../support/signed-fetch';
 
 /** The real `stripe` client against a local Stripe API; webhooks signed by stripe.webhooks.generateTestHeaderString. */

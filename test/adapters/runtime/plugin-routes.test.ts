@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Router } from 'express';
 import { pluginRouter } from '../../../adapters/runtime/plugin-router';
-import type { RouteAccess } from '../../../plugins/plugin-api';
+import type { RouteAccess } from '../../../application/ports/plugin-api';
 import { signedFetch, signer } from '../../support/signed-fetch';
 import { testEngine, type TestEngine } from '../../support/test-engine';
 

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { healthRouter } from '../../../adapters/http/routers/health';
 import { ratesFollower, RatesNotCurrentError } from '../../../adapters/runtime/rates-follower';
 import type { EventStore } from '../../../core/event-store';
-import type { ReadModelStore } from '../../../projections/read-model-store';
+import type { ReadModelStore } from '../../../application/ports/read-model-store';
 import { EMPTY_SNAPSHOT, type RatesLookup } from '../../../projections/rates/lookup';
 import { STALE_MS, type ServingNode, type ServingNodes } from '../../../projections/rates/serving-nodes';
 import { listen } from '../../support/listen';

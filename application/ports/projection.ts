@@ -1,0 +1,24 @@
+import type { RecordedEvent } from '../../core/events/envelope';
+import type { SqlTx } from './read-model-store';
+
+/**
+ * A read model fed from the log. `apply` runs inside the transaction that also moves the
+ * projection's checkpoint, so each event's effect lands exactly once. Bump `version` when what
+ * `apply` writes changes: the runner then resets and rebuilds it from the first event.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly version: number;
+  /** Event types it reads; others only move its checkpoint. Omitted: every type. */
+  readonly handles?: readonly string[];
+  /** Creates its tables if they are missing. */
+  setup(tx: SqlTx): Promise<void>;
+  /** Empties its tables before a rebuild. */
+  reset(tx: SqlTx): Promise<void>;
+  apply(event: RecordedEvent, tx: SqlTx): Promise<void>;
+  /**
+   * Optional: applies a batch (already filtered by `handles`, in order) in one go, for
+   * projections that can fold many events into few writes. Must equal applying each in turn.
+   */
+  applyBatch?(events: readonly RecordedEvent[], tx: SqlTx): Promise<void>;
+}
