@@ -35,7 +35,7 @@ export default tseslint.config(
   {
     // the layers: core <- application <- adapters / projections / plugins; only the composition
     // root (adapters/runtime) loads plugins. Circles of imports, type-only ones included, are refused
-    // by test/lint/import-cycles.test.ts (import-x/no-cycle skips type imports)
+    // by scripts/import-cycles.js, run by `npm run lint` (import-x/no-cycle skips type imports)
     files: ['core/**/*.ts', 'application/**/*.ts', 'adapters/**/*.ts', 'projections/**/*.ts', 'plugins/**/*.ts'],
     plugins: { 'import-x': importX },
     settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.d.ts', '.js', '.mjs'] })] },

@@ -30,6 +30,7 @@ const PROCESSOR_STATUS: Readonly<Record<PaymentProcessorError['kind'], readonly 
 /** Domain refusals that are not 422: a missing thing, a state that forbids, a race lost. */
 const DOMAIN_STATUS: Readonly<Record<string, readonly [number, string]>> = {
   'no-account': [404, 'Not Found'],
+  'no-payment-processor': [503, 'Service Unavailable'],
   'account-not-open': [403, 'Forbidden'],
   'account-closed': [403, 'Forbidden'],
   'unknown-voucher': [404, 'Not Found'],
