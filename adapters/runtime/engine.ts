@@ -51,7 +51,7 @@ import type { Directory } from '../../core/directory';
 import type { Config } from './config';
 import { createMetrics, instrumentStore, type Metrics } from './metrics';
 import { openEventStore, openReadModels, openServingNodesStore, openSpentNonces } from './open-stores';
-import type { SpentNonces } from '../spent-nonces/port';
+import type { SpentNonces } from '../../application/ports/spent-nonces';
 import { BUILTIN_PLUGINS, loadPlugin } from './plugin-loader';
 import { pluginRouter } from './plugin-router';
 import { guard } from '../http/guard';

@@ -10,7 +10,7 @@ import { validatingEventStore } from '../event-store/validating';
 import { eventRegistry, type EventRegistry } from '../../core/events/registry';
 import { sqliteReadModelStore } from '../read-models/sqlite';
 import { memorySpentNonces } from '../spent-nonces/memory';
-import type { SpentNonces } from '../spent-nonces/port';
+import type { SpentNonces } from '../../application/ports/spent-nonces';
 import { sqliteSpentNonces } from '../spent-nonces/sqlite';
 import type { Config } from './config';
 

@@ -1,5 +1,5 @@
 import type { EventStore } from '../../core/event-store';
-import type { SpentNonces } from '../spent-nonces/port';
+import type { SpentNonces } from '../../application/ports/spent-nonces';
 import { storageFault, StorageUnavailableError } from './storage-fault';
 import type { StorageHealth, WatchedStore } from './storage-health';
 

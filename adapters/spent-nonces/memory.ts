@@ -1,4 +1,4 @@
-import { SpentNoncesUnavailableError, type SpentNonces } from './port';
+import { SpentNoncesUnavailableError, type SpentNonces } from '../../application/ports/spent-nonces';
 
 /**
  * For the memory store (tests, trials): forgotten on restart like the log itself. A nonce is never

@@ -3,7 +3,7 @@ import { connectPool } from '../event-store/postgres-pool';
 import { migrateUnderLock } from '../event-store/postgres-migrate';
 import { postgresWriteProbe } from '../event-store/postgres-write-probe';
 import type { WriteProbed } from '../event-store/write-probed';
-import { SpentNoncesUnavailableError, type SpentNonces } from './port';
+import { SpentNoncesUnavailableError, type SpentNonces } from '../../application/ports/spent-nonces';
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS trunkline_spent_nonces (key text PRIMARY KEY, expires_at bigint NOT NULL);
 CREATE INDEX IF NOT EXISTS trunkline_spent_nonces_expiry ON trunkline_spent_nonces (expires_at);`;

@@ -1,7 +1,7 @@
 import { openTrunklineSqlite } from '../event-store/sqlite-file';
 import { sqliteWriteProbe } from '../event-store/sqlite-write-probe';
 import type { WriteProbed } from '../event-store/write-probed';
-import { SpentNoncesUnavailableError, type SpentNonces } from './port';
+import { SpentNoncesUnavailableError, type SpentNonces } from '../../application/ports/spent-nonces';
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS spent_nonces (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS spent_nonces_expiry ON spent_nonces (expires_at);`;

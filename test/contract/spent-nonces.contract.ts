@@ -1,4 +1,4 @@
-import type { SpentNonces } from '../../adapters/spent-nonces/port';
+import type { SpentNonces } from '../../application/ports/spent-nonces';
 
 export interface NoncesUnderTest {
   /** Two handles on the same ledger: two nodes, or one process before and after a restart. */

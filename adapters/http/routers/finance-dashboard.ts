@@ -8,7 +8,7 @@ import { carrierQualityReport, liabilityReport, marginReport, paymentsReport } f
 import type { ReadModelStore } from '../../../application/ports/read-model-store';
 import { LinkRejected, sessionSigner, verifyDashboardLink } from '../dashboard/link-token';
 import { problem } from '../problem';
-import { SpentNoncesUnavailableError, type SpentNonces } from '../../spent-nonces/port';
+import { SpentNoncesUnavailableError, type SpentNonces } from '../../../application/ports/spent-nonces';
 
 export interface DashboardDeps {
   readonly readModels: ReadModelStore;

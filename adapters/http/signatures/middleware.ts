@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { DirectoryUnavailableError } from '../../../core/directory';
 import { HttpProblem, problem, sendProblem } from '../problem';
-import { SpentNoncesUnavailableError, type SpentNonces } from '../../spent-nonces/port';
+import { SpentNoncesUnavailableError, type SpentNonces } from '../../../application/ports/spent-nonces';
 import { localOrigin } from '../local-origin';
 import { SignatureRejected, verifySignedRequest, type Caller, type KeyResolver } from './verify-request';
 

@@ -1,6 +1,6 @@
 import { verify, type KeyObject } from 'node:crypto';
 import type { DirectoryEvidence } from '../../../core/directory';
-import type { SpentNonces } from '../../spent-nonces/port';
+import type { SpentNonces } from '../../../application/ports/spent-nonces';
 import { digestMatches } from './content-digest';
 import { fieldValuesFromLines, fieldValuesFromRecord, signatureBase, type FieldValue } from './signature-base';
 import { readSignature } from './signature-fields';

@@ -1,5 +1,5 @@
 import { EventStoreUnavailableError, WrongExpectedVersionError } from '../../../core/event-store';
-import { SpentNoncesUnavailableError } from '../../../adapters/spent-nonces/port';
+import { SpentNoncesUnavailableError } from '../../../application/ports/spent-nonces';
 import { storageFault } from '../../../adapters/runtime/storage-fault';
 
 const coded = (code: string, message = 'x') => Object.assign(new Error(message), { code });
