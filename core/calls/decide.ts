@@ -3,7 +3,8 @@ import { deriveId } from '../ids';
 import { Decimal } from '../money';
 import { allocateWithin, spendable } from '../wallet/allocation';
 import type { AccountStreamEvent } from '../wallet/events';
-import { inDebt, type WalletState } from '../wallet/state';
+import { inDebt } from '../wallet/balance-figures';
+import type { WalletState } from '../wallet/state';
 import type { CallCommand, CallPolicy } from './commands';
 import { affordableSeconds, chargeFor } from './pricing';
 
@@ -65,7 +66,7 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
       mayCall(s);
       if (s.calls.has(c.callId)) return [];
       if (c.route.kind === 'on-net') return [callAuthorized(c, s, c.policy.grantSeconds, '0', c.route.uri, null, [])];
-      if (inDebt(s)) throw new DomainError('in-debt', 'the account is in debt after a refund or chargeback: top up first');
+      if (inDebt(s.paid)) throw new DomainError('in-debt', 'the account is in debt after a refund or chargeback: top up first');
       const budget = spendable(s, c.destination, c.at);
       const granted = affordableSeconds(c.route.retail.row, budget, c.policy.grantSeconds, c.policy.chargeDecimals);
       if (granted === 0)
@@ -80,7 +81,7 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
       if (!call) throw new DomainError('unknown-call', 'no such call on this account');
       if (call.status !== 'open') throw new DomainError('call-ended', `the call is ${call.status}`);
       if (call.route === 'on-net' || !call.retail) return [];
-      if (inDebt(s)) throw new DomainError('in-debt', 'the account is in debt');
+      if (inDebt(s.paid)) throw new DomainError('in-debt', 'the account is in debt');
       // the call's own reservation is spendable for it: budget = what others leave + what it holds
       const budget = spendable(s, call.destination, c.at).plus(call.reserved);
       const total = affordableSeconds(call.retail.row, budget, call.grantedSeconds + c.policy.grantSeconds, c.policy.chargeDecimals);

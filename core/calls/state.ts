@@ -54,8 +54,8 @@ export function closeCall<S extends CallsState>(s: S, callId: string): S {
   return new Decimal(call.reserved).isZero() ? withoutCall(s, callId) : withCall(s, callId, { status: 'closed' });
 }
 
-export function withCall<S extends CallsState>(s: S, callId: string, change: Partial<CallRecord>, reservedChange = new Decimal(0)): S {
+export function withCall<S extends CallsState>(s: S, callId: string, change: Partial<CallRecord>): S {
   const current = s.calls.get(callId);
   if (!current) return s;
-  return { ...s, reserved: s.reserved.plus(reservedChange), calls: s.calls.set(callId, { ...current, ...change }) };
+  return { ...s, calls: s.calls.set(callId, { ...current, ...change }) };
 }

@@ -3,7 +3,8 @@ import { deriveId } from '../ids';
 import { Decimal } from '../money';
 import { allocateWithin, spendable } from '../wallet/allocation';
 import type { AccountStreamEvent } from '../wallet/events';
-import { inDebt, type WalletState } from '../wallet/state';
+import { inDebt } from '../wallet/balance-figures';
+import type { WalletState } from '../wallet/state';
 import type { SmsCommand } from './commands';
 import { smsPrice } from './pricing';
 import { DAY_MS, sentAfter } from './state';
@@ -32,7 +33,7 @@ export function decideSms(c: SmsCommand, s: WalletState): AccountStreamEvent[] {
         throw new DomainError('sms-rate-limited', `at most ${c.limits.perMinute} texts a minute`, { retryAfterSeconds: 60 });
       if (sentAfter(s.smsRecent, at - DAY_MS) >= c.limits.perDay)
         throw new DomainError('sms-rate-limited', `at most ${c.limits.perDay} texts a day`, { retryAfterSeconds: 3600 });
-      if (inDebt(s)) throw new DomainError('in-debt', 'the account is in debt');
+      if (inDebt(s.paid)) throw new DomainError('in-debt', 'the account is in debt');
       const amount = smsPrice(c.retail, segments, c.chargeDecimals);
       if (spendable(s, c.to, c.at).lessThan(amount))
         throw new DomainError('insufficient-credit', `the text costs ${amount.toFixed()} ${s.currency}`, {

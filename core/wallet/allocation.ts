@@ -1,6 +1,7 @@
 import { Decimal } from '../money';
 import { destinationAllowed } from './restriction';
-import { liveGrants, inDebt, type WalletState } from './state';
+import { liveGrants, type WalletState } from './state';
+import { availableCredit } from './balance-figures';
 
 export interface Allocation {
   readonly fromGrants: readonly { readonly grantId: string; readonly amount: Decimal }[];
@@ -51,10 +52,8 @@ export function allocateWithin(s: WalletState, amount: Decimal, destination: str
  * overdraw whichever grants their charges end up drawing.
  */
 export function spendable(s: WalletState, destination: string | null, at: string): Decimal {
-  if (inDebt(s)) return new Decimal(0);
-  const total = liveGrants(s, at)
+  const granted = liveGrants(s, at)
     .filter((g) => destinationAllowed(g.restriction, destination))
-    .reduce((sum, g) => sum.plus(g.remaining), s.paid)
-    .minus(s.reserved);
-  return Decimal.max(0, total);
+    .reduce((sum, g) => sum.plus(g.remaining), new Decimal(0));
+  return availableCredit(s.paid, granted, s.reserved);
 }

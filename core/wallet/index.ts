@@ -4,4 +4,5 @@ export * from './commands';
 export * from './allocation';
 export * from './restriction';
 export * from './wallet';
-export * from './ledger-effect';
+export * from './money-effect';
+export * from './balance-figures';

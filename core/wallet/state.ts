@@ -1,6 +1,7 @@
 import { Decimal } from '../money';
 import type { AccountStatus } from '../accounts/account';
 import type { AccountStreamEvent, Restriction } from './events';
+import { moneyEffect, type MoneyEffect } from './money-effect';
 import { closeCall, initialCalls, withCall, withoutCall, type CallsState } from '../calls/state';
 import { initialSms, withoutSms, withRecent, type SmsState } from '../sms/state';
 
@@ -72,7 +73,25 @@ const plus = (a: string, b: string) => new Decimal(a).plus(b).toFixed();
 const spendGrant = (grants: readonly GrantLot[], grantId: string, amount: Decimal): GrantLot[] =>
   grants.map((g) => (g.grantId === grantId ? { ...g, remaining: g.remaining.minus(amount) } : g));
 
+/** Applies an event's money effect: paid credit, each grant's remainder, and what is held. */
+function applyMoney(s: WalletState, effect: MoneyEffect | null): WalletState {
+  if (!effect) return s;
+  let grants: readonly GrantLot[] = s.grants;
+  for (const c of effect.grantChanges) grants = spendGrant(grants, c.grantId, c.change.negated());
+  if (effect.newGrant) {
+    const g = effect.newGrant;
+    grants = [...grants, { grantId: g.grantId, remaining: g.amount, expiresAt: g.expiresAt, restriction: g.restriction }];
+  }
+  return { ...s, paid: s.paid.plus(effect.paid), grants, reserved: s.reserved.plus(effect.reserved) };
+}
+
+/** The wallet after `e`: money through `moneyEffect`, the one definition of it; the rest here. */
 export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState {
+  return evolveRecords(applyMoney(s, moneyEffect(e)), e);
+}
+
+/** What an event records besides money: the account's status, payments, disputes, calls and texts. */
+function evolveRecords(s: WalletState, e: AccountStreamEvent): WalletState {
   switch (e.type) {
     case 'AccountOpened':
       return { ...s, status: 'open', accountId: e.data.accountId, number: e.data.number, currency: e.data.currency };
@@ -85,34 +104,14 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
     case 'TopUpStarted':
       return withPayment(s, e.data.paymentId, { started: { amount: e.data.amount, credit: e.data.credit } });
     case 'CreditPurchased':
-      return { ...withPayment(s, e.data.paymentId, { settled: 'credited', credited: e.data.credit }), paid: s.paid.plus(e.data.credit) };
+      return withPayment(s, e.data.paymentId, { settled: 'credited', credited: e.data.credit });
     case 'TopUpMismatch':
       return withPayment(s, e.data.paymentId, { settled: 'mismatch' });
-    case 'TopUpFailed':
-      return s;
-    case 'CreditGranted':
-      return {
-        ...s,
-        grants: [
-          ...s.grants,
-          {
-            grantId: e.data.grantId,
-            remaining: new Decimal(e.data.amount),
-            expiresAt: e.data.expiresAt,
-            restriction: e.data.restriction,
-          },
-        ],
-      };
-    case 'CreditExpired':
-      return { ...s, grants: spendGrant(s.grants, e.data.grantId, new Decimal(e.data.amount)) };
     case 'CreditRefunded':
-      return {
-        ...withPayment(s, e.data.paymentId, {
-          refunded: new Decimal(e.data.refundedTotal),
-          reversed: plus(payment(s, e.data.paymentId).reversed, e.data.amount),
-        }),
-        paid: s.paid.minus(e.data.amount),
-      };
+      return withPayment(s, e.data.paymentId, {
+        refunded: new Decimal(e.data.refundedTotal),
+        reversed: plus(payment(s, e.data.paymentId).reversed, e.data.amount),
+      });
     case 'ReversalUncovered':
       if (e.data.refundedTotal !== null) return withPayment(s, e.data.paymentId, { refunded: new Decimal(e.data.refundedTotal) });
       if (e.data.disputeId === null) return s;
@@ -121,7 +120,6 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
       const d = dispute(s, e.data.disputeId);
       return {
         ...withPayment(s, e.data.paymentId, { reversed: plus(payment(s, e.data.paymentId).reversed, e.data.amount) }),
-        paid: s.paid.minus(e.data.amount),
         disputes: { ...s.disputes, [e.data.disputeId]: { ...d, debited: true, debitedAmount: plus(d.debitedAmount, e.data.amount) } },
       };
     }
@@ -130,31 +128,53 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
         ...withPayment(s, e.data.paymentId, {
           reversed: new Decimal(payment(s, e.data.paymentId).reversed).minus(e.data.amount).toFixed(),
         }),
-        paid: s.paid.plus(e.data.amount),
         disputes: { ...s.disputes, [e.data.disputeId]: { ...dispute(s, e.data.disputeId), reversed: true } },
       };
-    case 'VoucherRedeemed': {
-      const next = { ...s, vouchers: { ...s.vouchers, [e.data.codeHash]: true as const } };
-      if (e.data.funding === 'paid' || !e.data.grant) return { ...next, paid: s.paid.plus(e.data.amount) };
-      const g = e.data.grant;
-      return {
-        ...next,
-        grants: [
-          ...s.grants,
-          { grantId: g.grantId, remaining: new Decimal(e.data.amount), expiresAt: g.expiresAt, restriction: g.restriction },
-        ],
-      };
+    case 'VoucherRedeemed':
+      return { ...s, vouchers: { ...s.vouchers, [e.data.codeHash]: true as const } };
+    case 'CallAuthorized':
+    case 'CallExtended':
+    case 'CallCharged':
+    case 'CallFailed':
+    case 'ReservationReleased':
+    case 'ReservationExpired':
+      return evolveCall(s, e);
+    case 'SmsAccepted':
+    case 'SmsSubmitted':
+    case 'SmsCharged':
+    case 'SmsFailed':
+    case 'SmsDelivered':
+    case 'SmsRefunded':
+    case 'SmsReceiptRecorded':
+      return evolveText(s, e);
+    case 'TopUpFailed':
+    case 'CreditGranted':
+    case 'CreditExpired':
+    case 'WalletCharged':
+    case 'CallRerated':
+    case 'ChargeShortfall':
+    case 'CarrierCostRecorded':
+    case 'CdrUnmatched':
+      return s;
+    default: {
+      const unhandled: never = e;
+      return unhandled;
     }
-    case 'WalletCharged': {
-      let grants: readonly GrantLot[] = s.grants;
-      for (const part of e.data.fromGrants) grants = spendGrant(grants, part.grantId, new Decimal(part.amount));
-      return { ...s, grants, paid: s.paid.minus(e.data.fromPaid) };
-    }
+  }
+}
+
+type CallEvent = Extract<
+  AccountStreamEvent,
+  { type: 'CallAuthorized' | 'CallExtended' | 'CallCharged' | 'CallFailed' | 'ReservationReleased' | 'ReservationExpired' }
+>;
+
+/** A call's record: open, extended, closed, its hold released or lapsed. */
+function evolveCall(s: WalletState, e: CallEvent): WalletState {
+  switch (e.type) {
     case 'CallAuthorized': {
       const d = e.data;
       return {
         ...s,
-        reserved: s.reserved.plus(d.reserved),
         calls: s.calls.set(d.callId, {
           status: 'open',
           route: d.route,
@@ -169,53 +189,44 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
       };
     }
     case 'CallExtended': {
-      const more = new Decimal(e.data.reserved);
       const call = s.calls.get(e.data.callId);
-      const reserved = (call ? more.plus(call.reserved) : more).toFixed();
-      return withCall(s, e.data.callId, { grantedSeconds: e.data.grantedSeconds, expiresAt: e.data.expiresAt, reserved }, more);
+      const reserved = (call ? new Decimal(e.data.reserved).plus(call.reserved) : new Decimal(e.data.reserved)).toFixed();
+      return withCall(s, e.data.callId, { grantedSeconds: e.data.grantedSeconds, expiresAt: e.data.expiresAt, reserved });
     }
-    case 'CallCharged': {
-      let grants: readonly GrantLot[] = s.grants;
-      for (const part of e.data.fromGrants) grants = spendGrant(grants, part.grantId, new Decimal(part.amount));
-      return closeCall({ ...s, grants, paid: s.paid.minus(e.data.fromPaid) }, e.data.callId);
-    }
-    case 'CallRerated': {
-      const g = e.data.grant;
-      const grants = g
-        ? [...s.grants, { grantId: g.grantId, remaining: new Decimal(g.amount), expiresAt: null, restriction: null }]
-        : s.grants;
-      return { ...s, grants, paid: s.paid.plus(e.data.paidChange) };
-    }
+    case 'CallCharged':
     case 'CallFailed':
       return closeCall(s, e.data.callId);
     case 'ReservationReleased': {
-      const released = withCall(s, e.data.callId, { reserved: '0' }, new Decimal(e.data.amount).negated());
+      const released = withCall(s, e.data.callId, { reserved: '0' });
       return released.calls.get(e.data.callId)?.status === 'closed' ? withoutCall(released, e.data.callId) : released;
     }
     case 'ReservationExpired':
-      return withCall(s, e.data.callId, { status: 'expired', reserved: '0' }, new Decimal(e.data.amount).negated());
-    case 'ChargeShortfall':
-    case 'CarrierCostRecorded':
-    case 'CdrUnmatched':
-    case 'SmsReceiptRecorded':
-      return evolveReceipt(s, e);
-    case 'SmsAccepted': {
-      const amount = new Decimal(e.data.amount);
+      return withCall(s, e.data.callId, { status: 'expired', reserved: '0' });
+  }
+}
+
+type TextEvent = Extract<
+  AccountStreamEvent,
+  { type: 'SmsAccepted' | 'SmsSubmitted' | 'SmsCharged' | 'SmsFailed' | 'SmsDelivered' | 'SmsRefunded' | 'SmsReceiptRecorded' }
+>;
+
+/** A text's record from acceptance to delivery or refund. */
+function evolveText(s: WalletState, e: TextEvent): WalletState {
+  switch (e.type) {
+    case 'SmsAccepted':
       return {
         ...s,
-        reserved: s.reserved.plus(amount),
         smsRecent: withRecent(s.smsRecent, { smsId: e.data.smsId, ms: Date.parse(e.data.at), fingerprint: e.data.fingerprint }),
         sms: s.sms.set(e.data.smsId, {
           status: 'accepted',
           to: e.data.to,
           segments: e.data.segments,
-          amount,
+          amount: new Decimal(e.data.amount),
           charged: null,
           parts: 1,
           deliveredParts: [],
         }),
       };
-    }
     case 'SmsSubmitted': {
       const sms = s.sms.get(e.data.smsId);
       if (!sms) return s;
@@ -223,35 +234,24 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
     }
     case 'SmsCharged': {
       const sms = s.sms.get(e.data.smsId);
-      let grants: readonly GrantLot[] = s.grants;
-      for (const part of e.data.fromGrants) grants = spendGrant(grants, part.grantId, new Decimal(part.amount));
       const charged = {
         fromGrants: e.data.fromGrants.map((g) => ({ grantId: g.grantId, amount: new Decimal(g.amount) })),
         fromPaid: new Decimal(e.data.fromPaid),
       };
-      return {
-        ...s,
-        grants,
-        paid: s.paid.minus(e.data.fromPaid),
-        reserved: sms && !sms.charged ? s.reserved.minus(sms.amount) : s.reserved,
-        sms: sms ? s.sms.set(e.data.smsId, { ...sms, charged }) : s.sms,
-      };
+      return sms ? { ...s, sms: s.sms.set(e.data.smsId, { ...sms, charged }) } : s;
     }
     case 'SmsFailed':
-      return s.sms.has(e.data.smsId) ? withoutSms({ ...s, reserved: s.reserved.minus(e.data.released) }, e.data.smsId) : s;
     case 'SmsDelivered':
+    case 'SmsRefunded':
       return withoutSms(s, e.data.smsId);
-    case 'SmsRefunded': {
-      let grants: readonly GrantLot[] = s.grants;
-      for (const part of e.data.toGrants) grants = spendGrant(grants, part.grantId, new Decimal(part.amount).negated());
-      return withoutSms({ ...s, grants, paid: s.paid.plus(e.data.toPaid) }, e.data.smsId);
-    }
+    case 'SmsReceiptRecorded':
+      return evolveReceipt(s, e);
   }
 }
 
 /** A delivered segment's receipt counts toward the message's delivery; other no-money events change nothing. */
-function evolveReceipt(s: WalletState, e: AccountStreamEvent): WalletState {
-  if (e.type !== 'SmsReceiptRecorded' || e.data.status !== 'delivered') return s;
+function evolveReceipt(s: WalletState, e: Extract<AccountStreamEvent, { type: 'SmsReceiptRecorded' }>): WalletState {
+  if (e.data.status !== 'delivered') return s;
   const sms = s.sms.get(e.data.smsId);
   if (!sms || sms.deliveredParts.includes(e.data.messageId)) return s;
   return { ...s, sms: s.sms.set(e.data.smsId, { ...sms, deliveredParts: [...sms.deliveredParts, e.data.messageId] }) };
@@ -278,6 +278,3 @@ export function liveGrants(s: WalletState, at: string): GrantLot[] {
     })
     .map(({ g }) => g);
 }
-
-/** An account in debt (paid credit below zero after a refund or chargeback) makes no paid calls until it settles. */
-export const inDebt = (s: WalletState): boolean => s.paid.isNegative() && !s.paid.isZero();

@@ -1,13 +1,11 @@
 import type { RecordedEvent } from '../../core/events/envelope';
 import { Decimal } from '../../core/money';
-import { accountStreamCodec, ledgerEffect, MONEY_EVENT_TYPES, type AccountStreamEvent } from '../../core/wallet';
+import { accountStreamCodec, moneyEffect, MONEY_EVENT_TYPES, type AccountStreamEvent } from '../../core/wallet';
 import type { Projection } from '../../application/ports/projection';
 import type { SqlTx, SqlValue } from '../../application/ports/read-model-store';
 
 const ACCOUNT_TYPES = ['AccountOpened', 'AccountSuspended', 'AccountReinstated', 'AccountClosed'];
 
-/** How each reservation event moves the reserved total (CallAuthorized and CallExtended carry the amount reserved). */
-const RESERVATION: Record<string, 1 | -1> = { CallAuthorized: 1, CallExtended: 1, ReservationReleased: -1, ReservationExpired: -1 };
 const STATUS: Record<string, string> = {
   AccountOpened: 'open',
   AccountSuspended: 'suspended',
@@ -131,26 +129,17 @@ async function applyBatch(events: readonly RecordedEvent[], tx: SqlTx): Promise<
       reservations.set(`${number} ${e.data.callId}`, { number, callId: e.data.callId, expiresAt: e.data.expiresAt });
     else if (e.type === 'ReservationReleased' || e.type === 'ReservationExpired' || e.type === 'CallCharged' || e.type === 'CallFailed')
       reservations.set(`${number} ${e.data.callId}`, { number, callId: e.data.callId, expiresAt: null });
-    if (e.type === 'CallFailed') continue;
-    // a text holds its price from acceptance until a gateway takes it (charged) or none does (failed)
-    if (e.type === 'SmsAccepted' || e.type === 'SmsFailed') {
-      const held = new Decimal(e.type === 'SmsAccepted' ? e.data.amount : e.data.released);
-      if (row) Object.assign(row, { reserved: row.reserved.plus(e.type === 'SmsAccepted' ? held : held.negated()), ...at });
-      continue;
-    }
-    if (e.type === 'SmsCharged' && row) row.reserved = row.reserved.minus(e.data.amount);
-    const sign = RESERVATION[e.type];
-    if (sign) {
-      const d = e.data as { reserved?: string; amount?: string };
-      if (row) Object.assign(row, { reserved: row.reserved.plus(new Decimal(d.reserved ?? d.amount ?? '0').times(sign)), ...at });
-      continue;
-    }
-    const effect = ledgerEffect(e);
+    const effect = moneyEffect(e);
     if (!effect) continue;
-    if (!row) throw new Error(`balances: ${recorded.type} at position ${recorded.position} for ${number}, which was never opened`);
+    if (!row) {
+      if (effect.reference === null) continue; // a hold on an account this read model never saw opened
+      throw new Error(`balances: ${recorded.type} at position ${recorded.position} for ${number}, which was never opened`);
+    }
+    row.reserved = row.reserved.plus(effect.reserved);
+    Object.assign(row, at);
+    if (effect.reference === null) continue;
     row.paid = row.paid.plus(effect.paid);
     row.granted = row.granted.plus(effect.granted);
-    Object.assign(row, at);
     if (effect.newGrant) {
       const g = effect.newGrant;
       const key = grantKey(number, g.grantId);
@@ -251,7 +240,7 @@ export const balancesProjection: Projection = {
   name: 'balances',
   // 2: reservations (the reserved column)
   version: 2,
-  handles: [...ACCOUNT_TYPES, ...MONEY_EVENT_TYPES, ...Object.keys(RESERVATION), 'CallFailed', 'SmsAccepted', 'SmsFailed'],
+  handles: [...ACCOUNT_TYPES, ...MONEY_EVENT_TYPES, 'CallFailed'],
   setup: createTables,
   async reset(tx) {
     // dropped, not emptied: a new version may change the columns

@@ -1,5 +1,6 @@
 import { Decimal } from '../../core/money';
 import type { Restriction } from '../../core/wallet';
+import { availableCredit, inDebt } from '../../core/wallet/balance-figures';
 import type { ReadModelStore } from '../../application/ports/read-model-store';
 import type { StoredAccount } from './projection';
 
@@ -58,12 +59,12 @@ export async function balanceOf(rm: ReadModelStore, number: string, now: Date): 
     reason: g.reason,
   }));
   const paid = new Decimal(row.paid);
-  const inDebt = paid.isNegative() && !paid.isZero();
+  const debt = inDebt(paid);
   const live = grants
     .filter((g) => g.expiresAt === null || Date.parse(g.expiresAt) > now.getTime())
     .reduce((sum, g) => sum.plus(g.remaining), new Decimal(0));
   const reserved = new Decimal(row.reserved);
-  const available = inDebt ? new Decimal(0) : Decimal.max(0, paid.plus(live).minus(reserved));
+  const available = availableCredit(paid, live, reserved);
   return {
     number: row.number,
     accountId: row.account_id,
@@ -74,8 +75,8 @@ export async function balanceOf(rm: ReadModelStore, number: string, now: Date): 
     granted: row.granted,
     reserved: reserved.toFixed(),
     balance: paid.plus(row.granted).toFixed(),
-    inDebt,
-    paidServices: inDebt || row.status !== 'open' ? 'suspended' : 'allowed',
+    inDebt: debt,
+    paidServices: debt || row.status !== 'open' ? 'suspended' : 'allowed',
     grants,
     position: Number(row.last_position),
   };

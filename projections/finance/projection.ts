@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../../core/events/envelope';
-import { accountStreamCodec, ledgerEffect, MONEY_EVENT_TYPES, type AccountStreamEvent } from '../../core/wallet';
+import { accountStreamCodec, LEDGER_EVENT_TYPES, moneyEffect, type AccountStreamEvent } from '../../core/wallet';
 import { countryOf } from '../../core/e164';
 import { Decimal } from '../../core/money';
 import { decimalSql } from '../decimal-sql';
@@ -32,7 +32,7 @@ export const financeProjection: Projection = {
   // for carrier quality; 5: rerating rows; 6: daily sums; 7: absorbed by the provider; 8: amounts summed as exact decimals
   // (NUMERIC or TEXT), no nano-units
   version: 8,
-  handles: [...new Set([...TRAFFIC_TYPES, ...MONEY_EVENT_TYPES, ...ABSORBED_EVENT_TYPES])],
+  handles: [...new Set([...TRAFFIC_TYPES, ...LEDGER_EVENT_TYPES, ...ABSORBED_EVENT_TYPES])],
   async setup(tx) {
     const amount = decimalSql(tx.dialect).type;
     await tx.run(`CREATE TABLE IF NOT EXISTS finance_traffic (
@@ -79,7 +79,7 @@ export function roundedCost(amount: string): string {
 
 async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Promise<void> {
   const number = r.stream.slice('account-'.length);
-  const effect = ledgerEffect(e);
+  const effect = moneyEffect(e);
   if (effect && !(effect.paid.isZero() && effect.granted.isZero())) {
     const currency = (e.data as { currency?: string }).currency ?? '';
     await tx.run(

@@ -1,7 +1,7 @@
 import { fold } from '../../../core/decider';
 import { Decimal } from '../../../core/money';
 import { rerateDecider } from '../../../core/rerating/decide';
-import { evolveWallet, initialWallet, ledgerEffect, type AccountStreamEvent } from '../../../core/wallet';
+import { evolveWallet, initialWallet, moneyEffect, type AccountStreamEvent } from '../../../core/wallet';
 
 const charged = (callId: string, amount: string, fromPaid: string, route: 'pstn' | 'on-net' = 'pstn'): AccountStreamEvent => ({
   type: 'CallCharged',
@@ -95,7 +95,7 @@ describe('rerating decider', () => {
     events.push(...rerateDecider.decide(rerate({ c1: '0.20' }, 'r2'), s));
     const opened = { ...initialWallet, status: 'open' as const, accountId: 'acc-1', currency: 'EUR' };
     const wallet = events.reduce(evolveWallet, opened);
-    const lines = events.map((e) => ledgerEffect(e)!);
+    const lines = events.map((e) => moneyEffect(e)!);
     const paid = lines.reduce((sum, l) => sum.plus(l.paid), new Decimal(0));
     const granted = lines.reduce((sum, l) => sum.plus(l.granted), new Decimal(0));
     expect([wallet.paid.toFixed(), paid.toFixed()]).toEqual(['0.4', '0.4']);
