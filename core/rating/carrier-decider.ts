@@ -93,8 +93,16 @@ export const carrierDecider: Decider<CarrierCommand, CatalogEvent, CarrierState>
         return { ...state, registered: true, carrierId: event.data.carrierId, currency: event.data.currency };
       case 'DeckPublished':
         return { ...state, deckVersion: event.data.version, deckSha256: event.data.sha256 };
-      default:
+      // a deck's rows and other streams' events change nothing a carrier's commands decide on
+      case 'DeckRowsStaged':
+      case 'RatingPlanChunkStaged':
+      case 'RatingPlanPublished':
+      case 'RatingProfilePublished':
         return state;
+      default: {
+        const unhandled: never = event;
+        return unhandled;
+      }
     }
   },
 };

@@ -79,7 +79,41 @@ export function evolveChargedCalls(s: ChargedCallsState, e: AccountStreamEvent):
       };
       return { ...s, calls: { ...s.calls, [e.data.callId]: next } };
     }
-    default:
+    // the rest change nothing this fold keeps
+    case 'CreditPurchased':
+    case 'CreditRefunded':
+    case 'ChargebackDebited':
+    case 'ChargebackReversed':
+    case 'CreditGranted':
+    case 'CreditExpired':
+    case 'VoucherRedeemed':
+    case 'WalletCharged':
+    case 'SmsCharged':
+    case 'SmsRefunded':
+    case 'CallAuthorized':
+    case 'CallExtended':
+    case 'ReservationReleased':
+    case 'ReservationExpired':
+    case 'SmsAccepted':
+    case 'SmsFailed':
+    case 'AccountOpened':
+    case 'AccountSuspended':
+    case 'AccountReinstated':
+    case 'AccountClosed':
+    case 'TopUpStarted':
+    case 'TopUpFailed':
+    case 'TopUpMismatch':
+    case 'CallFailed':
+    case 'CarrierCostRecorded':
+    case 'CdrUnmatched':
+    case 'ReversalUncovered':
+    case 'SmsSubmitted':
+    case 'SmsDelivered':
+    case 'SmsReceiptRecorded':
       return s;
+    default: {
+      const unhandled: never = e;
+      return unhandled;
+    }
   }
 }

@@ -58,8 +58,41 @@ export function absorbedLine(e: AccountStreamEvent): AbsorbedLine | null {
       if (cancelled.isZero()) return null;
       return { kind: 'sms', reason: 'refunded', reference: e.data.smsId, currency: e.data.currency, amount: cancelled.negated() };
     }
-    default:
+    // the rest move nothing this read model keeps
+    case 'CreditPurchased':
+    case 'CreditRefunded':
+    case 'ChargebackDebited':
+    case 'ChargebackReversed':
+    case 'CreditGranted':
+    case 'CreditExpired':
+    case 'VoucherRedeemed':
+    case 'WalletCharged':
+    case 'CallCharged':
+    case 'SmsCharged':
+    case 'CallAuthorized':
+    case 'CallExtended':
+    case 'ReservationReleased':
+    case 'ReservationExpired':
+    case 'SmsAccepted':
+    case 'SmsFailed':
+    case 'AccountOpened':
+    case 'AccountSuspended':
+    case 'AccountReinstated':
+    case 'AccountClosed':
+    case 'TopUpStarted':
+    case 'TopUpFailed':
+    case 'TopUpMismatch':
+    case 'CallFailed':
+    case 'CarrierCostRecorded':
+    case 'CdrUnmatched':
+    case 'SmsSubmitted':
+    case 'SmsDelivered':
+    case 'SmsReceiptRecorded':
       return null;
+    default: {
+      const unhandled: never = e;
+      return unhandled;
+    }
   }
 }
 

@@ -227,8 +227,37 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
         ]),
       );
       return;
-    default:
+    // the rest move nothing this read model keeps
+    case 'CreditPurchased':
+    case 'CreditRefunded':
+    case 'ChargebackDebited':
+    case 'ChargebackReversed':
+    case 'CreditGranted':
+    case 'CreditExpired':
+    case 'VoucherRedeemed':
+    case 'WalletCharged':
+    case 'CallExtended':
+    case 'ReservationReleased':
+    case 'ReservationExpired':
+    case 'SmsAccepted':
+    case 'SmsFailed':
+    case 'AccountOpened':
+    case 'AccountSuspended':
+    case 'AccountReinstated':
+    case 'AccountClosed':
+    case 'TopUpStarted':
+    case 'TopUpFailed':
+    case 'TopUpMismatch':
+    case 'CdrUnmatched':
+    case 'ChargeShortfall':
+    case 'ReversalUncovered':
+    case 'SmsDelivered':
+    case 'SmsReceiptRecorded':
       return;
+    default: {
+      const unhandled: never = e;
+      return unhandled;
+    }
   }
 }
 

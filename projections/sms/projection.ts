@@ -101,8 +101,39 @@ export const smsProjection: Projection = {
       case 'SmsRefunded':
         await status(e.data.smsId, 'refunded', e.data.at, ', reason = ?, refunded = ?', [e.data.reason, e.data.amount]);
         return;
-      default:
+      // the rest move nothing this read model keeps
+      case 'CreditPurchased':
+      case 'CreditRefunded':
+      case 'ChargebackDebited':
+      case 'ChargebackReversed':
+      case 'CreditGranted':
+      case 'CreditExpired':
+      case 'VoucherRedeemed':
+      case 'WalletCharged':
+      case 'CallCharged':
+      case 'CallRerated':
+      case 'SmsCharged':
+      case 'CallAuthorized':
+      case 'CallExtended':
+      case 'ReservationReleased':
+      case 'ReservationExpired':
+      case 'AccountOpened':
+      case 'AccountSuspended':
+      case 'AccountReinstated':
+      case 'AccountClosed':
+      case 'TopUpStarted':
+      case 'TopUpFailed':
+      case 'TopUpMismatch':
+      case 'CallFailed':
+      case 'CarrierCostRecorded':
+      case 'CdrUnmatched':
+      case 'ChargeShortfall':
+      case 'ReversalUncovered':
         return;
+      default: {
+        const unhandled: never = e;
+        return unhandled;
+      }
     }
   },
 };
