@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chargeFor } from '../core/calls/pricing';
+import { chargeFor } from '../core/pricing/charge';
 import { freePort } from '../test/beds/free-port';
 import { SIPP, sipBedMissing, startCarrier, startKamailio } from '../test/beds/sip-bed';
 import { callsEngine, HOOK_SECRET } from '../test/support/calls-engine';

@@ -144,9 +144,18 @@ export function isZero(a: Money): boolean {
   return a.amount.isZero();
 }
 
-/** The one place money is rounded: to `decimals` places (default: the currency's minor unit). */
+/**
+ * The one place an amount (or a figure derived from amounts) is rounded: to `decimals` places,
+ * the mode named by the caller. Every rounding in the engine goes through this or `roundMoney`,
+ * so a search for the two names finds every rounding step and its reason.
+ */
+export function roundDecimal(value: Decimal, mode: RoundingMode, decimals: number): Decimal {
+  return value.toDecimalPlaces(decimals, ROUNDING[mode]);
+}
+
+/** A Money rounded to `decimals` places (default: the currency's minor unit). */
 export function roundMoney(a: Money, mode: RoundingMode, decimals = minorUnits(a.currency)): Money {
-  return { amount: a.amount.toDecimalPlaces(decimals, ROUNDING[mode]), currency: a.currency };
+  return { amount: roundDecimal(a.amount, mode, decimals), currency: a.currency };
 }
 
 /** Integer minor units (what Stripe and card networks count); refuses a fraction of a minor unit. */

@@ -6,7 +6,7 @@ import { DirectoryUnavailableError, type Directory } from '../../core/directory'
 import { digitsOf, parseE164, type E164 } from '../../core/e164';
 import type { CallPolicy, CallRoute } from '../../core/calls/commands';
 import type { CarrierRouteData } from '../../core/calls/events';
-import type { RateRow } from '../../core/calls/pricing';
+import type { RateRow } from '../../core/pricing/charge';
 import { coversEveryDuration } from '../../core/rating/coverage';
 import { priceOnDeck } from '../../core/rating/deck';
 import type { DeckRow, Trunk } from '../../core/rating/catalog-events';

@@ -5,6 +5,7 @@ import type { EventStore } from '../../core/event-store';
 import type { IdGenerator } from '../../core/ids';
 import { parseE164 } from '../../core/e164';
 import { Decimal } from '../../core/money';
+import { roundCharge } from '../../core/pricing/charge';
 import { NS_PER_SECOND } from '../../core/rating/duration';
 import { UnratedDestinationError } from '../../core/rating/cost';
 import { rerateDecider, type RerateCommand } from '../../core/rerating/decide';
@@ -188,7 +189,7 @@ export function rerateService(deps: RerateDeps) {
                 }
                 // rounded up once, to the places charges are kept in, as when the call was charged
                 prices[call.callId] = {
-                  amount: cost.cost.toDecimalPlaces(deps.chargeDecimals, Decimal.ROUND_UP).toFixed(),
+                  amount: roundCharge(cost.cost, deps.chargeDecimals).toFixed(),
                   billedSeconds: Math.round(cost.billed / NS_PER_SECOND),
                 };
               } catch (error) {

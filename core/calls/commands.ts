@@ -1,4 +1,4 @@
-import type { RateRow } from './pricing';
+import type { RateRow } from '../pricing/charge';
 import type { CarrierRouteData } from './events';
 
 /** Where a call goes, as the service found it (directory and rating lookups are not the decider's). */

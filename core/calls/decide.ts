@@ -6,7 +6,7 @@ import type { AccountStreamEvent } from '../wallet/events';
 import { inDebt } from '../wallet/balance-figures';
 import type { WalletState } from '../wallet/state';
 import type { CallCommand, CallPolicy } from './commands';
-import { affordableSeconds, chargeFor } from './pricing';
+import { affordableSeconds, chargeFor } from '../pricing/charge';
 
 const plus = (at: string, seconds: number) => new Date(Date.parse(at) + seconds * 1000).toISOString();
 const expiry = (at: string, granted: number, policy: CallPolicy) => plus(at, granted + policy.reservationTtlSeconds);

@@ -1,6 +1,6 @@
 import { Map as PersistentMap } from 'immutable';
 import { Decimal } from '../money';
-import type { RateRow } from './pricing';
+import type { RateRow } from '../pricing/charge';
 
 export interface CarrierRoute {
   readonly carrierId: string;

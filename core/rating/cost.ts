@@ -1,4 +1,4 @@
-import { Decimal } from '../money';
+import { Decimal, roundDecimal, type RoundingMode } from '../money';
 import { compilePlan } from './compiled-plan';
 import { NS_PER_SECOND, type Nanos } from './duration';
 import type { DestinationRate, PlanEntry, RateSlot, RatingPlan, RoundingMethod } from './tariff';
@@ -81,10 +81,11 @@ class Part implements RatedPart {
   }
 }
 
-const ROUND: Record<RoundingMethod, 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8> = {
-  '*up': Decimal.ROUND_CEIL,
-  '*middle': Decimal.ROUND_HALF_UP,
-  '*down': Decimal.ROUND_FLOOR,
+/** CGRateS rounding methods as the engine's rounding modes: *up toward +∞, *middle half away from zero, *down toward −∞. */
+const ROUND: Record<RoundingMethod, RoundingMode> = {
+  '*up': 'ceil',
+  '*middle': 'half-up',
+  '*down': 'floor',
 };
 
 const NS_PER_MS = 1_000_000;
@@ -315,7 +316,7 @@ export function rateSegments(
   let roundingFrom = first;
   for (const p of parts) if (p.destinationRate.roundingDecimals > roundingFrom.roundingDecimals) roundingFrom = p.destinationRate;
   const applied = parts.some((p) => p.destinationRate.roundingDecimals > 0);
-  const rounded = applied ? exact.toDecimalPlaces(roundingFrom.roundingDecimals, ROUND[roundingFrom.roundingMethod]) : exact;
+  const rounded = applied ? roundDecimal(exact, ROUND[roundingFrom.roundingMethod], roundingFrom.roundingDecimals) : exact;
   const max = first.maxCost;
   const limited = max.greaterThan(0);
   const capped = limited && first.maxCostStrategy === '*free' && rounded.greaterThan(max);

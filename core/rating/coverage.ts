@@ -1,4 +1,4 @@
-import type { RateRow } from '../calls/pricing';
+import type { RateRow } from '../pricing/charge';
 
 /**
  * Whether a call charged on `retail` pays at least what `carrier` invoices for it, at **every**

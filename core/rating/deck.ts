@@ -1,4 +1,6 @@
 import { Decimal, parseDecimal } from '../money';
+import { billedNanos } from '../pricing/billed-duration';
+import { exactPrice } from '../pricing/charge';
 import type { CarrierService, DeckRow, Trunk } from './catalog-events';
 import { rateEntries, type CallCost } from './cost';
 import { NS_PER_SECOND, type Nanos } from './duration';
@@ -204,8 +206,7 @@ class PricedCall implements CarrierCost {
   get cost(): Decimal {
     if (this.#cost) return this.#cost;
     if (this.costKey !== null) return (this.#cost = new Decimal(this.costKey).dividedBy(COST_KEY_SCALE));
-    const fee = this.billedSeconds > 0 ? parseDecimal(this.row.connectFee) : new Decimal(0);
-    return (this.#cost = parseDecimal(this.row.rate).times(this.billedSeconds).dividedBy(60).plus(fee));
+    return (this.#cost = exactPrice(parseDecimal(this.row.rate), parseDecimal(this.row.connectFee), this.billedSeconds));
   }
 
   against(retail: Decimal | null): CarrierCost {
@@ -255,13 +256,7 @@ export function priceGroup(deck: CompiledDeck, hit: number, digits: string, star
     rateNano = nanoUnits(row.rate) ?? NaN;
     feeNano = nanoUnits(row.connectFee) ?? NaN;
   }
-  let billedSeconds = 0;
-  if (duration > 0) {
-    const initial = row.initial * NS_PER_SECOND;
-    const subsequent = row.subsequent * NS_PER_SECOND;
-    const billed = initial + Math.ceil(Math.max(0, duration - initial) / subsequent) * subsequent;
-    billedSeconds = Math.max(billed / NS_PER_SECOND, row.minimum);
-  }
+  const billedSeconds = billedNanos(row, duration) / NS_PER_SECOND;
   const key = rateNano * billedSeconds + (billedSeconds > 0 ? feeNano * 60 : 0);
   return new PricedCall(deck.carrier, deck.prefixes[hit]!, row, billedSeconds, Number.isSafeInteger(key) ? key : null, start, duration);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Decimal, parseDecimal } from '../../core/money';
+import { Decimal, parseDecimal, roundDecimal } from '../../core/money';
 import type { PricingPolicy } from './policy';
 
 const decimal = z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'a decimal string');
@@ -51,7 +51,7 @@ export function markupPolicy(options: MarkupOptions): PricingPolicy {
   const overrides = new Map(Object.entries(options.overrides).map(([p, r]) => [p, parseDecimal(r)]));
   const overridden = new Set(overrides.keys());
   const free = new Set(options.freePrefixes);
-  const up = (x: Decimal) => new Decimal(x.toDecimalPlaces(options.sellDecimals, Decimal.ROUND_UP));
+  const up = (x: Decimal) => roundDecimal(new Decimal(x), 'up', options.sellDecimals);
   return {
     name: 'markup',
     price({ prefix, cost }) {

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../../core/events/envelope';
 import { accountStreamCodec, LEDGER_EVENT_TYPES, moneyEffect, type AccountStreamEvent } from '../../core/wallet';
 import { countryOf } from '../../core/e164';
-import { Decimal } from '../../core/money';
+import { Decimal, roundDecimal } from '../../core/money';
 import { decimalSql } from '../decimal-sql';
 import type { Projection } from '../../application/ports/projection';
 import type { SqlTx } from '../../application/ports/read-model-store';
@@ -74,7 +74,7 @@ const dayOf = (iso: string) => iso.slice(0, 10);
  * cost is kept beside it. Charges, refunds and payments are summed as they are, exactly.
  */
 export function roundedCost(amount: string): string {
-  return new Decimal(amount).toDecimalPlaces(9, Decimal.ROUND_HALF_EVEN).toFixed();
+  return roundDecimal(new Decimal(amount), 'half-even', 9).toFixed();
 }
 
 async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Promise<void> {

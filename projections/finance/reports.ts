@@ -1,4 +1,4 @@
-import { Decimal } from '../../core/money';
+import { Decimal, roundDecimal } from '../../core/money';
 import { decimalSql } from '../decimal-sql';
 import type { ReadModelStore } from '../../application/ports/read-model-store';
 
@@ -161,15 +161,13 @@ function finish(k: string, a: Acc): MarginRow {
     key,
     currency,
     calls: a.calls,
-    billedMinutes: new Decimal(a.seconds).dividedBy(60).toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN).toFixed(2),
+    billedMinutes: roundDecimal(new Decimal(a.seconds).dividedBy(60), 'half-even', 2).toFixed(2),
     texts: a.texts,
     segments: a.segments,
     revenue: a.revenue.toFixed(),
     cost: a.cost.toFixed(),
     margin: margin.toFixed(),
-    marginPercent: a.revenue.isZero()
-      ? null
-      : margin.dividedBy(a.revenue).times(100).toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN).toFixed(2),
+    marginPercent: a.revenue.isZero() ? null : roundDecimal(margin.dividedBy(a.revenue).times(100), 'half-even', 2).toFixed(2),
     costElsewhere: Object.fromEntries([...a.elsewhere].map(([c, v]) => [c, v.toFixed()])),
   };
 }
@@ -251,7 +249,7 @@ export interface CarrierQualityRow {
 }
 
 const percent = (part: number, whole: number) =>
-  whole === 0 ? null : new Decimal(part).dividedBy(whole).times(100).toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN).toFixed(2);
+  whole === 0 ? null : roundDecimal(new Decimal(part).dividedBy(whole).times(100), 'half-even', 2).toFixed(2);
 
 /** ASR, ACD and failover per carrier for calls whose day is in [from, to), as of a log position. */
 export async function carrierQualityReport(
@@ -285,8 +283,7 @@ export async function carrierQualityReport(
       answered,
       asrPercent: percent(answered, attempts),
       carried: calls,
-      acdSeconds:
-        calls === 0 ? null : new Decimal(Number(c!.seconds)).dividedBy(calls).toDecimalPlaces(1, Decimal.ROUND_HALF_EVEN).toFixed(1),
+      acdSeconds: calls === 0 ? null : roundDecimal(new Decimal(Number(c!.seconds)).dividedBy(calls), 'half-even', 1).toFixed(1),
       failedOver,
       failoverPercent: percent(failedOver, attempts),
     };

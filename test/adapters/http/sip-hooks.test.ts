@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chargeFor } from '../../../core/calls/pricing';
+import { chargeFor } from '../../../core/pricing/charge';
 import { manualClock } from '../../../core/clock';
 import { Decimal } from '../../../core/money';
 import { listRejectedFacts } from '../../../application/facts/rejected-facts';

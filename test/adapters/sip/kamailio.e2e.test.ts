@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chargeFor } from '../../../core/calls/pricing';
+import { chargeFor } from '../../../core/pricing/charge';
 import { Decimal } from '../../../core/money';
 import { freePort } from '../../beds/free-port';
 import { sipBedMissing, startCarrier, startKamailio, type Carrier, type Kamailio } from '../../beds/sip-bed';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DomainError } from '../../../core/decider';
 import { Decimal } from '../../../core/money';
 import type { CallCommand, CallPolicy } from '../../../core/calls/commands';
-import { chargeFor } from '../../../core/calls/pricing';
+import { chargeFor } from '../../../core/pricing/charge';
 import { balanceOf, type AccountStreamEvent } from '../../../core/wallet';
 import { opened, stateOf, when } from '../wallet/given';
 import { callCommands } from '../../support/call-commands';

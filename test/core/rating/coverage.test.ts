@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { chargeFor, type RateRow } from '../../../core/calls/pricing';
+import { chargeFor, type RateRow } from '../../../core/pricing/charge';
 import { Decimal } from '../../../core/money';
 import { coversEveryDuration } from '../../../core/rating/coverage';
 

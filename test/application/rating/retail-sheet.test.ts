@@ -1,8 +1,8 @@
-import { CHARGE_DECIMALS, chargeFor } from '../../core/calls/pricing';
-import { compileDeck, matchDeck } from '../../core/rating/deck';
-import { markupPolicy, markupOptions } from '../../plugins/pricing/markup';
-import { buildRetailSheet } from '../../application/rating/retail-sheet';
-import { deckRow } from '../support/deck-rows';
+import { CHARGE_DECIMALS, chargeFor } from '../../../core/pricing/charge';
+import { compileDeck, matchDeck } from '../../../core/rating/deck';
+import { markupPolicy, markupOptions } from '../../../plugins/pricing/markup';
+import { buildRetailSheet } from '../../../application/rating/retail-sheet';
+import { deckRow } from '../../support/deck-rows';
 
 const row = deckRow;
 const carrier = (carrierId: string, currency = 'EUR') => ({

@@ -1,5 +1,6 @@
 import type { DeckRow } from '../rating/catalog-events';
-import { Decimal, parseDecimal } from '../money';
+import { Decimal, parseDecimal, roundDecimal } from '../money';
+import { billedSeconds } from './billed-duration';
 
 /**
  * What a call on a retail rate row costs, as charged: the row's increments (initial, then
@@ -11,17 +12,22 @@ export const CHARGE_DECIMALS = 6;
 
 export type RateRow = Pick<DeckRow, 'rate' | 'connectFee' | 'initial' | 'subsequent' | 'minimum'>;
 
-export function billedSeconds(row: RateRow, seconds: number): number {
-  if (seconds <= 0) return 0;
-  const billed = row.initial + Math.ceil(Math.max(0, seconds - row.initial) / row.subsequent) * row.subsequent;
-  return Math.max(billed, row.minimum);
+export { billedSeconds };
+
+/** Rate per minute × billed seconds / 60, plus the connect fee once the call connected: exact, unrounded. */
+export function exactPrice(rate: Decimal, connectFee: Decimal, billed: number): Decimal {
+  return billed > 0 ? rate.times(billed).dividedBy(60).plus(connectFee) : new Decimal(0);
+}
+
+/** A charge's one rounding step: up, to `decimals` places (see above for why up, and why once). */
+export function roundCharge(exact: Decimal, decimals = CHARGE_DECIMALS): Decimal {
+  return roundDecimal(exact, 'up', decimals);
 }
 
 export function chargeFor(row: RateRow, seconds: number, decimals = CHARGE_DECIMALS): { billedSeconds: number; amount: Decimal } {
   const billed = billedSeconds(row, seconds);
   if (billed === 0) return { billedSeconds: 0, amount: new Decimal(0) };
-  const exact = parseDecimal(row.rate).times(billed).dividedBy(60).plus(parseDecimal(row.connectFee));
-  return { billedSeconds: billed, amount: exact.toDecimalPlaces(decimals, Decimal.ROUND_UP) };
+  return { billedSeconds: billed, amount: roundCharge(exactPrice(parseDecimal(row.rate), parseDecimal(row.connectFee), billed), decimals) };
 }
 
 /**
@@ -37,7 +43,7 @@ export function chargeFor(row: RateRow, seconds: number, decimals = CHARGE_DECIM
 export function affordableSeconds(row: RateRow, budget: Decimal, capSeconds: number, decimals = CHARGE_DECIMALS): number {
   const first = Math.max(row.initial, row.minimum);
   if (capSeconds < first) return 0;
-  const room = budget.toDecimalPlaces(decimals, Decimal.ROUND_DOWN).minus(parseDecimal(row.connectFee));
+  const room = roundDecimal(budget, 'down', decimals).minus(parseDecimal(row.connectFee));
   if (room.isNegative()) return 0;
   const rate = parseDecimal(row.rate);
   const payable = rate.isZero() ? null : room.times(60).dividedToIntegerBy(rate);

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { chargeFor } from '../../core/calls/pricing';
-import { Decimal } from '../../core/money';
-import type { DeckRow } from '../../core/rating/catalog-events';
-import { compileDeck, matchDeck } from '../../core/rating/deck';
-import { markupOptions, markupPolicy } from '../../plugins/pricing/markup';
-import { buildRetailSheet } from '../../application/rating/retail-sheet';
-import { deckRow } from '../support/deck-rows';
+import { chargeFor } from '../../../core/pricing/charge';
+import { Decimal } from '../../../core/money';
+import type { DeckRow } from '../../../core/rating/catalog-events';
+import { compileDeck, matchDeck } from '../../../core/rating/deck';
+import { markupOptions, markupPolicy } from '../../../plugins/pricing/markup';
+import { buildRetailSheet } from '../../../application/rating/retail-sheet';
+import { deckRow } from '../../support/deck-rows';
 
 const AT = new Date('2026-11-25T00:00:00Z');
 const LONGEST = 7200;
