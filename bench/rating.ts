@@ -1,8 +1,8 @@
 /**
  * npm run bench:rating — a generated 250,000-prefix carrier deck imported end to end (parse,
  * events, projection, lookup ready), then in-process longest-prefix lookups, quotes and LCR
- * over 5 carriers. Writes the "rating" section of docs/benchmarks.md. BENCH_SCALE=0.1 for a
- * quick run.
+ * over 5 carriers. Writes the "rating" section of docs/benchmarks.md (BENCH_WRITE=0: print
+ * only). BENCH_SCALE=0.1 for a quick run.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -243,7 +243,7 @@ under those prefixes, one thread. CGRateS users report 170,000 prefixes loading 
 | measure | result | target |
 |---|---|---|
 ${results.map((r) => `| ${r.join(' | ')} |`).join('\n')}`;
-  writeSection('rating', body);
+  if (process.env['BENCH_WRITE'] !== '0') writeSection('rating', body);
   console.log(body);
 }
 
