@@ -5,7 +5,7 @@ import type { EventStore } from '../../core/event-store';
 import type { IdGenerator } from '../../core/ids';
 import { parseE164 } from '../../core/e164';
 import { Decimal } from '../../core/money';
-import { roundCharge } from '../../core/pricing/charge';
+import { repriceCall, rerateDuration } from '../../core/rerating/price';
 import { NS_PER_SECOND } from '../../core/rating/duration';
 import { UnratedDestinationError } from '../../core/rating/cost';
 import { rerateDecider, type RerateCommand } from '../../core/rerating/decide';
@@ -181,17 +181,13 @@ export function rerateService(deps: RerateDeps) {
                   planId: o.planId,
                   number: parseE164(call.destination),
                   start: new Date(start),
-                  duration: Math.round(call.seconds * 1000) * (NS_PER_SECOND / 1000),
+                  duration: rerateDuration(call.seconds),
                 });
                 if (cost.currency !== call.currency) {
                   counted.otherCurrency++;
                   continue;
                 }
-                // rounded up once, to the places charges are kept in, as when the call was charged
-                prices[call.callId] = {
-                  amount: roundCharge(cost.cost, deps.chargeDecimals).toFixed(),
-                  billedSeconds: Math.round(cost.billed / NS_PER_SECOND),
-                };
+                prices[call.callId] = repriceCall(cost, deps.chargeDecimals);
               } catch (error) {
                 if (!(error instanceof UnratedDestinationError)) throw error;
                 counted.unrated++;
