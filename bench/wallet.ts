@@ -141,14 +141,16 @@ async function main(): Promise<void> {
       while (appended < target) {
         const events = walletDecider.decide(
           {
-            kind: 'charge',
-            chargeId: `bench-${heavy}-${appended}`,
-            chargeKind: 'call',
-            reference: 'bench',
-            destination: '+442079460000',
-            amount: '0.0001',
-            currency: 'EUR',
-            at: new Date().toISOString(),
+            type: 'charge',
+            data: {
+              chargeId: `bench-${heavy}-${appended}`,
+              chargeKind: 'call',
+              reference: 'bench',
+              destination: '+442079460000',
+              amount: '0.0001',
+              currency: 'EUR',
+              at: new Date().toISOString(),
+            },
           },
           s,
         );
@@ -171,14 +173,16 @@ async function main(): Promise<void> {
           await wallet.execute(
             heavy,
             {
-              kind: 'charge',
-              chargeId: `probe-${tag}-${target}-${i}`,
-              chargeKind: 'call',
-              reference: 'probe',
-              destination: '+442079460000',
-              amount: '0.01',
-              currency: 'EUR',
-              at: new Date().toISOString(),
+              type: 'charge',
+              data: {
+                chargeId: `probe-${tag}-${target}-${i}`,
+                chargeKind: 'call',
+                reference: 'probe',
+                destination: '+442079460000',
+                amount: '0.01',
+                currency: 'EUR',
+                at: new Date().toISOString(),
+              },
             },
             'bench',
           );
@@ -202,12 +206,14 @@ async function main(): Promise<void> {
       const number = `+33142${String(100000 + a).padStart(6, '0')}`;
       const opened = accountDecider.decide(
         {
-          kind: 'open',
-          number,
-          keyFingerprint: 'bench',
-          currency: 'EUR',
-          plan: 'retail',
-          directory: { source: 'bench', authenticated: true, ttlSeconds: 60, at: new Date().toISOString() },
+          type: 'open',
+          data: {
+            number,
+            keyFingerprint: 'bench',
+            currency: 'EUR',
+            plan: 'retail',
+            directory: { source: 'bench', authenticated: true, ttlSeconds: 60, at: new Date().toISOString() },
+          },
         },
         accountDecider.initialState,
       ) as AccountStreamEvent[];
@@ -219,21 +225,26 @@ async function main(): Promise<void> {
       };
       add(
         walletDecider.decide(
-          { kind: 'record-purchase', processor: 'bench', paymentId: `pi-${number}`, processorEventId: 'e', amount: '20', currency: 'EUR' },
+          {
+            type: 'record-purchase',
+            data: { processor: 'bench', paymentId: `pi-${number}`, processorEventId: 'e', amount: '20', currency: 'EUR' },
+          },
           s,
         ),
       );
       add(
         walletDecider.decide(
           {
-            kind: 'grant',
-            grantId: 'g',
-            amount: '1',
-            currency: 'EUR',
-            reason: 'trial',
-            source: 'bench',
-            expiresAt: null,
-            restriction: null,
+            type: 'grant',
+            data: {
+              grantId: 'g',
+              amount: '1',
+              currency: 'EUR',
+              reason: 'trial',
+              source: 'bench',
+              expiresAt: null,
+              restriction: null,
+            },
           },
           s,
         ),
@@ -242,14 +253,16 @@ async function main(): Promise<void> {
         add(
           walletDecider.decide(
             {
-              kind: 'charge',
-              chargeId: `r-${number}-${c}`,
-              chargeKind: 'call',
-              reference: 'r',
-              destination: '+442079460000',
-              amount: '0.0137',
-              currency: 'EUR',
-              at: new Date().toISOString(),
+              type: 'charge',
+              data: {
+                chargeId: `r-${number}-${c}`,
+                chargeKind: 'call',
+                reference: 'r',
+                destination: '+442079460000',
+                amount: '0.0137',
+                currency: 'EUR',
+                at: new Date().toISOString(),
+              },
             },
             s,
           ),

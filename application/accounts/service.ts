@@ -63,12 +63,14 @@ export function accountService(deps: AccountServiceDeps) {
         opening,
         accountStream(caller.keyid),
         {
-          kind: 'open',
-          number: caller.keyid,
-          keyFingerprint: caller.keyFingerprint,
-          currency,
-          plan: input.plan ?? deps.defaultPlan,
-          directory: { ...caller.directory },
+          type: 'open',
+          data: {
+            number: caller.keyid,
+            keyFingerprint: caller.keyFingerprint,
+            currency,
+            plan: input.plan ?? deps.defaultPlan,
+            directory: { ...caller.directory },
+          },
         },
         { metadata: { actor: caller.keyid } },
       );
@@ -79,7 +81,9 @@ export function accountService(deps: AccountServiceDeps) {
     },
     async change(
       number: string,
-      command: { kind: 'suspend' | 'close'; reason: string } | { kind: 'reinstate' },
+      command:
+        | { readonly type: 'suspend' | 'close'; readonly data: { reason: string } }
+        | { readonly type: 'reinstate'; readonly data: Record<string, never> },
       actor: string,
     ): Promise<AccountState> {
       return (await handleCommand(handler, accountDecider, accountStream(number), command, { metadata: { actor } })).state;

@@ -129,7 +129,7 @@ export function callService(deps: CallServiceDeps) {
       const route: CallRoute = uri ? { kind: 'on-net', uri } : pstnRoute(destination, now);
       const r = await deps.wallet.execute(
         caller,
-        { kind: 'authorize-call', callId: input.callId, destination, route, at: now.toISOString(), policy: deps.policy },
+        { type: 'authorize-call', data: { callId: input.callId, destination, route, at: now.toISOString(), policy: deps.policy } },
         'sip-proxy',
       );
       const call = r.state.calls.get(input.callId);
@@ -166,7 +166,7 @@ export function callService(deps: CallServiceDeps) {
     async extend(input: { callId: string; caller: string }) {
       const r = await deps.wallet.execute(
         parseE164(input.caller),
-        { kind: 'extend-call', callId: input.callId, at: deps.clock.now().toISOString(), policy: deps.policy },
+        { type: 'extend-call', data: { callId: input.callId, at: deps.clock.now().toISOString(), policy: deps.policy } },
         'sip-proxy',
       );
       return { callId: input.callId, maxDuration: r.state.calls.get(input.callId)?.grantedSeconds ?? 0, position: r.position };
@@ -187,17 +187,19 @@ export function callService(deps: CallServiceDeps) {
       const r = await deps.wallet.execute(
         parseE164(input.caller),
         {
-          kind: 'end-call',
-          callId: input.callId,
-          origin: input.origin,
-          answered: input.answered,
-          seconds: input.seconds,
-          answeredAt: input.answeredAt,
-          endedAt: input.endedAt,
-          carrierId: input.carrierId,
-          reason: input.reason,
-          cdr: input.raw,
-          policy: deps.policy,
+          type: 'end-call',
+          data: {
+            callId: input.callId,
+            origin: input.origin,
+            answered: input.answered,
+            seconds: input.seconds,
+            answeredAt: input.answeredAt,
+            endedAt: input.endedAt,
+            carrierId: input.carrierId,
+            reason: input.reason,
+            cdr: input.raw,
+            policy: deps.policy,
+          },
         },
         `sip-proxy:${input.origin}`,
       );
@@ -221,7 +223,7 @@ export function callService(deps: CallServiceDeps) {
       let n = 0;
       const at = deps.clock.now().toISOString();
       for (const number of numbers)
-        n += (await deps.wallet.execute(number, { kind: 'expire-reservations', at }, 'reservation-expiry')).events.length;
+        n += (await deps.wallet.execute(number, { type: 'expire-reservations', data: { at } }, 'reservation-expiry')).events.length;
       return n;
     },
   };

@@ -95,13 +95,15 @@ export async function startTopUp(deps: TopUpDeps, request: TopUpRequest): Promis
   const r = await deps.wallet.execute(
     account.number,
     {
-      kind: 'start-top-up',
-      processor: processor.name,
-      paymentId: payment.paymentId,
-      amount: credit,
-      credit,
-      currency: request.currency,
-      requestKey: request.requestKey,
+      type: 'start-top-up',
+      data: {
+        processor: processor.name,
+        paymentId: payment.paymentId,
+        amount: credit,
+        credit,
+        currency: request.currency,
+        requestKey: request.requestKey,
+      },
     },
     account.number,
   );

@@ -160,10 +160,10 @@ export function ratingService(deps: RatingServiceDeps) {
         } catch (err) {
           throw new DomainError('invalid-setting', (err as Error).message);
         }
-        changed = (await record({ kind: 'set-pricing-options', options: input.pricing })) || changed;
+        changed = (await record({ type: 'set-pricing-options', data: { options: input.pricing } })) || changed;
       }
       if (input.blockedPrefixes !== undefined) {
-        changed = (await record({ kind: 'set-blocked-prefixes', prefixes: input.blockedPrefixes })) || changed;
+        changed = (await record({ type: 'set-blocked-prefixes', data: { prefixes: input.blockedPrefixes } })) || changed;
       }
       return { changed };
     },
@@ -184,7 +184,13 @@ export function ratingService(deps: RatingServiceDeps) {
       },
       metadata: EventMetadata = {},
     ): Promise<{ created: boolean }> {
-      const r = await handleCommand(handler, carrierDecider, carrierStream(input.carrierId), { kind: 'register', ...input }, { metadata });
+      const r = await handleCommand(
+        handler,
+        carrierDecider,
+        carrierStream(input.carrierId),
+        { type: 'register', data: { ...input } },
+        { metadata },
+      );
       return { created: r.events.length > 0 };
     },
 
@@ -215,7 +221,7 @@ export function ratingService(deps: RatingServiceDeps) {
         handler,
         carrierDecider,
         carrierStream(input.carrierId),
-        { kind: 'publish-deck', rows: parsed.rows, sha256: deckHash(parsed.rows), source: input.file },
+        { type: 'publish-deck', data: { rows: parsed.rows, sha256: deckHash(parsed.rows), source: input.file } },
         { metadata: input.metadata ?? {} },
       );
       return {
@@ -260,14 +266,16 @@ export function ratingService(deps: RatingServiceDeps) {
           planDecider,
           planStream(plan.planId),
           {
-            kind: 'publish-plan',
-            planId: plan.planId,
-            currency: content.currency,
-            timeZone: content.timeZone,
-            destinations: plan.destinations,
-            entries: plan.entries,
-            sha256: createHash('sha256').update(JSON.stringify(content)).digest('hex'),
-            source: input.path,
+            type: 'publish-plan',
+            data: {
+              planId: plan.planId,
+              currency: content.currency,
+              timeZone: content.timeZone,
+              destinations: plan.destinations,
+              entries: plan.entries,
+              sha256: createHash('sha256').update(JSON.stringify(content)).digest('hex'),
+              source: input.path,
+            },
           },
           { metadata: input.metadata ?? {} },
         );

@@ -193,7 +193,7 @@ export function rerateService(deps: RerateDeps) {
                 counted.unrated++;
               }
             }
-            return { kind: 'rerate', runId, planId: o.planId, at, prices };
+            return { type: 'rerate', data: { runId, planId: o.planId, at, prices } };
           },
           o.dryRun,
         );
@@ -211,7 +211,7 @@ export function rerateService(deps: RerateDeps) {
       const numbers = await deps.candidates.correctedBy(o.runId);
       const decided = new Map<string, CallRerated[]>();
       for (const [i, number] of numbers.entries()) {
-        decided.set(number, await execute(number, () => ({ kind: 'reverse', runId: o.runId, at }), o.dryRun));
+        decided.set(number, await execute(number, () => ({ type: 'reverse', data: { runId: o.runId, at } }), o.dryRun));
         o.onProgress?.(i + 1, numbers.length);
       }
       return summarize(`reverse:${o.runId}`, 'reverse', o.dryRun, decided, { unrated: 0, otherCurrency: 0 });

@@ -140,13 +140,15 @@ export function smsService(deps: SmsServiceDeps) {
     await deps.wallet.execute(
       owner.number,
       {
-        kind: 'record-sms-receipt',
-        smsId: owner.smsId,
-        gatewayId: r.gatewayId,
-        messageId: r.messageId,
-        status: r.status,
-        error: r.error,
-        at: r.at,
+        type: 'record-sms-receipt',
+        data: {
+          smsId: owner.smsId,
+          gatewayId: r.gatewayId,
+          messageId: r.messageId,
+          status: r.status,
+          error: r.error,
+          at: r.at,
+        },
       },
       `sms-gateway:${r.gatewayId}`,
     );
@@ -190,15 +192,17 @@ export function smsService(deps: SmsServiceDeps) {
       const accepted = await deps.wallet.execute(
         input.caller,
         {
-          kind: 'accept-sms',
-          smsId,
-          to,
-          fingerprint: createHash('sha256').update(`${to}\n${input.text}`).digest('hex'),
-          segmentation: { encoding: s.encoding, segments: s.segments, characters: s.characters },
-          retail: routes.retail,
-          limits: deps.limits,
-          chargeDecimals: deps.chargeDecimals,
-          at: at.toISOString(),
+          type: 'accept-sms',
+          data: {
+            smsId,
+            to,
+            fingerprint: createHash('sha256').update(`${to}\n${input.text}`).digest('hex'),
+            segmentation: { encoding: s.encoding, segments: s.segments, characters: s.characters },
+            retail: routes.retail,
+            limits: deps.limits,
+            chargeDecimals: deps.chargeDecimals,
+            at: at.toISOString(),
+          },
         },
         'sms-api',
       );
@@ -243,13 +247,15 @@ export function smsService(deps: SmsServiceDeps) {
           const recorded = deps.wallet.execute(
             input.caller,
             {
-              kind: 'record-sms-submission',
-              smsId,
-              gatewayId: route.gatewayId,
-              messageIds,
-              failedOver: attempts,
-              cost: { ...route.price, currency: route.currency },
-              at: deps.clock.now().toISOString(),
+              type: 'record-sms-submission',
+              data: {
+                smsId,
+                gatewayId: route.gatewayId,
+                messageIds,
+                failedOver: attempts,
+                cost: { ...route.price, currency: route.currency },
+                at: deps.clock.now().toISOString(),
+              },
             },
             `sms-gateway:${route.gatewayId}`,
           );
@@ -267,7 +273,7 @@ export function smsService(deps: SmsServiceDeps) {
       }
       const r = await deps.wallet.execute(
         input.caller,
-        { kind: 'fail-sms', smsId, reason: 'no gateway took the text', attempts, at: deps.clock.now().toISOString() },
+        { type: 'fail-sms', data: { smsId, reason: 'no gateway took the text', attempts, at: deps.clock.now().toISOString() } },
         'sms-api',
       );
       return { ...base, status: 'failed', price, gatewayId: null, replayed: false, position: r.position };
@@ -281,11 +287,13 @@ export function smsService(deps: SmsServiceDeps) {
           await deps.wallet.execute(
             p.number,
             {
-              kind: 'fail-sms',
-              smsId: p.smsId,
-              reason: 'abandoned: not submitted in time',
-              attempts: [],
-              at: deps.clock.now().toISOString(),
+              type: 'fail-sms',
+              data: {
+                smsId: p.smsId,
+                reason: 'abandoned: not submitted in time',
+                attempts: [],
+                at: deps.clock.now().toISOString(),
+              },
             },
             'sms-sweep',
           )

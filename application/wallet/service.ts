@@ -24,24 +24,26 @@ export function commandForFact(processor: string, fact: PaymentFact): WalletComm
   const base = { processor, paymentId: fact.paymentId, processorEventId: fact.eventId };
   switch (fact.kind) {
     case 'succeeded':
-      return { kind: 'record-purchase', ...base, amount: minorToDecimal(fact.amountMinor, fact.currency), currency: fact.currency };
+      return {
+        type: 'record-purchase',
+        data: { ...base, amount: minorToDecimal(fact.amountMinor, fact.currency), currency: fact.currency },
+      };
     case 'failed':
-      return { kind: 'record-payment-failure', ...base, reason: fact.reason };
+      return { type: 'record-payment-failure', data: { ...base, reason: fact.reason } };
     case 'refunded':
       return {
-        kind: 'record-refund',
-        ...base,
-        refundedTotal: minorToDecimal(fact.refundedTotalMinor, fact.currency),
-        currency: fact.currency,
+        type: 'record-refund',
+        data: {
+          ...base,
+          refundedTotal: minorToDecimal(fact.refundedTotalMinor, fact.currency),
+          currency: fact.currency,
+        },
       };
     case 'chargeback':
     case 'chargeback-reversed':
       return {
-        kind: fact.kind === 'chargeback' ? 'record-chargeback' : 'reverse-chargeback',
-        ...base,
-        disputeId: fact.disputeId,
-        amount: minorToDecimal(fact.amountMinor, fact.currency),
-        currency: fact.currency,
+        type: fact.kind === 'chargeback' ? 'record-chargeback' : 'reverse-chargeback',
+        data: { ...base, disputeId: fact.disputeId, amount: minorToDecimal(fact.amountMinor, fact.currency), currency: fact.currency },
       };
   }
 }
@@ -69,7 +71,7 @@ export function walletService(deps: WalletServiceDeps) {
     async expireDue(numbers: readonly string[]): Promise<number> {
       let expired = 0;
       const at = deps.clock.now().toISOString();
-      for (const number of numbers) expired += (await execute(number, { kind: 'expire', at }, 'expiry')).events.length;
+      for (const number of numbers) expired += (await execute(number, { type: 'expire', data: { at } }, 'expiry')).events.length;
       return expired;
     },
   };

@@ -41,16 +41,18 @@ export interface AccountState {
 
 export type AccountCommand =
   | {
-      readonly kind: 'open';
-      readonly number: string;
-      readonly keyFingerprint: string;
-      readonly currency: string;
-      readonly plan: string;
-      readonly directory: z.infer<typeof evidence>;
+      readonly type: 'open';
+      readonly data: {
+        readonly number: string;
+        readonly keyFingerprint: string;
+        readonly currency: string;
+        readonly plan: string;
+        readonly directory: z.infer<typeof evidence>;
+      };
     }
-  | { readonly kind: 'suspend'; readonly reason: string }
-  | { readonly kind: 'reinstate' }
-  | { readonly kind: 'close'; readonly reason: string };
+  | { readonly type: 'suspend'; readonly data: { readonly reason: string } }
+  | { readonly type: 'reinstate'; readonly data: Record<string, never> }
+  | { readonly type: 'close'; readonly data: { readonly reason: string } };
 
 export const accountStream = (number: string) => `account-${number}`;
 export const accountIdOf = (number: string) => deriveId('account', number);
@@ -64,20 +66,20 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
   // the stream also holds the wallet's events, which the account's lifecycle does not read
   evolvesOn: ['AccountOpened', 'AccountSuspended', 'AccountReinstated', 'AccountClosed'],
   decide(command, state) {
-    switch (command.kind) {
+    switch (command.type) {
       case 'open':
         if (state.status !== 'none') return [];
         return [
           {
             type: 'AccountOpened',
-            id: deriveId('account-opened', command.number),
+            id: deriveId('account-opened', command.data.number),
             data: {
-              accountId: accountIdOf(command.number),
-              number: command.number,
-              keyFingerprint: command.keyFingerprint,
-              currency: command.currency,
-              plan: command.plan,
-              directory: command.directory,
+              accountId: accountIdOf(command.data.number),
+              number: command.data.number,
+              keyFingerprint: command.data.keyFingerprint,
+              currency: command.data.currency,
+              plan: command.data.plan,
+              directory: command.data.directory,
             },
           },
         ];
@@ -86,14 +88,16 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         if (state.status === 'closed') throw new DomainError('account-closed', 'the account is closed');
         return state.status === 'suspended'
           ? []
-          : [{ type: 'AccountSuspended', data: { accountId: state.accountId, reason: command.reason } }];
+          : [{ type: 'AccountSuspended', data: { accountId: state.accountId, reason: command.data.reason } }];
       case 'reinstate':
         if (state.status === 'none') throw new DomainError('no-account', 'there is no such account');
         if (state.status === 'closed') throw new DomainError('account-closed', 'a closed account cannot be reinstated');
         return state.status === 'open' ? [] : [{ type: 'AccountReinstated', data: { accountId: state.accountId } }];
       case 'close':
         if (state.status === 'none') throw new DomainError('no-account', 'there is no such account');
-        return state.status === 'closed' ? [] : [{ type: 'AccountClosed', data: { accountId: state.accountId, reason: command.reason } }];
+        return state.status === 'closed'
+          ? []
+          : [{ type: 'AccountClosed', data: { accountId: state.accountId, reason: command.data.reason } }];
     }
   },
   evolve(state, event) {

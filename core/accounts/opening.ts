@@ -26,10 +26,12 @@ export function openingDecider(
     evolve: (state, event) => (isAccountEvent(event) ? accountDecider.evolve(state, event) : state),
     decide(command, state) {
       const opened: AccountStreamEvent[] = [...accountDecider.decide(command, state)];
-      if (command.kind !== 'open' || opened.length === 0) return opened;
+      if (command.type !== 'open' || opened.length === 0) return opened;
       const events = [...opened];
-      for (const grant of welcome(command.currency)) {
-        events.push(...walletDecider.decide({ kind: 'grant', ...grant, currency: command.currency }, fold(walletDecider, events)));
+      for (const grant of welcome(command.data.currency)) {
+        events.push(
+          ...walletDecider.decide({ type: 'grant', data: { ...grant, currency: command.data.currency } }, fold(walletDecider, events)),
+        );
       }
       return events;
     },

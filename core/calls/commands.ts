@@ -24,28 +24,32 @@ export interface CallPolicy {
 
 export type CallCommand =
   | {
-      readonly kind: 'authorize-call';
-      readonly callId: string;
-      readonly destination: string;
-      readonly route: CallRoute;
-      readonly at: string;
-      readonly policy: CallPolicy;
+      readonly type: 'authorize-call';
+      readonly data: {
+        readonly callId: string;
+        readonly destination: string;
+        readonly route: CallRoute;
+        readonly at: string;
+        readonly policy: CallPolicy;
+      };
     }
-  | { readonly kind: 'extend-call'; readonly callId: string; readonly at: string; readonly policy: CallPolicy }
+  | { readonly type: 'extend-call'; readonly data: { readonly callId: string; readonly at: string; readonly policy: CallPolicy } }
   | {
-      readonly kind: 'end-call';
-      readonly callId: string;
-      /** Which proxy reported it: (call id, origin) is the CDR's identity. */
-      readonly origin: string;
-      readonly answered: boolean;
-      /** Seconds from answer to hang-up (fractions allowed); ignored when not answered. */
-      readonly seconds: number;
-      readonly answeredAt: string | null;
-      readonly endedAt: string;
-      /** The carrier that carried it, if the proxy says; else the first route. */
-      readonly carrierId: string | null;
-      readonly reason: string;
-      readonly cdr: Readonly<Record<string, string | number | boolean | null>>;
-      readonly policy: CallPolicy;
+      readonly type: 'end-call';
+      readonly data: {
+        readonly callId: string;
+        /** Which proxy reported it: (call id, origin) is the CDR's identity. */
+        readonly origin: string;
+        readonly answered: boolean;
+        /** Seconds from answer to hang-up (fractions allowed); ignored when not answered. */
+        readonly seconds: number;
+        readonly answeredAt: string | null;
+        readonly endedAt: string;
+        /** The carrier that carried it, if the proxy says; else the first route. */
+        readonly carrierId: string | null;
+        readonly reason: string;
+        readonly cdr: Readonly<Record<string, string | number | boolean | null>>;
+        readonly policy: CallPolicy;
+      };
     }
-  | { readonly kind: 'expire-reservations'; readonly at: string };
+  | { readonly type: 'expire-reservations'; readonly data: { readonly at: string } };

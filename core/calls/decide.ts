@@ -25,7 +25,7 @@ type CallAuthorizedData = Extract<AccountStreamEvent, { type: 'CallAuthorized' }
  * referenced alive: the promoted bytes per authorization halved without it (`npm run bench:gc`).
  */
 function callAuthorized(
-  c: Extract<CallCommand, { kind: 'authorize-call' }>,
+  c: Extract<CallCommand, { readonly type: 'authorize-call' }>,
   s: WalletState,
   granted: number,
   reserved: string,
@@ -35,11 +35,11 @@ function callAuthorized(
 ): AccountStreamEvent {
   return {
     type: 'CallAuthorized',
-    id: deriveId('call-authorized', s.accountId, c.callId),
+    id: deriveId('call-authorized', s.accountId, c.data.callId),
     data: {
       accountId: s.accountId,
-      callId: c.callId,
-      destination: c.destination,
+      callId: c.data.callId,
+      destination: c.data.destination,
       route: onNetUri === null ? 'pstn' : 'on-net',
       onNetUri,
       grantedSeconds: granted,
@@ -47,8 +47,8 @@ function callAuthorized(
       currency: s.currency,
       retail,
       carriers,
-      at: c.at,
-      expiresAt: expiry(c.at, granted, c.policy),
+      at: c.data.at,
+      expiresAt: expiry(c.data.at, granted, c.data.policy),
     },
   };
 }
@@ -61,57 +61,62 @@ function callAuthorized(
  * authorizations each see the others' reservations: no overdraft.
  */
 export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[] {
-  switch (c.kind) {
+  switch (c.type) {
     case 'authorize-call': {
       mayCall(s);
-      if (s.calls.has(c.callId)) return [];
-      if (c.route.kind === 'on-net') return [callAuthorized(c, s, c.policy.grantSeconds, '0', c.route.uri, null, [])];
+      if (s.calls.has(c.data.callId)) return [];
+      if (c.data.route.kind === 'on-net') return [callAuthorized(c, s, c.data.policy.grantSeconds, '0', c.data.route.uri, null, [])];
       if (inDebt(s.paid)) throw new DomainError('in-debt', 'the account is in debt after a refund or chargeback: top up first');
-      const budget = spendable(s, c.destination, c.at);
-      const granted = affordableSeconds(c.route.retail.row, budget, c.policy.grantSeconds, c.policy.chargeDecimals);
+      const budget = spendable(s, c.data.destination, c.data.at);
+      const granted = affordableSeconds(c.data.route.retail.row, budget, c.data.policy.grantSeconds, c.data.policy.chargeDecimals);
       if (granted === 0)
         throw new DomainError('insufficient-credit', 'the credit does not pay for the first increment of this call', {
           available: budget.toFixed(),
         });
-      const reserved = chargeFor(c.route.retail.row, granted, c.policy.chargeDecimals).amount;
-      return [callAuthorized(c, s, granted, reserved.toFixed(), null, c.route.retail, c.route.carriers)];
+      const reserved = chargeFor(c.data.route.retail.row, granted, c.data.policy.chargeDecimals).amount;
+      return [callAuthorized(c, s, granted, reserved.toFixed(), null, c.data.route.retail, c.data.route.carriers)];
     }
     case 'extend-call': {
-      const call = s.calls.get(c.callId);
+      const call = s.calls.get(c.data.callId);
       if (!call) throw new DomainError('unknown-call', 'no such call on this account');
       if (call.status !== 'open') throw new DomainError('call-ended', `the call is ${call.status}`);
       if (call.route === 'on-net' || !call.retail) return [];
       if (inDebt(s.paid)) throw new DomainError('in-debt', 'the account is in debt');
       // the call's own reservation is spendable for it: budget = what others leave + what it holds
-      const budget = spendable(s, call.destination, c.at).plus(call.reserved);
-      const total = affordableSeconds(call.retail.row, budget, call.grantedSeconds + c.policy.grantSeconds, c.policy.chargeDecimals);
+      const budget = spendable(s, call.destination, c.data.at).plus(call.reserved);
+      const total = affordableSeconds(
+        call.retail.row,
+        budget,
+        call.grantedSeconds + c.data.policy.grantSeconds,
+        c.data.policy.chargeDecimals,
+      );
       if (total <= call.grantedSeconds) throw new DomainError('insufficient-credit', 'the credit does not pay for more of this call');
-      const more = chargeFor(call.retail.row, total, c.policy.chargeDecimals).amount.minus(call.reserved);
+      const more = chargeFor(call.retail.row, total, c.data.policy.chargeDecimals).amount.minus(call.reserved);
       return [
         {
           type: 'CallExtended',
-          id: deriveId('call-extended', s.accountId, c.callId, String(total)),
+          id: deriveId('call-extended', s.accountId, c.data.callId, String(total)),
           data: {
             accountId: s.accountId,
-            callId: c.callId,
+            callId: c.data.callId,
             grantedSeconds: total,
             reserved: Decimal.max(0, more).toFixed(),
-            expiresAt: expiry(c.at, total, c.policy),
-            at: c.at,
+            expiresAt: expiry(c.data.at, total, c.data.policy),
+            at: c.data.at,
           },
         },
       ];
     }
     case 'end-call': {
       if (s.status === 'none') throw new DomainError('no-account', 'there is no such account');
-      const call = s.calls.get(c.callId);
-      const key = [s.accountId, c.callId, c.origin] as const;
+      const call = s.calls.get(c.data.callId);
+      const key = [s.accountId, c.data.callId, c.data.origin] as const;
       if (!call)
         return [
           {
             type: 'CdrUnmatched',
             id: deriveId('cdr-outcome', ...key),
-            data: { accountId: s.accountId, callId: c.callId, origin: c.origin, cdr: { ...c.cdr } },
+            data: { accountId: s.accountId, callId: c.data.callId, origin: c.data.origin, cdr: { ...c.data.cdr } },
           },
         ];
       if (call.status === 'closed') return [];
@@ -121,34 +126,34 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
         : [
             {
               type: 'ReservationReleased',
-              id: deriveId('reservation-released', s.accountId, c.callId),
-              data: { accountId: s.accountId, callId: c.callId, amount: held.toFixed() },
+              id: deriveId('reservation-released', s.accountId, c.data.callId),
+              data: { accountId: s.accountId, callId: c.data.callId, amount: held.toFixed() },
             },
           ];
-      if (!c.answered)
+      if (!c.data.answered)
         return [
           {
             type: 'CallFailed',
             id: deriveId('cdr-outcome', ...key),
-            data: { accountId: s.accountId, callId: c.callId, origin: c.origin, reason: c.reason, endedAt: c.endedAt },
+            data: { accountId: s.accountId, callId: c.data.callId, origin: c.data.origin, reason: c.data.reason, endedAt: c.data.endedAt },
           },
           ...release,
         ];
       // never past the grant: the proxy cut the call there, a late BYE does not make it longer
-      const seconds = Math.min(Math.max(0, c.seconds), call.grantedSeconds);
+      const seconds = Math.min(Math.max(0, c.data.seconds), call.grantedSeconds);
       const charge = call.retail
-        ? chargeFor(call.retail.row, seconds, c.policy.chargeDecimals)
+        ? chargeFor(call.retail.row, seconds, c.data.policy.chargeDecimals)
         : { billedSeconds: Math.ceil(seconds), amount: new Decimal(0) };
       // the full price is the call's record; what the account cannot cover, the provider absorbs
-      const split = allocateWithin(s, charge.amount, call.destination, c.endedAt);
+      const split = allocateWithin(s, charge.amount, call.destination, c.data.endedAt);
       const events: AccountStreamEvent[] = [
         {
           type: 'CallCharged',
           id: deriveId('cdr-outcome', ...key),
           data: {
             accountId: s.accountId,
-            callId: c.callId,
-            origin: c.origin,
+            callId: c.data.callId,
+            origin: c.data.origin,
             destination: call.destination,
             route: call.route,
             seconds,
@@ -157,8 +162,8 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
             currency: s.currency,
             fromGrants: split.fromGrants.map((g) => ({ grantId: g.grantId, amount: g.amount.toFixed() })),
             fromPaid: split.fromPaid.toFixed(),
-            answeredAt: c.answeredAt,
-            endedAt: c.endedAt,
+            answeredAt: c.data.answeredAt,
+            endedAt: c.data.endedAt,
             ...(call.retail?.sheetVersion !== undefined ? { sheetVersion: call.retail.sheetVersion } : {}),
           },
         },
@@ -170,13 +175,13 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
           data: {
             accountId: s.accountId,
             kind: 'call',
-            reference: c.callId,
+            reference: c.data.callId,
             amount: split.shortfall.toFixed(),
             currency: s.currency,
             reason: call.status === 'expired' ? 'reservation-lapsed' : 'credit-exhausted',
           },
         });
-      const carrier = call.carriers.find((r) => r.carrierId === c.carrierId) ?? call.carriers[0];
+      const carrier = call.carriers.find((r) => r.carrierId === c.data.carrierId) ?? call.carriers[0];
       if (carrier) {
         // what the carrier invoices: its own increments, unrounded (its invoice rounds, not us)
         const billed = chargeFor(carrier.row, seconds, 40);
@@ -185,7 +190,7 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
           id: deriveId('carrier-cost', ...key),
           data: {
             accountId: s.accountId,
-            callId: c.callId,
+            callId: c.data.callId,
             carrierId: carrier.carrierId,
             prefix: carrier.prefix,
             rate: carrier.row.rate,
@@ -199,7 +204,7 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
       return [...events, ...release];
     }
     case 'expire-reservations': {
-      const at = Date.parse(c.at);
+      const at = Date.parse(c.data.at);
       return [...s.calls.entries()]
         .filter(([, call]) => call.status === 'open' && Date.parse(call.expiresAt) <= at)
         .map(([callId, call]) => ({

@@ -6,15 +6,20 @@ import { chunk, ROWS_PER_CHUNK } from './chunks';
 
 export type CarrierCommand =
   | {
-      readonly kind: 'register';
-      readonly carrierId: string;
-      readonly name: string;
-      readonly currency: string;
-      readonly preference: number;
-      readonly trunks: readonly Trunk[];
-      readonly service?: CarrierService;
+      readonly type: 'register';
+      readonly data: {
+        readonly carrierId: string;
+        readonly name: string;
+        readonly currency: string;
+        readonly preference: number;
+        readonly trunks: readonly Trunk[];
+        readonly service?: CarrierService;
+      };
     }
-  | { readonly kind: 'publish-deck'; readonly rows: readonly DeckRow[]; readonly sha256: string; readonly source: string };
+  | {
+      readonly type: 'publish-deck';
+      readonly data: { readonly rows: readonly DeckRow[]; readonly sha256: string; readonly source: string };
+    };
 
 export interface CarrierState {
   readonly registered: boolean;
@@ -30,40 +35,40 @@ const CARRIER_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 export const carrierDecider: Decider<CarrierCommand, CatalogEvent, CarrierState> = {
   initialState: { registered: false, carrierId: '', currency: '', deckVersion: 0, deckSha256: null },
   decide(command, state) {
-    switch (command.kind) {
+    switch (command.type) {
       case 'register': {
-        if (!CARRIER_ID.test(command.carrierId)) {
+        if (!CARRIER_ID.test(command.data.carrierId)) {
           throw new DomainError(
             'invalid-carrier-id',
-            `carrier id must be lowercase letters, digits, - or _: ${JSON.stringify(command.carrierId)}`,
+            `carrier id must be lowercase letters, digits, - or _: ${JSON.stringify(command.data.carrierId)}`,
           );
         }
-        currency(command.currency);
+        currency(command.data.currency);
         if (state.registered) {
-          if (state.currency === command.currency) return [];
-          throw new DomainError('carrier-exists', `carrier ${command.carrierId} is registered already, in ${state.currency}`);
+          if (state.currency === command.data.currency) return [];
+          throw new DomainError('carrier-exists', `carrier ${command.data.carrierId} is registered already, in ${state.currency}`);
         }
         return [
           {
             type: 'CarrierRegistered',
-            id: deriveId('carrier-registered', command.carrierId),
+            id: deriveId('carrier-registered', command.data.carrierId),
             data: {
-              carrierId: command.carrierId,
-              name: command.name,
-              currency: command.currency,
-              preference: command.preference,
-              trunks: [...command.trunks],
-              service: command.service ?? 'voice',
+              carrierId: command.data.carrierId,
+              name: command.data.name,
+              currency: command.data.currency,
+              preference: command.data.preference,
+              trunks: [...command.data.trunks],
+              service: command.data.service ?? 'voice',
             },
           },
         ];
       }
       case 'publish-deck': {
         if (!state.registered) throw new DomainError('unknown-carrier', 'register the carrier before publishing a deck for it');
-        if (state.deckSha256 === command.sha256) return [];
+        if (state.deckSha256 === command.data.sha256) return [];
         const version = state.deckVersion + 1;
-        const chunks = chunk(command.rows, ROWS_PER_CHUNK);
-        const key = (part: string) => deriveId('deck', state.carrierId, command.sha256, String(version), part);
+        const chunks = chunk(command.data.rows, ROWS_PER_CHUNK);
+        const key = (part: string) => deriveId('deck', state.carrierId, command.data.sha256, String(version), part);
         return [
           ...chunks.map((rows, i) => ({
             type: 'DeckRowsStaged' as const,
@@ -76,10 +81,10 @@ export const carrierDecider: Decider<CarrierCommand, CatalogEvent, CarrierState>
             data: {
               carrierId: state.carrierId,
               version,
-              rows: command.rows.length,
+              rows: command.data.rows.length,
               chunks: chunks.length,
-              sha256: command.sha256,
-              source: command.source,
+              sha256: command.data.sha256,
+              source: command.data.source,
             },
           },
         ];

@@ -4,14 +4,16 @@ import type { CatalogEvent, StoredEntrySpec } from './catalog-events';
 import { chunk } from './chunks';
 
 export interface PublishPlan {
-  readonly kind: 'publish-plan';
-  readonly planId: string;
-  readonly currency: string;
-  readonly timeZone: string;
-  readonly destinations: ReadonlyMap<string, readonly string[]>;
-  readonly entries: readonly StoredEntrySpec[];
-  readonly sha256: string;
-  readonly source: string;
+  readonly type: 'publish-plan';
+  readonly data: {
+    readonly planId: string;
+    readonly currency: string;
+    readonly timeZone: string;
+    readonly destinations: ReadonlyMap<string, readonly string[]>;
+    readonly entries: readonly StoredEntrySpec[];
+    readonly sha256: string;
+    readonly source: string;
+  };
 }
 
 export interface PlanState {
@@ -26,28 +28,28 @@ const DESTINATIONS_PER_CHUNK = 2000;
 export const planDecider: Decider<PublishPlan, CatalogEvent, PlanState> = {
   initialState: { version: 0, sha256: null },
   decide(command, state) {
-    if (state.sha256 === command.sha256) return [];
+    if (state.sha256 === command.data.sha256) return [];
     const version = state.version + 1;
-    const key = (part: string) => deriveId('plan', command.planId, command.sha256, String(version), part);
-    const chunks = chunk([...command.destinations], DESTINATIONS_PER_CHUNK);
+    const key = (part: string) => deriveId('plan', command.data.planId, command.data.sha256, String(version), part);
+    const chunks = chunk([...command.data.destinations], DESTINATIONS_PER_CHUNK);
     return [
       ...chunks.map((list, i) => ({
         type: 'RatingPlanChunkStaged' as const,
         id: key(`chunk-${i}`),
-        data: { planId: command.planId, version, chunk: i, destinations: Object.fromEntries(list.map(([d, p]) => [d, [...p]])) },
+        data: { planId: command.data.planId, version, chunk: i, destinations: Object.fromEntries(list.map(([d, p]) => [d, [...p]])) },
       })),
       {
         type: 'RatingPlanPublished' as const,
         id: key('published'),
         data: {
-          planId: command.planId,
+          planId: command.data.planId,
           version,
-          currency: command.currency,
-          timeZone: command.timeZone,
-          entries: [...command.entries],
+          currency: command.data.currency,
+          timeZone: command.data.timeZone,
+          entries: [...command.data.entries],
           chunks: chunks.length,
-          sha256: command.sha256,
-          source: command.source,
+          sha256: command.data.sha256,
+          source: command.data.source,
         },
       },
     ];

@@ -6,18 +6,21 @@ import { evolveChargedCalls, initialChargedCalls, type ChargedCall, type Charged
 
 export type RerateCommand =
   | {
-      readonly kind: 'rerate';
-      readonly runId: string;
-      readonly planId: string;
-      readonly at: string;
-      /** The new charge of each call, priced by the caller on the corrected plan (already rounded). */
-      readonly prices: Readonly<Record<string, { readonly amount: string; readonly billedSeconds: number }>>;
+      readonly type: 'rerate';
+      readonly data: {
+        readonly runId: string;
+        readonly planId: string;
+        readonly at: string;
+        /** The new charge of each call, priced by the caller on the corrected plan (already rounded). */
+        readonly prices: Readonly<Record<string, { readonly amount: string; readonly billedSeconds: number }>>;
+      };
     }
   | {
-      /** Puts back the charge each call had before `runId`, where that run is still its last correction. */
-      readonly kind: 'reverse';
-      readonly runId: string;
-      readonly at: string;
+      readonly type: 'reverse';
+      readonly data: {
+        readonly runId: string;
+        readonly at: string;
+      };
     };
 
 type CallRerated = Extract<AccountStreamEvent, { type: 'CallRerated' }>;
@@ -76,15 +79,15 @@ function correction(
 
 function decide(c: RerateCommand, s: ChargedCallsState): CallRerated[] {
   const out: CallRerated[] = [];
-  if (c.kind === 'rerate') {
-    for (const callId of Object.keys(c.prices).sort()) {
+  if (c.type === 'rerate') {
+    for (const callId of Object.keys(c.data.prices).sort()) {
       const call = s.calls[callId];
-      const price = c.prices[callId]!;
+      const price = c.data.prices[callId]!;
       if (!call) continue;
       const e = correction(s, call, parseDecimal(price.amount), {
-        runId: c.runId,
-        planId: c.planId,
-        at: c.at,
+        runId: c.data.runId,
+        planId: c.data.planId,
+        at: c.data.at,
         billedSeconds: price.billedSeconds,
       });
       if (e) out.push(e);
@@ -92,11 +95,11 @@ function decide(c: RerateCommand, s: ChargedCallsState): CallRerated[] {
     return out;
   }
   for (const call of Object.values(s.calls)) {
-    if (call.lastRun?.runId !== c.runId) continue;
+    if (call.lastRun?.runId !== c.data.runId) continue;
     const e = correction(s, call, parseDecimal(call.lastRun.amountBefore), {
-      runId: `reverse:${c.runId}`,
+      runId: `reverse:${c.data.runId}`,
       planId: 'reverse',
-      at: c.at,
+      at: c.data.at,
       billedSeconds: call.lastRun.billedSecondsBefore,
     });
     if (e) out.push(e);

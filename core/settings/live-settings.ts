@@ -22,8 +22,8 @@ export type SettingsEvent = EventsOf<typeof settingsEvents>;
 export const SETTINGS_STREAM = 'settings';
 
 export type SettingsCommand =
-  | { readonly kind: 'set-blocked-prefixes'; readonly prefixes: readonly string[] }
-  | { readonly kind: 'set-pricing-options'; readonly options: JsonObject };
+  | { readonly type: 'set-blocked-prefixes'; readonly data: { readonly prefixes: readonly string[] } }
+  | { readonly type: 'set-pricing-options'; readonly data: { readonly options: JsonObject } };
 
 export interface SettingsState {
   readonly blockedPrefixes: readonly string[] | null;
@@ -36,15 +36,15 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export const settingsDecider: Decider<SettingsCommand, SettingsEvent, SettingsState> = {
   initialState: { blockedPrefixes: null, pricing: null },
   decide(command, state) {
-    switch (command.kind) {
+    switch (command.type) {
       case 'set-blocked-prefixes': {
-        const parsed = prefixes.safeParse(command.prefixes);
+        const parsed = prefixes.safeParse(command.data.prefixes);
         if (!parsed.success) throw new DomainError('invalid-setting', 'blocked prefixes are 1 to 15 digits each, at most 10,000');
         const sorted = [...new Set(parsed.data)].sort();
         return same(sorted, state.blockedPrefixes) ? [] : [{ type: 'BlockedPrefixesSet', data: { prefixes: sorted } }];
       }
       case 'set-pricing-options': {
-        const parsed = pricingOptions.safeParse(command.options);
+        const parsed = pricingOptions.safeParse(command.data.options);
         if (!parsed.success || JSON.stringify(parsed.data).length > 100_000)
           throw new DomainError('invalid-setting', 'pricing options are a JSON object of at most 100 kB');
         // a key order of its own: the same options given in another order are the same options

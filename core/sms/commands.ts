@@ -19,38 +19,46 @@ export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
 
 export type SmsCommand =
   | {
-      readonly kind: 'accept-sms';
-      readonly smsId: string;
-      readonly to: string;
-      readonly fingerprint: string;
-      readonly segmentation: Pick<Segmentation, 'encoding' | 'segments' | 'characters'>;
-      readonly retail: SmsPrice;
-      readonly limits: SmsLimits;
-      readonly chargeDecimals: number;
-      readonly at: string;
+      readonly type: 'accept-sms';
+      readonly data: {
+        readonly smsId: string;
+        readonly to: string;
+        readonly fingerprint: string;
+        readonly segmentation: Pick<Segmentation, 'encoding' | 'segments' | 'characters'>;
+        readonly retail: SmsPrice;
+        readonly limits: SmsLimits;
+        readonly chargeDecimals: number;
+        readonly at: string;
+      };
     }
   | {
-      readonly kind: 'record-sms-submission';
-      readonly smsId: string;
-      readonly gatewayId: string;
-      readonly messageIds: readonly string[];
-      readonly failedOver: readonly { readonly gatewayId: string; readonly error: string }[];
-      readonly cost: SmsPrice & { readonly currency: string };
-      readonly at: string;
+      readonly type: 'record-sms-submission';
+      readonly data: {
+        readonly smsId: string;
+        readonly gatewayId: string;
+        readonly messageIds: readonly string[];
+        readonly failedOver: readonly { readonly gatewayId: string; readonly error: string }[];
+        readonly cost: SmsPrice & { readonly currency: string };
+        readonly at: string;
+      };
     }
   | {
-      readonly kind: 'fail-sms';
-      readonly smsId: string;
-      readonly reason: string;
-      readonly attempts: readonly { readonly gatewayId: string; readonly error: string }[];
-      readonly at: string;
+      readonly type: 'fail-sms';
+      readonly data: {
+        readonly smsId: string;
+        readonly reason: string;
+        readonly attempts: readonly { readonly gatewayId: string; readonly error: string }[];
+        readonly at: string;
+      };
     }
   | {
-      readonly kind: 'record-sms-receipt';
-      readonly smsId: string;
-      readonly gatewayId: string;
-      readonly messageId: string;
-      readonly status: ReceiptStatus;
-      readonly error: string | null;
-      readonly at: string;
+      readonly type: 'record-sms-receipt';
+      readonly data: {
+        readonly smsId: string;
+        readonly gatewayId: string;
+        readonly messageId: string;
+        readonly status: ReceiptStatus;
+        readonly error: string | null;
+        readonly at: string;
+      };
     };

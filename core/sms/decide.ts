@@ -14,28 +14,32 @@ const MINUTE_MS = 60_000;
 /** Sending a text: accept (rate limits, segment cap, reserve), record the gateway's answer (charge or release), then receipts (refund once). */
 export function decideSms(c: SmsCommand, s: WalletState): AccountStreamEvent[] {
   if (s.status === 'none') throw new DomainError('no-account', 'there is no such account');
-  switch (c.kind) {
+  switch (c.type) {
     case 'accept-sms': {
-      const seen = s.smsRecent.find((t) => t.smsId === c.smsId);
-      if (seen && seen.fingerprint !== c.fingerprint)
+      const seen = s.smsRecent.find((t) => t.smsId === c.data.smsId);
+      if (seen && seen.fingerprint !== c.data.fingerprint)
         throw new DomainError('idempotency-key-reused', 'this request key was used for another text');
-      if (seen || s.sms.has(c.smsId)) return [];
+      if (seen || s.sms.has(c.data.smsId)) return [];
       if (s.status !== 'open') throw new DomainError('account-not-open', `the account is ${s.status}`);
-      const { segments } = c.segmentation;
+      const { segments } = c.data.segmentation;
       if (segments < 1) throw new DomainError('empty-message', 'the text is empty');
-      if (segments > c.limits.maxSegments)
-        throw new DomainError('too-many-segments', `the text takes ${segments} segments; at most ${c.limits.maxSegments} are allowed`, {
-          segments,
-          maxSegments: c.limits.maxSegments,
-        });
-      const at = Date.parse(c.at);
-      if (sentAfter(s.smsRecent, at - MINUTE_MS) >= c.limits.perMinute)
-        throw new DomainError('sms-rate-limited', `at most ${c.limits.perMinute} texts a minute`, { retryAfterSeconds: 60 });
-      if (sentAfter(s.smsRecent, at - DAY_MS) >= c.limits.perDay)
-        throw new DomainError('sms-rate-limited', `at most ${c.limits.perDay} texts a day`, { retryAfterSeconds: 3600 });
+      if (segments > c.data.limits.maxSegments)
+        throw new DomainError(
+          'too-many-segments',
+          `the text takes ${segments} segments; at most ${c.data.limits.maxSegments} are allowed`,
+          {
+            segments,
+            maxSegments: c.data.limits.maxSegments,
+          },
+        );
+      const at = Date.parse(c.data.at);
+      if (sentAfter(s.smsRecent, at - MINUTE_MS) >= c.data.limits.perMinute)
+        throw new DomainError('sms-rate-limited', `at most ${c.data.limits.perMinute} texts a minute`, { retryAfterSeconds: 60 });
+      if (sentAfter(s.smsRecent, at - DAY_MS) >= c.data.limits.perDay)
+        throw new DomainError('sms-rate-limited', `at most ${c.data.limits.perDay} texts a day`, { retryAfterSeconds: 3600 });
       if (inDebt(s.paid)) throw new DomainError('in-debt', 'the account is in debt');
-      const amount = smsPrice(c.retail, segments, c.chargeDecimals);
-      if (spendable(s, c.to, c.at).lessThan(amount))
+      const amount = smsPrice(c.data.retail, segments, c.data.chargeDecimals);
+      if (spendable(s, c.data.to, c.data.at).lessThan(amount))
         throw new DomainError('insufficient-credit', `the text costs ${amount.toFixed()} ${s.currency}`, {
           price: amount.toFixed(),
           currency: s.currency,
@@ -43,38 +47,38 @@ export function decideSms(c: SmsCommand, s: WalletState): AccountStreamEvent[] {
       return [
         {
           type: 'SmsAccepted',
-          id: deriveId('sms-accepted', s.accountId, c.smsId),
+          id: deriveId('sms-accepted', s.accountId, c.data.smsId),
           data: {
             accountId: s.accountId,
-            smsId: c.smsId,
+            smsId: c.data.smsId,
             from: s.number,
-            to: c.to,
-            encoding: c.segmentation.encoding,
+            to: c.data.to,
+            encoding: c.data.segmentation.encoding,
             segments,
-            characters: c.segmentation.characters,
+            characters: c.data.segmentation.characters,
             amount: amount.toFixed(),
             currency: s.currency,
-            retail: { prefix: c.retail.prefix, perSegment: c.retail.perSegment, perMessage: c.retail.perMessage },
-            fingerprint: c.fingerprint,
-            at: c.at,
+            retail: { prefix: c.data.retail.prefix, perSegment: c.data.retail.perSegment, perMessage: c.data.retail.perMessage },
+            fingerprint: c.data.fingerprint,
+            at: c.data.at,
           },
         },
       ];
     }
     case 'record-sms-submission': {
-      const sms = s.sms.get(c.smsId);
+      const sms = s.sms.get(c.data.smsId);
       if (!sms || sms.status !== 'accepted') return [];
       // the text is sent: its full price is the record, what the account cannot cover the provider absorbs
-      const split = allocateWithin(s, sms.amount, sms.to, c.at);
+      const split = allocateWithin(s, sms.amount, sms.to, c.data.at);
       const shortfall: AccountStreamEvent[] = split.shortfall.greaterThan(0)
         ? [
             {
               type: 'ChargeShortfall',
-              id: deriveId('charge-shortfall', s.accountId, 'sms', c.smsId),
+              id: deriveId('charge-shortfall', s.accountId, 'sms', c.data.smsId),
               data: {
                 accountId: s.accountId,
                 kind: 'sms',
-                reference: c.smsId,
+                reference: c.data.smsId,
                 amount: split.shortfall.toFixed(),
                 currency: s.currency,
                 reason: 'credit-exhausted',
@@ -82,60 +86,60 @@ export function decideSms(c: SmsCommand, s: WalletState): AccountStreamEvent[] {
             },
           ]
         : [];
-      const cost = smsPrice(c.cost, sms.segments, 40);
+      const cost = smsPrice(c.data.cost, sms.segments, 40);
       return [
         {
           type: 'SmsSubmitted',
-          id: deriveId('sms-submitted', s.accountId, c.smsId),
+          id: deriveId('sms-submitted', s.accountId, c.data.smsId),
           data: {
             accountId: s.accountId,
-            smsId: c.smsId,
-            gatewayId: c.gatewayId,
-            messageIds: [...c.messageIds],
-            failedOver: c.failedOver.map((f) => ({ ...f })),
+            smsId: c.data.smsId,
+            gatewayId: c.data.gatewayId,
+            messageIds: [...c.data.messageIds],
+            failedOver: c.data.failedOver.map((f) => ({ ...f })),
             cost: {
-              prefix: c.cost.prefix,
-              perSegment: c.cost.perSegment,
-              perMessage: c.cost.perMessage,
+              prefix: c.data.cost.prefix,
+              perSegment: c.data.cost.perSegment,
+              perMessage: c.data.cost.perMessage,
               segments: sms.segments,
               amount: cost.toFixed(),
-              currency: c.cost.currency,
+              currency: c.data.cost.currency,
             },
-            at: c.at,
+            at: c.data.at,
           },
         },
         {
           type: 'SmsCharged',
-          id: deriveId('sms-charged', s.accountId, c.smsId),
+          id: deriveId('sms-charged', s.accountId, c.data.smsId),
           data: {
             accountId: s.accountId,
-            smsId: c.smsId,
+            smsId: c.data.smsId,
             to: sms.to,
             segments: sms.segments,
             amount: sms.amount.toFixed(),
             currency: s.currency,
             fromGrants: split.fromGrants.map((g) => ({ grantId: g.grantId, amount: g.amount.toFixed() })),
             fromPaid: split.fromPaid.toFixed(),
-            at: c.at,
+            at: c.data.at,
           },
         },
         ...shortfall,
       ];
     }
     case 'fail-sms': {
-      const sms = s.sms.get(c.smsId);
+      const sms = s.sms.get(c.data.smsId);
       if (!sms || sms.status !== 'accepted') return [];
       return [
         {
           type: 'SmsFailed',
-          id: deriveId('sms-failed', s.accountId, c.smsId),
+          id: deriveId('sms-failed', s.accountId, c.data.smsId),
           data: {
             accountId: s.accountId,
-            smsId: c.smsId,
-            reason: c.reason,
-            attempts: c.attempts.map((a) => ({ ...a })),
+            smsId: c.data.smsId,
+            reason: c.data.reason,
+            attempts: c.data.attempts.map((a) => ({ ...a })),
             released: sms.amount.toFixed(),
-            at: c.at,
+            at: c.data.at,
           },
         },
       ];
@@ -143,35 +147,35 @@ export function decideSms(c: SmsCommand, s: WalletState): AccountStreamEvent[] {
     case 'record-sms-receipt': {
       const receipt: AccountStreamEvent = {
         type: 'SmsReceiptRecorded',
-        id: deriveId('sms-receipt', c.gatewayId, c.messageId, c.status),
+        id: deriveId('sms-receipt', c.data.gatewayId, c.data.messageId, c.data.status),
         data: {
           accountId: s.accountId,
-          smsId: c.smsId,
-          gatewayId: c.gatewayId,
-          messageId: c.messageId,
-          status: c.status,
-          error: c.error,
-          at: c.at,
+          smsId: c.data.smsId,
+          gatewayId: c.data.gatewayId,
+          messageId: c.data.messageId,
+          status: c.data.status,
+          error: c.data.error,
+          at: c.data.at,
         },
       };
-      const sms = s.sms.get(c.smsId);
+      const sms = s.sms.get(c.data.smsId);
       // final already (delivered, refunded) or never submitted: the receipt is kept, nothing moves
       if (!sms || sms.status !== 'submitted' || !sms.charged) return [receipt];
-      if (c.status === 'delivered') {
-        if (sms.deliveredParts.includes(c.messageId)) return [];
+      if (c.data.status === 'delivered') {
+        if (sms.deliveredParts.includes(c.data.messageId)) return [];
         const delivered = sms.deliveredParts.length + 1 >= sms.parts;
         return delivered
           ? [
               receipt,
               {
                 type: 'SmsDelivered',
-                id: deriveId('sms-delivered', s.accountId, c.smsId),
-                data: { accountId: s.accountId, smsId: c.smsId, at: c.at },
+                id: deriveId('sms-delivered', s.accountId, c.data.smsId),
+                data: { accountId: s.accountId, smsId: c.data.smsId, at: c.data.at },
               },
             ]
           : [receipt];
       }
-      const at = Date.parse(c.at);
+      const at = Date.parse(c.data.at);
       const toGrants: { grantId: string; amount: string }[] = [];
       let forfeited = new Decimal(0);
       // what neither grants nor paid credit carried was the provider's (ChargeShortfall): not the customer's to get back
@@ -187,18 +191,18 @@ export function decideSms(c: SmsCommand, s: WalletState): AccountStreamEvent[] {
         receipt,
         {
           type: 'SmsRefunded',
-          id: deriveId('sms-refunded', s.accountId, c.smsId),
+          id: deriveId('sms-refunded', s.accountId, c.data.smsId),
           data: {
             accountId: s.accountId,
-            smsId: c.smsId,
+            smsId: c.data.smsId,
             amount: sms.amount.toFixed(),
             currency: s.currency,
             toGrants,
             toPaid: sms.charged.fromPaid.toFixed(),
             forfeited: forfeited.toFixed(),
             absorbed: absorbed.toFixed(),
-            reason: c.error ?? c.status,
-            at: c.at,
+            reason: c.data.error ?? c.data.status,
+            at: c.data.at,
           },
         },
       ];

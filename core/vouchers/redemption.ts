@@ -20,12 +20,14 @@ export function redemptionCommand(batch: VoucherBatch, hash: string, at: Date): 
         }
       : null;
   return {
-    kind: 'redeem-voucher',
-    codeHash: hash,
-    batchId: batch.batchId,
-    amount: batch.amount,
-    currency: batch.currency,
-    funding: batch.funding,
-    grant,
+    type: 'redeem-voucher',
+    data: {
+      codeHash: hash,
+      batchId: batch.batchId,
+      amount: batch.amount,
+      currency: batch.currency,
+      funding: batch.funding,
+      grant,
+    },
   };
 }

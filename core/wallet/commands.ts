@@ -17,49 +17,76 @@ export interface GrantTerms {
 /** Amounts are decimal strings; `currency` is what the outside fact is denominated in. */
 export type WalletCommand =
   | {
-      readonly kind: 'start-top-up';
-      readonly processor: string;
-      readonly paymentId: string;
-      readonly amount: string;
-      readonly credit: string;
-      readonly currency: string;
-      readonly requestKey: string;
-    }
-  | (ProcessorFact & { readonly kind: 'record-purchase'; readonly amount: string; readonly currency: string })
-  | (ProcessorFact & { readonly kind: 'record-payment-failure'; readonly reason: string })
-  | (ProcessorFact & { readonly kind: 'record-refund'; readonly refundedTotal: string; readonly currency: string })
-  | (ProcessorFact & {
-      readonly kind: 'record-chargeback' | 'reverse-chargeback';
-      readonly disputeId: string;
-      readonly amount: string;
-      readonly currency: string;
-    })
-  | (GrantTerms & {
-      readonly kind: 'grant';
-      readonly amount: string;
-      readonly currency: string;
-      readonly reason: string;
-      readonly source: string;
-    })
-  | {
-      readonly kind: 'redeem-voucher';
-      readonly codeHash: string;
-      readonly batchId: string;
-      readonly amount: string;
-      readonly currency: string;
-      readonly funding: 'paid' | 'granted';
-      readonly grant: GrantTerms | null;
+      readonly type: 'start-top-up';
+      readonly data: {
+        readonly processor: string;
+        readonly paymentId: string;
+        readonly amount: string;
+        readonly credit: string;
+        readonly currency: string;
+        readonly requestKey: string;
+      };
     }
   | {
-      readonly kind: 'charge';
-      readonly chargeId: string;
-      readonly chargeKind: string;
-      readonly reference: string;
-      readonly destination: string | null;
-      readonly amount: string;
-      readonly currency: string;
-      readonly at: string;
+      readonly type: 'record-purchase';
+      readonly data: ProcessorFact & {
+        readonly amount: string;
+        readonly currency: string;
+      };
     }
-  | { readonly kind: 'expire'; readonly at: string }
+  | {
+      readonly type: 'record-payment-failure';
+      readonly data: ProcessorFact & {
+        readonly reason: string;
+      };
+    }
+  | {
+      readonly type: 'record-refund';
+      readonly data: ProcessorFact & {
+        readonly refundedTotal: string;
+        readonly currency: string;
+      };
+    }
+  | {
+      readonly type: 'record-chargeback' | 'reverse-chargeback';
+      readonly data: ProcessorFact & {
+        readonly disputeId: string;
+        readonly amount: string;
+        readonly currency: string;
+      };
+    }
+  | {
+      readonly type: 'grant';
+      readonly data: GrantTerms & {
+        readonly amount: string;
+        readonly currency: string;
+        readonly reason: string;
+        readonly source: string;
+      };
+    }
+  | {
+      readonly type: 'redeem-voucher';
+      readonly data: {
+        readonly codeHash: string;
+        readonly batchId: string;
+        readonly amount: string;
+        readonly currency: string;
+        readonly funding: 'paid' | 'granted';
+        readonly grant: GrantTerms | null;
+      };
+    }
+  | {
+      readonly type: 'charge';
+      readonly data: {
+        readonly chargeId: string;
+        readonly chargeKind: string;
+        readonly reference: string;
+        readonly destination: string | null;
+        readonly amount: string;
+        readonly currency: string;
+        readonly at: string;
+      };
+    }
+  | { readonly type: 'expire'; readonly data: { readonly at: string } }
   | CallCommand
   | SmsCommand;

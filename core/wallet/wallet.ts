@@ -37,35 +37,34 @@ function needCurrency(s: WalletState, code: string): void {
 }
 
 function decide(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
-  switch (c.kind) {
+  switch (c.type) {
     case 'start-top-up': {
       needAccount(s, true);
-      needCurrency(s, c.currency);
-      positive(c.amount, 'a top-up');
-      positive(c.credit, 'the credit');
-      if (s.payments[c.paymentId]?.started) return [];
-      const { kind: _kind, ...data } = c;
+      needCurrency(s, c.data.currency);
+      positive(c.data.amount, 'a top-up');
+      positive(c.data.credit, 'the credit');
+      if (s.payments[c.data.paymentId]?.started) return [];
       return [
         {
           type: 'TopUpStarted',
-          id: deriveId('top-up-started', c.processor, c.paymentId),
-          data: { accountId: s.accountId, ...data },
+          id: deriveId('top-up-started', c.data.processor, c.data.paymentId),
+          data: { accountId: s.accountId, ...c.data },
         },
       ];
     }
     case 'record-purchase': {
       needAccount(s, false);
-      const p = s.payments[c.paymentId];
+      const p = s.payments[c.data.paymentId];
       if (p?.settled) return [];
-      const fact = { processor: c.processor, paymentId: c.paymentId, processorEventId: c.processorEventId };
-      const received = { amount: parseDecimal(c.amount).toFixed(), currency: c.currency };
+      const fact = { processor: c.data.processor, paymentId: c.data.paymentId, processorEventId: c.data.processorEventId };
+      const received = { amount: parseDecimal(c.data.amount).toFixed(), currency: c.data.currency };
       const expected = p?.started ? { amount: p.started.amount, currency: s.currency } : null;
-      const matches = c.currency === s.currency && (expected === null || new Decimal(expected.amount).equals(received.amount));
+      const matches = c.data.currency === s.currency && (expected === null || new Decimal(expected.amount).equals(received.amount));
       if (!matches) {
         return [
           {
             type: 'TopUpMismatch',
-            id: deriveId('top-up-mismatch', c.processor, c.paymentId),
+            id: deriveId('top-up-mismatch', c.data.processor, c.data.paymentId),
             data: { accountId: s.accountId, ...fact, expected, received },
           },
         ];
@@ -75,8 +74,8 @@ function decide(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
       return [
         {
           type: 'CreditPurchased',
-          id: deriveId('credit-purchased', c.processor, c.paymentId),
-          data: { accountId: s.accountId, ...fact, amount: received.amount, credit, currency: c.currency },
+          id: deriveId('credit-purchased', c.data.processor, c.data.paymentId),
+          data: { accountId: s.accountId, ...fact, amount: received.amount, credit, currency: c.data.currency },
         },
       ];
     }
@@ -85,43 +84,48 @@ function decide(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
       return [
         {
           type: 'TopUpFailed',
-          id: deriveId('top-up-failed', c.processor, c.processorEventId),
+          id: deriveId('top-up-failed', c.data.processor, c.data.processorEventId),
           data: {
             accountId: s.accountId,
-            processor: c.processor,
-            paymentId: c.paymentId,
-            processorEventId: c.processorEventId,
-            reason: c.reason,
+            processor: c.data.processor,
+            paymentId: c.data.paymentId,
+            processorEventId: c.data.processorEventId,
+            reason: c.data.reason,
           },
         },
       ];
     case 'record-refund': {
       needAccount(s, false);
-      needCurrency(s, c.currency);
-      const total = parseDecimal(c.refundedTotal);
-      const p = s.payments[c.paymentId];
+      needCurrency(s, c.data.currency);
+      const total = parseDecimal(c.data.refundedTotal);
+      const p = s.payments[c.data.paymentId];
       const seen = p?.refunded ?? new Decimal(0);
       // the processor reports a running total: only its growth is new, whatever order events arrive in
       if (!total.greaterThan(seen)) return [];
       const { debit, uncovered } = splitReversal(total.minus(seen), p);
-      const fact = { accountId: s.accountId, processor: c.processor, paymentId: c.paymentId, processorEventId: c.processorEventId };
+      const fact = {
+        accountId: s.accountId,
+        processor: c.data.processor,
+        paymentId: c.data.paymentId,
+        processorEventId: c.data.processorEventId,
+      };
       const events: AccountStreamEvent[] = [];
       if (debit.greaterThan(0))
         events.push({
           type: 'CreditRefunded',
-          id: deriveId('credit-refunded', c.processor, c.paymentId, total.toFixed()),
-          data: { ...fact, amount: debit.toFixed(), currency: c.currency, refundedTotal: total.toFixed() },
+          id: deriveId('credit-refunded', c.data.processor, c.data.paymentId, total.toFixed()),
+          data: { ...fact, amount: debit.toFixed(), currency: c.data.currency, refundedTotal: total.toFixed() },
         });
       if (uncovered.greaterThan(0))
         events.push({
           type: 'ReversalUncovered',
-          id: deriveId('reversal-uncovered', c.processor, c.paymentId, total.toFixed()),
+          id: deriveId('reversal-uncovered', c.data.processor, c.data.paymentId, total.toFixed()),
           data: {
             ...fact,
             kind: 'refund',
             disputeId: null,
             amount: uncovered.toFixed(),
-            currency: c.currency,
+            currency: c.data.currency,
             refundedTotal: total.toFixed(),
           },
         });
@@ -129,28 +133,33 @@ function decide(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
     }
     case 'record-chargeback': {
       needAccount(s, false);
-      needCurrency(s, c.currency);
-      const amount = positive(c.amount, 'a dispute');
-      if (s.disputes[c.disputeId]?.debited) return [];
-      const { debit, uncovered } = splitReversal(amount, s.payments[c.paymentId]);
-      const fact = { accountId: s.accountId, processor: c.processor, paymentId: c.paymentId, processorEventId: c.processorEventId };
+      needCurrency(s, c.data.currency);
+      const amount = positive(c.data.amount, 'a dispute');
+      if (s.disputes[c.data.disputeId]?.debited) return [];
+      const { debit, uncovered } = splitReversal(amount, s.payments[c.data.paymentId]);
+      const fact = {
+        accountId: s.accountId,
+        processor: c.data.processor,
+        paymentId: c.data.paymentId,
+        processorEventId: c.data.processorEventId,
+      };
       const events: AccountStreamEvent[] = [];
       if (debit.greaterThan(0))
         events.push({
           type: 'ChargebackDebited',
-          id: deriveId('chargeback-debited', c.processor, c.disputeId),
-          data: { ...fact, disputeId: c.disputeId, amount: debit.toFixed(), currency: c.currency },
+          id: deriveId('chargeback-debited', c.data.processor, c.data.disputeId),
+          data: { ...fact, disputeId: c.data.disputeId, amount: debit.toFixed(), currency: c.data.currency },
         });
       if (uncovered.greaterThan(0))
         events.push({
           type: 'ReversalUncovered',
-          id: deriveId('reversal-uncovered', c.processor, c.disputeId),
+          id: deriveId('reversal-uncovered', c.data.processor, c.data.disputeId),
           data: {
             ...fact,
             kind: 'chargeback',
-            disputeId: c.disputeId,
+            disputeId: c.data.disputeId,
             amount: uncovered.toFixed(),
-            currency: c.currency,
+            currency: c.data.currency,
             refundedTotal: null,
           },
         });
@@ -158,89 +167,90 @@ function decide(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
     }
     case 'reverse-chargeback': {
       needAccount(s, false);
-      needCurrency(s, c.currency);
-      const d = s.disputes[c.disputeId];
+      needCurrency(s, c.data.currency);
+      const d = s.disputes[c.data.disputeId];
       if (d?.reversed) return [];
       // after the debit, give back what it took from the customer; before it (events out of order),
       // the disputed amount, which the debit will then take back in full
-      const amount = d?.debited ? new Decimal(d.debitedAmount) : positive(c.amount, 'a dispute');
+      const amount = d?.debited ? new Decimal(d.debitedAmount) : positive(c.data.amount, 'a dispute');
       if (!amount.greaterThan(0)) return [];
       const data = {
         accountId: s.accountId,
-        processor: c.processor,
-        paymentId: c.paymentId,
-        processorEventId: c.processorEventId,
-        disputeId: c.disputeId,
+        processor: c.data.processor,
+        paymentId: c.data.paymentId,
+        processorEventId: c.data.processorEventId,
+        disputeId: c.data.disputeId,
         amount: amount.toFixed(),
-        currency: c.currency,
+        currency: c.data.currency,
       };
-      return [{ type: 'ChargebackReversed', id: deriveId('chargeback-reversed', c.processor, c.disputeId), data }];
+      return [{ type: 'ChargebackReversed', id: deriveId('chargeback-reversed', c.data.processor, c.data.disputeId), data }];
     }
     case 'grant': {
       needAccount(s, true);
-      needCurrency(s, c.currency);
-      const amount = positive(c.amount, 'a grant').toFixed();
-      if (s.grants.some((g) => g.grantId === c.grantId)) return [];
+      needCurrency(s, c.data.currency);
+      const amount = positive(c.data.amount, 'a grant').toFixed();
+      if (s.grants.some((g) => g.grantId === c.data.grantId)) return [];
       return [
         {
           type: 'CreditGranted',
-          id: deriveId('credit-granted', s.accountId, c.grantId),
+          id: deriveId('credit-granted', s.accountId, c.data.grantId),
           data: {
             accountId: s.accountId,
-            grantId: c.grantId,
-            expiresAt: instant(c.expiresAt),
-            restriction: c.restriction,
+            grantId: c.data.grantId,
+            expiresAt: instant(c.data.expiresAt),
+            restriction: c.data.restriction,
             amount,
-            currency: c.currency,
-            reason: c.reason,
-            source: c.source,
+            currency: c.data.currency,
+            reason: c.data.reason,
+            source: c.data.source,
           },
         },
       ];
     }
     case 'redeem-voucher': {
       needAccount(s, true);
-      needCurrency(s, c.currency);
-      const amount = positive(c.amount, 'a voucher').toFixed();
-      if (s.vouchers[c.codeHash]) return [];
-      if (c.funding === 'granted' && !c.grant) throw new DomainError('invalid-voucher', 'a promotional voucher needs grant terms');
+      needCurrency(s, c.data.currency);
+      const amount = positive(c.data.amount, 'a voucher').toFixed();
+      if (s.vouchers[c.data.codeHash]) return [];
+      if (c.data.funding === 'granted' && !c.data.grant)
+        throw new DomainError('invalid-voucher', 'a promotional voucher needs grant terms');
       return [
         {
           // one id per code across every account: the store refuses a second account's redemption too
           type: 'VoucherRedeemed',
-          id: deriveId('voucher-redeemed', c.codeHash),
+          id: deriveId('voucher-redeemed', c.data.codeHash),
           data: {
             accountId: s.accountId,
-            codeHash: c.codeHash,
-            batchId: c.batchId,
+            codeHash: c.data.codeHash,
+            batchId: c.data.batchId,
             amount,
-            currency: c.currency,
-            funding: c.funding,
-            grant: c.funding === 'granted' && c.grant ? { ...c.grant, expiresAt: instant(c.grant.expiresAt) } : null,
+            currency: c.data.currency,
+            funding: c.data.funding,
+            grant: c.data.funding === 'granted' && c.data.grant ? { ...c.data.grant, expiresAt: instant(c.data.grant.expiresAt) } : null,
           },
         },
       ];
     }
     case 'charge': {
       needAccount(s, false);
-      needCurrency(s, c.currency);
-      const amount = positive(c.amount, 'a charge');
-      const split = allocate(s, amount, c.destination, c.at);
+      needCurrency(s, c.data.currency);
+      const amount = positive(c.data.amount, 'a charge');
+      const split = allocate(s, amount, c.data.destination, c.data.at);
       return [
         {
           type: 'WalletCharged',
-          id: deriveId('wallet-charged', c.chargeId),
+          id: deriveId('wallet-charged', c.data.chargeId),
           data: {
             accountId: s.accountId,
-            chargeId: c.chargeId,
-            kind: c.chargeKind,
-            reference: c.reference,
-            destination: c.destination,
+            chargeId: c.data.chargeId,
+            kind: c.data.chargeKind,
+            reference: c.data.reference,
+            destination: c.data.destination,
             amount: amount.toFixed(),
-            currency: c.currency,
+            currency: c.data.currency,
             fromGrants: split.fromGrants.map((g) => ({ grantId: g.grantId, amount: g.amount.toFixed() })),
             fromPaid: split.fromPaid.toFixed(),
-            at: c.at,
+            at: c.data.at,
           },
         },
       ];
@@ -257,7 +267,7 @@ function decide(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
       return decideSms(c, s);
     case 'expire': {
       if (s.status === 'none') return [];
-      const at = Date.parse(c.at);
+      const at = Date.parse(c.data.at);
       return s.grants
         .filter((g) => g.expiresAt !== null && Date.parse(g.expiresAt) <= at && g.remaining.greaterThan(0))
         .map((g) => ({

@@ -16,26 +16,30 @@ export function callCommands(options: {
   return {
     at,
     authorize: (callId: string, seconds: number, grantSeconds = options.policy.grantSeconds): CallCommand => ({
-      kind: 'authorize-call',
-      callId,
-      destination: options.destination ?? '+442079460000',
-      route: options.route,
-      at: at(seconds),
-      policy: { ...options.policy, grantSeconds },
+      type: 'authorize-call',
+      data: {
+        callId,
+        destination: options.destination ?? '+442079460000',
+        route: options.route,
+        at: at(seconds),
+        policy: { ...options.policy, grantSeconds },
+      },
     }),
     /** A CDR: answered, `lasted` seconds long, ending `endedAt` seconds after T0. */
     end: (callId: string, lasted: number, endedAt: number): CallCommand => ({
-      kind: 'end-call',
-      callId,
-      origin: options.origin ?? 'kamailio-1',
-      answered: true,
-      seconds: lasted,
-      answeredAt: at(endedAt - lasted),
-      endedAt: at(endedAt),
-      carrierId: null,
-      reason: 'BYE',
-      cdr: {},
-      policy: options.policy,
+      type: 'end-call',
+      data: {
+        callId,
+        origin: options.origin ?? 'kamailio-1',
+        answered: true,
+        seconds: lasted,
+        answeredAt: at(endedAt - lasted),
+        endedAt: at(endedAt),
+        carrierId: null,
+        reason: 'BYE',
+        cdr: {},
+        policy: options.policy,
+      },
     }),
   };
 }

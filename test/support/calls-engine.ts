@@ -95,7 +95,7 @@ export async function callsEngine(options: {
     async fund(number, amount, paymentId = `pi_${number}_${amount}`) {
       await engine.wallet.execute(
         number,
-        { kind: 'record-purchase', processor: 'test', paymentId, processorEventId: paymentId, amount, currency: 'EUR' },
+        { type: 'record-purchase', data: { processor: 'test', paymentId, processorEventId: paymentId, amount, currency: 'EUR' } },
         'test',
       );
     },

@@ -155,7 +155,7 @@ export async function smsEngine(options: {
       const paymentId = `pi_${number}_${amount}_${++key}`;
       await engine.wallet.execute(
         number,
-        { kind: 'record-purchase', processor: 'test', paymentId, processorEventId: paymentId, amount, currency: 'EUR' },
+        { type: 'record-purchase', data: { processor: 'test', paymentId, processorEventId: paymentId, amount, currency: 'EUR' } },
         'test',
       );
     },

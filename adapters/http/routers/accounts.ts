@@ -67,7 +67,11 @@ export function accountsRouter(deps: { accounts: AccountService; signatures: Sig
     router.post(`/:number/${kind}`, ...signed, requireRole('admin'), async (req, res) => {
       const number = parseE164(String(req.params['number']));
       const { reason } = changeBody.parse(req.body);
-      const account = await deps.accounts.change(number, kind === 'reinstate' ? { kind } : { kind, reason }, callerOf(res).keyid);
+      const account = await deps.accounts.change(
+        number,
+        kind === 'reinstate' ? { type: kind, data: {} } : { type: kind, data: { reason } },
+        callerOf(res).keyid,
+      );
       res.json(accountView(account, deps.sipDomain));
     });
   }

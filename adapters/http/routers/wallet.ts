@@ -85,7 +85,11 @@ export function walletRouter(deps: WalletRouterDeps): Router {
     const number = parseE164(String(req.params['number']));
     const body = grantBody.parse(req.body);
     acceptAmount(deps.amountLimits, body.amount, body.currency);
-    const r = await deps.wallet.execute(number, { kind: 'grant', ...body, source: `operator:${callerOf(res).keyid}` }, callerOf(res).keyid);
+    const r = await deps.wallet.execute(
+      number,
+      { type: 'grant', data: { ...body, source: `operator:${callerOf(res).keyid}` } },
+      callerOf(res).keyid,
+    );
     res.status(r.events.length > 0 ? 201 : 200).json({ granted: r.events.length > 0, grantId: body.grantId, position: r.position });
   });
   return router;

@@ -76,14 +76,16 @@ describe('trunkline rerate', () => {
         await bed.engine.wallet.execute(
           who.keyid,
           {
-            kind: 'grant',
-            grantId: `trial-${who.keyid}`,
-            amount: '0.05',
-            currency: 'EUR',
-            reason: 'trial',
-            source: 'test',
-            expiresAt: null,
-            restriction: null,
+            type: 'grant',
+            data: {
+              grantId: `trial-${who.keyid}`,
+              amount: '0.05',
+              currency: 'EUR',
+              reason: 'trial',
+              source: 'test',
+              expiresAt: null,
+              restriction: null,
+            },
           },
           'test',
         );

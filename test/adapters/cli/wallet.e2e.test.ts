@@ -66,12 +66,18 @@ describe('trunkline vouchers and accounts', () => {
       const wallet = walletService({ store, ids: uuidv7Generator(systemClock), clock: systemClock });
       await wallet.execute(
         number,
-        { kind: 'grant', grantId: 'g', amount: '0.75', currency: 'EUR', reason: 'trial', source: 't', expiresAt: null, restriction: null },
+        {
+          type: 'grant',
+          data: { grantId: 'g', amount: '0.75', currency: 'EUR', reason: 'trial', source: 't', expiresAt: null, restriction: null },
+        },
         't',
       );
       await wallet.execute(
         number,
-        { kind: 'record-purchase', processor: 'stripe', paymentId: 'pi_1', processorEventId: 'evt_1', amount: '10', currency: 'EUR' },
+        {
+          type: 'record-purchase',
+          data: { processor: 'stripe', paymentId: 'pi_1', processorEventId: 'evt_1', amount: '10', currency: 'EUR' },
+        },
         't',
       );
     } finally {

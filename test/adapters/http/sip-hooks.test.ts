@@ -82,7 +82,7 @@ describe('SIP hooks: authorize and charge', () => {
     expect((await bed.hook('authorize', { call_id: 'x3', caller: alice.keyid })).status).toBe(400);
     expect((await bed.hook('authorize', { call_id: 'x4', caller: alice.keyid, callee: 'not a number' })).status).toBe(400);
     await bed.fund(carol.keyid, '5');
-    await bed.engine.accounts.change(carol.keyid, { kind: 'suspend', reason: 'test' }, 'test');
+    await bed.engine.accounts.change(carol.keyid, { type: 'suspend', data: { reason: 'test' } }, 'test');
     expect((await bed.hook('authorize', { call_id: 'x5', caller: carol.keyid, callee: UK })).status).toBe(403);
   });
 

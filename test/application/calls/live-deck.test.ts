@@ -66,7 +66,7 @@ describe('a deck imported by another process while calls go on', () => {
     expect((await signedFetch(base, alice, 'POST', '/v1/accounts', { currency: 'EUR' })).status).toBe(201);
     await serving.wallet.execute(
       alice.keyid,
-      { kind: 'record-purchase', processor: 'test', paymentId: 'pi_1', processorEventId: 'pi_1', amount: '10', currency: 'EUR' },
+      { type: 'record-purchase', data: { processor: 'test', paymentId: 'pi_1', processorEventId: 'pi_1', amount: '10', currency: 'EUR' } },
       'test',
     );
   }, 60_000);

@@ -59,7 +59,10 @@ describe('trunkline finance reconcile-payments (the real stripe client against t
         paid(bed, id, 1000, erin.keyid, created + i);
         await t.engine.wallet.execute(
           erin.keyid,
-          { kind: 'record-purchase', processor: 'stripe', paymentId: id, processorEventId: `evt_${id}`, amount: '10', currency: 'EUR' },
+          {
+            type: 'record-purchase',
+            data: { processor: 'stripe', paymentId: id, processorEventId: `evt_${id}`, amount: '10', currency: 'EUR' },
+          },
           'test',
         );
       }
@@ -69,7 +72,10 @@ describe('trunkline finance reconcile-payments (the real stripe client against t
       paid(bed, 'pi_wrong', 500, erin.keyid, created + 201);
       await t.engine.wallet.execute(
         erin.keyid,
-        { kind: 'record-purchase', processor: 'stripe', paymentId: 'pi_wrong', processorEventId: 'evt_w', amount: '50', currency: 'EUR' },
+        {
+          type: 'record-purchase',
+          data: { processor: 'stripe', paymentId: 'pi_wrong', processorEventId: 'evt_w', amount: '50', currency: 'EUR' },
+        },
         'test',
       );
       paid(bed, 'pi_ghost', 700, erin.keyid, created + 202, 'requires_payment_method');
@@ -77,12 +83,18 @@ describe('trunkline finance reconcile-payments (the real stripe client against t
       paid(bed, 'pi_nobal', 900, erin.keyid, created + 203, 'succeeded', false);
       await t.engine.wallet.execute(
         erin.keyid,
-        { kind: 'record-purchase', processor: 'stripe', paymentId: 'pi_nobal', processorEventId: 'evt_n', amount: '9', currency: 'EUR' },
+        {
+          type: 'record-purchase',
+          data: { processor: 'stripe', paymentId: 'pi_nobal', processorEventId: 'evt_n', amount: '9', currency: 'EUR' },
+        },
         'test',
       );
       await t.engine.wallet.execute(
         erin.keyid,
-        { kind: 'record-purchase', processor: 'stripe', paymentId: 'pi_ghost', processorEventId: 'evt_g', amount: '7', currency: 'EUR' },
+        {
+          type: 'record-purchase',
+          data: { processor: 'stripe', paymentId: 'pi_ghost', processorEventId: 'evt_g', amount: '7', currency: 'EUR' },
+        },
         'test',
       );
     } finally {

@@ -2,12 +2,14 @@ import { accountDecider, accountIdOf, type AccountCommand, type AccountEvent } f
 import { DomainError, fold } from '../../../core/decider';
 
 const open: AccountCommand = {
-  kind: 'open',
-  number: '+442079460958',
-  keyFingerprint: 'fp',
-  currency: 'EUR',
-  plan: 'retail',
-  directory: { source: 'dnssec:test', authenticated: true, ttlSeconds: 60, at: '2026-11-25T12:00:00.000Z' },
+  type: 'open',
+  data: {
+    number: '+442079460958',
+    keyFingerprint: 'fp',
+    currency: 'EUR',
+    plan: 'retail',
+    directory: { source: 'dnssec:test', authenticated: true, ttlSeconds: 60, at: '2026-11-25T12:00:00.000Z' },
+  },
 };
 /** given these events, when this command: the events decided (or the error thrown) */
 const when = (given: AccountEvent[], command: AccountCommand) => accountDecider.decide(command, fold(accountDecider, given));
@@ -30,15 +32,15 @@ describe('account decider', () => {
   });
 
   test('suspend, reinstate, close; closed stays closed', () => {
-    const suspended = when([...opened], { kind: 'suspend', reason: 'fraud check' });
+    const suspended = when([...opened], { type: 'suspend', data: { reason: 'fraud check' } });
     expect(suspended.map((e) => e.type)).toEqual(['AccountSuspended']);
-    expect(when([...opened, ...suspended], { kind: 'suspend', reason: 'again' })).toEqual([]);
-    expect(when([...opened, ...suspended], { kind: 'reinstate' }).map((e) => e.type)).toEqual(['AccountReinstated']);
-    const closed = when([...opened], { kind: 'close', reason: 'customer asked' });
-    expect(when([...opened, ...closed], { kind: 'close', reason: 'again' })).toEqual([]);
-    expect(() => when([...opened, ...closed], { kind: 'reinstate' })).toThrow(DomainError);
-    expect(() => when([...opened, ...closed], { kind: 'suspend', reason: 'x' })).toThrow(/closed/);
-    expect(() => when([], { kind: 'close', reason: 'x' })).toThrow(/no such account/);
+    expect(when([...opened, ...suspended], { type: 'suspend', data: { reason: 'again' } })).toEqual([]);
+    expect(when([...opened, ...suspended], { type: 'reinstate', data: {} }).map((e) => e.type)).toEqual(['AccountReinstated']);
+    const closed = when([...opened], { type: 'close', data: { reason: 'customer asked' } });
+    expect(when([...opened, ...closed], { type: 'close', data: { reason: 'again' } })).toEqual([]);
+    expect(() => when([...opened, ...closed], { type: 'reinstate', data: {} })).toThrow(DomainError);
+    expect(() => when([...opened, ...closed], { type: 'suspend', data: { reason: 'x' } })).toThrow(/closed/);
+    expect(() => when([], { type: 'close', data: { reason: 'x' } })).toThrow(/no such account/);
     expect(fold(accountDecider, [...opened, ...closed]).status).toBe('closed');
   });
 });

@@ -16,32 +16,46 @@ const carrier = {
 };
 const pstn = { kind: 'pstn' as const, retail: { prefix: '44', row }, carriers: [carrier] };
 const AT = '2026-12-01T10:00:00.000Z';
-const authorize = (callId: string, extra: Partial<Extract<CallCommand, { kind: 'authorize-call' }>> = {}): CallCommand => ({
-  kind: 'authorize-call',
-  callId,
-  destination: '+442079460000',
-  route: pstn,
-  at: AT,
-  policy,
-  ...extra,
+const authorize = (
+  callId: string,
+  extra: Partial<Extract<CallCommand, { readonly type: 'authorize-call' }>['data']> = {},
+): CallCommand => ({
+  type: 'authorize-call',
+  data: {
+    callId,
+    destination: '+442079460000',
+    route: pstn,
+    at: AT,
+    policy,
+    ...extra,
+  },
 });
-const end = (callId: string, seconds: number, extra: Partial<Extract<CallCommand, { kind: 'end-call' }>> = {}): CallCommand => ({
-  kind: 'end-call',
-  callId,
-  origin: 'kamailio-1',
-  answered: true,
-  seconds,
-  answeredAt: AT,
-  endedAt: '2026-12-01T10:05:00.000Z',
-  carrierId: 'alpha',
-  reason: 'BYE',
-  cdr: {},
-  policy,
-  ...extra,
+const end = (
+  callId: string,
+  seconds: number,
+  extra: Partial<Extract<CallCommand, { readonly type: 'end-call' }>['data']> = {},
+): CallCommand => ({
+  type: 'end-call',
+  data: {
+    callId,
+    origin: 'kamailio-1',
+    answered: true,
+    seconds,
+    answeredAt: AT,
+    endedAt: '2026-12-01T10:05:00.000Z',
+    carrierId: 'alpha',
+    reason: 'BYE',
+    cdr: {},
+    policy,
+    ...extra,
+  },
 });
 const funded = (amount: string) => [
   ...opened,
-  ...when(opened, { kind: 'record-purchase', processor: 'stripe', paymentId: 'pi', processorEventId: 'e', amount, currency: 'EUR' }),
+  ...when(opened, {
+    type: 'record-purchase',
+    data: { processor: 'stripe', paymentId: 'pi', processorEventId: 'e', amount, currency: 'EUR' },
+  }),
 ];
 
 describe('call decider', () => {
@@ -63,12 +77,14 @@ describe('call decider', () => {
     const indebted = [
       ...opened,
       ...when(opened, {
-        kind: 'record-refund',
-        processor: 'stripe',
-        paymentId: 'pi',
-        processorEventId: 'r',
-        refundedTotal: '1',
-        currency: 'EUR',
+        type: 'record-refund',
+        data: {
+          processor: 'stripe',
+          paymentId: 'pi',
+          processorEventId: 'r',
+          refundedTotal: '1',
+          currency: 'EUR',
+        },
       }),
     ];
     expect(() => when(indebted, authorize('c'))).toThrow(/in debt/);
@@ -122,8 +138,8 @@ describe('call decider', () => {
 
   test('a reservation without its CDR lapses after the grant and TTL; a late CDR still charges (once), without a second release', () => {
     const given = [...funded('1'), ...when(funded('1'), authorize('c1', { policy: { ...policy, grantSeconds: 60 } }))];
-    expect(when(given, { kind: 'expire-reservations', at: '2026-12-01T10:02:59.000Z' })).toEqual([]);
-    const expired = when(given, { kind: 'expire-reservations', at: '2026-12-01T10:03:00.000Z' });
+    expect(when(given, { type: 'expire-reservations', data: { at: '2026-12-01T10:02:59.000Z' } })).toEqual([]);
+    const expired = when(given, { type: 'expire-reservations', data: { at: '2026-12-01T10:03:00.000Z' } });
     expect(expired.map((e) => e.type)).toEqual(['ReservationExpired']);
     expect(stateOf([...given, ...expired]).reserved.isZero()).toBe(true);
     expect(when([...given, ...expired], end('c1', 30)).map((e) => e.type)).toEqual(['CallCharged', 'CarrierCostRecorded']);
@@ -138,7 +154,7 @@ describe('call decider', () => {
   test('extend grants more from what is left, counting the call’s own reservation', () => {
     const p = { ...policy, grantSeconds: 60 };
     const given = [...funded('1'), ...when(funded('1'), authorize('c1', { policy: p }))];
-    const [ext] = when(given, { kind: 'extend-call', callId: 'c1', at: AT, policy: p });
+    const [ext] = when(given, { type: 'extend-call', data: { callId: 'c1', at: AT, policy: p } });
     expect(ext!.data).toMatchObject({ grantedSeconds: 120 });
     const s = stateOf([...given, ext!]);
     expect(s.reserved.toFixed()).toBe(chargeFor(row, 120).amount.toFixed());
@@ -147,6 +163,6 @@ describe('call decider', () => {
     const ended = when([...given, ext!], end('c1', 30, { policy: p }));
     expect(ended.find((e) => e.type === 'ReservationReleased')?.data).toMatchObject({ amount: chargeFor(row, 120).amount.toFixed() });
     expect(stateOf([...given, ext!, ...ended]).reserved.isZero()).toBe(true);
-    expect(() => when(given, { kind: 'extend-call', callId: 'nope', at: AT, policy: p })).toThrow(/no such call/);
+    expect(() => when(given, { type: 'extend-call', data: { callId: 'nope', at: AT, policy: p } })).toThrow(/no such call/);
   });
 });

@@ -14,7 +14,10 @@ const pstn = { kind: 'pstn' as const, retail: { prefix: '44', row }, carriers: [
 const { at, authorize, end } = callCommands({ route: pstn, policy });
 const funded = (amount: string): AccountStreamEvent[] => [
   ...opened,
-  ...when(opened, { kind: 'record-purchase', processor: 'stripe', paymentId: 'pi', processorEventId: 'e', amount, currency: 'EUR' }),
+  ...when(opened, {
+    type: 'record-purchase',
+    data: { processor: 'stripe', paymentId: 'pi', processorEventId: 'e', amount, currency: 'EUR' },
+  }),
 ];
 const ofType = <T extends AccountStreamEvent['type']>(events: readonly AccountStreamEvent[], type: T) =>
   events.filter((e): e is Extract<AccountStreamEvent, { type: T }> => e.type === type);
@@ -26,7 +29,7 @@ describe('a call never creates debt', () => {
     const events = when(
       given,
       authorize('c1', 0, 120),
-      { kind: 'expire-reservations', at: at(240) },
+      { type: 'expire-reservations', data: { at: at(240) } },
       authorize('c2', 250),
       end('c1', 120, 300),
       end('c2', 180, 440),
@@ -56,7 +59,7 @@ describe('a call never creates debt', () => {
     const events = when(
       given,
       authorize('c1', 0, 120),
-      { kind: 'expire-reservations', at: at(240) },
+      { type: 'expire-reservations', data: { at: at(240) } },
       authorize('c2', 250),
       end('c2', 180, 440),
       end('c1', 120, 450),
@@ -75,17 +78,19 @@ describe('a call never creates debt', () => {
     const given = [
       ...funded('0.004'),
       ...when(funded('0.004'), {
-        kind: 'grant',
-        grantId: 'g',
-        amount: '0.003',
-        currency: 'EUR',
-        expiresAt: null,
-        restriction: null,
-        reason: 'trial',
-        source: 'test',
+        type: 'grant',
+        data: {
+          grantId: 'g',
+          amount: '0.003',
+          currency: 'EUR',
+          expiresAt: null,
+          restriction: null,
+          reason: 'trial',
+          source: 'test',
+        },
       }),
     ];
-    const events = when(given, authorize('c1', 0, 60), { kind: 'expire-reservations', at: at(200) }, authorize('c2', 210, 60));
+    const events = when(given, authorize('c1', 0, 60), { type: 'expire-reservations', data: { at: at(200) } }, authorize('c2', 210, 60));
     const ended = when([...given, ...events], end('c1', 60, 300), end('c2', 60, 310));
     const charged = ofType(ended, 'CallCharged');
     expect(charged.map((e) => [e.data.fromGrants.map((g) => g.amount), e.data.fromPaid])).toEqual([
@@ -125,7 +130,7 @@ describe('concurrent calls with lapsing reservations (property)', () => {
               step.op === 'authorize'
                 ? authorize(`c${step.call}`, clock, step.cap)
                 : step.op === 'expire'
-                  ? { kind: 'expire-reservations', at: at(clock) }
+                  ? { type: 'expire-reservations', data: { at: at(clock) } }
                   : end(`c${step.call}`, step.lasted, clock);
             try {
               for (const e of when(events, command)) {

@@ -25,11 +25,13 @@ const charged = (callId: string, amount: string, fromPaid: string, route: 'pstn'
 });
 const at = '2026-11-26T00:00:00.000Z';
 const rerate = (prices: Record<string, string>, runId = 'r1') => ({
-  kind: 'rerate' as const,
-  runId,
-  planId: 'P',
-  at,
-  prices: Object.fromEntries(Object.entries(prices).map(([k, v]) => [k, { amount: v, billedSeconds: 38 }])),
+  type: 'rerate' as const,
+  data: {
+    runId,
+    planId: 'P',
+    at,
+    prices: Object.fromEntries(Object.entries(prices).map(([k, v]) => [k, { amount: v, billedSeconds: 38 }])),
+  },
 });
 
 describe('rerating decider', () => {
@@ -80,12 +82,12 @@ describe('rerating decider', () => {
     let s = fold(rerateDecider, history);
     s = rerateDecider.decide(rerate({ c1: '1.50', c2: '0.70' }, 'r1'), s).reduce(rerateDecider.evolve, s);
     s = rerateDecider.decide(rerate({ c2: '0.80' }, 'r2'), s).reduce(rerateDecider.evolve, s);
-    const back = rerateDecider.decide({ kind: 'reverse', runId: 'r1', at }, s);
+    const back = rerateDecider.decide({ type: 'reverse', data: { runId: 'r1', at } }, s);
     expect(back.map((e) => e.type === 'CallRerated' && [e.data.callId, e.data.amountAfter, e.data.runId])).toEqual([
       ['c1', '1', 'reverse:r1'],
     ]);
     s = back.reduce(rerateDecider.evolve, s);
-    expect(rerateDecider.decide({ kind: 'reverse', runId: 'r1', at }, s)).toEqual([]);
+    expect(rerateDecider.decide({ type: 'reverse', data: { runId: 'r1', at } }, s)).toEqual([]);
   });
 
   test('the wallet and the ledger move by the same amounts: paid by paidChange, promotional by the grant', () => {

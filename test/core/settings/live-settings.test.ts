@@ -6,21 +6,21 @@ const decide = (command: Parameters<typeof settingsDecider.decide>[0], history: 
 
 describe('live settings', () => {
   test('blocked prefixes are digits, deduplicated and sorted; the same list again records nothing', () => {
-    const [set] = decide({ kind: 'set-blocked-prefixes', prefixes: ['1976', '1900', '1976'] });
+    const [set] = decide({ type: 'set-blocked-prefixes', data: { prefixes: ['1976', '1900', '1976'] } });
     expect(set).toEqual({ type: 'BlockedPrefixesSet', data: { prefixes: ['1900', '1976'] } });
-    expect(decide({ kind: 'set-blocked-prefixes', prefixes: ['1900', '1976'] }, [set!])).toEqual([]);
+    expect(decide({ type: 'set-blocked-prefixes', data: { prefixes: ['1900', '1976'] } }, [set!])).toEqual([]);
   });
 
   test('bad prefixes and oversized lists are refused', () => {
     for (const prefixes of [['19a0'], [''], ['1234567890123456'], Array.from({ length: 10_001 }, (_, i) => String(i))])
-      expect(() => decide({ kind: 'set-blocked-prefixes', prefixes })).toThrow(DomainError);
+      expect(() => decide({ type: 'set-blocked-prefixes', data: { prefixes } })).toThrow(DomainError);
   });
 
   test('pricing options in another key order are the same options; a prototype key never becomes a prototype', () => {
-    const [set] = decide({ kind: 'set-pricing-options', options: { sellDecimals: 4, markupPercent: '30' } });
-    expect(decide({ kind: 'set-pricing-options', options: { markupPercent: '30', sellDecimals: 4 } }, [set!])).toEqual([]);
+    const [set] = decide({ type: 'set-pricing-options', data: { options: { sellDecimals: 4, markupPercent: '30' } } });
+    expect(decide({ type: 'set-pricing-options', data: { options: { markupPercent: '30', sellDecimals: 4 } } }, [set!])).toEqual([]);
     const hostile = JSON.parse('{"__proto__":{"polluted":true},"markupPercent":"30"}') as Record<string, never>;
-    const [proto] = decide({ kind: 'set-pricing-options', options: hostile });
+    const [proto] = decide({ type: 'set-pricing-options', data: { options: hostile } });
     const options = (proto as Extract<SettingsEvent, { type: 'PricingOptionsSet' }>).data.options;
     // dropped or kept as data, never as the object's prototype
     expect(Object.getPrototypeOf(options)).toBe(Object.prototype);

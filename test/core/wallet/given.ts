@@ -7,12 +7,14 @@ export const NUMBER = '+442079460958';
 /** An opened EUR account's first event. */
 export const opened: AccountStreamEvent[] = accountDecider.decide(
   {
-    kind: 'open',
-    number: NUMBER,
-    keyFingerprint: 'fp',
-    currency: 'EUR',
-    plan: 'retail',
-    directory: { source: 'dnssec:test', authenticated: true, ttlSeconds: 60, at: '2026-11-25T12:00:00.000Z' },
+    type: 'open',
+    data: {
+      number: NUMBER,
+      keyFingerprint: 'fp',
+      currency: 'EUR',
+      plan: 'retail',
+      directory: { source: 'dnssec:test', authenticated: true, ttlSeconds: 60, at: '2026-11-25T12:00:00.000Z' },
+    },
   },
   accountDecider.initialState,
 ) as AccountStreamEvent[];

@@ -3,22 +3,27 @@ import { balanceOf, grantedOf, inDebt, spendable } from '../../../core/wallet';
 import { NUMBER, opened, stateOf, stripe, when } from './given';
 
 const purchase = (paymentId: string, amount: string, eventId = `evt_${paymentId}`, currency = 'EUR') =>
-  ({ kind: 'record-purchase', ...stripe, paymentId, processorEventId: eventId, amount, currency }) as const;
+  ({ type: 'record-purchase', data: { ...stripe, paymentId, processorEventId: eventId, amount, currency } }) as const;
 const start = (paymentId: string, amount: string) =>
-  ({ kind: 'start-top-up', ...stripe, paymentId, amount, credit: amount, currency: 'EUR', requestKey: `k-${paymentId}` }) as const;
+  ({
+    type: 'start-top-up',
+    data: { ...stripe, paymentId, amount, credit: amount, currency: 'EUR', requestKey: `k-${paymentId}` },
+  }) as const;
 const grant = (grantId: string, amount: string, extra: { expiresAt?: string | null; restriction?: object | null } = {}) =>
   ({
-    kind: 'grant',
-    grantId,
-    amount,
-    currency: 'EUR',
-    reason: 'trial',
-    source: 'test',
-    expiresAt: extra.expiresAt ?? null,
-    restriction: (extra.restriction ?? null) as never,
+    type: 'grant',
+    data: {
+      grantId,
+      amount,
+      currency: 'EUR',
+      reason: 'trial',
+      source: 'test',
+      expiresAt: extra.expiresAt ?? null,
+      restriction: (extra.restriction ?? null) as never,
+    },
   }) as const;
 const charge = (chargeId: string, amount: string, destination: string | null = '+442079460000', at = '2026-12-01T00:00:00Z') =>
-  ({ kind: 'charge', chargeId, chargeKind: 'call', reference: chargeId, destination, amount, currency: 'EUR', at }) as const;
+  ({ type: 'charge', data: { chargeId, chargeKind: 'call', reference: chargeId, destination, amount, currency: 'EUR', at } }) as const;
 
 describe('wallet: top-ups', () => {
   test('a started top-up moves no money; its success credits once, whatever the processor event id', () => {
@@ -47,7 +52,10 @@ describe('wallet: top-ups', () => {
 
   test('refunds follow the running total, in any order, and may push paid credit below zero', () => {
     const refund = (total: string, evt: string) =>
-      ({ kind: 'record-refund', ...stripe, paymentId: 'pi_1', processorEventId: evt, refundedTotal: total, currency: 'EUR' }) as const;
+      ({
+        type: 'record-refund',
+        data: { ...stripe, paymentId: 'pi_1', processorEventId: evt, refundedTotal: total, currency: 'EUR' },
+      }) as const;
     // a refund before the success: debits at once, the success later restores
     const early = when(opened, refund('4.00', 'evt_r1'));
     expect(inDebt(stateOf([...opened, ...early]).paid)).toBe(true);
@@ -65,19 +73,21 @@ describe('wallet: top-ups', () => {
       opened,
       grant('trial', '2.00'),
       purchase('pi_1', '1.00'),
-      { kind: 'record-refund', ...stripe, paymentId: 'pi_1', processorEventId: 'e', refundedTotal: '1.00', currency: 'EUR' },
+      { type: 'record-refund', data: { ...stripe, paymentId: 'pi_1', processorEventId: 'e', refundedTotal: '1.00', currency: 'EUR' } },
       charge('c1', '0.50'),
     );
     const s = stateOf([...opened, ...events]);
     expect(s.paid.toFixed()).toBe('0');
     expect(grantedOf(s).toFixed()).toBe('1.5');
     const debt = when([...opened, ...events], {
-      kind: 'record-refund',
-      ...stripe,
-      paymentId: 'pi_2',
-      processorEventId: 'e2',
-      refundedTotal: '1',
-      currency: 'EUR',
+      type: 'record-refund',
+      data: {
+        ...stripe,
+        paymentId: 'pi_2',
+        processorEventId: 'e2',
+        refundedTotal: '1',
+        currency: 'EUR',
+      },
     });
     const indebted = stateOf([...opened, ...events, ...debt]);
     expect(indebted.paid.toFixed()).toBe('-1');
@@ -86,7 +96,10 @@ describe('wallet: top-ups', () => {
 
   test('a dispute debits on funds withdrawn and re-credits on funds reinstated, once each, in any order', () => {
     const dispute = (kind: 'record-chargeback' | 'reverse-chargeback', evt: string) =>
-      ({ kind, ...stripe, paymentId: 'pi_1', processorEventId: evt, disputeId: 'dp_1', amount: '10.00', currency: 'EUR' }) as const;
+      ({
+        type: kind,
+        data: { ...stripe, paymentId: 'pi_1', processorEventId: evt, disputeId: 'dp_1', amount: '10.00', currency: 'EUR' },
+      }) as const;
     const events = when(
       opened,
       purchase('pi_1', '10.00'),
@@ -101,16 +114,18 @@ describe('wallet: top-ups', () => {
 
   describe('refunds and chargebacks take back at most what their payment credited', () => {
     const refund = (paymentId: string, total: string, evt: string) =>
-      ({ kind: 'record-refund', ...stripe, paymentId, processorEventId: evt, refundedTotal: total, currency: 'EUR' }) as const;
+      ({ type: 'record-refund', data: { ...stripe, paymentId, processorEventId: evt, refundedTotal: total, currency: 'EUR' } }) as const;
     const chargeback = (paymentId: string, amount: string) =>
       ({
-        kind: 'record-chargeback',
-        ...stripe,
-        paymentId,
-        processorEventId: `evt_dp_${paymentId}`,
-        disputeId: `dp_${paymentId}`,
-        amount,
-        currency: 'EUR',
+        type: 'record-chargeback',
+        data: {
+          ...stripe,
+          paymentId,
+          processorEventId: `evt_dp_${paymentId}`,
+          disputeId: `dp_${paymentId}`,
+          amount,
+          currency: 'EUR',
+        },
       }) as const;
 
     test('a payment recorded as a mismatch credited nothing: its refund is uncovered, the account untouched', () => {
@@ -151,8 +166,8 @@ describe('wallet: top-ups', () => {
   });
 
   test('wallet money in another currency than the account is refused', () => {
-    expect(() => when(opened, { ...grant('g', '1'), currency: 'USD' })).toThrow(DomainError);
-    expect(() => when(opened, { ...start('pi', '5'), currency: 'USD' })).toThrow(/kept in EUR/);
+    expect(() => when(opened, { type: 'grant', data: { ...grant('g', '1').data, currency: 'USD' } })).toThrow(DomainError);
+    expect(() => when(opened, { type: 'start-top-up', data: { ...start('pi', '5').data, currency: 'USD' } })).toThrow(/kept in EUR/);
     expect(() => when(opened, grant('g', '0'))).toThrow(/more than zero/);
     expect(() => when(opened, grant('g', '1e3'))).toThrow(/not a decimal/);
   });
@@ -191,10 +206,10 @@ describe('wallet: grants and charges', () => {
     const given = [...opened, ...when(opened, grant('trial', '2.00', { expiresAt: '2026-12-01T00:00:00Z' }))];
     const late = when(given, charge('c', '0.10', '+442079460000', '2026-12-01T00:00:00Z'));
     expect(late[0]!.data).toMatchObject({ fromGrants: [], fromPaid: '0.1' });
-    const expired = when(given, { kind: 'expire', at: '2026-12-02T00:00:00Z' });
+    const expired = when(given, { type: 'expire', data: { at: '2026-12-02T00:00:00Z' } });
     expect(expired).toEqual([expect.objectContaining({ type: 'CreditExpired', data: expect.objectContaining({ amount: '2' }) })]);
-    expect(when([...given, ...expired], { kind: 'expire', at: '2026-12-03T00:00:00Z' })).toEqual([]);
-    expect(when(given, { kind: 'expire', at: '2026-11-30T00:00:00Z' })).toEqual([]);
+    expect(when([...given, ...expired], { type: 'expire', data: { at: '2026-12-03T00:00:00Z' } })).toEqual([]);
+    expect(when(given, { type: 'expire', data: { at: '2026-11-30T00:00:00Z' } })).toEqual([]);
   });
 
   test('granting the same grant id twice grants once; the event id derives from account and grant', () => {
@@ -211,13 +226,15 @@ describe('wallet: grants and charges', () => {
 
   test('a voucher is redeemed once per account; a promotional one becomes a grant', () => {
     const voucher = {
-      kind: 'redeem-voucher',
-      codeHash: 'h1',
-      batchId: 'b',
-      amount: '5',
-      currency: 'EUR',
-      funding: 'granted',
-      grant: { grantId: 'voucher:h1', expiresAt: null, restriction: null },
+      type: 'redeem-voucher',
+      data: {
+        codeHash: 'h1',
+        batchId: 'b',
+        amount: '5',
+        currency: 'EUR',
+        funding: 'granted',
+        grant: { grantId: 'voucher:h1', expiresAt: null, restriction: null },
+      },
     } as const;
     const events = when(opened, voucher, voucher);
     expect(events).toHaveLength(1);

@@ -31,16 +31,19 @@ describe('finance: what the provider absorbed', () => {
     const run = (who: string, c: Parameters<TestEngine['engine']['wallet']['execute']>[1]) => t.engine.wallet.execute(who, c, 'test');
     const fact = (id: string) => ({ processor: 'stripe', paymentId: id, processorEventId: `evt_${id}` });
     // carol: 0.015 of credit; call 1's reservation lapses before its CDR and call 2 is granted all of it
-    await run(carol.keyid, { kind: 'record-purchase', ...fact('pi_c'), amount: '0.015', currency: 'EUR' });
+    await run(carol.keyid, { type: 'record-purchase', data: { ...fact('pi_c'), amount: '0.015', currency: 'EUR' } });
     const { authorize, end } = callCommands({ route, policy, origin: 'k' });
     await run(carol.keyid, authorize('c1', 0, 120));
-    await run(carol.keyid, { kind: 'expire-reservations', at: at(240) });
+    await run(carol.keyid, { type: 'expire-reservations', data: { at: at(240) } });
     await run(carol.keyid, authorize('c2', 250, 3600));
     await run(carol.keyid, end('c1', 120, 300));
     await run(carol.keyid, end('c2', 180, 440));
     // dave: 1 bought, 1.5 refunded: 0.5 beyond what the payment credited
-    await run(dave.keyid, { kind: 'record-purchase', ...fact('pi_d'), amount: '1', currency: 'EUR' });
-    await run(dave.keyid, { kind: 'record-refund', ...fact('pi_d'), processorEventId: 'evt_r', refundedTotal: '1.5', currency: 'EUR' });
+    await run(dave.keyid, { type: 'record-purchase', data: { ...fact('pi_d'), amount: '1', currency: 'EUR' } });
+    await run(dave.keyid, {
+      type: 'record-refund',
+      data: { ...fact('pi_d'), processorEventId: 'evt_r', refundedTotal: '1.5', currency: 'EUR' },
+    });
     for (const name of ['balances', 'finance']) await t.engine.runner.catchUp(name);
   });
   afterAll(async () => {

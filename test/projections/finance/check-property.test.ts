@@ -49,25 +49,28 @@ describe('finance check on any accepted amounts', () => {
           if (o.kind === 'grant')
             await w.execute(
               who.keyid,
-              { kind: 'grant', grantId: id, amount, currency: code, reason: 'p', source: 't', expiresAt: null, restriction: null },
+              {
+                type: 'grant',
+                data: { grantId: id, amount, currency: code, reason: 'p', source: 't', expiresAt: null, restriction: null },
+              },
               't',
             );
           else if (o.kind === 'purchase') {
             const fact = { processor: 'stripe', paymentId: `pi_${id}`, processorEventId: `evt_${id}` };
-            await w.execute(who.keyid, { kind: 'record-purchase', ...fact, amount, currency: code }, 't');
+            await w.execute(who.keyid, { type: 'record-purchase', data: { ...fact, amount, currency: code } }, 't');
             purchased.set(o.account, { paymentId: fact.paymentId, amount });
           } else if (o.kind === 'refund') {
             const p = purchased.get(o.account);
             if (!p) continue;
             const refundedTotal = Decimal.min(p.amount, amount).toFixed();
             const fact = { processor: 'stripe', paymentId: p.paymentId, processorEventId: `evt_r${id}` };
-            await w.execute(who.keyid, { kind: 'record-refund', ...fact, refundedTotal, currency: code }, 't');
+            await w.execute(who.keyid, { type: 'record-refund', data: { ...fact, refundedTotal, currency: code } }, 't');
           } else {
             // a charge has up to 6 decimals (chargeDecimals), whatever the currency
-            const charge = { kind: 'charge', chargeId: id, chargeKind: 'test', reference: id, destination: null } as const;
+            const charge = { type: 'charge', data: { chargeId: id, chargeKind: 'test', reference: id, destination: null } } as const;
             const at = new Date().toISOString();
             try {
-              await w.execute(who.keyid, { ...charge, amount: scaled(o.units, 6), currency: code, at }, 't');
+              await w.execute(who.keyid, { type: 'charge', data: { ...charge.data, amount: scaled(o.units, 6), currency: code, at } }, 't');
             } catch (error) {
               if (!(error instanceof DomainError)) throw error;
             }

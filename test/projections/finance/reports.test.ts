@@ -57,27 +57,31 @@ function booksBody(envOf: () => Promise<Record<string, string>>): void {
       positions[name] = r.position!;
     };
     const fact = (id: string) => ({ ...stripe, paymentId: id, processorEventId: `evt_${id}` });
-    await run(alice.keyid, 'topups', { kind: 'record-purchase', ...fact('pi_a'), amount: '20', currency: 'EUR' });
-    await run(bob.keyid, 'topups', { kind: 'record-purchase', ...fact('pi_b'), amount: '10', currency: 'EUR' });
+    await run(alice.keyid, 'topups', { type: 'record-purchase', data: { ...fact('pi_a'), amount: '20', currency: 'EUR' } });
+    await run(bob.keyid, 'topups', { type: 'record-purchase', data: { ...fact('pi_b'), amount: '10', currency: 'EUR' } });
     await run(alice.keyid, 'grant', {
-      kind: 'grant',
-      grantId: 'g1',
-      amount: '2',
-      currency: 'EUR',
-      reason: 'welcome',
-      source: 'test',
-      expiresAt: '2026-12-03T00:00:00Z',
-      restriction: null,
+      type: 'grant',
+      data: {
+        grantId: 'g1',
+        amount: '2',
+        currency: 'EUR',
+        reason: 'welcome',
+        source: 'test',
+        expiresAt: '2026-12-03T00:00:00Z',
+        restriction: null,
+      },
     });
     clock.set('2026-12-01T10:00:00Z');
     const at = clock.now().toISOString();
     await run(alice.keyid, 'auth1', {
-      kind: 'authorize-call',
-      callId: 'c1',
-      destination: '+442079460000',
-      route: route('0.12', 60, 'alpha', '44', '0.06'),
-      at,
-      policy,
+      type: 'authorize-call',
+      data: {
+        callId: 'c1',
+        destination: '+442079460000',
+        route: route('0.12', 60, 'alpha', '44', '0.06'),
+        at,
+        policy,
+      },
     });
     const end = {
       origin: 'k',
@@ -89,66 +93,78 @@ function booksBody(envOf: () => Promise<Record<string, string>>): void {
       cdr: {},
       policy,
     };
-    await run(alice.keyid, 'c1', { kind: 'end-call', callId: 'c1', seconds: 90, ...end });
+    await run(alice.keyid, 'c1', { type: 'end-call', data: { callId: 'c1', seconds: 90, ...end } });
     await run(bob.keyid, 'auth2', {
-      kind: 'authorize-call',
-      callId: 'c2',
-      destination: '+33142685300',
-      route: route('0.20', 1, 'beta', '33', '0.08'),
-      at,
-      policy,
+      type: 'authorize-call',
+      data: {
+        callId: 'c2',
+        destination: '+33142685300',
+        route: route('0.20', 1, 'beta', '33', '0.08'),
+        at,
+        policy,
+      },
     });
-    await run(bob.keyid, 'c2', { kind: 'end-call', callId: 'c2', seconds: 30, ...end });
+    await run(bob.keyid, 'c2', { type: 'end-call', data: { callId: 'c2', seconds: 30, ...end } });
     const segmentation = { encoding: 'GSM-7' as const, segments: 2, characters: 200 };
     const limits = { maxSegments: 10, perMinute: 10, perDay: 100 };
     await run(alice.keyid, 'sms-accept', {
-      kind: 'accept-sms',
-      smsId: 's1',
-      to: '+447400123456',
-      fingerprint: 'f',
-      segmentation,
-      retail: { prefix: '44', perSegment: '0.05', perMessage: '0' },
-      limits,
-      chargeDecimals: 6,
-      at,
+      type: 'accept-sms',
+      data: {
+        smsId: 's1',
+        to: '+447400123456',
+        fingerprint: 'f',
+        segmentation,
+        retail: { prefix: '44', perSegment: '0.05', perMessage: '0' },
+        limits,
+        chargeDecimals: 6,
+        at,
+      },
     });
     await run(alice.keyid, 'sms', {
-      kind: 'record-sms-submission',
-      smsId: 's1',
-      gatewayId: 'gw',
-      messageIds: ['m1', 'm2'],
-      failedOver: [],
-      cost: { prefix: '44', perSegment: '0.02', perMessage: '0', currency: 'EUR' },
-      at,
+      type: 'record-sms-submission',
+      data: {
+        smsId: 's1',
+        gatewayId: 'gw',
+        messageIds: ['m1', 'm2'],
+        failedOver: [],
+        cost: { prefix: '44', perSegment: '0.02', perMessage: '0', currency: 'EUR' },
+        at,
+      },
     });
     positions['day1'] = positions['sms']!;
     await run(alice.keyid, 'sms-refund', {
-      kind: 'record-sms-receipt',
-      smsId: 's1',
-      gatewayId: 'gw',
-      messageId: 'm2',
-      status: 'failed',
-      error: 'UNDELIV',
-      at,
+      type: 'record-sms-receipt',
+      data: {
+        smsId: 's1',
+        gatewayId: 'gw',
+        messageId: 'm2',
+        status: 'failed',
+        error: 'UNDELIV',
+        at,
+      },
     });
     clock.set('2026-12-02T12:00:00Z');
     await run(bob.keyid, 'refund', {
-      kind: 'record-refund',
-      ...fact('pi_b'),
-      processorEventId: 'evt_r',
-      refundedTotal: '3',
-      currency: 'EUR',
+      type: 'record-refund',
+      data: {
+        ...fact('pi_b'),
+        processorEventId: 'evt_r',
+        refundedTotal: '3',
+        currency: 'EUR',
+      },
     });
     await run(alice.keyid, 'dispute', {
-      kind: 'record-chargeback',
-      ...fact('pi_a'),
-      processorEventId: 'evt_d',
-      disputeId: 'dp1',
-      amount: '5',
-      currency: 'EUR',
+      type: 'record-chargeback',
+      data: {
+        ...fact('pi_a'),
+        processorEventId: 'evt_d',
+        disputeId: 'dp1',
+        amount: '5',
+        currency: 'EUR',
+      },
     });
     clock.set('2026-12-04T00:00:00Z');
-    await run(alice.keyid, 'expiry', { kind: 'expire', at: clock.now().toISOString() });
+    await run(alice.keyid, 'expiry', { type: 'expire', data: { at: clock.now().toISOString() } });
     await t.engine.runner.catchUp('finance');
   });
   afterAll(() => t.close());
@@ -207,29 +223,33 @@ function booksBody(envOf: () => Promise<Record<string, string>>): void {
     await t.engine.wallet.execute(
       bob.keyid,
       {
-        kind: 'authorize-call',
-        callId: 'c3',
-        destination: '+33142685300',
-        route: route('0.20', 1, 'beta', '33', '0.08'),
-        at: '2026-12-01T11:00:00Z',
-        policy,
+        type: 'authorize-call',
+        data: {
+          callId: 'c3',
+          destination: '+33142685300',
+          route: route('0.20', 1, 'beta', '33', '0.08'),
+          at: '2026-12-01T11:00:00Z',
+          policy,
+        },
       },
       'test',
     );
     await t.engine.wallet.execute(
       bob.keyid,
       {
-        kind: 'end-call',
-        callId: 'c3',
-        origin: 'k',
-        answered: true,
-        seconds: 60,
-        answeredAt: '2026-12-01T11:00:00Z',
-        endedAt: '2026-12-01T11:01:00Z',
-        carrierId: null,
-        reason: 'BYE',
-        cdr: {},
-        policy,
+        type: 'end-call',
+        data: {
+          callId: 'c3',
+          origin: 'k',
+          answered: true,
+          seconds: 60,
+          answeredAt: '2026-12-01T11:00:00Z',
+          endedAt: '2026-12-01T11:01:00Z',
+          carrierId: null,
+          reason: 'BYE',
+          cdr: {},
+          policy,
+        },
       },
       'test',
     );
@@ -314,7 +334,7 @@ describe('trunkline finance check', () => {
     try {
       expect((await signedFetch(t.base, carol, 'POST', '/v1/accounts', { currency: 'EUR' })).status).toBe(201);
       const fact = { processor: 'stripe', paymentId: 'pi_c', processorEventId: 'evt_c' };
-      await t.engine.wallet.execute(carol.keyid, { kind: 'record-purchase', ...fact, amount: '12.50', currency: 'EUR' }, 'test');
+      await t.engine.wallet.execute(carol.keyid, { type: 'record-purchase', data: { ...fact, amount: '12.50', currency: 'EUR' } }, 'test');
     } finally {
       await t.close();
     }
@@ -339,7 +359,10 @@ async function openWithTen(t: TestEngine, who: ReturnType<typeof signer>, paymen
   expect((await signedFetch(t.base, who, 'POST', '/v1/accounts', { currency: 'EUR' })).status).toBe(201);
   await t.engine.wallet.execute(
     who.keyid,
-    { kind: 'record-purchase', processor: 'stripe', paymentId, processorEventId: `evt_${paymentId}`, amount: '10', currency: 'EUR' },
+    {
+      type: 'record-purchase',
+      data: { processor: 'stripe', paymentId, processorEventId: `evt_${paymentId}`, amount: '10', currency: 'EUR' },
+    },
     'test',
   );
 }
@@ -362,24 +385,26 @@ describe('trunkline finance reconcile-carrier', () => {
         const r = route('0.12', 1, 'alpha', '4420', '0.06');
         await w.execute(
           dave.keyid,
-          { kind: 'authorize-call', callId: c.id, destination: '+442079460000', route: r, at: c.at, policy },
+          { type: 'authorize-call', data: { callId: c.id, destination: '+442079460000', route: r, at: c.at, policy } },
           'test',
         );
         const ended = new Date(Date.parse(c.at) + c.seconds * 1000).toISOString();
         await w.execute(
           dave.keyid,
           {
-            kind: 'end-call',
-            callId: c.id,
-            origin: 'k',
-            answered: true,
-            seconds: c.seconds,
-            answeredAt: c.at,
-            endedAt: ended,
-            carrierId: 'alpha',
-            reason: 'BYE',
-            cdr: {},
-            policy,
+            type: 'end-call',
+            data: {
+              callId: c.id,
+              origin: 'k',
+              answered: true,
+              seconds: c.seconds,
+              answeredAt: c.at,
+              endedAt: ended,
+              carrierId: 'alpha',
+              reason: 'BYE',
+              cdr: {},
+              policy,
+            },
           },
           'test',
         );
@@ -447,22 +472,28 @@ describe('carrier quality report', () => {
       const call = async (id: string, first: string[], outcome: { carriedBy: string; seconds: number } | 'failed') => {
         const at = '2026-12-06T10:00:00.000Z';
         const route: CallRoute = { kind: 'pstn', retail: { prefix: '4420', row: row('0.10') }, carriers: first.map(carrier) };
-        await w.execute(fred.keyid, { kind: 'authorize-call', callId: id, destination: '+442079460000', route, at, policy }, 'test');
+        await w.execute(
+          fred.keyid,
+          { type: 'authorize-call', data: { callId: id, destination: '+442079460000', route, at, policy } },
+          'test',
+        );
         const answered = outcome !== 'failed';
         await w.execute(
           fred.keyid,
           {
-            kind: 'end-call',
-            callId: id,
-            origin: 'k',
-            answered,
-            seconds: answered ? outcome.seconds : 0,
-            answeredAt: answered ? at : null,
-            endedAt: at,
-            carrierId: answered ? outcome.carriedBy : null,
-            reason: answered ? 'BYE' : '503',
-            cdr: {},
-            policy,
+            type: 'end-call',
+            data: {
+              callId: id,
+              origin: 'k',
+              answered,
+              seconds: answered ? outcome.seconds : 0,
+              answeredAt: answered ? at : null,
+              endedAt: at,
+              carrierId: answered ? outcome.carriedBy : null,
+              reason: answered ? 'BYE' : '503',
+              cdr: {},
+              policy,
+            },
           },
           'test',
         );
