@@ -108,6 +108,8 @@ async function main(): Promise<void> {
   } finally {
     rmSync(deckDir, { recursive: true, force: true });
   }
+  // BENCH_WRITE=0: print the figures, leave docs/benchmarks.md as it is
+  if (process.env['BENCH_WRITE'] === '0') return;
   writeSection(
     'startup',
     `## Startup: compiled build against the sources through tsx

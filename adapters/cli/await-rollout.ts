@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import type { Engine } from '../runtime/engine';
+import type { CommandEngine } from '../runtime/engine';
 import { rolloutState, STALE_MS, type ServingNode, type ServingNodes } from '../../projections/rates/serving-nodes';
 
 const describe = (n: ServingNode) => `${n.host} pid ${n.pid} (${n.revision < 0 ? 'starting' : `at revision ${n.revision}`})`;
@@ -53,7 +53,7 @@ export function parseWait(text: string): number {
 }
 
 /** After a change to the catalog: brings the read models up to it, then waits until every serving engine rates on it. */
-export async function rollOut(engine: Engine, waitMs: number): Promise<string> {
+export async function rollOut(engine: CommandEngine, waitMs: number): Promise<string> {
   const committedAt = Date.now();
   await engine.rating.sync();
   const { revision } = engine.lookup.lastRead();

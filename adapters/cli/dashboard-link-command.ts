@@ -1,8 +1,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { signDashboardLink } from '../http/dashboard/link-token';
-import { DASHBOARD_LINK_SECONDS } from '../http/routers/finance-dashboard';
+import { DASHBOARD_LINK_SECONDS, signDashboardLink } from '../http/dashboard/link-token';
 import type { Config } from '../runtime/config';
 
 /**

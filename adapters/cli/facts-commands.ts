@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
-import type { Engine } from '../runtime/engine';
+import type { CommandEngine } from '../runtime/engine';
 import { listRejectedFacts } from '../../application/facts/rejected-facts';
 import { csv } from '../../application/reports/csv';
 import { table } from './table';
 
-type WithEngine = <T>(fn: (engine: Engine) => Promise<T>) => Promise<T>;
+type WithEngine = <T>(fn: (engine: CommandEngine) => Promise<T>) => Promise<T>;
 
 /** `trunkline facts rejected`: the outside facts refused as invalid, for an operator to review. */
 export function addFactsCommands(program: Command, withEngine: WithEngine): void {

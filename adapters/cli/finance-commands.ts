@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { Engine } from '../runtime/engine';
+import type { CommandEngine } from '../runtime/engine';
 import { absorbedReport } from '../../projections/finance/absorbed';
 import { carrierQualityReport, liabilityReport, marginReport, paymentsReport } from '../../projections/finance/reports';
 import { flatRows, reportQuery } from '../../projections/finance/query';
@@ -12,7 +12,7 @@ import { reconcilePayments } from '../../application/finance/stripe-reconcile';
 import { csv } from '../../application/reports/csv';
 import { table } from './table';
 
-type WithEngine = <T>(fn: (engine: Engine) => Promise<T>) => Promise<T>;
+type WithEngine = <T>(fn: (engine: CommandEngine) => Promise<T>) => Promise<T>;
 
 function print(format: string, body: { asOf: number; rows: readonly object[] }): void {
   if (format === 'json') process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);

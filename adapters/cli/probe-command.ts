@@ -3,7 +3,6 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { trunklineClient } from '../client/trunkline-client';
 import { parseE164 } from '../../core/e164';
 import { table } from './table';
 
@@ -68,6 +67,8 @@ export function addProbeCommand(program: Command): void {
         const seconds = Number(o.seconds);
         if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) throw new Error('--seconds must be more than 0 and at most 600');
         const privateKey = createPrivateKey(readFileSync(o.key));
+        // the signing client loads for this command only, not for every start of the CLI
+        const { trunklineClient } = require('../client/trunkline-client') as typeof import('../client/trunkline-client');
         const client = trunklineClient({ baseUrl: o.api, keyid: number, privateKey });
         const rows: Row[] = [];
         const t0 = performance.now();

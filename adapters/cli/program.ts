@@ -13,7 +13,7 @@ import { addFactsCommands } from './facts-commands';
 import { Command, Option } from 'commander';
 import pino from 'pino';
 import { loadConfig, type Config } from '../runtime/config';
-import type { Engine } from '../runtime/engine';
+import type { CommandEngine, Projector } from '../runtime/engine';
 import { progressBar } from './progress';
 import { watchConfigFile } from '../runtime/config-watch';
 import { csv } from '../../application/reports/csv';
@@ -25,12 +25,11 @@ import { redact } from '../runtime/redact';
 import { addProbeCommand } from './probe-command';
 
 /**
- * The engine with everything it wires (HTTP, stores, plugins) loads only when a command opens it:
- * `--help` and the commands that need no engine start without that cost.
+ * The composition root loads only when a command opens an engine, and each command opens the
+ * least it needs: `--help` and the commands that need no engine start without that cost, and
+ * only `serve` loads the HTTP app (express, prom-client, the SIP hooks).
  */
-const createEngine: typeof import('../runtime/engine').createEngine = (...args) =>
-  (require('../runtime/engine') as typeof import('../runtime/engine')).createEngine(...args);
-
+const engines = () => require('../runtime/engine') as typeof import('../runtime/engine');
 interface GlobalFlags {
   dataDir?: string;
   config?: string;
@@ -47,11 +46,24 @@ function configFrom(program: Command, extra: Record<string, unknown> = {}): Conf
 }
 
 /** Engines for one-shot commands log to stderr, so stdout carries only the command's answer. */
-async function withEngine<T>(program: Command, fn: (engine: Engine) => Promise<T>): Promise<T> {
+async function withEngine<T>(program: Command, fn: (engine: CommandEngine) => Promise<T>): Promise<T> {
+  return withOpened(program, engines().openCommandEngine, fn);
+}
+
+/** As withEngine, for commands on the projections alone. */
+async function withProjector<T>(program: Command, fn: (engine: Projector) => Promise<T>): Promise<T> {
+  return withOpened(program, engines().openProjector, fn);
+}
+
+async function withOpened<E extends Projector, T>(
+  program: Command,
+  open: (config: Config, options: { logger: pino.Logger }) => Promise<E>,
+  fn: (engine: E) => Promise<T>,
+): Promise<T> {
   const config = configFrom(program);
   // stderr is for the command's one-line error: only errors are logged, unless debugging was asked for
   const level = config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : 'error';
-  const engine = await createEngine(config, { logger: pino({ level }, pino.destination(2)) });
+  const engine = await open(config, { logger: pino({ level }, pino.destination(2)) });
   try {
     return await fn(engine);
   } finally {
@@ -60,7 +72,7 @@ async function withEngine<T>(program: Command, fn: (engine: Engine) => Promise<T
 }
 
 /** A long-running command ends cleanly (stores closed) on SIGINT or SIGTERM. */
-function closeOnSignals(engine: Engine): void {
+function closeOnSignals(engine: Projector): void {
   const stop = async (signal: string) => {
     engine.logger.info({ signal }, 'shutting down');
     await engine.close();
@@ -85,7 +97,7 @@ export function buildProgram(): Command {
     .action(async (opts: { port?: string; host?: string }) => {
       const reload = () => configFrom(program, { port: opts.port, host: opts.host });
       const config = reload();
-      const engine = await createEngine(config);
+      const engine = await engines().createEngine(config);
       const server = await engine.serve();
       const stopWatching = watchConfigFile({
         file: configFileOf(program.opts<GlobalFlags>(), config),
@@ -107,7 +119,7 @@ export function buildProgram(): Command {
     .command('projector')
     .description('follow the log into the read models (run one next to servers started with TRUNKLINE_PROJECTIONS=elsewhere)')
     .action(async () => {
-      const engine = await createEngine(configFrom(program));
+      const engine = await engines().openProjector(configFrom(program));
       await engine.runner.start();
       engine.logger.info(
         { projections: engine.runner.names(), store: engine.store.description },
@@ -123,7 +135,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .option('--json', 'same as --format json')
     .action(async (opts: { format: string; json?: boolean }) => {
-      await withEngine(program, async (engine) => {
+      await withProjector(program, async (engine) => {
         const rows = (await engine.runner.status()).map(({ running: _running, ...s }) => s);
         const format = opts.json ? 'json' : opts.format;
         // a stop's error is in lastError; the column names the event
@@ -138,7 +150,7 @@ export function buildProgram(): Command {
     .command('rebuild [name]')
     .description('empty a projection (all when no name) and replay the whole log into it')
     .action(async (name: string | undefined) => {
-      await withEngine(program, async (engine) => {
+      await withProjector(program, async (engine) => {
         const names = name ? [name] : engine.runner.names();
         for (const n of names) {
           const bar = progressBar(`rebuild ${n}`, 'events');

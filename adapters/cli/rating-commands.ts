@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { Engine } from '../runtime/engine';
+import type { CommandEngine } from '../runtime/engine';
 import { parseCallDuration } from '../../core/rating/duration';
 import { formatRowError } from '../../core/imports/row-error';
 import { ImportRejectedError } from '../../application/rating/errors';
@@ -9,7 +9,7 @@ import { progressBar } from './progress';
 import { csv } from '../../application/reports/csv';
 import { table } from './table';
 
-type WithEngine = <T>(fn: (engine: Engine) => Promise<T>) => Promise<T>;
+type WithEngine = <T>(fn: (engine: CommandEngine) => Promise<T>) => Promise<T>;
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 

@@ -1,13 +1,13 @@
 import { Command, Option } from 'commander';
 import { systemClock } from '../../core/clock';
-import type { Engine } from '../runtime/engine';
+import type { CommandEngine } from '../runtime/engine';
 import { rerateService, type RerateReport } from '../../application/rerating/service';
 import { progressBar } from './progress';
 import { rerateCandidates } from '../../projections/finance/rerate-candidates';
 import { csv } from '../../application/reports/csv';
 import { table } from './table';
 
-type WithEngine = <T>(fn: (engine: Engine) => Promise<T>) => Promise<T>;
+type WithEngine = <T>(fn: (engine: CommandEngine) => Promise<T>) => Promise<T>;
 
 function print(format: string, r: RerateReport): void {
   if (format === 'json') return void process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);

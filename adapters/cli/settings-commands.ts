@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { JsonObject } from '../../core/json';
-import type { Engine } from '../runtime/engine';
+import type { CommandEngine } from '../runtime/engine';
 import { parseWait, rollOut, waitOption } from './await-rollout';
 
-type WithEngine = <T>(fn: (engine: Engine) => Promise<T>) => Promise<T>;
+type WithEngine = <T>(fn: (engine: CommandEngine) => Promise<T>) => Promise<T>;
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
 

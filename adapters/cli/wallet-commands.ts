@@ -1,17 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import type { Engine } from '../runtime/engine';
+import type { CommandEngine } from '../runtime/engine';
 import { amountLimits } from '../../core/amount-limits';
 import { parseE164 } from '../../core/e164';
 import { balanceOf, ledgerOf } from '../../projections/balances/queries';
 import { voucherService } from '../../application/vouchers/service';
 import { batchCsv } from '../../application/vouchers/batch-csv';
 import { listBatches } from '../../projections/vouchers/projection';
-import { issueBody } from '../http/routers/vouchers';
+import { issueBody } from '../http/routers/voucher-issue-body';
 import { csv } from '../../application/reports/csv';
 import { table } from './table';
 
-type WithEngine = <T>(fn: (engine: Engine) => Promise<T>) => Promise<T>;
+type WithEngine = <T>(fn: (engine: CommandEngine) => Promise<T>) => Promise<T>;
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import { fastDispatcher, type FastRoute } from './fast-routes';
@@ -40,20 +40,32 @@ export function listRoutes(routers: HttpAppDeps['routers']): string[] {
   return [...out].sort();
 }
 
-/** The express app: timing, routers, then problem+json for anything unmatched or failed. */
-export function createHttpApp(deps: HttpAppDeps): Express & { readonly routes: readonly string[] } {
+/**
+ * The HTTP app: the fast routes, answered before express sees the request (its request setup
+ * and router cost as much as a hook's own work), then express's routers. Serve it with `listen`
+ * or `createServer`, or hand `handle` to a server of your own; `express` alone has no fast routes.
+ */
+export interface HttpApp {
+  /** Every `METHOD /path` served, fast routes included. */
+  readonly routes: readonly string[];
+  /** The express part: timing, routers, then problem+json for anything unmatched or failed. */
+  readonly express: Express;
+  /** The request listener serving both: a fast route when one matches, else express. */
+  readonly handle: RequestListener;
+  /** A node server (not yet listening) whose requests go to `handle`. */
+  createServer(): Server;
+  /** Listens on `port` and `host`; resolves once the server listens. */
+  listen(port: number, host?: string): Promise<Server>;
+}
+
+export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const fast = deps.fastRoutes ?? [];
   const routes = [...listRoutes(deps.routers), ...fast.map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`)].sort();
-  const app = Object.assign(express(), { routes });
+  const app = express();
   app.disable('x-powered-by');
   app.set('etag', 'strong');
-  // Fast routes are answered before express sees the request (its request setup and router
-  // cost as much as the hook's own work): app.listen serves through this dispatcher, so serve
-  // the app with app.listen, not by handing `app` to a server of your own.
   const dispatchFast = fastDispatcher(fast, { metrics: deps.metrics, log: (error) => deps.logger.error({ err: error }, 'request failed') });
-  const listen = (...args: Parameters<Server['listen']>): Server =>
-    createServer((req, res) => void (dispatchFast(req, res) || app(req, res))).listen(...args);
-  Object.assign(app, { listen });
+  const handle: RequestListener = (req, res) => void (dispatchFast(req, res) || app(req, res));
   app.use((req, res, next) => {
     const end = deps.metrics.httpSeconds.startTimer({ method: req.method });
     res.on('finish', () => {
@@ -68,5 +80,19 @@ export function createHttpApp(deps: HttpAppDeps): Express & { readonly routes: r
   for (const r of deps.routers) app.use(r.path, r.router);
   app.use(notFound);
   app.use(errorHandler((error) => deps.logger.error({ err: error }, 'request failed')));
-  return app;
+  return {
+    routes,
+    express: app,
+    handle,
+    createServer: () => createServer(handle),
+    listen: (port, host) =>
+      new Promise<Server>((resolve, reject) => {
+        const server = createServer(handle);
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server);
+        });
+      }),
+  };
 }

@@ -1,5 +1,4 @@
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { EventStore } from '../../core/event-store';
 import type { ProjectionStatus } from '../../projections/runner';
 import { registerProjectionStoppedGauge } from './projection-metrics';
 
@@ -11,7 +10,7 @@ export interface Metrics {
   readonly configRestartPending: Gauge;
 }
 
-export function createMetrics(projectionStatus: () => Promise<readonly ProjectionStatus[]>): Metrics {
+export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const appendSeconds = new Histogram({
@@ -29,45 +28,27 @@ export function createMetrics(projectionStatus: () => Promise<readonly Projectio
     buckets: [0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  const lag = new Gauge({
-    name: 'trunkline_projection_lag_positions',
-    help: 'Log positions between the head and the projection checkpoint',
-    labelNames: ['projection'] as const,
-    registers: [registry],
-    async collect() {
-      for (const s of await projectionStatus()) this.set({ projection: s.name }, s.lag);
-    },
-  });
-  void lag;
   const configRestartPending = new Gauge({
     name: 'trunkline_config_restart_pending',
     help: 'Configuration keys changed in the file since start that take effect only at a restart',
     registers: [registry],
   });
-  registerProjectionStoppedGauge(registry, projectionStatus);
   return { registry, appendSeconds, httpSeconds, configRestartPending };
 }
 
-/** The same store, timing every append into the histogram. */
-export function instrumentStore(store: EventStore, metrics: Metrics): EventStore {
-  const backend = store.description.split(':')[0] ?? 'unknown';
-  return {
-    description: store.description,
-    async append(stream, events, expected) {
-      const end = metrics.appendSeconds.startTimer({ backend });
-      try {
-        const result = await store.append(stream, events, expected);
-        end({ outcome: result.deduplicated ? 'deduplicated' : 'written' });
-        return result;
-      } catch (error) {
-        end({ outcome: 'refused' });
-        throw error;
-      }
+/**
+ * The projections' lag and stops, as whoever runs them reports (this thread's runner or the
+ * projection thread's), collected at each scrape.
+ */
+export function watchProjections(metrics: Metrics, projectionStatus: () => Promise<readonly ProjectionStatus[]>): void {
+  new Gauge({
+    name: 'trunkline_projection_lag_positions',
+    help: 'Log positions between the head and the projection checkpoint',
+    labelNames: ['projection'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      for (const s of await projectionStatus()) this.set({ projection: s.name }, s.lag);
     },
-    readStream: (s, v) => store.readStream(s, v),
-    readAll: (p, b) => store.readAll(p, b),
-    subscribe: (p) => store.subscribe(p),
-    head: () => store.head(),
-    close: () => store.close(),
-  };
+  });
+  registerProjectionStoppedGauge(metrics.registry, projectionStatus);
 }

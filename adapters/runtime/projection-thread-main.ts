@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import type { Config } from './config';
-import { createEngine, type Engine } from './engine';
+import { openProjector, type Projector } from './engine';
 import type { FromProjectionThread, ToProjectionThread } from './projection-thread';
 import { lowerThreadPriority } from './thread-priority';
 
@@ -10,8 +10,9 @@ const PROJECTION_THREAD_NICE = 10;
 const QUIETER: Readonly<Record<string, string>> = { info: 'warn' };
 
 /**
- * Inside the projection thread (started by projection-thread.ts): an engine of its own on the
- * same stores, whose runner follows the log, as `trunkline projector` does in a process.
+ * Inside the projection thread (started by projection-thread.ts): a projector of its own on the
+ * same stores (the log, the read models and the runner; no HTTP app, no services), whose runner
+ * follows the log, as `trunkline projector` does in a process.
  */
 async function main(port: NonNullable<typeof parentPort>): Promise<void> {
   const { config: given, logLevel } = workerData as { config: Config; logLevel: string };
@@ -19,7 +20,7 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
   const send = (message: FromProjectionThread) => port.postMessage(message);
   // a request waits for nothing this thread does: when both want a core, the serving thread gets it
   lowerThreadPriority(PROJECTION_THREAD_NICE);
-  const engine: Engine = await createEngine(config, {
+  const engine: Projector = await openProjector(config, {
     // the serving thread's level (a silent one stays silent); what it logs at start (plugins, the directory) once is enough
     logger: pino({ level: QUIETER[logLevel] ?? logLevel, base: { service: 'trunkline', thread: 'projections' } }),
     // only new rates matter to the serving thread (its lookup); a message per batch would wake it for nothing

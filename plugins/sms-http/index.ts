@@ -1,9 +1,9 @@
-import express, { Router } from 'express';
 import { z } from 'zod';
-import { httpGateway, pick, type HttpGatewayOptions } from '../../adapters/sms/http-gateway';
-import { problem } from '../../adapters/http/problem';
-import { sameSecret } from '../../adapters/http/same-secret';
+import { httpGateway, type HttpGatewayOptions } from '../../adapters/sms/http-gateway';
 import { definePlugin, parseOptions, type RouterDeps } from '../../application/ports/plugin-api';
+
+// the receipts router, and express with it, loads when the HTTP app is built: a command never builds it
+const receiptsRouter = () => require('./receipts') as typeof import('./receipts');
 
 const receiptStatus = z.enum(['delivered', 'failed', 'expired']);
 const gateway = z
@@ -40,39 +40,7 @@ export default definePlugin({
     const settings = Object.keys(host.options).length === 0 ? { gateways: [] } : parseOptions('sms-http', options, host.options);
     const configs = new Map<string, HttpGatewayOptions>(settings.gateways.map((g) => [g.id, g]));
     for (const g of configs.values()) host.addSmsGateway(g.id, () => httpGateway(g));
-    const receipts = (deps: RouterDeps) => {
-      const router = Router();
-      router.post('/:gatewayId', express.json({ limit: '64kb' }), async (req, res) => {
-        const g = configs.get(String(req.params['gatewayId']));
-        if (!g) throw problem('unknown-gateway', 404, 'Not Found', `no HTTP SMS gateway ${String(req.params['gatewayId'])}`);
-        const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
-        if (!sameSecret(token, g.receipts.secret)) {
-          res.setHeader('WWW-Authenticate', 'Bearer realm="trunkline-sms-receipts"');
-          throw problem('unauthorized', 401, 'Unauthorized', 'a receipt needs the gateway’s Bearer secret');
-        }
-        const id = pick(req.body, g.receipts.messageId);
-        const word = pick(req.body, g.receipts.status);
-        if ((typeof id !== 'string' && typeof id !== 'number') || typeof word !== 'string')
-          throw problem('invalid-request', 400, 'Bad Request', `a receipt needs ${g.receipts.messageId} and ${g.receipts.status}`);
-        // the word is the gateway's: `constructor` or `__proto__` must be an unknown status, not a function
-        const status = Object.hasOwn(g.receipts.statusMap, word) ? g.receipts.statusMap[word] : undefined;
-        if (!status) {
-          res.status(202).json({ recorded: false, reason: `status ${word} is not final` });
-          return;
-        }
-        const error = g.receipts.error ? pick(req.body, g.receipts.error) : undefined;
-        await deps.sms.receipt({
-          gatewayId: g.id,
-          messageId: String(id),
-          status,
-          error: status === 'delivered' ? null : typeof error === 'string' ? error : word,
-          at: deps.clock.now().toISOString(),
-          raw: { status: word },
-        });
-        res.json({ recorded: true });
-      });
-      return router;
-    };
+    const receipts = (deps: RouterDeps) => receiptsRouter().receiptsRouter(configs, deps);
     // public to the engine's guard: each gateway's receipts carry its own secret, checked above
     host.addRouter('/v1/webhooks/sms', receipts, 'public');
   },

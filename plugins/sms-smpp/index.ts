@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { smppGateway } from '../../adapters/sms/smpp';
 import { definePlugin, parseOptions } from '../../application/ports/plugin-api';
+
+// the SMPP client loads when a gateway is made, not with every command that registers the plugin
+const smpp = () => require('../../adapters/sms/smpp') as typeof import('../../adapters/sms/smpp');
 
 const gateway = z
   .object({
@@ -28,7 +30,7 @@ export default definePlugin({
     const settings = parseOptions('sms-smpp', options, host.options);
     for (const g of settings.gateways)
       host.addSmsGateway(g.id, ({ onReceipt, logger }) =>
-        smppGateway({ ...g, enquireLinkMs: g.enquireLinkSeconds * 1000, logger, onReceipt, clock: () => host.clock.now() }),
+        smpp().smppGateway({ ...g, enquireLinkMs: g.enquireLinkSeconds * 1000, logger, onReceipt, clock: () => host.clock.now() }),
       );
   },
 });

@@ -8,6 +8,11 @@ import { ed25519PublicKey } from '../signatures/key-resolver';
  * `trunkline finance dashboard-link`), good for a few minutes and once; exchanged for a session
  * cookie the server signs with a key of its own. No password anywhere.
  */
+/** A sign-in link lives at most this long (and signs in once). */
+export const DASHBOARD_LINK_SECONDS = 900;
+/** A dashboard session lasts a working day. */
+export const DASHBOARD_SESSION_SECONDS = 8 * 3600;
+
 const linkClaims = z.object({
   /** The operator id (as in the config's `operators`). */
   op: z.string(),

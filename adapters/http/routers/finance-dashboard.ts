@@ -22,10 +22,6 @@ export interface DashboardDeps {
 }
 
 const COOKIE = 'trunkline_finance';
-/** A sign-in link lives at most this long (and signs in once). */
-export const DASHBOARD_LINK_SECONDS = 900;
-/** A dashboard session lasts a working day. */
-export const DASHBOARD_SESSION_SECONDS = 8 * 3600;
 const ASSETS = join(__dirname, '..', 'dashboard', 'assets');
 // read once: the page is static, its data comes from /finance/data
 const DASHBOARD_HTML = readFileSync(join(ASSETS, 'dashboard.html'), 'utf8');

@@ -3,24 +3,11 @@ import { z } from 'zod';
 import { problem } from '../problem';
 import { callerOf, requireRole } from '../signatures/middleware';
 import type { VoucherService } from '../../../application/vouchers/service';
-import { MAX_BATCH } from '../../../application/vouchers/service';
-import { restrictionSchema } from '../../../core/wallet';
 import type { ReadModelStore } from '../../../application/ports/read-model-store';
 import { listBatches } from '../../../projections/vouchers/projection';
 import { batchCsv } from '../../../application/vouchers/batch-csv';
+import { issueBody } from './voucher-issue-body';
 
-export const issueBody = z
-  .object({
-    count: z.number().int().min(1).max(MAX_BATCH),
-    amount: z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "5.00"'),
-    currency: z.string().regex(/^[A-Z]{3}$/),
-    expiresAt: z.iso.datetime({ offset: true }),
-    funding: z.enum(['paid', 'granted']).default('paid'),
-    grantValidDays: z.number().int().min(1).max(3650).nullable().default(null),
-    restriction: restrictionSchema.nullable().default(null),
-    note: z.string().max(500).default(''),
-  })
-  .strict();
 const redeemBody = z.object({ code: z.string().min(1).max(64) }).strict();
 
 /** `POST /v1/voucher-batches` (admin), `GET /v1/voucher-batches` (admin, finance); the engine verifies the signature. */

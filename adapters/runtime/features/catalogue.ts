@@ -1,6 +1,8 @@
 import { definePlugin } from '../../../application/ports/plugin-api';
 import { catalogueProjection } from '../../../projections/catalogue/projection';
-import { catalogueRouter } from '../../http/routers/catalogue';
+
+// the router, and express with it, loads when the HTTP app is built: a command never builds it
+const routers = () => require('../../http/routers/catalogue') as typeof import('../../http/routers/catalogue');
 
 /**
  * Built in: the stream catalogue, registered the same way a third-party plugin would be. Stream
@@ -10,6 +12,6 @@ export default definePlugin({
   name: 'catalogue',
   register(host) {
     host.addProjection(catalogueProjection);
-    host.addRouter('/v1/catalogue', catalogueRouter, { roles: ['viewer', 'admin'] });
+    host.addRouter('/v1/catalogue', (deps) => routers().catalogueRouter(deps), { roles: ['viewer', 'admin'] });
   },
 });

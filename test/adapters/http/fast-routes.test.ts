@@ -8,7 +8,7 @@ import { DomainError } from '../../../core/decider';
 import { listen } from '../../support/listen';
 
 describe('fast routes (answered before express)', () => {
-  const metrics = createMetrics(async () => []);
+  const metrics = createMetrics();
   const logged: unknown[] = [];
   const seen: { url: string; origin: string; body: unknown }[] = [];
   const echo: FastRoute = {

@@ -1,0 +1,31 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../../core/clock';
+import type { Directory } from '../../../core/directory';
+import { callService, type CallService } from '../../../application/calls/service';
+import type { RatingService } from '../../../application/rating/service';
+import type { WalletService } from '../../../application/wallet/service';
+import type { Config } from '../config';
+
+/** Call authorization and charging, as the SIP hooks drive them. */
+export function wireCalls(deps: {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly wallet: WalletService;
+  readonly rating: RatingService;
+  readonly directory: Directory;
+}): CallService {
+  const { config } = deps;
+  return callService({
+    wallet: deps.wallet,
+    rating: deps.rating,
+    directory: deps.directory,
+    clock: deps.clock,
+    logger: deps.logger.child({ component: 'calls' }),
+    policy: {
+      grantSeconds: config.callGrantSeconds,
+      reservationTtlSeconds: config.reservationTtlSeconds,
+      chargeDecimals: config.chargeDecimals,
+    },
+  });
+}

@@ -1,0 +1,66 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../../core/clock';
+import type { CallService } from '../../../application/calls/service';
+import type { RouterDeps } from '../../../application/ports/plugin-api';
+import type { ReadModelStore } from '../../../application/ports/read-model-store';
+import type { SmsService } from '../../../application/sms/service';
+import { accountsWithDueReservations } from '../../../projections/balances/queries';
+import { staleAcceptedSms } from '../../../projections/sms/queries';
+import type { Config } from '../config';
+import type { Extensions } from './plugins';
+
+export interface Job {
+  readonly name: string;
+  readonly everySeconds: number;
+  readonly run: (deps: RouterDeps) => Promise<void>;
+}
+
+/** The periodic work of a serving engine: its own sweeps, then the plugins' jobs. */
+export function servingJobs(deps: {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly readModels: ReadModelStore;
+  readonly calls: CallService;
+  readonly sms: SmsService;
+  readonly expireDueGrants: () => Promise<number>;
+  readonly ext: Extensions;
+}): Job[] {
+  const { config, clock, readModels } = deps;
+  return [
+    { name: 'expire-grants', everySeconds: config.grantExpirySweepSeconds, run: () => deps.expireDueGrants().then(() => undefined) },
+    {
+      name: 'expire-reservations',
+      everySeconds: 15,
+      run: async () => void (await deps.calls.expireReservations(await accountsWithDueReservations(readModels, clock.now(), 500))),
+    },
+    {
+      name: 'abandon-unsubmitted-sms',
+      everySeconds: 30,
+      run: async () =>
+        void (await deps.sms.abandon(
+          await staleAcceptedSms(readModels, new Date(clock.now().getTime() - config.smsAbandonSeconds * 1000), 500),
+        )),
+    },
+    ...deps.ext.jobs,
+  ];
+}
+
+/** Runs each job every `everySeconds`, one run of a job at a time; the returned function stops them all. */
+export function scheduleJobs(jobs: readonly Job[], deps: RouterDeps, logger: Logger): () => void {
+  const timers = jobs.map((job) => {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      job
+        .run(deps)
+        .catch((err: unknown) => logger.error({ err, job: job.name }, 'job failed'))
+        .finally(() => (running = false));
+    }, job.everySeconds * 1000);
+    timer.unref();
+    return timer;
+  });
+  return () => {
+    for (const timer of timers) clearInterval(timer);
+  };
+}
