@@ -28,7 +28,7 @@ import { smsRouter, smsSendRoute } from '../../http/routers/sms';
 import { walletRouter } from '../../http/routers/wallet';
 import { keyResolver } from '../../http/signatures/key-resolver';
 import type { SignatureDeps } from '../../http/signatures/middleware';
-import type { SpentNonces } from '../../spent-nonces/port';
+import type { SpentNonces } from '../../../application/ports/spent-nonces';
 import type { Config } from '../config';
 import type { Metrics } from '../metrics';
 import { pluginRouter } from '../plugin-router';

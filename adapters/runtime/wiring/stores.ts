@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Clock } from '../../../core/clock';
 import type { EventStore } from '../../../core/event-store';
 import type { EventRegistry } from '../../../core/events/registry';
-import type { SpentNonces } from '../../spent-nonces/port';
+import type { SpentNonces } from '../../../application/ports/spent-nonces';
 import type { Config } from '../config';
 import { instrumentStore } from '../instrument-store';
 import type { Metrics } from '../metrics';

@@ -1,5 +1,6 @@
-import { accountDecider, accountIdOf, type AccountCommand, type AccountEvent } from '../../../core/accounts/account';
+import { accountDecider, accountIdOf, type AccountCommand } from '../../../core/accounts/account';
 import { DomainError, fold } from '../../../core/decider';
+import { deciderSpec } from '../../support/decider-spec';
 
 const open: AccountCommand = {
   type: 'open',
@@ -11,36 +12,50 @@ const open: AccountCommand = {
     directory: { source: 'dnssec:test', authenticated: true, ttlSeconds: 60, at: '2026-11-25T12:00:00.000Z' },
   },
 };
-/** given these events, when this command: the events decided (or the error thrown) */
-const when = (given: AccountEvent[], command: AccountCommand) => accountDecider.decide(command, fold(accountDecider, given));
+const { given } = deciderSpec(accountDecider);
 
 describe('account decider', () => {
-  const opened = when([], open);
+  const opened = given().when(open).events();
 
   test('opening records the number, key fingerprint, currency, plan and directory evidence, under an id derived from the number', () => {
-    expect(opened).toEqual([
-      expect.objectContaining({
-        type: 'AccountOpened',
-        data: expect.objectContaining({ accountId: accountIdOf('+442079460958'), number: '+442079460958', keyFingerprint: 'fp' }),
-      }),
-    ]);
-    expect(when([], open)[0]!.id).toBe(opened[0]!.id);
+    given()
+      .when(open)
+      .then([
+        expect.objectContaining({
+          type: 'AccountOpened',
+          id: opened[0]!.id,
+          data: expect.objectContaining({ accountId: accountIdOf('+442079460958'), number: '+442079460958', keyFingerprint: 'fp' }),
+        }),
+      ]);
   });
 
   test('opening the same number again changes nothing', () => {
-    expect(when([...opened], open)).toEqual([]);
+    given(opened).when(open).thenNothingHappened();
   });
 
   test('suspend, reinstate, close; closed stays closed', () => {
-    const suspended = when([...opened], { type: 'suspend', data: { reason: 'fraud check' } });
-    expect(suspended.map((e) => e.type)).toEqual(['AccountSuspended']);
-    expect(when([...opened, ...suspended], { type: 'suspend', data: { reason: 'again' } })).toEqual([]);
-    expect(when([...opened, ...suspended], { type: 'reinstate', data: {} }).map((e) => e.type)).toEqual(['AccountReinstated']);
-    const closed = when([...opened], { type: 'close', data: { reason: 'customer asked' } });
-    expect(when([...opened, ...closed], { type: 'close', data: { reason: 'again' } })).toEqual([]);
-    expect(() => when([...opened, ...closed], { type: 'reinstate', data: {} })).toThrow(DomainError);
-    expect(() => when([...opened, ...closed], { type: 'suspend', data: { reason: 'x' } })).toThrow(/closed/);
-    expect(() => when([], { type: 'close', data: { reason: 'x' } })).toThrow(/no such account/);
+    const suspended = given(opened)
+      .when({ type: 'suspend', data: { reason: 'fraud check' } })
+      .then([expect.objectContaining({ type: 'AccountSuspended' })]);
+    given(opened, suspended)
+      .when({ type: 'suspend', data: { reason: 'again' } })
+      .thenNothingHappened();
+    given(opened, suspended)
+      .when({ type: 'reinstate', data: {} })
+      .then([expect.objectContaining({ type: 'AccountReinstated' })]);
+    const closed = given(opened)
+      .when({ type: 'close', data: { reason: 'customer asked' } })
+      .events();
+    given(opened, closed)
+      .when({ type: 'close', data: { reason: 'again' } })
+      .thenNothingHappened();
+    given(opened, closed).when({ type: 'reinstate', data: {} }).thenThrows(DomainError);
+    given(opened, closed)
+      .when({ type: 'suspend', data: { reason: 'x' } })
+      .thenThrows(/closed/);
+    given()
+      .when({ type: 'close', data: { reason: 'x' } })
+      .thenThrows(/no such account/);
     expect(fold(accountDecider, [...opened, ...closed]).status).toBe('closed');
   });
 });
