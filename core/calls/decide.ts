@@ -6,6 +6,7 @@ import type { AccountStreamEvent } from '../wallet/events';
 import { inDebt } from '../wallet/balance-figures';
 import type { WalletState } from '../wallet/state';
 import type { CallCommand, CallPolicy } from './commands';
+import type { CallRecord } from './state';
 import { affordableSeconds, chargeFor } from '../pricing/charge';
 
 const plus = (at: string, seconds: number) => new Date(Date.parse(at) + seconds * 1000).toISOString();
@@ -53,6 +54,162 @@ function callAuthorized(
   };
 }
 
+function onAuthorizeCall(c: CallCommand & { readonly type: 'authorize-call' }, s: WalletState): AccountStreamEvent[] {
+  mayCall(s);
+  if (s.calls.has(c.data.callId)) return [];
+  if (c.data.route.kind === 'on-net') return [callAuthorized(c, s, c.data.policy.grantSeconds, '0', c.data.route.uri, null, [])];
+  if (inDebt(s.paid)) throw new DomainError('in-debt', 'the account is in debt after a refund or chargeback: top up first');
+  const budget = spendable(s, c.data.destination, c.data.at);
+  const granted = affordableSeconds(c.data.route.retail.row, budget, c.data.policy.grantSeconds, c.data.policy.chargeDecimals);
+  if (granted === 0)
+    throw new DomainError('insufficient-credit', 'the credit does not pay for the first increment of this call', {
+      available: budget.toFixed(),
+    });
+  const reserved = chargeFor(c.data.route.retail.row, granted, c.data.policy.chargeDecimals).amount;
+  return [callAuthorized(c, s, granted, reserved.toFixed(), null, c.data.route.retail, c.data.route.carriers)];
+}
+
+function onExtendCall(c: CallCommand & { readonly type: 'extend-call' }, s: WalletState): AccountStreamEvent[] {
+  const call = s.calls.get(c.data.callId);
+  if (!call) throw new DomainError('unknown-call', 'no such call on this account');
+  if (call.status !== 'open') throw new DomainError('call-ended', `the call is ${call.status}`);
+  if (call.route === 'on-net' || !call.retail) return [];
+  if (inDebt(s.paid)) throw new DomainError('in-debt', 'the account is in debt');
+  // the call's own reservation is spendable for it: budget = what others leave + what it holds
+  const budget = spendable(s, call.destination, c.data.at).plus(call.reserved);
+  const total = affordableSeconds(call.retail.row, budget, call.grantedSeconds + c.data.policy.grantSeconds, c.data.policy.chargeDecimals);
+  if (total <= call.grantedSeconds) throw new DomainError('insufficient-credit', 'the credit does not pay for more of this call');
+  const more = chargeFor(call.retail.row, total, c.data.policy.chargeDecimals).amount.minus(call.reserved);
+  return [
+    {
+      type: 'CallExtended',
+      id: deriveId('call-extended', s.accountId, c.data.callId, String(total)),
+      data: {
+        accountId: s.accountId,
+        callId: c.data.callId,
+        grantedSeconds: total,
+        reserved: Decimal.max(0, more).toFixed(),
+        expiresAt: expiry(c.data.at, total, c.data.policy),
+        at: c.data.at,
+      },
+    },
+  ];
+}
+
+type EndCall = CallCommand & { readonly type: 'end-call' };
+
+/** What the carrier invoices for the call: its own increments, unrounded (its invoice rounds, not us). */
+function carrierCost(c: EndCall, s: WalletState, call: CallRecord, seconds: number): AccountStreamEvent | null {
+  const carrier = call.carriers.find((r) => r.carrierId === c.data.carrierId) ?? call.carriers[0];
+  if (!carrier) return null;
+  const billed = chargeFor(carrier.row, seconds, 40);
+  return {
+    type: 'CarrierCostRecorded',
+    id: deriveId('carrier-cost', s.accountId, c.data.callId, c.data.origin),
+    data: {
+      accountId: s.accountId,
+      callId: c.data.callId,
+      carrierId: carrier.carrierId,
+      prefix: carrier.prefix,
+      rate: carrier.row.rate,
+      billedSeconds: billed.billedSeconds,
+      cost: billed.amount.toFixed(),
+      currency: carrier.currency,
+      ...(carrier.deckVersion !== undefined ? { deckVersion: carrier.deckVersion } : {}),
+    },
+  };
+}
+
+function onEndCall(c: EndCall, s: WalletState): AccountStreamEvent[] {
+  if (s.status === 'none') throw new DomainError('no-account', 'there is no such account');
+  const call = s.calls.get(c.data.callId);
+  const key = [s.accountId, c.data.callId, c.data.origin] as const;
+  if (!call)
+    return [
+      {
+        type: 'CdrUnmatched',
+        id: deriveId('cdr-outcome', ...key),
+        data: { accountId: s.accountId, callId: c.data.callId, origin: c.data.origin, cdr: { ...c.data.cdr } },
+      },
+    ];
+  if (call.status === 'closed') return [];
+  const held = new Decimal(call.reserved);
+  const release: AccountStreamEvent[] = held.isZero()
+    ? []
+    : [
+        {
+          type: 'ReservationReleased',
+          id: deriveId('reservation-released', s.accountId, c.data.callId),
+          data: { accountId: s.accountId, callId: c.data.callId, amount: held.toFixed() },
+        },
+      ];
+  if (!c.data.answered)
+    return [
+      {
+        type: 'CallFailed',
+        id: deriveId('cdr-outcome', ...key),
+        data: { accountId: s.accountId, callId: c.data.callId, origin: c.data.origin, reason: c.data.reason, endedAt: c.data.endedAt },
+      },
+      ...release,
+    ];
+  // never past the grant: the proxy cut the call there, a late BYE does not make it longer
+  const seconds = Math.min(Math.max(0, c.data.seconds), call.grantedSeconds);
+  const charge = call.retail
+    ? chargeFor(call.retail.row, seconds, c.data.policy.chargeDecimals)
+    : { billedSeconds: Math.ceil(seconds), amount: new Decimal(0) };
+  // the full price is the call's record; what the account cannot cover, the provider absorbs
+  const split = allocateWithin(s, charge.amount, call.destination, c.data.endedAt);
+  const events: AccountStreamEvent[] = [
+    {
+      type: 'CallCharged',
+      id: deriveId('cdr-outcome', ...key),
+      data: {
+        accountId: s.accountId,
+        callId: c.data.callId,
+        origin: c.data.origin,
+        destination: call.destination,
+        route: call.route,
+        seconds,
+        billedSeconds: charge.billedSeconds,
+        amount: charge.amount.toFixed(),
+        currency: s.currency,
+        fromGrants: split.fromGrants.map((g) => ({ grantId: g.grantId, amount: g.amount.toFixed() })),
+        fromPaid: split.fromPaid.toFixed(),
+        answeredAt: c.data.answeredAt,
+        endedAt: c.data.endedAt,
+        ...(call.retail?.sheetVersion !== undefined ? { sheetVersion: call.retail.sheetVersion } : {}),
+      },
+    },
+  ];
+  if (split.shortfall.greaterThan(0))
+    events.push({
+      type: 'ChargeShortfall',
+      id: deriveId('charge-shortfall', ...key),
+      data: {
+        accountId: s.accountId,
+        kind: 'call',
+        reference: c.data.callId,
+        amount: split.shortfall.toFixed(),
+        currency: s.currency,
+        reason: call.status === 'expired' ? 'reservation-lapsed' : 'credit-exhausted',
+      },
+    });
+  const cost = carrierCost(c, s, call, seconds);
+  if (cost) events.push(cost);
+  return [...events, ...release];
+}
+
+function onExpireReservations(c: CallCommand & { readonly type: 'expire-reservations' }, s: WalletState): AccountStreamEvent[] {
+  const at = Date.parse(c.data.at);
+  return [...s.calls.entries()]
+    .filter(([, call]) => call.status === 'open' && Date.parse(call.expiresAt) <= at)
+    .map(([callId, call]) => ({
+      type: 'ReservationExpired' as const,
+      id: deriveId('reservation-expired', s.accountId, callId),
+      data: { accountId: s.accountId, callId, amount: new Decimal(call.reserved).toFixed() },
+    }));
+}
+
 /**
  * Credit control for calls on the account's stream (RFC 8506's reserve, grant, commit or
  * release): a grant is the longest duration the spendable credit pays for, capped by policy,
@@ -62,156 +219,13 @@ function callAuthorized(
  */
 export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[] {
   switch (c.type) {
-    case 'authorize-call': {
-      mayCall(s);
-      if (s.calls.has(c.data.callId)) return [];
-      if (c.data.route.kind === 'on-net') return [callAuthorized(c, s, c.data.policy.grantSeconds, '0', c.data.route.uri, null, [])];
-      if (inDebt(s.paid)) throw new DomainError('in-debt', 'the account is in debt after a refund or chargeback: top up first');
-      const budget = spendable(s, c.data.destination, c.data.at);
-      const granted = affordableSeconds(c.data.route.retail.row, budget, c.data.policy.grantSeconds, c.data.policy.chargeDecimals);
-      if (granted === 0)
-        throw new DomainError('insufficient-credit', 'the credit does not pay for the first increment of this call', {
-          available: budget.toFixed(),
-        });
-      const reserved = chargeFor(c.data.route.retail.row, granted, c.data.policy.chargeDecimals).amount;
-      return [callAuthorized(c, s, granted, reserved.toFixed(), null, c.data.route.retail, c.data.route.carriers)];
-    }
-    case 'extend-call': {
-      const call = s.calls.get(c.data.callId);
-      if (!call) throw new DomainError('unknown-call', 'no such call on this account');
-      if (call.status !== 'open') throw new DomainError('call-ended', `the call is ${call.status}`);
-      if (call.route === 'on-net' || !call.retail) return [];
-      if (inDebt(s.paid)) throw new DomainError('in-debt', 'the account is in debt');
-      // the call's own reservation is spendable for it: budget = what others leave + what it holds
-      const budget = spendable(s, call.destination, c.data.at).plus(call.reserved);
-      const total = affordableSeconds(
-        call.retail.row,
-        budget,
-        call.grantedSeconds + c.data.policy.grantSeconds,
-        c.data.policy.chargeDecimals,
-      );
-      if (total <= call.grantedSeconds) throw new DomainError('insufficient-credit', 'the credit does not pay for more of this call');
-      const more = chargeFor(call.retail.row, total, c.data.policy.chargeDecimals).amount.minus(call.reserved);
-      return [
-        {
-          type: 'CallExtended',
-          id: deriveId('call-extended', s.accountId, c.data.callId, String(total)),
-          data: {
-            accountId: s.accountId,
-            callId: c.data.callId,
-            grantedSeconds: total,
-            reserved: Decimal.max(0, more).toFixed(),
-            expiresAt: expiry(c.data.at, total, c.data.policy),
-            at: c.data.at,
-          },
-        },
-      ];
-    }
-    case 'end-call': {
-      if (s.status === 'none') throw new DomainError('no-account', 'there is no such account');
-      const call = s.calls.get(c.data.callId);
-      const key = [s.accountId, c.data.callId, c.data.origin] as const;
-      if (!call)
-        return [
-          {
-            type: 'CdrUnmatched',
-            id: deriveId('cdr-outcome', ...key),
-            data: { accountId: s.accountId, callId: c.data.callId, origin: c.data.origin, cdr: { ...c.data.cdr } },
-          },
-        ];
-      if (call.status === 'closed') return [];
-      const held = new Decimal(call.reserved);
-      const release: AccountStreamEvent[] = held.isZero()
-        ? []
-        : [
-            {
-              type: 'ReservationReleased',
-              id: deriveId('reservation-released', s.accountId, c.data.callId),
-              data: { accountId: s.accountId, callId: c.data.callId, amount: held.toFixed() },
-            },
-          ];
-      if (!c.data.answered)
-        return [
-          {
-            type: 'CallFailed',
-            id: deriveId('cdr-outcome', ...key),
-            data: { accountId: s.accountId, callId: c.data.callId, origin: c.data.origin, reason: c.data.reason, endedAt: c.data.endedAt },
-          },
-          ...release,
-        ];
-      // never past the grant: the proxy cut the call there, a late BYE does not make it longer
-      const seconds = Math.min(Math.max(0, c.data.seconds), call.grantedSeconds);
-      const charge = call.retail
-        ? chargeFor(call.retail.row, seconds, c.data.policy.chargeDecimals)
-        : { billedSeconds: Math.ceil(seconds), amount: new Decimal(0) };
-      // the full price is the call's record; what the account cannot cover, the provider absorbs
-      const split = allocateWithin(s, charge.amount, call.destination, c.data.endedAt);
-      const events: AccountStreamEvent[] = [
-        {
-          type: 'CallCharged',
-          id: deriveId('cdr-outcome', ...key),
-          data: {
-            accountId: s.accountId,
-            callId: c.data.callId,
-            origin: c.data.origin,
-            destination: call.destination,
-            route: call.route,
-            seconds,
-            billedSeconds: charge.billedSeconds,
-            amount: charge.amount.toFixed(),
-            currency: s.currency,
-            fromGrants: split.fromGrants.map((g) => ({ grantId: g.grantId, amount: g.amount.toFixed() })),
-            fromPaid: split.fromPaid.toFixed(),
-            answeredAt: c.data.answeredAt,
-            endedAt: c.data.endedAt,
-            ...(call.retail?.sheetVersion !== undefined ? { sheetVersion: call.retail.sheetVersion } : {}),
-          },
-        },
-      ];
-      if (split.shortfall.greaterThan(0))
-        events.push({
-          type: 'ChargeShortfall',
-          id: deriveId('charge-shortfall', ...key),
-          data: {
-            accountId: s.accountId,
-            kind: 'call',
-            reference: c.data.callId,
-            amount: split.shortfall.toFixed(),
-            currency: s.currency,
-            reason: call.status === 'expired' ? 'reservation-lapsed' : 'credit-exhausted',
-          },
-        });
-      const carrier = call.carriers.find((r) => r.carrierId === c.data.carrierId) ?? call.carriers[0];
-      if (carrier) {
-        // what the carrier invoices: its own increments, unrounded (its invoice rounds, not us)
-        const billed = chargeFor(carrier.row, seconds, 40);
-        events.push({
-          type: 'CarrierCostRecorded',
-          id: deriveId('carrier-cost', ...key),
-          data: {
-            accountId: s.accountId,
-            callId: c.data.callId,
-            carrierId: carrier.carrierId,
-            prefix: carrier.prefix,
-            rate: carrier.row.rate,
-            billedSeconds: billed.billedSeconds,
-            cost: billed.amount.toFixed(),
-            currency: carrier.currency,
-            ...(carrier.deckVersion !== undefined ? { deckVersion: carrier.deckVersion } : {}),
-          },
-        });
-      }
-      return [...events, ...release];
-    }
-    case 'expire-reservations': {
-      const at = Date.parse(c.data.at);
-      return [...s.calls.entries()]
-        .filter(([, call]) => call.status === 'open' && Date.parse(call.expiresAt) <= at)
-        .map(([callId, call]) => ({
-          type: 'ReservationExpired' as const,
-          id: deriveId('reservation-expired', s.accountId, callId),
-          data: { accountId: s.accountId, callId, amount: new Decimal(call.reserved).toFixed() },
-        }));
-    }
+    case 'authorize-call':
+      return onAuthorizeCall(c, s);
+    case 'extend-call':
+      return onExtendCall(c, s);
+    case 'end-call':
+      return onEndCall(c, s);
+    case 'expire-reservations':
+      return onExpireReservations(c, s);
   }
 }

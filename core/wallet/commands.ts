@@ -8,6 +8,13 @@ interface ProcessorFact {
   readonly processorEventId: string;
 }
 
+/** A dispute's step at the processor: funds withdrawn, or reinstated. */
+interface DisputeFact extends ProcessorFact {
+  readonly disputeId: string;
+  readonly amount: string;
+  readonly currency: string;
+}
+
 export interface GrantTerms {
   readonly grantId: string;
   readonly expiresAt: string | null;
@@ -48,12 +55,12 @@ export type WalletCommand =
       };
     }
   | {
-      readonly type: 'record-chargeback' | 'reverse-chargeback';
-      readonly data: ProcessorFact & {
-        readonly disputeId: string;
-        readonly amount: string;
-        readonly currency: string;
-      };
+      readonly type: 'record-chargeback';
+      readonly data: DisputeFact;
+    }
+  | {
+      readonly type: 'reverse-chargeback';
+      readonly data: DisputeFact;
     }
   | {
       readonly type: 'grant';

@@ -79,6 +79,29 @@ export const HOLD_EVENT_TYPES = [
 /** Every event type with a money effect: what a projection of money subscribes to. */
 export const MONEY_EVENT_TYPES: readonly AccountStreamEvent['type'][] = [...new Set([...LEDGER_EVENT_TYPES, ...HOLD_EVENT_TYPES])];
 
+type Of<T extends AccountStreamEvent['type']> = Extract<AccountStreamEvent, { type: T }>;
+
+/** A prepaid code is paid credit; a promotional one, a grant lot of its own. */
+function voucherRedeemed(e: Of<'VoucherRedeemed'>): MoneyEffect {
+  const amount = new Decimal(e.data.amount);
+  const reference = `voucher:${e.data.codeHash.slice(0, 12)}`;
+  if (e.data.funding === 'paid' || !e.data.grant) return line(reference, amount);
+  const g = e.data.grant;
+  return line(reference, ZERO, amount, {
+    newGrant: { grantId: g.grantId, amount, expiresAt: g.expiresAt, restriction: g.restriction, reason: 'voucher' },
+  });
+}
+
+/** A correction moves paid credit by its difference, and gives back what grants paid as a lot of its own. */
+function callRerated(e: Of<'CallRerated'>): MoneyEffect {
+  const grant = e.data.grant;
+  if (!grant) return line(`call:${e.data.callId}`, new Decimal(e.data.paidChange));
+  const amount = new Decimal(grant.amount);
+  return line(`call:${e.data.callId}`, new Decimal(e.data.paidChange), amount, {
+    newGrant: { grantId: grant.grantId, amount, expiresAt: null, restriction: null, reason: 'rerate' },
+  });
+}
+
 /** The money effect of an account event; null when it moves no money and holds none. */
 export function moneyEffect(e: AccountStreamEvent): MoneyEffect | null {
   switch (e.type) {
@@ -100,29 +123,16 @@ export function moneyEffect(e: AccountStreamEvent): MoneyEffect | null {
       const amount = new Decimal(e.data.amount).negated();
       return line(e.data.grantId, ZERO, amount, { grantChanges: [{ grantId: e.data.grantId, change: amount }] });
     }
-    case 'VoucherRedeemed': {
-      const amount = new Decimal(e.data.amount);
-      const reference = `voucher:${e.data.codeHash.slice(0, 12)}`;
-      if (e.data.funding === 'paid' || !e.data.grant) return line(reference, amount);
-      const g = e.data.grant;
-      return line(reference, ZERO, amount, {
-        newGrant: { grantId: g.grantId, amount, expiresAt: g.expiresAt, restriction: g.restriction, reason: 'voucher' },
-      });
-    }
+    case 'VoucherRedeemed':
+      return voucherRedeemed(e);
     case 'WalletCharged':
       return spent(e.data.chargeId, new Decimal(e.data.fromPaid).negated(), e.data.fromGrants, -1);
     case 'CallCharged':
       // a free (on-net) call moves nothing; the reservation goes with ReservationReleased
       if (new Decimal(e.data.amount).isZero()) return null;
       return spent(`call:${e.data.callId}`, new Decimal(e.data.fromPaid).negated(), e.data.fromGrants, -1);
-    case 'CallRerated': {
-      const grant = e.data.grant;
-      if (!grant) return line(`call:${e.data.callId}`, new Decimal(e.data.paidChange));
-      const amount = new Decimal(grant.amount);
-      return line(`call:${e.data.callId}`, new Decimal(e.data.paidChange), amount, {
-        newGrant: { grantId: grant.grantId, amount, expiresAt: null, restriction: null, reason: 'rerate' },
-      });
-    }
+    case 'CallRerated':
+      return callRerated(e);
     case 'SmsCharged':
       // the charge spends the text's price and lets go of the hold taken when it was accepted
       return {
