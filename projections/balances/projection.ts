@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '../../core/events/envelope';
 import { Decimal } from '../../core/money';
-import { accountStreamCodec, moneyEffect, MONEY_EVENT_TYPES, type AccountStreamEvent } from '../../core/wallet';
+import { accountStreamCodec, moneyEffect, MONEY_EVENT_TYPES, type AccountStreamEvent, type MoneyEffect } from '../../core/wallet';
 import type { Projection } from '../../application/ports/projection';
 import type { SqlTx, SqlValue } from '../../application/ports/read-model-store';
 
@@ -58,123 +58,149 @@ interface StoredGrant {
 const LEDGER_COLUMNS = 11;
 const LEDGER_ROWS_PER_INSERT = 50;
 
-/**
- * Folds a batch in memory: each account and grant touched is read at most once and written
- * once; ledger lines go in multi-row inserts. Equal to applying the events one by one.
- */
-async function applyBatch(events: readonly RecordedEvent[], tx: SqlTx): Promise<void> {
-  const accounts = new Map<string, AccountRow | null>();
-  const grants = new Map<string, GrantRow | null>();
-  const dirtyGrants = new Set<string>();
-  const ledger: SqlValue[] = [];
-  // open reservations, for the expiry job: call → when it lapses (null: closed)
-  const reservations = new Map<string, { number: string; callId: string; expiresAt: string | null }>();
-  const account = async (number: string): Promise<AccountRow | null> => {
-    if (accounts.has(number)) return accounts.get(number)!;
-    const r = await tx.get<StoredAccount>('SELECT * FROM wallet_accounts WHERE number = ?', [number]);
-    const row = r && {
-      accountId: r.account_id,
-      currency: r.currency,
-      status: r.status,
-      paid: new Decimal(r.paid),
-      granted: new Decimal(r.granted),
-      reserved: new Decimal(r.reserved),
-      lastPosition: Number(r.last_position),
-      updatedAt: r.updated_at,
-    };
-    accounts.set(number, row ?? null);
-    return row ?? null;
-  };
-  const grantKey = (number: string, grantId: string) => JSON.stringify([number, grantId]);
-  const grant = async (number: string, grantId: string): Promise<GrantRow | null> => {
-    const key = grantKey(number, grantId);
-    if (grants.has(key)) return grants.get(key)!;
-    const r = await tx.get<StoredGrant>('SELECT * FROM wallet_grants WHERE number = ? AND grant_id = ?', [number, grantId]);
-    const row = r && {
-      amount: r.amount,
-      remaining: new Decimal(r.remaining),
-      expiresAt: r.expires_at,
-      restriction: r.restriction,
-      reason: r.reason,
-      grantedAt: r.granted_at,
-    };
-    grants.set(key, row ?? null);
-    return row ?? null;
-  };
+/** A batch being folded: each account and grant touched is read at most once and written once. */
+interface Batch {
+  readonly tx: SqlTx;
+  readonly accounts: Map<string, AccountRow | null>;
+  readonly grants: Map<string, GrantRow | null>;
+  readonly dirtyGrants: Set<string>;
+  readonly ledger: SqlValue[];
+  /** Open reservations, for the expiry job: call → when it lapses (null: closed). */
+  readonly reservations: Map<string, { number: string; callId: string; expiresAt: string | null }>;
+}
 
-  for (const recorded of events) {
-    if (!recorded.stream.startsWith('account-')) continue;
-    const e = accountStreamCodec.decode(recorded) as AccountStreamEvent;
-    const number = recorded.stream.slice('account-'.length);
-    const at = { lastPosition: recorded.position, updatedAt: recorded.recordedAt };
-    const row = await account(number);
-    if (e.type === 'AccountOpened') {
-      if (!row)
-        accounts.set(number, {
-          accountId: e.data.accountId,
-          currency: e.data.currency,
-          status: 'open',
-          paid: new Decimal(0),
-          granted: new Decimal(0),
-          reserved: new Decimal(0),
-          ...at,
-        });
-      continue;
-    }
-    if (STATUS[e.type]) {
-      if (row) Object.assign(row, { status: STATUS[e.type]!, ...at });
-      continue;
-    }
-    if (e.type === 'CallAuthorized' || e.type === 'CallExtended')
-      reservations.set(`${number} ${e.data.callId}`, { number, callId: e.data.callId, expiresAt: e.data.expiresAt });
-    else if (e.type === 'ReservationReleased' || e.type === 'ReservationExpired' || e.type === 'CallCharged' || e.type === 'CallFailed')
-      reservations.set(`${number} ${e.data.callId}`, { number, callId: e.data.callId, expiresAt: null });
-    const effect = moneyEffect(e);
-    if (!effect) continue;
-    if (!row) {
-      if (effect.reference === null) continue; // a hold on an account this read model never saw opened
-      throw new Error(`balances: ${recorded.type} at position ${recorded.position} for ${number}, which was never opened`);
-    }
-    row.reserved = row.reserved.plus(effect.reserved);
-    Object.assign(row, at);
-    if (effect.reference === null) continue;
-    row.paid = row.paid.plus(effect.paid);
-    row.granted = row.granted.plus(effect.granted);
-    if (effect.newGrant) {
-      const g = effect.newGrant;
-      const key = grantKey(number, g.grantId);
-      grants.set(key, {
-        amount: g.amount.toFixed(),
-        remaining: g.amount,
-        expiresAt: g.expiresAt,
-        restriction: g.restriction ? JSON.stringify(g.restriction) : null,
-        reason: g.reason,
-        grantedAt: recorded.recordedAt,
+const grantKey = (number: string, grantId: string) => JSON.stringify([number, grantId]);
+
+async function accountOf(b: Batch, number: string): Promise<AccountRow | null> {
+  if (b.accounts.has(number)) return b.accounts.get(number)!;
+  const r = await b.tx.get<StoredAccount>('SELECT * FROM wallet_accounts WHERE number = ?', [number]);
+  const row = r && {
+    accountId: r.account_id,
+    currency: r.currency,
+    status: r.status,
+    paid: new Decimal(r.paid),
+    granted: new Decimal(r.granted),
+    reserved: new Decimal(r.reserved),
+    lastPosition: Number(r.last_position),
+    updatedAt: r.updated_at,
+  };
+  b.accounts.set(number, row ?? null);
+  return row ?? null;
+}
+
+async function grantOf(b: Batch, number: string, grantId: string): Promise<GrantRow | null> {
+  const key = grantKey(number, grantId);
+  if (b.grants.has(key)) return b.grants.get(key)!;
+  const r = await b.tx.get<StoredGrant>('SELECT * FROM wallet_grants WHERE number = ? AND grant_id = ?', [number, grantId]);
+  const row = r && {
+    amount: r.amount,
+    remaining: new Decimal(r.remaining),
+    expiresAt: r.expires_at,
+    restriction: r.restriction,
+    reason: r.reason,
+    grantedAt: r.granted_at,
+  };
+  b.grants.set(key, row ?? null);
+  return row ?? null;
+}
+
+/** The reservation rows the expiry job reads: open while a call holds credit, gone once it ends. */
+function trackReservation(b: Batch, number: string, e: AccountStreamEvent): void {
+  if (e.type === 'CallAuthorized' || e.type === 'CallExtended')
+    b.reservations.set(`${number} ${e.data.callId}`, { number, callId: e.data.callId, expiresAt: e.data.expiresAt });
+  else if (e.type === 'ReservationReleased' || e.type === 'ReservationExpired' || e.type === 'CallCharged' || e.type === 'CallFailed')
+    b.reservations.set(`${number} ${e.data.callId}`, { number, callId: e.data.callId, expiresAt: null });
+}
+
+/** Opening and status changes: true when `e` was one. */
+function applyStatus(
+  b: Batch,
+  number: string,
+  row: AccountRow | null,
+  e: AccountStreamEvent,
+  at: Pick<AccountRow, 'lastPosition' | 'updatedAt'>,
+) {
+  if (e.type === 'AccountOpened') {
+    if (!row)
+      b.accounts.set(number, {
+        accountId: e.data.accountId,
+        currency: e.data.currency,
+        status: 'open',
+        paid: new Decimal(0),
+        granted: new Decimal(0),
+        reserved: new Decimal(0),
+        ...at,
       });
-      dirtyGrants.add(key);
-    }
-    for (const c of effect.grantChanges) {
-      const g = await grant(number, c.grantId);
-      if (!g) throw new Error(`balances: ${recorded.type} at position ${recorded.position} spends unknown grant ${c.grantId}`);
-      g.remaining = g.remaining.plus(c.change);
-      dirtyGrants.add(grantKey(number, c.grantId));
-    }
-    ledger.push(
-      recorded.position,
-      number,
-      recorded.id,
-      recorded.type,
-      effect.paid.plus(effect.granted).toFixed(),
-      effect.paid.toFixed(),
-      effect.granted.toFixed(),
-      row.paid.toFixed(),
-      row.granted.toFixed(),
-      effect.reference,
-      recorded.recordedAt,
-    );
+    return true;
   }
+  if (!STATUS[e.type]) return false;
+  if (row) Object.assign(row, { status: STATUS[e.type]!, ...at });
+  return true;
+}
 
-  for (const [number, a] of accounts) {
+/** A ledger line's grant changes: a new lot, or what a charge, refund or expiry took from each. */
+async function applyGrants(b: Batch, number: string, effect: MoneyEffect, recorded: RecordedEvent): Promise<void> {
+  if (effect.newGrant) {
+    const g = effect.newGrant;
+    const key = grantKey(number, g.grantId);
+    b.grants.set(key, {
+      amount: g.amount.toFixed(),
+      remaining: g.amount,
+      expiresAt: g.expiresAt,
+      restriction: g.restriction ? JSON.stringify(g.restriction) : null,
+      reason: g.reason,
+      grantedAt: recorded.recordedAt,
+    });
+    b.dirtyGrants.add(key);
+  }
+  for (const c of effect.grantChanges) {
+    const g = await grantOf(b, number, c.grantId);
+    if (!g) throw new Error(`balances: ${recorded.type} at position ${recorded.position} spends unknown grant ${c.grantId}`);
+    g.remaining = g.remaining.plus(c.change);
+    b.dirtyGrants.add(grantKey(number, c.grantId));
+  }
+}
+
+/** One event folded into the batch, through the one money effect. */
+async function foldEvent(b: Batch, recorded: RecordedEvent): Promise<void> {
+  if (!recorded.stream.startsWith('account-')) return;
+  const e = accountStreamCodec.decode(recorded) as AccountStreamEvent;
+  const number = recorded.stream.slice('account-'.length);
+  const at = { lastPosition: recorded.position, updatedAt: recorded.recordedAt };
+  const row = await accountOf(b, number);
+  if (applyStatus(b, number, row, e, at)) return;
+  trackReservation(b, number, e);
+  const effect = moneyEffect(e);
+  if (!effect) return;
+  if (!row) {
+    if (effect.reference === null) return; // a hold on an account this read model never saw opened
+    throw new Error(`balances: ${recorded.type} at position ${recorded.position} for ${number}, which was never opened`);
+  }
+  row.reserved = row.reserved.plus(effect.reserved);
+  Object.assign(row, at);
+  if (effect.reference === null) return;
+  row.paid = row.paid.plus(effect.paid);
+  row.granted = row.granted.plus(effect.granted);
+  await applyGrants(b, number, effect, recorded);
+  b.ledger.push(
+    recorded.position,
+    number,
+    recorded.id,
+    recorded.type,
+    effect.paid.plus(effect.granted).toFixed(),
+    effect.paid.toFixed(),
+    effect.granted.toFixed(),
+    row.paid.toFixed(),
+    row.granted.toFixed(),
+    effect.reference,
+    recorded.recordedAt,
+  );
+}
+
+/** Writes what the batch touched: accounts and grants once each, ledger lines in multi-row inserts. */
+async function flush(b: Batch): Promise<void> {
+  const { tx } = b;
+  for (const [number, a] of b.accounts) {
     if (!a) continue;
     await tx.run(
       `INSERT INTO wallet_accounts (number, account_id, currency, status, paid, granted, reserved, last_position, updated_at)
@@ -183,16 +209,16 @@ async function applyBatch(events: readonly RecordedEvent[], tx: SqlTx): Promise<
       [number, a.accountId, a.currency, a.status, a.paid.toFixed(), a.granted.toFixed(), a.reserved.toFixed(), a.lastPosition, a.updatedAt],
     );
   }
-  for (const key of dirtyGrants) {
+  for (const key of b.dirtyGrants) {
     const [number, grantId] = JSON.parse(key) as [string, string];
-    const g = grants.get(key)!;
+    const g = b.grants.get(key)!;
     await tx.run(
       `INSERT INTO wallet_grants (number, grant_id, amount, remaining, expires_at, restriction, reason, granted_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (number, grant_id) DO UPDATE SET remaining = excluded.remaining`,
       [number, grantId, g.amount, g.remaining.toFixed(), g.expiresAt, g.restriction, g.reason, g.grantedAt],
     );
   }
-  for (const r of reservations.values()) {
+  for (const r of b.reservations.values()) {
     if (r.expiresAt === null) await tx.run('DELETE FROM wallet_reservations WHERE number = ? AND call_id = ?', [r.number, r.callId]);
     else
       await tx.run(
@@ -202,8 +228,8 @@ async function applyBatch(events: readonly RecordedEvent[], tx: SqlTx): Promise<
       );
   }
   const row = `(${Array<string>(LEDGER_COLUMNS).fill('?').join(', ')})`;
-  for (let i = 0; i < ledger.length; i += LEDGER_ROWS_PER_INSERT * LEDGER_COLUMNS) {
-    const chunk = ledger.slice(i, i + LEDGER_ROWS_PER_INSERT * LEDGER_COLUMNS);
+  for (let i = 0; i < b.ledger.length; i += LEDGER_ROWS_PER_INSERT * LEDGER_COLUMNS) {
+    const chunk = b.ledger.slice(i, i + LEDGER_ROWS_PER_INSERT * LEDGER_COLUMNS);
     await tx.run(
       `INSERT INTO wallet_ledger (position, number, event_id, type, amount, paid_change, granted_change, paid_after,
        granted_after, reference, recorded_at) VALUES ${Array<string>(chunk.length / LEDGER_COLUMNS)
@@ -212,6 +238,13 @@ async function applyBatch(events: readonly RecordedEvent[], tx: SqlTx): Promise<
       chunk,
     );
   }
+}
+
+/** Folds a batch in memory, then writes it. Equal to applying the events one by one. */
+async function applyBatch(events: readonly RecordedEvent[], tx: SqlTx): Promise<void> {
+  const b: Batch = { tx, accounts: new Map(), grants: new Map(), dirtyGrants: new Set(), ledger: [], reservations: new Map() };
+  for (const recorded of events) await foldEvent(b, recorded);
+  await flush(b);
 }
 
 async function createTables(tx: SqlTx): Promise<void> {

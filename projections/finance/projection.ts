@@ -77,8 +77,8 @@ export function roundedCost(amount: string): string {
   return roundDecimal(new Decimal(amount), 'half-even', 9).toFixed();
 }
 
-async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Promise<void> {
-  const number = r.stream.slice('account-'.length);
+/** The money row of an event that moves paid or granted credit (the one money effect's line). */
+async function recordMoney(e: AccountStreamEvent, r: RecordedEvent, number: string, tx: SqlTx): Promise<void> {
   const effect = moneyEffect(e);
   if (effect && !(effect.paid.isZero() && effect.granted.isZero())) {
     const currency = (e.data as { currency?: string }).currency ?? '';
@@ -98,7 +98,16 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
       ],
     );
   }
-  await recordAbsorbed(e, r, number, tx);
+}
+
+type CallFact = Extract<
+  AccountStreamEvent,
+  { type: 'CallAuthorized' | 'CallFailed' | 'CallCharged' | 'CallRerated' | 'CarrierCostRecorded' }
+>;
+type TextFact = Extract<AccountStreamEvent, { type: 'SmsSubmitted' | 'SmsCharged' | 'SmsRefunded' }>;
+
+/** A call's attempt, traffic (revenue, units) and cost rows. */
+async function recordCall(e: CallFact, r: RecordedEvent, number: string, tx: SqlTx): Promise<void> {
   const attempt = `call:${(e.data as { accountId: string }).accountId}:${(e.data as { callId?: string }).callId ?? ''}`;
   switch (e.type) {
     case 'CallAuthorized':
@@ -173,6 +182,12 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
         ),
       );
       return;
+  }
+}
+
+/** A text's traffic row: submitted (cost), charged (revenue), refunded. */
+async function recordText(e: TextFact, r: RecordedEvent, number: string, tx: SqlTx): Promise<void> {
+  switch (e.type) {
     case 'SmsSubmitted':
       // the cost is known at submission; the revenue row follows in the same append (SmsCharged)
       await changeTraffic(tx, `sms:${e.data.accountId}:${e.data.smsId}`, () =>
@@ -228,6 +243,24 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
       );
       return;
     // the rest move nothing this read model keeps
+  }
+}
+
+async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Promise<void> {
+  const number = r.stream.slice('account-'.length);
+  await recordMoney(e, r, number, tx);
+  await recordAbsorbed(e, r, number, tx);
+  switch (e.type) {
+    case 'CallAuthorized':
+    case 'CallFailed':
+    case 'CallCharged':
+    case 'CallRerated':
+    case 'CarrierCostRecorded':
+      return recordCall(e, r, number, tx);
+    case 'SmsSubmitted':
+    case 'SmsCharged':
+    case 'SmsRefunded':
+      return recordText(e, r, number, tx);
     case 'CreditPurchased':
     case 'CreditRefunded':
     case 'ChargebackDebited':
