@@ -76,13 +76,19 @@ const spendGrant = (grants: readonly GrantLot[], grantId: string, amount: Decima
 /** Applies an event's money effect: paid credit, each grant's remainder, and what is held. */
 function applyMoney(s: WalletState, effect: MoneyEffect | null): WalletState {
   if (!effect) return s;
+  // the hot path (an authorization folds every event of the stream): allocate only what changes
   let grants: readonly GrantLot[] = s.grants;
   for (const c of effect.grantChanges) grants = spendGrant(grants, c.grantId, c.change.negated());
   if (effect.newGrant) {
     const g = effect.newGrant;
     grants = [...grants, { grantId: g.grantId, remaining: g.amount, expiresAt: g.expiresAt, restriction: g.restriction }];
   }
-  return { ...s, paid: s.paid.plus(effect.paid), grants, reserved: s.reserved.plus(effect.reserved) };
+  return {
+    ...s,
+    paid: effect.paid.isZero() ? s.paid : s.paid.plus(effect.paid),
+    grants,
+    reserved: effect.reserved.isZero() ? s.reserved : s.reserved.plus(effect.reserved),
+  };
 }
 
 /** The wallet after `e`: money through `moneyEffect`, the one definition of it; the rest here. */
