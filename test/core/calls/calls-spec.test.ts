@@ -2,7 +2,7 @@ import { DomainError } from '../../../core/decider';
 import type { CallCommand, CallPolicy } from '../../../core/calls/commands';
 import { walletDecider } from '../../../core/wallet';
 import { deciderSpec } from '../../support/decider-spec';
-import { opened, stripe, when } from '../wallet/given';
+import { funded, opened, when } from '../wallet/given';
 
 const { given } = deciderSpec(walletDecider);
 const policy: CallPolicy = { grantSeconds: 3600, reservationTtlSeconds: 120, chargeDecimals: 6 };
@@ -12,23 +12,17 @@ const authorize: CallCommand = {
   type: 'authorize-call',
   data: { callId: 'c1', destination: '+442079460000', route, at: '2026-12-01T10:00:00.000Z', policy },
 };
-const funded = [
-  ...opened,
-  ...when(opened, {
-    type: 'record-purchase',
-    data: { ...stripe, paymentId: 'pi', processorEventId: 'e', amount: '1.20', currency: 'EUR' },
-  }),
-];
+const credit = funded('1.20');
 
 describe('the call decider, as sentences', () => {
   test('given 1.20 of credit at 0.60 a minute, when a call is authorized, then two minutes are granted and reserved', () => {
-    given(funded)
+    given(credit)
       .when(authorize)
       .then([expect.objectContaining({ type: 'CallAuthorized', data: expect.objectContaining({ grantedSeconds: 120, reserved: '1.2' }) })]);
   });
 
   test('given the call authorized, when the same call id is authorized again, then nothing happens', () => {
-    given(funded, when(funded, authorize)).when(authorize).thenNothingHappened();
+    given(credit, when(credit, authorize)).when(authorize).thenNothingHappened();
   });
 
   test('given no credit, when a call is authorized, then it is refused for credit', () => {

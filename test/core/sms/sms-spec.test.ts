@@ -2,7 +2,7 @@ import { DomainError } from '../../../core/decider';
 import type { SmsCommand } from '../../../core/sms/commands';
 import { walletDecider } from '../../../core/wallet';
 import { deciderSpec } from '../../support/decider-spec';
-import { opened, stripe, when } from '../wallet/given';
+import { funded, when } from '../wallet/given';
 
 const { given } = deciderSpec(walletDecider);
 const accept = (smsId: string, segments = 1): SmsCommand => ({
@@ -18,29 +18,23 @@ const accept = (smsId: string, segments = 1): SmsCommand => ({
     at: '2026-12-01T10:00:00.000Z',
   },
 });
-const funded = [
-  ...opened,
-  ...when(opened, {
-    type: 'record-purchase',
-    data: { ...stripe, paymentId: 'pi', processorEventId: 'e', amount: '1.00', currency: 'EUR' },
-  }),
-];
+const credit = funded('1.00');
 
 describe('the SMS decider, as sentences', () => {
   test('given credit, when a two-segment text is accepted, then its price is held', () => {
-    given(funded)
+    given(credit)
       .when(accept('s1', 2))
       .then([expect.objectContaining({ type: 'SmsAccepted', data: expect.objectContaining({ segments: 2, amount: '0.1' }) })]);
   });
 
   test('given the text accepted, when the same request comes again, then nothing happens', () => {
-    given(funded, when(funded, accept('s1')))
+    given(credit, when(credit, accept('s1')))
       .when(accept('s1'))
       .thenNothingHappened();
   });
 
   test('when a text needs more segments than allowed, then it is refused', () => {
-    given(funded)
+    given(credit)
       .when(accept('s2', 4))
       .thenThrows(DomainError, /at most 3/);
   });
@@ -50,7 +44,7 @@ describe('the SMS decider, as sentences', () => {
       type: 'fail-sms',
       data: { smsId: 's1', reason: 'no gateway', attempts: [], at: '2026-12-01T10:00:01.000Z' },
     };
-    given(funded, when(funded, accept('s1')))
+    given(credit, when(credit, accept('s1')))
       .when(failed)
       .then([expect.objectContaining({ type: 'SmsFailed', data: expect.objectContaining({ released: '0.05' }) })]);
   });

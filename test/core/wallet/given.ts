@@ -34,3 +34,9 @@ export function when(given: readonly AccountStreamEvent[], ...commands: WalletCo
 }
 
 export const stripe = { processor: 'stripe' } as const;
+
+/** An opened account with `amount` EUR of paid credit, bought through Stripe. */
+export const funded = (amount: string): AccountStreamEvent[] => [
+  ...opened,
+  ...when(opened, { type: 'record-purchase', data: { ...stripe, paymentId: 'pi', processorEventId: 'e', amount, currency: 'EUR' } }),
+];
