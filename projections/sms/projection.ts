@@ -1,7 +1,9 @@
-import { accountStreamCodec } from '../../core/wallet';
+import { accountStreamCodec, type AccountStreamEvent } from '../../core/wallet';
 import { smsGatewayEvents } from '../../core/sms/events';
 import { eventCodec } from '../../core/events/codec';
+import type { RecordedEvent } from '../../core/events/envelope';
 import type { Projection } from '../../application/ports/projection';
+import type { SqlTx } from '../../application/ports/read-model-store';
 
 const gatewayCodec = eventCodec(smsGatewayEvents);
 const ACCOUNT_TYPES = ['SmsAccepted', 'SmsSubmitted', 'SmsFailed', 'SmsReceiptRecorded', 'SmsDelivered', 'SmsRefunded'];
@@ -32,108 +34,117 @@ export const smsProjection: Projection = {
     for (const t of ['sms_messages', 'sms_parts', 'sms_unmatched_receipts']) await tx.run(`DELETE FROM ${t}`);
   },
   async apply(recorded, tx) {
-    if (recorded.type === 'SmsReceiptUnmatched') {
-      const e = gatewayCodec.decode(recorded);
-      await tx.run(
-        `INSERT INTO sms_unmatched_receipts (gateway_id, message_id, status, at, position) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (gateway_id, message_id, status) DO NOTHING`,
-        [e.data.gatewayId, e.data.messageId, e.data.status, e.data.at, recorded.position],
-      );
-      return;
-    }
-    const e = accountStreamCodec.decode(recorded);
-    const number = recorded.stream.slice('account-'.length);
-    const status = (smsId: string, value: string, at: string, extra = '', params: (string | null)[] = []) =>
-      tx.run(`UPDATE sms_messages SET status = ?, updated_at = ?, position = ?${extra} WHERE sms_id = ?`, [
-        value,
-        at,
-        recorded.position,
-        ...params,
-        smsId,
-      ]);
-    switch (e.type) {
-      case 'SmsAccepted':
-        await tx.run(
-          `INSERT INTO sms_messages (sms_id, number, account_id, recipient, encoding, segments, characters, price, currency, status,
-             gateway_id, failed_over, created_at, updated_at, position)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', NULL, '[]', ?, ?, ?) ON CONFLICT (sms_id) DO NOTHING`,
-          [
-            e.data.smsId,
-            number,
-            e.data.accountId,
-            e.data.to,
-            e.data.encoding,
-            e.data.segments,
-            e.data.characters,
-            e.data.amount,
-            e.data.currency,
-            e.data.at,
-            e.data.at,
-            recorded.position,
-          ],
-        );
-        return;
-      case 'SmsSubmitted':
-        for (const id of e.data.messageIds)
-          await tx.run(
-            `INSERT INTO sms_parts (gateway_id, message_id, sms_id, number, status) VALUES (?, ?, ?, ?, 'submitted')
-             ON CONFLICT (gateway_id, message_id) DO NOTHING`,
-            [e.data.gatewayId, id, e.data.smsId, number],
-          );
-        await status(e.data.smsId, 'submitted', e.data.at, ', gateway_id = ?, failed_over = ?', [
-          e.data.gatewayId,
-          JSON.stringify(e.data.failedOver),
-        ]);
-        return;
-      case 'SmsFailed':
-        await status(e.data.smsId, 'failed', e.data.at, ', reason = ?, failed_over = ?', [e.data.reason, JSON.stringify(e.data.attempts)]);
-        return;
-      case 'SmsReceiptRecorded':
-        await tx.run('UPDATE sms_parts SET status = ? WHERE gateway_id = ? AND message_id = ?', [
-          e.data.status,
-          e.data.gatewayId,
-          e.data.messageId,
-        ]);
-        return;
-      case 'SmsDelivered':
-        await status(e.data.smsId, 'delivered', e.data.at);
-        return;
-      case 'SmsRefunded':
-        await status(e.data.smsId, 'refunded', e.data.at, ', reason = ?, refunded = ?', [e.data.reason, e.data.amount]);
-        return;
-      // the rest move nothing this read model keeps
-      case 'CreditPurchased':
-      case 'CreditRefunded':
-      case 'ChargebackDebited':
-      case 'ChargebackReversed':
-      case 'CreditGranted':
-      case 'CreditExpired':
-      case 'VoucherRedeemed':
-      case 'WalletCharged':
-      case 'CallCharged':
-      case 'CallRerated':
-      case 'SmsCharged':
-      case 'CallAuthorized':
-      case 'CallExtended':
-      case 'ReservationReleased':
-      case 'ReservationExpired':
-      case 'AccountOpened':
-      case 'AccountSuspended':
-      case 'AccountReinstated':
-      case 'AccountClosed':
-      case 'TopUpStarted':
-      case 'TopUpFailed':
-      case 'TopUpMismatch':
-      case 'CallFailed':
-      case 'CarrierCostRecorded':
-      case 'CdrUnmatched':
-      case 'ChargeShortfall':
-      case 'ReversalUncovered':
-        return;
-      default: {
-        const unhandled: never = e;
-        return unhandled;
-      }
-    }
+    if (recorded.type === 'SmsReceiptUnmatched') return applyUnmatched(recorded, tx);
+    return applyAccountEvent(accountStreamCodec.decode(recorded), recorded, tx);
   },
 };
+
+async function applyUnmatched(recorded: RecordedEvent, tx: SqlTx): Promise<void> {
+  const e = gatewayCodec.decode(recorded);
+  await tx.run(
+    `INSERT INTO sms_unmatched_receipts (gateway_id, message_id, status, at, position) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (gateway_id, message_id, status) DO NOTHING`,
+    [e.data.gatewayId, e.data.messageId, e.data.status, e.data.at, recorded.position],
+  );
+}
+
+type SmsAccepted = Extract<AccountStreamEvent, { type: 'SmsAccepted' }>;
+
+async function insertAccepted(e: SmsAccepted, number: string, position: number, tx: SqlTx): Promise<void> {
+  await tx.run(
+    `INSERT INTO sms_messages (sms_id, number, account_id, recipient, encoding, segments, characters, price, currency, status,
+       gateway_id, failed_over, created_at, updated_at, position)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', NULL, '[]', ?, ?, ?) ON CONFLICT (sms_id) DO NOTHING`,
+    [
+      e.data.smsId,
+      number,
+      e.data.accountId,
+      e.data.to,
+      e.data.encoding,
+      e.data.segments,
+      e.data.characters,
+      e.data.amount,
+      e.data.currency,
+      e.data.at,
+      e.data.at,
+      position,
+    ],
+  );
+}
+
+async function applyAccountEvent(e: AccountStreamEvent, recorded: RecordedEvent, tx: SqlTx): Promise<void> {
+  const number = recorded.stream.slice('account-'.length);
+  const status = (smsId: string, value: string, at: string, extra = '', params: (string | null)[] = []) =>
+    tx.run(`UPDATE sms_messages SET status = ?, updated_at = ?, position = ?${extra} WHERE sms_id = ?`, [
+      value,
+      at,
+      recorded.position,
+      ...params,
+      smsId,
+    ]);
+  switch (e.type) {
+    case 'SmsAccepted':
+      return insertAccepted(e, number, recorded.position, tx);
+    case 'SmsSubmitted':
+      for (const id of e.data.messageIds)
+        await tx.run(
+          `INSERT INTO sms_parts (gateway_id, message_id, sms_id, number, status) VALUES (?, ?, ?, ?, 'submitted')
+           ON CONFLICT (gateway_id, message_id) DO NOTHING`,
+          [e.data.gatewayId, id, e.data.smsId, number],
+        );
+      await status(e.data.smsId, 'submitted', e.data.at, ', gateway_id = ?, failed_over = ?', [
+        e.data.gatewayId,
+        JSON.stringify(e.data.failedOver),
+      ]);
+      return;
+    case 'SmsFailed':
+      await status(e.data.smsId, 'failed', e.data.at, ', reason = ?, failed_over = ?', [e.data.reason, JSON.stringify(e.data.attempts)]);
+      return;
+    case 'SmsReceiptRecorded':
+      await tx.run('UPDATE sms_parts SET status = ? WHERE gateway_id = ? AND message_id = ?', [
+        e.data.status,
+        e.data.gatewayId,
+        e.data.messageId,
+      ]);
+      return;
+    case 'SmsDelivered':
+      await status(e.data.smsId, 'delivered', e.data.at);
+      return;
+    case 'SmsRefunded':
+      await status(e.data.smsId, 'refunded', e.data.at, ', reason = ?, refunded = ?', [e.data.reason, e.data.amount]);
+      return;
+    // the rest move nothing this read model keeps
+    case 'CreditPurchased':
+    case 'CreditRefunded':
+    case 'ChargebackDebited':
+    case 'ChargebackReversed':
+    case 'CreditGranted':
+    case 'CreditExpired':
+    case 'VoucherRedeemed':
+    case 'WalletCharged':
+    case 'CallCharged':
+    case 'CallRerated':
+    case 'SmsCharged':
+    case 'CallAuthorized':
+    case 'CallExtended':
+    case 'ReservationReleased':
+    case 'ReservationExpired':
+    case 'AccountOpened':
+    case 'AccountSuspended':
+    case 'AccountReinstated':
+    case 'AccountClosed':
+    case 'TopUpStarted':
+    case 'TopUpFailed':
+    case 'TopUpMismatch':
+    case 'CallFailed':
+    case 'CarrierCostRecorded':
+    case 'CdrUnmatched':
+    case 'ChargeShortfall':
+    case 'ReversalUncovered':
+      return;
+    default: {
+      const unhandled: never = e;
+      return unhandled;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { DomainError } from '../../core/decider';
+import { parseE164 } from '../../core/e164';
+import type { CallRoute } from '../../core/calls/commands';
+import type { CallServiceDeps } from './deps';
+import { onNetUri, pstnRoute } from './routes';
+
+export interface Authorization {
+  readonly allow: true;
+  readonly callId: string;
+  readonly route: 'pstn' | 'on-net';
+  /** Seconds the proxy lets the call last (the grant). */
+  readonly maxDuration: number;
+  /** Where to send it, in order: on-net, the directory's SIP URI; PSTN, carriers cheapest first. */
+  readonly routes: readonly { readonly carrierId: string | null; readonly uri: string; readonly deckVersion?: number | null }[];
+  readonly reservationId: string;
+  readonly reserved: string;
+  readonly currency: string;
+  readonly rate: {
+    readonly prefix: string;
+    readonly ratePerMinute: string;
+    readonly connectFee: string;
+    readonly increments: string;
+    /** The catalog revision of the retail sheet this call is charged on. */
+    readonly sheetVersion: number | null;
+  } | null;
+  readonly position: number | null;
+}
+
+/** A call starting: routed, then authorized on the caller's account with a grant and a reservation. */
+export function callAuthorization(deps: CallServiceDeps) {
+  return {
+    async authorize(input: { callId: string; caller: string; destination: string }): Promise<Authorization> {
+      const caller = parseE164(input.caller);
+      const destination = parseE164(input.destination);
+      const now = deps.clock.now();
+      const uri = await onNetUri(deps, destination);
+      if (!uri) await deps.rating.ensureCurrent();
+      const route: CallRoute = uri ? { kind: 'on-net', uri } : pstnRoute(deps, destination, now);
+      const r = await deps.wallet.execute(
+        caller,
+        { type: 'authorize-call', data: { callId: input.callId, destination, route, at: now.toISOString(), policy: deps.policy } },
+        'sip-proxy',
+      );
+      const call = r.state.calls.get(input.callId);
+      // its authorization is on the stream already (the append was a replay), yet the call left the state: its CDR came
+      if (!call && r.deduplicated) throw new DomainError('call-ended', `the call ${input.callId} has ended; a new call has a new Call-ID`);
+      if (!call) throw new Error(`call ${input.callId} was not recorded`);
+      const routes =
+        call.route === 'on-net'
+          ? [{ carrierId: null, uri: call.onNetUri! }]
+          : call.carriers.flatMap((c) => c.uris.map((u) => ({ carrierId: c.carrierId, uri: u, deckVersion: c.deckVersion ?? null })));
+      const retailRow = call.retail?.row;
+      return {
+        allow: true,
+        callId: input.callId,
+        route: call.route,
+        maxDuration: call.grantedSeconds,
+        routes,
+        reservationId: `${r.state.accountId}/${input.callId}`,
+        reserved: call.reserved,
+        currency: r.state.currency,
+        rate: retailRow
+          ? {
+              prefix: call.retail!.prefix,
+              ratePerMinute: retailRow.rate,
+              connectFee: retailRow.connectFee,
+              increments: `${retailRow.initial}/${retailRow.subsequent}`,
+              sheetVersion: call.retail!.sheetVersion ?? null,
+            }
+          : null,
+        position: r.position,
+      };
+    },
+
+    /** A long call: a larger grant and reservation, as far as the balance allows. */
+    async extend(input: { callId: string; caller: string }) {
+      const r = await deps.wallet.execute(
+        parseE164(input.caller),
+        { type: 'extend-call', data: { callId: input.callId, at: deps.clock.now().toISOString(), policy: deps.policy } },
+        'sip-proxy',
+      );
+      return { callId: input.callId, maxDuration: r.state.calls.get(input.callId)?.grantedSeconds ?? 0, position: r.position };
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../core/clock';
+import type { EventStore } from '../../core/event-store';
+import type { SmsLimits } from '../../core/sms/commands';
+import type { RatingService } from '../rating/service';
+import type { WalletService } from '../wallet/service';
+import type { SmsGatewayFactory } from '../ports/sms-gateway';
+
+/** Where a gateway's message id leads: the sender's account and the text. */
+export interface MessageOwner {
+  readonly number: string;
+  readonly smsId: string;
+}
+
+export interface SmsServiceDeps {
+  readonly wallet: WalletService;
+  readonly rating: RatingService;
+  readonly store: EventStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly gateways: ReadonlyMap<string, SmsGatewayFactory>;
+  readonly limits: SmsLimits;
+  readonly chargeDecimals: number;
+  /** The read model's answer (after catching up with the log) for a message id this process did not send. */
+  readonly findOwner: (gatewayId: string, messageId: string) => Promise<MessageOwner | null>;
+}

@@ -1,0 +1,85 @@
+import type { RecordedEvent } from '../../core/events/envelope';
+import type { Projection } from '../../application/ports/projection';
+import type { SqlTx } from '../../application/ports/read-model-store';
+import { readCheckpoint, writeCheckpoint } from '../checkpoints';
+import type { RunnerContext } from './context';
+
+/** Where a batch left a projection: its new position, and how many of the batch's events it applied. */
+interface Reached {
+  readonly position: number;
+  readonly applied: number;
+}
+
+/**
+ * Applies a batch inside `tx` with the checkpoint. Events at or below the stored checkpoint
+ * are skipped (another node or process applied them); a changed generation means the
+ * projection was reset under us, and the caller must start again from the checkpoint.
+ * Returns the position reached and the events applied; the caller tells `onBatch` once the
+ * transaction commits.
+ */
+async function applyInTx(
+  ctx: RunnerContext,
+  p: Projection,
+  generation: number,
+  events: readonly RecordedEvent[],
+  tx: SqlTx,
+): Promise<Reached | 'restart'> {
+  const handles = ctx.handled.get(p) ?? null;
+  const cp = await readCheckpoint(tx, ctx.options.readModels, p.name);
+  if (!cp || cp.generation !== generation || cp.version !== p.version) return 'restart';
+  const fresh = events.filter((e) => e.position > cp.position);
+  const wanted = handles ? fresh.filter((e) => handles.has(e.type)) : fresh;
+  if (p.applyBatch) await p.applyBatch(wanted, tx);
+  else for (const e of wanted) await p.apply(e, tx);
+  const position = fresh.length > 0 ? fresh[fresh.length - 1]!.position : cp.position;
+  if (position !== cp.position) await writeCheckpoint(tx, { ...cp, position, updatedAt: ctx.options.clock.now().toISOString() });
+  return { position, applied: wanted.length };
+}
+
+/** Applies a batch in a transaction of its own. */
+export async function applyBatch(
+  ctx: RunnerContext,
+  p: Projection,
+  generation: number,
+  events: readonly RecordedEvent[],
+): Promise<'applied' | 'restart'> {
+  const reached = await ctx.options.readModels.transaction((tx) => applyInTx(ctx, p, generation, events, tx));
+  if (reached === 'restart') return 'restart';
+  // after the commit: a listener in another thread or process reads what the batch wrote
+  ctx.options.onBatch?.(p.name, reached.position, reached.applied);
+  return 'applied';
+}
+
+/**
+ * Applies one batch for several projections in a single transaction, each in a savepoint of
+ * its own: a projection whose apply throws is rolled back alone (its outcome is the error)
+ * and the others commit. One commit per live batch instead of one per projection: under
+ * load most projections want none of a batch's events, and their transactions cost the
+ * event loop more than the work itself.
+ */
+export async function applyTogether(
+  ctx: RunnerContext,
+  members: readonly { readonly p: Projection; readonly generation: number }[],
+  events: readonly RecordedEvent[],
+): Promise<({ readonly ok: 'applied' | 'restart' } | { readonly error: unknown })[]> {
+  const outcomes = await ctx.options.readModels.transaction(async (tx) => {
+    const outcomes: ({ ok: Reached | 'restart' } | { error: unknown })[] = [];
+    for (const [i, m] of members.entries()) {
+      await tx.run(`SAVEPOINT member_${i}`);
+      try {
+        outcomes.push({ ok: await applyInTx(ctx, m.p, m.generation, events, tx) });
+      } catch (error) {
+        await tx.run(`ROLLBACK TO SAVEPOINT member_${i}`);
+        outcomes.push({ error });
+      }
+      await tx.run(`RELEASE SAVEPOINT member_${i}`);
+    }
+    return outcomes;
+  });
+  return outcomes.map((o, i) => {
+    if ('error' in o) return o;
+    if (o.ok === 'restart') return { ok: 'restart' as const };
+    ctx.options.onBatch?.(members[i]!.p.name, o.ok.position, o.ok.applied);
+    return { ok: 'applied' as const };
+  });
+}

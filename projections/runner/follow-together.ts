@@ -1,0 +1,115 @@
+import type { RecordedEvent } from '../../core/events/envelope';
+import type { Projection } from '../../application/ports/projection';
+import { batches } from '../batches';
+import type { Checkpoint } from '../checkpoints';
+import { applyTogether } from './apply';
+import type { RunnerContext } from './context';
+import { follow } from './follow';
+import type { Live } from './live';
+import { prepare } from './prepare';
+import { stopAtCulprit } from './stop-at-culprit';
+import { waitWhileStopped } from './wait-while-stopped';
+
+/**
+ * How long a live batch waits for more events after its first: under load, each batch costs
+ * every projection a transaction, so gathering a few milliseconds of events cuts that work
+ * several times over; read-your-writes waits at most this much longer.
+ */
+const LIVE_LINGER_MS = 10;
+
+interface Group {
+  readonly members: Projection[];
+  readonly states: ReadonlyMap<string, Live>;
+  readonly checkpoints: Map<string, Checkpoint>;
+}
+
+/** Takes a projection whose apply failed out of the group: from here it follows on its own. */
+function leave(ctx: RunnerContext, group: Group, p: Projection, batch: readonly RecordedEvent[], error: unknown): void {
+  const state = group.states.get(p.name)!;
+  state.lastError = (error as Error).message;
+  group.members.splice(group.members.indexOf(p), 1);
+  // on its own from here: stopped at the event it cannot apply, or retrying with backoff
+  const generation = group.checkpoints.get(p.name)!.generation;
+  state.done = (async () => {
+    const stopped = await stopAtCulprit(ctx, p, generation, batch);
+    if (stopped) await waitWhileStopped(ctx, p, state, stopped);
+    else ctx.options.onError?.(p.name, error);
+    await follow(ctx, p, state);
+  })().finally(() => (state.running = false));
+}
+
+/** Applies one live batch for the members it is due to; true when one was reset and all must restart. */
+async function applyLive(ctx: RunnerContext, group: Group, batch: readonly RecordedEvent[], target: number): Promise<boolean> {
+  const { members, states, checkpoints } = group;
+  let restart = false;
+  const last = batch[batch.length - 1]!.position;
+  const due = members.filter((p) => last > checkpoints.get(p.name)!.position);
+  const outcomes = await applyTogether(
+    ctx,
+    due.map((p) => ({ p, generation: checkpoints.get(p.name)!.generation })),
+    batch,
+  );
+  for (const [i, p] of due.entries()) {
+    const outcome = outcomes[i]!;
+    const state = states.get(p.name)!;
+    if ('error' in outcome) leave(ctx, group, p, batch, outcome.error);
+    else if (outcome.ok === 'restart') restart = true;
+    else {
+      checkpoints.set(p.name, { ...checkpoints.get(p.name)!, position: last });
+      if (last >= target) state.caughtUp = true;
+      state.lastError = null;
+    }
+  }
+  return restart;
+}
+
+/** Subscribes once from the lowest checkpoint of the group and feeds it until a restart is due. */
+async function followOnce(ctx: RunnerContext, members: Projection[], states: ReadonlyMap<string, Live>, stop: AbortSignal): Promise<void> {
+  const { store } = ctx.options;
+  const checkpoints = new Map<string, Checkpoint>();
+  for (const p of members) checkpoints.set(p.name, await prepare(ctx, p));
+  const target = await store.head();
+  for (const p of members) if (checkpoints.get(p.name)!.position >= target) states.get(p.name)!.caughtUp = true;
+  const sub = store.subscribe(Math.min(...[...checkpoints.values()].map((c) => c.position)));
+  const close = () => void sub.close();
+  stop.addEventListener('abort', close, { once: true });
+  if (stop.aborted) close();
+  try {
+    for await (const batch of batches(sub, ctx.batchSize, LIVE_LINGER_MS)) {
+      const restart = await applyLive(ctx, { members, states, checkpoints }, batch, target);
+      if (restart || members.length === 0) break;
+    }
+  } finally {
+    stop.removeEventListener('abort', close);
+    await sub.close();
+  }
+}
+
+/**
+ * Follows the log once for many projections: each event is read and decoded once, then each
+ * projection applies the batch in its own transaction with its own checkpoint. A projection
+ * whose apply fails leaves the group and follows on its own (with backoff), so one broken
+ * plugin never holds the others back.
+ */
+export async function followTogether(
+  ctx: RunnerContext,
+  members: Projection[],
+  states: ReadonlyMap<string, Live>,
+  stop: AbortSignal,
+): Promise<void> {
+  let backoff = 500;
+  while (!stop.aborted && members.length > 0) {
+    try {
+      await followOnce(ctx, members, states, stop);
+      backoff = 500;
+    } catch (error) {
+      // the log or the read-model store failed (not one projection): every member waits and retries
+      for (const p of members) {
+        states.get(p.name)!.lastError = (error as Error).message;
+        ctx.options.onError?.(p.name, error);
+      }
+      await new Promise((r) => setTimeout(r, backoff));
+      backoff = Math.min(backoff * 2, 30_000);
+    }
+  }
+}
