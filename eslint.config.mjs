@@ -70,6 +70,14 @@ export default tseslint.config(
     },
   },
   {
+    // files short enough to read in one sitting, functions that fit on a screen
+    files: ['core/**/*.ts', 'application/**/*.ts', 'projections/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
     // use cases do no I/O of their own: stores, servers and files come in as ports
     files: ['application/**/*.ts'],
     rules: {

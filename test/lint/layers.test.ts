@@ -62,6 +62,14 @@ describe('the layers, as lint enforces them', () => {
     expect(lint('adapters/runtime/example.ts', "export { markupPolicy } from '../../plugins/pricing/markup';\n")).toEqual([]);
   });
 
+  test('a function over 80 lines or a file over 300 is refused in the core, the application and the projections', () => {
+    const longFunction = `export function long(): number {\n  let n = 0;\n${'  n += 1;\n'.repeat(85)}  return n;\n}\n`;
+    expect(lint('core/rating/example.ts', longFunction)).toContain('max-lines-per-function');
+    const longFile = Array.from({ length: 310 }, (_, i) => `export const v${i} = ${i};\n`).join('');
+    expect(lint('projections/rates/example.ts', longFile)).toContain('max-lines');
+    expect(lint('adapters/cli/example.ts', longFunction)).not.toContain('max-lines-per-function');
+  });
+
   test('imports along the layers pass', () => {
     expect(lint('core/rating/example.ts', "export { Decimal } from '../money';\n")).toEqual([]);
     expect(lint('projections/rates/example.ts', "export { compileDeck } from '../../core/rating/deck';\n")).toEqual([]);
