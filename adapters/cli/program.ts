@@ -57,13 +57,14 @@ async function withProjector<T>(program: Command, fn: (engine: Projector) => Pro
 
 async function withOpened<E extends Projector, T>(
   program: Command,
-  open: (config: Config, options: { logger: pino.Logger }) => Promise<E>,
+  open: (config: Config, options: { logger: pino.Logger; checkpointInBackground: boolean }) => Promise<E>,
   fn: (engine: E) => Promise<T>,
 ): Promise<T> {
   const config = configFrom(program);
   // stderr is for the command's one-line error: only errors are logged, unless debugging was asked for
   const level = config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : 'error';
-  const engine = await open(config, { logger: pino({ level }, pino.destination(2)) });
+  // a command lives seconds: SQLite checkpoints its own WAL rather than a thread started for it
+  const engine = await open(config, { logger: pino({ level }, pino.destination(2)), checkpointInBackground: false });
   try {
     return await fn(engine);
   } finally {

@@ -24,6 +24,11 @@ export interface SqliteEventStoreOptions {
    * the writer whose readers live in another thread needs to send them.
    */
   readonly wakeOtherThreads?: boolean;
+  /**
+   * Checkpoint the WAL from a worker thread (default). A one-shot command turns it off: starting
+   * a thread costs more than the few checkpoints its short life needs, which SQLite then runs itself.
+   */
+  readonly checkpointInBackground?: boolean;
   /** Given the connection once open: tests limit it (`max_page_count`) to stand for a full disk. */
   readonly onOpen?: (db: Database.Database) => void;
 }
@@ -65,7 +70,7 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): EventStore &
   const clock = options.clock ?? systemClock;
   const db = openTrunklineSqlite(options.path, 'events', SCHEMA);
   db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-  const checkpoints = backgroundCheckpoints(db, options.path);
+  const checkpoints = options.checkpointInBackground === false ? null : backgroundCheckpoints(db, options.path);
   options.onOpen?.(db);
   // a file is shared with the projection worker thread; an in-memory database with nobody
   const change =
@@ -185,7 +190,7 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): EventStore &
     async close() {
       change.notify();
       change.close();
-      await checkpoints.stop();
+      await checkpoints?.stop();
       db.close();
     },
   };

@@ -10,11 +10,12 @@ import { CHECKPOINT_SCHEMA } from '../../projections/checkpoints';
  * and its update cannot interleave with another process's; inside this process a queue keeps
  * async transactions on the one connection from overlapping.
  */
-export function sqliteReadModelStore(path: string): ReadModelStore {
+/** `checkpointInBackground`: as for the SQLite event store (a one-shot command turns it off). */
+export function sqliteReadModelStore(path: string, options: { readonly checkpointInBackground?: boolean } = {}): ReadModelStore {
   const db = openTrunklineSqlite(path, 'read-model', `${CHECKPOINT_SCHEMA};`);
   // rebuildable from the log, and the checkpoint commits with the rows: a commit need not wait for the disk
   db.pragma('synchronous = NORMAL');
-  const checkpoints = backgroundCheckpoints(db, path);
+  const checkpoints = options.checkpointInBackground === false ? null : backgroundCheckpoints(db, path);
   registerDecimalFunctions(db);
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string) => {
@@ -70,7 +71,7 @@ export function sqliteReadModelStore(path: string): ReadModelStore {
     },
     async close() {
       await queue;
-      await checkpoints.stop();
+      await checkpoints?.stop();
       db.close();
     },
   };

@@ -67,4 +67,6 @@ export interface EngineOptions {
   readonly onProjectionBatch?: (projection: string, applied: number) => void;
   /** Given each SQLite connection the engine opens to its log (tests simulate a full disk on it). */
   readonly onSqliteOpen?: (role: 'events', db: Database.Database) => void;
+  /** SQLite WAL checkpoints from a worker thread (default true; a one-shot command passes false). */
+  readonly checkpointInBackground?: boolean;
 }

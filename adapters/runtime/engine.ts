@@ -71,8 +71,9 @@ async function buildProjector(
   const { config, options, logger, clock } = base;
   /** The event types this engine may append: its own, and its plugins' (added while they register). */
   const events = eventRegistry();
-  const store = await openLog(config, clock, events, options.onSqliteOpen, watch);
-  const readModels = await openReadModels(config).catch((error: unknown) => failed(error, () => store.close()));
+  const use = { checkpointInBackground: options.checkpointInBackground ?? true };
+  const store = await openLog(config, clock, events, options.onSqliteOpen, watch, use);
+  const readModels = await openReadModels(config, use).catch((error: unknown) => failed(error, () => store.close()));
   try {
     const ext = await registerPlugins({ config, logger, clock, events, loadContainerModule: pluginContainer(base, store, readModels) });
     const runner = projectionsRunner({
@@ -132,7 +133,14 @@ async function buildCommandEngine(
       wallet,
       expireDueGrants,
       paymentProcessors: ext.processors,
-      servingNodes: async () => servingNodes((await (registry ??= openServingNodesStore(config, readModels))).store),
+      servingNodes: async () =>
+        servingNodes(
+          (
+            await (registry ??= openServingNodesStore(config, readModels, {
+              checkpointInBackground: base.options.checkpointInBackground ?? true,
+            }))
+          ).store,
+        ),
       async close() {
         const nodes = await registry?.catch(() => null);
         if (nodes && !nodes.shared) await nodes.store.close();

@@ -39,11 +39,12 @@ export const servingNodesFile = (config: Config) => join(config.dataDir, 'servin
 export async function openServingNodesStore(
   config: Config,
   readModels: ReadModelStore,
+  use: SqliteUse = {},
 ): Promise<{ store: ReadModelStore; shared: boolean }> {
   if (readModels.dialect === 'postgres') return { store: readModels, shared: true };
   // nodes sharing a PostgreSQL log see each other there, whatever holds their read models
   if (config.store === 'postgres') return { store: await postgresReadModelStore(config.postgresUrl!), shared: false };
-  return { store: await sqliteReadModelStore(config.store === 'memory' ? ':memory:' : servingNodesFile(config)), shared: false };
+  return { store: await sqliteReadModelStore(config.store === 'memory' ? ':memory:' : servingNodesFile(config), use), shared: false };
 }
 
 /** The SQLite files the stores below open for `config`, each with what it holds. */
@@ -60,13 +61,19 @@ export function sqliteFiles(config: Config): { readonly role: 'events' | 'read-m
 }
 
 /** The configured backend, behind the schema check every append passes (see validating.ts). */
+/** How the SQLite files are kept: a one-shot command checkpoints without a background thread. */
+export interface SqliteUse {
+  readonly checkpointInBackground?: boolean;
+}
+
 export async function openEventStore(
   config: Config,
   clock: Clock,
   onSqliteOpen?: (role: 'events', db: Database.Database) => void,
   events: EventRegistry = eventRegistry(),
+  use: SqliteUse = {},
 ): Promise<EventStore & Partial<WriteProbed>> {
-  const backend = await openBackend(config, clock, onSqliteOpen);
+  const backend = await openBackend(config, clock, onSqliteOpen, use);
   const validated = validatingEventStore(backend, events);
   // the health probe writes beside the log, not through it: it passes by the schema check
   return backend.probeWrite ? { ...validated, probeWrite: () => backend.probeWrite!() } : validated;
@@ -76,6 +83,7 @@ async function openBackend(
   config: Config,
   clock: Clock,
   onSqliteOpen?: (role: 'events', db: Database.Database) => void,
+  use: SqliteUse = {},
 ): Promise<EventStore & Partial<WriteProbed>> {
   switch (config.store) {
     case 'sqlite':
@@ -85,6 +93,7 @@ async function openBackend(
         clock,
         // serve's projection thread follows this thread's appends (see projection-thread.ts)
         wakeOtherThreads: config.projections === 'worker',
+        ...use,
         ...(onSqliteOpen ? { onOpen: (db: Database.Database) => onSqliteOpen('events', db) } : {}),
       });
     case 'postgres':
@@ -96,10 +105,10 @@ async function openBackend(
   }
 }
 
-export async function openReadModels(config: Config): Promise<ReadModelStore> {
+export async function openReadModels(config: Config, use: SqliteUse = {}): Promise<ReadModelStore> {
   if (config.readModels === 'postgres') return postgresReadModelStore(config.postgresUrl!);
   // read models of a memory log would outlive it and point past its head
-  return sqliteReadModelStore(config.store === 'memory' ? ':memory:' : readModelsFile(config));
+  return sqliteReadModelStore(config.store === 'memory' ? ':memory:' : readModelsFile(config), use);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { SpentNonces } from '../../../application/ports/spent-nonces';
 import type { Config } from '../config';
 import { instrumentStore } from '../instrument-store';
 import type { Metrics } from '../metrics';
-import { openEventStore, openSpentNonces } from '../open-stores';
+import { openEventStore, openSpentNonces, type SqliteUse } from '../open-stores';
 import type { StorageHealth } from '../storage-health';
 import { watchEventStore, watchSpentNonces } from '../storage-watch';
 
@@ -26,8 +26,9 @@ export async function openLog(
   events: EventRegistry,
   onSqliteOpen: ((role: 'events', db: Database.Database) => void) | undefined,
   watch: StoreWatch | null,
+  use: SqliteUse = {},
 ): Promise<EventStore> {
-  const opened = await openEventStore(config, clock, onSqliteOpen, events);
+  const opened = await openEventStore(config, clock, onSqliteOpen, events, use);
   if (!watch) return opened;
   if (opened.probeWrite) watch.health.probeWith('events', opened.probeWrite);
   return instrumentStore(watchEventStore(opened, watch.health), watch.metrics);
