@@ -1,3 +1,4 @@
+import { billedSeconds } from '../pricing/billed-duration';
 import type { RateRow } from '../pricing/charge';
 
 /**
@@ -37,16 +38,11 @@ function check(retail: RateRow, carrier: RateRow): boolean {
   const settled = Math.max(retail.initial, retail.minimum, carrier.initial, carrier.minimum);
   const last = Math.min(settled + lcm(retail.subsequent, carrier.subsequent), MAX_SCAN);
   for (let d = 1; d <= last; d++) {
-    const charge = R * BigInt(billed(retail, d)) + 60n * F;
-    const cost = r * BigInt(billed(carrier, d)) + 60n * f;
+    const charge = R * BigInt(billedSeconds(retail, d)) + 60n * F;
+    const cost = r * BigInt(billedSeconds(carrier, d)) + 60n * f;
     if (charge < cost) return false;
   }
   return true;
-}
-
-function billed(row: RateRow, seconds: number): number {
-  const b = row.initial + Math.ceil(Math.max(0, seconds - row.initial) / row.subsequent) * row.subsequent;
-  return Math.max(b, row.minimum);
 }
 
 const decimalsOf = (text: string) => text.split('.')[1]?.length ?? 0;
