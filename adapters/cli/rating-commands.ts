@@ -8,6 +8,7 @@ import { parseWait, rollOut, waitOption } from './await-rollout';
 import { progressBar } from './progress';
 import { csv } from '../../application/reports/csv';
 import { table } from './table';
+import { shownAmount } from './amount-text';
 
 type WithEngine = <T>(fn: (engine: CommandEngine) => Promise<T>) => Promise<T>;
 
@@ -179,6 +180,7 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
         const rows = [...engine.rating.current().carriers.values()].map((d) => ({
           carrier: d.carrier.carrierId,
           name: d.carrier.name,
+          service: d.carrier.service,
           currency: d.carrier.currency,
           preference: d.carrier.preference,
           deckVersion: d.version,
@@ -290,7 +292,9 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
           duration,
         );
         if (o.json) return out(JSON.stringify(r));
-        out(`${r.number}, ${r.durationSeconds} s: retail ${r.retail ? `${r.retail.cost} ${r.retail.currency}` : 'not priced'}`);
+        out(
+          `${r.number}, ${r.durationSeconds} s: retail ${r.retail ? `${shownAmount(r.retail.cost, r.retail.currency)} ${r.retail.currency}` : 'not priced'}`,
+        );
         process.stdout.write(
           table(
             r.routes.map((x) => ({
@@ -298,13 +302,13 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
               carrier: x.carrier,
               prefix: x.prefix,
               ratePerMinute: x.ratePerMinute,
-              cost: x.cost,
-              margin: x.margin,
+              cost: shownAmount(x.cost, x.currency, x.ratePerMinute),
+              margin: x.margin === null ? null : shownAmount(x.margin, x.currency, x.ratePerMinute),
               trunks: x.trunks.map((t) => `${t.host}:${t.port}/${t.transport}`).join(' '),
             })),
           ),
         );
-        for (const d of r.dropped) out(`dropped ${d.carrier}: ${d.reason}${d.cost ? ` (cost ${d.cost})` : ''}`);
+        for (const d of r.dropped) out(`dropped ${d.carrier}: ${d.reason}${d.cost ? ` (cost ${shownAmount(d.cost, '')})` : ''}`);
       });
     });
 }

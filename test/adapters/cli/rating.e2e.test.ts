@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../support/cli';
+import { spawnSync } from 'node:child_process';
+import { Decimal } from '../../../core/money';
+import { BIN, childEnv, runCli } from '../../support/cli';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'rating');
 
@@ -64,6 +66,50 @@ describe('trunkline rating commands', () => {
     ]);
     expect(lcr.routes[1]!.trunks).toEqual([{ host: '127.0.0.1', port: 5080, transport: 'udp', techPrefix: '', channels: 0 }]);
     expect(r.stdout).not.toContain('secret');
+  });
+
+  test('the LCR table shows amounts to the precision of the prices; --json keeps them exact', () => {
+    const exact = JSON.parse(
+      cli('rates', 'lcr', '--destination', '+447911123456', '--duration', '37s', '--json', '--allow-negative-margin').stdout,
+    ) as {
+      routes: { carrier: string; cost: string; ratePerMinute: string }[];
+    };
+    const table = cli('rates', 'lcr', '--destination', '+447911123456', '--duration', '37s', '--allow-negative-margin').stdout;
+    for (const route of exact.routes) {
+      const places = Math.max(2, route.ratePerMinute.split('.')[1]?.length ?? 0);
+      const shown = new Decimal(route.cost).toDecimalPlaces(places, Decimal.ROUND_HALF_EVEN).toFixed(places);
+      expect(table).toMatch(
+        new RegExp(`^\\d+\\s+${route.carrier}\\s+\\d+\\s+${route.ratePerMinute}\\s+${shown.replace('.', '\\.')}(\\s|$)`, 'm'),
+      );
+    }
+    // no amount in the table runs to the 40 digits of an exact cost
+    expect(table).not.toMatch(/\d\.\d{12,}/);
+  });
+
+  test('a reader that stops early ends the command quietly', () => {
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `set -o pipefail; "${process.execPath}" "${BIN}" --data-dir "${dir}" rates lcr --destination +447911123456 --allow-negative-margin | true`,
+      ],
+      {
+        env: childEnv({}),
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  test('carriers list says which carriers carry calls and which texts', () => {
+    const rows = JSON.parse(cli('carriers', 'list', '--format', 'json').stdout) as { carrier: string; service: string }[];
+    expect(rows.map((r) => [r.carrier, r.service])).toEqual([
+      ['alpha', 'voice'],
+      ['beta', 'voice'],
+    ]);
+    expect(cli('carriers', 'list').stdout.split('\n')[0]).toMatch(/\bservice\b/);
   });
 
   test('a CGRateS plan imports, quotes as JSON with a decimal string, and refuses what it does not rate', () => {

@@ -15,6 +15,7 @@ describe('trunkline serve', () => {
   let server: ChildProcess;
   let base: string;
   let stderr = '';
+  let stdout = '';
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'trunkline-serve-'));
@@ -31,12 +32,17 @@ describe('trunkline serve', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     server.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    server.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
     await waitFor(async () => (await fetch(`${base}/healthz`).catch(() => null))?.ok === true, 30_000, `server to listen (${stderr})`);
   });
 
   afterAll(async () => {
     if (server.exitCode === null) server.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the static directory is warned about once, by the serving thread alone', () => {
+    expect((stdout + stderr).match(/STATIC DIRECTORY/g)).toHaveLength(1);
   });
 
   test('healthz and readyz answer, with the checks', async () => {
