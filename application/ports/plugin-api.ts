@@ -23,6 +23,8 @@ import type { SmsGatewayFactory } from './sms-gateway';
 export interface AccountOpeningPolicy {
   readonly name: string;
   welcome(currency: string, openedAt: Date): readonly WelcomeGrant[];
+  /** What a new account receives, in a sentence for clients (the provider descriptor's `freeCredit`). */
+  describe?(): string | null;
 }
 
 export type { DeckImporter, TariffImporter };

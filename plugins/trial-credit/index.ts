@@ -27,6 +27,12 @@ export default definePlugin({
     const o = settings;
     host.addAccountOpeningPolicy({
       name: 'trial-credit',
+      describe() {
+        const given = Object.entries(o.amounts).filter(([, amount]) => !/^0(\.0+)?$/.test(amount));
+        if (given.length === 0) return null;
+        const amounts = given.map(([currency, amount]) => `${amount} ${currency}`).join(' or ');
+        return `${amounts} of trial credit on opening, valid ${o.validDays} days${o.restriction ? ', for some destinations only' : ''}`;
+      },
       welcome(currency, openedAt) {
         const amount = o.amounts[currency];
         if (!amount || /^0(\.0+)?$/.test(amount)) return [];

@@ -35,6 +35,7 @@ import { pluginRouter } from '../plugin-router';
 import { providerKey } from '../provider-key';
 import type { StorageHealth } from '../storage-health';
 import type { Extensions } from './plugins';
+import type { AccountOpeningPolicy } from '../../../application/ports/plugin-api';
 
 export interface HttpWiring {
   readonly config: Config;
@@ -127,7 +128,8 @@ export function wireHttp(w: HttpWiring): { app: HttpApp; routerDeps: RouterDeps 
             stun: config.stunUris,
             turn: config.turnUris,
             currencies: [config.retailCurrency],
-            freeCredit: config.freeCredit,
+            // the configured sentence, else what the opening policies say they give
+            freeCredit: config.freeCredit ?? welcomeSentence(w.ext.openingPolicies.values()),
           },
           key: providerSigning.privateKey,
           publicKey: providerSigning.publicKeyBase64,
@@ -197,4 +199,10 @@ export function wireHttp(w: HttpWiring): { app: HttpApp; routerDeps: RouterDeps 
     ],
   });
   return { app, routerDeps };
+}
+
+/** What new accounts receive, as the opening policies describe it (null: nothing, or no policy says). */
+function welcomeSentence(policies: Iterable<AccountOpeningPolicy>): string | null {
+  const sentences = [...policies].map((p) => p.describe?.() ?? null).filter((t): t is string => t !== null);
+  return sentences.length > 0 ? sentences.join('; ') : null;
 }

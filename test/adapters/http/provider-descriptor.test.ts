@@ -16,7 +16,7 @@ describe('GET /.well-known/trunkline', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function fetchDescriptor() {
+  async function fetchDescriptor(extra: Partial<ReturnType<typeof loadConfig>> = {}) {
     const config = loadConfig({ env: {}, flags: { dataDir: dir }, cwd: dir });
     const engine = await createEngine(
       {
@@ -25,6 +25,7 @@ describe('GET /.well-known/trunkline', () => {
         sipDomain: 'sip.example.test',
         stunUris: ['stun:stun.example.test'],
         turnUris: ['turn:turn.example.test?transport=udp'],
+        ...extra,
       },
       { logger: pino({ level: 'silent' }) },
     );
@@ -38,6 +39,15 @@ describe('GET /.well-known/trunkline', () => {
       await engine.close();
     }
   }
+
+  test('says what trial credit a new account gets, from the opening policy, unless a sentence is configured', async () => {
+    const freeCredit = async (extra: Partial<ReturnType<typeof loadConfig>>) =>
+      (JSON.parse((await fetchDescriptor(extra)).body.toString()) as { freeCredit: string | null }).freeCredit;
+    expect(await freeCredit({})).toBeNull();
+    const trial = { pluginOptions: { 'trial-credit': { amounts: { EUR: '0.50' }, validDays: 14 } } };
+    expect(await freeCredit(trial)).toBe('0.50 EUR of trial credit on opening, valid 14 days');
+    expect(await freeCredit({ ...trial, freeCredit: 'Try us: 50 cents of calls' })).toBe('Try us: 50 cents of calls');
+  });
 
   test('describes the provider and is signed with the key it publishes', async () => {
     const { status, headers, body, base } = await fetchDescriptor();
