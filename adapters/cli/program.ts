@@ -9,6 +9,7 @@ import {
   addSqlAccessCommand,
 } from './finance-commands';
 import { addSmsCommands } from './sms-commands';
+import { addRecordsCommands } from './records-commands';
 import { addFactsCommands } from './facts-commands';
 import { Command, Option } from 'commander';
 import pino from 'pino';
@@ -173,6 +174,7 @@ export function buildProgram(): Command {
   addWalletCommands(program, (fn) => withEngine(program, fn));
   addFactsCommands(program, (fn) => withEngine(program, fn));
   addSmsCommands(program);
+  addRecordsCommands(program, (fn) => withProjector(program, fn));
   addReportCommands(program, (fn) => withEngine(program, fn));
   addFinanceCommands(program, (fn) => withEngine(program, fn));
   addDashboardLinkCommand(program, () => configFrom(program));

@@ -147,6 +147,8 @@ const schema = z
     smsPerDay: z.coerce.number().int().min(1),
     /** A text accepted but not submitted this long after (a crash between the two) is failed and its credit released (seconds). */
     smsAbandonSeconds: z.coerce.number().int().min(30).max(86400),
+    /** Call and text records older than this many months leave the read models (the log keeps them); null keeps all. */
+    recordsRetentionMonths: z.coerce.number().int().min(1).max(1200).nullable(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -212,6 +214,7 @@ const ENV: Readonly<Record<string, keyof z.input<typeof schema>>> = {
   TRUNKLINE_TOP_UP_MAXIMUM: 'topUpMaximum',
   TRUNKLINE_SMS_PER_MINUTE: 'smsPerMinute',
   TRUNKLINE_SMS_PER_DAY: 'smsPerDay',
+  TRUNKLINE_RECORDS_RETENTION_MONTHS: 'recordsRetentionMonths',
 };
 
 const DEFAULTS = {
@@ -251,6 +254,7 @@ const DEFAULTS = {
   smsPerMinute: 10,
   smsPerDay: 200,
   smsAbandonSeconds: 300,
+  recordsRetentionMonths: null,
 };
 
 /** Where each setting came from, for error messages that say what to fix. */

@@ -14,7 +14,7 @@ const ACCOUNT_TYPES = ['SmsAccepted', 'SmsSubmitted', 'SmsFailed', 'SmsReceiptRe
  */
 export const smsProjection: Projection = {
   name: 'sms',
-  version: 1,
+  version: 2,
   handles: [...ACCOUNT_TYPES, 'SmsReceiptUnmatched'],
   async setup(tx) {
     await tx.run(`CREATE TABLE IF NOT EXISTS sms_messages (
@@ -23,6 +23,11 @@ export const smsProjection: Projection = {
       currency TEXT NOT NULL, status TEXT NOT NULL, gateway_id TEXT, failed_over TEXT NOT NULL, reason TEXT,
       refunded TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, position INTEGER NOT NULL)`);
     await tx.run('CREATE INDEX IF NOT EXISTS sms_messages_status ON sms_messages (status, created_at)');
+    await tx.run('CREATE INDEX IF NOT EXISTS sms_messages_time ON sms_messages (created_at, sms_id)');
+    await tx.run('CREATE INDEX IF NOT EXISTS sms_messages_number_time ON sms_messages (number, created_at, sms_id)');
+    await tx.run(`CREATE TABLE IF NOT EXISTS sms_status_history (
+      sms_id TEXT NOT NULL, position INTEGER NOT NULL, status TEXT NOT NULL, at TEXT NOT NULL, detail TEXT,
+      PRIMARY KEY (sms_id, position))`);
     await tx.run(`CREATE TABLE IF NOT EXISTS sms_parts (
       gateway_id TEXT NOT NULL, message_id TEXT NOT NULL, sms_id TEXT NOT NULL, number TEXT NOT NULL, status TEXT NOT NULL,
       PRIMARY KEY (gateway_id, message_id))`);
@@ -31,7 +36,7 @@ export const smsProjection: Projection = {
       PRIMARY KEY (gateway_id, message_id, status))`);
   },
   async reset(tx) {
-    for (const t of ['sms_messages', 'sms_parts', 'sms_unmatched_receipts']) await tx.run(`DELETE FROM ${t}`);
+    for (const t of ['sms_messages', 'sms_parts', 'sms_unmatched_receipts', 'sms_status_history']) await tx.run(`DELETE FROM ${t}`);
   },
   async apply(recorded, tx) {
     if (recorded.type === 'SmsReceiptUnmatched') return applyUnmatched(recorded, tx);
@@ -45,6 +50,14 @@ async function applyUnmatched(recorded: RecordedEvent, tx: SqlTx): Promise<void>
     `INSERT INTO sms_unmatched_receipts (gateway_id, message_id, status, at, position) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (gateway_id, message_id, status) DO NOTHING`,
     [e.data.gatewayId, e.data.messageId, e.data.status, e.data.at, recorded.position],
+  );
+}
+
+/** A step of a text's life, with what it names (the gateway, a failure's reason, a receipt's message id). */
+async function history(tx: SqlTx, smsId: string, position: number, status: string, at: string, detail: string | null): Promise<void> {
+  await tx.run(
+    'INSERT INTO sms_status_history (sms_id, position, status, at, detail) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sms_id, position) DO NOTHING',
+    [smsId, position, status, at, detail],
   );
 }
 
@@ -74,17 +87,20 @@ async function insertAccepted(e: SmsAccepted, number: string, position: number, 
 
 async function applyAccountEvent(e: AccountStreamEvent, recorded: RecordedEvent, tx: SqlTx): Promise<void> {
   const number = recorded.stream.slice('account-'.length);
-  const status = (smsId: string, value: string, at: string, extra = '', params: (string | null)[] = []) =>
-    tx.run(`UPDATE sms_messages SET status = ?, updated_at = ?, position = ?${extra} WHERE sms_id = ?`, [
+  const status = async (smsId: string, value: string, at: string, extra = '', params: (string | null)[] = []) => {
+    await tx.run(`UPDATE sms_messages SET status = ?, updated_at = ?, position = ?${extra} WHERE sms_id = ?`, [
       value,
       at,
       recorded.position,
       ...params,
       smsId,
     ]);
+    await history(tx, smsId, recorded.position, value, at, params[0] ?? null);
+  };
   switch (e.type) {
     case 'SmsAccepted':
-      return insertAccepted(e, number, recorded.position, tx);
+      await insertAccepted(e, number, recorded.position, tx);
+      return history(tx, e.data.smsId, recorded.position, 'accepted', e.data.at, null);
     case 'SmsSubmitted':
       for (const id of e.data.messageIds)
         await tx.run(
@@ -106,7 +122,7 @@ async function applyAccountEvent(e: AccountStreamEvent, recorded: RecordedEvent,
         e.data.gatewayId,
         e.data.messageId,
       ]);
-      return;
+      return history(tx, e.data.smsId, recorded.position, `receipt:${e.data.status}`, e.data.at, e.data.messageId);
     case 'SmsDelivered':
       await status(e.data.smsId, 'delivered', e.data.at);
       return;

@@ -11,6 +11,8 @@ const DECK = join(__dirname, '..', 'fixtures', 'rating', 'decks', 'alpha-v1.csv'
 export interface CallsEngine {
   readonly engine: Engine;
   readonly base: string;
+  /** The engine's data directory. */
+  readonly dir: string;
   /** POSTs to a SIP hook with the shared secret. */
   hook(path: 'authorize' | 'cdr' | 'extend', body: unknown, secret?: string): Promise<Response>;
   /** Credits paid money to a number's account as a Stripe success would. */
@@ -86,6 +88,7 @@ export async function callsEngine(options: {
   return {
     engine,
     base,
+    dir: t.dir,
     hook: (path, body, secret = HOOK_SECRET) =>
       fetch(`${base}/v1/hooks/sip/${path}`, {
         method: 'POST',

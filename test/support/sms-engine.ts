@@ -73,6 +73,7 @@ export async function smsEngine(options: {
   autoReceipt?: { stat: 'DELIVRD' | 'UNDELIV' | 'EXPIRED'; delayMs: number } | null;
   submitTimeoutMs?: number;
   keepData?: boolean;
+  operators?: Parameters<typeof testEngine>[0]['operators'];
 }): Promise<SmsEngine> {
   const cheap = await startSmsc({
     systemId: 'trunkline',
@@ -94,6 +95,7 @@ export async function smsEngine(options: {
   const t = await testEngine({
     numbers: options.people,
     ...(options.keepData ? { keepData: true } : {}),
+    ...(options.operators ? { operators: options.operators } : {}),
     config: {
       pluginOptions: {
         pricing: { markupPercent: '50' },

@@ -47,7 +47,11 @@ export async function testEngine(options: {
   }));
   const engine = await createEngine(
     { ...config, ...(operators.length ? { operators } : {}), ...options.config },
-    { ...options.engine, logger: options.logger ?? pino({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) },
+    {
+      ...options.engine,
+      logger: options.logger ?? pino({ level: process.env['TEST_LOG'] ?? 'silent' }),
+      ...(options.clock ? { clock: options.clock } : {}),
+    },
   );
   const { base, close } = await listen(engine.app);
   return {

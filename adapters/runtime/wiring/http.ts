@@ -25,6 +25,7 @@ import { topUpsRouter, webhooksRouter } from '../../http/routers/payments';
 import { providerDescriptorRouter } from '../../http/routers/provider-descriptor';
 import { sipHookRoutes } from '../../http/routers/sip-hooks';
 import { smsRouter, smsSendRoute } from '../../http/routers/sms';
+import { myRecordsRouter, operatorRecordsRouter } from '../../http/routers/records';
 import { walletRouter } from '../../http/routers/wallet';
 import { keyResolver } from '../../http/signatures/key-resolver';
 import type { SignatureDeps } from '../../http/signatures/middleware';
@@ -181,6 +182,8 @@ export function wireHttp(w: HttpWiring): { app: HttpApp; routerDeps: RouterDeps 
         }),
       },
       { path: '/v1/accounts', router: topUpsRouter(payments) },
+      { path: '/v1/accounts', router: myRecordsRouter({ readModels, signatures }) },
+      { path: '/v1', router: operatorRecordsRouter({ readModels, signatures }) },
       { path: '/v1/webhooks', router: webhooksRouter(payments) },
       { path: '/v1/finance', router: financeRouter({ readModels, signatures }) },
       {

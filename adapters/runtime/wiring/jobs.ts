@@ -6,6 +6,7 @@ import type { ReadModelStore } from '../../../application/ports/read-model-store
 import type { SmsService } from '../../../application/sms/service';
 import { accountsWithDueReservations } from '../../../projections/balances/queries';
 import { staleAcceptedSms } from '../../../projections/sms/queries';
+import { dropRecordsBefore, retentionCutoff } from '../../../projections/records/retention';
 import type { Config } from '../config';
 import type { Extensions } from './plugins';
 
@@ -41,6 +42,7 @@ export function servingJobs(deps: {
           await staleAcceptedSms(readModels, new Date(clock.now().getTime() - config.smsAbandonSeconds * 1000), 500),
         )),
     },
+    ...retentionJobs(config.recordsRetentionMonths, clock, readModels),
     ...deps.ext.jobs,
   ];
 }
@@ -63,4 +65,16 @@ export function scheduleJobs(jobs: readonly Job[], deps: RouterDeps, logger: Log
   return () => {
     for (const timer of timers) clearInterval(timer);
   };
+}
+
+/** With a retention set, an hourly sweep drops older call and text records from the read models. */
+function retentionJobs(months: number | null, clock: Clock, readModels: ReadModelStore): Job[] {
+  if (months === null) return [];
+  return [
+    {
+      name: 'drop-old-records',
+      everySeconds: 3600,
+      run: async () => void (await dropRecordsBefore(readModels, retentionCutoff(clock.now(), months))),
+    },
+  ];
 }

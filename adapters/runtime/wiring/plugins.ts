@@ -18,6 +18,7 @@ import type { TariffImporter } from '../../../application/ports/plugin-api';
 import { balancesProjection } from '../../../projections/balances/projection';
 import { financeProjection } from '../../../projections/finance/projection';
 import { smsProjection } from '../../../projections/sms/projection';
+import { callRecordsProjection } from '../../../projections/records/calls-projection';
 import type { Config } from '../config';
 import { BUILTIN_PLUGINS, loadPlugin } from '../plugin-loader';
 import { checkedAccess } from '../route-access';
@@ -49,7 +50,7 @@ export interface PluginWiring {
 export async function registerPlugins(w: PluginWiring): Promise<Extensions> {
   const ext: Extensions = {
     // the engine's own read models; plugins add theirs
-    projections: [balancesProjection, smsProjection, financeProjection],
+    projections: [balancesProjection, smsProjection, financeProjection, callRecordsProjection],
     routers: [],
     plugins: [],
     deckImporters: new Map(),

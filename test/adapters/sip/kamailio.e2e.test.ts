@@ -8,6 +8,7 @@ import { freePort } from '../../beds/free-port';
 import { sipBedMissing, startCarrier, startKamailio, type Carrier, type Kamailio } from '../../beds/sip-bed';
 import { callsEngine, HOOK_SECRET, type CallsEngine } from '../../support/calls-engine';
 import { signedFetch, signer, type Signer } from '../../support/signed-fetch';
+import { waitFor } from '../../support/wait';
 import { BIN, ROOT, runCliAsync } from '../../support/cli';
 
 const missing = sipBedMissing();
@@ -35,6 +36,7 @@ interface Step {
     const bob = signer('+447911123456');
     const carol = signer('+33142685300');
     const dave = signer('+442079460777');
+    const finance = signer('finance-1');
     let bed: CallsEngine;
     let kamailio: Kamailio;
     let carrier: Carrier;
@@ -51,6 +53,7 @@ interface Step {
         deck: PER_SECOND,
         onNet: { [ON_NET]: `sip:${ON_NET}@127.0.0.1:${friend.port}` },
         config: { sipSecrets: [SIP_SECRET], sipHmac: 'sha256', sipDomain: '127.0.0.1' },
+        operators: [{ who: finance, roles: ['finance'] }],
       });
       await bed.engine.runner.start();
       // as serve does: a deck imported by another process reaches this engine's calls
@@ -127,6 +130,30 @@ interface Step {
       const after = await bed.engine.wallet.state(alice.keyid);
       expect(before.minus(after.paid).toFixed()).toBe(charged!['amount']);
       expect(after.reserved.toFixed()).toBe('0');
+      // the caller's record of it: the engine's measured duration, billed seconds, rate and price
+      const callId = charged!['callId'] as string;
+      const record = async (who: Signer, path: string) => {
+        const page = (await (await signedFetch(bed.base, who, 'GET', path)).json()) as { items: Record<string, unknown>[] };
+        return page.items.find((c) => c['callId'] === callId && c['outcome'] === 'answered');
+      };
+      await waitFor(async () => (await record(alice, '/v1/accounts/me/calls')) !== undefined, 10_000, 'the call record');
+      expect(await record(alice, '/v1/accounts/me/calls')).toMatchObject({
+        caller: alice.keyid,
+        callee: UK,
+        durationSeconds: seconds,
+        billedSeconds: Math.ceil(seconds),
+        ratePerMinute: RETAIL.rate,
+        price: charged!['amount'],
+        currency: 'EUR',
+        carrier: 'alpha',
+      });
+      // the operator's row is the same call, with what the carrier will invoice for it
+      expect(await record(finance, `/v1/calls?account=${encodeURIComponent(alice.keyid)}&carrier=alpha`)).toMatchObject({
+        durationSeconds: seconds,
+        price: charged!['amount'],
+        carrierCost: cost!['cost'],
+        carrierRate: '0.0100',
+      });
     }, 60_000);
 
     test('2. zero balance: 402 at the INVITE, nothing charged', async () => {
