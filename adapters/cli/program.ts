@@ -10,6 +10,7 @@ import {
 } from './finance-commands';
 import { addSmsCommands } from './sms-commands';
 import { addRecordsCommands } from './records-commands';
+import { addKeysCommand } from './keys-command';
 import { addFactsCommands } from './facts-commands';
 import { Command, Option } from 'commander';
 import pino from 'pino';
@@ -174,6 +175,7 @@ export function buildProgram(): Command {
   addWalletCommands(program, (fn) => withEngine(program, fn));
   addFactsCommands(program, (fn) => withEngine(program, fn));
   addSmsCommands(program);
+  addKeysCommand(program);
   addRecordsCommands(program, (fn) => withProjector(program, fn));
   addReportCommands(program, (fn) => withEngine(program, fn));
   addFinanceCommands(program, (fn) => withEngine(program, fn));
