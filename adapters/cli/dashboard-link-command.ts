@@ -1,8 +1,7 @@
-import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DASHBOARD_LINK_SECONDS, signDashboardLink } from '../http/dashboard/link-token';
 import type { Config } from '../runtime/config';
+import { engineBaseUrl, loadOperatorKey, operatorOf } from './operator-key';
 
 /**
  * `trunkline finance dashboard-link --operator <id> --key <pem>`: prints a sign-in link to the
@@ -22,21 +21,11 @@ export function addDashboardLinkCommand(program: Command, config: () => Config):
       const minutes = Number(o.minutes);
       if (!Number.isInteger(minutes) || minutes < 1 || minutes * 60 > DASHBOARD_LINK_SECONDS)
         throw new Error(`--minutes must be 1 to ${DASHBOARD_LINK_SECONDS / 60}`);
-      const operator = c.operators.find((x) => x.id === o.operator);
-      if (!operator) throw new Error(`no operator ${JSON.stringify(o.operator)} in the configuration`);
+      const privateKey = loadOperatorKey(o.key, '--key');
+      const operator = operatorOf(c, privateKey, o.operator, `--key ${o.key}`);
       if (!operator.roles.some((r) => r === 'finance' || r === 'admin'))
         throw new Error(`operator ${o.operator} has neither the finance nor the admin role`);
-      let privateKey;
-      try {
-        privateKey = createPrivateKey(readFileSync(o.key));
-      } catch (error) {
-        throw new Error(`--key ${o.key}: not a readable PEM private key (${(error as Error).message})`);
-      }
-      if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`--key ${o.key}: not an Ed25519 key`);
-      const raw = createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(12).toString('base64');
-      if (raw !== operator.publicKey) throw new Error(`--key ${o.key} is not the key configured for operator ${o.operator}`);
-      const host = c.host === '0.0.0.0' || c.host === '::' ? '127.0.0.1' : c.host;
-      const base = (o.baseUrl ?? c.publicBaseUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${c.port}`).replace(/\/$/, '');
+      const base = engineBaseUrl(c, o.baseUrl);
       const token = signDashboardLink({
         operatorId: o.operator,
         privateKey,

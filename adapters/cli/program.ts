@@ -11,6 +11,7 @@ import {
 import { addSmsCommands } from './sms-commands';
 import { addRecordsCommands } from './records-commands';
 import { addKeysCommand } from './keys-command';
+import { addOperatorAccountCommands } from './operator-accounts-commands';
 import { addFactsCommands } from './facts-commands';
 import { Command, Option } from 'commander';
 import pino from 'pino';
@@ -172,7 +173,15 @@ export function buildProgram(): Command {
 
   addRatingCommands(program, (fn) => withEngine(program, fn));
   addSettingsCommands(program, (fn) => withEngine(program, fn));
-  addWalletCommands(program, (fn) => withEngine(program, fn));
+  addWalletCommands(
+    program,
+    (fn) => withEngine(program, fn),
+    () => configFrom(program),
+  );
+  addOperatorAccountCommands(
+    program.commands.find((c) => c.name() === 'accounts')!,
+    () => configFrom(program),
+  );
   addFactsCommands(program, (fn) => withEngine(program, fn));
   addSmsCommands(program);
   addKeysCommand(program);

@@ -3,7 +3,10 @@ import { Command, Option } from 'commander';
 import type { CommandEngine } from '../runtime/engine';
 import { amountLimits } from '../../core/amount-limits';
 import { parseE164 } from '../../core/e164';
-import { balanceOf, ledgerOf } from '../../projections/balances/queries';
+import { balanceOf, ledgerOf, type BalanceView, type LedgerLine } from '../../projections/balances/queries';
+import type { Config } from '../runtime/config';
+import type { OperatorClient } from './operator-client';
+import { remote } from './operator-accounts-commands';
 import { voucherService } from '../../application/vouchers/service';
 import { batchCsv } from '../../application/vouchers/batch-csv';
 import { listBatches } from '../../projections/vouchers/projection';
@@ -11,9 +14,38 @@ import { issueBody } from '../http/routers/voucher-issue-body';
 import { csv } from '../../application/reports/csv';
 import { table } from './table';
 
+type Shown = { balance: BalanceView; ledger: readonly LedgerLine[] };
+
+async function remoteAccount(client: OperatorClient, number: string, lines: number): Promise<Shown> {
+  const at = `/v1/accounts/${encodeURIComponent(number)}`;
+  const balance = await client.get<BalanceView>(`${at}/balance`);
+  const ledger = lines > 0 ? (await client.get<{ items: LedgerLine[] }>(`${at}/transactions?limit=${lines}`)).items : [];
+  return { balance, ledger };
+}
+
+function printAccount({ balance, ledger }: Shown, json: boolean | undefined): void {
+  if (json) return out(JSON.stringify({ ...balance, ledger }, null, 2));
+  const { grants, ...summary } = balance;
+  out(table(Object.entries(summary).map(([field, value]) => ({ field, value: String(value) }))));
+  if (grants.length) out(table(grants.map((g) => ({ ...g, restriction: g.restriction ? JSON.stringify(g.restriction) : '' }))));
+  if (ledger.length)
+    out(
+      table(
+        ledger.map((l) => ({
+          position: l.position,
+          at: l.recordedAt,
+          type: l.type,
+          amount: l.amount,
+          balance: l.balance,
+          reference: l.reference,
+        })),
+      ),
+    );
+}
+
 type WithEngine = <T>(fn: (engine: CommandEngine) => Promise<T>) => Promise<T>;
 
-const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+const out = (text: string): void => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 
 function instant(text: string, flag: string): string {
   const ms = Date.parse(text);
@@ -22,7 +54,7 @@ function instant(text: string, flag: string): string {
   return new Date(ms).toISOString();
 }
 
-export function addWalletCommands(program: Command, withEngine: WithEngine): void {
+export function addWalletCommands(program: Command, withEngine: WithEngine, config: () => Config): void {
   const accounts = program.command('accounts').description('accounts, balances and ledgers');
   accounts
     .command('show <number>')
@@ -30,33 +62,23 @@ export function addWalletCommands(program: Command, withEngine: WithEngine): voi
     .option('--lines <n>', 'ledger lines to show', '20')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--json', 'same as --format json')
-    .action(async (input: string, o: { lines: string; format: string; json?: boolean }) => {
+    .option('--api <url>', 'ask a running engine instead of reading the data directory (signed with the operator key)')
+    .option('--key <pem>', 'the operator key for --api (default: operatorKeyFile)')
+    .option('--operator <id>', 'the operator id for --api (default: the one whose key it is)')
+    .action(async (input: string, o: { lines: string; format: string; json?: boolean; api?: string; key?: string; operator?: string }) => {
       const number = parseE164(input);
       const lines = Number(o.lines);
       if (!Number.isInteger(lines) || lines < 0 || lines > 1000) throw new Error('--lines must be 0 to 1000');
-      await withEngine(async (engine) => {
-        await engine.runner.catchUp('balances');
-        const balance = await balanceOf(engine.readModels, number, new Date());
-        if (!balance) throw new Error(`no account is open for ${number}`);
-        const ledger = lines > 0 ? (await ledgerOf(engine.readModels, number, { limit: lines })).items : [];
-        if (o.json || o.format === 'json') return out(JSON.stringify({ ...balance, ledger }, null, 2));
-        const { grants, ...summary } = balance;
-        out(table(Object.entries(summary).map(([field, value]) => ({ field, value: String(value) }))));
-        if (grants.length) out(table(grants.map((g) => ({ ...g, restriction: g.restriction ? JSON.stringify(g.restriction) : '' }))));
-        if (ledger.length)
-          out(
-            table(
-              ledger.map((l) => ({
-                position: l.position,
-                at: l.recordedAt,
-                type: l.type,
-                amount: l.amount,
-                balance: l.balance,
-                reference: l.reference,
-              })),
-            ),
-          );
-      });
+      const shown =
+        o.api !== undefined || o.key !== undefined
+          ? await remoteAccount(remote(config(), o), number, lines)
+          : await withEngine(async (engine) => {
+              await engine.runner.catchUp('balances');
+              const balance = await balanceOf(engine.readModels, number, new Date());
+              if (!balance) throw new Error(`no account is open for ${number}`);
+              return { balance, ledger: lines > 0 ? (await ledgerOf(engine.readModels, number, { limit: lines })).items : [] };
+            });
+      printAccount(shown, o.json || o.format === 'json');
     });
 
   const vouchers = program.command('vouchers').description('single-use voucher codes');

@@ -147,6 +147,8 @@ const schema = z
     smsPerDay: z.coerce.number().int().min(1),
     /** A text accepted but not submitted this long after (a crash between the two) is failed and its credit released (seconds). */
     smsAbandonSeconds: z.coerce.number().int().min(30).max(86400),
+    /** The operator key (PKCS#8 PEM) the CLI signs `trunkline accounts …` requests with, unless --key names one. */
+    operatorKeyFile: z.string().min(1).optional(),
     /** Call and text records older than this many months leave the read models (the log keeps them); null keeps all. */
     recordsRetentionMonths: z.coerce.number().int().min(1).max(1200).nullable(),
   })
@@ -215,6 +217,7 @@ const ENV: Readonly<Record<string, keyof z.input<typeof schema>>> = {
   TRUNKLINE_SMS_PER_MINUTE: 'smsPerMinute',
   TRUNKLINE_SMS_PER_DAY: 'smsPerDay',
   TRUNKLINE_RECORDS_RETENTION_MONTHS: 'recordsRetentionMonths',
+  TRUNKLINE_OPERATOR_KEY_FILE: 'operatorKeyFile',
 };
 
 const DEFAULTS = {

@@ -4,6 +4,7 @@ import { acceptAmount, type AmountLimits } from '../../../core/amount-limits';
 import { parseE164 } from '../../../core/e164';
 import { restrictionSchema } from '../../../core/wallet';
 import { balanceOf, ledgerOf } from '../../../projections/balances/queries';
+import { listAccounts } from '../../../projections/balances/account-list';
 import type { ReadModelStore } from '../../../application/ports/read-model-store';
 import type { WalletService } from '../../../application/wallet/service';
 import { problem } from '../problem';
@@ -41,6 +42,22 @@ const grantBody = z
   })
   .strict();
 
+const listQuery = z
+  .object({
+    status: z.enum(['open', 'suspended', 'closed']).optional(),
+    q: z
+      .string()
+      .regex(/^(\+?\d{1,15}|[\w.:-]{1,100})$/, 'must be the digits a number starts with, or an account id')
+      .transform((q) => q.replace(/^\+/, ''))
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z
+      .string()
+      .regex(/^\+\d{1,15}$/, 'must be the next of a previous page')
+      .optional(),
+  })
+  .strict();
+
 const me = (res: Response): string => {
   const caller = callerOf(res);
   if (caller.kind !== 'number') throw problem('number-key-required', 403, 'Forbidden', 'this is a number’s own resource');
@@ -67,6 +84,18 @@ export function walletRouter(deps: WalletRouterDeps): Router {
     return { items: page.items, nextCursor: page.next === null ? null : String(page.next) };
   };
 
+  router.get('/', ...signed, requireRole('admin', 'finance'), async (req, res) => {
+    const q = listQuery.parse(req.query);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(
+      await listAccounts(deps.readModels, {
+        limit: q.limit,
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.q !== undefined ? { search: q.q } : {}),
+        ...(q.cursor ? { after: q.cursor } : {}),
+      }),
+    );
+  });
   router.get('/me/balance', ...signed, async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.json(await balance(me(res), balanceQuery.parse(req.query).after));

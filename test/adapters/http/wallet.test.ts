@@ -72,4 +72,22 @@ describe('grants, expiry and operators’ views of balances', () => {
     expect((await balance(alice, bob)).status).toBe(403);
     expect((await call(bob, 'GET', '/v1/accounts/me/balance')).status).toBe(404);
   });
+
+  test('GET /v1/accounts: operators page through accounts; wildcards, forged cursors and customers are refused', async () => {
+    await engine.runner.catchUp('balances');
+    const list = async (who: Signer, query: string) => {
+      const r = await call(who, 'GET', `/v1/accounts${query}`);
+      return { status: r.status, body: (await r.json()) as { items?: { number: string }[]; next?: string | null } };
+    };
+    const all = await list(finance, '');
+    expect([all.status, all.body.items!.map((a) => a.number), all.body.next]).toEqual([200, [alice.keyid], null]);
+    expect((await list(admin, `?q=${encodeURIComponent('+4420794')}`)).body.items!.map((a) => a.number)).toEqual([alice.keyid]);
+    expect((await list(admin, '?q=447911')).body.items).toEqual([]);
+    expect((await list(admin, '?status=closed')).body.items).toEqual([]);
+    // `_` is no wildcard here: a search that is not digits compares account ids exactly
+    expect((await list(admin, '?q=%5F')).body.items).toEqual([]);
+    for (const query of ['?q=4%25', '?cursor=x', '?limit=501', '?status=gone', '?__proto__=1'])
+      expect((await list(admin, query)).status).toBe(400);
+    expect((await list(alice, '')).status).toBe(403);
+  });
 });

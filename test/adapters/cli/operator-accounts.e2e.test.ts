@@ -1,0 +1,123 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCliAsync } from '../../support/cli';
+import { rawPublicKey, signedFetch, signer, type Signer } from '../../support/signed-fetch';
+import { testEngine, type TestEngine } from '../../support/test-engine';
+import { waitFor } from '../../support/wait';
+
+/** Operator keys as `trunkline keys generate` leaves them: a PEM file, its public key in the configuration. */
+function operatorKey(dir: string, id: string): { who: Signer; file: string } {
+  const pair = generateKeyPairSync('ed25519');
+  const file = join(dir, `${id}.pem`);
+  writeFileSync(file, pair.privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+  return { who: { keyid: id, ...pair }, file };
+}
+
+describe('trunkline accounts list|search|show|grant|suspend|reinstate|close against a running engine', () => {
+  const alice = signer('+442079460958');
+  const bob = signer('+447911123456');
+  let dir: string;
+  let t: TestEngine;
+  let admin: { who: Signer; file: string };
+  let viewer: { who: Signer; file: string };
+  let cli: (...args: string[]) => Promise<{ status: number | null; stdout: string; stderr: string }>;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'trunkline-ops-cli-'));
+    admin = operatorKey(dir, 'ops-admin');
+    viewer = operatorKey(dir, 'ops-finance');
+    t = await testEngine({
+      numbers: [alice, bob],
+      operators: [
+        { who: admin.who, roles: ['admin'] },
+        { who: viewer.who, roles: ['finance'] },
+      ],
+    });
+    await t.engine.runner.start();
+    for (const p of [alice, bob]) expect((await signedFetch(t.base, p, 'POST', '/v1/accounts', { currency: 'EUR' })).status).toBe(201);
+    // the CLI's own configuration: the same operators list, the admin key as its default
+    const cliData = join(dir, 'cli');
+    mkdirSync(cliData);
+    writeFileSync(
+      join(cliData, 'trunkline.json'),
+      JSON.stringify({
+        operators: [admin, viewer].map((o, i) => ({
+          id: o.who.keyid,
+          publicKey: rawPublicKey(o.who.publicKey),
+          roles: [i ? 'finance' : 'admin'],
+        })),
+        operatorKeyFile: admin.file,
+      }),
+    );
+    cli = (...args) => runCliAsync(['--data-dir', cliData, ...args, '--api', t.base]);
+    await waitFor(async () => (await cli('accounts', 'list', '--json')).stdout.includes(bob.keyid), 10_000, 'both accounts listed');
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('list and search: a table for people, JSON for programs', async () => {
+    const table = await cli('accounts', 'list');
+    expect([table.status, table.stderr]).toEqual([0, '']);
+    expect(table.stdout).toMatch(/^number\s+accountId\s+status\s+currency\s+paid\s+granted\s+reserved/);
+    const list = JSON.parse((await cli('accounts', 'list', '--json', '--limit', '1', '--all')).stdout) as {
+      number: string;
+      status: string;
+    }[];
+    expect(list.map((a) => [a.number, a.status])).toEqual([
+      [alice.keyid, 'open'],
+      [bob.keyid, 'open'],
+    ]);
+    const found = JSON.parse((await cli('accounts', 'search', '447911', '--json')).stdout) as { number: string }[];
+    expect(found.map((a) => a.number)).toEqual([bob.keyid]);
+  });
+
+  test('grant: the same --grant-id twice gives once; show --api reflects it', async () => {
+    const first = await cli('accounts', 'grant', alice.keyid, '--amount', '2.50', '--currency', 'EUR', '--grant-id', 'welcome-back');
+    expect([first.status, first.stdout]).toEqual([0, `granted 2.50 EUR to ${alice.keyid} (grant welcome-back)\n`]);
+    const again = await cli('accounts', 'grant', alice.keyid, '--amount', '2.50', '--currency', 'EUR', '--grant-id', 'welcome-back');
+    expect(again.stdout).toBe('grant welcome-back was already given; nothing changed\n');
+    await waitFor(
+      async () => JSON.parse((await cli('accounts', 'show', alice.keyid, '--json')).stdout || '{}').granted === '2.5',
+      10_000,
+      'the grant in the balance',
+    );
+  });
+
+  test('suspend, reinstate and close change the account; each is one line', async () => {
+    expect((await cli('accounts', 'suspend', bob.keyid, '--reason', 'chargeback review')).stdout).toBe(`${bob.keyid}: suspended\n`);
+    expect((await cli('accounts', 'reinstate', bob.keyid)).stdout).toBe(`${bob.keyid}: open\n`);
+    expect((await cli('accounts', 'close', bob.keyid)).stdout).toBe(`${bob.keyid}: closed\n`);
+    await waitFor(
+      async () => (await cli('accounts', 'list', '--status', 'closed', '--json')).stdout.includes(bob.keyid),
+      10_000,
+      'the closed account listed',
+    );
+  });
+
+  test('refusals are one line and exit 1: the wrong role, a foreign key, no engine, a bad number', async () => {
+    const finance = await cli('accounts', 'suspend', alice.keyid, '--key', viewer.file);
+    expect([finance.status, finance.stderr]).toEqual([
+      1,
+      expect.stringMatching(/^trunkline: POST \/v1\/accounts\/%2B442079460958\/suspend: 403 [^\n]+\n$/),
+    ]);
+    const stranger = operatorKey(dir, 'stranger');
+    const foreign = await cli('accounts', 'list', '--key', stranger.file);
+    expect([foreign.status, foreign.stderr]).toEqual([
+      1,
+      expect.stringMatching(/^trunkline: no operator in the configuration has the key in --key [^\n]+\n$/),
+    ]);
+    const down = await runCliAsync(['--data-dir', join(dir, 'cli'), 'accounts', 'list', '--api', 'http://127.0.0.1:9']);
+    expect([down.status, down.stderr]).toEqual([
+      1,
+      expect.stringMatching(/^trunkline: cannot reach the engine at http:\/\/127\.0\.0\.1:9 [^\n]+\n$/),
+    ]);
+    const bad = await cli('accounts', 'suspend', '12');
+    expect([bad.status, bad.stderr.split('\n').length]).toEqual([1, 2]);
+    const list = JSON.parse((await cli('accounts', 'list', '--json')).stdout) as { number: string; status: string }[];
+    expect(list.find((a) => a.number === alice.keyid)!.status).toBe('open');
+  });
+});
