@@ -11,6 +11,7 @@ import {
 import { addSmsCommands } from './sms-commands';
 import { addRecordsCommands } from './records-commands';
 import { addKeysCommand } from './keys-command';
+import { addWebhooksCommands } from './webhooks-commands';
 import { addOperatorAccountCommands } from './operator-accounts-commands';
 import { addFactsCommands } from './facts-commands';
 import { Command, Option } from 'commander';
@@ -185,6 +186,7 @@ export function buildProgram(): Command {
   addFactsCommands(program, (fn) => withEngine(program, fn));
   addSmsCommands(program);
   addKeysCommand(program);
+  addWebhooksCommands(program, (fn) => withProjector(program, fn));
   addRecordsCommands(program, (fn) => withProjector(program, fn));
   addReportCommands(program, (fn) => withEngine(program, fn));
   addFinanceCommands(program, (fn) => withEngine(program, fn));

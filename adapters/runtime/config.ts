@@ -1,3 +1,4 @@
+import { NOTIFICATION_TYPES } from '../../core/notifications/notifications';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -147,6 +148,35 @@ const schema = z
     smsPerDay: z.coerce.number().int().min(1),
     /** A text accepted but not submitted this long after (a crash between the two) is failed and its credit released (seconds). */
     smsAbandonSeconds: z.coerce.number().int().min(30).max(86400),
+    /**
+     * Endpoints notifications are POSTed to, signed the Standard Webhooks way with their secret
+     * (`whsec_` and base64 of at least 24 random bytes); `events` picks types (default: all).
+     */
+    webhooks: z.array(
+      z
+        .object({
+          id: z.string().regex(/^[\w.-]{1,64}$/, 'must be 1–64 letters, digits, dots, dashes or underscores'),
+          url: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL'),
+          secret: z.string().regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'must be whsec_ followed by base64 of at least 24 bytes'),
+          events: z.array(z.enum(NOTIFICATION_TYPES)).min(1).optional(),
+        })
+        .strict(),
+    ),
+    /** Per currency, the ledger balance below which `balance.low` fires (decimal strings). */
+    lowBalanceThresholds: z.record(
+      z.string().regex(/^[A-Z]{3}$/, 'must be keyed by ISO 4217 codes such as EUR'),
+      z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "1.00"'),
+    ),
+    /** Notifications for events older than this when first projected are not sent (a new endpoint is not flooded with history). */
+    webhookMaxAgeHours: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30),
+    /** Attempts before a notification goes to the dead-letter list. */
+    webhookMaxAttempts: z.coerce.number().int().min(1).max(100),
+    /** The longest wait between two attempts (seconds); waits double from 2 s up to it. */
+    webhookRetryMaxSeconds: z.coerce.number().int().min(1).max(86400),
     /** The operator key (PKCS#8 PEM) the CLI signs `trunkline accounts …` requests with, unless --key names one. */
     operatorKeyFile: z.string().min(1).optional(),
     /** Call and text records older than this many months leave the read models (the log keeps them); null keeps all. */
@@ -218,6 +248,7 @@ const ENV: Readonly<Record<string, keyof z.input<typeof schema>>> = {
   TRUNKLINE_SMS_PER_DAY: 'smsPerDay',
   TRUNKLINE_RECORDS_RETENTION_MONTHS: 'recordsRetentionMonths',
   TRUNKLINE_OPERATOR_KEY_FILE: 'operatorKeyFile',
+  TRUNKLINE_WEBHOOK_RETRY_MAX_SECONDS: 'webhookRetryMaxSeconds',
 };
 
 const DEFAULTS = {
@@ -258,6 +289,11 @@ const DEFAULTS = {
   smsPerDay: 200,
   smsAbandonSeconds: 300,
   recordsRetentionMonths: null,
+  webhooks: [],
+  lowBalanceThresholds: {},
+  webhookMaxAgeHours: 24,
+  webhookMaxAttempts: 15,
+  webhookRetryMaxSeconds: 3600,
 };
 
 /** Where each setting came from, for error messages that say what to fix. */

@@ -8,6 +8,7 @@ import { accountsWithDueReservations } from '../../../projections/balances/queri
 import { staleAcceptedSms } from '../../../projections/sms/queries';
 import { dropRecordsBefore, retentionCutoff } from '../../../projections/records/retention';
 import type { Config } from '../config';
+import { webhookDispatcher } from '../../webhooks/dispatcher';
 import type { Extensions } from './plugins';
 
 export interface Job {
@@ -25,6 +26,7 @@ export function servingJobs(deps: {
   readonly sms: SmsService;
   readonly expireDueGrants: () => Promise<number>;
   readonly ext: Extensions;
+  readonly logger: Logger;
 }): Job[] {
   const { config, clock, readModels } = deps;
   return [
@@ -43,6 +45,7 @@ export function servingJobs(deps: {
         )),
     },
     ...retentionJobs(config.recordsRetentionMonths, clock, readModels),
+    ...webhookJobs(config, clock, readModels, deps.logger),
     ...deps.ext.jobs,
   ];
 }
@@ -75,6 +78,29 @@ function retentionJobs(months: number | null, clock: Clock, readModels: ReadMode
       name: 'drop-old-records',
       everySeconds: 3600,
       run: async () => void (await dropRecordsBefore(readModels, retentionCutoff(clock.now(), months))),
+    },
+  ];
+}
+
+/** With endpoints configured, a delivery round every second, draining a backlog a batch at a time. */
+function webhookJobs(config: Config, clock: Clock, readModels: ReadModelStore, logger: Logger): Job[] {
+  if (config.webhooks.length === 0) return [];
+  const dispatcher = webhookDispatcher({
+    readModels,
+    endpoints: config.webhooks,
+    clock,
+    logger,
+    maxAttempts: config.webhookMaxAttempts,
+    retryMaxSeconds: config.webhookRetryMaxSeconds,
+  });
+  return [
+    {
+      name: 'deliver-webhooks',
+      everySeconds: 1,
+      run: async () => {
+        // bounded: at most 20 batches a round, the rest next second
+        for (let round = 0; round < 20 && (await dispatcher.runOnce()) === 50; round++);
+      },
     },
   ];
 }

@@ -19,6 +19,7 @@ import { balancesProjection } from '../../../projections/balances/projection';
 import { financeProjection } from '../../../projections/finance/projection';
 import { smsProjection } from '../../../projections/sms/projection';
 import { callRecordsProjection } from '../../../projections/records/calls-projection';
+import { notificationsProjection } from '../../../projections/notifications/projection';
 import type { Config } from '../config';
 import { BUILTIN_PLUGINS, loadPlugin } from '../plugin-loader';
 import { checkedAccess } from '../route-access';
@@ -50,7 +51,23 @@ export interface PluginWiring {
 export async function registerPlugins(w: PluginWiring): Promise<Extensions> {
   const ext: Extensions = {
     // the engine's own read models; plugins add theirs
-    projections: [balancesProjection, smsProjection, financeProjection, callRecordsProjection],
+    projections: [
+      balancesProjection,
+      smsProjection,
+      financeProjection,
+      callRecordsProjection,
+      // only with endpoints to send to; added later, it catches up from the log and sends what is recent
+      ...(w.config.webhooks.length > 0
+        ? [
+            notificationsProjection({
+              endpoints: w.config.webhooks,
+              thresholds: w.config.lowBalanceThresholds,
+              maxAgeHours: w.config.webhookMaxAgeHours,
+              now: () => w.clock.now(),
+            }),
+          ]
+        : []),
+    ],
     routers: [],
     plugins: [],
     deckImporters: new Map(),

@@ -1,0 +1,110 @@
+import pino from 'pino';
+import { webhookDispatcher } from '../../../adapters/webhooks/dispatcher';
+import { listDeliveries } from '../../../projections/notifications/outbox';
+import { runCliAsync } from '../../support/cli';
+import { startWebhookReceiver, type WebhookReceiver } from '../../beds/webhook-receiver';
+import { callsEngine, type CallsEngine } from '../../support/calls-engine';
+import { signedFetch, signer } from '../../support/signed-fetch';
+import { waitFor } from '../../support/wait';
+
+const UK = '+442079460000';
+
+describe('notifications as signed webhooks, from the log, at least once', () => {
+  const alice = signer('+442079460958');
+  const bob = signer('+447911123456');
+  const admin = signer('ops-1');
+  let receiver: WebhookReceiver;
+  let broken: WebhookReceiver;
+  let bed: CallsEngine;
+  let dispatcher: ReturnType<typeof webhookDispatcher>;
+  /** Delivery rounds, as the serving job runs them every second, until `check` holds. */
+  const deliverUntil = (check: () => boolean, what: string) => waitFor(async () => (await dispatcher.runOnce(), check()), 15_000, what);
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+    broken = await startWebhookReceiver();
+    broken.setFailing(true);
+    const webhooks = [
+      { id: 'billing', url: receiver.url, secret: receiver.secret },
+      { id: 'pager', url: broken.url, secret: broken.secret, events: ['account.suspended' as const] },
+    ];
+    bed = await callsEngine({
+      people: [alice, bob],
+      operators: [{ who: admin, roles: ['admin'] }],
+      config: { webhooks, lowBalanceThresholds: { EUR: '1.00' }, webhookMaxAttempts: 3 },
+    });
+    await bed.engine.runner.start();
+    dispatcher = webhookDispatcher({
+      readModels: bed.engine.readModels,
+      endpoints: webhooks,
+      clock: { now: () => new Date() },
+      logger: pino({ level: 'silent' }),
+      maxAttempts: 3,
+      retryMaxSeconds: 1,
+    });
+  });
+  afterAll(async () => {
+    await bed?.close();
+    await receiver?.close();
+    await broken?.close();
+  });
+
+  test('a top-up, then a call that takes the balance below the threshold: topup.succeeded, balance.low, signed', async () => {
+    await bed.fund(alice.keyid, '1.01', 'pi_alice_1');
+    expect((await bed.hook('authorize', { call_id: 'c-1', caller: alice.keyid, callee: UK })).status).toBe(200);
+    const cdr = { call_id: 'c-1', caller: alice.keyid, disposition: 'ANSWERED', answer_ts: 1_796_000_000, end_ts: 1_796_000_030 };
+    expect((await bed.hook('cdr', cdr)).status).toBe(200);
+    await deliverUntil(() => receiver.received.some((r) => r.type === 'balance.low'), 'balance.low');
+    const mine = receiver.received.filter((r) => r.data['number'] === alice.keyid);
+    expect(mine.map((r) => r.type)).toEqual(['topup.succeeded', 'balance.low']);
+    expect(mine.every((r) => r.valid)).toBe(true);
+    expect(mine[0]!.data).toMatchObject({ paymentId: 'pi_alice_1', credit: '1.01', currency: 'EUR' });
+    // 1.01 less a minute at 0.015: below 1.00 once; the next charge does not fire again
+    expect(mine[1]!.data).toMatchObject({ balance: '0.995', threshold: '1', currency: 'EUR' });
+    expect((await bed.hook('authorize', { call_id: 'c-2', caller: alice.keyid, callee: UK })).status).toBe(200);
+    expect((await bed.hook('cdr', { ...cdr, call_id: 'c-2' })).status).toBe(200);
+    await bed.engine.runner.catchUp('notifications');
+    for (let i = 0; i < 3; i++) await dispatcher.runOnce();
+    expect(receiver.received.filter((r) => r.type === 'balance.low')).toHaveLength(1);
+  });
+
+  test('a receiver that is down gets the notification once it is back; each webhook-id arrives once', async () => {
+    await receiver.down();
+    expect(
+      (await signedFetch(bed.base, admin, 'POST', `/v1/accounts/${encodeURIComponent(bob.keyid)}/suspend`, { reason: 'review' })).status,
+    ).toBe(200);
+    await bed.engine.runner.catchUp('notifications');
+    for (let i = 0; i < 2; i++) await dispatcher.runOnce();
+    const waiting = (await listDeliveries(bed.engine.readModels, 'pending', 10)).find((d) => d.endpoint === 'billing');
+    expect(waiting).toMatchObject({ type: 'account.suspended', attempts: 1, lastError: 'ECONNREFUSED' });
+    await receiver.up();
+    await deliverUntil(() => receiver.received.some((r) => r.type === 'account.suspended'), 'the suspension after the outage');
+    const ids = receiver.received.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(receiver.received.find((r) => r.type === 'account.suspended')!.data).toEqual({
+      number: bob.keyid,
+      accountId: expect.any(String),
+      reason: 'review',
+    });
+  });
+
+  test('an endpoint that keeps failing: dead after maxAttempts, sent again by replay; it only gets the types it asked for', async () => {
+    await waitFor(
+      async () => (await dispatcher.runOnce(), (await listDeliveries(bed.engine.readModels, 'dead', 10)).length > 0),
+      15_000,
+      'the dead letter',
+    );
+    // the operator's view of it, from the CLI on the same data directory
+    const cli = (...args: string[]) => runCliAsync(['--data-dir', bed.dir, 'webhooks', ...args]);
+    const listed = await cli('list', '--status', 'dead', '--json');
+    const [dead] = JSON.parse(listed.stdout) as { id: string }[];
+    expect(dead).toMatchObject({ endpoint: 'pager', type: 'account.suspended', attempts: 3, lastError: 'HTTP 503' });
+    expect((await cli('list')).stdout).toMatch(/^id\s+endpoint\s+type\s+status\s+attempts/);
+    broken.setFailing(false);
+    expect((await cli('replay', '--dead')).stdout).toBe('1 notification queued again; the serving engine sends it within seconds\n');
+    await deliverUntil(() => broken.received.length === 1, 'the replayed notification');
+    expect(broken.received.map((r) => [r.id, r.type, r.valid])).toEqual([[dead!.id, 'account.suspended', true]]);
+    expect(await cli('replay', 'msg_nope')).toMatchObject({ status: 1, stderr: 'trunkline: no notification msg_nope in the outbox\n' });
+    expect((await listDeliveries(bed.engine.readModels, 'dead', 10)).length).toBe(0);
+  });
+});
