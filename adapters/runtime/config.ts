@@ -215,7 +215,9 @@ export type Config = Omit<z.infer<typeof schema>, 'readModels' | 'directoryFile'
   readonly providerKeyFile: string;
 };
 
-const ENV: Readonly<Record<string, keyof z.input<typeof schema>>> = {
+export type ConfigKey = keyof z.input<typeof schema>;
+
+const ENV: Readonly<Record<string, ConfigKey>> = {
   TRUNKLINE_DATA_DIR: 'dataDir',
   PORT: 'port',
   HOST: 'host',
@@ -250,6 +252,16 @@ const ENV: Readonly<Record<string, keyof z.input<typeof schema>>> = {
   TRUNKLINE_OPERATOR_KEY_FILE: 'operatorKeyFile',
   TRUNKLINE_WEBHOOK_RETRY_MAX_SECONDS: 'webhookRetryMaxSeconds',
 };
+
+/** Settings the environment gives as comma-separated lists. */
+const LIST_ENV: Readonly<Record<string, ConfigKey>> = {
+  TRUNKLINE_SIP_SECRETS: 'sipSecrets',
+  TRUNKLINE_TURN_URIS: 'turnUris',
+  TRUNKLINE_PLUGINS: 'plugins',
+};
+
+/** Stripe's keys, which usually live in the environment, land in `pluginOptions.stripe`. */
+export const STRIPE_ENV = ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'STRIPE_API_URL'] as const;
 
 const DEFAULTS = {
   dataDir: './data',
@@ -296,6 +308,14 @@ const DEFAULTS = {
   webhookRetryMaxSeconds: 3600,
 };
 
+/** What the configuration reference (README) is generated from: every key, its variables and default. */
+export const CONFIG_REFERENCE = {
+  keys: Object.keys(schema.shape) as ConfigKey[],
+  env: ENV,
+  listEnv: LIST_ENV,
+  defaults: DEFAULTS as Readonly<Partial<Record<ConfigKey, unknown>>>,
+};
+
 /** Where each setting came from, for error messages that say what to fix. */
 const SOURCE: Record<string, string> = Object.fromEntries(Object.entries(ENV).map(([env, key]) => [key, env]));
 
@@ -317,16 +337,12 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   const flags = Object.fromEntries(Object.entries(sources.flags ?? {}).filter(([, v]) => v !== undefined));
   const fromEnv: Record<string, unknown> = {};
   for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') fromEnv[key] = env[name];
-  if (env['TRUNKLINE_SIP_SECRETS'])
-    fromEnv['sipSecrets'] = env['TRUNKLINE_SIP_SECRETS']
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean);
-  if (env['TRUNKLINE_TURN_URIS'])
-    fromEnv['turnUris'] = env['TRUNKLINE_TURN_URIS']
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean);
+  for (const [name, key] of Object.entries(LIST_ENV))
+    if (env[name])
+      fromEnv[key] = env[name]
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
   // Stripe's keys are secrets: the environment is where they usually live
   const stripe: Record<string, string> = {};
   for (const [name, key] of [
@@ -335,11 +351,6 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     ['STRIPE_API_URL', 'apiUrl'],
   ] as const)
     if (env[name]) stripe[key] = env[name];
-  if (env['TRUNKLINE_PLUGINS'])
-    fromEnv['plugins'] = env['TRUNKLINE_PLUGINS']
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
 
   const dataDir = String(flags['dataDir'] ?? fromEnv['dataDir'] ?? DEFAULTS.dataDir);
   const explicitFile = (flags['config'] ?? env['TRUNKLINE_CONFIG']) as string | undefined;
