@@ -94,7 +94,11 @@ describe('webhooks across a receiver outage and kill -9', () => {
     await start();
     await act(100, 200);
     await back;
-    await waitFor(() => receiver.unique().size >= 2 * ACCOUNTS, 60_000, `all notifications (have ${receiver.unique().size}; engine said: ${stderr.slice(-1500)})`);
+    await waitFor(
+      () => receiver.unique().size >= 2 * ACCOUNTS,
+      60_000,
+      `all notifications (have ${receiver.unique().size}; engine said: ${stderr.slice(-1500)})`,
+    );
     const unique = [...receiver.unique().values()];
     expect(unique).toHaveLength(2 * ACCOUNTS);
     expect(receiver.received.every((r) => r.valid)).toBe(true);
