@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'dist/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'dist/**', 'adapters/client/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

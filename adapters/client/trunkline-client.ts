@@ -1,10 +1,17 @@
-import type { BalanceView, LedgerLine } from '../../projections/balances/queries';
-import type { RedeemResult as Redemption } from '../../application/vouchers/service';
-import type { Restriction } from '../../core/wallet';
-import type { KeyObject } from 'node:crypto';
+import type {
+  AccountSummary,
+  BalanceView,
+  CallRecord,
+  LedgerLine,
+  OperatorCallRecord,
+  Page,
+  Redemption,
+  Restriction,
+  TextRecord,
+} from './wire-types';
 import { createVerifier, httpbis } from 'http-message-signatures';
 import { digestMatches } from '../http/signatures/content-digest';
-import { ed25519PublicKey } from '../http/signatures/key-resolver';
+import { privateKeyFrom, publicKeyFromRaw, type PrivateKeyInput } from './keys';
 import { signRequest } from '../http/signatures/sign-request';
 
 /** An RFC 9457 problem the API answered with. */
@@ -25,6 +32,8 @@ export interface Account {
   currency: string;
   plan: string;
   openedAt: string | null;
+  /** The opening's log position (null when the account was open already); reads wait for it. */
+  position?: number | null;
   enum: { service: 'E2U+sip'; uri: string };
 }
 
@@ -44,8 +53,30 @@ export interface Quote {
   [k: string]: unknown;
 }
 
-export type { BalanceView, LedgerLine } from '../../projections/balances/queries';
-export type { RedeemResult as Redemption } from '../../application/vouchers/service';
+export type * from './wire-types';
+
+/** Paging and time filters of the record listings. */
+export interface RecordQuery {
+  readonly limit?: number;
+  readonly cursor?: string;
+  /** ISO-8601 instants. */
+  readonly since?: string;
+  readonly until?: string;
+}
+
+export interface SmsSent {
+  readonly smsId: string;
+  readonly status: string;
+  readonly replayed: boolean;
+  readonly position: number | null;
+  readonly [field: string]: unknown;
+}
+
+export interface TextStatusView {
+  readonly smsId: string;
+  readonly status: 'accepted' | 'submitted' | 'delivered' | 'failed' | 'refunded';
+  readonly [field: string]: unknown;
+}
 
 export interface TopUp {
   processor: string;
@@ -61,7 +92,8 @@ export interface ClientOptions {
   readonly baseUrl: string;
   /** Who signs: an E.164 number (its directory key) or an operator key id. */
   readonly keyid?: string;
-  readonly privateKey?: KeyObject;
+  /** The signing key: a KeyObject, a PEM, or the raw 32-byte Ed25519 seed as bytes or base64. */
+  readonly privateKey?: PrivateKeyInput;
   readonly fetch?: typeof fetch;
 }
 
@@ -72,15 +104,24 @@ export interface ClientOptions {
 export function trunklineClient(options: ClientOptions) {
   const http = options.fetch ?? fetch;
   const base = options.baseUrl.replace(/\/$/, '');
+  const privateKey = options.privateKey === undefined ? undefined : privateKeyFrom(options.privateKey);
+  /** The log position of this client's latest write: its reads wait for the read models to include it. */
+  let lastWrite = 0;
+  const query = (q: object) =>
+    new URLSearchParams(
+      Object.entries(q)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]): [string, string] => [k, String(v)]),
+    ).toString();
 
   async function call<T>(method: string, path: string, body?: unknown, signed = true, extra: Record<string, string> = {}): Promise<T> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     let headers: Record<string, string> = { ...(payload ? { 'content-type': 'application/json' } : {}), ...extra };
     if (signed) {
-      if (!options.privateKey || !options.keyid) throw new Error('this call is signed: give the client a keyid and privateKey');
+      if (!privateKey || !options.keyid) throw new Error('this call is signed: give the client a keyid and privateKey');
       headers = await signRequest(
         { method, url: `${base}${path}`, headers, ...(payload ? { body: payload } : {}) },
-        options.privateKey,
+        privateKey,
         options.keyid,
       );
     }
@@ -88,6 +129,8 @@ export function trunklineClient(options: ClientOptions) {
     const text = await res.text();
     const parsed: unknown = text ? JSON.parse(text) : null;
     if (!res.ok) throw new TrunklineApiError(res.status, parsed as TrunklineApiError['problem']);
+    const position = (parsed as { position?: unknown } | null)?.position;
+    if (typeof position === 'number' && position > lastWrite) lastWrite = position;
     return parsed as T;
   }
 
@@ -98,7 +141,7 @@ export function trunklineClient(options: ClientOptions) {
       const body = Buffer.from(await res.arrayBuffer());
       const headers = Object.fromEntries(res.headers.entries());
       const descriptor = JSON.parse(body.toString()) as Record<string, unknown> & { signing: { publicKey: string } };
-      const key = ed25519PublicKey(Buffer.from(pinnedPublicKey ?? descriptor.signing.publicKey, 'base64'));
+      const key = publicKeyFromRaw(Buffer.from(pinnedPublicKey ?? descriptor.signing.publicKey, 'base64'));
       const ok =
         digestMatches(headers['content-digest'], body) &&
         (await httpbis.verifyMessage(
@@ -125,8 +168,11 @@ export function trunklineClient(options: ClientOptions) {
     openAccount: (input: { currency?: string; plan?: string } = {}) => call<Account>('POST', '/v1/accounts', input),
     me: () => call<Account>('GET', '/v1/accounts/me'),
     sipCredentials: () => call<Credentials>('POST', '/v1/accounts/me/sip-credentials'),
-    /** The balance; `after` (a position a write answered with) waits for the projection to include it. */
-    balance: (after?: number) => call<BalanceView>('GET', `/v1/accounts/me/balance${after === undefined ? '' : `?after=${after}`}`),
+    /**
+     * The balance, including this client's own latest write (an opening, a top-up, a redemption):
+     * it waits for the read models to reach it. `after` names another position to wait for.
+     */
+    balance: (after: number = lastWrite) => call<BalanceView>('GET', `/v1/accounts/me/balance${after > 0 ? `?after=${after}` : ''}`),
     transactions: (page: { limit?: number; cursor?: string } = {}) =>
       call<{ items: LedgerLine[]; nextCursor: string | null }>(
         'GET',
@@ -136,8 +182,31 @@ export function trunklineClient(options: ClientOptions) {
     topUp: (input: { amount: string; currency: string }, idempotencyKey?: string) =>
       call<TopUp>('POST', '/v1/accounts/me/top-ups', input, true, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
     redeemVoucher: (code: string) => call<Redemption>('POST', '/v1/accounts/me/vouchers/redeem', { code }),
+    /** The number's own calls, newest first; pass `next` back as `cursor` for the page after. */
+    calls: (q: RecordQuery & { outcome?: CallRecord['outcome'] } = {}) =>
+      call<Page<CallRecord>>('GET', `/v1/accounts/me/calls?${query(q)}`),
+    /** The number's own texts, newest first, each with its status history. */
+    texts: (q: RecordQuery & { status?: TextRecord['status'] } = {}) => call<Page<TextRecord>>('GET', `/v1/accounts/me/texts?${query(q)}`),
+    sms: {
+      /** Sends a text from the number; `idempotencyKey` makes a retry safe (the same key answers the first outcome). */
+      send: (input: { to: string; text: string }, idempotencyKey: string) =>
+        call<SmsSent>('POST', '/v1/sms', input, true, { 'idempotency-key': idempotencyKey }),
+      /** Segments, encoding and price of a text before sending it. */
+      quote: (input: { to: string; text: string }) => call<Record<string, unknown>>('POST', '/v1/sms/quote', input),
+      /** A text's status; `after` waits for a position a write answered with. */
+      status: (smsId: string, after?: number) =>
+        call<TextStatusView>('GET', `/v1/sms/${encodeURIComponent(smsId)}${after === undefined ? '' : `?after=${after}`}`),
+    },
     /** Operator calls (a key with the admin role). */
     admin: {
+      /** Accounts in number order: `q` is the digits a number starts with, or an account id. */
+      accounts: (q: { status?: 'open' | 'suspended' | 'closed'; q?: string; limit?: number; cursor?: string } = {}) =>
+        call<Page<AccountSummary>>('GET', `/v1/accounts?${query(q)}`),
+      /** Every account's calls, with trunk and carrier cost (admin or finance). */
+      calls: (q: RecordQuery & { account?: string; carrier?: string; prefix?: string; outcome?: CallRecord['outcome'] } = {}) =>
+        call<Page<OperatorCallRecord>>('GET', `/v1/calls?${query(q)}`),
+      texts: (q: RecordQuery & { account?: string; gateway?: string; prefix?: string; status?: TextRecord['status'] } = {}) =>
+        call<Page<TextRecord & { accountId: string; position: number }>>('GET', `/v1/texts?${query(q)}`),
       suspend: (number: string, reason: string) => call<Account>('POST', `/v1/accounts/${encodeURIComponent(number)}/suspend`, { reason }),
       reinstate: (number: string) => call<Account>('POST', `/v1/accounts/${encodeURIComponent(number)}/reinstate`, {}),
       close: (number: string, reason: string) => call<Account>('POST', `/v1/accounts/${encodeURIComponent(number)}/close`, { reason }),

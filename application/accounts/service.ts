@@ -48,7 +48,10 @@ export function accountService(deps: AccountServiceDeps) {
   const opening = openingDecider((currency) => (welcome ? welcome(currency, deps.clock.now()) : []));
   return {
     /** Opens the caller's account; the same number again returns the existing one. */
-    async open(caller: AccountOpener, input: { currency?: string; plan?: string }): Promise<{ account: AccountState; created: boolean }> {
+    async open(
+      caller: AccountOpener,
+      input: { currency?: string; plan?: string },
+    ): Promise<{ account: AccountState; created: boolean; position: number | null }> {
       if (caller.kind !== 'number' || !caller.directory) {
         throw new DomainError('number-key-required', 'accounts are opened with the key the directory publishes for the number');
       }
@@ -74,7 +77,7 @@ export function accountService(deps: AccountServiceDeps) {
         },
         { metadata: { actor: caller.keyid } },
       );
-      return { account: r.state, created: r.events.length > 0 };
+      return { account: r.state, created: r.events.length > 0, position: r.position };
     },
     async get(number: string): Promise<AccountState> {
       return (await readState(handler, accountDecider, accountStream(number))).state;

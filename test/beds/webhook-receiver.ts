@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { Webhook } from 'standardwebhooks';
-import { freePort } from './free-port';
+import type { AddressInfo } from 'node:net';
 
 export interface Received {
   readonly id: string;
@@ -13,46 +13,44 @@ export interface Received {
 
 /**
  * A provider's webhook endpoint on loopback: verifies each request with the `standardwebhooks`
- * library, keeps what came (duplicates too), and can answer 503 or be down altogether (its port
- * closed, as a crashed receiver's would be) to test retries.
+ * library, keeps what came (duplicates too), and can answer 503 or be down altogether (every
+ * connection reset) to test retries.
  */
 export async function startWebhookReceiver() {
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
   const verifier = new Webhook(secret);
-  const port = await freePort();
   const received: Received[] = [];
   let failing = false;
-  let server: Server | null = null;
-  const listen = () =>
-    new Promise<void>((resolve, reject) => {
-      server = createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () => {
-          if (failing) return void res.writeHead(503).end();
-          const body = Buffer.concat(chunks).toString('utf8');
-          let valid = true;
-          try {
-            verifier.verify(body, req.headers as Record<string, string>);
-          } catch {
-            valid = false;
-          }
-          const parsed = JSON.parse(body) as { type: string; data: Record<string, unknown> };
-          received.push({ id: String(req.headers['webhook-id']), type: parsed.type, data: parsed.data, valid });
-          res.writeHead(204).end();
-        });
-      });
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+  // down: connections are reset as they come (a crashed receiver's host answers so); the port
+  // stays bound, so no other suite's server can take it meanwhile
+  let down = false;
+  const server: Server = createServer((req, res) => {
+    if (down) return void req.socket.destroy();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (failing) return void res.writeHead(503).end();
+      const body = Buffer.concat(chunks).toString('utf8');
+      let valid = true;
+      let parsed: { type?: string; data?: Record<string, unknown> } = {};
+      try {
+        verifier.verify(body, req.headers as Record<string, string>);
+        parsed = JSON.parse(body) as typeof parsed;
+      } catch {
+        valid = false;
+      }
+      received.push({ id: String(req.headers['webhook-id']), type: String(parsed.type), data: parsed.data ?? {}, valid });
+      res.writeHead(204).end();
     });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (!server) return resolve();
-      server.closeAllConnections();
-      server.close(() => resolve());
-      server = null;
-    });
-  await listen();
+  });
+  server.on('connection', (socket) => {
+    if (down) socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     secret,
@@ -60,9 +58,16 @@ export async function startWebhookReceiver() {
     /** Distinct notifications received (a retry of one already received counts once). */
     unique: () => new Map(received.map((r) => [r.id, r])),
     setFailing: (f: boolean) => void (failing = f),
-    down: stop,
-    up: listen,
-    close: stop,
+    down: async () => {
+      down = true;
+      server.closeAllConnections();
+    },
+    up: async () => void (down = false),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

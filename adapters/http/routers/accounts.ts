@@ -28,8 +28,9 @@ export function accountsRouter(deps: { accounts: AccountService; signatures: Sig
   router.post('/', ...signed, async (req, res) => {
     const body = openBody.parse(req.body);
     const caller = callerOf(res);
-    const { account, created } = await deps.accounts.open({ ...caller, keyFingerprint: keyFingerprint(caller.key) }, body);
-    res.status(created ? 201 : 200).json(accountView(account, deps.sipDomain));
+    const { account, created, position } = await deps.accounts.open({ ...caller, keyFingerprint: keyFingerprint(caller.key) }, body);
+    // the position lets the client read its own write: GET /me/balance?after=<position>
+    res.status(created ? 201 : 200).json({ ...accountView(account, deps.sipDomain), position });
   });
   router.get('/me', ...signed, async (_req, res) => {
     const caller = callerOf(res);

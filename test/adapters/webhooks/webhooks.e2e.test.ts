@@ -39,9 +39,10 @@ describe('webhooks across a receiver outage and kill -9', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'trunkline-webhooks-'));
+    // the receiver binds first, so the port picked for the engine cannot be its
+    receiver = await startWebhookReceiver();
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    receiver = await startWebhookReceiver();
     writeFileSync(
       join(dir, 'directory.json'),
       JSON.stringify({ numbers: Object.fromEntries(people.map((p) => [p.keyid, { keys: [rawPublicKey(p.publicKey)] }])) }),

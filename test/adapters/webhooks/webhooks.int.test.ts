@@ -76,7 +76,11 @@ describe('notifications as signed webhooks, from the log, at least once', () => 
     await bed.engine.runner.catchUp('notifications');
     for (let i = 0; i < 2; i++) await dispatcher.runOnce();
     const waiting = (await listDeliveries(bed.engine.readModels, 'pending', 10)).find((d) => d.endpoint === 'billing');
-    expect(waiting).toMatchObject({ type: 'account.suspended', attempts: 1, lastError: 'ECONNREFUSED' });
+    expect(waiting).toMatchObject({
+      type: 'account.suspended',
+      attempts: 1,
+      lastError: expect.stringMatching(/^(ECONNREFUSED|ECONNRESET|UND_ERR_SOCKET)$/),
+    });
     await receiver.up();
     await deliverUntil(() => receiver.received.some((r) => r.type === 'account.suspended'), 'the suspension after the outage');
     const ids = receiver.received.map((r) => r.id);
