@@ -19,8 +19,10 @@ const CONFIG_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 's
 function* files(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* files(path);
-    else if (entry.isFile()) yield path;
+    // a package's own build output (adapters/client/dist) is not the engine's
+    if (entry.isDirectory()) {
+      if (entry.name !== 'dist' && entry.name !== 'node_modules') yield* files(path);
+    } else if (entry.isFile()) yield path;
   }
 }
 

@@ -90,6 +90,7 @@ export function addProbeCommand(program: Command): void {
         );
         const before = await client.transactions({ limit: 1 });
         const newest = before.items[0]?.position ?? 0;
+        const known = new Set((await client.calls({ limit: 20 })).items.map((c) => c.callId));
         const started = performance.now();
         const call = await sipCall({
           WS_URL: o.ws,
@@ -105,10 +106,14 @@ export function addProbeCommand(program: Command): void {
           rows.push({ step: `sip:${s.step}`, ms: s.ms - previous, detail: s.status ? `status ${s.status}` : (s.message ?? '') });
           previous = s.ms;
         }
-        if (call.code !== 0)
-          throw new Error(
-            `the call did not complete: ${call.steps.at(-1)?.step ?? 'no output'} ${call.steps.at(-1)?.status ?? call.steps.at(-1)?.message ?? ''}`.trim(),
-          );
+        if (call.code !== 0) throw new Error(sipFailure(call.steps));
+        const record = await step(
+          'cdr',
+          () => awaitRecord(client, known, destination),
+          (r) => recordDetail(r, seconds),
+        );
+        if (record.outcome === 'failed')
+          throw new Error(`cdr: the proxy reported the call as not answered (${record.cause ?? 'no reason'})`);
         const charge = await step(
           'charged',
           async () => {
@@ -117,7 +122,10 @@ export function addProbeCommand(program: Command): void {
               const page = await client.transactions({ limit: 5 });
               const line = page.items.find((l) => l.position > newest && l.reference.startsWith('call:'));
               if (line) return line;
-              if (Date.now() > deadline) throw new Error('no charge appeared on the account within 15 s of the call');
+              if (Date.now() > deadline)
+                throw new Error(
+                  `charged: the CDR was recorded (price ${record.price ?? 'none'}) but no charge reached the ledger within 15 s`,
+                );
               await new Promise((r) => setTimeout(r, 200));
             }
           },
@@ -132,4 +140,44 @@ export function addProbeCommand(program: Command): void {
         else process.stdout.write(table(rows.map((r) => ({ step: r.step, ms: r.ms, detail: r.detail }))));
       },
     );
+}
+
+type Client = ReturnType<typeof import('../client/trunkline-client').trunklineClient>;
+type CallRow = Awaited<ReturnType<Client['calls']>>['items'][number];
+
+/** Which SIP step the call stopped at, in words a provider can act on. */
+function sipFailure(steps: readonly { step: string; status?: number; message?: string }[]): string {
+  const last = steps.at(-1);
+  const why = `${last?.status ?? last?.message ?? ''}`.trim();
+  const reached = new Set(steps.map((s) => s.step));
+  if (!reached.has('connected')) return `sip: no WebSocket connection to the proxy${why ? ` (${why})` : ''}`;
+  if (!reached.has('registered')) return `sip: REGISTER failed${why ? ` (${why})` : ''}`;
+  if (!reached.has('answered')) return `sip: the call was not answered${why ? ` (${why})` : ''}`;
+  return `sip: the call did not end cleanly: no answer to its BYE${why ? ` (${why})` : ''}`;
+}
+
+/**
+ * The engine's record of the probe's call (one it did not list before), once its CDR is in. The
+ * failure names what is missing: no authorization at all, or an authorization whose CDR never came.
+ */
+async function awaitRecord(client: Client, known: ReadonlySet<string>, destination: string): Promise<CallRow> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const mine = (await client.calls({ limit: 20 })).items.find((c) => !known.has(c.callId) && c.callee === destination);
+    if (mine && mine.outcome !== 'open') return mine;
+    if (Date.now() > deadline)
+      throw new Error(
+        mine
+          ? 'cdr: the call was authorized but no CDR came within 15 s: the proxy still holds the dialog (did its BYE reach the proxy? a carrier that does not echo Record-Route sends it around it)'
+          : 'cdr: the engine never authorized this call: the proxy did not ask its hooks (check the hooks URL and secret)',
+      );
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** What the proxy measured against what was asked: far more means the hang-up did not reach it. */
+function recordDetail(r: CallRow, seconds: number): string {
+  const measured = r.durationSeconds ?? 0;
+  const warn = measured > seconds + 5 ? `; ${measured} s measured for a ${seconds} s call: the BYE did not reach the proxy in time` : '';
+  return `${r.outcome}, ${measured} s measured, ${r.billedSeconds ?? 0} s billed${warn}`;
 }

@@ -11,6 +11,7 @@ import {
 import { addSmsCommands } from './sms-commands';
 import { addRecordsCommands } from './records-commands';
 import { addKeysCommand } from './keys-command';
+import { addBackupCommand } from './backup-command';
 import { addWebhooksCommands } from './webhooks-commands';
 import { addOperatorAccountCommands } from './operator-accounts-commands';
 import { addFactsCommands } from './facts-commands';
@@ -186,6 +187,7 @@ export function buildProgram(): Command {
   addFactsCommands(program, (fn) => withEngine(program, fn));
   addSmsCommands(program);
   addKeysCommand(program);
+  addBackupCommand(program, () => configFrom(program));
   addWebhooksCommands(program, (fn) => withProjector(program, fn));
   addRecordsCommands(program, (fn) => withProjector(program, fn));
   addReportCommands(program, (fn) => withEngine(program, fn));

@@ -9,7 +9,7 @@ import { freePort } from './free-port';
 export const KAMAILIO = '/usr/sbin/kamailio';
 export const SIPP = '/usr/bin/sipp';
 export const TEMPLATE = join(__dirname, '..', '..', 'adapters', 'sip', 'kamailio', 'kamailio.cfg');
-const CARRIER_XML = join(__dirname, 'sip', 'carrier.xml');
+const CARRIER_XML = join(__dirname, '..', '..', 'adapters', 'sip', 'sipp', 'carrier.xml');
 
 export function sipBedMissing(): string | null {
   return existsSync(KAMAILIO) && existsSync(SIPP) ? null : `${KAMAILIO} or ${SIPP} is missing (scripts/install-test-deps.sh)`;

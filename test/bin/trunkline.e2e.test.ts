@@ -21,8 +21,10 @@ function run(bin: string, args: string[], env: Record<string, string> = {}) {
 
 function* files(path: string): Generator<string> {
   for (const entry of readdirSync(path, { withFileTypes: true })) {
-    if (entry.isDirectory()) yield* files(join(path, entry.name));
-    else yield join(path, entry.name);
+    // the SDK package's build output (adapters/client/dist) is not an asset of the engine
+    if (entry.isDirectory()) {
+      if (entry.name !== 'dist') yield* files(join(path, entry.name));
+    } else yield join(path, entry.name);
   }
 }
 

@@ -45,6 +45,7 @@ const NOT_EVENTS = new Set([
   'InvalidEventError',
   'ReadModelStore',
   'TrunklineApiError',
+  'KeyObject',
 ]);
 
 /** Hex-looking words that are names, not commit hashes. */

@@ -239,9 +239,13 @@ interface Step {
         'sip:registered',
         'sip:answered',
         'sip:hung-up',
+        'cdr',
         'charged',
         'total',
       ]);
+      expect(report.steps.find((s) => s.step === 'cdr')).toMatchObject({
+        detail: expect.stringMatching(/^answered, [\d.]+ s measured, \d+ s billed$/),
+      });
       expect(new Decimal(report.charge).isNegative()).toBe(true);
       const bad = await run([...common, '--number', 'nope']);
       expect([bad.code, bad.err.trim().split('\n')]).toEqual([1, [expect.stringMatching(/^trunkline: not a phone number/)]]);
