@@ -66,6 +66,7 @@ const DESCRIPTIONS: Record<ConfigKey, string> = {
     'endpoints notifications are POSTed to: `[{ "id", "url", "secret": "whsec_…", "events"? }]` ([docs/notifications.md](docs/notifications.md))',
   lowBalanceThresholds: 'per currency, the ledger balance below which `balance.low` fires: `{ "EUR": "1.00" }`',
   webhookMaxAgeHours: 'events older than this when first projected notify nobody',
+  grantExpiringNoticeHours: 'how long before a grant with credit left lapses `grant.expiring` tells of it',
   webhookMaxAttempts: 'attempts before a notification goes to the dead-letter list',
   webhookRetryMaxSeconds: 'the longest wait between two attempts',
 };

@@ -167,6 +167,12 @@ const schema = z
       z.string().regex(/^[A-Z]{3}$/, 'must be keyed by ISO 4217 codes such as EUR'),
       z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "1.00"'),
     ),
+    /** How long before a grant with credit left lapses `grant.expiring` tells of it (hours). */
+    grantExpiringNoticeHours: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90),
     /** Notifications for events older than this when first projected are not sent (a new endpoint is not flooded with history). */
     webhookMaxAgeHours: z.coerce
       .number()
@@ -304,6 +310,7 @@ const DEFAULTS = {
   webhooks: [],
   lowBalanceThresholds: {},
   webhookMaxAgeHours: 24,
+  grantExpiringNoticeHours: 72,
   webhookMaxAttempts: 15,
   webhookRetryMaxSeconds: 3600,
 };

@@ -10,6 +10,7 @@ export const NOTIFICATION_TYPES = [
   'account.suspended',
   'account.reinstated',
   'account.closed',
+  'grant.expiring',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

@@ -9,6 +9,7 @@ import { staleAcceptedSms } from '../../../projections/sms/queries';
 import { dropRecordsBefore, retentionCutoff } from '../../../projections/records/retention';
 import type { Config } from '../config';
 import { webhookDispatcher } from '../../webhooks/dispatcher';
+import { enqueueExpiringGrants } from '../../../projections/notifications/expiring-grants';
 import type { Extensions } from './plugins';
 
 export interface Job {
@@ -94,6 +95,11 @@ function webhookJobs(config: Config, clock: Clock, readModels: ReadModelStore, l
     retryMaxSeconds: config.webhookRetryMaxSeconds,
   });
   return [
+    {
+      name: 'notify-expiring-grants',
+      everySeconds: 60,
+      run: async () => void (await enqueueExpiringGrants(readModels, config.webhooks, clock.now(), config.grantExpiringNoticeHours)),
+    },
     {
       name: 'deliver-webhooks',
       everySeconds: 1,

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { webhookDispatcher } from '../../../adapters/webhooks/dispatcher';
 import { listDeliveries } from '../../../projections/notifications/outbox';
+import { enqueueExpiringGrants } from '../../../projections/notifications/expiring-grants';
 import { runCliAsync } from '../../support/cli';
 import { startWebhookReceiver, type WebhookReceiver } from '../../beds/webhook-receiver';
 import { callsEngine, type CallsEngine } from '../../support/calls-engine';
@@ -17,6 +18,7 @@ describe('notifications as signed webhooks, from the log, at least once', () => 
   let broken: WebhookReceiver;
   let bed: CallsEngine;
   let dispatcher: ReturnType<typeof webhookDispatcher>;
+  let webhooks: { id: string; url: string; secret: string; events?: 'account.suspended'[] }[];
   /** Delivery rounds, as the serving job runs them every second, until `check` holds. */
   const deliverUntil = (check: () => boolean, what: string) => waitFor(async () => (await dispatcher.runOnce(), check()), 15_000, what);
 
@@ -24,7 +26,7 @@ describe('notifications as signed webhooks, from the log, at least once', () => 
     receiver = await startWebhookReceiver();
     broken = await startWebhookReceiver();
     broken.setFailing(true);
-    const webhooks = [
+    webhooks = [
       { id: 'billing', url: receiver.url, secret: receiver.secret },
       { id: 'pager', url: broken.url, secret: broken.secret, events: ['account.suspended' as const] },
     ];
@@ -110,5 +112,23 @@ describe('notifications as signed webhooks, from the log, at least once', () => 
     expect(broken.received.map((r) => [r.id, r.type, r.valid])).toEqual([[dead!.id, 'account.suspended', true]]);
     expect(await cli('replay', 'msg_nope')).toMatchObject({ status: 1, stderr: 'trunkline: no notification msg_nope in the outbox\n' });
     expect((await listDeliveries(bed.engine.readModels, 'dead', 10)).length).toBe(0);
+  });
+
+  test('grant.expiring: once per grant with credit left that lapses within the notice, however often the sweep runs', async () => {
+    const grant = (grantId: string, hours: number) =>
+      signedFetch(bed.base, admin, 'POST', `/v1/accounts/${encodeURIComponent(alice.keyid)}/grants`, {
+        grantId,
+        amount: '0.50',
+        currency: 'EUR',
+        expiresAt: new Date(Date.now() + hours * 3_600_000).toISOString(),
+      });
+    expect((await grant('soon', 2)).status).toBe(201);
+    expect((await grant('later', 24 * 10)).status).toBe(201);
+    await bed.engine.runner.catchUp('balances');
+    for (let i = 0; i < 3; i++) await enqueueExpiringGrants(bed.engine.readModels, webhooks, new Date(), 72);
+    await deliverUntil(() => receiver.received.some((r) => r.type === 'grant.expiring'), 'grant.expiring');
+    for (let i = 0; i < 3; i++) await dispatcher.runOnce();
+    const told = receiver.received.filter((r) => r.type === 'grant.expiring');
+    expect(told.map((r) => [r.data['grantId'], r.data['remaining'], r.data['currency'], r.valid])).toEqual([['soon', '0.5', 'EUR', true]]);
   });
 });
