@@ -35,6 +35,7 @@ const DESCRIPTIONS: Record<ConfigKey, string> = {
   sipCredentialTtlSeconds: 'how long SIP credentials handed to clients last',
   sipHmac: 'the HMAC of the SIP credentials: `sha1`, `sha256`, `sha384`, `sha512`',
   registrars: 'registrar URIs (`sip:` or `sips:`) the descriptor hands to clients',
+  webSocketUris: 'the registrar’s WebSocket servers (`wss://sip.provider.example:8443`) the descriptor hands to browser and sip.js clients',
   turnSecret: 'coturn `static-auth-secret` (use-auth-secret), at least 16 characters',
   turnUris: 'TURN/STUN URIs handed out with the TURN credentials',
   turnTtlSeconds: 'how long TURN credentials last',

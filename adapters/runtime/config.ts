@@ -86,6 +86,8 @@ const schema = z
     sipHmac: z.enum(['sha1', 'sha256', 'sha384', 'sha512']),
     /** Registrar URIs handed to clients (default: sip:<sipDomain> over udp and tcp). */
     registrars: z.array(z.string().regex(/^sips?:/, 'must be a sip: or sips: URI')).optional(),
+    /** The registrar's WebSocket servers for the descriptor (`wss://sip.provider.example:8443`). */
+    webSocketUris: z.array(z.string().regex(/^wss?:\/\/[^\s/]+(\/\S*)?$/, 'must be a ws:// or wss:// URL')),
     /** coturn `static-auth-secret` (use-auth-secret), and the TURN/STUN URIs clients use. */
     turnSecret: z.string().min(16, 'must be at least 16 characters').optional(),
     turnUris: z.array(z.string().regex(/^(turns?|stun):/, 'must be a turn:, turns: or stun: URI')),
@@ -262,6 +264,7 @@ const ENV: Readonly<Record<string, ConfigKey>> = {
 /** Settings the environment gives as comma-separated lists. */
 const LIST_ENV: Readonly<Record<string, ConfigKey>> = {
   TRUNKLINE_SIP_SECRETS: 'sipSecrets',
+  TRUNKLINE_WEBSOCKET_URIS: 'webSocketUris',
   TRUNKLINE_TURN_URIS: 'turnUris',
   TRUNKLINE_PLUGINS: 'plugins',
 };
@@ -289,6 +292,7 @@ const DEFAULTS = {
   sipCredentialTtlSeconds: 3600,
   sipHmac: 'sha256',
   turnUris: [],
+  webSocketUris: [],
   turnTtlSeconds: 3600,
   providerName: 'Trunkline provider',
   stunUris: [],

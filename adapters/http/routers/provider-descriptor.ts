@@ -8,6 +8,8 @@ export interface ProviderDescriptor {
   readonly name: string;
   readonly sipDomain: string;
   readonly registrars: readonly string[];
+  /** WebSocket servers of the registrar (`wss://…`), for browser and sip.js clients. */
+  readonly websocket: readonly string[];
   readonly stun: readonly string[];
   readonly turn: readonly string[];
   readonly currencies: readonly string[];

@@ -126,6 +126,7 @@ export function wireHttp(w: HttpWiring): { app: HttpApp; routerDeps: RouterDeps 
             name: config.providerName,
             sipDomain: config.sipDomain,
             registrars: registrarsOf(config),
+            websocket: config.webSocketUris,
             stun: config.stunUris,
             turn: config.turnUris,
             currencies: [config.retailCurrency],

@@ -25,6 +25,7 @@ describe('GET /.well-known/trunkline', () => {
         sipDomain: 'sip.example.test',
         stunUris: ['stun:stun.example.test'],
         turnUris: ['turn:turn.example.test?transport=udp'],
+        webSocketUris: ['wss://sip.example.test:8443'],
         ...extra,
       },
       { logger: pino({ level: 'silent' }) },
@@ -58,6 +59,7 @@ describe('GET /.well-known/trunkline', () => {
       rateSheet: string;
       signing: { publicKey: string };
       registrars: string[];
+      websocket: string[];
       stun: string[];
       turn: string[];
     };
@@ -69,6 +71,7 @@ describe('GET /.well-known/trunkline', () => {
       stun: ['stun:stun.example.test'],
     });
     expect(d.registrars).toEqual(['sip:sip.example.test;transport=udp', 'sip:sip.example.test;transport=tcp']);
+    expect(d.websocket).toEqual(['wss://sip.example.test:8443']);
     expect(digestMatches(headers['content-digest'], body)).toBe(true);
     const key = ed25519PublicKey(Buffer.from(d.signing.publicKey, 'base64'));
     const verified = await httpbis.verifyMessage(

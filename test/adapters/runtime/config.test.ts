@@ -44,6 +44,8 @@ describe('configuration', () => {
     [{ TRUNKLINE_STORE: 'eventstoredb' }, /eventStoreDbUrl is required/],
     [{ TRUNKLINE_POSTGRES_URL: 'mysql://x' }, /postgresUrl must be a postgres:\/\/ URL/],
     [{ TRUNKLINE_CONFIG: '/nonexistent/trunkline.json' }, /does not exist/],
+    [{ TRUNKLINE_WEBSOCKET_URIS: 'wss://ok.example:8443,http://sip.example' }, /webSocketUris.1 must be a ws:\/\/ or wss:\/\/ URL/],
+    [{ TRUNKLINE_WEBHOOK_RETRY_MAX_SECONDS: '0' }, /webhookRetryMaxSeconds/],
   ])('refuses %j with one line naming it', (env, message) => {
     expect(() => loadConfig({ env, cwd })).toThrow(message);
   });
