@@ -32,6 +32,8 @@ export interface Account {
   currency: string;
   plan: string;
   openedAt: string | null;
+  /** The account's own `balance.low` threshold; null: the provider's for its currency. */
+  lowBalanceThreshold?: string | null;
   /** The opening's log position (null when the account was open already); reads wait for it. */
   position?: number | null;
   enum: { service: 'E2U+sip'; uri: string };
@@ -168,6 +170,9 @@ export function trunklineClient(options: ClientOptions) {
     openAccount: (input: { currency?: string; plan?: string } = {}) => call<Account>('POST', '/v1/accounts', input),
     me: () => call<Account>('GET', '/v1/accounts/me'),
     sipCredentials: () => call<Credentials>('POST', '/v1/accounts/me/sip-credentials'),
+    /** The balance below which the provider's `balance.low` notification fires for this account (null: its default). */
+    setLowBalanceThreshold: (lowBalanceThreshold: string | null) =>
+      call<{ lowBalanceThreshold: string | null }>('PUT', '/v1/accounts/me/notifications', { lowBalanceThreshold }),
     /**
      * The balance, including this client's own latest write (an opening, a top-up, a redemption):
      * it waits for the read models to reach it. `after` names another position to wait for.

@@ -29,6 +29,7 @@ export function accountView(a: AccountState, sipDomain: string) {
     currency: a.currency,
     plan: a.plan,
     openedAt: a.openedAt,
+    lowBalanceThreshold: a.lowBalanceThreshold,
     enum: { service: 'E2U+sip', uri: `sip:${a.number}@${sipDomain}` },
   };
 }
@@ -86,7 +87,8 @@ export function accountService(deps: AccountServiceDeps) {
       number: string,
       command:
         | { readonly type: 'suspend' | 'close'; readonly data: { reason: string } }
-        | { readonly type: 'reinstate'; readonly data: Record<string, never> },
+        | { readonly type: 'reinstate'; readonly data: Record<string, never> }
+        | { readonly type: 'set-low-balance-threshold'; readonly data: { readonly threshold: string | null } },
       actor: string,
     ): Promise<AccountState> {
       return (await handleCommand(handler, accountDecider, accountStream(number), command, { metadata: { actor } })).state;

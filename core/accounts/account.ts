@@ -22,6 +22,17 @@ export const accountEvents = {
   AccountSuspended: { schemaVersion: 1, schema: z.object({ accountId: z.string(), reason: z.string() }) },
   AccountReinstated: { schemaVersion: 1, schema: z.object({ accountId: z.string() }) },
   AccountClosed: { schemaVersion: 1, schema: z.object({ accountId: z.string(), reason: z.string() }) },
+  /** The account's own `balance.low` threshold (null: the provider's for its currency). */
+  LowBalanceThresholdSet: {
+    schemaVersion: 1,
+    schema: z.object({
+      accountId: z.string(),
+      threshold: z
+        .string()
+        .regex(/^(0|[1-9]\d*)(\.\d+)?$/)
+        .nullable(),
+    }),
+  },
 } as const;
 
 export const accountCodec = eventCodec(accountEvents);
@@ -37,6 +48,7 @@ export interface AccountState {
   readonly plan: string;
   readonly keyFingerprint: string;
   readonly openedAt: string | null;
+  readonly lowBalanceThreshold: string | null;
 }
 
 export type AccountCommand =
@@ -52,7 +64,8 @@ export type AccountCommand =
     }
   | { readonly type: 'suspend'; readonly data: { readonly reason: string } }
   | { readonly type: 'reinstate'; readonly data: Record<string, never> }
-  | { readonly type: 'close'; readonly data: { readonly reason: string } };
+  | { readonly type: 'close'; readonly data: { readonly reason: string } }
+  | { readonly type: 'set-low-balance-threshold'; readonly data: { readonly threshold: string | null } };
 
 export const accountStream = (number: string) => `account-${number}`;
 export const accountIdOf = (number: string) => deriveId('account', number);
@@ -62,9 +75,18 @@ export const accountIdOf = (number: string) => deriveId('account', number);
  * A closed account stays closed and keeps its ledger; a suspended one can be reinstated.
  */
 export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = {
-  initialState: { status: 'none', accountId: '', number: '', currency: '', plan: '', keyFingerprint: '', openedAt: null },
+  initialState: {
+    status: 'none',
+    accountId: '',
+    number: '',
+    currency: '',
+    plan: '',
+    keyFingerprint: '',
+    openedAt: null,
+    lowBalanceThreshold: null,
+  },
   // the stream also holds the wallet's events, which the account's lifecycle does not read
-  evolvesOn: ['AccountOpened', 'AccountSuspended', 'AccountReinstated', 'AccountClosed'],
+  evolvesOn: ['AccountOpened', 'AccountSuspended', 'AccountReinstated', 'AccountClosed', 'LowBalanceThresholdSet'],
   decide(command, state) {
     switch (command.type) {
       case 'open':
@@ -98,6 +120,12 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         return state.status === 'closed'
           ? []
           : [{ type: 'AccountClosed', data: { accountId: state.accountId, reason: command.data.reason } }];
+      case 'set-low-balance-threshold':
+        if (state.status === 'none') throw new DomainError('no-account', 'there is no such account');
+        if (state.status === 'closed') throw new DomainError('account-closed', 'the account is closed');
+        return state.lowBalanceThreshold === command.data.threshold
+          ? []
+          : [{ type: 'LowBalanceThresholdSet', data: { accountId: state.accountId, threshold: command.data.threshold } }];
     }
   },
   evolve(state, event) {
@@ -111,6 +139,7 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
           plan: event.data.plan,
           keyFingerprint: event.data.keyFingerprint,
           openedAt: event.data.directory.at,
+          lowBalanceThreshold: null,
         };
       case 'AccountSuspended':
         return { ...state, status: 'suspended' };
@@ -118,6 +147,8 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         return { ...state, status: 'open' };
       case 'AccountClosed':
         return { ...state, status: 'closed' };
+      case 'LowBalanceThresholdSet':
+        return { ...state, lowBalanceThreshold: event.data.threshold };
     }
   },
 };

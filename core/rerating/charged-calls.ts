@@ -100,6 +100,7 @@ export function evolveChargedCalls(s: ChargedCallsState, e: AccountStreamEvent):
     case 'AccountSuspended':
     case 'AccountReinstated':
     case 'AccountClosed':
+    case 'LowBalanceThresholdSet':
     case 'TopUpStarted':
     case 'TopUpFailed':
     case 'TopUpMismatch':

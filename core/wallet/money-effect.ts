@@ -157,6 +157,7 @@ export function moneyEffect(e: AccountStreamEvent): MoneyEffect | null {
     case 'AccountSuspended':
     case 'AccountReinstated':
     case 'AccountClosed':
+    case 'LowBalanceThresholdSet':
     case 'TopUpStarted':
     case 'TopUpFailed':
     case 'TopUpMismatch':

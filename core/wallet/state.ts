@@ -107,6 +107,9 @@ function evolveRecords(s: WalletState, e: AccountStreamEvent): WalletState {
       return { ...s, status: 'open' };
     case 'AccountClosed':
       return { ...s, status: 'closed' };
+    case 'LowBalanceThresholdSet':
+      // a notification setting: nothing the wallet decides on
+      return s;
     case 'TopUpStarted':
       return withPayment(s, e.data.paymentId, { started: { amount: e.data.amount, credit: e.data.credit } });
     case 'CreditPurchased':

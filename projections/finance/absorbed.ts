@@ -79,6 +79,7 @@ export function absorbedLine(e: AccountStreamEvent): AbsorbedLine | null {
     case 'AccountSuspended':
     case 'AccountReinstated':
     case 'AccountClosed':
+    case 'LowBalanceThresholdSet':
     case 'TopUpStarted':
     case 'TopUpFailed':
     case 'TopUpMismatch':

@@ -278,6 +278,7 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
     case 'AccountSuspended':
     case 'AccountReinstated':
     case 'AccountClosed':
+    case 'LowBalanceThresholdSet':
     case 'TopUpStarted':
     case 'TopUpFailed':
     case 'TopUpMismatch':

@@ -20,6 +20,7 @@ export interface NotificationSettings {
 interface BalanceRow {
   currency: string;
   balance: string;
+  threshold: string | null;
 }
 
 /**
@@ -32,37 +33,53 @@ export function notificationsProjection(settings: NotificationSettings): Project
   const thresholds = new Map(Object.entries(settings.thresholds).map(([c, t]) => [c, new Decimal(t)]));
   return {
     name: 'notifications',
-    version: 1,
-    handles: [...LEDGER_EVENT_TYPES, 'AccountOpened', 'AccountSuspended', 'AccountReinstated', 'AccountClosed', 'TopUpFailed'],
+    // 2: the account's own threshold
+    version: 2,
+    handles: [
+      ...LEDGER_EVENT_TYPES,
+      'AccountOpened',
+      'AccountSuspended',
+      'AccountReinstated',
+      'AccountClosed',
+      'TopUpFailed',
+      'LowBalanceThresholdSet',
+    ],
     async setup(tx) {
-      await tx.run('CREATE TABLE IF NOT EXISTS notify_balances (number TEXT PRIMARY KEY, currency TEXT NOT NULL, balance TEXT NOT NULL)');
+      await tx.run(
+        'CREATE TABLE IF NOT EXISTS notify_accounts (number TEXT PRIMARY KEY, currency TEXT NOT NULL, balance TEXT NOT NULL, threshold TEXT)',
+      );
       await createOutbox(tx);
     },
     async reset(tx) {
       // the outbox stays: what was sent (or is due) is not the projection's to forget
-      await tx.run('DELETE FROM notify_balances');
+      await tx.run('DELETE FROM notify_accounts');
     },
     async apply(recorded, tx) {
       const e = accountStreamCodec.decode(recorded);
       const number = recorded.stream.slice('account-'.length);
       if (e.type === 'AccountOpened') {
-        await tx.run('INSERT INTO notify_balances (number, currency, balance) VALUES (?, ?, ?) ON CONFLICT (number) DO NOTHING', [
+        await tx.run('INSERT INTO notify_accounts (number, currency, balance) VALUES (?, ?, ?) ON CONFLICT (number) DO NOTHING', [
           number,
           e.data.currency,
           '0',
         ]);
         return;
       }
-      const row = await tx.get<BalanceRow>('SELECT currency, balance FROM notify_balances WHERE number = ?', [number]);
+      if (e.type === 'LowBalanceThresholdSet') {
+        await tx.run('UPDATE notify_accounts SET threshold = ? WHERE number = ?', [e.data.threshold, number]);
+        return;
+      }
+      const row = await tx.get<BalanceRow>('SELECT currency, balance, threshold FROM notify_accounts WHERE number = ?', [number]);
       const effect = moneyEffect(e);
       let step = null;
       if (row && effect) {
         const before = new Decimal(row.balance);
         const after = before.plus(effect.paid).plus(effect.granted);
-        if (!after.eq(before)) await tx.run('UPDATE notify_balances SET balance = ? WHERE number = ?', [after.toFixed(), number]);
+        if (!after.eq(before)) await tx.run('UPDATE notify_accounts SET balance = ? WHERE number = ?', [after.toFixed(), number]);
         step = { before, after, currency: row.currency };
       }
-      const threshold = row ? (thresholds.get(row.currency) ?? null) : null;
+      // the account's own threshold, else the provider's for its currency
+      const threshold = row ? (row.threshold !== null ? new Decimal(row.threshold) : (thresholds.get(row.currency) ?? null)) : null;
       await enqueue(tx, settings, recorded, notificationsOf(e, number, step, threshold));
     },
   };

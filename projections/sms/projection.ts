@@ -149,6 +149,7 @@ async function applyAccountEvent(e: AccountStreamEvent, recorded: RecordedEvent,
     case 'AccountSuspended':
     case 'AccountReinstated':
     case 'AccountClosed':
+    case 'LowBalanceThresholdSet':
     case 'TopUpStarted':
     case 'TopUpFailed':
     case 'TopUpMismatch':

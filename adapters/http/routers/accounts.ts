@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { parseE164 } from '../../../core/e164';
+import { Decimal } from '../../../core/money';
 import { accountView, type AccountService } from '../../../application/accounts/service';
 import { ephemeralCredential, type ShaAlgorithm } from '../../../core/accounts/ephemeral-credentials';
 import { problem, sendProblem } from '../problem';
@@ -9,6 +10,14 @@ import { keyFingerprint } from '../signatures/key-resolver';
 
 const openBody = z.object({ currency: z.string().optional(), plan: z.string().min(1).optional() }).strict();
 const changeBody = z.object({ reason: z.string().min(1).max(500).default('operator') }).strict();
+const notificationsBody = z
+  .object({
+    lowBalanceThreshold: z
+      .string()
+      .regex(/^(0|[1-9]\d{0,14})(\.\d{1,12})?$/, 'must be a decimal string such as "2.50" (at most 15 digits, 12 decimals), or null')
+      .nullable(),
+  })
+  .strict();
 
 /** Accounts: a number opens its own with its directory key; operators with `admin` suspend, reinstate, close. */
 export interface SipSettings {
@@ -63,6 +72,21 @@ export function accountsRouter(deps: { accounts: AccountService; signatures: Sig
       sip: { ...sip, realm: deps.sipDomain, registrars: deps.sip.registrars, hmac: deps.sip.hmac },
       turn: turn ? { ...turn, uris: deps.sip.turnUris } : null,
     });
+  });
+  // the account's own balance.low threshold; null falls back to the provider's for its currency
+  router.put('/me/notifications', ...signed, async (req, res) => {
+    const caller = callerOf(res);
+    if (caller.kind !== 'number') throw problem('number-key-required', 403, 'Forbidden', 'this is a number’s own setting');
+    const { lowBalanceThreshold } = notificationsBody.parse(req.body);
+    const account = await deps.accounts.change(
+      caller.keyid,
+      {
+        type: 'set-low-balance-threshold',
+        data: { threshold: lowBalanceThreshold === null ? null : new Decimal(lowBalanceThreshold).toFixed() },
+      },
+      caller.keyid,
+    );
+    res.json({ lowBalanceThreshold: account.lowBalanceThreshold });
   });
   for (const kind of ['suspend', 'reinstate', 'close'] as const) {
     router.post(`/:number/${kind}`, ...signed, requireRole('admin'), async (req, res) => {

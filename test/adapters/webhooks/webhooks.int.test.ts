@@ -13,6 +13,7 @@ const UK = '+442079460000';
 describe('notifications as signed webhooks, from the log, at least once', () => {
   const alice = signer('+442079460958');
   const bob = signer('+447911123456');
+  const carol = signer('+33142685300');
   const admin = signer('ops-1');
   let receiver: WebhookReceiver;
   let broken: WebhookReceiver;
@@ -31,7 +32,7 @@ describe('notifications as signed webhooks, from the log, at least once', () => 
       { id: 'pager', url: broken.url, secret: broken.secret, events: ['account.suspended' as const] },
     ];
     bed = await callsEngine({
-      people: [alice, bob],
+      people: [alice, bob, carol],
       operators: [{ who: admin, roles: ['admin'] }],
       config: { webhooks, lowBalanceThresholds: { EUR: '1.00' }, webhookMaxAttempts: 3 },
     });
@@ -130,5 +131,26 @@ describe('notifications as signed webhooks, from the log, at least once', () => 
     for (let i = 0; i < 3; i++) await dispatcher.runOnce();
     const told = receiver.received.filter((r) => r.type === 'grant.expiring');
     expect(told.map((r) => [r.data['grantId'], r.data['remaining'], r.data['currency'], r.valid])).toEqual([['soon', '0.5', 'EUR', true]]);
+  });
+
+  test('an account sets its own threshold through the signed API; it replaces the provider’s', async () => {
+    await bed.fund(carol.keyid, '10.00', 'pi_carol_1');
+    const set = (who: typeof carol, body: unknown) => signedFetch(bed.base, who, 'PUT', '/v1/accounts/me/notifications', body);
+    for (const bad of [{ lowBalanceThreshold: '-1' }, { lowBalanceThreshold: '1e3' }, { lowBalanceThreshold: 5 }, { other: 1 }, {}])
+      expect((await set(carol, bad)).status).toBe(400);
+    expect((await set(admin, { lowBalanceThreshold: '1' })).status).toBe(403);
+    const r = await set(carol, { lowBalanceThreshold: '9.990' });
+    expect([r.status, await r.json()]).toEqual([200, { lowBalanceThreshold: '9.99' }]);
+    expect((await bed.hook('authorize', { call_id: 'k-1', caller: carol.keyid, callee: UK })).status).toBe(200);
+    const cdr = { call_id: 'k-1', caller: carol.keyid, disposition: 'ANSWERED', answer_ts: 1_796_000_000, end_ts: 1_796_000_030 };
+    expect((await bed.hook('cdr', cdr)).status).toBe(200);
+    await deliverUntil(
+      () => receiver.received.some((n) => n.type === 'balance.low' && n.data['number'] === carol.keyid),
+      'carol’s balance.low',
+    );
+    expect(receiver.received.find((n) => n.type === 'balance.low' && n.data['number'] === carol.keyid)!.data).toMatchObject({
+      balance: '9.985',
+      threshold: '9.99',
+    });
   });
 });

@@ -58,4 +58,27 @@ describe('account decider', () => {
       .thenThrows(/no such account/);
     expect(fold(accountDecider, [...opened, ...closed]).status).toBe('closed');
   });
+
+  test('the account’s own low-balance threshold: set, changed, cleared; the same again records nothing', () => {
+    const set = (threshold: string | null) => ({ type: 'set-low-balance-threshold' as const, data: { threshold } });
+    const five = given(opened)
+      .when(set('5'))
+      .then([expect.objectContaining({ type: 'LowBalanceThresholdSet', data: expect.objectContaining({ threshold: '5' }) })]);
+    given(opened, five).when(set('5')).thenNothingHappened();
+    const cleared = given(opened, five)
+      .when(set(null))
+      .then([expect.objectContaining({ data: expect.objectContaining({ threshold: null }) })]);
+    given(opened).when(set(null)).thenNothingHappened();
+    expect(fold(accountDecider, [...opened, ...five]).lowBalanceThreshold).toBe('5');
+    expect(fold(accountDecider, [...opened, ...five, ...cleared]).lowBalanceThreshold).toBeNull();
+    given()
+      .when(set('1'))
+      .thenThrows(/no such account/);
+    const closed = given(opened)
+      .when({ type: 'close', data: { reason: 'x' } })
+      .events();
+    given(opened, closed)
+      .when(set('1'))
+      .thenThrows(/closed/);
+  });
 });
