@@ -1,3 +1,5 @@
+import type { RecordedEvent } from '../../core/events/envelope';
+import { countryOf } from '../../core/e164';
 import { negateDecimal } from '../../core/decimal-text';
 import { decimalSql } from '../decimal-sql';
 import type { SqlTx } from '../../application/ports/read-model-store';
@@ -65,4 +67,45 @@ export async function changeTraffic(tx: SqlTx, ref: string, change: () => Promis
   if (before && after && JSON.stringify(before) === JSON.stringify(after)) return; // a replay changed nothing
   if (before) await contribute(tx, before, -1);
   if (after) await contribute(tx, after, 1);
+}
+
+/** A call's row of traffic, once (a rerate is a row of its own). */
+export async function traffic(
+  tx: SqlTx,
+  r: RecordedEvent,
+  number: string,
+  t: {
+    ref: string;
+    kind: 'call';
+    externalId: string;
+    startedAt: string | null;
+    day: string;
+    destination: string;
+    currency: string;
+    revenue: string;
+    units: number;
+  },
+): Promise<void> {
+  await changeTraffic(tx, t.ref, () =>
+    tx.run(
+      `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency,
+       revenue, units)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
+      [
+        t.ref,
+        t.kind,
+        t.externalId,
+        t.startedAt,
+        r.position,
+        r.recordedAt,
+        t.day,
+        number,
+        t.destination,
+        countryOf(t.destination),
+        t.currency,
+        t.revenue,
+        t.units,
+      ],
+    ),
+  );
 }

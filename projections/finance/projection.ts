@@ -6,7 +6,7 @@ import { decimalSql } from '../decimal-sql';
 import type { Projection } from '../../application/ports/projection';
 import type { SqlTx } from '../../application/ports/read-model-store';
 import { ABSORBED_EVENT_TYPES, ABSORBED_TABLE, recordAbsorbed } from './absorbed';
-import { changeTraffic, dailyTable } from './daily-aggregates';
+import { changeTraffic, dailyTable, traffic } from './daily-aggregates';
 import { dropFinanceViews } from './postgres-access';
 
 const TRAFFIC_TYPES = [
@@ -293,44 +293,4 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
       return unhandled;
     }
   }
-}
-
-async function traffic(
-  tx: SqlTx,
-  r: RecordedEvent,
-  number: string,
-  t: {
-    ref: string;
-    kind: 'call';
-    externalId: string;
-    startedAt: string | null;
-    day: string;
-    destination: string;
-    currency: string;
-    revenue: string;
-    units: number;
-  },
-): Promise<void> {
-  await changeTraffic(tx, t.ref, () =>
-    tx.run(
-      `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency,
-       revenue, units)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
-      [
-        t.ref,
-        t.kind,
-        t.externalId,
-        t.startedAt,
-        r.position,
-        r.recordedAt,
-        t.day,
-        number,
-        t.destination,
-        countryOf(t.destination),
-        t.currency,
-        t.revenue,
-        t.units,
-      ],
-    ),
-  );
 }
