@@ -36,11 +36,17 @@ export function callAuthorization(deps: CallServiceDeps) {
       const uri = await onNetUri(deps, destination);
       if (!uri) await deps.rating.ensureCurrent();
       const route: CallRoute = uri ? { kind: 'on-net', uri } : pstnRoute(deps, destination, now);
-      const r = await deps.wallet.execute(
-        caller,
-        { type: 'authorize-call', data: { callId: input.callId, destination, route, at: now.toISOString(), policy: deps.policy } },
-        'sip-proxy',
-      );
+      const r = await deps.wallet
+        .execute(
+          caller,
+          { type: 'authorize-call', data: { callId: input.callId, destination, route, at: now.toISOString(), policy: deps.policy } },
+          'sip-proxy',
+        )
+        .catch(async (error: unknown) => {
+          if (error instanceof DomainError && error.code === 'insufficient-credit')
+            await recordRefusal(deps, caller, input.callId, destination, now);
+          throw error;
+        });
       const call = r.state.calls.get(input.callId);
       // its authorization is on the stream already (the append was a replay), yet the call left the state: its CDR came
       if (!call && r.deduplicated) throw new DomainError('call-ended', `the call ${input.callId} has ended; a new call has a new Call-ID`);
@@ -82,4 +88,18 @@ export function callAuthorization(deps: CallServiceDeps) {
       return { callId: input.callId, maxDuration: r.state.calls.get(input.callId)?.grantedSeconds ?? 0, position: r.position };
     },
   };
+}
+
+/**
+ * Tells the log a call was refused for want of credit, so the provider's systems hear of it; the
+ * decider records one a minute per account at most. Best effort: the refusal stands either way.
+ */
+async function recordRefusal(deps: CallServiceDeps, caller: string, callId: string, destination: string, now: Date): Promise<void> {
+  await deps.wallet
+    .execute(
+      caller,
+      { type: 'record-refusal', data: { callId, destination, reason: 'insufficient-credit', at: now.toISOString() } },
+      'sip-proxy',
+    )
+    .catch(() => undefined);
 }

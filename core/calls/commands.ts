@@ -52,4 +52,8 @@ export type CallCommand =
         readonly policy: CallPolicy;
       };
     }
-  | { readonly type: 'expire-reservations'; readonly data: { readonly at: string } };
+  | { readonly type: 'expire-reservations'; readonly data: { readonly at: string } }
+  | {
+      readonly type: 'record-refusal';
+      readonly data: { readonly callId: string; readonly destination: string; readonly reason: 'insufficient-credit'; readonly at: string };
+    };

@@ -6,7 +6,7 @@ import type { AccountStreamEvent } from '../wallet/events';
 import { inDebt } from '../wallet/balance-figures';
 import type { WalletState } from '../wallet/state';
 import type { CallCommand, CallPolicy } from './commands';
-import type { CallRecord } from './state';
+import { REFUSAL_RECORD_INTERVAL_MS, type CallRecord } from './state';
 import { affordableSeconds, chargeFor } from '../pricing/charge';
 
 const plus = (at: string, seconds: number) => new Date(Date.parse(at) + seconds * 1000).toISOString();
@@ -227,5 +227,20 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
       return onEndCall(c, s);
     case 'expire-reservations':
       return onExpireReservations(c, s);
+    case 'record-refusal':
+      return onRecordRefusal(c, s);
   }
+}
+
+function onRecordRefusal(c: Extract<CallCommand, { type: 'record-refusal' }>, s: WalletState): AccountStreamEvent[] {
+  if (s.status === 'none') return [];
+  const recent = s.lastRefusalAt !== null && Date.parse(c.data.at) - Date.parse(s.lastRefusalAt) < REFUSAL_RECORD_INTERVAL_MS;
+  if (recent) return [];
+  return [
+    {
+      type: 'CallRefused',
+      id: deriveId('call-refused', s.accountId, c.data.callId),
+      data: { accountId: s.accountId, callId: c.data.callId, destination: c.data.destination, reason: c.data.reason, at: c.data.at },
+    },
+  ];
 }

@@ -126,6 +126,20 @@ export const callEvents = {
       at: z.string(),
     }),
   },
+  /**
+   * A call refused for want of credit, recorded at most once a minute per account (a refused
+   * client retrying cannot grow the log), so the provider's systems can be told of it.
+   */
+  CallRefused: {
+    schemaVersion: 1,
+    schema: z.object({
+      accountId: z.string(),
+      callId: z.string(),
+      destination: z.string(),
+      reason: z.literal('insufficient-credit'),
+      at: z.string(),
+    }),
+  },
   /** Not answered: recorded, nothing charged. */
   CallFailed: {
     schemaVersion: 1,

@@ -39,9 +39,14 @@ export interface CallsState {
   readonly reserved: Decimal;
   /** By call id; a persistent map, so a trunk with many calls up changes one entry per event, not a copy of all. */
   readonly calls: PersistentMap<string, CallRecord>;
+  /** When a refusal was last recorded: the next is recorded only a minute later. */
+  readonly lastRefusalAt: string | null;
 }
 
-export const initialCalls: CallsState = { reserved: new Decimal(0), calls: PersistentMap<string, CallRecord>() };
+export const initialCalls: CallsState = { reserved: new Decimal(0), calls: PersistentMap<string, CallRecord>(), lastRefusalAt: null };
+
+/** Refusals recorded per account at most once in this many milliseconds. */
+export const REFUSAL_RECORD_INTERVAL_MS = 60_000;
 
 export function withoutCall<S extends CallsState>(s: S, callId: string): S {
   return s.calls.has(callId) ? { ...s, calls: s.calls.remove(callId) } : s;

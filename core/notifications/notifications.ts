@@ -11,6 +11,7 @@ export const NOTIFICATION_TYPES = [
   'account.reinstated',
   'account.closed',
   'grant.expiring',
+  'call.refused',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -65,6 +66,12 @@ export function notificationsOf(
       break;
     case 'AccountClosed':
       out.push({ type: 'account.closed', data: { ...account, reason: e.data.reason } });
+      break;
+    case 'CallRefused':
+      out.push({
+        type: 'call.refused',
+        data: { ...account, callId: e.data.callId, destination: e.data.destination, reason: e.data.reason },
+      });
       break;
     default:
       // money events only move the balance (above); the rest tell nobody anything

@@ -101,6 +101,7 @@ export function evolveChargedCalls(s: ChargedCallsState, e: AccountStreamEvent):
     case 'AccountReinstated':
     case 'AccountClosed':
     case 'LowBalanceThresholdSet':
+    case 'CallRefused':
     case 'TopUpStarted':
     case 'TopUpFailed':
     case 'TopUpMismatch':

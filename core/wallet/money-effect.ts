@@ -158,6 +158,7 @@ export function moneyEffect(e: AccountStreamEvent): MoneyEffect | null {
     case 'AccountReinstated':
     case 'AccountClosed':
     case 'LowBalanceThresholdSet':
+    case 'CallRefused':
     case 'TopUpStarted':
     case 'TopUpFailed':
     case 'TopUpMismatch':

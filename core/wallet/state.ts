@@ -110,6 +110,8 @@ function evolveRecords(s: WalletState, e: AccountStreamEvent): WalletState {
     case 'LowBalanceThresholdSet':
       // a notification setting: nothing the wallet decides on
       return s;
+    case 'CallRefused':
+      return { ...s, lastRefusalAt: e.data.at };
     case 'TopUpStarted':
       return withPayment(s, e.data.paymentId, { started: { amount: e.data.amount, credit: e.data.credit } });
     case 'CreditPurchased':

@@ -294,6 +294,7 @@ function decide(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
     case 'extend-call':
     case 'end-call':
     case 'expire-reservations':
+    case 'record-refusal':
       return decideCall(c, s);
     case 'accept-sms':
     case 'record-sms-submission':

@@ -80,6 +80,7 @@ export function absorbedLine(e: AccountStreamEvent): AbsorbedLine | null {
     case 'AccountReinstated':
     case 'AccountClosed':
     case 'LowBalanceThresholdSet':
+    case 'CallRefused':
     case 'TopUpStarted':
     case 'TopUpFailed':
     case 'TopUpMismatch':

@@ -279,6 +279,7 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
     case 'AccountReinstated':
     case 'AccountClosed':
     case 'LowBalanceThresholdSet':
+    case 'CallRefused':
     case 'TopUpStarted':
     case 'TopUpFailed':
     case 'TopUpMismatch':

@@ -43,6 +43,7 @@ export function notificationsProjection(settings: NotificationSettings): Project
       'AccountClosed',
       'TopUpFailed',
       'LowBalanceThresholdSet',
+      'CallRefused',
     ],
     async setup(tx) {
       await tx.run(

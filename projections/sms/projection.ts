@@ -150,6 +150,7 @@ async function applyAccountEvent(e: AccountStreamEvent, recorded: RecordedEvent,
     case 'AccountReinstated':
     case 'AccountClosed':
     case 'LowBalanceThresholdSet':
+    case 'CallRefused':
     case 'TopUpStarted':
     case 'TopUpFailed':
     case 'TopUpMismatch':

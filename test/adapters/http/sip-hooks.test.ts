@@ -74,6 +74,11 @@ describe('SIP hooks: authorize and charge', () => {
       'https://trunkline.dev/problems/insufficient-credit',
     ]);
     expect((await state(bob.keyid)).calls.get('call-2')).toBeUndefined();
+    // the refusal is in the log once, however often the broke client retries within the minute
+    expect((await bed.hook('authorize', { call_id: 'call-2b', caller: bob.keyid, callee: UK })).status).toBe(402);
+    expect(await events(bob.keyid, 'CallRefused')).toEqual([
+      expect.objectContaining({ callId: 'call-2', destination: UK, reason: 'insufficient-credit' }),
+    ]);
   });
 
   test('refusals: unrated destination 404, blocked or suspended 403, unknown caller 404, bad input 400', async () => {

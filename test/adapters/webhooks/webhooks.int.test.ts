@@ -14,6 +14,7 @@ describe('notifications as signed webhooks, from the log, at least once', () => 
   const alice = signer('+442079460958');
   const bob = signer('+447911123456');
   const carol = signer('+33142685300');
+  const dave = signer('+442079460777');
   const admin = signer('ops-1');
   let receiver: WebhookReceiver;
   let broken: WebhookReceiver;
@@ -32,7 +33,7 @@ describe('notifications as signed webhooks, from the log, at least once', () => 
       { id: 'pager', url: broken.url, secret: broken.secret, events: ['account.suspended' as const] },
     ];
     bed = await callsEngine({
-      people: [alice, bob, carol],
+      people: [alice, bob, carol, dave],
       operators: [{ who: admin, roles: ['admin'] }],
       config: { webhooks, lowBalanceThresholds: { EUR: '1.00' }, webhookMaxAttempts: 3 },
     });
@@ -152,5 +153,15 @@ describe('notifications as signed webhooks, from the log, at least once', () => 
       balance: '9.985',
       threshold: '9.99',
     });
+  });
+
+  test('call.refused: a call refused for want of credit is told once, not once per retry', async () => {
+    for (const id of ['d-1', 'd-2', 'd-3'])
+      expect((await bed.hook('authorize', { call_id: id, caller: dave.keyid, callee: UK })).status).toBe(402);
+    await deliverUntil(() => receiver.received.some((n) => n.type === 'call.refused'), 'call.refused');
+    for (let i = 0; i < 3; i++) await dispatcher.runOnce();
+    expect(receiver.received.filter((n) => n.type === 'call.refused').map((n) => n.data)).toEqual([
+      { number: dave.keyid, accountId: expect.any(String), callId: 'd-1', destination: UK, reason: 'insufficient-credit' },
+    ]);
   });
 });

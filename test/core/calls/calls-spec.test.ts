@@ -31,3 +31,26 @@ describe('the call decider, as sentences', () => {
       .thenThrows(DomainError, (e) => (e as DomainError).code === 'insufficient-credit');
   });
 });
+
+describe('record-refusal', () => {
+  const refusal = (callId: string, at: string): CallCommand => ({
+    type: 'record-refusal',
+    data: { callId, destination: '+442079460000', reason: 'insufficient-credit', at },
+  });
+
+  test('a refusal is recorded, then at most one a minute per account', () => {
+    const first = given(opened)
+      .when(refusal('r-1', '2026-12-04T10:00:00.000Z'))
+      .then([
+        expect.objectContaining({ type: 'CallRefused', data: expect.objectContaining({ callId: 'r-1', reason: 'insufficient-credit' }) }),
+      ]);
+    given(opened, first).when(refusal('r-2', '2026-12-04T10:00:59.999Z')).thenNothingHappened();
+    given(opened, first)
+      .when(refusal('r-3', '2026-12-04T10:01:00.000Z'))
+      .then([expect.objectContaining({ type: 'CallRefused', data: expect.objectContaining({ callId: 'r-3' }) })]);
+  });
+
+  test('no account, nothing recorded', () => {
+    given().when(refusal('r-1', '2026-12-04T10:00:00.000Z')).thenNothingHappened();
+  });
+});
