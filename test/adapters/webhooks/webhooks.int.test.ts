@@ -137,7 +137,14 @@ describe('notifications as signed webhooks, from the log, at least once', () => 
   test('an account sets its own threshold through the signed API; it replaces the provider’s', async () => {
     await bed.fund(carol.keyid, '10.00', 'pi_carol_1');
     const set = (who: typeof carol, body: unknown) => signedFetch(bed.base, who, 'PUT', '/v1/accounts/me/notifications', body);
-    for (const bad of [{ lowBalanceThreshold: '-1' }, { lowBalanceThreshold: '1e3' }, { lowBalanceThreshold: 5 }, { other: 1 }, {}])
+    for (const bad of [
+      { lowBalanceThreshold: '-1' },
+      { lowBalanceThreshold: '1e3' },
+      { lowBalanceThreshold: 5 },
+      { other: 1 },
+      {},
+      JSON.parse('{"lowBalanceThreshold":"1","__proto__":{"x":1}}'),
+    ])
       expect((await set(carol, bad)).status).toBe(400);
     expect((await set(admin, { lowBalanceThreshold: '1' })).status).toBe(403);
     const r = await set(carol, { lowBalanceThreshold: '9.990' });

@@ -105,6 +105,8 @@ describe('call records: the caller’s and the operator’s view of each call', 
       'limit=0',
       'limit=501',
       'since=yesterday',
+      'outcome=answered&outcome=failed',
+      'cursor=a&cursor=b',
       'number=%2B447911123456',
     ])
       expect(await get(alice, `/v1/accounts/me/calls?${q}`)).toMatchObject({ status: 400, type: expect.stringMatching(/problem\+json/) });
