@@ -144,6 +144,9 @@ async function runCommand<C, E extends DomainEvent, S>(
         }
         throw error;
       }
+      // another process wrote first: wait a little, at random, so that two nodes taking turns on
+      // one stream do not collide again in lockstep (within a process commands are queued already)
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(64, 2 ** attempt)));
     }
   }
 }

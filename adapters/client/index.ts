@@ -14,6 +14,8 @@ export {
   type OperatorCallRecord,
   type TextRecord,
   type AccountSummary,
+  type AutoTopUp,
+  type PaymentMethodSetup,
   type Page,
   type RecordQuery,
   type SmsSent,

@@ -1,5 +1,7 @@
 import type {
   AccountSummary,
+  AutoTopUp,
+  PaymentMethodSetup,
   BalanceView,
   CallRecord,
   LedgerLine,
@@ -186,6 +188,20 @@ export function trunklineClient(options: ClientOptions) {
     /** Starts a top-up; complete the payment with `clientSecret` (Stripe). Reuse `idempotencyKey` when retrying. */
     topUp: (input: { amount: string; currency: string }, idempotencyKey?: string) =>
       call<TopUp>('POST', '/v1/accounts/me/top-ups', input, true, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+    /** Starts saving a card for auto top-ups; complete it in the app with `clientSecret` (Stripe.js `confirmSetup`). */
+    setupPaymentMethod: (idempotencyKey?: string) =>
+      call<PaymentMethodSetup>(
+        'POST',
+        '/v1/accounts/me/payment-methods/setup',
+        {},
+        true,
+        idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
+      ),
+    autoTopUp: () => call<AutoTopUp>('GET', '/v1/accounts/me/auto-top-up'),
+    /** Opts in: below `threshold` of available credit, `amount` is charged to the saved card, at most `monthlyCap` a month. */
+    enableAutoTopUp: (settings: { threshold: string; amount: string; monthlyCap: string; currency: string }) =>
+      call<AutoTopUp & { position: number | null }>('PUT', '/v1/accounts/me/auto-top-up', settings),
+    disableAutoTopUp: () => call<AutoTopUp & { position: number | null }>('DELETE', '/v1/accounts/me/auto-top-up'),
     redeemVoucher: (code: string) => call<Redemption>('POST', '/v1/accounts/me/vouchers/redeem', { code }),
     /** The number's own calls, newest first; pass `next` back as `cursor` for the page after. */
     calls: (q: RecordQuery & { outcome?: CallRecord['outcome'] } = {}) =>

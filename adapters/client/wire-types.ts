@@ -139,3 +139,30 @@ export interface AccountSummary {
   readonly reserved: string;
   readonly updatedAt: string;
 }
+
+/** Auto top-up as `GET|PUT|DELETE /v1/accounts/me/auto-top-up` answer it (`position`: the change's, on PUT and DELETE). */
+export interface AutoTopUp {
+  readonly enabled: boolean;
+  readonly threshold: string | null;
+  readonly amount: string | null;
+  readonly monthlyCap: string | null;
+  readonly currency: string;
+  readonly month: string;
+  readonly toppedUpThisMonth: string;
+  readonly pending: {
+    readonly triggerId: string;
+    readonly amount: string;
+    readonly since: string;
+    readonly paymentId: string | null;
+  } | null;
+  readonly paymentMethod: { readonly processor: string; readonly id: string } | null;
+  readonly disabledReason: 'customer' | 'payment-failed' | null;
+}
+
+/** A payment method setup to complete in the app (Stripe.js `confirmSetup` with `clientSecret`). */
+export interface PaymentMethodSetup {
+  readonly processor: string;
+  readonly setupId: string;
+  readonly clientSecret: string;
+  readonly customerId: string;
+}

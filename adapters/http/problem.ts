@@ -47,6 +47,8 @@ const DOMAIN_STATUS: Readonly<Record<string, readonly [number, string]>> = {
   'sms-rate-limited': [429, 'Too Many Requests'],
   'idempotency-key-reused': [409, 'Conflict'],
   'rates-not-current': [503, 'Service Unavailable'],
+  'no-payment-method': [409, 'Conflict'],
+  'not-supported': [501, 'Not Implemented'],
 };
 
 /** RFC 9457 problem details; `type` is a URI under this one naming the error kind. */

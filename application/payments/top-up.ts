@@ -38,7 +38,7 @@ export interface StartedTopUp {
   readonly position: number | null;
 }
 
-function processorFor(deps: TopUpDeps, name: string | undefined): PaymentProcessor {
+export function processorFor(deps: TopUpDeps, name: string | undefined): PaymentProcessor {
   const chosen = name ?? [...deps.processors.keys()][0];
   const processor = chosen ? deps.processors.get(chosen) : undefined;
   if (!processor)
@@ -47,7 +47,7 @@ function processorFor(deps: TopUpDeps, name: string | undefined): PaymentProcess
 }
 
 /** The amount in minor units, once it is a valid amount of the currency within the top-up range. */
-function acceptedMinor(deps: TopUpDeps, amount: string, currency: string): bigint {
+export function acceptedMinor(deps: TopUpDeps, amount: string, currency: string): bigint {
   let minor: bigint;
   try {
     checkCurrency(currency);

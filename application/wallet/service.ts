@@ -39,6 +39,17 @@ export function commandForFact(processor: string, fact: PaymentFact): WalletComm
           currency: fact.currency,
         },
       };
+    case 'payment-method-saved':
+      return {
+        type: 'save-payment-method',
+        data: {
+          processor,
+          customerId: fact.customerId,
+          paymentMethodId: fact.paymentMethodId,
+          setupId: fact.paymentId,
+          processorEventId: fact.eventId,
+        },
+      };
     case 'chargeback':
     case 'chargeback-reversed':
       return {

@@ -58,6 +58,20 @@ export function notificationsOf(
         data: { ...account, paymentId: e.data.paymentId, processor: e.data.processor, reason: e.data.reason },
       });
       break;
+    case 'AutoTopUpFailed':
+      // the processor's own failure of the payment, if any, came as TopUpFailed just before
+      out.push({
+        type: 'topup.failed',
+        data: {
+          ...account,
+          paymentId: e.data.paymentId,
+          autoTopUp: e.data.triggerId,
+          code: e.data.code,
+          reason: e.data.reason,
+          autoTopUpDisabled: true,
+        },
+      });
+      break;
     case 'AccountSuspended':
       out.push({ type: 'account.suspended', data: { ...account, reason: e.data.reason } });
       break;

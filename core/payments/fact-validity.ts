@@ -7,7 +7,7 @@ import type { PaymentFact } from './processor';
  * is kept for review as a rejected fact (see core/facts/rejected.ts), never credited or debited.
  */
 export function invalidPaymentFact(fact: PaymentFact): string | null {
-  if (fact.kind === 'failed') return null;
+  if (fact.kind === 'failed' || fact.kind === 'payment-method-saved') return null;
   try {
     currency(fact.currency);
   } catch (error) {

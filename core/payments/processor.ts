@@ -38,7 +38,42 @@ export type PaymentFact =
       readonly disputeId: string;
       readonly amountMinor: bigint;
       readonly currency: string;
+    })
+  | (Fact & {
+      /** A payment method saved for use without the customer (a succeeded Stripe SetupIntent); `paymentId` is the setup's id. */
+      readonly kind: 'payment-method-saved';
+      readonly customerId: string;
+      readonly paymentMethodId: string;
     });
+
+/** What the client app completes to save a payment method (Stripe: a SetupIntent's client secret). */
+export interface CreatedSetup {
+  readonly setupId: string;
+  readonly clientSecret: string;
+  readonly customerId: string;
+}
+
+/** A top-up charged to a saved payment method with the customer absent (Stripe: an off-session PaymentIntent). */
+export interface SavedMethodCharge extends TopUpRequest {
+  readonly customerId: string;
+  readonly paymentMethodId: string;
+  /** The auto top-up this pays for, kept in the payment's metadata. */
+  readonly triggerId: string;
+}
+
+/**
+ * How an off-session charge came out: started (succeeded or processing: the webhook settles it),
+ * or declined for good (a card error, or the bank wants the customer: 3-D Secure).
+ */
+export type SavedMethodOutcome =
+  | {
+      readonly outcome: 'started';
+      readonly paymentId: string;
+      readonly status: string;
+      readonly amountMinor: bigint;
+      readonly currency: string;
+    }
+  | { readonly outcome: 'declined'; readonly paymentId: string | null; readonly code: string; readonly reason: string };
 
 /** The processor refused or could not be reached; `kind` says which, for the API's answer. */
 export class PaymentProcessorError extends Error {
@@ -59,6 +94,15 @@ export class WebhookSignatureError extends Error {
 export interface PaymentProcessor {
   readonly name: string;
   createTopUp(request: TopUpRequest): Promise<CreatedPayment>;
+  /** Starts saving a payment method for later off-session top-ups; `customerId` reuses the customer saved before. */
+  createSetup?(request: {
+    readonly accountNumber: string;
+    readonly accountId: string;
+    readonly customerId: string | null;
+    readonly idempotencyKey: string;
+  }): Promise<CreatedSetup>;
+  /** Charges a saved payment method; the same idempotency key gives the same payment (or the same refusal). */
+  chargeSavedMethod?(request: SavedMethodCharge): Promise<SavedMethodOutcome>;
   /**
    * Verifies a webhook on its raw bytes and reduces it to facts; an event that is not about
    * money this engine tracks gives none. `eventId` is the processor's own event id.

@@ -1,5 +1,6 @@
 import { Decimal } from '../money';
 import type { AccountStreamEvent } from '../wallet/events';
+import { isAutoTopUpEvent } from '../auto-top-up/events';
 
 /** A charged PSTN call as rerating sees it: its charge now (after any corrections) and how it was paid. */
 export interface ChargedCall {
@@ -114,6 +115,7 @@ export function evolveChargedCalls(s: ChargedCallsState, e: AccountStreamEvent):
     case 'SmsReceiptRecorded':
       return s;
     default: {
+      if (isAutoTopUpEvent(e)) return s;
       const unhandled: never = e;
       return unhandled;
     }

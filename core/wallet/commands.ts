@@ -1,6 +1,7 @@
 import type { SmsCommand } from '../sms/commands';
 import type { Restriction } from './events';
 import type { CallCommand } from '../calls/commands';
+import type { AutoTopUpCommand } from '../auto-top-up/commands';
 
 interface ProcessorFact {
   readonly processor: string;
@@ -32,6 +33,8 @@ export type WalletCommand =
         readonly credit: string;
         readonly currency: string;
         readonly requestKey: string;
+        /** The auto top-up this payment pays for, when the engine started it itself. */
+        readonly autoTopUp?: string;
       };
     }
   | {
@@ -96,4 +99,5 @@ export type WalletCommand =
     }
   | { readonly type: 'expire'; readonly data: { readonly at: string } }
   | CallCommand
-  | SmsCommand;
+  | SmsCommand
+  | AutoTopUpCommand;

@@ -3,6 +3,7 @@ import { eventCodec, type EventsOf } from '../events/codec';
 import { accountEvents } from '../accounts/account';
 import { callEvents } from '../calls/events';
 import { smsEvents } from '../sms/events';
+import { autoTopUpEvents } from '../auto-top-up/events';
 
 /** A positive amount as a decimal string in the account's currency (the event type says the sign). */
 const amount = z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'a non-negative decimal string');
@@ -50,6 +51,8 @@ export const walletEvents = {
       credit: positive,
       currency: z.string(),
       requestKey: z.string(),
+      /** The auto top-up (its trigger id) this payment pays for; absent for a client's own top-up. */
+      autoTopUp: z.string().optional(),
     }),
   },
   CreditPurchased: {
@@ -178,6 +181,6 @@ export type WalletEvent = EventsOf<typeof walletEvents>;
 export const WALLET_EVENT_TYPES = Object.keys(walletEvents) as WalletEvent['type'][];
 
 /** Everything an `account-<number>` stream holds. */
-export const accountStreamEvents = { ...accountEvents, ...walletEvents, ...callEvents, ...smsEvents } as const;
+export const accountStreamEvents = { ...accountEvents, ...walletEvents, ...callEvents, ...smsEvents, ...autoTopUpEvents } as const;
 export const accountStreamCodec = eventCodec(accountStreamEvents);
 export type AccountStreamEvent = EventsOf<typeof accountStreamEvents>;

@@ -170,6 +170,11 @@ export function moneyEffect(e: AccountStreamEvent): MoneyEffect | null {
     case 'SmsSubmitted':
     case 'SmsDelivered':
     case 'SmsReceiptRecorded':
+    case 'PaymentMethodSaved':
+    case 'AutoTopUpEnabled':
+    case 'AutoTopUpDisabled':
+    case 'AutoTopUpTriggered':
+    case 'AutoTopUpFailed':
       return null;
     default: {
       // a new event type must say above what it does to money (this does not compile until it does)

@@ -4,6 +4,7 @@ import type { AccountStreamEvent, Restriction } from './events';
 import { moneyEffect, type MoneyEffect } from './money-effect';
 import { closeCall, initialCalls, withCall, withoutCall, type CallsState } from '../calls/state';
 import { initialSms, withoutSms, withRecent, type SmsState } from '../sms/state';
+import { evolveAutoTopUp, initialAutoTopUp, type AutoTopUpState } from '../auto-top-up/state';
 
 /** A grant's credit still unspent: spent before paid credit, only where its restriction allows. */
 export interface GrantLot {
@@ -43,6 +44,7 @@ export interface WalletState extends CallsState, SmsState {
   readonly payments: Readonly<Record<string, PaymentRecord>>;
   readonly disputes: Readonly<Record<string, DisputeRecord>>;
   readonly vouchers: Readonly<Record<string, true>>;
+  readonly autoTopUp: AutoTopUpState;
 }
 
 export const initialWallet: WalletState = {
@@ -55,6 +57,7 @@ export const initialWallet: WalletState = {
   payments: {},
   disputes: {},
   vouchers: {},
+  autoTopUp: initialAutoTopUp,
   ...initialCalls,
   ...initialSms,
 };
@@ -93,7 +96,9 @@ function applyMoney(s: WalletState, effect: MoneyEffect | null): WalletState {
 
 /** The wallet after `e`: money through `moneyEffect`, the one definition of it; the rest here. */
 export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState {
-  return evolveRecords(applyMoney(s, moneyEffect(e)), e);
+  const next = evolveRecords(applyMoney(s, moneyEffect(e)), e);
+  const autoTopUp = evolveAutoTopUp(next.autoTopUp, e, (paymentId) => next.payments[paymentId]?.settled != null);
+  return autoTopUp === next.autoTopUp ? next : { ...next, autoTopUp };
 }
 
 /** What an event records besides money: the account's status, payments, disputes, calls and texts. */
@@ -166,6 +171,12 @@ function evolveRecords(s: WalletState, e: AccountStreamEvent): WalletState {
     case 'ChargeShortfall':
     case 'CarrierCostRecorded':
     case 'CdrUnmatched':
+    case 'PaymentMethodSaved':
+    case 'AutoTopUpEnabled':
+    case 'AutoTopUpDisabled':
+    case 'AutoTopUpTriggered':
+    case 'AutoTopUpFailed':
+      // auto top-up has its own evolve (evolveAutoTopUp)
       return s;
     default: {
       const unhandled: never = e;

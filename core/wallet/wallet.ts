@@ -1,23 +1,22 @@
 import { DomainError, type Decider } from '../decider';
 import { deriveId } from '../ids';
-import { Decimal, parseDecimal } from '../money';
 import { allocate } from './allocation';
 import { decideCall } from '../calls/decide';
 import { decideSms } from '../sms/decide';
+import { decideAutoTopUp } from '../auto-top-up/decide';
+import { needAccount, needCurrency, positive } from './checks';
+import {
+  onRecordChargeback,
+  onRecordPaymentFailure,
+  onRecordPurchase,
+  onRecordRefund,
+  onReverseChargeback,
+  onStartTopUp,
+} from './payments';
+import { autoTopUpTrigger } from '../auto-top-up/trigger';
 import type { WalletCommand } from './commands';
 import type { AccountStreamEvent } from './events';
-import { evolveWallet, initialWallet, type PaymentRecord, type WalletState } from './state';
-
-const positive = (text: string, what: string): Decimal => {
-  const d = parseDecimal(text);
-  if (!d.greaterThan(0)) throw new DomainError('invalid-amount', `${what} must be more than zero`);
-  return d;
-};
-
-function needAccount(s: WalletState, mustBeOpen: boolean): void {
-  if (s.status === 'none') throw new DomainError('no-account', 'there is no such account');
-  if (mustBeOpen && s.status !== 'open') throw new DomainError('account-not-open', `the account is ${s.status}`);
-}
+import { evolveWallet, initialWallet, type WalletState } from './state';
 
 /** Expiry instants are kept as `toISOString()` so that they compare as text too (read models index them). */
 function instant(text: string | null): string | null {
@@ -25,152 +24,6 @@ function instant(text: string | null): string | null {
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) throw new DomainError('invalid-expiry', `not an instant: ${JSON.stringify(text)}`);
   return new Date(ms).toISOString();
-}
-
-function needCurrency(s: WalletState, code: string): void {
-  if (code !== s.currency) {
-    throw new DomainError('currency-mismatch', `the account is kept in ${s.currency}, not ${code}`, {
-      expected: s.currency,
-      received: code,
-    });
-  }
-}
-
-function onStartTopUp(c: WalletCommand & { readonly type: 'start-top-up' }, s: WalletState): AccountStreamEvent[] {
-  needAccount(s, true);
-  needCurrency(s, c.data.currency);
-  positive(c.data.amount, 'a top-up');
-  positive(c.data.credit, 'the credit');
-  if (s.payments[c.data.paymentId]?.started) return [];
-  return [
-    {
-      type: 'TopUpStarted',
-      id: deriveId('top-up-started', c.data.processor, c.data.paymentId),
-      data: { accountId: s.accountId, ...c.data },
-    },
-  ];
-}
-
-function onRecordPurchase(c: WalletCommand & { readonly type: 'record-purchase' }, s: WalletState): AccountStreamEvent[] {
-  needAccount(s, false);
-  const p = s.payments[c.data.paymentId];
-  if (p?.settled) return [];
-  const fact = { processor: c.data.processor, paymentId: c.data.paymentId, processorEventId: c.data.processorEventId };
-  const received = { amount: parseDecimal(c.data.amount).toFixed(), currency: c.data.currency };
-  const expected = p?.started ? { amount: p.started.amount, currency: s.currency } : null;
-  const matches = c.data.currency === s.currency && (expected === null || new Decimal(expected.amount).equals(received.amount));
-  if (!matches) {
-    return [
-      {
-        type: 'TopUpMismatch',
-        id: deriveId('top-up-mismatch', c.data.processor, c.data.paymentId),
-        data: { accountId: s.accountId, ...fact, expected, received },
-      },
-    ];
-  }
-  // a payment this engine did not start (no TopUpStarted) still paid for this account: credit it 1:1
-  const credit = p?.started?.credit ?? received.amount;
-  return [
-    {
-      type: 'CreditPurchased',
-      id: deriveId('credit-purchased', c.data.processor, c.data.paymentId),
-      data: { accountId: s.accountId, ...fact, amount: received.amount, credit, currency: c.data.currency },
-    },
-  ];
-}
-
-function onRecordRefund(c: WalletCommand & { readonly type: 'record-refund' }, s: WalletState): AccountStreamEvent[] {
-  needAccount(s, false);
-  needCurrency(s, c.data.currency);
-  const total = parseDecimal(c.data.refundedTotal);
-  const p = s.payments[c.data.paymentId];
-  const seen = p?.refunded ?? new Decimal(0);
-  // the processor reports a running total: only its growth is new, whatever order events arrive in
-  if (!total.greaterThan(seen)) return [];
-  const { debit, uncovered } = splitReversal(total.minus(seen), p);
-  const fact = {
-    accountId: s.accountId,
-    processor: c.data.processor,
-    paymentId: c.data.paymentId,
-    processorEventId: c.data.processorEventId,
-  };
-  const events: AccountStreamEvent[] = [];
-  if (debit.greaterThan(0))
-    events.push({
-      type: 'CreditRefunded',
-      id: deriveId('credit-refunded', c.data.processor, c.data.paymentId, total.toFixed()),
-      data: { ...fact, amount: debit.toFixed(), currency: c.data.currency, refundedTotal: total.toFixed() },
-    });
-  if (uncovered.greaterThan(0))
-    events.push({
-      type: 'ReversalUncovered',
-      id: deriveId('reversal-uncovered', c.data.processor, c.data.paymentId, total.toFixed()),
-      data: {
-        ...fact,
-        kind: 'refund',
-        disputeId: null,
-        amount: uncovered.toFixed(),
-        currency: c.data.currency,
-        refundedTotal: total.toFixed(),
-      },
-    });
-  return events;
-}
-
-function onRecordChargeback(c: WalletCommand & { readonly type: 'record-chargeback' }, s: WalletState): AccountStreamEvent[] {
-  needAccount(s, false);
-  needCurrency(s, c.data.currency);
-  const amount = positive(c.data.amount, 'a dispute');
-  if (s.disputes[c.data.disputeId]?.debited) return [];
-  const { debit, uncovered } = splitReversal(amount, s.payments[c.data.paymentId]);
-  const fact = {
-    accountId: s.accountId,
-    processor: c.data.processor,
-    paymentId: c.data.paymentId,
-    processorEventId: c.data.processorEventId,
-  };
-  const events: AccountStreamEvent[] = [];
-  if (debit.greaterThan(0))
-    events.push({
-      type: 'ChargebackDebited',
-      id: deriveId('chargeback-debited', c.data.processor, c.data.disputeId),
-      data: { ...fact, disputeId: c.data.disputeId, amount: debit.toFixed(), currency: c.data.currency },
-    });
-  if (uncovered.greaterThan(0))
-    events.push({
-      type: 'ReversalUncovered',
-      id: deriveId('reversal-uncovered', c.data.processor, c.data.disputeId),
-      data: {
-        ...fact,
-        kind: 'chargeback',
-        disputeId: c.data.disputeId,
-        amount: uncovered.toFixed(),
-        currency: c.data.currency,
-        refundedTotal: null,
-      },
-    });
-  return events;
-}
-
-function onReverseChargeback(c: WalletCommand & { readonly type: 'reverse-chargeback' }, s: WalletState): AccountStreamEvent[] {
-  needAccount(s, false);
-  needCurrency(s, c.data.currency);
-  const d = s.disputes[c.data.disputeId];
-  if (d?.reversed) return [];
-  // after the debit, give back what it took from the customer; before it (events out of order),
-  // the disputed amount, which the debit will then take back in full
-  const amount = d?.debited ? new Decimal(d.debitedAmount) : positive(c.data.amount, 'a dispute');
-  if (!amount.greaterThan(0)) return [];
-  const data = {
-    accountId: s.accountId,
-    processor: c.data.processor,
-    paymentId: c.data.paymentId,
-    processorEventId: c.data.processorEventId,
-    disputeId: c.data.disputeId,
-    amount: amount.toFixed(),
-    currency: c.data.currency,
-  };
-  return [{ type: 'ChargebackReversed', id: deriveId('chargeback-reversed', c.data.processor, c.data.disputeId), data }];
 }
 
 function onGrant(c: WalletCommand & { readonly type: 'grant' }, s: WalletState): AccountStreamEvent[] {
@@ -257,27 +110,21 @@ function onExpire(c: WalletCommand & { readonly type: 'expire' }, s: WalletState
     }));
 }
 
+/** What a command records, and with a spend the auto top-up it sets off (see autoTopUpTrigger). */
 function decide(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
+  const events = decideOne(c, s);
+  const trigger = autoTopUpTrigger(c, s, events, evolveWallet);
+  return trigger ? [...events, trigger] : events;
+}
+
+function decideOne(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
   switch (c.type) {
     case 'start-top-up':
       return onStartTopUp(c, s);
     case 'record-purchase':
       return onRecordPurchase(c, s);
     case 'record-payment-failure':
-      needAccount(s, false);
-      return [
-        {
-          type: 'TopUpFailed',
-          id: deriveId('top-up-failed', c.data.processor, c.data.processorEventId),
-          data: {
-            accountId: s.accountId,
-            processor: c.data.processor,
-            paymentId: c.data.paymentId,
-            processorEventId: c.data.processorEventId,
-            reason: c.data.reason,
-          },
-        },
-      ];
+      return onRecordPaymentFailure(c, s);
     case 'record-refund':
       return onRecordRefund(c, s);
     case 'record-chargeback':
@@ -303,6 +150,11 @@ function decide(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
       return decideSms(c, s);
     case 'expire':
       return onExpire(c, s);
+    case 'save-payment-method':
+    case 'enable-auto-top-up':
+    case 'disable-auto-top-up':
+    case 'fail-auto-top-up':
+      return decideAutoTopUp(c, s);
   }
 }
 
@@ -316,17 +168,3 @@ export const walletDecider: Decider<WalletCommand, AccountStreamEvent, WalletSta
   decide,
   evolve: evolveWallet,
 };
-
-/**
- * Once its payment is settled, a refund or chargeback takes back at most what the payment
- * credited and is not yet taken back (nothing, for a mismatch); the rest is uncovered: the
- * provider's loss, recorded for finance, never the customer's debt. Before the payment settles
- * (the processor's events arrive in any order) it is taken in full, and the success that
- * follows credits the payment in full.
- */
-function splitReversal(amount: Decimal, payment: PaymentRecord | undefined): { debit: Decimal; uncovered: Decimal } {
-  if (!payment?.settled) return { debit: amount, uncovered: new Decimal(0) };
-  const left = Decimal.max(new Decimal(payment.credited).minus(payment.reversed), 0);
-  const debit = Decimal.min(amount, left);
-  return { debit, uncovered: amount.minus(debit) };
-}

@@ -33,8 +33,8 @@ export function notificationsProjection(settings: NotificationSettings): Project
   const thresholds = new Map(Object.entries(settings.thresholds).map(([c, t]) => [c, new Decimal(t)]));
   return {
     name: 'notifications',
-    // 2: the account's own threshold
-    version: 2,
+    // 2: the account's own threshold; 3: auto top-up failures
+    version: 3,
     handles: [
       ...LEDGER_EVENT_TYPES,
       'AccountOpened',
@@ -42,6 +42,7 @@ export function notificationsProjection(settings: NotificationSettings): Project
       'AccountReinstated',
       'AccountClosed',
       'TopUpFailed',
+      'AutoTopUpFailed',
       'LowBalanceThresholdSet',
       'CallRefused',
     ],

@@ -4,6 +4,7 @@ import { eventCodec } from '../../core/events/codec';
 import type { RecordedEvent } from '../../core/events/envelope';
 import type { Projection } from '../../application/ports/projection';
 import type { SqlTx } from '../../application/ports/read-model-store';
+import { isAutoTopUpEvent } from '../../core/auto-top-up/events';
 
 const gatewayCodec = eventCodec(smsGatewayEvents);
 const ACCOUNT_TYPES = ['SmsAccepted', 'SmsSubmitted', 'SmsFailed', 'SmsReceiptRecorded', 'SmsDelivered', 'SmsRefunded'];
@@ -160,9 +161,8 @@ async function applyAccountEvent(e: AccountStreamEvent, recorded: RecordedEvent,
     case 'ChargeShortfall':
     case 'ReversalUncovered':
       return;
-    default: {
-      const unhandled: never = e;
-      return unhandled;
-    }
+    default:
+      // every event type is listed above or is auto top-up's (this does not compile otherwise)
+      if (!isAutoTopUpEvent(e)) return e satisfies never;
   }
 }

@@ -21,6 +21,32 @@ export interface FakeIntent {
   created: number;
 }
 
+export interface FakeSetupIntent {
+  id: string;
+  object: 'setup_intent';
+  status: string;
+  client_secret: string;
+  customer: string;
+  payment_method: string | null;
+  usage: string;
+  metadata: Record<string, string>;
+  livemode: false;
+  created: number;
+}
+
+/**
+ * Test payment methods as Stripe's test mode names them: off-session, `pm_card_authenticationRequired`
+ * is refused with `authentication_required` and `pm_card_chargeDeclined` with `card_declined`
+ * (402 card_error carrying the PaymentIntent); any other method pays.
+ */
+const OFF_SESSION_REFUSALS: Record<string, { code: string; message: string }> = {
+  pm_card_authenticationRequired: {
+    code: 'authentication_required',
+    message: 'Your card was declined. This transaction requires authentication.',
+  },
+  pm_card_chargeDeclined: { code: 'card_declined', message: 'Your card was declined.' },
+};
+
 export interface FakeBalanceTransaction {
   id: string;
   object: 'balance_transaction';
@@ -39,11 +65,22 @@ export interface StripeBed {
   readonly secretKey: string;
   readonly webhookSecret: string;
   readonly intents: Map<string, FakeIntent>;
+  readonly customers: Map<string, { id: string; object: 'customer'; metadata: Record<string, string> }>;
+  readonly setupIntents: Map<string, FakeSetupIntent>;
+  /** The client app confirming a SetupIntent with a payment method (as Stripe.js would): it succeeds. */
+  confirmSetup(setupId: string, paymentMethodId: string): FakeSetupIntent;
   /** Balance transactions (type charge) by id: the money a charge put in the balance, fee and net. */
   readonly balance: Map<string, FakeBalanceTransaction>;
   /** While true every API call answers 500 api_error, as Stripe does in an outage. */
   failing: boolean;
-  readonly requests: { method: string; path: string; idempotencyKey: string | undefined; authorization: string | undefined }[];
+  readonly requests: {
+    method: string;
+    path: string;
+    idempotencyKey: string | undefined;
+    authorization: string | undefined;
+    /** The form parameters of a POST. */
+    params: URLSearchParams;
+  }[];
   /** A signed webhook for `type` about `object`, as Stripe would POST it. */
   webhook(type: string, object: unknown, options?: { id?: string; secret?: string }): { body: string; headers: Record<string, string> };
   close(): Promise<void>;
@@ -67,7 +104,10 @@ export async function startStripeBed(): Promise<StripeBed> {
   const webhookSecret = 'whsec_trunkline0local0secret';
   const intents = new Map<string, FakeIntent>();
   const balance = new Map<string, FakeBalanceTransaction>();
-  const byKey = new Map<string, { params: string; id: string }>();
+  const customers: StripeBed['customers'] = new Map();
+  const setupIntents = new Map<string, FakeSetupIntent>();
+  // Stripe keeps the first answer to a key, errors included, and gives it again for the same parameters
+  const byKey = new Map<string, { params: string; status: number; body: unknown }>();
   const requests: StripeBed['requests'] = [];
   let next = 1;
   let events = 1;
@@ -78,25 +118,63 @@ export async function startStripeBed(): Promise<StripeBed> {
       const body = await readBody(req);
       const path = (req.url ?? '/').split('?')[0]!;
       const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
-      requests.push({ method: req.method ?? '', path, idempotencyKey, authorization: req.headers.authorization });
+      requests.push({
+        method: req.method ?? '',
+        path,
+        idempotencyKey,
+        authorization: req.headers.authorization,
+        params: new URLSearchParams(req.method === 'POST' ? body : ''),
+      });
       if (bed.failing) return send(res, 500, { error: { type: 'api_error', message: 'An unknown error occurred' } });
       if (req.headers.authorization !== `Bearer ${secretKey}`)
         return send(res, 401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } });
+      if (req.method === 'POST' && idempotencyKey && byKey.has(idempotencyKey)) {
+        const seen = byKey.get(idempotencyKey)!;
+        if (seen.params !== `${path}?${body}`)
+          return send(res, 400, {
+            error: { type: 'idempotency_error', message: 'Keys for idempotent requests can only be used with the same parameters' },
+          });
+        return send(res, seen.status, seen.body);
+      }
+      const answer = (status: number, answered: unknown) => {
+        if (idempotencyKey) byKey.set(idempotencyKey, { params: `${path}?${body}`, status, body: answered });
+        send(res, status, answered);
+      };
+      const form = new URLSearchParams(body);
+      const metadata: Record<string, string> = {};
+      for (const [k, v] of form) {
+        const m = /^metadata\[(.+)\]$/.exec(k);
+        if (m) metadata[m[1]!] = v;
+      }
+      if (req.method === 'POST' && path === '/v1/customers') {
+        const id = `cus_local${String(next++).padStart(6, '0')}`;
+        const customer = { id, object: 'customer' as const, metadata };
+        customers.set(id, customer);
+        return answer(200, customer);
+      }
+      if (req.method === 'POST' && path === '/v1/setup_intents') {
+        const customer = form.get('customer');
+        if (!customer || !customers.has(customer))
+          return answer(400, {
+            error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such customer: '${customer}'` },
+          });
+        const id = `seti_local${String(next++).padStart(6, '0')}`;
+        const si: FakeSetupIntent = {
+          id,
+          object: 'setup_intent',
+          status: 'requires_payment_method',
+          client_secret: `${id}_secret_local`,
+          customer,
+          payment_method: null,
+          usage: form.get('usage') ?? 'off_session',
+          metadata,
+          livemode: false,
+          created: Math.floor(Date.now() / 1000),
+        };
+        setupIntents.set(id, si);
+        return answer(200, si);
+      }
       if (req.method === 'POST' && path === '/v1/payment_intents') {
-        if (idempotencyKey && byKey.has(idempotencyKey)) {
-          const seen = byKey.get(idempotencyKey)!;
-          if (seen.params !== body)
-            return send(res, 400, {
-              error: { type: 'idempotency_error', message: 'Keys for idempotent requests can only be used with the same parameters' },
-            });
-          return send(res, 200, intents.get(seen.id));
-        }
-        const form = new URLSearchParams(body);
-        const metadata: Record<string, string> = {};
-        for (const [k, v] of form) {
-          const m = /^metadata\[(.+)\]$/.exec(k);
-          if (m) metadata[m[1]!] = v;
-        }
         const id = `pi_local${String(next++).padStart(6, '0')}`;
         const intent: FakeIntent = {
           id,
@@ -112,8 +190,23 @@ export async function startStripeBed(): Promise<StripeBed> {
           created: Math.floor(Date.now() / 1000),
         };
         intents.set(id, intent);
-        if (idempotencyKey) byKey.set(idempotencyKey, { params: body, id });
-        return send(res, 200, intent);
+        const method = form.get('payment_method');
+        if (form.get('confirm') === 'true' && method) {
+          // confirmed at once (off-session): paid, or refused with the PaymentIntent in the error
+          const refusal = OFF_SESSION_REFUSALS[method];
+          if (refusal)
+            return answer(402, {
+              error: {
+                type: 'card_error',
+                code: refusal.code,
+                decline_code: refusal.code,
+                message: refusal.message,
+                payment_intent: intent,
+              },
+            });
+          Object.assign(intent, { status: 'succeeded', amount_received: intent.amount });
+        }
+        return answer(200, intent);
       }
       if (req.method === 'GET' && path === '/v1/payment_intents') {
         // newest first, `limit` a page, `starting_after` the cursor, `created[gte|lt]` the window: as Stripe lists
@@ -168,6 +261,14 @@ export async function startStripeBed(): Promise<StripeBed> {
     secretKey,
     webhookSecret,
     intents,
+    customers,
+    setupIntents,
+    confirmSetup(setupId, paymentMethodId) {
+      const si = setupIntents.get(setupId);
+      if (!si) throw new Error(`no SetupIntent ${setupId}`);
+      Object.assign(si, { status: 'succeeded', payment_method: paymentMethodId });
+      return si;
+    },
     balance,
     requests,
     webhook(type, object, options = {}) {

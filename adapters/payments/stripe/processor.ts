@@ -6,6 +6,7 @@ import {
   type CreatedPayment,
   type PaymentFact,
   type PaymentProcessor,
+  type SavedMethodOutcome,
   type TopUpRequest,
 } from '../../../core/payments/processor';
 
@@ -19,7 +20,7 @@ export interface StripeSettings {
 }
 
 /** Metadata keys this engine sets on every PaymentIntent it creates. */
-export const METADATA = { account: 'trunkline_account', accountId: 'trunkline_account_id' } as const;
+export const METADATA = { account: 'trunkline_account', accountId: 'trunkline_account_id', autoTopUp: 'trunkline_auto_top_up' } as const;
 
 const paymentIntent = z.object({
   id: z.string(),
@@ -30,6 +31,14 @@ const paymentIntent = z.object({
   client_secret: z.string().nullable().optional(),
   metadata: z.record(z.string(), z.string()).default({}),
   last_payment_error: z.object({ code: z.string().optional(), message: z.string().optional() }).nullable().optional(),
+});
+const setupIntent = z.object({
+  id: z.string(),
+  status: z.string(),
+  client_secret: z.string().nullable().optional(),
+  customer: z.union([z.string(), z.object({ id: z.string() })]).nullable(),
+  payment_method: z.union([z.string(), z.object({ id: z.string() })]).nullable(),
+  metadata: z.record(z.string(), z.string()).default({}),
 });
 const charge = z.object({
   id: z.string(),
@@ -52,6 +61,21 @@ function processorError(error: unknown): PaymentProcessorError {
   if (e.type === 'StripeConnectionError' || e.type === 'StripeAPIError' || e.type === 'StripeRateLimitError')
     return new PaymentProcessorError('unavailable', `Stripe could not be reached or failed: ${e.message ?? 'unknown'}`);
   return new PaymentProcessorError('refused', `Stripe refused the payment: ${e.message ?? 'unknown'}`);
+}
+
+/**
+ * An off-session charge Stripe refused for good: a card error (declined, 3-D Secure required) or
+ * an invalid request (the method was detached). An outage is no answer: it is thrown, to retry.
+ */
+function declined(error: unknown): SavedMethodOutcome {
+  const e = error as { type?: string; code?: string; decline_code?: string; message?: string; raw?: { payment_intent?: { id?: string } } };
+  if (e.type !== 'StripeCardError' && e.type !== 'StripeInvalidRequestError') throw processorError(error);
+  return {
+    outcome: 'declined',
+    paymentId: e.raw?.payment_intent?.id ?? null,
+    code: e.code ?? e.decline_code ?? 'card_error',
+    reason: e.message ?? 'Stripe declined the payment',
+  };
 }
 
 const idOf = (ref: string | { id: string } | null): string | null => (ref === null ? null : typeof ref === 'string' ? ref : ref.id);
@@ -110,6 +134,23 @@ export function stripeProcessor(settings: StripeSettings): PaymentProcessor {
         const pi = paymentIntent.parse(event.data.object);
         const reason = pi.last_payment_error?.code ?? pi.last_payment_error?.message ?? 'payment failed';
         return [{ ...base, kind: 'failed', paymentId: pi.id, accountNumber: pi.metadata[METADATA.account] ?? null, reason }];
+      }
+      case 'setup_intent.succeeded': {
+        const si = setupIntent.parse(event.data.object);
+        const customerId = idOf(si.customer);
+        const paymentMethodId = idOf(si.payment_method);
+        // a setup for no customer cannot be charged later: nothing to record
+        if (!customerId || !paymentMethodId) return [];
+        return [
+          {
+            ...base,
+            kind: 'payment-method-saved',
+            paymentId: si.id,
+            accountNumber: si.metadata[METADATA.account] ?? null,
+            customerId,
+            paymentMethodId,
+          },
+        ];
       }
       case 'charge.refunded': {
         const c = charge.parse(event.data.object);
@@ -174,6 +215,61 @@ export function stripeProcessor(settings: StripeSettings): PaymentProcessor {
         currency: upper(pi.currency),
         status: pi.status,
       };
+    },
+    async createSetup(request) {
+      const metadata = { [METADATA.account]: request.accountNumber, [METADATA.accountId]: request.accountId };
+      const fail = (error: unknown): never => {
+        throw processorError(error);
+      };
+      // one Stripe customer per account: the one saved before, else made under a key of its own
+      const customerId =
+        request.customerId ??
+        (
+          await stripe.customers
+            .create(
+              { description: `Trunkline account ${request.accountNumber}`, metadata },
+              { idempotencyKey: `${request.idempotencyKey}-customer` },
+            )
+            .catch(fail)
+        ).id;
+      const created = await stripe.setupIntents
+        .create(
+          { customer: customerId, usage: 'off_session', automatic_payment_methods: { enabled: true }, metadata },
+          { idempotencyKey: request.idempotencyKey },
+        )
+        .catch(fail);
+      const si = setupIntent.parse(created);
+      if (!si.client_secret) throw new Error(`Stripe returned SetupIntent ${si.id} without a client secret`);
+      return { setupId: si.id, clientSecret: si.client_secret, customerId };
+    },
+    async chargeSavedMethod(request) {
+      let created: unknown;
+      try {
+        created = await stripe.paymentIntents.create(
+          {
+            amount: Number(request.amountMinor),
+            currency: request.currency.toLowerCase(),
+            customer: request.customerId,
+            payment_method: request.paymentMethodId,
+            off_session: true,
+            confirm: true,
+            description: request.description,
+            metadata: {
+              [METADATA.account]: request.accountNumber,
+              [METADATA.accountId]: request.accountId,
+              [METADATA.autoTopUp]: request.triggerId,
+            },
+          },
+          { idempotencyKey: request.idempotencyKey },
+        );
+      } catch (error) {
+        return declined(error);
+      }
+      const pi = paymentIntent.parse(created);
+      if (pi.status === 'succeeded' || pi.status === 'processing')
+        return { outcome: 'started', paymentId: pi.id, status: pi.status, amountMinor: BigInt(pi.amount), currency: upper(pi.currency) };
+      // off-session, anything else (requires_action, requires_payment_method) needs the customer
+      return { outcome: 'declined', paymentId: pi.id, code: pi.status, reason: `the payment is ${pi.status}: it needs the customer` };
     },
     async *listSucceeded(period) {
       const created = { gte: Math.floor(period.from.getTime() / 1000), lt: Math.floor(period.to.getTime() / 1000) };

@@ -22,6 +22,7 @@ import { financeDashboardRouter } from '../../http/routers/finance-dashboard';
 import { financeRouter } from '../../http/routers/finance';
 import { healthRouter } from '../../http/routers/health';
 import { topUpsRouter, webhooksRouter } from '../../http/routers/payments';
+import { autoTopUpRouter } from '../../http/routers/auto-top-up';
 import { providerDescriptorRouter } from '../../http/routers/provider-descriptor';
 import { sipHookRoutes } from '../../http/routers/sip-hooks';
 import { smsRouter, smsSendRoute } from '../../http/routers/sms';
@@ -183,6 +184,7 @@ export function wireHttp(w: HttpWiring): { app: HttpApp; routerDeps: RouterDeps 
         }),
       },
       { path: '/v1/accounts', router: topUpsRouter(payments) },
+      { path: '/v1/accounts', router: autoTopUpRouter(payments) },
       { path: '/v1/accounts', router: myRecordsRouter({ readModels, signatures }) },
       { path: '/v1', router: operatorRecordsRouter({ readModels, signatures }) },
       { path: '/v1/webhooks', router: webhooksRouter(payments) },

@@ -11,6 +11,7 @@ import type { Config } from '../config';
 import { webhookDispatcher } from '../../webhooks/dispatcher';
 import { enqueueExpiringGrants } from '../../../projections/notifications/expiring-grants';
 import type { Extensions } from './plugins';
+import { autoTopUpRunner } from '../../payments/auto-top-up-runner';
 
 export interface Job {
   readonly name: string;
@@ -47,6 +48,7 @@ export function servingJobs(deps: {
     },
     ...retentionJobs(config.recordsRetentionMonths, clock, readModels),
     ...webhookJobs(config, clock, readModels, deps.logger),
+    ...autoTopUpJobs(config, deps.ext, clock, readModels, deps.logger),
     ...deps.ext.jobs,
   ];
 }
@@ -106,6 +108,36 @@ function webhookJobs(config: Config, clock: Clock, readModels: ReadModelStore, l
       run: async () => {
         // bounded: at most 20 batches a round, the rest next second
         for (let round = 0; round < 20 && (await dispatcher.runOnce()) === 50; round++);
+      },
+    },
+  ];
+}
+
+/** With a processor that charges saved methods, a round every second charges the auto top-ups due. */
+function autoTopUpJobs(config: Config, ext: Extensions, clock: Clock, readModels: ReadModelStore, logger: Logger): Job[] {
+  if (![...ext.processors.values()].some((p) => p.chargeSavedMethod)) return [];
+  let runner: ReturnType<typeof autoTopUpRunner> | null = null;
+  return [
+    {
+      name: 'charge-auto-top-ups',
+      everySeconds: 1,
+      run: async (d) => {
+        runner ??= autoTopUpRunner({
+          readModels,
+          clock,
+          logger,
+          retryMaxSeconds: config.webhookRetryMaxSeconds,
+          topUps: {
+            processors: ext.processors,
+            accounts: d.accounts,
+            wallet: d.wallet,
+            topUpMinimum: config.topUpMinimum,
+            topUpMaximum: config.topUpMaximum,
+            amountLimits: d.amountLimits,
+          },
+        });
+        // bounded: at most 10 batches a round, the rest next second
+        for (let round = 0; round < 10 && (await runner.runOnce()) === 20; round++);
       },
     },
   ];

@@ -20,6 +20,7 @@ import { financeProjection } from '../../../projections/finance/projection';
 import { smsProjection } from '../../../projections/sms/projection';
 import { callRecordsProjection } from '../../../projections/records/calls-projection';
 import { notificationsProjection } from '../../../projections/notifications/projection';
+import { autoTopUpQueueProjection } from '../../../projections/auto-top-up/queue';
 import type { Config } from '../config';
 import { BUILTIN_PLUGINS, loadPlugin } from '../plugin-loader';
 import { checkedAccess } from '../route-access';
@@ -56,6 +57,8 @@ export async function registerPlugins(w: PluginWiring): Promise<Extensions> {
       smsProjection,
       financeProjection,
       callRecordsProjection,
+      // the triggers to charge; 12 h: well inside the day a processor's idempotency key lasts
+      autoTopUpQueueProjection({ maxAgeHours: 12, now: () => w.clock.now() }),
       // only with endpoints to send to; added later, it catches up from the log and sends what is recent
       ...(w.config.webhooks.length > 0
         ? [

@@ -78,6 +78,7 @@ describe('trunkline CLI', () => {
       expect.objectContaining({ name: 'sms', position: 0, head: 3000 }),
       expect.objectContaining({ name: 'finance', position: 0, head: 3000 }),
       expect.objectContaining({ name: 'call-records', position: 0, head: 3000 }),
+      expect.objectContaining({ name: 'auto-top-ups', position: 0, head: 3000 }),
       expect.objectContaining({ name: 'catalogue', position: 3000, head: 3000, lag: 0 }),
       expect.objectContaining({ name: 'rates', position: 0, head: 3000 }),
       expect.objectContaining({ name: 'vouchers', position: 0, head: 3000 }),
@@ -90,7 +91,7 @@ describe('trunkline CLI', () => {
     const r = runCli(['--data-dir', join(dir, 'd'), 'projections', 'rebuild', 'nope']);
     expect(r.status).toBe(1);
     expect(oneLine(r.stderr)).toBe(
-      'trunkline: no projection named "nope" (known: balances, sms, finance, call-records, catalogue, rates, vouchers)',
+      'trunkline: no projection named "nope" (known: balances, sms, finance, call-records, auto-top-ups, catalogue, rates, vouchers)',
     );
     const u = runCli(['frobnicate']);
     expect(u.status).toBe(1);

@@ -5,6 +5,8 @@ import type { CallRecord, OperatorCallRecord } from '../../../projections/record
 import type { Page } from '../../../projections/records/page';
 import type { TextRecord } from '../../../projections/records/text-queries';
 import type { RedeemResult } from '../../../application/vouchers/redeem';
+import type { autoTopUpView } from '../../../application/payments/auto-top-up';
+import type { CreatedSetup } from '../../../core/payments/processor';
 
 /** True only when each type is assignable to the other: the SDK's copy says what the engine sends. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -19,7 +21,9 @@ const same: [
   Same<Wire.TextRecord, TextRecord>,
   Same<Wire.AccountSummary, AccountSummary>,
   Same<Wire.Page<number>, Page<number>>,
-] = [true, true, true, true, true, true, true, true];
+  Same<Wire.AutoTopUp, ReturnType<typeof autoTopUpView>>,
+  Same<Wire.PaymentMethodSetup, CreatedSetup & { processor: string }>,
+] = [true, true, true, true, true, true, true, true, true, true];
 
 test('the SDK’s wire types are the engine’s views', () => {
   expect(same.every((s) => s)).toBe(true);

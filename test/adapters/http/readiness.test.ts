@@ -39,12 +39,13 @@ describe('readiness', () => {
     expect(await behind.json()).toMatchObject({
       type: 'https://trunkline.dev/problems/not-ready',
       status: 503,
-      detail: 'projections behind: balances, sms, finance, call-records, catalogue, rates, vouchers',
+      detail: 'projections behind: balances, sms, finance, call-records, auto-top-ups, catalogue, rates, vouchers',
       projections: [
         { name: 'balances', lag: 3, caughtUp: false },
         { name: 'sms', lag: 3, caughtUp: false },
         { name: 'finance', lag: 3, caughtUp: false },
         { name: 'call-records', lag: 3, caughtUp: false },
+        { name: 'auto-top-ups', lag: 3, caughtUp: false },
         { name: 'catalogue', lag: 3, caughtUp: false },
         { name: 'rates', lag: 3, caughtUp: false },
         { name: 'vouchers', lag: 3, caughtUp: false },
@@ -59,6 +60,7 @@ describe('readiness', () => {
         { name: 'sms', lag: 0, caughtUp: true },
         { name: 'finance', lag: 0, caughtUp: true },
         { name: 'call-records', lag: 0, caughtUp: true },
+        { name: 'auto-top-ups', lag: 0, caughtUp: true },
         { name: 'catalogue', lag: 0, caughtUp: true },
         { name: 'rates', lag: 0, caughtUp: true },
         { name: 'vouchers', lag: 0, caughtUp: true },

@@ -27,4 +27,25 @@ describe('notificationsOf', () => {
     expect(of('AccountClosed', { reason: 'r' })).toEqual(['account.closed']);
     expect(of('CallAuthorized', {})).toEqual([]);
   });
+
+  test('a failed auto top-up tells topup.failed, with its code and that auto top-up is now off', () => {
+    const e = {
+      type: 'AutoTopUpFailed',
+      data: { accountId: 'a1', triggerId: 't1', paymentId: null, code: 'authentication_required', reason: 'needs 3-D Secure' },
+    } as unknown as AccountStreamEvent;
+    expect(notificationsOf(e, '+1', null, null)).toEqual([
+      {
+        type: 'topup.failed',
+        data: {
+          number: '+1',
+          accountId: 'a1',
+          paymentId: null,
+          autoTopUp: 't1',
+          code: 'authentication_required',
+          reason: 'needs 3-D Secure',
+          autoTopUpDisabled: true,
+        },
+      },
+    ]);
+  });
 });
