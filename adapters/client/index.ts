@@ -15,6 +15,7 @@ export {
   type TextRecord,
   type AccountSummary,
   type AutoTopUp,
+  type ClientWebhookRegistration,
   type PaymentMethodSetup,
   type Page,
   type RecordQuery,

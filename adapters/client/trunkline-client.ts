@@ -1,6 +1,7 @@
 import type {
   AccountSummary,
   AutoTopUp,
+  ClientWebhookRegistration,
   PaymentMethodSetup,
   BalanceView,
   CallRecord,
@@ -198,6 +199,20 @@ export function trunklineClient(options: ClientOptions) {
         idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
       ),
     autoTopUp: () => call<AutoTopUp>('GET', '/v1/accounts/me/auto-top-up'),
+    /**
+     * Registers the app's own webhook endpoint for this account's notifications; the answer's
+     * `secret` (shown once) verifies them with any Standard Webhooks library. Again: a new secret.
+     */
+    setWebhook: (url: string, idempotencyKey?: string) =>
+      call<ClientWebhookRegistration>(
+        'PUT',
+        '/v1/accounts/me/webhook',
+        { url },
+        true,
+        idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
+      ),
+    webhook: () => call<{ url: string | null; version: number | null }>('GET', '/v1/accounts/me/webhook'),
+    removeWebhook: () => call<{ url: null; version: null }>('DELETE', '/v1/accounts/me/webhook'),
     /** Opts in: below `threshold` of available credit, `amount` is charged to the saved card, at most `monthlyCap` a month. */
     enableAutoTopUp: (settings: { threshold: string; amount: string; monthlyCap: string; currency: string }) =>
       call<AutoTopUp & { position: number | null }>('PUT', '/v1/accounts/me/auto-top-up', settings),

@@ -166,3 +166,11 @@ export interface PaymentMethodSetup {
   readonly clientSecret: string;
   readonly customerId: string;
 }
+
+/** The app's webhook endpoint as registered: `secret` is shown here only (Standard Webhooks `whsec_…`). */
+export interface ClientWebhookRegistration {
+  readonly url: string;
+  readonly version: number;
+  readonly secret: string;
+  readonly events: readonly string[];
+}

@@ -69,6 +69,10 @@ const DESCRIPTIONS: Record<ConfigKey, string> = {
   webhookMaxAgeHours: 'events older than this when first projected notify nobody',
   grantExpiringNoticeHours: 'how long before a grant with credit left lapses `grant.expiring` tells of it',
   webhookMaxAttempts: 'attempts before a notification goes to the dead-letter list',
+  clientWebhookSecret:
+    'what client apps’ webhook signing secrets derive from (at least 32 characters); unset, `PUT /v1/accounts/me/webhook` answers 503 ([docs/notifications.md](docs/notifications.md))',
+  clientWebhookTargets:
+    '`public`: a client’s endpoint must be https on a public address, checked again at every delivery; `any`: http and private addresses too (a lab, tests)',
   webhookRetryMaxSeconds: 'the longest wait between two attempts',
 };
 

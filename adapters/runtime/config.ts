@@ -185,6 +185,10 @@ const schema = z
     webhookMaxAttempts: z.coerce.number().int().min(1).max(100),
     /** The longest wait between two attempts (seconds); waits double from 2 s up to it. */
     webhookRetryMaxSeconds: z.coerce.number().int().min(1).max(86400),
+    /** What client apps' own webhook secrets derive from; unset, apps cannot register an endpoint. */
+    clientWebhookSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** `public`: client endpoints must be https on public addresses; `any`: also http and private ones (a lab). */
+    clientWebhookTargets: z.enum(['public', 'any']),
     /** The operator key (PKCS#8 PEM) the CLI signs `trunkline accounts …` requests with, unless --key names one. */
     operatorKeyFile: z.string().min(1).optional(),
     /** Call and text records older than this many months leave the read models (the log keeps them); null keeps all. */
@@ -259,6 +263,8 @@ const ENV: Readonly<Record<string, ConfigKey>> = {
   TRUNKLINE_RECORDS_RETENTION_MONTHS: 'recordsRetentionMonths',
   TRUNKLINE_OPERATOR_KEY_FILE: 'operatorKeyFile',
   TRUNKLINE_WEBHOOK_RETRY_MAX_SECONDS: 'webhookRetryMaxSeconds',
+  TRUNKLINE_CLIENT_WEBHOOK_SECRET: 'clientWebhookSecret',
+  TRUNKLINE_CLIENT_WEBHOOK_TARGETS: 'clientWebhookTargets',
 };
 
 /** Settings the environment gives as comma-separated lists. */
@@ -316,6 +322,7 @@ const DEFAULTS = {
   webhookMaxAgeHours: 24,
   grantExpiringNoticeHours: 72,
   webhookMaxAttempts: 15,
+  clientWebhookTargets: 'public',
   webhookRetryMaxSeconds: 3600,
 };
 

@@ -3,6 +3,10 @@ import { Webhook } from 'standardwebhooks';
 import type { Clock } from '../../core/clock';
 import type { ReadModelStore } from '../../application/ports/read-model-store';
 import { claimDue, createOutbox, recordOutcome, type Delivery, type Outcome } from '../../projections/notifications/outbox';
+import { createClientEndpoints } from '../../projections/notifications/projection';
+import { clientWebhookSecret } from './client-secret';
+import { guardedPost } from './guarded-post';
+import type { TargetPolicy } from './target-guard';
 
 export interface WebhookEndpoint {
   readonly id: string;
@@ -13,6 +17,8 @@ export interface WebhookEndpoint {
 export interface DispatcherDeps {
   readonly readModels: ReadModelStore;
   readonly endpoints: readonly WebhookEndpoint[];
+  /** Client apps' own endpoints: where their secrets derive from, and which addresses they may be. */
+  readonly clients: { readonly secret: string; readonly policy: TargetPolicy } | null;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly maxAttempts: number;
@@ -30,19 +36,28 @@ export function retryDelaySeconds(attempts: number, capSeconds: number, random: 
   return Math.max(1, Math.min(capSeconds, base * (0.8 + 0.4 * random())));
 }
 
+/** Where a delivery goes: the provider's configured endpoint, or a client app's (then through the address guard). */
+interface Target {
+  readonly url: string;
+  readonly secret: string;
+  readonly guarded: TargetPolicy | null;
+}
+
 /** One POST of a notification, signed per Standard Webhooks (`webhook-id`, `-timestamp`, `-signature`). */
-async function post(endpoint: WebhookEndpoint, d: Delivery, now: Date): Promise<string | null> {
+async function post(endpoint: Target, d: Delivery, now: Date): Promise<string | null> {
   const signature = new Webhook(endpoint.secret).sign(d.id, now, d.payload);
+  const headers = {
+    'content-type': 'application/json',
+    'user-agent': 'Trunkline-Webhooks/1',
+    'webhook-id': d.id,
+    'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+    'webhook-signature': signature,
+  };
+  if (endpoint.guarded) return guardedPost(endpoint.url, headers, d.payload, { policy: endpoint.guarded, timeoutMs: TIMEOUT_MS });
   try {
     const res = await fetch(endpoint.url, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'Trunkline-Webhooks/1',
-        'webhook-id': d.id,
-        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-        'webhook-signature': signature,
-      },
+      headers,
       body: d.payload,
       // a redirect is an answer, not an instruction: it could point anywhere
       redirect: 'manual',
@@ -62,9 +77,21 @@ async function post(endpoint: WebhookEndpoint, d: Delivery, now: Date): Promise<
  * `maxAttempts`. Receivers deduplicate by `webhook-id`.
  */
 export function webhookDispatcher(deps: DispatcherDeps) {
-  const endpoints = new Map(deps.endpoints.map((e) => [e.id, e]));
+  const endpoints = new Map(deps.endpoints.map((e): [string, Target] => [e.id, { url: e.url, secret: e.secret, guarded: null }]));
+  const clients = deps.clients;
+  /** A client's endpoint as its account registered it last (removed: none). */
+  async function targetOf(id: string): Promise<Target | undefined> {
+    if (!id.startsWith('account:')) return endpoints.get(id);
+    if (!clients) return undefined;
+    const number = id.slice('account:'.length);
+    const [row] = await deps.readModels.query<{ url: string; version: number | string }>(
+      'SELECT url, version FROM notify_client_webhooks WHERE number = ?',
+      [number],
+    );
+    return row && { url: row.url, secret: clientWebhookSecret(clients.secret, number, Number(row.version)), guarded: clients.policy };
+  }
   async function attempt(d: Delivery): Promise<void> {
-    const endpoint = endpoints.get(d.endpoint);
+    const endpoint = await targetOf(d.endpoint);
     const now = deps.clock.now();
     const attempts = d.attempts + 1;
     const error = endpoint ? await post(endpoint, d, now) : 'the endpoint is no longer configured';
@@ -88,7 +115,10 @@ export function webhookDispatcher(deps: DispatcherDeps) {
   return {
     /** One round: the due deliveries, in parallel; how many it took. */
     async runOnce(): Promise<number> {
-      ready ??= deps.readModels.migrate(createOutbox);
+      ready ??= deps.readModels.migrate(async (tx) => {
+        await createOutbox(tx);
+        await createClientEndpoints(tx);
+      });
       await ready;
       const now = deps.clock.now();
       const due = await claimDue(deps.readModels, now, new Date(now.getTime() + LEASE_MS), BATCH);

@@ -1,6 +1,6 @@
 import type { Clock } from '../../core/clock';
 import { handleCommand, readState } from '../../core/command-handler';
-import { accountDecider, accountStream, type AccountState } from '../../core/accounts/account';
+import { accountDecider, accountStream, type AccountCommand, type AccountState } from '../../core/accounts/account';
 import { openingDecider, type WelcomeGrant } from '../../core/accounts/opening';
 import { accountStreamCodec } from '../../core/wallet';
 import { DomainError } from '../../core/decider';
@@ -83,14 +83,7 @@ export function accountService(deps: AccountServiceDeps) {
     async get(number: string): Promise<AccountState> {
       return (await readState(handler, accountDecider, accountStream(number))).state;
     },
-    async change(
-      number: string,
-      command:
-        | { readonly type: 'suspend' | 'close'; readonly data: { reason: string } }
-        | { readonly type: 'reinstate'; readonly data: Record<string, never> }
-        | { readonly type: 'set-low-balance-threshold'; readonly data: { readonly threshold: string | null } },
-      actor: string,
-    ): Promise<AccountState> {
+    async change(number: string, command: Exclude<AccountCommand, { readonly type: 'open' }>, actor: string): Promise<AccountState> {
       return (await handleCommand(handler, accountDecider, accountStream(number), command, { metadata: { actor } })).state;
     },
   };

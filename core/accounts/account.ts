@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DomainError, type Decider } from '../decider';
 import { eventCodec, type EventsOf } from '../events/codec';
 import { deriveId } from '../ids';
+import { clientWebhookEvents, type ClientWebhook } from './client-webhook';
 
 const evidence = z.object({ source: z.string(), authenticated: z.boolean(), ttlSeconds: z.number(), at: z.string() });
 
@@ -33,6 +34,7 @@ export const accountEvents = {
         .nullable(),
     }),
   },
+  ...clientWebhookEvents,
 } as const;
 
 export const accountCodec = eventCodec(accountEvents);
@@ -49,6 +51,9 @@ export interface AccountState {
   readonly keyFingerprint: string;
   readonly openedAt: string | null;
   readonly lowBalanceThreshold: string | null;
+  readonly clientWebhook: ClientWebhook | null;
+  /** Registrations so far: the next one's version (and so its secret) is one more. */
+  readonly clientWebhookVersions: number;
 }
 
 export type AccountCommand =
@@ -65,7 +70,10 @@ export type AccountCommand =
   | { readonly type: 'suspend'; readonly data: { readonly reason: string } }
   | { readonly type: 'reinstate'; readonly data: Record<string, never> }
   | { readonly type: 'close'; readonly data: { readonly reason: string } }
-  | { readonly type: 'set-low-balance-threshold'; readonly data: { readonly threshold: string | null } };
+  | { readonly type: 'set-low-balance-threshold'; readonly data: { readonly threshold: string | null } }
+  /** The URL is checked by the caller (adapters/webhooks/target-guard.ts): the decider only records it. */
+  | { readonly type: 'set-client-webhook'; readonly data: { readonly url: string; readonly requestKey: string } }
+  | { readonly type: 'remove-client-webhook'; readonly data: Record<string, never> };
 
 export const accountStream = (number: string) => `account-${number}`;
 export const accountIdOf = (number: string) => deriveId('account', number);
@@ -84,9 +92,19 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
     keyFingerprint: '',
     openedAt: null,
     lowBalanceThreshold: null,
+    clientWebhook: null,
+    clientWebhookVersions: 0,
   },
   // the stream also holds the wallet's events, which the account's lifecycle does not read
-  evolvesOn: ['AccountOpened', 'AccountSuspended', 'AccountReinstated', 'AccountClosed', 'LowBalanceThresholdSet'],
+  evolvesOn: [
+    'AccountOpened',
+    'AccountSuspended',
+    'AccountReinstated',
+    'AccountClosed',
+    'LowBalanceThresholdSet',
+    'ClientWebhookSet',
+    'ClientWebhookRemoved',
+  ],
   decide(command, state) {
     switch (command.type) {
       case 'open':
@@ -126,6 +144,21 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         return state.lowBalanceThreshold === command.data.threshold
           ? []
           : [{ type: 'LowBalanceThresholdSet', data: { accountId: state.accountId, threshold: command.data.threshold } }];
+      case 'set-client-webhook':
+        if (state.status === 'none') throw new DomainError('no-account', 'there is no such account');
+        if (state.status === 'closed') throw new DomainError('account-closed', 'the account is closed');
+        // registering again (the same URL too) is a new secret: how a client rotates it
+        return [
+          {
+            type: 'ClientWebhookSet',
+            // the same request again (its Idempotency-Key or nonce) is the same registration: the store keeps one
+            id: deriveId('client-webhook-set', state.accountId, command.data.requestKey),
+            data: { accountId: state.accountId, url: command.data.url, version: state.clientWebhookVersions + 1 },
+          },
+        ];
+      case 'remove-client-webhook':
+        if (state.status === 'none') throw new DomainError('no-account', 'there is no such account');
+        return state.clientWebhook ? [{ type: 'ClientWebhookRemoved', data: { accountId: state.accountId } }] : [];
     }
   },
   evolve(state, event) {
@@ -140,6 +173,8 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
           keyFingerprint: event.data.keyFingerprint,
           openedAt: event.data.directory.at,
           lowBalanceThreshold: null,
+          clientWebhook: null,
+          clientWebhookVersions: 0,
         };
       case 'AccountSuspended':
         return { ...state, status: 'suspended' };
@@ -149,6 +184,10 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         return { ...state, status: 'closed' };
       case 'LowBalanceThresholdSet':
         return { ...state, lowBalanceThreshold: event.data.threshold };
+      case 'ClientWebhookSet':
+        return { ...state, clientWebhook: { url: event.data.url, version: event.data.version }, clientWebhookVersions: event.data.version };
+      case 'ClientWebhookRemoved':
+        return { ...state, clientWebhook: null };
     }
   },
 };

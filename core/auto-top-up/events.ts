@@ -83,8 +83,3 @@ export const autoTopUpEvents = {
 } as const;
 
 export type AutoTopUpEventType = keyof typeof autoTopUpEvents;
-const AUTO_TOP_UP_TYPES: ReadonlySet<string> = new Set(Object.keys(autoTopUpEvents));
-
-/** An auto top-up event: it moves no money, and no projection of calls, texts or finance reads it. */
-export const isAutoTopUpEvent = <E extends { readonly type: string }>(e: E): e is Extract<E, { readonly type: AutoTopUpEventType }> =>
-  AUTO_TOP_UP_TYPES.has(e.type);

@@ -50,10 +50,14 @@ export const initialAutoTopUp: AutoTopUpState = {
 export const spentInMonth = (a: AutoTopUpState, month: string): Decimal => new Decimal(a.month === month ? a.monthTotal : '0');
 
 /**
- * Auto top-up after `e`. `settled` says whether a payment's success is already recorded: the
+ * Auto top-up after `e`. `payments` say whether a payment's success is already recorded: the
  * processor's webhook may credit a payment before the engine records having started it.
  */
-export function evolveAutoTopUp(a: AutoTopUpState, e: AccountStreamEvent, settled: (paymentId: string) => boolean): AutoTopUpState {
+export function evolveAutoTopUp(
+  a: AutoTopUpState,
+  e: AccountStreamEvent,
+  payments: Readonly<Record<string, { readonly settled: string | null }>>,
+): AutoTopUpState {
   switch (e.type) {
     case 'PaymentMethodSaved':
       return {
@@ -86,7 +90,7 @@ export function evolveAutoTopUp(a: AutoTopUpState, e: AccountStreamEvent, settle
     case 'TopUpStarted': {
       const p = a.pending;
       if (!p || e.data.autoTopUp !== p.triggerId) return a;
-      return { ...a, pending: settled(e.data.paymentId) ? null : { ...p, paymentId: e.data.paymentId } };
+      return { ...a, pending: payments[e.data.paymentId]?.settled ? null : { ...p, paymentId: e.data.paymentId } };
     }
     case 'CreditPurchased':
     case 'TopUpMismatch':

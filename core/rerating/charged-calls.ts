@@ -1,6 +1,6 @@
 import { Decimal } from '../money';
 import type { AccountStreamEvent } from '../wallet/events';
-import { isAutoTopUpEvent } from '../auto-top-up/events';
+import { isSettingEvent } from '../wallet/setting-events';
 
 /** A charged PSTN call as rerating sees it: its charge now (after any corrections) and how it was paid. */
 export interface ChargedCall {
@@ -115,7 +115,7 @@ export function evolveChargedCalls(s: ChargedCallsState, e: AccountStreamEvent):
     case 'SmsReceiptRecorded':
       return s;
     default: {
-      if (isAutoTopUpEvent(e)) return s;
+      if (isSettingEvent(e)) return s;
       const unhandled: never = e;
       return unhandled;
     }

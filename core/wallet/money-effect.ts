@@ -170,6 +170,8 @@ export function moneyEffect(e: AccountStreamEvent): MoneyEffect | null {
     case 'SmsSubmitted':
     case 'SmsDelivered':
     case 'SmsReceiptRecorded':
+    case 'ClientWebhookSet':
+    case 'ClientWebhookRemoved':
     case 'PaymentMethodSaved':
     case 'AutoTopUpEnabled':
     case 'AutoTopUpDisabled':

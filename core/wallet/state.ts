@@ -5,6 +5,7 @@ import { moneyEffect, type MoneyEffect } from './money-effect';
 import { closeCall, initialCalls, withCall, withoutCall, type CallsState } from '../calls/state';
 import { initialSms, withoutSms, withRecent, type SmsState } from '../sms/state';
 import { evolveAutoTopUp, initialAutoTopUp, type AutoTopUpState } from '../auto-top-up/state';
+import { isSettingEvent } from './setting-events';
 
 /** A grant's credit still unspent: spent before paid credit, only where its restriction allows. */
 export interface GrantLot {
@@ -97,12 +98,14 @@ function applyMoney(s: WalletState, effect: MoneyEffect | null): WalletState {
 /** The wallet after `e`: money through `moneyEffect`, the one definition of it; the rest here. */
 export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState {
   const next = evolveRecords(applyMoney(s, moneyEffect(e)), e);
-  const autoTopUp = evolveAutoTopUp(next.autoTopUp, e, (paymentId) => next.payments[paymentId]?.settled != null);
+  const autoTopUp = evolveAutoTopUp(next.autoTopUp, e, next.payments);
   return autoTopUp === next.autoTopUp ? next : { ...next, autoTopUp };
 }
 
 /** What an event records besides money: the account's status, payments, disputes, calls and texts. */
 function evolveRecords(s: WalletState, e: AccountStreamEvent): WalletState {
+  // settings: auto top-up has its own evolve (evolveAutoTopUp), a client webhook nothing the wallet decides on
+  if (isSettingEvent(e)) return s;
   switch (e.type) {
     case 'AccountOpened':
       return { ...s, status: 'open', accountId: e.data.accountId, number: e.data.number, currency: e.data.currency };
@@ -171,12 +174,6 @@ function evolveRecords(s: WalletState, e: AccountStreamEvent): WalletState {
     case 'ChargeShortfall':
     case 'CarrierCostRecorded':
     case 'CdrUnmatched':
-    case 'PaymentMethodSaved':
-    case 'AutoTopUpEnabled':
-    case 'AutoTopUpDisabled':
-    case 'AutoTopUpTriggered':
-    case 'AutoTopUpFailed':
-      // auto top-up has its own evolve (evolveAutoTopUp)
       return s;
     default: {
       const unhandled: never = e;

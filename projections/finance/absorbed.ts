@@ -4,7 +4,7 @@ import { absorbedChange } from '../../core/rerating/charged-calls';
 import type { AccountStreamEvent } from '../../core/wallet';
 import type { ReadModelStore, SqlTx } from '../../application/ports/read-model-store';
 import { financePosition } from './reports';
-import { isAutoTopUpEvent } from '../../core/auto-top-up/events';
+import { isSettingEvent } from '../../core/wallet/setting-events';
 
 /**
  * `finance_absorbed`: what the provider absorbed, one row per event: the part of a call's or
@@ -93,7 +93,7 @@ export function absorbedLine(e: AccountStreamEvent): AbsorbedLine | null {
     case 'SmsReceiptRecorded':
       return null;
     default: {
-      if (isAutoTopUpEvent(e)) return null;
+      if (isSettingEvent(e)) return null;
       const unhandled: never = e;
       return unhandled;
     }

@@ -8,7 +8,7 @@ import type { SqlTx } from '../../application/ports/read-model-store';
 import { ABSORBED_EVENT_TYPES, ABSORBED_TABLE, recordAbsorbed } from './absorbed';
 import { changeTraffic, dailyTable, traffic } from './daily-aggregates';
 import { dropFinanceViews } from './postgres-access';
-import { isAutoTopUpEvent } from '../../core/auto-top-up/events';
+import { isSettingEvent } from '../../core/wallet/setting-events';
 
 const TRAFFIC_TYPES = [
   'CallAuthorized',
@@ -291,7 +291,7 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
     case 'SmsReceiptRecorded':
       return;
     default: {
-      if (isAutoTopUpEvent(e)) return;
+      if (isSettingEvent(e)) return;
       const unhandled: never = e;
       return unhandled;
     }

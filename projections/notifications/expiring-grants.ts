@@ -2,6 +2,7 @@ import { deriveId } from '../../core/ids';
 import type { NotificationType } from '../../core/notifications/notifications';
 import type { ReadModelStore } from '../../application/ports/read-model-store';
 import { createOutbox } from './outbox';
+import { clientEndpointId, createClientEndpoints } from './projection';
 
 interface Row {
   number: string;
@@ -10,6 +11,7 @@ interface Row {
   grant_id: string;
   remaining: string;
   expires_at: string;
+  client: string | null;
 }
 
 /**
@@ -22,13 +24,17 @@ export async function enqueueExpiringGrants(
   endpoints: readonly { readonly id: string; readonly events?: readonly NotificationType[] }[],
   now: Date,
   noticeHours: number,
+  /** Whether client apps' own endpoints are told too. */
+  clients = false,
 ): Promise<number> {
   const wanting = endpoints.filter((e) => !e.events || e.events.includes('grant.expiring'));
-  if (wanting.length === 0) return 0;
+  if (wanting.length === 0 && !clients) return 0;
+  if (clients) await rm.migrate(createClientEndpoints);
   const until = new Date(now.getTime() + noticeHours * 3_600_000);
   const rows = await rm.query<Row>(
-    `SELECT g.number, a.account_id, a.currency, g.grant_id, g.remaining, g.expires_at
+    `SELECT g.number, a.account_id, a.currency, g.grant_id, g.remaining, g.expires_at, ${clients ? 'c.number' : 'NULL'} AS client
      FROM wallet_grants g JOIN wallet_accounts a ON a.number = g.number
+     ${clients ? 'LEFT JOIN notify_client_webhooks c ON c.number = g.number' : ''}
      WHERE g.expires_at > ? AND g.expires_at <= ? AND g.remaining <> '0' ORDER BY g.expires_at LIMIT 1000`,
     [now.toISOString(), until.toISOString()],
   );
@@ -36,7 +42,7 @@ export async function enqueueExpiringGrants(
   await rm.migrate(createOutbox);
   return rm.transaction(async (tx) => {
     for (const r of rows)
-      for (const endpoint of wanting) {
+      for (const endpoint of r.client ? [...wanting, { id: clientEndpointId(r.number) }] : wanting) {
         const payload = JSON.stringify({
           type: 'grant.expiring',
           timestamp: now.toISOString(),

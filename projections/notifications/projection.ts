@@ -14,6 +14,8 @@ export interface NotificationSettings {
   readonly thresholds: Readonly<Record<string, string>>;
   /** Events older than this when first projected notify nobody. */
   readonly maxAgeHours: number;
+  /** Whether client apps' own endpoints (registered through the API) are told their account's notifications. */
+  readonly clientEndpoints: boolean;
   readonly now: () => Date;
 }
 
@@ -33,7 +35,7 @@ export function notificationsProjection(settings: NotificationSettings): Project
   const thresholds = new Map(Object.entries(settings.thresholds).map(([c, t]) => [c, new Decimal(t)]));
   return {
     name: 'notifications',
-    // 2: the account's own threshold; 3: auto top-up failures
+    // 2: the account's own threshold; 3: auto top-up failures, client endpoints
     version: 3,
     handles: [
       ...LEDGER_EVENT_TYPES,
@@ -45,16 +47,20 @@ export function notificationsProjection(settings: NotificationSettings): Project
       'AutoTopUpFailed',
       'LowBalanceThresholdSet',
       'CallRefused',
+      'ClientWebhookSet',
+      'ClientWebhookRemoved',
     ],
     async setup(tx) {
       await tx.run(
         'CREATE TABLE IF NOT EXISTS notify_accounts (number TEXT PRIMARY KEY, currency TEXT NOT NULL, balance TEXT NOT NULL, threshold TEXT)',
       );
       await createOutbox(tx);
+      await createClientEndpoints(tx);
     },
     async reset(tx) {
       // the outbox stays: what was sent (or is due) is not the projection's to forget
       await tx.run('DELETE FROM notify_accounts');
+      await tx.run('DELETE FROM notify_client_webhooks');
     },
     async apply(recorded, tx) {
       const e = accountStreamCodec.decode(recorded);
@@ -65,6 +71,15 @@ export function notificationsProjection(settings: NotificationSettings): Project
           e.data.currency,
           '0',
         ]);
+        return;
+      }
+      if (e.type === 'ClientWebhookSet' || e.type === 'ClientWebhookRemoved') {
+        await (e.type === 'ClientWebhookSet'
+          ? tx.run(
+              'INSERT INTO notify_client_webhooks (number, url, version) VALUES (?, ?, ?) ON CONFLICT (number) DO UPDATE SET url = excluded.url, version = excluded.version',
+              [number, e.data.url, e.data.version],
+            )
+          : tx.run('DELETE FROM notify_client_webhooks WHERE number = ?', [number]));
         return;
       }
       if (e.type === 'LowBalanceThresholdSet') {
@@ -82,13 +97,26 @@ export function notificationsProjection(settings: NotificationSettings): Project
       }
       // the account's own threshold, else the provider's for its currency
       const threshold = row ? (row.threshold !== null ? new Decimal(row.threshold) : (thresholds.get(row.currency) ?? null)) : null;
-      await enqueue(tx, settings, recorded, notificationsOf(e, number, step, threshold));
+      const client = settings.clientEndpoints
+        ? await tx.get<{ number: string }>('SELECT number FROM notify_client_webhooks WHERE number = ?', [number])
+        : undefined;
+      const endpoints = client ? [...settings.endpoints, { id: clientEndpointId(number) }] : settings.endpoints;
+      await enqueue(tx, endpoints, settings, recorded, notificationsOf(e, number, step, threshold));
     },
   };
 }
 
+/** The outbox's name for a client app's endpoint: its account's number. */
+export const clientEndpointId = (number: string) => `account:${number}`;
+
+/** Client apps' endpoints, as their accounts last registered them (the secret derives from the version). */
+export async function createClientEndpoints(tx: SqlTx): Promise<void> {
+  await tx.run('CREATE TABLE IF NOT EXISTS notify_client_webhooks (number TEXT PRIMARY KEY, url TEXT NOT NULL, version INTEGER NOT NULL)');
+}
+
 async function enqueue(
   tx: SqlTx,
+  endpoints: NotificationSettings['endpoints'],
   settings: NotificationSettings,
   recorded: RecordedEvent,
   notifications: readonly Notification[],
@@ -97,7 +125,7 @@ async function enqueue(
   const now = settings.now();
   if (Date.parse(recorded.recordedAt) < now.getTime() - settings.maxAgeHours * 3_600_000) return;
   for (const n of notifications)
-    for (const endpoint of settings.endpoints) {
+    for (const endpoint of endpoints) {
       if (endpoint.events && !endpoint.events.includes(n.type)) continue;
       const id = `msg_${deriveId('webhook', recorded.id, endpoint.id, n.type)}`;
       const payload = JSON.stringify({ type: n.type, timestamp: recorded.recordedAt, data: n.data });

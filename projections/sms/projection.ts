@@ -4,7 +4,7 @@ import { eventCodec } from '../../core/events/codec';
 import type { RecordedEvent } from '../../core/events/envelope';
 import type { Projection } from '../../application/ports/projection';
 import type { SqlTx } from '../../application/ports/read-model-store';
-import { isAutoTopUpEvent } from '../../core/auto-top-up/events';
+import { isSettingEvent } from '../../core/wallet/setting-events';
 
 const gatewayCodec = eventCodec(smsGatewayEvents);
 const ACCOUNT_TYPES = ['SmsAccepted', 'SmsSubmitted', 'SmsFailed', 'SmsReceiptRecorded', 'SmsDelivered', 'SmsRefunded'];
@@ -162,7 +162,7 @@ async function applyAccountEvent(e: AccountStreamEvent, recorded: RecordedEvent,
     case 'ReversalUncovered':
       return;
     default:
-      // every event type is listed above or is auto top-up's (this does not compile otherwise)
-      if (!isAutoTopUpEvent(e)) return e satisfies never;
+      // every event type is listed above or is a setting's (this does not compile otherwise)
+      if (!isSettingEvent(e)) return e satisfies never;
   }
 }

@@ -18,7 +18,8 @@ export interface Received {
  */
 export async function startWebhookReceiver() {
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
-  const verifier = new Webhook(secret);
+  // a client app's endpoint learns its secret from the engine: see `useSecret`
+  let verifier = new Webhook(secret);
   const received: Received[] = [];
   let failing = false;
   // down: connections are reset as they come (a crashed receiver's host answers so); the port
@@ -58,6 +59,8 @@ export async function startWebhookReceiver() {
     /** Distinct notifications received (a retry of one already received counts once). */
     unique: () => new Map(received.map((r) => [r.id, r])),
     setFailing: (f: boolean) => void (failing = f),
+    /** Verify what comes from now on with this secret (one the engine gave a client app). */
+    useSecret: (s: string) => void (verifier = new Webhook(s)),
     down: async () => {
       down = true;
       server.closeAllConnections();

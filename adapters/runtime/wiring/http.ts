@@ -23,6 +23,7 @@ import { financeRouter } from '../../http/routers/finance';
 import { healthRouter } from '../../http/routers/health';
 import { topUpsRouter, webhooksRouter } from '../../http/routers/payments';
 import { autoTopUpRouter } from '../../http/routers/auto-top-up';
+import { clientWebhookRouter } from '../../http/routers/client-webhook';
 import { providerDescriptorRouter } from '../../http/routers/provider-descriptor';
 import { sipHookRoutes } from '../../http/routers/sip-hooks';
 import { smsRouter, smsSendRoute } from '../../http/routers/sms';
@@ -185,6 +186,15 @@ export function wireHttp(w: HttpWiring): { app: HttpApp; routerDeps: RouterDeps 
       },
       { path: '/v1/accounts', router: topUpsRouter(payments) },
       { path: '/v1/accounts', router: autoTopUpRouter(payments) },
+      {
+        path: '/v1/accounts',
+        router: clientWebhookRouter({
+          accounts: w.accounts,
+          signatures,
+          secret: config.clientWebhookSecret,
+          policy: config.clientWebhookTargets,
+        }),
+      },
       { path: '/v1/accounts', router: myRecordsRouter({ readModels, signatures }) },
       { path: '/v1', router: operatorRecordsRouter({ readModels, signatures }) },
       { path: '/v1/webhooks', router: webhooksRouter(payments) },

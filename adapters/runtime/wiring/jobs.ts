@@ -87,10 +87,11 @@ function retentionJobs(months: number | null, clock: Clock, readModels: ReadMode
 
 /** With endpoints configured, a delivery round every second, draining a backlog a batch at a time. */
 function webhookJobs(config: Config, clock: Clock, readModels: ReadModelStore, logger: Logger): Job[] {
-  if (config.webhooks.length === 0) return [];
+  if (config.webhooks.length === 0 && !config.clientWebhookSecret) return [];
   const dispatcher = webhookDispatcher({
     readModels,
     endpoints: config.webhooks,
+    clients: config.clientWebhookSecret ? { secret: config.clientWebhookSecret, policy: config.clientWebhookTargets } : null,
     clock,
     logger,
     maxAttempts: config.webhookMaxAttempts,
@@ -100,7 +101,14 @@ function webhookJobs(config: Config, clock: Clock, readModels: ReadModelStore, l
     {
       name: 'notify-expiring-grants',
       everySeconds: 60,
-      run: async () => void (await enqueueExpiringGrants(readModels, config.webhooks, clock.now(), config.grantExpiringNoticeHours)),
+      run: async () =>
+        void (await enqueueExpiringGrants(
+          readModels,
+          config.webhooks,
+          clock.now(),
+          config.grantExpiringNoticeHours,
+          config.clientWebhookSecret !== undefined,
+        )),
     },
     {
       name: 'deliver-webhooks',

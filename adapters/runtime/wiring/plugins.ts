@@ -60,12 +60,13 @@ export async function registerPlugins(w: PluginWiring): Promise<Extensions> {
       // the triggers to charge; 12 h: well inside the day a processor's idempotency key lasts
       autoTopUpQueueProjection({ maxAgeHours: 12, now: () => w.clock.now() }),
       // only with endpoints to send to; added later, it catches up from the log and sends what is recent
-      ...(w.config.webhooks.length > 0
+      ...(w.config.webhooks.length > 0 || w.config.clientWebhookSecret
         ? [
             notificationsProjection({
               endpoints: w.config.webhooks,
               thresholds: w.config.lowBalanceThresholds,
               maxAgeHours: w.config.webhookMaxAgeHours,
+              clientEndpoints: w.config.clientWebhookSecret !== undefined,
               now: () => w.clock.now(),
             }),
           ]

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { trunklineClient, TrunklineApiError } from '../../../adapters/client';
+import { trunklineClient, TrunklineApiError } from '../../../adapters/client/index';
 import { loadConfig } from '../../../adapters/runtime/config';
 import { createEngine, type Engine } from '../../../adapters/runtime/engine';
 import { listen } from '../../support/listen';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { trunklineClient } from '../../../adapters/client';
+import { trunklineClient } from '../../../adapters/client/index';
 import { loadConfig } from '../../../adapters/runtime/config';
 import { createEngine, type Engine } from '../../../adapters/runtime/engine';
 import { dnssecBinariesMissing, startDnssecBed, type DnssecBed } from '../../beds/dnssec-bed';

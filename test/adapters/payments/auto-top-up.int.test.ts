@@ -3,7 +3,7 @@ import { loadConfig } from '../../../adapters/runtime/config';
 import { createEngine, type Engine } from '../../../adapters/runtime/engine';
 import { autoTopUpRunner } from '../../../adapters/payments/auto-top-up-runner';
 import { startStripeBed, type StripeBed } from '../../beds/stripe-api';
-import { trunklineClient, TrunklineApiError } from '../../../adapters/client';
+import { trunklineClient, TrunklineApiError } from '../../../adapters/client/index';
 import { testEngine, type TestEngine } from '../../support/test-engine';
 import { signedFetch, signer, type Signer } from '../../support/signed-fetch';
 

@@ -41,6 +41,7 @@ describe('notifications as signed webhooks, from the log, at least once', () => 
     dispatcher = webhookDispatcher({
       readModels: bed.engine.readModels,
       endpoints: webhooks,
+      clients: null,
       clock: { now: () => new Date() },
       logger: pino({ level: 'silent' }),
       maxAttempts: 3,

@@ -1,0 +1,12 @@
+import { autoTopUpEvents, type AutoTopUpEventType } from '../auto-top-up/events';
+import { clientWebhookEvents, type ClientWebhookEventType } from '../accounts/client-webhook';
+
+type SettingEventType = AutoTopUpEventType | ClientWebhookEventType;
+const SETTING_TYPES: ReadonlySet<string> = new Set([...Object.keys(autoTopUpEvents), ...Object.keys(clientWebhookEvents)]);
+
+/**
+ * An account's settings and arrangements (auto top-up, its client webhook): they move no money,
+ * and no projection of calls, texts or finance reads them.
+ */
+export const isSettingEvent = <E extends { readonly type: string }>(e: E): e is Extract<E, { readonly type: SettingEventType }> =>
+  SETTING_TYPES.has(e.type);
