@@ -20,6 +20,7 @@ import { listen } from '../test/support/listen';
 import { issueBatch } from '../test/support/vouchers';
 import { rawPublicKey, signedFetch, signer } from '../test/support/signed-fetch';
 import { fmt, machine, percentile, writeSection } from './report';
+import { autoTopUpRows } from './auto-top-up';
 
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
 const ACCOUNTS = Math.max(10, Math.round(200 * SCALE));
@@ -199,6 +200,8 @@ async function main(): Promise<void> {
     rows.push(
       `| wallet charge command (read + fold + decide + append), median of 20, uncached / with the state cache, by stream length | 20 each | ${sizes.join('; ')} |`,
     );
+
+    rows.push(...(await autoTopUpRows(engine, base, bed, people.slice(1))));
 
     // a balances rebuild over many accounts of charges
     const rebuildIds = engine.ids;

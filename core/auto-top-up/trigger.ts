@@ -3,7 +3,8 @@ import { Decimal } from '../money';
 import type { WalletCommand } from '../wallet/commands';
 import type { AccountStreamEvent } from '../wallet/events';
 import { availableCredit, inDebt } from '../wallet/balance-figures';
-import { liveGrants, type WalletState } from '../wallet/state';
+import { moneyEffect } from '../wallet/money-effect';
+import type { WalletState } from '../wallet/state';
 import { spentInMonth } from './state';
 
 /** The instant of a command that spends or holds credit; null for every other command. */
@@ -28,21 +29,13 @@ function spendingInstant(c: WalletCommand): string | null {
  * the account and the number of earlier triggers, and the append is fenced by the stream's
  * version, so concurrent spends on any number of engines set off exactly one.
  */
-export function autoTopUpTrigger(
-  c: WalletCommand,
-  before: WalletState,
-  events: readonly AccountStreamEvent[],
-  evolve: (s: WalletState, e: AccountStreamEvent) => WalletState,
-): AccountStreamEvent | null {
+export function autoTopUpTrigger(c: WalletCommand, before: WalletState, events: readonly AccountStreamEvent[]): AccountStreamEvent | null {
   const a = before.autoTopUp;
-  if (!a.settings || !a.paymentMethod || a.pending || events.length === 0) return null;
+  if (!a.settings || !a.paymentMethod || a.pending || events.length === 0 || before.status !== 'open') return null;
   const at = spendingInstant(c);
   if (at === null) return null;
-  const after = events.reduce(evolve, before);
-  if (after.status !== 'open' || inDebt(after.paid)) return null;
-  const granted = liveGrants(after, at).reduce((sum, g) => sum.plus(g.remaining), new Decimal(0));
-  const available = availableCredit(after.paid, granted, after.reserved);
-  if (!available.lessThan(a.settings.threshold)) return null;
+  const available = availableAfter(before, events, at, a.settings.threshold);
+  if (available === null || !available.lessThan(a.settings.threshold)) return null;
   const month = at.slice(0, 7);
   if (spentInMonth(a, month).plus(a.settings.amount).greaterThan(a.settings.monthlyCap)) return null;
   const triggerId = deriveId('auto-top-up', before.accountId, String(a.triggers));
@@ -61,4 +54,37 @@ export function autoTopUpTrigger(
       at,
     },
   };
+}
+
+/**
+ * Available credit once `events` are applied (null in debt; at least `threshold` when paid
+ * credit alone covers it, without the grants counted), from their money effects alone:
+ * the same figures the wallet's evolve reaches, without copying the state for a check that
+ * every spend of an account with auto top-up on makes.
+ */
+function availableAfter(s: WalletState, events: readonly AccountStreamEvent[], at: string, threshold: string): Decimal | null {
+  let paid = s.paid;
+  let reserved = s.reserved;
+  const changes = new Map<string, Decimal>();
+  const added: { remaining: Decimal; expiresAt: string | null }[] = [];
+  for (const e of events) {
+    const effect = moneyEffect(e);
+    if (!effect) continue;
+    paid = paid.plus(effect.paid);
+    reserved = reserved.plus(effect.reserved);
+    for (const g of effect.grantChanges) changes.set(g.grantId, (changes.get(g.grantId) ?? new Decimal(0)).plus(g.change));
+    if (effect.newGrant) added.push({ remaining: effect.newGrant.amount, expiresAt: effect.newGrant.expiresAt });
+  }
+  if (inDebt(paid)) return null;
+  // paid credit alone covers the threshold (grants only add): the usual case, without summing grants
+  const unheld = paid.minus(reserved);
+  if (unheld.greaterThanOrEqualTo(threshold)) return unheld;
+  const now = Date.parse(at);
+  let granted = new Decimal(0);
+  for (const g of [
+    ...s.grants.map((g) => ({ remaining: g.remaining.plus(changes.get(g.grantId) ?? 0), expiresAt: g.expiresAt })),
+    ...added,
+  ])
+    if (g.remaining.greaterThan(0) && (g.expiresAt === null || Date.parse(g.expiresAt) > now)) granted = granted.plus(g.remaining);
+  return availableCredit(paid, granted, reserved);
 }

@@ -113,7 +113,7 @@ function onExpire(c: WalletCommand & { readonly type: 'expire' }, s: WalletState
 /** What a command records, and with a spend the auto top-up it sets off (see autoTopUpTrigger). */
 function decide(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
   const events = decideOne(c, s);
-  const trigger = autoTopUpTrigger(c, s, events, evolveWallet);
+  const trigger = autoTopUpTrigger(c, s, events);
   return trigger ? [...events, trigger] : events;
 }
 

@@ -121,6 +121,16 @@ describe('auto top-up: the trigger', () => {
     expect(triggerOf(january).month).toBe('2027-01');
   });
 
+  test('granted credit counts while live: spending a grant below the threshold triggers, an expired one is not credit', () => {
+    const grant = (grantId: string, amount: string, expiresAt: string | null): WalletCommand => ({
+      type: 'grant',
+      data: { grantId, amount, currency: 'EUR', reason: 'promo', source: 'test', expiresAt, restriction: null },
+    });
+    const given = [...opened, ...when(opened, saved, grant('g1', '10', null), grant('old', '50', '2026-11-01T00:00:00.000Z'), enable())];
+    expect(when(given, charge('c1', '4')).map((e) => e.type)).toEqual(['WalletCharged']);
+    expect(triggerOf(when(given, charge('c1', '6')))).toMatchObject({ available: '4' });
+  });
+
   test('refunds, grants and failures of other payments set nothing off; nor does an account in debt', () => {
     const given = armed('10');
     expect(when(given, { type: 'expire', data: { at: '2027-01-01T00:00:00Z' } })).toEqual([]);
