@@ -1,7 +1,5 @@
-import pino from 'pino';
 import type { Engine } from '../adapters/runtime/engine';
-import { autoTopUpRunner } from '../adapters/payments/auto-top-up-runner';
-import { amountLimits } from '../core/amount-limits';
+import { autoTopUpRunnerOf } from '../test/support/auto-top-up-runner';
 import type { StripeBed } from '../test/beds/stripe-api';
 import { signedFetch, type Signer } from '../test/support/signed-fetch';
 import { walletDecider } from '../core/wallet';
@@ -85,20 +83,7 @@ export async function autoTopUpRows(engine: Engine, base: string, bed: StripeBed
   for (const who of accounts) await engine.wallet.execute(who.keyid, chargeOf(`cross-${who.keyid}`, '0.01'), 'bench');
   await engine.runner.start();
   await engine.runner.catchUp('auto-top-ups');
-  const runner = autoTopUpRunner({
-    readModels: engine.readModels,
-    clock: { now: () => new Date() },
-    logger: pino({ level: 'silent' }),
-    retryMaxSeconds: 1,
-    topUps: {
-      processors: engine.paymentProcessors,
-      accounts: engine.accounts,
-      wallet: engine.wallet,
-      topUpMinimum: engine.config.topUpMinimum,
-      topUpMaximum: engine.config.topUpMaximum,
-      amountLimits: amountLimits(engine.config.amountLimits),
-    },
-  });
+  const runner = autoTopUpRunnerOf(engine);
   const t = performance.now();
   let charged = 0;
   for (let round = 0; round < 100 && charged < accounts.length; round++) charged += await runner.runOnce();

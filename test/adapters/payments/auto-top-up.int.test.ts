@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { loadConfig } from '../../../adapters/runtime/config';
 import { createEngine, type Engine } from '../../../adapters/runtime/engine';
-import { autoTopUpRunner } from '../../../adapters/payments/auto-top-up-runner';
+import { autoTopUpRunnerOf } from '../../support/auto-top-up-runner';
 import { startStripeBed, type StripeBed } from '../../beds/stripe-api';
 import { trunklineClient, TrunklineApiError } from '../../../adapters/client/index';
 import { testEngine, type TestEngine } from '../../support/test-engine';
@@ -51,21 +51,8 @@ describe('auto top-up through Stripe', () => {
     for await (const e of t.engine.store.readStream(`account-${who.keyid}`)) if (e.type === type) found.push(e);
     return found;
   };
-  const runnerOf = (engine: Engine) =>
-    autoTopUpRunner({
-      readModels: t.engine.readModels,
-      clock: { now: () => new Date() },
-      logger: pino({ level: 'silent' }),
-      retryMaxSeconds: 1,
-      topUps: {
-        processors: engine.paymentProcessors,
-        accounts: engine.accounts,
-        wallet: engine.wallet,
-        topUpMinimum: engine.config.topUpMinimum,
-        topUpMaximum: engine.config.topUpMaximum,
-        amountLimits: { default: { maxAmount: '1000000', maxDecimals: 4 }, currencies: {} } as never,
-      },
-    });
+  // one read model (the first engine's): the runners of both engines lease from the same queue
+  const runnerOf = (engine: Engine) => autoTopUpRunnerOf(engine, t.engine.readModels);
   /** Saves a card for `who` as a client app would: setup, Stripe.js confirms, Stripe's webhook. */
   const saveCard = async (who: Signer, paymentMethod: string) => {
     const r = await call(who, 'POST', '/v1/accounts/me/payment-methods/setup', {});
