@@ -53,7 +53,7 @@ async function listing(client: OperatorClient, query: URLSearchParams, all: bool
   out(table(items.map((a) => ({ ...a }))));
 }
 
-/** `trunkline accounts list|search|grant|suspend|reinstate|close`: signed operator requests to a running engine. */
+/** `trunkline accounts list|search|grant|suspend|reinstate|close|limits`: signed operator requests to a running engine. */
 export function addOperatorAccountCommands(accounts: Command, config: () => Config): void {
   remoteOptions(accounts.command('list').description('accounts in number order, from the running engine'))
     .option('--status <status>', 'open, suspended or closed')
@@ -104,4 +104,31 @@ export function addOperatorAccountCommands(accounts: Command, config: () => Conf
       out(o.json ? JSON.stringify(account) : `${account.number}: ${account.status}`);
     });
   }
+
+  remoteOptions(
+    accounts
+      .command('limits <number>')
+      .description('set one account’s call limits (admin); "default" gives the provider’s back (maxConcurrentCalls, maxCallsPerMinute)'),
+  )
+    .requiredOption('--concurrent <n|default>', 'calls up at once')
+    .requiredOption('--per-minute <n|default>', 'new calls in any 60 s')
+    .action(async (input: string, o: Remote & { concurrent: string; perMinute: string }) => {
+      const number = parseE164(input);
+      const body = { maxConcurrentCalls: limitOf('--concurrent', o.concurrent), maxCallsPerMinute: limitOf('--per-minute', o.perMinute) };
+      const account = await remote(config(), o).put<{ number: string; callLimits: unknown }>(path(number, '/limits'), body);
+      const shown = (n: number | null) => (n === null ? 'default' : String(n));
+      out(
+        o.json
+          ? JSON.stringify(account)
+          : `${account.number}: at most ${shown(body.maxConcurrentCalls)} calls at once, ${shown(body.maxCallsPerMinute)} a minute`,
+      );
+    });
+}
+
+/** A limit as typed: a whole number from 1 to 100,000, or `default` (the provider's). */
+function limitOf(flag: string, text: string): number | null {
+  if (text === 'default') return null;
+  if (!/^[1-9]\d{0,5}$/.test(text) || Number(text) > 100_000)
+    throw new Error(`${flag} must be a whole number from 1 to 100000, or default`);
+  return Number(text);
 }

@@ -4,6 +4,7 @@ import { signRequest } from '../http/signatures/sign-request';
 export interface OperatorClient {
   get<T>(path: string): Promise<T>;
   post<T>(path: string, body: unknown): Promise<T>;
+  put<T>(path: string, body: unknown): Promise<T>;
 }
 
 /** How long one request to the engine may take before the command gives up. */
@@ -42,5 +43,5 @@ export function operatorClient(base: string, key: KeyObject, keyid: string): Ope
     }
     return JSON.parse(text) as T;
   }
-  return { get: (path) => send('GET', path), post: (path, body) => send('POST', path, body) };
+  return { get: (path) => send('GET', path), post: (path, body) => send('POST', path, body), put: (path, body) => send('PUT', path, body) };
 }

@@ -45,6 +45,8 @@ const DOMAIN_STATUS: Readonly<Record<string, readonly [number, string]>> = {
   'unknown-call': [404, 'Not Found'],
   'call-ended': [409, 'Conflict'],
   'sms-rate-limited': [429, 'Too Many Requests'],
+  'concurrent-call-limit': [403, 'Forbidden'],
+  'call-rate-limit': [429, 'Too Many Requests'],
   'idempotency-key-reused': [409, 'Conflict'],
   'rates-not-current': [503, 'Service Unavailable'],
   'no-payment-method': [409, 'Conflict'],

@@ -69,6 +69,10 @@ const DESCRIPTIONS: Record<ConfigKey, string> = {
   webhookMaxAgeHours: 'events older than this when first projected notify nobody',
   grantExpiringNoticeHours: 'how long before a grant with credit left lapses `grant.expiring` tells of it',
   webhookMaxAttempts: 'attempts before a notification goes to the dead-letter list',
+  maxConcurrentCalls:
+    'calls an account may have up at once (authorized, not ended or lapsed); an operator’s `trunkline accounts limits` overrides it per account; null: no limit. Refused: 403 `concurrent-call-limit`, SIP 486',
+  maxCallsPerMinute:
+    'new calls an account may start in any 60 s; overridable per account; null: no limit. Refused: 429 `call-rate-limit` with Retry-After, SIP 503',
   clientWebhookSecret:
     'what client apps’ webhook signing secrets derive from (at least 32 characters); unset, `PUT /v1/accounts/me/webhook` answers 503 ([docs/notifications.md](docs/notifications.md))',
   clientWebhookTargets:

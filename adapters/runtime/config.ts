@@ -193,6 +193,10 @@ const schema = z
     operatorKeyFile: z.string().min(1).optional(),
     /** Call and text records older than this many months leave the read models (the log keeps them); null keeps all. */
     recordsRetentionMonths: z.coerce.number().int().min(1).max(1200).nullable(),
+    /** Calls an account may have up at once, unless an operator set its own; null: no limit. */
+    maxConcurrentCalls: z.coerce.number().int().min(1).max(100_000).nullable(),
+    /** New calls an account may start in any minute, unless an operator set its own; null: no limit. */
+    maxCallsPerMinute: z.coerce.number().int().min(1).max(100_000).nullable(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -261,6 +265,8 @@ const ENV: Readonly<Record<string, ConfigKey>> = {
   TRUNKLINE_SMS_PER_MINUTE: 'smsPerMinute',
   TRUNKLINE_SMS_PER_DAY: 'smsPerDay',
   TRUNKLINE_RECORDS_RETENTION_MONTHS: 'recordsRetentionMonths',
+  TRUNKLINE_MAX_CONCURRENT_CALLS: 'maxConcurrentCalls',
+  TRUNKLINE_MAX_CALLS_PER_MINUTE: 'maxCallsPerMinute',
   TRUNKLINE_OPERATOR_KEY_FILE: 'operatorKeyFile',
   TRUNKLINE_WEBHOOK_RETRY_MAX_SECONDS: 'webhookRetryMaxSeconds',
   TRUNKLINE_CLIENT_WEBHOOK_SECRET: 'clientWebhookSecret',
@@ -317,6 +323,8 @@ const DEFAULTS = {
   smsPerDay: 200,
   smsAbandonSeconds: 300,
   recordsRetentionMonths: null,
+  maxConcurrentCalls: null,
+  maxCallsPerMinute: null,
   webhooks: [],
   lowBalanceThresholds: {},
   webhookMaxAgeHours: 24,

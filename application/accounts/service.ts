@@ -30,6 +30,8 @@ export function accountView(a: AccountState, sipDomain: string) {
     plan: a.plan,
     openedAt: a.openedAt,
     lowBalanceThreshold: a.lowBalanceThreshold,
+    /** The operator's limits for this account; null: the provider's defaults. */
+    callLimits: a.callLimits,
     enum: { service: 'E2U+sip', uri: `sip:${a.number}@${sipDomain}` },
   };
 }

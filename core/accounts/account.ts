@@ -3,6 +3,8 @@ import { DomainError, type Decider } from '../decider';
 import { eventCodec, type EventsOf } from '../events/codec';
 import { deriveId } from '../ids';
 import { clientWebhookEvents, type ClientWebhook } from './client-webhook';
+import { callLimitsEvents } from './call-limits-events';
+import type { CallLimits } from '../calls/limits';
 
 const evidence = z.object({ source: z.string(), authenticated: z.boolean(), ttlSeconds: z.number(), at: z.string() });
 
@@ -35,6 +37,7 @@ export const accountEvents = {
     }),
   },
   ...clientWebhookEvents,
+  ...callLimitsEvents,
 } as const;
 
 export const accountCodec = eventCodec(accountEvents);
@@ -54,6 +57,8 @@ export interface AccountState {
   readonly clientWebhook: ClientWebhook | null;
   /** Registrations so far: the next one's version (and so its secret) is one more. */
   readonly clientWebhookVersions: number;
+  /** The operator's limits for this account (null: the provider's defaults). */
+  readonly callLimits: CallLimits | null;
 }
 
 export type AccountCommand =
@@ -73,7 +78,8 @@ export type AccountCommand =
   | { readonly type: 'set-low-balance-threshold'; readonly data: { readonly threshold: string | null } }
   /** The URL is checked by the caller (adapters/webhooks/target-guard.ts): the decider only records it. */
   | { readonly type: 'set-client-webhook'; readonly data: { readonly url: string; readonly requestKey: string } }
-  | { readonly type: 'remove-client-webhook'; readonly data: Record<string, never> };
+  | { readonly type: 'remove-client-webhook'; readonly data: Record<string, never> }
+  | { readonly type: 'set-call-limits'; readonly data: CallLimits };
 
 export const accountStream = (number: string) => `account-${number}`;
 export const accountIdOf = (number: string) => deriveId('account', number);
@@ -94,6 +100,7 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
     lowBalanceThreshold: null,
     clientWebhook: null,
     clientWebhookVersions: 0,
+    callLimits: null,
   },
   // the stream also holds the wallet's events, which the account's lifecycle does not read
   evolvesOn: [
@@ -104,6 +111,7 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
     'LowBalanceThresholdSet',
     'ClientWebhookSet',
     'ClientWebhookRemoved',
+    'CallLimitsSet',
   ],
   decide(command, state) {
     switch (command.type) {
@@ -156,6 +164,14 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
             data: { accountId: state.accountId, url: command.data.url, version: state.clientWebhookVersions + 1 },
           },
         ];
+      case 'set-call-limits': {
+        if (state.status === 'none') throw new DomainError('no-account', 'there is no such account');
+        const now = state.callLimits;
+        const next = command.data;
+        if ((now?.maxConcurrentCalls ?? null) === next.maxConcurrentCalls && (now?.maxCallsPerMinute ?? null) === next.maxCallsPerMinute)
+          return [];
+        return [{ type: 'CallLimitsSet', data: { accountId: state.accountId, ...next } }];
+      }
       case 'remove-client-webhook':
         if (state.status === 'none') throw new DomainError('no-account', 'there is no such account');
         return state.clientWebhook ? [{ type: 'ClientWebhookRemoved', data: { accountId: state.accountId } }] : [];
@@ -175,6 +191,7 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
           lowBalanceThreshold: null,
           clientWebhook: null,
           clientWebhookVersions: 0,
+          callLimits: null,
         };
       case 'AccountSuspended':
         return { ...state, status: 'suspended' };
@@ -188,6 +205,11 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         return { ...state, clientWebhook: { url: event.data.url, version: event.data.version }, clientWebhookVersions: event.data.version };
       case 'ClientWebhookRemoved':
         return { ...state, clientWebhook: null };
+      case 'CallLimitsSet':
+        return {
+          ...state,
+          callLimits: { maxConcurrentCalls: event.data.maxConcurrentCalls, maxCallsPerMinute: event.data.maxCallsPerMinute },
+        };
     }
   },
 };

@@ -1,5 +1,6 @@
 import type { RateRow } from '../pricing/charge';
 import type { CarrierRouteData } from './events';
+import type { CallLimits } from './limits';
 
 /** Where a call goes, as the service found it (directory and rating lookups are not the decider's). */
 export type CallRoute =
@@ -20,6 +21,8 @@ export interface CallPolicy {
   /** How long past the grant's end a reservation waits for its CDR before it lapses. */
   readonly reservationTtlSeconds: number;
   readonly chargeDecimals: number;
+  /** The provider's call limits (an account's own override them); absent: none. */
+  readonly limits?: CallLimits;
 }
 
 export type CallCommand =

@@ -8,6 +8,9 @@ import type { WalletState } from '../wallet/state';
 import type { CallCommand, CallPolicy } from './commands';
 import { REFUSAL_RECORD_INTERVAL_MS, type CallRecord } from './state';
 import { affordableSeconds, chargeFor } from '../pricing/charge';
+import { checkCallLimits, effectiveLimits, type CallLimits } from './limits';
+
+const NO_LIMITS: CallLimits = { maxConcurrentCalls: null, maxCallsPerMinute: null };
 
 const plus = (at: string, seconds: number) => new Date(Date.parse(at) + seconds * 1000).toISOString();
 const expiry = (at: string, granted: number, policy: CallPolicy) => plus(at, granted + policy.reservationTtlSeconds);
@@ -57,6 +60,7 @@ function callAuthorized(
 function onAuthorizeCall(c: CallCommand & { readonly type: 'authorize-call' }, s: WalletState): AccountStreamEvent[] {
   mayCall(s);
   if (s.calls.has(c.data.callId)) return [];
+  if (c.data.policy.limits || s.callLimits) checkCallLimits(effectiveLimits(c.data.policy.limits ?? NO_LIMITS, s.callLimits), s, c.data.at);
   if (c.data.route.kind === 'on-net') return [callAuthorized(c, s, c.data.policy.grantSeconds, '0', c.data.route.uri, null, [])];
   if (inDebt(s.paid)) throw new DomainError('in-debt', 'the account is in debt after a refund or chargeback: top up first');
   const budget = spendable(s, c.data.destination, c.data.at);

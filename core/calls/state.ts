@@ -1,5 +1,6 @@
 import { Map as PersistentMap } from 'immutable';
 import { Decimal } from '../money';
+import { noRecentCalls, type RecentCalls } from './recent-calls';
 import type { RateRow } from '../pricing/charge';
 
 export interface CarrierRoute {
@@ -41,9 +42,16 @@ export interface CallsState {
   readonly calls: PersistentMap<string, CallRecord>;
   /** When a refusal was last recorded: the next is recorded only a minute later. */
   readonly lastRefusalAt: string | null;
+  /** Calls authorized in the last minute: what `maxCallsPerMinute` counts. */
+  readonly recentCalls: RecentCalls;
 }
 
-export const initialCalls: CallsState = { reserved: new Decimal(0), calls: PersistentMap<string, CallRecord>(), lastRefusalAt: null };
+export const initialCalls: CallsState = {
+  reserved: new Decimal(0),
+  calls: PersistentMap<string, CallRecord>(),
+  lastRefusalAt: null,
+  recentCalls: noRecentCalls,
+};
 
 /** Refusals recorded per account at most once in this many milliseconds. */
 export const REFUSAL_RECORD_INTERVAL_MS = 60_000;

@@ -171,6 +171,7 @@ export function moneyEffect(e: AccountStreamEvent): MoneyEffect | null {
     case 'SmsDelivered':
     case 'SmsReceiptRecorded':
     case 'ClientWebhookSet':
+    case 'CallLimitsSet':
     case 'ClientWebhookRemoved':
     case 'PaymentMethodSaved':
     case 'AutoTopUpEnabled':

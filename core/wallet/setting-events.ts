@@ -1,11 +1,16 @@
 import { autoTopUpEvents, type AutoTopUpEventType } from '../auto-top-up/events';
 import { clientWebhookEvents, type ClientWebhookEventType } from '../accounts/client-webhook';
+import { callLimitsEvents } from '../accounts/call-limits-events';
 
-type SettingEventType = AutoTopUpEventType | ClientWebhookEventType;
-const SETTING_TYPES: ReadonlySet<string> = new Set([...Object.keys(autoTopUpEvents), ...Object.keys(clientWebhookEvents)]);
+type SettingEventType = AutoTopUpEventType | ClientWebhookEventType | keyof typeof callLimitsEvents;
+const SETTING_TYPES: ReadonlySet<string> = new Set([
+  ...Object.keys(autoTopUpEvents),
+  ...Object.keys(clientWebhookEvents),
+  ...Object.keys(callLimitsEvents),
+]);
 
 /**
- * An account's settings and arrangements (auto top-up, its client webhook): they move no money,
+ * An account's settings and arrangements (auto top-up, its client webhook, its call limits): they move no money,
  * and no projection of calls, texts or finance reads them.
  */
 export const isSettingEvent = <E extends { readonly type: string }>(e: E): e is Extract<E, { readonly type: SettingEventType }> =>

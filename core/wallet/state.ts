@@ -6,6 +6,8 @@ import { closeCall, initialCalls, withCall, withoutCall, type CallsState } from 
 import { initialSms, withoutSms, withRecent, type SmsState } from '../sms/state';
 import { evolveAutoTopUp, initialAutoTopUp, type AutoTopUpState } from '../auto-top-up/state';
 import { isSettingEvent } from './setting-events';
+import { withRecentCall } from '../calls/recent-calls';
+import type { CallLimits } from '../calls/limits';
 
 /** A grant's credit still unspent: spent before paid credit, only where its restriction allows. */
 export interface GrantLot {
@@ -46,6 +48,8 @@ export interface WalletState extends CallsState, SmsState {
   readonly disputes: Readonly<Record<string, DisputeRecord>>;
   readonly vouchers: Readonly<Record<string, true>>;
   readonly autoTopUp: AutoTopUpState;
+  /** The operator's call limits for this account (null: the provider's defaults). */
+  readonly callLimits: CallLimits | null;
 }
 
 export const initialWallet: WalletState = {
@@ -59,6 +63,7 @@ export const initialWallet: WalletState = {
   disputes: {},
   vouchers: {},
   autoTopUp: initialAutoTopUp,
+  callLimits: null,
   ...initialCalls,
   ...initialSms,
 };
@@ -104,7 +109,9 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
 
 /** What an event records besides money: the account's status, payments, disputes, calls and texts. */
 function evolveRecords(s: WalletState, e: AccountStreamEvent): WalletState {
-  // settings: auto top-up has its own evolve (evolveAutoTopUp), a client webhook nothing the wallet decides on
+  if (e.type === 'CallLimitsSet')
+    return { ...s, callLimits: { maxConcurrentCalls: e.data.maxConcurrentCalls, maxCallsPerMinute: e.data.maxCallsPerMinute } };
+  // other settings: auto top-up has its own evolve (evolveAutoTopUp), a client webhook nothing the wallet decides on
   if (isSettingEvent(e)) return s;
   switch (e.type) {
     case 'AccountOpened':
@@ -205,6 +212,7 @@ function evolveCall(s: WalletState, e: CallEvent): WalletState {
           carriers: d.carriers,
           expiresAt: d.expiresAt,
         }),
+        recentCalls: withRecentCall(s.recentCalls, Date.parse(d.at)),
       };
     }
     case 'CallExtended': {

@@ -10,6 +10,8 @@ import { keyFingerprint } from '../signatures/key-resolver';
 
 const openBody = z.object({ currency: z.string().optional(), plan: z.string().min(1).optional() }).strict();
 const changeBody = z.object({ reason: z.string().min(1).max(500).default('operator') }).strict();
+const limit = z.number().int().min(1).max(100_000).nullable();
+const limitsBody = z.object({ maxConcurrentCalls: limit, maxCallsPerMinute: limit }).strict();
 const notificationsBody = z
   .object({
     lowBalanceThreshold: z
@@ -87,6 +89,12 @@ export function accountsRouter(deps: { accounts: AccountService; signatures: Sig
       caller.keyid,
     );
     res.json({ lowBalanceThreshold: account.lowBalanceThreshold });
+  });
+  // an operator's call limits for one account (null: the provider's default), on every node from this log position on
+  router.put('/:number/limits', ...signed, requireRole('admin'), async (req, res) => {
+    const number = parseE164(String(req.params['number']));
+    const account = await deps.accounts.change(number, { type: 'set-call-limits', data: limitsBody.parse(req.body) }, callerOf(res).keyid);
+    res.json(accountView(account, deps.sipDomain));
   });
   for (const kind of ['suspend', 'reinstate', 'close'] as const) {
     router.post(`/:number/${kind}`, ...signed, requireRole('admin'), async (req, res) => {

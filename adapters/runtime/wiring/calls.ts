@@ -26,6 +26,9 @@ export function wireCalls(deps: {
       grantSeconds: config.callGrantSeconds,
       reservationTtlSeconds: config.reservationTtlSeconds,
       chargeDecimals: config.chargeDecimals,
+      ...(config.maxConcurrentCalls !== null || config.maxCallsPerMinute !== null
+        ? { limits: { maxConcurrentCalls: config.maxConcurrentCalls, maxCallsPerMinute: config.maxCallsPerMinute } }
+        : {}),
     },
   });
 }

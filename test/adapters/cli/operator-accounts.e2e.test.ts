@@ -15,7 +15,7 @@ function operatorKey(dir: string, id: string): { who: Signer; file: string } {
   return { who: { keyid: id, ...pair }, file };
 }
 
-describe('trunkline accounts list|search|show|grant|suspend|reinstate|close against a running engine', () => {
+describe('trunkline accounts list|search|show|grant|suspend|reinstate|close|limits against a running engine', () => {
   const alice = signer('+442079460958');
   const bob = signer('+447911123456');
   let dir: string;
@@ -96,6 +96,30 @@ describe('trunkline accounts list|search|show|grant|suspend|reinstate|close agai
       10_000,
       'the closed account listed',
     );
+  });
+
+  test('limits sets one account’s call limits, `default` gives the provider’s back; a bad limit is one line', async () => {
+    expect((await cli('accounts', 'limits', alice.keyid, '--concurrent', '2', '--per-minute', 'default')).stdout).toBe(
+      `${alice.keyid}: at most 2 calls at once, default a minute\n`,
+    );
+    const shown = JSON.parse(
+      (await cli('accounts', 'limits', alice.keyid, '--concurrent', '2', '--per-minute', '30', '--json')).stdout,
+    ) as {
+      callLimits: unknown;
+    };
+    expect(shown.callLimits).toEqual({ maxConcurrentCalls: 2, maxCallsPerMinute: 30 });
+    const bad = await runCliAsync([
+      '--data-dir',
+      join(dir, 'cli'),
+      'accounts',
+      'limits',
+      alice.keyid,
+      '--concurrent',
+      '0',
+      '--per-minute',
+      '5',
+    ]);
+    expect([bad.status, bad.stderr]).toEqual([1, 'trunkline: --concurrent must be a whole number from 1 to 100000, or default\n']);
   });
 
   test('refusals are one line and exit 1: the wrong role, a foreign key, no engine, a bad number', async () => {

@@ -1,0 +1,106 @@
+import { callsEngine, type CallsEngine } from '../../support/calls-engine';
+import { describePostgres } from '../../support/postgres';
+import { signedFetch, signer } from '../../support/signed-fetch';
+
+const callee = '+442079460000';
+const authorizeAll = (nodes: readonly CallsEngine[], caller: string, prefix: string, n: number) =>
+  Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      nodes[i % nodes.length]!.hook('authorize', { call_id: `${prefix}-${i}`, caller, callee }).then(async (r) => ({
+        i,
+        status: r.status,
+        retryAfter: r.headers.get('retry-after'),
+        type: r.status === 200 ? null : ((await r.json()) as { type: string }).type,
+      })),
+    ),
+  );
+const cdr = (node: CallsEngine, caller: string, callId: string) =>
+  node.hook('cdr', { call_id: callId, caller, disposition: 'ANSWERED', answer_ts: 1_796_000_000, end_ts: 1_796_000_030 });
+
+describe('call limits on one engine (SQLite)', () => {
+  const grace = signer('+447911123460');
+  const hal = signer('+447911123461');
+  const admin = signer('ops-limits');
+  let node: CallsEngine;
+  beforeAll(async () => {
+    node = await callsEngine({
+      people: [grace, hal],
+      operators: [{ who: admin, roles: ['admin'] }],
+      config: { maxConcurrentCalls: 3, maxCallsPerMinute: 20 },
+    });
+    await node.fund(grace.keyid, '50');
+    await node.fund(hal.keyid, '50');
+  });
+  afterAll(() => node.close());
+
+  test('50 simultaneous authorizations with 3 calls allowed at once: 3 allowed, 47 refused as the limit; ending one frees one', async () => {
+    const results = await authorizeAll([node], grace.keyid, 'sq', 50);
+    const allowed = results.filter((r) => r.status === 200);
+    expect(allowed).toHaveLength(3);
+    const refused = results.filter((r) => r.status !== 200);
+    expect(new Set(refused.map((r) => `${r.status} ${r.type}`))).toEqual(
+      new Set(['403 https://trunkline.dev/problems/concurrent-call-limit']),
+    );
+    expect((await cdr(node, grace.keyid, `sq-${allowed[0]!.i}`)).status).toBe(200);
+    const again = await authorizeAll([node], grace.keyid, 'sq2', 5);
+    expect(again.filter((r) => r.status === 200)).toHaveLength(1);
+  });
+
+  test('past 20 new calls a minute: 429 call-rate-limit with a Retry-After', async () => {
+    let allowed = 0;
+    let limited: { status: number; retryAfter: string | null; type: string | null } | undefined;
+    for (let i = 0; i < 25 && !limited; i++) {
+      const [r] = await authorizeAll([node], hal.keyid, `rate-${i}`, 1);
+      if (r!.status === 200) {
+        allowed++;
+        expect((await cdr(node, hal.keyid, `rate-${i}-0`)).status).toBe(200);
+      } else limited = r;
+    }
+    expect(allowed).toBe(20);
+    expect(limited).toMatchObject({ status: 429, type: 'https://trunkline.dev/problems/call-rate-limit' });
+    expect(Number(limited!.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(Number(limited!.retryAfter)).toBeLessThanOrEqual(60);
+  });
+
+  test('an operator raises one account’s limit; the API refuses bad limits and other roles', async () => {
+    const path = `/v1/accounts/${encodeURIComponent(grace.keyid)}/limits`;
+    for (const body of [
+      { maxConcurrentCalls: 0, maxCallsPerMinute: null },
+      { maxConcurrentCalls: 1.5, maxCallsPerMinute: null },
+      { maxConcurrentCalls: 5 },
+      { maxConcurrentCalls: 5, maxCallsPerMinute: null, extra: 1 },
+    ])
+      expect((await signedFetch(node.base, admin, 'PUT', path, body)).status).toBe(400);
+    expect((await signedFetch(node.base, grace, 'PUT', path, { maxConcurrentCalls: 99, maxCallsPerMinute: null })).status).toBe(403);
+    const r = await signedFetch(node.base, admin, 'PUT', path, { maxConcurrentCalls: 6, maxCallsPerMinute: null });
+    expect(r.status).toBe(200);
+    expect(((await r.json()) as { callLimits: unknown }).callLimits).toEqual({ maxConcurrentCalls: 6, maxCallsPerMinute: null });
+    // 3 up already: 3 more
+    const more = await authorizeAll([node], grace.keyid, 'raised', 10);
+    expect(more.filter((x) => x.status === 200)).toHaveLength(3);
+  });
+});
+
+describePostgres('call limits across two engines on one PostgreSQL', (newDatabase) => {
+  const ivy = signer('+447911123462');
+  const nodes: CallsEngine[] = [];
+  beforeAll(async () => {
+    const url = await newDatabase();
+    const env = { TRUNKLINE_STORE: 'postgres', TRUNKLINE_POSTGRES_URL: url };
+    for (let i = 0; i < 2; i++) nodes.push(await callsEngine({ people: [ivy], env, config: { maxConcurrentCalls: 3 } }));
+    await nodes[0]!.fund(ivy.keyid, '50');
+  });
+  afterAll(async () => {
+    for (const n of nodes) await n.close();
+  });
+
+  test('50 simultaneous authorizations through both nodes: exactly 3 allowed; a CDR on either node frees one', async () => {
+    const results = await authorizeAll(nodes, ivy.keyid, 'pg', 50);
+    const allowed = results.filter((r) => r.status === 200);
+    expect(allowed).toHaveLength(3);
+    expect(results.every((r) => r.status === 200 || r.type?.endsWith('/concurrent-call-limit'))).toBe(true);
+    expect((await cdr(nodes[1]!, ivy.keyid, `pg-${allowed[0]!.i}`)).status).toBe(200);
+    const again = await authorizeAll(nodes, ivy.keyid, 'pg2', 6);
+    expect(again.filter((r) => r.status === 200)).toHaveLength(1);
+  });
+});

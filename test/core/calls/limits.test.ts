@@ -1,0 +1,101 @@
+import { DomainError } from '../../../core/decider';
+import type { CallCommand, CallPolicy } from '../../../core/calls/commands';
+import type { AccountStreamEvent, WalletCommand } from '../../../core/wallet';
+import { accountDecider } from '../../../core/accounts/account';
+import { funded, stateOf, when } from '../wallet/given';
+
+const row = { rate: '0.01', connectFee: '0', initial: 1, subsequent: 1, minimum: 0 };
+const pstn = { kind: 'pstn' as const, retail: { prefix: '44', row }, carriers: [] };
+const base: CallPolicy = { grantSeconds: 60, reservationTtlSeconds: 30, chargeDecimals: 6 };
+const limited = (maxConcurrentCalls: number | null, maxCallsPerMinute: number | null): CallPolicy => ({
+  ...base,
+  limits: { maxConcurrentCalls, maxCallsPerMinute },
+});
+const authorize = (callId: string, at: string, policy: CallPolicy): CallCommand => ({
+  type: 'authorize-call',
+  data: { callId, destination: '+442079460000', route: pstn, at, policy },
+});
+const end = (callId: string, at: string): CallCommand => ({
+  type: 'end-call',
+  data: {
+    callId,
+    origin: 'cdr',
+    answered: true,
+    seconds: 10,
+    answeredAt: at,
+    endedAt: at,
+    carrierId: null,
+    reason: 'normal',
+    cdr: {},
+    policy: base,
+  },
+});
+const refusal = (given: readonly AccountStreamEvent[], c: WalletCommand): DomainError | null => {
+  try {
+    when(given, c);
+  } catch (error) {
+    return error as DomainError;
+  }
+  return null;
+};
+const T = (s: number) => new Date(Date.parse('2026-12-01T10:00:00.000Z') + s * 1000).toISOString();
+
+describe('call limits', () => {
+  test('no more calls up at once than allowed; one ending frees a slot; a lapsed one does not count', () => {
+    const given = funded('100');
+    const p = limited(2, null);
+    const up = [...given, ...when(given, authorize('a', T(0), p), authorize('b', T(1), p))];
+    const refused = refusal(up, authorize('c', T(2), p));
+    expect(refused).toMatchObject({ code: 'concurrent-call-limit', details: { maxConcurrentCalls: 2 } });
+    // the same call asked again is the same answer, not a new call over the limit
+    expect(when(up, authorize('a', T(2), p))).toEqual([]);
+    const ended = [...up, ...when(up, end('a', T(3)))];
+    expect(when(ended, authorize('c', T(4), p))[0]!.type).toBe('CallAuthorized');
+    // b's grant (60 s) and its CDR wait (30 s) are over at T(91): it no longer holds a slot
+    const after = [...ended, ...when(ended, authorize('c', T(4), p))];
+    expect(refusal(after, authorize('d', T(50), p))?.code).toBe('concurrent-call-limit');
+    expect(when(after, authorize('d', T(92), p))[0]!.type).toBe('CallAuthorized');
+  });
+
+  test('no more new calls a minute than allowed, with a Retry-After of when the oldest leaves the window', () => {
+    const given = funded('100');
+    const p = limited(null, 3);
+    let log = given;
+    for (const [id, s] of [
+      ['a', 0],
+      ['b', 10],
+      ['c', 20],
+    ] as const) {
+      log = [...log, ...when(log, authorize(id, T(s), p))];
+      log = [...log, ...when(log, end(id, T(s + 1)))];
+    }
+    expect(refusal(log, authorize('d', T(30), p))).toMatchObject({
+      code: 'call-rate-limit',
+      details: { maxCallsPerMinute: 3, retryAfterSeconds: 30 },
+    });
+    expect(when(log, authorize('d', T(61), p))[0]!.type).toBe('CallAuthorized');
+  });
+
+  test('an operator’s limits for the account win over the provider’s; null gives the default back', () => {
+    const given = funded('100');
+    const set = (log: readonly AccountStreamEvent[], maxConcurrentCalls: number | null, maxCallsPerMinute: number | null) =>
+      accountDecider.decide(
+        { type: 'set-call-limits', data: { maxConcurrentCalls, maxCallsPerMinute } },
+        fold(log),
+      ) as AccountStreamEvent[];
+    const one = [...given, ...set(given, 1, null)];
+    expect(stateOf(one).callLimits).toEqual({ maxConcurrentCalls: 1, maxCallsPerMinute: null });
+    const first = [...one, ...when(one, authorize('a', T(0), limited(5, null)))];
+    expect(refusal(first, authorize('b', T(1), limited(5, null)))?.code).toBe('concurrent-call-limit');
+    // with no provider default at all, the account's own limit still holds
+    expect(refusal(first, authorize('b', T(1), base))?.code).toBe('concurrent-call-limit');
+    const back = [...first, ...set(first, null, null)];
+    expect(when(back, authorize('b', T(1), limited(5, null)))[0]!.type).toBe('CallAuthorized');
+  });
+});
+
+function fold(events: readonly AccountStreamEvent[]) {
+  let s = accountDecider.initialState;
+  for (const e of events) if ((accountDecider.evolvesOn as readonly string[]).includes(e.type)) s = accountDecider.evolve(s, e as never);
+  return s;
+}
