@@ -29,7 +29,7 @@ const LEASE_MS = 60_000;
 export function autoTopUpRunner(deps: AutoTopUpRunnerDeps) {
   async function attempt(t: ClaimedTopUp): Promise<void> {
     try {
-      const result = await chargeDueTopUp(deps.topUps, t);
+      const result = await chargeDueTopUp(deps.topUps, t, deps.clock.now());
       if (result === 'settled-already') await dropFromLine(deps.readModels, t.triggerId);
       deps.logger.info({ triggerId: t.triggerId, number: t.number, result }, 'auto top-up');
     } catch (error) {

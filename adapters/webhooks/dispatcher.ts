@@ -6,7 +6,7 @@ import { claimDue, createOutbox, recordOutcome, type Delivery, type Outcome } fr
 import { createClientEndpoints } from '../../projections/notifications/projection';
 import { clientWebhookSecret } from './client-secret';
 import { guardedPost } from './guarded-post';
-import type { TargetPolicy } from './target-guard';
+import { checkWebhookUrl, UnsafeWebhookTarget, type TargetPolicy } from './target-guard';
 
 export interface WebhookEndpoint {
   readonly id: string;
@@ -88,17 +88,34 @@ export function webhookDispatcher(deps: DispatcherDeps) {
       'SELECT url, version FROM notify_client_webhooks WHERE number = ?',
       [number],
     );
-    return row && { url: row.url, secret: clientWebhookSecret(clients.secret, number, Number(row.version)), guarded: clients.policy };
+    if (!row) return undefined;
+    // checked again: a literal address is connected to without a lookup, so the guard at lookup never sees it
+    checkWebhookUrl(row.url, clients.policy);
+    return { url: row.url, secret: clientWebhookSecret(clients.secret, number, Number(row.version)), guarded: clients.policy };
   }
   async function attempt(d: Delivery): Promise<void> {
-    const endpoint = await targetOf(d.endpoint);
+    const client = d.endpoint.startsWith('account:');
+    let endpoint: Target | undefined;
+    let unsafe: string | null = null;
+    try {
+      endpoint = await targetOf(d.endpoint);
+    } catch (error) {
+      if (!(error instanceof UnsafeWebhookTarget)) throw error;
+      unsafe = `unsafe target: ${error.message}`;
+    }
     const now = deps.clock.now();
     const attempts = d.attempts + 1;
-    const error = endpoint ? await post(endpoint, d, now) : 'the endpoint is no longer configured';
+    const error = endpoint
+      ? await post(endpoint, d, now)
+      : (unsafe ??
+        // a client's row comes back when a rebuild of the notifications projection reaches it: retried, not dropped
+        (client
+          ? 'the client endpoint is not registered (removed, or the read models are rebuilding)'
+          : 'the endpoint is no longer configured'));
     const at = deps.clock.now();
     let outcome: Outcome;
     if (error === null) outcome = { kind: 'delivered', at };
-    else if (!endpoint || attempts >= deps.maxAttempts) outcome = { kind: 'dead', at, error };
+    else if (unsafe !== null || (!endpoint && !client) || attempts >= deps.maxAttempts) outcome = { kind: 'dead', at, error };
     else
       outcome = {
         kind: 'retry',

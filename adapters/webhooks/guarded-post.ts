@@ -6,6 +6,8 @@ import { guardedLookup, type TargetPolicy } from './target-guard';
  * POSTs `body` to a client's endpoint, connecting only to addresses the policy allows (resolved
  * at this moment, see guardedLookup). Null on a 2xx; otherwise what went wrong, for the outbox.
  * Redirects are answers, never followed; the answer's body is read and dropped, at most 64 KiB.
+ * `timeoutMs` bounds the whole exchange, not only silences: a receiver trickling a byte at a
+ * time would otherwise hold the delivery (and its batch) for days.
  */
 export function guardedPost(
   url: string,
@@ -18,6 +20,7 @@ export function guardedPost(
   return new Promise((resolve) => {
     let settled = false;
     const done = (outcome: string | null) => {
+      clearTimeout(deadline);
       if (!settled) resolve(outcome);
       settled = true;
     };
@@ -42,7 +45,13 @@ export function guardedPost(
         res.on('error', () => undefined);
       },
     );
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+    const expire = () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }));
+    // done() runs only from the request's callbacks, after this line
+    const deadline = setTimeout(() => {
+      done('ETIMEDOUT');
+      expire();
+    }, options.timeoutMs);
+    req.on('timeout', expire);
     req.on('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
     req.end(body);
   });

@@ -33,8 +33,10 @@ for (const [net, bits] of [
 ] as const)
   PRIVATE.addSubnet(net, bits, 'ipv4');
 for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
+  // the deprecated IPv4-compatible (::a.b.c.d) and SIIT (::ffff:0:a.b.c.d) forms, and site-local
+  ['::', 96],
+  ['::ffff:0:0:0', 96],
+  ['fec0::', 10],
   ['64:ff9b::', 96],
   ['64:ff9b:1::', 48],
   ['100::', 64],

@@ -103,7 +103,16 @@ export interface DueTopUp {
   readonly paymentMethodId: string;
   readonly amount: string;
   readonly currency: string;
+  /** When the spend set it off (ISO). */
+  readonly triggeredAt: string;
 }
+
+/**
+ * The oldest trigger still charged: a processor keeps an idempotency key a day (Stripe: 24 h), so
+ * a charge much later under the same key could be a second payment if the first one's answer
+ * was lost. Older ones are recorded as failed; a payment that did go through still credits.
+ */
+export const AUTO_TOP_UP_MAX_AGE_MS = 12 * 3_600_000;
 
 export type ChargeResult = 'started' | 'declined' | 'settled-already';
 
@@ -113,8 +122,9 @@ export type ChargeResult = 'started' | 'declined' | 'settled-already';
  * again (a rebuilt queue, another node). The processor sees a key derived from the trigger, so a
  * retry after a crash or a lost answer finds the same payment. An outage throws: retried later.
  */
-export async function chargeDueTopUp(deps: TopUpDeps, due: DueTopUp): Promise<ChargeResult> {
-  const pending = (await deps.wallet.state(due.number)).autoTopUp.pending;
+export async function chargeDueTopUp(deps: TopUpDeps, due: DueTopUp, now: Date): Promise<ChargeResult> {
+  const auto = (await deps.wallet.state(due.number)).autoTopUp;
+  const pending = auto.pending;
   if (pending?.triggerId !== due.triggerId || pending.paymentId !== null) return 'settled-already';
   const processor = deps.processors.get(due.processor);
   const fail = (code: string, reason: string, paymentId: string | null = null) =>
@@ -123,6 +133,18 @@ export async function chargeDueTopUp(deps: TopUpDeps, due: DueTopUp): Promise<Ch
       { type: 'fail-auto-top-up', data: { triggerId: due.triggerId, paymentId, code, reason } },
       'auto-top-up',
     );
+  // what the customer said since the trigger stands: off is off, and a card replaced is not charged
+  const refusal = !auto.settings
+    ? ['disabled', 'auto top-up was turned off before the top-up was charged']
+    : auto.paymentMethod?.paymentMethodId !== due.paymentMethodId
+      ? ['payment-method-changed', 'the saved payment method changed before the top-up was charged']
+      : now.getTime() - Date.parse(due.triggeredAt) > AUTO_TOP_UP_MAX_AGE_MS
+        ? ['expired', 'not charged within 12 hours of its trigger']
+        : null;
+  if (refusal) {
+    await fail(refusal[0]!, refusal[1]!);
+    return 'declined';
+  }
   if (!processor?.chargeSavedMethod) {
     await fail('processor-unavailable', `no payment processor named ${due.processor} can charge a saved method`);
     return 'declined';

@@ -26,7 +26,12 @@ export function commandForFact(processor: string, fact: PaymentFact): WalletComm
     case 'succeeded':
       return {
         type: 'record-purchase',
-        data: { ...base, amount: minorToDecimal(fact.amountMinor, fact.currency), currency: fact.currency },
+        data: {
+          ...base,
+          amount: minorToDecimal(fact.amountMinor, fact.currency),
+          currency: fact.currency,
+          ...(fact.autoTopUp ? { autoTopUp: fact.autoTopUp } : {}),
+        },
       };
     case 'failed':
       return { type: 'record-payment-failure', data: { ...base, reason: fact.reason } };

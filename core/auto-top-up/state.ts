@@ -93,6 +93,11 @@ export function evolveAutoTopUp(
       return { ...a, pending: payments[e.data.paymentId]?.settled ? null : { ...p, paymentId: e.data.paymentId } };
     }
     case 'CreditPurchased':
+      // by its payment, or by the trigger its metadata names: a payment whose start was never
+      // recorded (the answer lost) still settles its trigger, so it is never charged again
+      return a.pending && (a.pending.paymentId === e.data.paymentId || a.pending.triggerId === e.data.autoTopUp)
+        ? { ...a, pending: null }
+        : a;
     case 'TopUpMismatch':
       return a.pending?.paymentId === e.data.paymentId ? { ...a, pending: null } : a;
     default:

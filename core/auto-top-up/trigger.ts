@@ -36,7 +36,8 @@ export function autoTopUpTrigger(c: WalletCommand, before: WalletState, events: 
   if (at === null) return null;
   const available = availableAfter(before, events, at, a.settings.threshold);
   if (available === null || !available.lessThan(a.settings.threshold)) return null;
-  const month = at.slice(0, 7);
+  // a spend recorded late (a CDR from last month) counts against the latest month, never reopens an earlier one's cap
+  const month = at.slice(0, 7) < a.month ? a.month : at.slice(0, 7);
   if (spentInMonth(a, month).plus(a.settings.amount).greaterThan(a.settings.monthlyCap)) return null;
   const triggerId = deriveId('auto-top-up', before.accountId, String(a.triggers));
   return {

@@ -30,7 +30,13 @@ interface Fact {
 }
 
 export type PaymentFact =
-  | (Fact & { readonly kind: 'succeeded'; readonly amountMinor: bigint; readonly currency: string })
+  | (Fact & {
+      readonly kind: 'succeeded';
+      readonly amountMinor: bigint;
+      readonly currency: string;
+      /** The auto top-up the payment was made for (its metadata), when the engine charged it off-session. */
+      readonly autoTopUp?: string;
+    })
   | (Fact & { readonly kind: 'failed'; readonly reason: string })
   | (Fact & { readonly kind: 'refunded'; readonly refundedTotalMinor: bigint; readonly currency: string })
   | (Fact & {

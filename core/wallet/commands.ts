@@ -42,6 +42,8 @@ export type WalletCommand =
       readonly data: ProcessorFact & {
         readonly amount: string;
         readonly currency: string;
+        /** The auto top-up this payment was for, as the processor's metadata says. */
+        readonly autoTopUp?: string;
       };
     }
   | {

@@ -57,7 +57,15 @@ export const walletEvents = {
   },
   CreditPurchased: {
     schemaVersion: 1,
-    schema: z.object({ accountId: z.string(), ...processorFact, amount: positive, credit: positive, currency: z.string() }),
+    schema: z.object({
+      accountId: z.string(),
+      ...processorFact,
+      amount: positive,
+      credit: positive,
+      currency: z.string(),
+      /** The auto top-up the payment was for (the processor's metadata): it settles that top-up even unrecorded as started. */
+      autoTopUp: z.string().optional(),
+    }),
   },
   TopUpFailed: {
     schemaVersion: 1,

@@ -46,7 +46,14 @@ export function onRecordPurchase(c: WalletCommand & { readonly type: 'record-pur
     {
       type: 'CreditPurchased',
       id: deriveId('credit-purchased', c.data.processor, c.data.paymentId),
-      data: { accountId: s.accountId, ...fact, amount: received.amount, credit, currency: c.data.currency },
+      data: {
+        accountId: s.accountId,
+        ...fact,
+        amount: received.amount,
+        credit,
+        currency: c.data.currency,
+        ...(c.data.autoTopUp !== undefined ? { autoTopUp: c.data.autoTopUp } : {}),
+      },
     },
   ];
 }

@@ -3,7 +3,7 @@ import type { Projection } from '../../application/ports/projection';
 import type { ReadModelStore, SqlTx } from '../../application/ports/read-model-store';
 import type { DueTopUp } from '../../application/payments/auto-top-up';
 
-export type QueueStatus = 'due' | 'started' | 'credited' | 'failed' | 'stale';
+export type QueueStatus = 'due' | 'started' | 'credited' | 'failed';
 
 export async function createQueue(tx: SqlTx): Promise<void> {
   await tx.run(`CREATE TABLE IF NOT EXISTS auto_top_ups (
@@ -18,11 +18,10 @@ export async function createQueue(tx: SqlTx): Promise<void> {
 /**
  * The top-ups the log set off, for the engine to charge: a trigger enters as due, leaves when its
  * payment is recorded, credited or failed. The table survives a rebuild (what was charged is not
- * the projection's to forget), and a trigger older than `maxAgeHours` when first seen enters as
- * stale, never charged: the processor's idempotency keys last a day, so a late charge could be a
- * second one. The charge itself checks the account's stream first (application/payments/auto-top-up.ts).
+ * the projection's to forget). The charge itself checks the account's stream first, and records a
+ * trigger too old to charge safely as failed (application/payments/auto-top-up.ts).
  */
-export function autoTopUpQueueProjection(settings: { readonly maxAgeHours: number; readonly now: () => Date }): Projection {
+export function autoTopUpQueueProjection(settings: { readonly now: () => Date }): Projection {
   return {
     name: 'auto-top-ups',
     version: 1,
@@ -36,10 +35,9 @@ export function autoTopUpQueueProjection(settings: { readonly maxAgeHours: numbe
       switch (e.type) {
         case 'AutoTopUpTriggered': {
           const now = settings.now();
-          const stale = Date.parse(recorded.recordedAt) < now.getTime() - settings.maxAgeHours * 3_600_000;
           await tx.run(
             `INSERT INTO auto_top_ups (trigger_id, number, processor, customer_id, payment_method_id, amount, currency, status, attempts, next_attempt_at, triggered_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (trigger_id) DO NOTHING`,
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'due', 0, ?, ?) ON CONFLICT (trigger_id) DO NOTHING`,
             [
               e.data.triggerId,
               recorded.stream.slice('account-'.length),
@@ -48,7 +46,6 @@ export function autoTopUpQueueProjection(settings: { readonly maxAgeHours: numbe
               e.data.paymentMethodId,
               e.data.amount,
               e.data.currency,
-              stale ? 'stale' : 'due',
               now.toISOString(),
               recorded.recordedAt,
             ],
@@ -58,7 +55,7 @@ export function autoTopUpQueueProjection(settings: { readonly maxAgeHours: numbe
         case 'TopUpStarted':
           if (e.data.autoTopUp !== undefined)
             await tx.run(
-              "UPDATE auto_top_ups SET status = 'started', payment_id = ?, lease_until = NULL WHERE trigger_id = ? AND status IN ('due', 'stale')",
+              "UPDATE auto_top_ups SET status = 'started', payment_id = ?, lease_until = NULL WHERE trigger_id = ? AND status = 'due'",
               [e.data.paymentId, e.data.autoTopUp],
             );
           return;
@@ -87,6 +84,7 @@ interface Row {
   amount: string;
   currency: string;
   attempts: number | string;
+  triggered_at: string;
 }
 
 export interface ClaimedTopUp extends DueTopUp {
@@ -97,7 +95,7 @@ export interface ClaimedTopUp extends DueTopUp {
 export async function claimDueTopUps(rm: ReadModelStore, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedTopUp[]> {
   return rm.transaction(async (tx) => {
     const rows = await tx.all<Row>(
-      `SELECT trigger_id, number, processor, customer_id, payment_method_id, amount, currency, attempts FROM auto_top_ups
+      `SELECT trigger_id, number, processor, customer_id, payment_method_id, amount, currency, attempts, triggered_at FROM auto_top_ups
        WHERE status = 'due' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at LIMIT ${Math.trunc(limit)}`,
       [now.toISOString(), now.toISOString()],
     );
@@ -112,6 +110,7 @@ export async function claimDueTopUps(rm: ReadModelStore, now: Date, leaseUntil: 
       amount: r.amount,
       currency: r.currency,
       attempts: Number(r.attempts),
+      triggeredAt: r.triggered_at,
     }));
   });
 }

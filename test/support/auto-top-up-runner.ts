@@ -5,10 +5,10 @@ import { amountLimits } from '../../core/amount-limits';
 import type { ReadModelStore } from '../../application/ports/read-model-store';
 
 /** The runner a serving engine's `charge-auto-top-ups` job uses, driven by hand (retries after 1 s at most). */
-export const autoTopUpRunnerOf = (engine: Engine, readModels: ReadModelStore = engine.readModels) =>
+export const autoTopUpRunnerOf = (engine: Engine, readModels: ReadModelStore = engine.readModels, now: () => Date = () => new Date()) =>
   autoTopUpRunner({
     readModels,
-    clock: { now: () => new Date() },
+    clock: { now },
     logger: pino({ level: 'silent' }),
     retryMaxSeconds: 1,
     topUps: {

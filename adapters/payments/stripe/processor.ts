@@ -127,6 +127,7 @@ export function stripeProcessor(settings: StripeSettings): PaymentProcessor {
             accountNumber: pi.metadata[METADATA.account] ?? null,
             amountMinor: BigInt(pi.amount_received ?? pi.amount),
             currency: upper(pi.currency),
+            ...(pi.metadata[METADATA.autoTopUp] ? { autoTopUp: pi.metadata[METADATA.autoTopUp] } : {}),
           },
         ];
       }

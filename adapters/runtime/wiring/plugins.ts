@@ -57,8 +57,8 @@ export async function registerPlugins(w: PluginWiring): Promise<Extensions> {
       smsProjection,
       financeProjection,
       callRecordsProjection,
-      // the triggers to charge; 12 h: well inside the day a processor's idempotency key lasts
-      autoTopUpQueueProjection({ maxAgeHours: 12, now: () => w.clock.now() }),
+      // the auto top-ups to charge
+      autoTopUpQueueProjection({ now: () => w.clock.now() }),
       // only with endpoints to send to; added later, it catches up from the log and sends what is recent
       ...(w.config.webhooks.length > 0 || w.config.clientWebhookSecret
         ? [

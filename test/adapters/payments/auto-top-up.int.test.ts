@@ -13,6 +13,9 @@ describe('auto top-up through Stripe', () => {
   const bob = signer('+447911123456');
   const carol = signer('+33142685300');
   const dave = signer('+12025550143');
+  const erin = signer('+12025550144');
+  const fay = signer('+12025550145');
+  const gus = signer('+12025550146');
   let bed: StripeBed;
   let t: TestEngine;
   let other: Engine;
@@ -20,7 +23,7 @@ describe('auto top-up through Stripe', () => {
   beforeAll(async () => {
     bed = await startStripeBed();
     t = await testEngine({
-      numbers: [alice, bob, carol, dave],
+      numbers: [alice, bob, carol, dave, erin, fay, gus],
       env: { STRIPE_SECRET_KEY: bed.secretKey, STRIPE_WEBHOOK_SECRET: bed.webhookSecret, STRIPE_API_URL: bed.url },
     });
     // a second engine on the same log: its commands race the first one's for real (no in-process queue between them)
@@ -31,7 +34,8 @@ describe('auto top-up through Stripe', () => {
     });
     other = await createEngine(config, { logger: pino({ level: 'silent' }) });
     await t.engine.runner.start();
-    for (const who of [alice, bob, carol, dave]) expect((await call(who, 'POST', '/v1/accounts', { currency: 'EUR' })).status).toBe(201);
+    for (const who of [alice, bob, carol, dave, erin, fay, gus])
+      expect((await call(who, 'POST', '/v1/accounts', { currency: 'EUR' })).status).toBe(201);
   });
   afterAll(async () => {
     await other.close();
@@ -52,7 +56,7 @@ describe('auto top-up through Stripe', () => {
     return found;
   };
   // one read model (the first engine's): the runners of both engines lease from the same queue
-  const runnerOf = (engine: Engine) => autoTopUpRunnerOf(engine, t.engine.readModels);
+  const runnerOf = (engine: Engine, now?: () => Date) => autoTopUpRunnerOf(engine, t.engine.readModels, now);
   /** Saves a card for `who` as a client app would: setup, Stripe.js confirms, Stripe's webhook. */
   const saveCard = async (who: Signer, paymentMethod: string) => {
     const r = await call(who, 'POST', '/v1/accounts/me/payment-methods/setup', {});
@@ -212,5 +216,56 @@ describe('auto top-up through Stripe', () => {
       .filter((r) => r.params.get('metadata[trunkline_account]') === dave.keyid && r.params.get('off_session'))
       .map((r) => r.idempotencyKey);
     expect(new Set(keys).size).toBe(1);
+  });
+
+  /** `who` with a card, auto top-up on, and a spend that has just set one off; its trigger id. */
+  const triggered = async (who: Signer) => {
+    await saveCard(who, 'pm_card_visa');
+    expect((await call(who, 'PUT', '/v1/accounts/me/auto-top-up', settings)).status).toBe(200);
+    await fund(who, '6', `pi_manual_${who.keyid}`);
+    await charge(t.engine, who, `${who.keyid}-c1`, '2');
+    const [trigger] = await events(who, 'AutoTopUpTriggered');
+    await t.engine.runner.catchUp('auto-top-ups');
+    return (trigger!.data as { triggerId: string }).triggerId;
+  };
+  const intentsOf = (who: Signer) =>
+    [...bed.intents.values()].filter((i) => i.metadata['trunkline_account'] === who.keyid && i.metadata['trunkline_auto_top_up']);
+
+  test('the answer lost, Stripe’s webhook names the trigger: it is settled, credited once and never charged again', async () => {
+    const triggerId = await triggered(erin);
+    // the PaymentIntent Stripe made for a request whose answer never reached the engine
+    const pi = {
+      ...bed.intents.values().next().value!,
+      id: 'pi_lost_answer',
+      amount: 2000,
+      amount_received: 2000,
+      status: 'succeeded',
+      metadata: { trunkline_account: erin.keyid, trunkline_auto_top_up: triggerId },
+    };
+    bed.intents.set(pi.id, pi);
+    expect((await deliver(bed.webhook('payment_intent.succeeded', pi))).recorded).toEqual(['CreditPurchased']);
+    await runnerOf(t.engine).runOnce();
+    expect(intentsOf(erin).map((i) => i.id)).toEqual(['pi_lost_answer']);
+    expect(await json(call(erin, 'GET', '/v1/accounts/me/auto-top-up'))).toMatchObject({ pending: null, enabled: true });
+  });
+
+  test('turned off before the charge: recorded as failed (disabled), never charged', async () => {
+    await triggered(fay);
+    expect((await call(fay, 'DELETE', '/v1/accounts/me/auto-top-up')).status).toBe(200);
+    await runnerOf(t.engine).runOnce();
+    expect(intentsOf(fay)).toEqual([]);
+    expect((await events(fay, 'AutoTopUpFailed'))[0]?.data).toMatchObject({ code: 'disabled' });
+  });
+
+  test('a trigger more than 12 hours old is recorded as failed (expired), never charged', async () => {
+    await triggered(gus);
+    await runnerOf(t.engine, () => new Date(Date.now() + 13 * 3_600_000)).runOnce();
+    expect(intentsOf(gus)).toEqual([]);
+    expect((await events(gus, 'AutoTopUpFailed'))[0]?.data).toMatchObject({ code: 'expired' });
+    expect(await json(call(gus, 'GET', '/v1/accounts/me/auto-top-up'))).toMatchObject({
+      enabled: false,
+      disabledReason: 'payment-failed',
+      pending: null,
+    });
   });
 });

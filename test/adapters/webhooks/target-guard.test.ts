@@ -50,7 +50,18 @@ describe('client webhook targets', () => {
   });
 
   test('private ranges', () => {
-    for (const a of ['127.0.0.1', '10.0.0.1', '::1', '::ffff:8.8.8.8', '64:ff9b::a00:1', 'fc00::1', 'garbage'])
+    for (const a of [
+      '127.0.0.1',
+      '10.0.0.1',
+      '::1',
+      '::ffff:8.8.8.8',
+      '::7f00:1',
+      '::ffff:0:7f00:1',
+      'fec0::1',
+      '64:ff9b::a00:1',
+      'fc00::1',
+      'garbage',
+    ])
       expect(isPrivateAddress(a)).toBe(true);
     for (const a of ['8.8.8.8', '93.184.216.34', '2606:4700:4700::1111']) expect(isPrivateAddress(a)).toBe(false);
   });
@@ -91,6 +102,25 @@ describe('delivery-time address check', () => {
       expect(await guardedPost(`http://localhost:${port}/h`, headers, '{}', { policy: 'any', timeoutMs: 2000 })).toBeNull();
       expect(hits).toBe(1);
     } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  test('the deadline bounds the whole exchange: a receiver trickling its answer a byte at a time is cut off', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const drip = setInterval(() => res.write('x'), 100);
+      res.on('close', () => clearInterval(drip));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const started = Date.now();
+      expect(await guardedPost(`http://127.0.0.1:${port}/h`, {}, '{}', { policy: 'any', timeoutMs: 600 })).toBe('ETIMEDOUT');
+      // well before the 10 s a drip of 100 ms per byte would take to fill the 64 KiB cap
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     }
   });

@@ -102,6 +102,31 @@ describe('auto top-up: the trigger', () => {
     expect(stateOf(settled).autoTopUp.pending).toBeNull();
   });
 
+  test('a spend recorded late, dated last month, counts against this month: the cap is never reopened', () => {
+    const given = armed('10');
+    const dec = when(given, charge('c1', '6', '2026-12-05T00:00:00.000Z'));
+    let log = [...given, ...dec];
+    const t = triggerOf(dec);
+    log = [...log, ...when(log, started(t.triggerId, 'pi_d'), purchase('pi_d', '20'))];
+    // 24 left; a November CDR arriving now takes it to 4
+    const late = when(log, charge('c2', '20', '2026-11-30T23:59:00.000Z'));
+    expect(triggerOf(late)).toMatchObject({ month: '2026-12' });
+    expect(stateOf([...log, ...late]).autoTopUp.monthTotal).toBe('40');
+  });
+
+  test('a payment naming its trigger settles it though its start was never recorded (the answer lost)', () => {
+    const given = armed();
+    const first = when(given, charge('c1', '6'));
+    const t = triggerOf(first);
+    const all = [...given, ...first];
+    const credited = when(all, {
+      type: 'record-purchase',
+      data: { ...stripe, paymentId: 'pi_lost', processorEventId: 'evt_lost', amount: '20', currency: 'EUR', autoTopUp: t.triggerId },
+    });
+    expect(credited[0]).toMatchObject({ type: 'CreditPurchased', data: { autoTopUp: t.triggerId } });
+    expect(stateOf([...all, ...credited]).autoTopUp.pending).toBeNull();
+  });
+
   test('the monthly cap stops top-ups until the month turns', () => {
     let log = armed('10');
     let spent = 0;
