@@ -78,12 +78,16 @@ try {
   say('registered');
   const inviter = new Inviter(ua, UserAgent.makeURI(`sip:${env.DESTINATION}@${env.SIP_DOMAIN}`));
   let status = null;
+  let retryAfter = null;
   const settled = waitFor(inviter.stateChange, (s) => s === SessionState.Established || s === SessionState.Terminated, 'answer', 20_000);
   const ended = waitFor(inviter.stateChange, (s) => s === SessionState.Terminated, 'end', 120_000);
   await inviter.invite({
     requestDelegate: {
       onAccept: (r) => (status = r.message.statusCode),
-      onReject: (r) => (status = r.message.statusCode),
+      onReject: (r) => {
+        status = r.message.statusCode;
+        retryAfter = r.message.getHeader('Retry-After') ?? null;
+      },
     },
   });
   if ((await settled) === SessionState.Established) {
@@ -98,7 +102,7 @@ try {
       say('hung-up');
     }
   } else {
-    say('refused', { status });
+    say('refused', { status, ...(retryAfter ? { retryAfter } : {}) });
     code = 2;
   }
   await registerer.unregister().catch(() => undefined);

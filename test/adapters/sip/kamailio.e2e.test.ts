@@ -36,6 +36,7 @@ interface Step {
     const bob = signer('+447911123456');
     const carol = signer('+33142685300');
     const dave = signer('+442079460777');
+    const erin = signer('+442079460778');
     const finance = signer('finance-1');
     let bed: CallsEngine;
     let kamailio: Kamailio;
@@ -48,7 +49,7 @@ interface Step {
       carrier = await startCarrier();
       friend = await startCarrier();
       bed = await callsEngine({
-        people: [alice, bob, carol, dave],
+        people: [alice, bob, carol, dave, erin],
         carrierPort: carrier.port,
         deck: PER_SECOND,
         onNet: { [ON_NET]: `sip:${ON_NET}@127.0.0.1:${friend.port}` },
@@ -283,6 +284,30 @@ interface Step {
       );
       expect(byCall(costs, second)).toMatchObject({ carrierId: 'alpha', rate: '0.0060', deckVersion: 2 });
       expect(byCall(charges, second)['sheetVersion']).toBeGreaterThan(byCall(charges, first)['sheetVersion'] as number);
+    }, 90_000);
+
+    test('7. the account’s call limits at the proxy: a second call while one is up is 486, past the minute’s calls 503', async () => {
+      await bed.fund(erin.keyid, '5');
+      await bed.engine.accounts.change(
+        erin.keyid,
+        { type: 'set-call-limits', data: { maxConcurrentCalls: 1, maxCallsPerMinute: 2 } },
+        'test',
+      );
+      const up = call(erin, UK, { TALK_MS: '2500' });
+      expect(await eventsOf(erin.keyid, 'CallAuthorized', 1)).toHaveLength(1);
+      const busy = await call(erin, UK, { TALK_MS: '300' });
+      expect({ r: [busy.code, busy.steps.at(-1)], log: explain(busy) }).toMatchObject({ r: [2, { step: 'refused', status: 486 }] });
+      expect((await up).code).toBe(0);
+      await eventsOf(erin.keyid, 'CallCharged', 1);
+      const second = await call(erin, UK, { TALK_MS: '300' });
+      expect(second.code).toBe(0);
+      const third = await call(erin, UK, { TALK_MS: '300' });
+      expect({ r: [third.code, third.steps.at(-1)], log: explain(third) }).toMatchObject({
+        r: [2, { step: 'refused', status: 503, retryAfter: expect.stringMatching(/^[1-9]\d?$/) }],
+      });
+      expect(kamailio.log()).toMatch(/trunkline authorize -> 429/);
+      // refused calls were never authorized: two calls, two charges
+      expect(await eventsOf(erin.keyid, 'CallAuthorized', 2)).toHaveLength(2);
     }, 90_000);
   },
 );
