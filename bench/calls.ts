@@ -5,7 +5,7 @@
  * private cluster, fsync on). The engine runs as `trunkline serve` in its own process and the
  * load generator in this one, as a proxy and the engine would. Writes the "calls" section of
  * docs/benchmarks.md. BENCH_SCALE=0.2 shortens every phase; BENCH_STORES=sqlite measures SQLite
- * only and writes nothing.
+ * only and writes nothing; BENCH_LIMITS=1 sets call limits on every account (none reached).
  */
 import { fundedCallers } from './funded-callers';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -186,6 +186,8 @@ async function run(label: string, env: Record<string, string>, placement: Placem
     PORT: String(port),
     TRUNKLINE_SIP_HOOK_SECRET: HOOK_SECRET,
     TRUNKLINE_CALL_GRANT_SECONDS: '60',
+    // BENCH_LIMITS=1: every account limited, high enough that nothing is refused: what the checks cost
+    ...(process.env['BENCH_LIMITS'] ? { TRUNKLINE_MAX_CONCURRENT_CALLS: '1000', TRUNKLINE_MAX_CALLS_PER_MINUTE: '1000' } : {}),
   };
   const server: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...BENCH_NODE_ARGS, BIN, 'serve'], {
     cwd: ROOT,
