@@ -2,6 +2,7 @@ import { accountStreamCodec } from '../../core/wallet';
 import type { Projection } from '../../application/ports/projection';
 import type { ReadModelStore, SqlTx } from '../../application/ports/read-model-store';
 import type { DueTopUp } from '../../application/payments/auto-top-up';
+import { skipLocked } from '../notifications/outbox';
 
 export type QueueStatus = 'due' | 'started' | 'credited' | 'failed';
 
@@ -96,7 +97,7 @@ export async function claimDueTopUps(rm: ReadModelStore, now: Date, leaseUntil: 
   return rm.transaction(async (tx) => {
     const rows = await tx.all<Row>(
       `SELECT trigger_id, number, processor, customer_id, payment_method_id, amount, currency, attempts, triggered_at FROM auto_top_ups
-       WHERE status = 'due' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at LIMIT ${Math.trunc(limit)}`,
+       WHERE status = 'due' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at LIMIT ${Math.trunc(limit)}${skipLocked(tx)}`,
       [now.toISOString(), now.toISOString()],
     );
     for (const r of rows)

@@ -56,6 +56,13 @@ const view = (r: Row): Delivery => ({
 const COLUMNS = 'id, endpoint, type, payload, event_position, status, attempts, next_attempt_at, last_error, created_at, delivered_at';
 
 /**
+ * On PostgreSQL, rows another node is claiming right now are skipped rather than read: under READ
+ * COMMITTED both would otherwise read the same due rows before either leased them. SQLite runs
+ * one write transaction at a time, so its claims never overlap.
+ */
+export const skipLocked = (tx: SqlTx): string => (tx.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '');
+
+/**
  * Takes up to `limit` deliveries that are due and not leased by another node, and leases them
  * until `leaseUntil`; the read-model transaction keeps two nodes from taking the same one.
  */
@@ -63,7 +70,7 @@ export async function claimDue(rm: ReadModelStore, now: Date, leaseUntil: Date, 
   return rm.transaction(async (tx) => {
     const rows = await tx.all<Row>(
       `SELECT ${COLUMNS} FROM webhook_outbox WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
-       ORDER BY next_attempt_at, id LIMIT ${Math.trunc(limit)}`,
+       ORDER BY next_attempt_at, id LIMIT ${Math.trunc(limit)}${skipLocked(tx)}`,
       [now.toISOString(), now.toISOString()],
     );
     for (const r of rows) await tx.run('UPDATE webhook_outbox SET lease_until = ? WHERE id = ?', [leaseUntil.toISOString(), r.id]);
