@@ -46,6 +46,7 @@ const DOMAIN_STATUS: Readonly<Record<string, readonly [number, string]>> = {
   'call-ended': [409, 'Conflict'],
   'sms-rate-limited': [429, 'Too Many Requests'],
   'concurrent-call-limit': [403, 'Forbidden'],
+  'call-cost-cap': [403, 'Forbidden'],
   'call-rate-limit': [429, 'Too Many Requests'],
   'idempotency-key-reused': [409, 'Conflict'],
   'rates-not-current': [503, 'Service Unavailable'],

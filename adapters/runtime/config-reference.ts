@@ -69,6 +69,8 @@ const DESCRIPTIONS: Record<ConfigKey, string> = {
   webhookMaxAgeHours: 'events older than this when first projected notify nobody',
   grantExpiringNoticeHours: 'how long before a grant with credit left lapses `grant.expiring` tells of it',
   webhookMaxAttempts: 'attempts before a notification goes to the dead-letter list',
+  maxCallCost:
+    'per currency, the most one call may cost: `{ "EUR": "5.00" }`; the grant and each extension stop there (the proxy ends the call), a call whose first increment costs more is refused 403 `call-cost-cap` ([docs/limits.md](docs/limits.md))',
   maxConcurrentCalls:
     'calls an account may have up at once (authorized, not ended or lapsed); an operator’s `trunkline accounts limits` overrides it per account; null: no limit. Refused: 403 `concurrent-call-limit`, SIP 486',
   maxCallsPerMinute:

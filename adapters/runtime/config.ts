@@ -193,6 +193,14 @@ const schema = z
     operatorKeyFile: z.string().min(1).optional(),
     /** Call and text records older than this many months leave the read models (the log keeps them); null keeps all. */
     recordsRetentionMonths: z.coerce.number().int().min(1).max(1200).nullable(),
+    /** Per currency, the most one call may cost (decimal strings): its grant, and each extension, stop there. */
+    maxCallCost: z.record(
+      z.string().regex(/^[A-Z]{3}$/, 'must be keyed by ISO 4217 codes such as EUR'),
+      z
+        .string()
+        .regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "5.00"')
+        .regex(/[1-9]/, 'must be greater than 0'),
+    ),
     /** Calls an account may have up at once, unless an operator set its own; null: no limit. */
     maxConcurrentCalls: z.coerce.number().int().min(1).max(100_000).nullable(),
     /** New calls an account may start in any minute, unless an operator set its own; null: no limit. */
@@ -324,6 +332,7 @@ const DEFAULTS = {
   smsAbandonSeconds: 300,
   recordsRetentionMonths: null,
   maxConcurrentCalls: null,
+  maxCallCost: {},
   maxCallsPerMinute: null,
   webhooks: [],
   lowBalanceThresholds: {},

@@ -23,6 +23,8 @@ export interface CallPolicy {
   readonly chargeDecimals: number;
   /** The provider's call limits (an account's own override them); absent: none. */
   readonly limits?: CallLimits;
+  /** The most one call may cost, by currency (decimal strings): its grants stop there. Absent: no cap. */
+  readonly maxCallCost?: Readonly<Record<string, string>>;
 }
 
 export type CallCommand =

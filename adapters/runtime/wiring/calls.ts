@@ -26,6 +26,7 @@ export function wireCalls(deps: {
       grantSeconds: config.callGrantSeconds,
       reservationTtlSeconds: config.reservationTtlSeconds,
       chargeDecimals: config.chargeDecimals,
+      ...(Object.keys(config.maxCallCost).length > 0 ? { maxCallCost: config.maxCallCost } : {}),
       ...(config.maxConcurrentCalls !== null || config.maxCallsPerMinute !== null
         ? { limits: { maxConcurrentCalls: config.maxConcurrentCalls, maxCallsPerMinute: config.maxCallsPerMinute } }
         : {}),

@@ -104,3 +104,25 @@ describePostgres('call limits across two engines on one PostgreSQL', (newDatabas
     expect(again.filter((r) => r.status === 200)).toHaveLength(1);
   });
 });
+
+describe('the most one call may cost, at the hook', () => {
+  const jay = signer('+447911123463');
+  let node: CallsEngine;
+  beforeAll(async () => {
+    node = await callsEngine({ people: [jay], config: { maxCallCost: { EUR: '0.05' }, callGrantSeconds: 3600 } });
+    await node.fund(jay.keyid, '50');
+  });
+  afterAll(() => node.close());
+
+  test('the grant holds no more than the cap; extending past it is 403 call-cost-cap', async () => {
+    const r = await node.hook('authorize', { call_id: 'capped-1', caller: jay.keyid, callee });
+    expect(r.status).toBe(200);
+    // 0.015 a minute (the deck's 0.0100 + 50 %), in whole minutes: 0.05 buys 3 of them
+    expect(await r.json()).toMatchObject({ maxDuration: 180, reserved: '0.045' });
+    const more = await node.hook('extend', { call_id: 'capped-1', caller: jay.keyid });
+    expect([more.status, ((await more.json()) as { type: string }).type]).toEqual([403, 'https://trunkline.dev/problems/call-cost-cap']);
+    // a Vodafone number: 0.075 a minute (0.05 + 50 %), per second: the cap buys 40 s
+    const mobile = await node.hook('authorize', { call_id: 'capped-2', caller: jay.keyid, callee: '+447911123456' });
+    expect((await mobile.json()) as unknown).toMatchObject({ maxDuration: 40 });
+  });
+});

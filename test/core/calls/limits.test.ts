@@ -94,6 +94,31 @@ describe('call limits', () => {
   });
 });
 
+describe('the most one call may cost', () => {
+  const capped = (cap: string): CallPolicy => ({ ...base, maxCallCost: { EUR: cap } });
+  const extend = (callId: string, at: string, policy: CallPolicy): CallCommand => ({ type: 'extend-call', data: { callId, at, policy } });
+
+  test('the grant stops where the price reaches the cap, and so does every extension', () => {
+    const given = funded('100');
+    // 0.01 a minute, per second: 0.005 buys 30 s
+    const [authorized] = when(given, authorize('a', T(0), capped('0.005')));
+    expect(authorized).toMatchObject({ type: 'CallAuthorized', data: { grantedSeconds: 30, reserved: '0.005' } });
+    expect(refusal([...given, authorized!], extend('a', T(25), capped('0.005')))).toMatchObject({
+      code: 'call-cost-cap',
+      details: { maxCallCost: '0.005' },
+    });
+    // another currency's cap is not this account's
+    expect(when(given, authorize('b', T(0), { ...base, maxCallCost: { USD: '0.001' } }))[0]).toMatchObject({
+      data: { grantedSeconds: 60 },
+    });
+  });
+
+  test('a cap below the first increment refuses the call as the cap, not as credit', () => {
+    expect(refusal(funded('100'), authorize('a', T(0), capped('0.0000001')))?.code).toBe('call-cost-cap');
+    expect(refusal(funded('0.0000001'), authorize('a', T(0), capped('5')))?.code).toBe('insufficient-credit');
+  });
+});
+
 function fold(events: readonly AccountStreamEvent[]) {
   let s = accountDecider.initialState;
   for (const e of events) if ((accountDecider.evolvesOn as readonly string[]).includes(e.type)) s = accountDecider.evolve(s, e as never);
