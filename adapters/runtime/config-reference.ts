@@ -69,6 +69,8 @@ const DESCRIPTIONS: Record<ConfigKey, string> = {
   webhookMaxAgeHours: 'events older than this when first projected notify nobody',
   grantExpiringNoticeHours: 'how long before a grant with credit left lapses `grant.expiring` tells of it',
   webhookMaxAttempts: 'attempts before a notification goes to the dead-letter list',
+  riskPrefixes:
+    'digit prefixes per destination risk class (`premium-rate`, `shared-cost`, `satellite`, `high-cost`) on top of libphonenumber’s premium-rate and shared-cost types; calls and texts to them are refused 403 `risky-destination` unless an operator allows the class for the account ([docs/limits.md](docs/limits.md))',
   maxCallCost:
     'per currency, the most one call may cost: `{ "EUR": "5.00" }`; the grant and each extension stop there (the proxy ends the call), a call whose first increment costs more is refused 403 `call-cost-cap` ([docs/limits.md](docs/limits.md))',
   maxConcurrentCalls:

@@ -193,6 +193,15 @@ const schema = z
     operatorKeyFile: z.string().min(1).optional(),
     /** Call and text records older than this many months leave the read models (the log keeps them); null keeps all. */
     recordsRetentionMonths: z.coerce.number().int().min(1).max(1200).nullable(),
+    /** Digit prefixes per destination risk class, blocked for calls and texts unless allowed per account. */
+    riskPrefixes: z
+      .object({
+        'premium-rate': z.array(z.string().regex(/^\d{1,15}$/)).optional(),
+        'shared-cost': z.array(z.string().regex(/^\d{1,15}$/)).optional(),
+        satellite: z.array(z.string().regex(/^\d{1,15}$/)).optional(),
+        'high-cost': z.array(z.string().regex(/^\d{1,15}$/)).optional(),
+      })
+      .strict(),
     /** Per currency, the most one call may cost (decimal strings): its grant, and each extension, stop there. */
     maxCallCost: z.record(
       z.string().regex(/^[A-Z]{3}$/, 'must be keyed by ISO 4217 codes such as EUR'),
@@ -333,6 +342,33 @@ const DEFAULTS = {
   recordsRetentionMonths: null,
   maxConcurrentCalls: null,
   maxCallCost: {},
+  // Inmarsat and the satellite ranges of +881/+882; the high-cost list: destinations toll fraud
+  // (IRSF) is known to terminate in, and the international premium-rate and network codes
+  riskPrefixes: {
+    satellite: ['870', '8816', '8817', '8818', '8819', '88216'],
+    'high-cost': [
+      '53',
+      '235',
+      '239',
+      '247',
+      '252',
+      '290',
+      '674',
+      '675',
+      '677',
+      '678',
+      '682',
+      '683',
+      '686',
+      '688',
+      '690',
+      '691',
+      '692',
+      '882',
+      '883',
+      '979',
+    ],
+  },
   maxCallsPerMinute: null,
   webhooks: [],
   lowBalanceThresholds: {},

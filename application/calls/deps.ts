@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock';
 import type { CallPolicy } from '../../core/calls/commands';
 import type { Directory } from '../../core/directory';
+import type { RiskPrefixes } from '../../core/rating/risk-classes';
 import type { RatingService } from '../rating/service';
 import type { WalletService } from '../wallet/service';
 
@@ -12,4 +13,6 @@ export interface CallServiceDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly policy: CallPolicy;
+  /** The provider's prefix lists per destination risk class (absent: the numbering plan's types only). */
+  readonly riskPrefixes?: RiskPrefixes;
 }

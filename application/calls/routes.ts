@@ -1,4 +1,5 @@
 import { refuseBlocked } from '../../core/blocked-prefixes';
+import { riskClassOf } from '../../core/rating/risk-classes';
 import { DomainError } from '../../core/decider';
 import { DirectoryUnavailableError } from '../../core/directory';
 import { digitsOf, type E164 } from '../../core/e164';
@@ -39,6 +40,7 @@ function retailRate(prefix: string, row: DeckRow, sheetVersion: number): RetailR
     retailRates.set(row, (shared = Object.freeze({ prefix, row: rateRow(row), sheetVersion })));
   return shared;
 }
+const NO_RISK_PREFIXES = {};
 const trunkUri = (t: Trunk, digits: string) => `sip:${t.techPrefix}${digits}@${t.host}:${t.port};transport=${t.transport}`;
 
 /** The SIP URI the directory gives for `number` when it is on-net; null for PSTN. */
@@ -81,5 +83,10 @@ export function pstnRoute(deps: CallServiceDeps, number: E164, now: Date): Extra
       deckVersion: catalog.carriers.get(r.carrier.carrierId)?.version ?? 0,
     }));
   if (carriers.length === 0) throw new DomainError('no-route', `no carrier routes ${number}`);
-  return { kind: 'pstn', retail: retailRate(retail.prefix, retail.row, catalog.revision), carriers };
+  return {
+    kind: 'pstn',
+    retail: retailRate(retail.prefix, retail.row, catalog.revision),
+    carriers,
+    riskClass: riskClassOf(number, deps.riskPrefixes ?? NO_RISK_PREFIXES),
+  };
 }

@@ -1,3 +1,4 @@
+import type { RiskPrefixes } from '../../core/rating/risk-classes';
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock';
 import type { EventStore } from '../../core/event-store';
@@ -21,6 +22,8 @@ export interface SmsServiceDeps {
   readonly gateways: ReadonlyMap<string, SmsGatewayFactory>;
   readonly limits: SmsLimits;
   readonly chargeDecimals: number;
+  /** The provider's prefix lists per destination risk class (absent: the numbering plan's types only). */
+  readonly riskPrefixes?: RiskPrefixes;
   /** The read model's answer (after catching up with the log) for a message id this process did not send. */
   readonly findOwner: (gatewayId: string, messageId: string) => Promise<MessageOwner | null>;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { refuseBlocked } from '../../core/blocked-prefixes';
+import { riskClassOf } from '../../core/rating/risk-classes';
 import { DomainError } from '../../core/decider';
 import { parseE164, type E164 } from '../../core/e164';
 import { deriveId } from '../../core/ids';
@@ -114,6 +115,7 @@ export function smsSending(deps: SmsServiceDeps, gateways: SmsGateways, recent: 
             limits: deps.limits,
             chargeDecimals: deps.chargeDecimals,
             at: at.toISOString(),
+            riskClass: riskClassOf(to, deps.riskPrefixes ?? {}),
           },
         },
         'sms-api',

@@ -4,6 +4,8 @@ import { eventCodec, type EventsOf } from '../events/codec';
 import { deriveId } from '../ids';
 import { clientWebhookEvents, type ClientWebhook } from './client-webhook';
 import { callLimitsEvents } from './call-limits-events';
+import { riskEvents } from './risk-events';
+import type { RiskClass } from '../rating/risk-classes';
 import type { CallLimits } from '../calls/limits';
 
 const evidence = z.object({ source: z.string(), authenticated: z.boolean(), ttlSeconds: z.number(), at: z.string() });
@@ -38,6 +40,7 @@ export const accountEvents = {
   },
   ...clientWebhookEvents,
   ...callLimitsEvents,
+  ...riskEvents,
 } as const;
 
 export const accountCodec = eventCodec(accountEvents);
@@ -59,6 +62,8 @@ export interface AccountState {
   readonly clientWebhookVersions: number;
   /** The operator's limits for this account (null: the provider's defaults). */
   readonly callLimits: CallLimits | null;
+  /** Destination risk classes an operator allowed this account (the rest are blocked). */
+  readonly riskClassesAllowed: readonly RiskClass[];
 }
 
 export type AccountCommand =
@@ -79,7 +84,8 @@ export type AccountCommand =
   /** The URL is checked by the caller (adapters/webhooks/target-guard.ts): the decider only records it. */
   | { readonly type: 'set-client-webhook'; readonly data: { readonly url: string; readonly requestKey: string } }
   | { readonly type: 'remove-client-webhook'; readonly data: Record<string, never> }
-  | { readonly type: 'set-call-limits'; readonly data: CallLimits };
+  | { readonly type: 'set-call-limits'; readonly data: CallLimits }
+  | { readonly type: 'allow-risk-classes'; readonly data: { readonly classes: readonly RiskClass[] } };
 
 export const accountStream = (number: string) => `account-${number}`;
 export const accountIdOf = (number: string) => deriveId('account', number);
@@ -101,6 +107,7 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
     clientWebhook: null,
     clientWebhookVersions: 0,
     callLimits: null,
+    riskClassesAllowed: [],
   },
   // the stream also holds the wallet's events, which the account's lifecycle does not read
   evolvesOn: [
@@ -112,6 +119,7 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
     'ClientWebhookSet',
     'ClientWebhookRemoved',
     'CallLimitsSet',
+    'RiskClassesAllowed',
   ],
   decide(command, state) {
     switch (command.type) {
@@ -172,6 +180,12 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
           return [];
         return [{ type: 'CallLimitsSet', data: { accountId: state.accountId, ...next } }];
       }
+      case 'allow-risk-classes': {
+        if (state.status === 'none') throw new DomainError('no-account', 'there is no such account');
+        const classes = [...new Set(command.data.classes)].sort();
+        if (classes.join() === [...state.riskClassesAllowed].sort().join()) return [];
+        return [{ type: 'RiskClassesAllowed', data: { accountId: state.accountId, classes } }];
+      }
       case 'remove-client-webhook':
         if (state.status === 'none') throw new DomainError('no-account', 'there is no such account');
         return state.clientWebhook ? [{ type: 'ClientWebhookRemoved', data: { accountId: state.accountId } }] : [];
@@ -192,6 +206,7 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
           clientWebhook: null,
           clientWebhookVersions: 0,
           callLimits: null,
+          riskClassesAllowed: [],
         };
       case 'AccountSuspended':
         return { ...state, status: 'suspended' };
@@ -205,6 +220,8 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         return { ...state, clientWebhook: { url: event.data.url, version: event.data.version }, clientWebhookVersions: event.data.version };
       case 'ClientWebhookRemoved':
         return { ...state, clientWebhook: null };
+      case 'RiskClassesAllowed':
+        return { ...state, riskClassesAllowed: event.data.classes };
       case 'CallLimitsSet':
         return {
           ...state,

@@ -1,6 +1,7 @@
 import type { RateRow } from '../pricing/charge';
 import type { CarrierRouteData } from './events';
 import type { CallLimits } from './limits';
+import type { RiskClass } from '../rating/risk-classes';
 
 /** Where a call goes, as the service found it (directory and rating lookups are not the decider's). */
 export type CallRoute =
@@ -8,6 +9,8 @@ export type CallRoute =
   | {
       readonly kind: 'pstn';
       readonly retail: { readonly prefix: string; readonly row: RateRow };
+      /** The destination's risk class (core/rating/risk-classes.ts): refused unless the account is allowed it. */
+      readonly riskClass?: RiskClass | null;
       /**
        * Mutable array type only because event data is plain JSON: the decider puts these very
        * objects into CallAuthorized instead of copying them (an open call keeps them for its life).

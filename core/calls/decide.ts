@@ -9,6 +9,7 @@ import type { CallCommand, CallPolicy } from './commands';
 import { REFUSAL_RECORD_INTERVAL_MS, type CallRecord } from './state';
 import { affordableSeconds, chargeFor } from '../pricing/charge';
 import { checkCallLimits, effectiveLimits, type CallLimits } from './limits';
+import { refuseRisky } from '../rating/risk-classes';
 
 const NO_LIMITS: CallLimits = { maxConcurrentCalls: null, maxCallsPerMinute: null };
 
@@ -68,6 +69,7 @@ function onAuthorizeCall(c: CallCommand & { readonly type: 'authorize-call' }, s
   if (s.calls.has(c.data.callId)) return [];
   if (c.data.policy.limits || s.callLimits) checkCallLimits(effectiveLimits(c.data.policy.limits ?? NO_LIMITS, s.callLimits), s, c.data.at);
   if (c.data.route.kind === 'on-net') return [callAuthorized(c, s, c.data.policy.grantSeconds, '0', c.data.route.uri, null, [])];
+  refuseRisky(c.data.route.riskClass ?? null, s.riskClassesAllowed, c.data.destination, 'calls');
   if (inDebt(s.paid)) throw new DomainError('in-debt', 'the account is in debt after a refund or chargeback: top up first');
   const available = spendable(s, c.data.destination, c.data.at);
   const cap = callCostCap(c.data.policy, s.currency);

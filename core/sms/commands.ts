@@ -1,3 +1,4 @@
+import type { RiskClass } from '../rating/risk-classes';
 import type { Segmentation } from './segments';
 
 export interface SmsLimits {
@@ -29,6 +30,8 @@ export type SmsCommand =
         readonly limits: SmsLimits;
         readonly chargeDecimals: number;
         readonly at: string;
+        /** The destination's risk class: refused unless the account is allowed it. */
+        readonly riskClass?: RiskClass | null;
       };
     }
   | {

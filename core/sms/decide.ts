@@ -1,3 +1,4 @@
+import { refuseRisky } from '../rating/risk-classes';
 import { DomainError } from '../decider';
 import { deriveId } from '../ids';
 import { Decimal } from '../money';
@@ -17,6 +18,7 @@ function onAcceptSms(c: SmsCommand & { readonly type: 'accept-sms' }, s: WalletS
     throw new DomainError('idempotency-key-reused', 'this request key was used for another text');
   if (seen || s.sms.has(c.data.smsId)) return [];
   if (s.status !== 'open') throw new DomainError('account-not-open', `the account is ${s.status}`);
+  refuseRisky(c.data.riskClass ?? null, s.riskClassesAllowed, c.data.to, 'texts');
   const { segments } = c.data.segmentation;
   if (segments < 1) throw new DomainError('empty-message', 'the text is empty');
   if (segments > c.data.limits.maxSegments)

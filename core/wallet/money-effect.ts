@@ -172,6 +172,7 @@ export function moneyEffect(e: AccountStreamEvent): MoneyEffect | null {
     case 'SmsReceiptRecorded':
     case 'ClientWebhookSet':
     case 'CallLimitsSet':
+    case 'RiskClassesAllowed':
     case 'ClientWebhookRemoved':
     case 'PaymentMethodSaved':
     case 'AutoTopUpEnabled':

@@ -1,12 +1,14 @@
 import { autoTopUpEvents, type AutoTopUpEventType } from '../auto-top-up/events';
 import { clientWebhookEvents, type ClientWebhookEventType } from '../accounts/client-webhook';
 import { callLimitsEvents } from '../accounts/call-limits-events';
+import { riskEvents } from '../accounts/risk-events';
 
-type SettingEventType = AutoTopUpEventType | ClientWebhookEventType | keyof typeof callLimitsEvents;
+type SettingEventType = AutoTopUpEventType | ClientWebhookEventType | keyof typeof callLimitsEvents | keyof typeof riskEvents;
 const SETTING_TYPES: ReadonlySet<string> = new Set([
   ...Object.keys(autoTopUpEvents),
   ...Object.keys(clientWebhookEvents),
   ...Object.keys(callLimitsEvents),
+  ...Object.keys(riskEvents),
 ]);
 
 /**

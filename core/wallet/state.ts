@@ -50,6 +50,8 @@ export interface WalletState extends CallsState, SmsState {
   readonly autoTopUp: AutoTopUpState;
   /** The operator's call limits for this account (null: the provider's defaults). */
   readonly callLimits: CallLimits | null;
+  /** Destination risk classes an operator allowed this account. */
+  readonly riskClassesAllowed: readonly string[];
 }
 
 export const initialWallet: WalletState = {
@@ -64,6 +66,7 @@ export const initialWallet: WalletState = {
   vouchers: {},
   autoTopUp: initialAutoTopUp,
   callLimits: null,
+  riskClassesAllowed: [],
   ...initialCalls,
   ...initialSms,
 };
@@ -109,6 +112,7 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
 
 /** What an event records besides money: the account's status, payments, disputes, calls and texts. */
 function evolveRecords(s: WalletState, e: AccountStreamEvent): WalletState {
+  if (e.type === 'RiskClassesAllowed') return { ...s, riskClassesAllowed: e.data.classes };
   if (e.type === 'CallLimitsSet')
     return { ...s, callLimits: { maxConcurrentCalls: e.data.maxConcurrentCalls, maxCallsPerMinute: e.data.maxCallsPerMinute } };
   // other settings: auto top-up has its own evolve (evolveAutoTopUp), a client webhook nothing the wallet decides on

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { parseE164 } from '../../../core/e164';
 import { Decimal } from '../../../core/money';
+import { RISK_CLASSES } from '../../../core/rating/risk-classes';
 import { accountView, type AccountService } from '../../../application/accounts/service';
 import { ephemeralCredential, type ShaAlgorithm } from '../../../core/accounts/ephemeral-credentials';
 import { problem, sendProblem } from '../problem';
@@ -12,6 +13,7 @@ const openBody = z.object({ currency: z.string().optional(), plan: z.string().mi
 const changeBody = z.object({ reason: z.string().min(1).max(500).default('operator') }).strict();
 const limit = z.number().int().min(1).max(100_000).nullable();
 const limitsBody = z.object({ maxConcurrentCalls: limit, maxCallsPerMinute: limit }).strict();
+const riskBody = z.object({ allow: z.array(z.enum(RISK_CLASSES)).max(RISK_CLASSES.length) }).strict();
 const notificationsBody = z
   .object({
     lowBalanceThreshold: z
@@ -94,6 +96,13 @@ export function accountsRouter(deps: { accounts: AccountService; signatures: Sig
   router.put('/:number/limits', ...signed, requireRole('admin'), async (req, res) => {
     const number = parseE164(String(req.params['number']));
     const account = await deps.accounts.change(number, { type: 'set-call-limits', data: limitsBody.parse(req.body) }, callerOf(res).keyid);
+    res.json(accountView(account, deps.sipDomain));
+  });
+  // destination risk classes this account may call and text (the rest stay blocked); [] blocks them all again
+  router.put('/:number/risk-classes', ...signed, requireRole('admin'), async (req, res) => {
+    const number = parseE164(String(req.params['number']));
+    const { allow } = riskBody.parse(req.body);
+    const account = await deps.accounts.change(number, { type: 'allow-risk-classes', data: { classes: allow } }, callerOf(res).keyid);
     res.json(accountView(account, deps.sipDomain));
   });
   for (const kind of ['suspend', 'reinstate', 'close'] as const) {

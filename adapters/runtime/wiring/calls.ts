@@ -22,6 +22,7 @@ export function wireCalls(deps: {
     directory: deps.directory,
     clock: deps.clock,
     logger: deps.logger.child({ component: 'calls' }),
+    riskPrefixes: config.riskPrefixes,
     policy: {
       grantSeconds: config.callGrantSeconds,
       reservationTtlSeconds: config.reservationTtlSeconds,

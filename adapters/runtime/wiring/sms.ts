@@ -31,6 +31,7 @@ export function wireSms(deps: {
     gateways: deps.ext.smsGateways,
     limits: { maxSegments: config.smsMaxSegments, perMinute: config.smsPerMinute, perDay: config.smsPerDay },
     chargeDecimals: config.chargeDecimals,
+    riskPrefixes: config.riskPrefixes,
     findOwner: async (gatewayId, messageId) => {
       const known = await ownerOfMessage(readModels, gatewayId, messageId);
       if (known) return known;

@@ -126,3 +126,33 @@ describe('the most one call may cost, at the hook', () => {
     expect((await mobile.json()) as unknown).toMatchObject({ maxDuration: 40 });
   });
 });
+
+describe('destination risk classes at the hook', () => {
+  const kim = signer('+447911123464');
+  const ops = signer('ops-risk');
+  let node: CallsEngine;
+  beforeAll(async () => {
+    node = await callsEngine({ people: [kim], operators: [{ who: ops, roles: ['admin'] }] });
+    await node.fund(kim.keyid, '50');
+  });
+  afterAll(() => node.close());
+
+  test('a UK premium-rate number is refused 403 risky-destination until an operator allows the class', async () => {
+    const premium = '+449098790000';
+    const refused = await node.hook('authorize', { call_id: 'risk-1', caller: kim.keyid, callee: premium });
+    expect([refused.status, await refused.json()]).toEqual([
+      403,
+      expect.objectContaining({ type: 'https://trunkline.dev/problems/risky-destination', riskClass: 'premium-rate' }),
+    ]);
+    const path = `/v1/accounts/${encodeURIComponent(kim.keyid)}/risk-classes`;
+    for (const body of [{ allow: ['casino'] }, { allow: 'premium-rate' }, { allow: [], extra: 1 }])
+      expect((await signedFetch(node.base, ops, 'PUT', path, body)).status).toBe(400);
+    expect((await signedFetch(node.base, kim, 'PUT', path, { allow: ['premium-rate'] })).status).toBe(403);
+    const set = await signedFetch(node.base, ops, 'PUT', path, { allow: ['premium-rate'] });
+    expect(((await set.json()) as { riskClassesAllowed: string[] }).riskClassesAllowed).toEqual(['premium-rate']);
+    expect((await node.hook('authorize', { call_id: 'risk-2', caller: kim.keyid, callee: premium })).status).toBe(200);
+    // and back: [] blocks every class again
+    await signedFetch(node.base, ops, 'PUT', path, { allow: [] });
+    expect((await node.hook('authorize', { call_id: 'risk-3', caller: kim.keyid, callee: premium })).status).toBe(403);
+  });
+});

@@ -283,8 +283,13 @@ describe('SMS through the API: segments priced, cheapest gateway, charged once, 
     expect(t.cheap.received.length + t.second.received.length + t.http.received.length).toBe(sent);
     expect(await t.engine.store.head()).toBe(head);
     expect(await balance(t)).toEqual(before);
-    // the prefix, not its neighbours
-    expect((await t.send(alice, { to: '+449100000000', text: 'hello' })).status).toBe(202);
+    // the prefix, not its neighbours: +44 910 is refused too, but as a premium-rate number the account is not allowed
+    const neighbour = await t.send(alice, { to: '+449100000000', text: 'hello' });
+    expect([neighbour.status, (await neighbour.json()) as { type: string; riskClass: string }]).toEqual([
+      403,
+      expect.objectContaining({ type: 'https://trunkline.dev/problems/risky-destination', riskClass: 'premium-rate' }),
+    ]);
+    expect(await t.engine.store.head()).toBe(head);
   });
 
   it('keeps a receipt for an unknown message for review, moving no money', async () => {

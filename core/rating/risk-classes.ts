@@ -1,0 +1,51 @@
+import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
+import { DomainError } from '../decider';
+import { digitsOf, type E164 } from '../e164';
+
+/** Destinations a provider blocks unless it allows them for an account: where toll fraud pays. */
+export const RISK_CLASSES = ['premium-rate', 'shared-cost', 'satellite', 'high-cost'] as const;
+export type RiskClass = (typeof RISK_CLASSES)[number];
+
+/** Digit prefixes (E.164 without +) the provider puts in each class, beyond what the numbering plan says. */
+export type RiskPrefixes = Readonly<Partial<Record<RiskClass, readonly string[]>>>;
+
+/** A bounded memo: the numbering-plan lookup is the costly part, and the same destinations recur all day. */
+const MEMO_MAX = 50_000;
+const memo = new WeakMap<RiskPrefixes, Map<string, RiskClass | null>>();
+
+/**
+ * The risk class of a destination, or null: the provider's prefix lists first (satellite, high-cost
+ * international, any it adds), then libphonenumber's number type (premium-rate, shared-cost).
+ */
+export function riskClassOf(destination: E164, prefixes: RiskPrefixes): RiskClass | null {
+  let known = memo.get(prefixes);
+  if (!known) memo.set(prefixes, (known = new Map()));
+  const cached = known.get(destination);
+  if (cached !== undefined) return cached;
+  const digits = digitsOf(destination);
+  let found: RiskClass | null = RISK_CLASSES.find((c) => prefixes[c]?.some((p) => digits.startsWith(p))) ?? null;
+  if (!found) {
+    const type = parsePhoneNumberWithError(destination).getType();
+    found = type === 'PREMIUM_RATE' ? 'premium-rate' : type === 'SHARED_COST' ? 'shared-cost' : null;
+  }
+  if (known.size >= MEMO_MAX) known.clear();
+  known.set(destination, found);
+  return found;
+}
+
+/** Refuses a destination of a risk class the account is not allowed: calls and texts alike. */
+export function refuseRisky(
+  riskClass: RiskClass | null,
+  allowed: readonly string[],
+  destination: string,
+  service: 'calls' | 'texts',
+): void {
+  if (riskClass && !allowed.includes(riskClass))
+    throw new DomainError(
+      'risky-destination',
+      `${service} to ${destination} (${riskClass}) are blocked unless the provider allows them for this account`,
+      {
+        riskClass,
+      },
+    );
+}
