@@ -48,6 +48,7 @@ const DOMAIN_STATUS: Readonly<Record<string, readonly [number, string]>> = {
   'concurrent-call-limit': [403, 'Forbidden'],
   'call-cost-cap': [403, 'Forbidden'],
   'risky-destination': [403, 'Forbidden'],
+  'spend-cap-reached': [403, 'Forbidden'],
   'call-rate-limit': [429, 'Too Many Requests'],
   'idempotency-key-reused': [409, 'Conflict'],
   'rates-not-current': [503, 'Service Unavailable'],

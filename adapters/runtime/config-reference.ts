@@ -71,6 +71,8 @@ const DESCRIPTIONS: Record<ConfigKey, string> = {
   webhookMaxAttempts: 'attempts before a notification goes to the dead-letter list',
   riskPrefixes:
     'digit prefixes per destination risk class (`premium-rate`, `shared-cost`, `satellite`, `high-cost`) on top of libphonenumber’s premium-rate and shared-cost types; calls and texts to them are refused 403 `risky-destination` unless an operator allows the class for the account ([docs/limits.md](docs/limits.md))',
+  spendCaps:
+    'per currency, what one account may be charged a UTC day and a calendar month: `{ "EUR": { "perDay": "20", "perMonth": "200" } }`; holds of calls in progress count as spent; past it calls and texts are refused 403 `spend-cap-reached` ([docs/limits.md](docs/limits.md))',
   maxCallCost:
     'per currency, the most one call may cost: `{ "EUR": "5.00" }`; the grant and each extension stop there (the proxy ends the call), a call whose first increment costs more is refused 403 `call-cost-cap` ([docs/limits.md](docs/limits.md))',
   maxConcurrentCalls:

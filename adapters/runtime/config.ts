@@ -202,6 +202,22 @@ const schema = z
         'high-cost': z.array(z.string().regex(/^\d{1,15}$/)).optional(),
       })
       .strict(),
+    /** Per currency, what one account may be charged a UTC day and a calendar month (decimal strings). */
+    spendCaps: z.record(
+      z.string().regex(/^[A-Z]{3}$/, 'must be keyed by ISO 4217 codes such as EUR'),
+      z
+        .object({
+          perDay: z
+            .string()
+            .regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "20.00"')
+            .optional(),
+          perMonth: z
+            .string()
+            .regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "200.00"')
+            .optional(),
+        })
+        .strict(),
+    ),
     /** Per currency, the most one call may cost (decimal strings): its grant, and each extension, stop there. */
     maxCallCost: z.record(
       z.string().regex(/^[A-Z]{3}$/, 'must be keyed by ISO 4217 codes such as EUR'),
@@ -342,6 +358,7 @@ const DEFAULTS = {
   recordsRetentionMonths: null,
   maxConcurrentCalls: null,
   maxCallCost: {},
+  spendCaps: {},
   // Inmarsat and the satellite ranges of +881/+882; the high-cost list: destinations toll fraud
   // (IRSF) is known to terminate in, and the international premium-rate and network codes
   riskPrefixes: {

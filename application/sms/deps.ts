@@ -1,3 +1,4 @@
+import type { SpendCaps } from '../../core/wallet/spend-caps';
 import type { RiskPrefixes } from '../../core/rating/risk-classes';
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock';
@@ -24,6 +25,8 @@ export interface SmsServiceDeps {
   readonly chargeDecimals: number;
   /** The provider's prefix lists per destination risk class (absent: the numbering plan's types only). */
   readonly riskPrefixes?: RiskPrefixes;
+  /** What one account may be charged a day and a month, by currency (absent: no cap). */
+  readonly spendCaps?: Readonly<Record<string, SpendCaps>>;
   /** The read model's answer (after catching up with the log) for a message id this process did not send. */
   readonly findOwner: (gatewayId: string, messageId: string) => Promise<MessageOwner | null>;
 }

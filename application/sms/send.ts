@@ -116,6 +116,7 @@ export function smsSending(deps: SmsServiceDeps, gateways: SmsGateways, recent: 
             chargeDecimals: deps.chargeDecimals,
             at: at.toISOString(),
             riskClass: riskClassOf(to, deps.riskPrefixes ?? {}),
+            ...(deps.spendCaps ? { spendCaps: deps.spendCaps } : {}),
           },
         },
         'sms-api',

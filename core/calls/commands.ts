@@ -2,6 +2,7 @@ import type { RateRow } from '../pricing/charge';
 import type { CarrierRouteData } from './events';
 import type { CallLimits } from './limits';
 import type { RiskClass } from '../rating/risk-classes';
+import type { SpendCaps } from '../wallet/spend-caps';
 
 /** Where a call goes, as the service found it (directory and rating lookups are not the decider's). */
 export type CallRoute =
@@ -28,6 +29,8 @@ export interface CallPolicy {
   readonly limits?: CallLimits;
   /** The most one call may cost, by currency (decimal strings): its grants stop there. Absent: no cap. */
   readonly maxCallCost?: Readonly<Record<string, string>>;
+  /** What one account may be charged a day and a month, by currency. Absent: no cap. */
+  readonly spendCaps?: Readonly<Record<string, SpendCaps>>;
 }
 
 export type CallCommand =

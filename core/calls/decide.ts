@@ -10,14 +10,11 @@ import { REFUSAL_RECORD_INTERVAL_MS, type CallRecord } from './state';
 import { affordableSeconds, chargeFor } from '../pricing/charge';
 import { checkCallLimits, effectiveLimits, type CallLimits } from './limits';
 import { refuseRisky } from '../rating/risk-classes';
+import { callBudget } from './budget';
 
 const NO_LIMITS: CallLimits = { maxConcurrentCalls: null, maxCallsPerMinute: null };
 
-/** The provider's cap on one call's price in this currency, if any. */
-const callCostCap = (policy: CallPolicy, currency: string): Decimal | null => {
-  const cap = policy.maxCallCost?.[currency];
-  return cap === undefined ? null : new Decimal(cap);
-};
+const ZERO = new Decimal(0);
 
 const plus = (at: string, seconds: number) => new Date(Date.parse(at) + seconds * 1000).toISOString();
 const expiry = (at: string, granted: number, policy: CallPolicy) => plus(at, granted + policy.reservationTtlSeconds);
@@ -71,14 +68,10 @@ function onAuthorizeCall(c: CallCommand & { readonly type: 'authorize-call' }, s
   if (c.data.route.kind === 'on-net') return [callAuthorized(c, s, c.data.policy.grantSeconds, '0', c.data.route.uri, null, [])];
   refuseRisky(c.data.route.riskClass ?? null, s.riskClassesAllowed, c.data.destination, 'calls');
   if (inDebt(s.paid)) throw new DomainError('in-debt', 'the account is in debt after a refund or chargeback: top up first');
-  const available = spendable(s, c.data.destination, c.data.at);
-  const cap = callCostCap(c.data.policy, s.currency);
-  const budget = cap && cap.lessThan(available) ? cap : available;
+  const { budget, capped } = callBudget(c.data.policy, s, spendable(s, c.data.destination, c.data.at), c.data.at, ZERO);
   const granted = affordableSeconds(c.data.route.retail.row, budget, c.data.policy.grantSeconds, c.data.policy.chargeDecimals);
-  if (granted === 0 && budget !== available)
-    throw new DomainError('call-cost-cap', `a call may cost at most ${cap!.toFixed()} ${s.currency}: not even its first increment fits`, {
-      maxCallCost: cap!.toFixed(),
-    });
+  // not even the first increment within a cap: refused as the cap, not as a want of credit
+  if (granted === 0 && capped) throw capped;
   if (granted === 0)
     throw new DomainError('insufficient-credit', 'the credit does not pay for the first increment of this call', {
       available: budget.toFixed(),
@@ -94,15 +87,11 @@ function onExtendCall(c: CallCommand & { readonly type: 'extend-call' }, s: Wall
   if (call.route === 'on-net' || !call.retail) return [];
   if (inDebt(s.paid)) throw new DomainError('in-debt', 'the account is in debt');
   // the call's own reservation is spendable for it: budget = what others leave + what it holds
-  const available = spendable(s, call.destination, c.data.at).plus(call.reserved);
-  // the whole call's price stays within the cap: the grant stops growing there
-  const cap = callCostCap(c.data.policy, s.currency);
-  const budget = cap && cap.lessThan(available) ? cap : available;
+  const hold = new Decimal(call.reserved);
+  // the whole call's price stays within the caps: the grant stops growing there
+  const { budget, capped } = callBudget(c.data.policy, s, spendable(s, call.destination, c.data.at).plus(hold), c.data.at, hold);
   const total = affordableSeconds(call.retail.row, budget, call.grantedSeconds + c.data.policy.grantSeconds, c.data.policy.chargeDecimals);
-  if (total <= call.grantedSeconds && budget !== available)
-    throw new DomainError('call-cost-cap', `a call may cost at most ${cap!.toFixed()} ${s.currency}: this one has reached it`, {
-      maxCallCost: cap!.toFixed(),
-    });
+  if (total <= call.grantedSeconds && capped) throw capped;
   if (total <= call.grantedSeconds) throw new DomainError('insufficient-credit', 'the credit does not pay for more of this call');
   const more = chargeFor(call.retail.row, total, c.data.policy.chargeDecimals).amount.minus(call.reserved);
   return [

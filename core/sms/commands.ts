@@ -1,3 +1,4 @@
+import type { SpendCaps } from '../wallet/spend-caps';
 import type { RiskClass } from '../rating/risk-classes';
 import type { Segmentation } from './segments';
 
@@ -32,6 +33,8 @@ export type SmsCommand =
         readonly at: string;
         /** The destination's risk class: refused unless the account is allowed it. */
         readonly riskClass?: RiskClass | null;
+        /** What one account may be charged a day and a month, by currency. Absent: no cap. */
+        readonly spendCaps?: Readonly<Record<string, SpendCaps>>;
       };
     }
   | {

@@ -1,3 +1,4 @@
+import { spendRoom } from '../wallet/spend';
 import { refuseRisky } from '../rating/risk-classes';
 import { DomainError } from '../decider';
 import { deriveId } from '../ids';
@@ -37,6 +38,12 @@ function onAcceptSms(c: SmsCommand & { readonly type: 'accept-sms' }, s: WalletS
     throw new DomainError('insufficient-credit', `the text costs ${amount.toFixed()} ${s.currency}`, {
       price: amount.toFixed(),
       currency: s.currency,
+    });
+  const room = spendRoom(s.spend, c.data.spendCaps?.[s.currency], c.data.at, s.reserved);
+  if (room && room.room.lessThan(amount))
+    throw new DomainError('spend-cap-reached', `this account has reached what it may be charged a ${room.cap}`, {
+      cap: room.cap,
+      left: Decimal.max(0, room.room).toFixed(),
     });
   return [
     {

@@ -6,6 +6,7 @@ import { closeCall, initialCalls, withCall, withoutCall, type CallsState } from 
 import { initialSms, withoutSms, withRecent, type SmsState } from '../sms/state';
 import { evolveAutoTopUp, initialAutoTopUp, type AutoTopUpState } from '../auto-top-up/state';
 import { isSettingEvent } from './setting-events';
+import { chargeOf, initialSpend, withSpend, type SpendTotals } from './spend';
 import { withRecentCall } from '../calls/recent-calls';
 import type { CallLimits } from '../calls/limits';
 
@@ -52,6 +53,8 @@ export interface WalletState extends CallsState, SmsState {
   readonly callLimits: CallLimits | null;
   /** Destination risk classes an operator allowed this account. */
   readonly riskClassesAllowed: readonly string[];
+  /** What was charged on the latest day and month: what the spend caps count. */
+  readonly spend: SpendTotals;
 }
 
 export const initialWallet: WalletState = {
@@ -67,6 +70,7 @@ export const initialWallet: WalletState = {
   autoTopUp: initialAutoTopUp,
   callLimits: null,
   riskClassesAllowed: [],
+  spend: initialSpend,
   ...initialCalls,
   ...initialSms,
 };
@@ -105,7 +109,9 @@ function applyMoney(s: WalletState, effect: MoneyEffect | null): WalletState {
 
 /** The wallet after `e`: money through `moneyEffect`, the one definition of it; the rest here. */
 export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState {
-  const next = evolveRecords(applyMoney(s, moneyEffect(e)), e);
+  const recorded = evolveRecords(applyMoney(s, moneyEffect(e)), e);
+  const charge = chargeOf(e);
+  const next = charge ? { ...recorded, spend: withSpend(recorded.spend, charge.at, charge.amount) } : recorded;
   const autoTopUp = evolveAutoTopUp(next.autoTopUp, e, next.payments);
   return autoTopUp === next.autoTopUp ? next : { ...next, autoTopUp };
 }

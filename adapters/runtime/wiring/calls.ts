@@ -28,6 +28,7 @@ export function wireCalls(deps: {
       reservationTtlSeconds: config.reservationTtlSeconds,
       chargeDecimals: config.chargeDecimals,
       ...(Object.keys(config.maxCallCost).length > 0 ? { maxCallCost: config.maxCallCost } : {}),
+      ...(Object.keys(config.spendCaps).length > 0 ? { spendCaps: config.spendCaps } : {}),
       ...(config.maxConcurrentCalls !== null || config.maxCallsPerMinute !== null
         ? { limits: { maxConcurrentCalls: config.maxConcurrentCalls, maxCallsPerMinute: config.maxCallsPerMinute } }
         : {}),

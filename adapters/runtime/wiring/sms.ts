@@ -32,6 +32,7 @@ export function wireSms(deps: {
     limits: { maxSegments: config.smsMaxSegments, perMinute: config.smsPerMinute, perDay: config.smsPerDay },
     chargeDecimals: config.chargeDecimals,
     riskPrefixes: config.riskPrefixes,
+    ...(Object.keys(config.spendCaps).length > 0 ? { spendCaps: config.spendCaps } : {}),
     findOwner: async (gatewayId, messageId) => {
       const known = await ownerOfMessage(readModels, gatewayId, messageId);
       if (known) return known;

@@ -156,3 +156,24 @@ describe('destination risk classes at the hook', () => {
     expect((await node.hook('authorize', { call_id: 'risk-3', caller: kim.keyid, callee: premium })).status).toBe(403);
   });
 });
+
+describe('what one account may be charged a day, at the hook', () => {
+  const lou = signer('+447911123465');
+  let node: CallsEngine;
+  beforeAll(async () => {
+    // a UK landline: 0.015 a minute in whole minutes; 0.04 a day leaves room for two
+    node = await callsEngine({ people: [lou], config: { spendCaps: { EUR: { perDay: '0.04' } }, callGrantSeconds: 60 } });
+    await node.fund(lou.keyid, '50');
+  });
+  afterAll(() => node.close());
+
+  test('calls up hold their grants against the cap; past it 403 spend-cap-reached; nothing more is reserved', async () => {
+    const results = await authorizeAll([node], lou.keyid, 'day', 5);
+    expect(results.filter((r) => r.status === 200)).toHaveLength(2);
+    expect(new Set(results.filter((r) => r.status !== 200).map((r) => `${r.status} ${r.type}`))).toEqual(
+      new Set(['403 https://trunkline.dev/problems/spend-cap-reached']),
+    );
+    const s = await node.engine.wallet.state(lou.keyid);
+    expect(s.reserved.toFixed()).toBe('0.03');
+  });
+});

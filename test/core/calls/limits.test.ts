@@ -119,6 +119,44 @@ describe('the most one call may cost', () => {
   });
 });
 
+describe('what one account may be charged a day and a month', () => {
+  const caps = (perDay?: string, perMonth?: string): CallPolicy => ({
+    ...base,
+    spendCaps: { EUR: { ...(perDay ? { perDay } : {}), ...(perMonth ? { perMonth } : {}) } },
+  });
+
+  test('holds count as spent: the grants of calls at once stop at the day’s cap, then calls are refused', () => {
+    const given = funded('100');
+    const p = caps('0.015');
+    // 0.01 a minute, per second: the first call gets its full minute (0.01), the second what is left (30 s)
+    const [a] = when(given, authorize('a', T(0), p));
+    expect(a).toMatchObject({ data: { grantedSeconds: 60, reserved: '0.01' } });
+    const [b] = when([...given, a!], authorize('b', T(1), p));
+    expect(b).toMatchObject({ data: { grantedSeconds: 30, reserved: '0.005' } });
+    expect(refusal([...given, a!, b!], authorize('c', T(2), p))).toMatchObject({
+      code: 'spend-cap-reached',
+      details: { cap: 'day', limit: '0.015', left: '0' },
+    });
+  });
+
+  test('charges count by their day and month; the next day the day’s cap starts again, the month’s does not', () => {
+    const given = funded('100');
+    const p = caps('0.001', '0.0025');
+    const day = (n: number, seconds: number) => new Date(Date.parse(T(seconds)) + n * 86_400_000).toISOString();
+    // 0.001 buys 6 s; the CDR's 10 s are charged up to the grant
+    let log = [...given, ...when(given, authorize('a', day(0, 0), p))];
+    log = [...log, ...when(log, end('a', day(0, 60)))];
+    expect(stateOf(log).spend).toMatchObject({ day: '2026-12-01', dayTotal: '0.001', month: '2026-12', monthTotal: '0.001' });
+    expect(refusal(log, authorize('b', day(0, 120), p))).toMatchObject({ code: 'spend-cap-reached', details: { cap: 'day' } });
+    log = [...log, ...when(log, authorize('b', day(1, 0), p))];
+    log = [...log, ...when(log, end('b', day(1, 60)))];
+    // the third day: the day allows 0.001, the month only 0.0005 more
+    const [c] = when(log, authorize('c', day(2, 0), p));
+    expect(c).toMatchObject({ data: { grantedSeconds: 3, reserved: '0.0005' } });
+    expect(refusal([...log, c!], authorize('d', day(2, 10), p))).toMatchObject({ code: 'spend-cap-reached', details: { cap: 'month' } });
+  });
+});
+
 function fold(events: readonly AccountStreamEvent[]) {
   let s = accountDecider.initialState;
   for (const e of events) if ((accountDecider.evolvesOn as readonly string[]).includes(e.type)) s = accountDecider.evolve(s, e as never);

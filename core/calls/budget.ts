@@ -1,0 +1,43 @@
+import { DomainError } from '../decider';
+import { Decimal } from '../money';
+import { spendRoom } from '../wallet/spend';
+import type { WalletState } from '../wallet/state';
+import type { CallPolicy } from './commands';
+
+/**
+ * What a call may be granted against: the credit `available`, capped by the provider's
+ * `maxCallCost` and by what the day's and month's spend caps leave once every hold is counted
+ * as spent (`ownHold`, the call's own hold when it is extended, counted back in). `capped` is the
+ * refusal to give when the grant comes to nothing because of a cap rather than the credit.
+ */
+export function callBudget(
+  policy: CallPolicy,
+  s: WalletState,
+  available: Decimal,
+  at: string,
+  ownHold: Decimal,
+): { readonly budget: Decimal; readonly capped: DomainError | null } {
+  let budget = available;
+  let capped: DomainError | null = null;
+  const perCall = policy.maxCallCost?.[s.currency];
+  if (perCall !== undefined && new Decimal(perCall).lessThan(budget)) {
+    budget = new Decimal(perCall);
+    capped = new DomainError('call-cost-cap', `a call may cost at most ${budget.toFixed()} ${s.currency}`, {
+      maxCallCost: budget.toFixed(),
+    });
+  }
+  const room = spendRoom(s.spend, policy.spendCaps?.[s.currency], at, s.reserved);
+  if (room) {
+    const left = Decimal.max(0, room.room.plus(ownHold));
+    if (left.lessThan(budget)) {
+      budget = left;
+      const cap = room.cap === 'day' ? policy.spendCaps![s.currency]!.perDay! : policy.spendCaps![s.currency]!.perMonth!;
+      capped = new DomainError('spend-cap-reached', `this account may be charged at most ${cap} ${s.currency} a ${room.cap}`, {
+        cap: room.cap,
+        limit: cap,
+        left: left.toFixed(),
+      });
+    }
+  }
+  return { budget, capped };
+}
