@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { parseE164 } from '../../core/e164';
+import { RISK_CLASSES } from '../../core/rating/risk-classes';
 import type { AccountSummary } from '../../projections/balances/account-list';
 import type { Config } from '../runtime/config';
 import { operatorClient, type OperatorClient } from './operator-client';
@@ -53,7 +54,7 @@ async function listing(client: OperatorClient, query: URLSearchParams, all: bool
   out(table(items.map((a) => ({ ...a }))));
 }
 
-/** `trunkline accounts list|search|grant|suspend|reinstate|close|limits`: signed operator requests to a running engine. */
+/** `trunkline accounts list|search|grant|suspend|reinstate|close|limits|risk-classes`: signed operator requests to a running engine. */
 export function addOperatorAccountCommands(accounts: Command, config: () => Config): void {
   remoteOptions(accounts.command('list').description('accounts in number order, from the running engine'))
     .option('--status <status>', 'open, suspended or closed')
@@ -122,6 +123,24 @@ export function addOperatorAccountCommands(accounts: Command, config: () => Conf
           ? JSON.stringify(account)
           : `${account.number}: at most ${shown(body.maxConcurrentCalls)} calls at once, ${shown(body.maxCallsPerMinute)} a minute`,
       );
+    });
+
+  remoteOptions(
+    accounts
+      .command('risk-classes <number>')
+      .description('allow one account calls and texts to destination risk classes (admin); the rest stay blocked'),
+  )
+    .requiredOption('--allow <classes>', `comma-separated: ${RISK_CLASSES.join(', ')}; or none`)
+    .action(async (input: string, o: Remote & { allow: string }) => {
+      const number = parseE164(input);
+      const allow = o.allow === 'none' ? [] : o.allow.split(',').map((c) => c.trim());
+      const unknown = allow.filter((c) => !(RISK_CLASSES as readonly string[]).includes(c));
+      if (unknown.length > 0) throw new Error(`--allow: no risk class ${unknown.join(', ')} (known: ${RISK_CLASSES.join(', ')}, or none)`);
+      const account = await remote(config(), o).put<{ number: string; riskClassesAllowed: string[] }>(path(number, '/risk-classes'), {
+        allow,
+      });
+      const shown = account.riskClassesAllowed.length > 0 ? account.riskClassesAllowed.join(', ') : 'none';
+      out(o.json ? JSON.stringify(account) : `${account.number}: risk classes allowed: ${shown}`);
     });
 }
 

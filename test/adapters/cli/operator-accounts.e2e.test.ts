@@ -15,7 +15,7 @@ function operatorKey(dir: string, id: string): { who: Signer; file: string } {
   return { who: { keyid: id, ...pair }, file };
 }
 
-describe('trunkline accounts list|search|show|grant|suspend|reinstate|close|limits against a running engine', () => {
+describe('trunkline accounts list|search|show|grant|suspend|reinstate|close|limits|risk-classes against a running engine', () => {
   const alice = signer('+442079460958');
   const bob = signer('+447911123456');
   let dir: string;
@@ -120,6 +120,20 @@ describe('trunkline accounts list|search|show|grant|suspend|reinstate|close|limi
       '5',
     ]);
     expect([bad.status, bad.stderr]).toEqual([1, 'trunkline: --concurrent must be a whole number from 1 to 100000, or default\n']);
+  });
+
+  test('risk-classes allows one account destination risk classes, none blocks them again; an unknown class is one line', async () => {
+    expect((await cli('accounts', 'risk-classes', alice.keyid, '--allow', 'satellite,premium-rate')).stdout).toBe(
+      `${alice.keyid}: risk classes allowed: premium-rate, satellite\n`,
+    );
+    expect((await cli('accounts', 'risk-classes', alice.keyid, '--allow', 'none')).stdout).toBe(
+      `${alice.keyid}: risk classes allowed: none\n`,
+    );
+    const bad = await runCliAsync(['--data-dir', join(dir, 'cli'), 'accounts', 'risk-classes', alice.keyid, '--allow', 'casino']);
+    expect([bad.status, bad.stderr]).toEqual([
+      1,
+      'trunkline: --allow: no risk class casino (known: premium-rate, shared-cost, satellite, high-cost, or none)\n',
+    ]);
   });
 
   test('refusals are one line and exit 1: the wrong role, a foreign key, no engine, a bad number', async () => {
