@@ -16,15 +16,15 @@ export function callBudget(
   available: Decimal,
   at: string,
   ownHold: Decimal,
-): { readonly budget: Decimal; readonly capped: DomainError | null } {
+): { readonly budget: Decimal; readonly capped: (() => DomainError) | null } {
   let budget = available;
-  let capped: DomainError | null = null;
+  // made only when thrown: an error's stack trace is no cost every capped authorization should pay
+  let capped: (() => DomainError) | null = null;
   const perCall = policy.maxCallCost?.[s.currency];
   if (perCall !== undefined && new Decimal(perCall).lessThan(budget)) {
     budget = new Decimal(perCall);
-    capped = new DomainError('call-cost-cap', `a call may cost at most ${budget.toFixed()} ${s.currency}`, {
-      maxCallCost: budget.toFixed(),
-    });
+    const cap = budget.toFixed();
+    capped = () => new DomainError('call-cost-cap', `a call may cost at most ${cap} ${s.currency}`, { maxCallCost: cap });
   }
   const room = spendRoom(s.spend, policy.spendCaps?.[s.currency], at, s.reserved);
   if (room) {
@@ -32,11 +32,12 @@ export function callBudget(
     if (left.lessThan(budget)) {
       budget = left;
       const cap = room.cap === 'day' ? policy.spendCaps![s.currency]!.perDay! : policy.spendCaps![s.currency]!.perMonth!;
-      capped = new DomainError('spend-cap-reached', `this account may be charged at most ${cap} ${s.currency} a ${room.cap}`, {
-        cap: room.cap,
-        limit: cap,
-        left: left.toFixed(),
-      });
+      capped = () =>
+        new DomainError('spend-cap-reached', `this account may be charged at most ${cap} ${s.currency} a ${room.cap}`, {
+          cap: room.cap,
+          limit: cap,
+          left: left.toFixed(),
+        });
     }
   }
   return { budget, capped };

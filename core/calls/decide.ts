@@ -71,7 +71,7 @@ function onAuthorizeCall(c: CallCommand & { readonly type: 'authorize-call' }, s
   const { budget, capped } = callBudget(c.data.policy, s, spendable(s, c.data.destination, c.data.at), c.data.at, ZERO);
   const granted = affordableSeconds(c.data.route.retail.row, budget, c.data.policy.grantSeconds, c.data.policy.chargeDecimals);
   // not even the first increment within a cap: refused as the cap, not as a want of credit
-  if (granted === 0 && capped) throw capped;
+  if (granted === 0 && capped) throw capped();
   if (granted === 0)
     throw new DomainError('insufficient-credit', 'the credit does not pay for the first increment of this call', {
       available: budget.toFixed(),
@@ -91,7 +91,7 @@ function onExtendCall(c: CallCommand & { readonly type: 'extend-call' }, s: Wall
   // the whole call's price stays within the caps: the grant stops growing there
   const { budget, capped } = callBudget(c.data.policy, s, spendable(s, call.destination, c.data.at).plus(hold), c.data.at, hold);
   const total = affordableSeconds(call.retail.row, budget, call.grantedSeconds + c.data.policy.grantSeconds, c.data.policy.chargeDecimals);
-  if (total <= call.grantedSeconds && capped) throw capped;
+  if (total <= call.grantedSeconds && capped) throw capped();
   if (total <= call.grantedSeconds) throw new DomainError('insufficient-credit', 'the credit does not pay for more of this call');
   const more = chargeFor(call.retail.row, total, c.data.policy.chargeDecimals).amount.minus(call.reserved);
   return [

@@ -83,6 +83,14 @@ export function onRecordPaymentFailure(
   ];
 }
 
+/** The processor's fact as every payment event records it: the account, the processor, the payment and the event that told. */
+const factOf = (d: { processor: string; paymentId: string; processorEventId: string }, s: WalletState) => ({
+  accountId: s.accountId,
+  processor: d.processor,
+  paymentId: d.paymentId,
+  processorEventId: d.processorEventId,
+});
+
 export function onRecordRefund(c: WalletCommand & { readonly type: 'record-refund' }, s: WalletState): AccountStreamEvent[] {
   needAccount(s, false);
   needCurrency(s, c.data.currency);
@@ -92,12 +100,7 @@ export function onRecordRefund(c: WalletCommand & { readonly type: 'record-refun
   // the processor reports a running total: only its growth is new, whatever order events arrive in
   if (!total.greaterThan(seen)) return [];
   const { debit, uncovered } = splitReversal(total.minus(seen), p);
-  const fact = {
-    accountId: s.accountId,
-    processor: c.data.processor,
-    paymentId: c.data.paymentId,
-    processorEventId: c.data.processorEventId,
-  };
+  const fact = factOf(c.data, s);
   const events: AccountStreamEvent[] = [];
   if (debit.greaterThan(0))
     events.push({
@@ -127,12 +130,7 @@ export function onRecordChargeback(c: WalletCommand & { readonly type: 'record-c
   const amount = positive(c.data.amount, 'a dispute');
   if (s.disputes[c.data.disputeId]?.debited) return [];
   const { debit, uncovered } = splitReversal(amount, s.payments[c.data.paymentId]);
-  const fact = {
-    accountId: s.accountId,
-    processor: c.data.processor,
-    paymentId: c.data.paymentId,
-    processorEventId: c.data.processorEventId,
-  };
+  const fact = factOf(c.data, s);
   const events: AccountStreamEvent[] = [];
   if (debit.greaterThan(0))
     events.push({
