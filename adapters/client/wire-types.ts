@@ -72,7 +72,7 @@ export interface CallRecord {
   readonly callId: string;
   readonly caller: string;
   readonly callee: string;
-  readonly route: 'pstn' | 'on-net';
+  readonly route: 'pstn' | 'on-net' | 'emergency';
   readonly authorizedAt: string;
   readonly answeredAt: string | null;
   readonly endedAt: string | null;

@@ -73,6 +73,10 @@ const DESCRIPTIONS: Record<ConfigKey, string> = {
     'digit prefixes per destination risk class (`premium-rate`, `shared-cost`, `satellite`, `high-cost`) on top of libphonenumber’s premium-rate and shared-cost types; calls and texts to them are refused 403 `risky-destination` unless an operator allows the class for the account ([docs/limits.md](docs/limits.md))',
   spendCaps:
     'per currency, what one account may be charged a UTC day and a calendar month: `{ "EUR": { "perDay": "20", "perMonth": "200" } }`; holds of calls in progress count as spent; past it calls and texts are refused 403 `spend-cap-reached` ([docs/limits.md](docs/limits.md))',
+  emergencyNumbers:
+    'emergency numbers by ISO 3166 country, over the shipped table: `{ "GB": ["999", "112"] }` replaces that country’s list, `[]` removes it; a caller dialing one of their own country’s numbers is let through whatever they owe, charged nothing ([docs/limits.md](docs/limits.md#emergency-calls))',
+  emergencyCarrier:
+    'the carrier emergency calls try first; then every voice carrier that terminates into the caller’s country, cheapest first, without the margin guard ([docs/limits.md](docs/limits.md#emergency-calls))',
   maxCallCost:
     'per currency, the most one call may cost: `{ "EUR": "5.00" }`; the grant and each extension stop there (the proxy ends the call), a call whose first increment costs more is refused 403 `call-cost-cap` ([docs/limits.md](docs/limits.md))',
   maxConcurrentCalls:

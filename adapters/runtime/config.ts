@@ -230,6 +230,13 @@ const schema = z
     maxConcurrentCalls: z.coerce.number().int().min(1).max(100_000).nullable(),
     /** New calls an account may start in any minute, unless an operator set its own; null: no limit. */
     maxCallsPerMinute: z.coerce.number().int().min(1).max(100_000).nullable(),
+    /** Emergency numbers by ISO 3166 country over the shipped table (core/calls/emergency-numbers.ts); `[]` removes a country's. */
+    emergencyNumbers: z.record(
+      z.string().regex(/^[A-Z]{2}$/, 'must be keyed by ISO 3166 country codes such as GB'),
+      z.array(z.string().regex(/^\d{2,6}$/, 'must be short codes of 2 to 6 digits such as "112"')).max(20),
+    ),
+    /** The carrier emergency calls try first (a voice carrier with trunks); null: LCR over the caller's country only. */
+    emergencyCarrier: z.string().min(1).max(100).nullable(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -300,6 +307,7 @@ const ENV: Readonly<Record<string, ConfigKey>> = {
   TRUNKLINE_RECORDS_RETENTION_MONTHS: 'recordsRetentionMonths',
   TRUNKLINE_MAX_CONCURRENT_CALLS: 'maxConcurrentCalls',
   TRUNKLINE_MAX_CALLS_PER_MINUTE: 'maxCallsPerMinute',
+  TRUNKLINE_EMERGENCY_CARRIER: 'emergencyCarrier',
   TRUNKLINE_OPERATOR_KEY_FILE: 'operatorKeyFile',
   TRUNKLINE_WEBHOOK_RETRY_MAX_SECONDS: 'webhookRetryMaxSeconds',
   TRUNKLINE_CLIENT_WEBHOOK_SECRET: 'clientWebhookSecret',
@@ -359,6 +367,8 @@ const DEFAULTS = {
   maxConcurrentCalls: null,
   maxCallCost: {},
   spendCaps: {},
+  emergencyNumbers: {},
+  emergencyCarrier: null,
   // Inmarsat and the satellite ranges of +881/+882; the high-cost list: destinations toll fraud
   // (IRSF) is known to terminate in, and the international premium-rate and network codes
   riskPrefixes: {

@@ -1,15 +1,19 @@
 import { DomainError } from '../../core/decider';
-import { parseE164 } from '../../core/e164';
+import { countryOf, parseE164, type E164 } from '../../core/e164';
+import { emergencyNumberOf } from '../../core/calls/emergency-numbers';
 import type { CallRoute } from '../../core/calls/commands';
 import type { CallServiceDeps } from './deps';
 import { onNetUri, pstnRoute } from './routes';
+import { emergencyRoutes } from './emergency';
 
 export interface Authorization {
   readonly allow: true;
   readonly callId: string;
-  readonly route: 'pstn' | 'on-net';
-  /** Seconds the proxy lets the call last (the grant). */
-  readonly maxDuration: number;
+  readonly route: 'pstn' | 'on-net' | 'emergency';
+  /** An emergency number: let through whatever the account holds, charged nothing, never cut. */
+  readonly emergency?: true;
+  /** Seconds the proxy lets the call last (the grant); null: no limit (an emergency call). */
+  readonly maxDuration: number | null;
   /** Where to send it, in order: on-net, the directory's SIP URI; PSTN, carriers cheapest first. */
   readonly routes: readonly { readonly carrierId: string | null; readonly uri: string; readonly deckVersion?: number | null }[];
   readonly reservationId: string;
@@ -31,8 +35,10 @@ export function callAuthorization(deps: CallServiceDeps) {
   return {
     async authorize(input: { callId: string; caller: string; destination: string }): Promise<Authorization> {
       const caller = parseE164(input.caller);
-      const destination = parseE164(input.destination);
       const now = deps.clock.now();
+      const emergency = deps.emergencyNumbers ? emergencyNumberOf(countryOf(caller), input.destination, deps.emergencyNumbers) : null;
+      if (emergency) return authorizeEmergency(deps, { callId: input.callId, caller, dialed: emergency, now });
+      const destination = parseE164(input.destination);
       const uri = await onNetUri(deps, destination);
       if (!uri) await deps.rating.ensureCurrent();
       const route: CallRoute = uri ? { kind: 'on-net', uri } : pstnRoute(deps, destination, now);
@@ -87,6 +93,46 @@ export function callAuthorization(deps: CallServiceDeps) {
       );
       return { callId: input.callId, maxDuration: r.state.calls.get(input.callId)?.grantedSeconds ?? 0, position: r.position };
     },
+  };
+}
+
+/** An emergency call: recorded on the account's stream and routed to the emergency carriers. */
+async function authorizeEmergency(
+  deps: CallServiceDeps,
+  input: { callId: string; caller: E164; dialed: string; now: Date },
+): Promise<Authorization> {
+  await deps.rating.ensureCurrent();
+  const country = countryOf(input.caller);
+  const carriers = emergencyRoutes(deps, input.caller, input.dialed, input.now);
+  if (carriers.length === 0) {
+    // the provider's duty and the caller's life: loud, not a quiet 404
+    deps.logger.error({ caller: input.caller, dialed: input.dialed, country }, 'emergency call with no carrier to take it');
+    throw new DomainError('no-route', `no carrier takes emergency calls for ${country}: set emergencyCarrier`);
+  }
+  const r = await deps.wallet.execute(
+    input.caller,
+    {
+      type: 'authorize-emergency-call',
+      data: { callId: input.callId, dialed: input.dialed, country, carriers, at: input.now.toISOString() },
+    },
+    'sip-proxy',
+  );
+  const call = r.state.calls.get(input.callId);
+  if (!call && r.deduplicated) throw new DomainError('call-ended', `the call ${input.callId} has ended; a new call has a new Call-ID`);
+  if (!call || call.route !== 'emergency') throw new DomainError('call-id-taken', `the call ${input.callId} is not an emergency call`);
+  deps.logger.warn({ caller: input.caller, dialed: input.dialed, country, callId: input.callId }, 'emergency call authorized');
+  return {
+    allow: true,
+    emergency: true,
+    callId: input.callId,
+    route: 'emergency',
+    maxDuration: null,
+    routes: call.carriers.flatMap((c) => c.uris.map((u) => ({ carrierId: c.carrierId, uri: u, deckVersion: c.deckVersion ?? null }))),
+    reservationId: `${r.state.accountId}/${input.callId}`,
+    reserved: '0',
+    currency: r.state.currency,
+    rate: null,
+    position: r.position,
   };
 }
 

@@ -3,6 +3,7 @@ import type { Clock } from '../../core/clock';
 import type { CallPolicy } from '../../core/calls/commands';
 import type { Directory } from '../../core/directory';
 import type { RiskPrefixes } from '../../core/rating/risk-classes';
+import type { EmergencyNumbers } from '../../core/calls/emergency-numbers';
 import type { RatingService } from '../rating/service';
 import type { WalletService } from '../wallet/service';
 
@@ -15,4 +16,8 @@ export interface CallServiceDeps {
   readonly policy: CallPolicy;
   /** The provider's prefix lists per destination risk class (absent: the numbering plan's types only). */
   readonly riskPrefixes?: RiskPrefixes;
+  /** Emergency numbers by country (core/calls/emergency-numbers.ts); absent: none is let through. */
+  readonly emergencyNumbers?: EmergencyNumbers;
+  /** The carrier emergency calls try first; the rest follow by LCR over the caller's country. */
+  readonly emergencyCarrier?: string | null;
 }

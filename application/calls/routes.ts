@@ -10,6 +10,7 @@ import { coversEveryDuration } from '../../core/rating/coverage';
 import { priceOnDeck } from '../../core/rating/deck';
 import type { DeckRow, Trunk } from '../../core/rating/catalog-events';
 import { NS_PER_SECOND } from '../../core/rating/duration';
+import type { Route } from '../../core/rating/lcr';
 import type { CallServiceDeps } from './deps';
 
 /**
@@ -18,7 +19,7 @@ import type { CallServiceDeps } from './deps';
  * instead of holding a copy of its own. Rows are replaced, never changed, when a deck is.
  */
 const rateRows = new WeakMap<DeckRow, RateRow>();
-function rateRow(row: DeckRow): RateRow {
+export function rateRow(row: DeckRow): RateRow {
   let shared = rateRows.get(row);
   if (!shared) {
     shared = Object.freeze({
@@ -41,7 +42,19 @@ function retailRate(prefix: string, row: DeckRow, sheetVersion: number): RetailR
   return shared;
 }
 const NO_RISK_PREFIXES = {};
-const trunkUri = (t: Trunk, digits: string) => `sip:${t.techPrefix}${digits}@${t.host}:${t.port};transport=${t.transport}`;
+export const trunkUri = (t: Trunk, digits: string) => `sip:${t.techPrefix}${digits}@${t.host}:${t.port};transport=${t.transport}`;
+
+/** An LCR route as a call records it: the trunks' URIs dial `dialed` (the E.164 digits, or an emergency short code). */
+export function carrierRoute(r: Route, dialed: string, deckVersion: number): CarrierRouteData {
+  return {
+    carrierId: r.carrier.carrierId,
+    prefix: r.prefix,
+    currency: r.carrier.currency,
+    row: rateRow(r.row),
+    uris: r.carrier.trunks.map((t) => trunkUri(t, dialed)),
+    deckVersion,
+  };
+}
 
 /** The SIP URI the directory gives for `number` when it is on-net; null for PSTN. */
 export async function onNetUri(deps: CallServiceDeps, number: E164): Promise<string | null> {
@@ -74,14 +87,7 @@ export function pstnRoute(deps: CallServiceDeps, number: E164, now: Date): Extra
   // route offered, so a route is offered only if the retail row covers its cost at every duration
   const carriers: CarrierRouteData[] = lcr.routes
     .filter((r) => r.carrier.trunks.length > 0 && coversEveryDuration(retail.row, r.row))
-    .map((r) => ({
-      carrierId: r.carrier.carrierId,
-      prefix: r.prefix,
-      currency: r.carrier.currency,
-      row: rateRow(r.row),
-      uris: r.carrier.trunks.map((t) => trunkUri(t, digits)),
-      deckVersion: catalog.carriers.get(r.carrier.carrierId)?.version ?? 0,
-    }));
+    .map((r) => carrierRoute(r, digits, catalog.carriers.get(r.carrier.carrierId)?.version ?? 0));
   if (carriers.length === 0) throw new DomainError('no-route', `no carrier routes ${number}`);
   return {
     kind: 'pstn',

@@ -63,6 +63,19 @@ export type CallCommand =
         readonly policy: CallPolicy;
       };
     }
+  | {
+      readonly type: 'authorize-emergency-call';
+      readonly data: {
+        readonly callId: string;
+        /** The short code as the client dialed it (`112`). */
+        readonly dialed: string;
+        /** The caller's country (from their number), whose emergency numbers `dialed` is one of. */
+        readonly country: string;
+        /** The emergency carrier first, then LCR's over the caller's country (margins do not apply). */
+        readonly carriers: CarrierRouteData[];
+        readonly at: string;
+      };
+    }
   | { readonly type: 'expire-reservations'; readonly data: { readonly at: string } }
   | {
       readonly type: 'record-refusal';

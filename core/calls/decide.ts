@@ -11,6 +11,7 @@ import { affordableSeconds, chargeFor } from '../pricing/charge';
 import { checkCallLimits, effectiveLimits, type CallLimits } from './limits';
 import { refuseRisky } from '../rating/risk-classes';
 import { callBudget } from './budget';
+import { onAuthorizeEmergencyCall } from './emergency';
 
 const NO_LIMITS: CallLimits = { maxConcurrentCalls: null, maxCallsPerMinute: null };
 
@@ -166,8 +167,10 @@ function onEndCall(c: EndCall, s: WalletState): AccountStreamEvent[] {
       },
       ...release,
     ];
-  // never past the grant: the proxy cut the call there, a late BYE does not make it longer
-  const seconds = Math.min(Math.max(0, c.data.seconds), call.grantedSeconds);
+  // never past the grant: the proxy cut the call there, a late BYE does not make it longer (an
+  // emergency call has no grant: it is never cut, and its record keeps how long it lasted)
+  const measured = Math.max(0, c.data.seconds);
+  const seconds = call.route === 'emergency' ? measured : Math.min(measured, call.grantedSeconds);
   const charge = call.retail
     ? chargeFor(call.retail.row, seconds, c.data.policy.chargeDecimals)
     : { billedSeconds: Math.ceil(seconds), amount: new Decimal(0) };
@@ -243,6 +246,8 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
       return onExpireReservations(c, s);
     case 'record-refusal':
       return onRecordRefusal(c, s);
+    case 'authorize-emergency-call':
+      return onAuthorizeEmergencyCall(c, s);
   }
 }
 

@@ -70,7 +70,7 @@ export const callEvents = {
       callId: z.string(),
       origin: z.string(),
       destination: z.string(),
-      route: z.enum(['pstn', 'on-net']),
+      route: z.enum(['pstn', 'on-net', 'emergency']),
       seconds: z.number(),
       billedSeconds: z.number().int(),
       amount,

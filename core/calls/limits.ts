@@ -15,11 +15,12 @@ export function callsInMinuteBefore(recent: RecentCalls, ms: number): number {
   return n;
 }
 
-/** Calls up at `ms`: authorized, not ended, and their grant (and the wait for its CDR) not lapsed. */
+/** Paid or on-net calls up at `ms`: authorized, not ended, and their grant (and the wait for its CDR) not lapsed. */
 function callsUp(calls: Iterable<CallRecord>, ms: number, stopAt: number): number {
   let n = 0;
   for (const call of calls) {
-    if (call.status === 'open' && Date.parse(call.expiresAt) > ms) n++;
+    // an emergency call takes no slot: calling back whoever rang is never refused for it
+    if (call.status === 'open' && call.route !== 'emergency' && Date.parse(call.expiresAt) > ms) n++;
     if (n >= stopAt) break;
   }
   return n;

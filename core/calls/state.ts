@@ -20,7 +20,9 @@ export interface CarrierRoute {
  */
 export interface CallRecord {
   readonly status: 'open' | 'expired' | 'closed';
-  readonly route: 'pstn' | 'on-net';
+  /** `emergency`: an emergency number, let through and charged nothing. */
+  readonly route: 'pstn' | 'on-net' | 'emergency';
+  /** E.164; for an emergency call, the short code dialed. */
   readonly destination: string;
   readonly onNetUri: string | null;
   readonly grantedSeconds: number;

@@ -38,7 +38,7 @@ export function absorbedChange(d: { delta: string; paidChange: string; grant: { 
   return new Decimal(d.delta).plus(d.paidChange).plus(d.grant?.amount ?? 0);
 }
 
-/** Folds an account stream into its charged calls; on-net calls are free and never rerated. */
+/** Folds an account stream into its charged calls; on-net and emergency calls are free and never rerated. */
 export function evolveChargedCalls(s: ChargedCallsState, e: AccountStreamEvent): ChargedCallsState {
   switch (e.type) {
     case 'CallCharged': {
@@ -115,7 +115,7 @@ export function evolveChargedCalls(s: ChargedCallsState, e: AccountStreamEvent):
     case 'SmsReceiptRecorded':
       return s;
     default: {
-      if (isSettingEvent(e)) return s;
+      if (isSettingEvent(e) || e.type === 'EmergencyCallAuthorized') return s;
       const unhandled: never = e;
       return unhandled;
     }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { eventCodec, type EventsOf } from '../events/codec';
 import { accountEvents } from '../accounts/account';
 import { callEvents } from '../calls/events';
+import { emergencyEvents } from '../calls/emergency-events';
 import { smsEvents } from '../sms/events';
 import { autoTopUpEvents } from '../auto-top-up/events';
 
@@ -189,6 +190,13 @@ export type WalletEvent = EventsOf<typeof walletEvents>;
 export const WALLET_EVENT_TYPES = Object.keys(walletEvents) as WalletEvent['type'][];
 
 /** Everything an `account-<number>` stream holds. */
-export const accountStreamEvents = { ...accountEvents, ...walletEvents, ...callEvents, ...smsEvents, ...autoTopUpEvents } as const;
+export const accountStreamEvents = {
+  ...accountEvents,
+  ...walletEvents,
+  ...callEvents,
+  ...emergencyEvents,
+  ...smsEvents,
+  ...autoTopUpEvents,
+} as const;
 export const accountStreamCodec = eventCodec(accountStreamEvents);
 export type AccountStreamEvent = EventsOf<typeof accountStreamEvents>;

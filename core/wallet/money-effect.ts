@@ -159,6 +159,7 @@ export function moneyEffect(e: AccountStreamEvent): MoneyEffect | null {
     case 'AccountClosed':
     case 'LowBalanceThresholdSet':
     case 'CallRefused':
+    case 'EmergencyCallAuthorized':
     case 'TopUpStarted':
     case 'TopUpFailed':
     case 'TopUpMismatch':

@@ -174,6 +174,7 @@ function evolveRecords(s: WalletState, e: AccountStreamEvent): WalletState {
     case 'CallFailed':
     case 'ReservationReleased':
     case 'ReservationExpired':
+    case 'EmergencyCallAuthorized':
       return evolveCall(s, e);
     case 'SmsAccepted':
     case 'SmsSubmitted':
@@ -201,7 +202,16 @@ function evolveRecords(s: WalletState, e: AccountStreamEvent): WalletState {
 
 type CallEvent = Extract<
   AccountStreamEvent,
-  { type: 'CallAuthorized' | 'CallExtended' | 'CallCharged' | 'CallFailed' | 'ReservationReleased' | 'ReservationExpired' }
+  {
+    type:
+      | 'CallAuthorized'
+      | 'CallExtended'
+      | 'CallCharged'
+      | 'CallFailed'
+      | 'ReservationReleased'
+      | 'ReservationExpired'
+      | 'EmergencyCallAuthorized';
+  }
 >;
 
 /** A call's record: open, extended, closed, its hold released or lapsed. */
@@ -239,6 +249,22 @@ function evolveCall(s: WalletState, e: CallEvent): WalletState {
     }
     case 'ReservationExpired':
       return withCall(s, e.data.callId, { status: 'expired', reserved: '0' });
+    case 'EmergencyCallAuthorized':
+      // open like any call, so its CDR closes it; it holds nothing and counts toward no limit
+      return {
+        ...s,
+        calls: s.calls.set(e.data.callId, {
+          status: 'open',
+          route: 'emergency',
+          destination: e.data.dialed,
+          onNetUri: null,
+          grantedSeconds: 0,
+          reserved: '0',
+          retail: null,
+          carriers: e.data.carriers,
+          expiresAt: e.data.expiresAt,
+        }),
+      };
   }
 }
 

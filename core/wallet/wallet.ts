@@ -142,6 +142,7 @@ function decideOne(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
     case 'end-call':
     case 'expire-reservations':
     case 'record-refusal':
+    case 'authorize-emergency-call':
       return decideCall(c, s);
     case 'accept-sms':
     case 'record-sms-submission':

@@ -82,6 +82,7 @@ export function absorbedLine(e: AccountStreamEvent): AbsorbedLine | null {
     case 'AccountClosed':
     case 'LowBalanceThresholdSet':
     case 'CallRefused':
+    case 'EmergencyCallAuthorized':
     case 'TopUpStarted':
     case 'TopUpFailed':
     case 'TopUpMismatch':

@@ -132,7 +132,9 @@ async function recordCall(e: CallFact, r: RecordedEvent, number: string, tx: Sql
         `UPDATE finance_attempts SET outcome = 'answered', outcome_position = ?, seconds = ? WHERE ref = ? AND outcome IS NULL`,
         [r.position, e.data.seconds, attempt],
       );
-      if (e.data.route !== 'pstn') return; // on-net calls are free and have no carrier
+      // on-net calls are free and have no carrier; an emergency call is free too, yet its carrier
+      // invoices it: a row of no revenue keeps what emergency calls cost in the margin
+      if (e.data.route === 'on-net') return;
       await traffic(tx, r, number, {
         ref: `call:${e.data.accountId}:${e.data.callId}`,
         kind: 'call',
@@ -281,6 +283,7 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
     case 'AccountClosed':
     case 'LowBalanceThresholdSet':
     case 'CallRefused':
+    case 'EmergencyCallAuthorized':
     case 'TopUpStarted':
     case 'TopUpFailed':
     case 'TopUpMismatch':

@@ -8,7 +8,7 @@ export interface CallRecord {
   readonly callId: string;
   readonly caller: string;
   readonly callee: string;
-  readonly route: 'pstn' | 'on-net';
+  readonly route: 'pstn' | 'on-net' | 'emergency';
   readonly authorizedAt: string;
   readonly answeredAt: string | null;
   readonly endedAt: string | null;
@@ -63,7 +63,7 @@ export interface Row {
   number: string;
   account_id: string;
   callee: string;
-  route: 'pstn' | 'on-net';
+  route: 'pstn' | 'on-net' | 'emergency';
   authorized_at: string;
   answered_at: string | null;
   ended_at: string | null;

@@ -8,6 +8,7 @@ type Of<T extends AccountStreamEvent['type']> = Extract<AccountStreamEvent, { ty
 
 const HANDLED = [
   'CallAuthorized',
+  'EmergencyCallAuthorized',
   'CallCharged',
   'CallFailed',
   'CallRerated',
@@ -87,6 +88,29 @@ async function insertAuthorized(e: Of<'CallAuthorized'>, recorded: RecordedEvent
   );
 }
 
+/** An emergency call's row: the short code dialed as the callee, nothing held or priced. */
+async function insertEmergency(e: Of<'EmergencyCallAuthorized'>, recorded: RecordedEvent, tx: SqlTx): Promise<void> {
+  const d = e.data;
+  const first = d.carriers[0];
+  await tx.run(
+    `INSERT INTO call_records (call_id, number, account_id, callee, route, authorized_at, reserved, currency, routes,
+       carrier_id, trunk, outcome, rerated, position)
+     VALUES (?, ?, ?, ?, 'emergency', ?, '0', ?, ?, ?, ?, 'open', 0, ?) ON CONFLICT (number, call_id) DO NOTHING`,
+    [
+      d.callId,
+      numberOf(recorded),
+      d.accountId,
+      d.dialed,
+      d.at,
+      d.currency,
+      JSON.stringify(Object.fromEntries(d.carriers.map((c) => [c.carrierId, c.uris[0] ?? null]))),
+      first?.carrierId ?? null,
+      first?.uris[0] ?? null,
+      recorded.position,
+    ],
+  );
+}
+
 async function carrierCost(e: Of<'CarrierCostRecorded'>, recorded: RecordedEvent, tx: SqlTx): Promise<void> {
   const d = e.data;
   const row = await tx.get<{ routes: string }>('SELECT routes FROM call_records WHERE number = ? AND call_id = ?', [
@@ -110,6 +134,8 @@ async function applyCallEvent(e: AccountStreamEvent, recorded: RecordedEvent, tx
   switch (e.type) {
     case 'CallAuthorized':
       return insertAuthorized(e, recorded, tx);
+    case 'EmergencyCallAuthorized':
+      return insertEmergency(e, recorded, tx);
     case 'CallCharged':
       return update(tx, recorded, e.data.callId, {
         answered_at: e.data.answeredAt,

@@ -152,6 +152,7 @@ async function applyAccountEvent(e: AccountStreamEvent, recorded: RecordedEvent,
     case 'AccountClosed':
     case 'LowBalanceThresholdSet':
     case 'CallRefused':
+    case 'EmergencyCallAuthorized':
     case 'TopUpStarted':
     case 'TopUpFailed':
     case 'TopUpMismatch':

@@ -5,6 +5,7 @@ import { callService, type CallService } from '../../../application/calls/servic
 import type { RatingService } from '../../../application/rating/service';
 import type { WalletService } from '../../../application/wallet/service';
 import type { Config } from '../config';
+import { emergencyTable } from '../../../core/calls/emergency-numbers';
 
 /** Call authorization and charging, as the SIP hooks drive them. */
 export function wireCalls(deps: {
@@ -23,6 +24,8 @@ export function wireCalls(deps: {
     clock: deps.clock,
     logger: deps.logger.child({ component: 'calls' }),
     riskPrefixes: config.riskPrefixes,
+    emergencyNumbers: emergencyTable(config.emergencyNumbers),
+    emergencyCarrier: config.emergencyCarrier,
     policy: {
       grantSeconds: config.callGrantSeconds,
       reservationTtlSeconds: config.reservationTtlSeconds,

@@ -57,4 +57,20 @@ describe('configuration', () => {
     writeFileSync(bad, JSON.stringify({ prot: 1 }));
     expect(() => loadConfig({ env: { TRUNKLINE_CONFIG: bad }, cwd })).toThrow(/unknown setting prot/);
   });
+
+  test('emergency numbers: countries as ISO codes, short codes of digits; a prototype key is no country', () => {
+    const file = join(cwd, 'emergency.json');
+    const load = (emergencyNumbers: unknown) => {
+      writeFileSync(
+        file,
+        `{"emergencyNumbers": ${typeof emergencyNumbers === 'string' ? emergencyNumbers : JSON.stringify(emergencyNumbers)}}`,
+      );
+      return loadConfig({ env: { TRUNKLINE_CONFIG: file, TRUNKLINE_EMERGENCY_CARRIER: 'rescue' }, cwd });
+    };
+    expect(load({ GB: ['999'], FR: [] })).toMatchObject({ emergencyNumbers: { GB: ['999'], FR: [] }, emergencyCarrier: 'rescue' });
+    expect(() => load({ gb: ['999'] })).toThrow(/emergencyNumbers.gb Invalid key/);
+    expect(() => load({ GB: ['+44999'] })).toThrow(/short codes/);
+    // dropped as it is read: no country, and the table keeps its prototype-free shape
+    expect(Object.keys(load('{"__proto__": ["112"]}').emergencyNumbers)).toEqual([]);
+  });
 });

@@ -42,18 +42,20 @@ interface Step {
     let kamailio: Kamailio;
     let carrier: Carrier;
     let friend: Carrier;
+    let rescue: Carrier;
     let dir: string;
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'trunkline-e2e-calls-'));
       carrier = await startCarrier();
       friend = await startCarrier();
+      rescue = await startCarrier();
       bed = await callsEngine({
         people: [alice, bob, carol, dave, erin],
         carrierPort: carrier.port,
         deck: PER_SECOND,
         onNet: { [ON_NET]: `sip:${ON_NET}@127.0.0.1:${friend.port}` },
-        config: { sipSecrets: [SIP_SECRET], sipHmac: 'sha256', sipDomain: '127.0.0.1' },
+        config: { sipSecrets: [SIP_SECRET], sipHmac: 'sha256', sipDomain: '127.0.0.1', emergencyCarrier: 'rescue' },
         operators: [{ who: finance, roles: ['finance'] }],
       });
       await bed.engine.runner.start();
@@ -71,6 +73,7 @@ interface Step {
       await kamailio?.stop();
       await carrier?.stop();
       await friend?.stop();
+      await rescue?.stop();
       await bed?.close();
       rmSync(dir, { recursive: true, force: true });
     });
@@ -308,6 +311,46 @@ interface Step {
       expect(kamailio.log()).toMatch(/trunkline authorize -> 429/);
       // refused calls were never authorized: two calls, two charges
       expect(await eventsOf(erin.keyid, 'CallAuthorized', 2)).toHaveLength(2);
+    }, 90_000);
+
+    test('8. an emergency number from an account with nothing: through to the emergency trunk, charged 0; premium-rate refused', async () => {
+      // the emergency carrier's deck is dear: LCR never picks it for a paid call (the margin guard drops it)
+      const deck = join(dir, 'rescue.csv');
+      writeFileSync(deck, 'prefix,destination,rate,initial,subsequent,connect_fee,effective_from\n44,UK,1.0000,1,1,0,2026-01-01\n');
+      await bed.engine.rating.registerCarrier({
+        carrierId: 'rescue',
+        name: 'Emergency trunk',
+        currency: 'EUR',
+        preference: 9,
+        trunks: [{ host: '127.0.0.1', port: rescue.port, transport: 'udp', techPrefix: '', channels: 0, username: '', password: '' }],
+      });
+      await bed.engine.rating.importDeck({ carrierId: 'rescue', file: deck });
+      await bed.engine.rating.sync();
+      expect((await bed.engine.wallet.state(bob.keyid)).paid.toFixed()).toBe('0');
+      // bob's +44 7911 number is a Guernsey mobile: 999 is his emergency number there as in Britain
+      const r = await call(bob, '999', { TALK_MS: '1500' });
+      expect({ r: [r.code, r.steps.map((s) => s.step)], log: explain(r) }).toMatchObject({
+        r: [0, ['connected', 'registered', 'answered', 'hung-up']],
+      });
+      const [authorized] = await eventsOf(bob.keyid, 'EmergencyCallAuthorized', 1);
+      expect(authorized).toMatchObject({ dialed: '999', country: 'GG', accountStatus: 'open' });
+      expect((authorized!['carriers'] as { carrierId: string; uris: string[] }[])[0]).toMatchObject({
+        carrierId: 'rescue',
+        uris: [`sip:999@127.0.0.1:${rescue.port};transport=udp`],
+      });
+      const [charged] = await eventsOf(bob.keyid, 'CallCharged', 1);
+      expect(charged).toMatchObject({ route: 'emergency', amount: '0', fromPaid: '0', fromGrants: [] });
+      expect(await eventsOf(bob.keyid, 'CarrierCostRecorded', 1)).toEqual([expect.objectContaining({ carrierId: 'rescue' })]);
+      expect((await bed.engine.wallet.state(bob.keyid)).paid.toFixed()).toBe('0');
+      expect(kamailio.log()).toMatch(/EMERGENCY call .* to 999/);
+      // a short code that is not one of his country's emergency numbers is no number at all
+      const other = await call(bob, '911', { TALK_MS: '300' });
+      expect({ r: [other.code, other.steps.at(-1)], log: explain(other) }).toMatchObject({ r: [2, { step: 'refused', status: 404 }] });
+      // a premium-rate number (libphonenumber's type) is refused for a funded account too
+      const premium = await call(alice, '+449012345678', { TALK_MS: '300' });
+      expect({ r: [premium.code, premium.steps.at(-1)], log: explain(premium) }).toMatchObject({
+        r: [2, { step: 'refused', status: 403 }],
+      });
     }, 90_000);
   },
 );
