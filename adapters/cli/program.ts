@@ -14,6 +14,7 @@ import { addKeysCommand } from './keys-command';
 import { addBackupCommand } from './backup-command';
 import { addWebhooksCommands } from './webhooks-commands';
 import { addOperatorAccountCommands } from './operator-accounts-commands';
+import { addFraudCommands } from './fraud-commands';
 import { addFactsCommands } from './facts-commands';
 import { Command, Option } from 'commander';
 import pino from 'pino';
@@ -184,6 +185,7 @@ export function buildProgram(): Command {
     program.commands.find((c) => c.name() === 'accounts')!,
     () => configFrom(program),
   );
+  addFraudCommands(program, () => configFrom(program));
   addFactsCommands(program, (fn) => withEngine(program, fn));
   addSmsCommands(program);
   addKeysCommand(program);

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ProjectionStatus } from '../../projections/runner';
 import { registerProjectionStoppedGauge } from './projection-metrics';
 
@@ -8,6 +8,8 @@ export interface Metrics {
   readonly httpSeconds: Histogram<'method' | 'route' | 'status'>;
   /** Configuration keys edited in the file since start that wait for a restart. */
   readonly configRestartPending: Gauge;
+  /** Suspicions of fraud the velocity rules raised on this engine, by rule. */
+  readonly fraudSuspected: Counter<'rule'>;
 }
 
 export function createMetrics(): Metrics {
@@ -33,7 +35,13 @@ export function createMetrics(): Metrics {
     help: 'Configuration keys changed in the file since start that take effect only at a restart',
     registers: [registry],
   });
-  return { registry, appendSeconds, httpSeconds, configRestartPending };
+  const fraudSuspected = new Counter({
+    name: 'trunkline_fraud_suspected_total',
+    help: 'Suspicions of fraud recorded by this engine, by velocity rule (paid services held until cleared)',
+    labelNames: ['rule'] as const,
+    registers: [registry],
+  });
+  return { registry, appendSeconds, httpSeconds, configRestartPending, fraudSuspected };
 }
 
 /**

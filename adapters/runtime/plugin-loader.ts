@@ -16,6 +16,7 @@ export const BUILTIN_PLUGINS: readonly string[] = [
   require.resolve('./features/vouchers'),
   require.resolve('../../plugins/sms-smpp'),
   require.resolve('../../plugins/sms-http'),
+  require.resolve('../../plugins/velocity-rules'),
 ];
 
 function isPlugin(value: unknown): value is TrunklinePlugin {

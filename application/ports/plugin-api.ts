@@ -18,6 +18,7 @@ import type { WalletService } from '../wallet/service';
 import type { AccountService } from '../accounts/service';
 import type { SmsService } from '../sms/service';
 import type { SmsGatewayFactory } from './sms-gateway';
+import type { VelocityRule } from '../../core/fraud/velocity';
 
 /** Credit granted when an account opens; `welcome` answers for the account's currency and opening time. */
 export interface AccountOpeningPolicy {
@@ -75,6 +76,11 @@ export interface PluginHost {
    * type that pass their schema, so a plugin that writes events declares them here first.
    */
   addEvents(definitions: EventDefinitions): void;
+  /**
+   * A velocity rule (core/fraud/velocity.ts): read against every account's recent paid calls and
+   * texts; a hit records FraudSuspected and holds the account's paid services for review.
+   */
+  addVelocityRule(rule: VelocityRule): void;
 }
 
 export interface RouterDeps {

@@ -12,6 +12,7 @@ import { checkCallLimits, effectiveLimits, type CallLimits } from './limits';
 import { refuseRisky } from '../rating/risk-classes';
 import { callBudget } from './budget';
 import { onAuthorizeEmergencyCall } from './emergency';
+import { refuseWhileHeld } from '../fraud/hold';
 
 const NO_LIMITS: CallLimits = { maxConcurrentCalls: null, maxCallsPerMinute: null };
 
@@ -67,6 +68,7 @@ function onAuthorizeCall(c: CallCommand & { readonly type: 'authorize-call' }, s
   if (s.calls.has(c.data.callId)) return [];
   if (c.data.policy.limits || s.callLimits) checkCallLimits(effectiveLimits(c.data.policy.limits ?? NO_LIMITS, s.callLimits), s, c.data.at);
   if (c.data.route.kind === 'on-net') return [callAuthorized(c, s, c.data.policy.grantSeconds, '0', c.data.route.uri, null, [])];
+  refuseWhileHeld(s.fraud);
   refuseRisky(c.data.route.riskClass ?? null, s.riskClassesAllowed, c.data.destination, 'calls');
   if (inDebt(s.paid)) throw new DomainError('in-debt', 'the account is in debt after a refund or chargeback: top up first');
   const { budget, capped } = callBudget(c.data.policy, s, spendable(s, c.data.destination, c.data.at), c.data.at, ZERO);
@@ -86,6 +88,8 @@ function onExtendCall(c: CallCommand & { readonly type: 'extend-call' }, s: Wall
   if (!call) throw new DomainError('unknown-call', 'no such call on this account');
   if (call.status !== 'open') throw new DomainError('call-ended', `the call is ${call.status}`);
   if (call.route === 'on-net' || !call.retail) return [];
+  // a call up when the account came under review is not extended: it ends at its grant
+  refuseWhileHeld(s.fraud);
   if (inDebt(s.paid)) throw new DomainError('in-debt', 'the account is in debt');
   // the call's own reservation is spendable for it: budget = what others leave + what it holds
   const hold = new Decimal(call.reserved);

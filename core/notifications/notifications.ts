@@ -12,8 +12,13 @@ export const NOTIFICATION_TYPES = [
   'account.closed',
   'grant.expiring',
   'call.refused',
+  'fraud.suspected',
+  'fraud.cleared',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/** Told to the provider's endpoints only, never to the account's own app: a fraudster is not tipped off. */
+export const OPERATOR_ONLY: ReadonlySet<NotificationType> = new Set(['fraud.suspected', 'fraud.cleared']);
 
 export interface Notification {
   readonly type: NotificationType;
@@ -86,6 +91,15 @@ export function notificationsOf(
         type: 'call.refused',
         data: { ...account, callId: e.data.callId, destination: e.data.destination, reason: e.data.reason },
       });
+      break;
+    case 'FraudSuspected':
+      out.push({
+        type: 'fraud.suspected',
+        data: { ...account, suspicionId: e.data.suspicionId, rule: e.data.rule, summary: e.data.summary, at: e.data.at },
+      });
+      break;
+    case 'FraudCleared':
+      out.push({ type: 'fraud.cleared', data: { ...account, suspicionIds: e.data.suspicionIds, by: e.data.by, note: e.data.note } });
       break;
     default:
       // money events only move the balance (above); the rest tell nobody anything

@@ -1,5 +1,6 @@
 import { spendRoom } from '../wallet/spend';
 import { refuseRisky } from '../rating/risk-classes';
+import { refuseWhileHeld } from '../fraud/hold';
 import { DomainError } from '../decider';
 import { deriveId } from '../ids';
 import { Decimal } from '../money';
@@ -19,6 +20,7 @@ function onAcceptSms(c: SmsCommand & { readonly type: 'accept-sms' }, s: WalletS
     throw new DomainError('idempotency-key-reused', 'this request key was used for another text');
   if (seen || s.sms.has(c.data.smsId)) return [];
   if (s.status !== 'open') throw new DomainError('account-not-open', `the account is ${s.status}`);
+  refuseWhileHeld(s.fraud);
   refuseRisky(c.data.riskClass ?? null, s.riskClassesAllowed, c.data.to, 'texts');
   const { segments } = c.data.segmentation;
   if (segments < 1) throw new DomainError('empty-message', 'the text is empty');

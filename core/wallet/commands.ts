@@ -2,6 +2,7 @@ import type { SmsCommand } from '../sms/commands';
 import type { Restriction } from './events';
 import type { CallCommand } from '../calls/commands';
 import type { AutoTopUpCommand } from '../auto-top-up/commands';
+import type { FraudCommand } from '../fraud/commands';
 
 interface ProcessorFact {
   readonly processor: string;
@@ -102,4 +103,5 @@ export type WalletCommand =
   | { readonly type: 'expire'; readonly data: { readonly at: string } }
   | CallCommand
   | SmsCommand
-  | AutoTopUpCommand;
+  | AutoTopUpCommand
+  | FraudCommand;

@@ -1,4 +1,5 @@
 import { Decimal } from '../money';
+import { isSettingEvent } from './setting-events';
 import type { AccountStreamEvent, Restriction } from './events';
 
 export interface NewGrant {
@@ -171,18 +172,11 @@ export function moneyEffect(e: AccountStreamEvent): MoneyEffect | null {
     case 'SmsSubmitted':
     case 'SmsDelivered':
     case 'SmsReceiptRecorded':
-    case 'ClientWebhookSet':
-    case 'CallLimitsSet':
-    case 'RiskClassesAllowed':
-    case 'ClientWebhookRemoved':
-    case 'PaymentMethodSaved':
-    case 'AutoTopUpEnabled':
-    case 'AutoTopUpDisabled':
-    case 'AutoTopUpTriggered':
-    case 'AutoTopUpFailed':
       return null;
     default: {
-      // a new event type must say above what it does to money (this does not compile until it does)
+      // an account's settings and holds move no money (core/wallet/setting-events.ts); any other
+      // new event type must say above what it does to money (this does not compile until it does)
+      if (isSettingEvent(e)) return null;
       const unhandled: never = e;
       return unhandled;
     }

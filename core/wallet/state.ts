@@ -9,6 +9,8 @@ import { isSettingEvent } from './setting-events';
 import { chargeOf, initialSpend, withSpend, type SpendTotals } from './spend';
 import { withRecentCall } from '../calls/recent-calls';
 import type { CallLimits } from '../calls/limits';
+import { evolveFraudHold, noFraudHold, type FraudHold } from '../fraud/hold';
+import { emergencyCallRecord } from '../calls/emergency-record';
 
 /** A grant's credit still unspent: spent before paid credit, only where its restriction allows. */
 export interface GrantLot {
@@ -55,6 +57,8 @@ export interface WalletState extends CallsState, SmsState {
   readonly riskClassesAllowed: readonly string[];
   /** What was charged on the latest day and month: what the spend caps count. */
   readonly spend: SpendTotals;
+  /** Open suspicions of fraud (paid services held while any is) and the reviews so far. */
+  readonly fraud: FraudHold;
 }
 
 export const initialWallet: WalletState = {
@@ -71,6 +75,7 @@ export const initialWallet: WalletState = {
   callLimits: null,
   riskClassesAllowed: [],
   spend: initialSpend,
+  fraud: noFraudHold,
   ...initialCalls,
   ...initialSms,
 };
@@ -113,7 +118,8 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
   const charge = chargeOf(e);
   const next = charge ? { ...recorded, spend: withSpend(recorded.spend, charge.at, charge.amount) } : recorded;
   const autoTopUp = evolveAutoTopUp(next.autoTopUp, e, next.payments);
-  return autoTopUp === next.autoTopUp ? next : { ...next, autoTopUp };
+  const fraud = evolveFraudHold(next.fraud, e);
+  return autoTopUp === next.autoTopUp && fraud === next.fraud ? next : { ...next, autoTopUp, fraud };
 }
 
 /** What an event records besides money: the account's status, payments, disputes, calls and texts. */
@@ -250,21 +256,7 @@ function evolveCall(s: WalletState, e: CallEvent): WalletState {
     case 'ReservationExpired':
       return withCall(s, e.data.callId, { status: 'expired', reserved: '0' });
     case 'EmergencyCallAuthorized':
-      // open like any call, so its CDR closes it; it holds nothing and counts toward no limit
-      return {
-        ...s,
-        calls: s.calls.set(e.data.callId, {
-          status: 'open',
-          route: 'emergency',
-          destination: e.data.dialed,
-          onNetUri: null,
-          grantedSeconds: 0,
-          reserved: '0',
-          retail: null,
-          carriers: e.data.carriers,
-          expiresAt: e.data.expiresAt,
-        }),
-      };
+      return { ...s, calls: s.calls.set(e.data.callId, emergencyCallRecord(e.data)) };
   }
 }
 

@@ -16,6 +16,7 @@ import {
 import { autoTopUpTrigger } from '../auto-top-up/trigger';
 import type { WalletCommand } from './commands';
 import type { AccountStreamEvent } from './events';
+import { decideFraud } from '../fraud/decide';
 import { evolveWallet, initialWallet, type WalletState } from './state';
 
 /** Expiry instants are kept as `toISOString()` so that they compare as text too (read models index them). */
@@ -156,6 +157,9 @@ function decideOne(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
     case 'disable-auto-top-up':
     case 'fail-auto-top-up':
       return decideAutoTopUp(c, s);
+    case 'suspect-fraud':
+    case 'clear-fraud':
+      return decideFraud(c, s);
   }
 }
 

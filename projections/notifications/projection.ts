@@ -1,6 +1,6 @@
 import { deriveId } from '../../core/ids';
 import { Decimal } from '../../core/money';
-import { notificationsOf, type Notification, type NotificationType } from '../../core/notifications/notifications';
+import { notificationsOf, OPERATOR_ONLY, type Notification, type NotificationType } from '../../core/notifications/notifications';
 import { accountStreamCodec } from '../../core/wallet';
 import { LEDGER_EVENT_TYPES, moneyEffect } from '../../core/wallet/money-effect';
 import type { RecordedEvent } from '../../core/events/envelope';
@@ -47,6 +47,8 @@ export function notificationsProjection(settings: NotificationSettings): Project
       'AutoTopUpFailed',
       'LowBalanceThresholdSet',
       'CallRefused',
+      'FraudSuspected',
+      'FraudCleared',
       'ClientWebhookSet',
       'ClientWebhookRemoved',
     ],
@@ -127,6 +129,7 @@ async function enqueue(
   for (const n of notifications)
     for (const endpoint of endpoints) {
       if (endpoint.events && !endpoint.events.includes(n.type)) continue;
+      if (OPERATOR_ONLY.has(n.type) && endpoint.id.startsWith(clientEndpointId(''))) continue;
       const id = `msg_${deriveId('webhook', recorded.id, endpoint.id, n.type)}`;
       const payload = JSON.stringify({ type: n.type, timestamp: recorded.recordedAt, data: n.data });
       await tx.run(

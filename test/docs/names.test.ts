@@ -98,6 +98,7 @@ async function eventTypes(): Promise<Set<string>> {
       addRouter: () => {},
       addDeckImporter: () => {},
       addTariffImporter: () => {},
+      addVelocityRule: () => {},
       addPricingPolicy: () => {},
       addPaymentProcessor: () => {},
       addAccountOpeningPolicy: () => {},

@@ -38,6 +38,7 @@ import { pluginRouter } from '../plugin-router';
 import { providerKey } from '../provider-key';
 import type { StorageHealth } from '../storage-health';
 import type { Extensions } from './plugins';
+import { fraudRouter } from '../../http/routers/fraud';
 import type { AccountOpeningPolicy } from '../../../application/ports/plugin-api';
 
 export interface HttpWiring {
@@ -197,6 +198,7 @@ export function wireHttp(w: HttpWiring): { app: HttpApp; routerDeps: RouterDeps 
       },
       { path: '/v1/accounts', router: myRecordsRouter({ readModels, signatures }) },
       { path: '/v1', router: operatorRecordsRouter({ readModels, signatures }) },
+      { path: '/v1', router: fraudRouter({ readModels, wallet: w.wallet, signatures, now }) },
       { path: '/v1/webhooks', router: webhooksRouter(payments) },
       { path: '/v1/finance', router: financeRouter({ readModels, signatures }) },
       {

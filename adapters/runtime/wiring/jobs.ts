@@ -12,6 +12,7 @@ import { webhookDispatcher } from '../../webhooks/dispatcher';
 import { enqueueExpiringGrants } from '../../../projections/notifications/expiring-grants';
 import type { Extensions } from './plugins';
 import { autoTopUpRunner } from '../../payments/auto-top-up-runner';
+import { suspicionRaiser } from '../../fraud/suspicion-raiser';
 
 export interface Job {
   readonly name: string;
@@ -29,6 +30,7 @@ export function servingJobs(deps: {
   readonly expireDueGrants: () => Promise<number>;
   readonly ext: Extensions;
   readonly logger: Logger;
+  readonly onFraudSuspected?: (rule: string) => void;
 }): Job[] {
   const { config, clock, readModels } = deps;
   return [
@@ -49,6 +51,7 @@ export function servingJobs(deps: {
     ...retentionJobs(config.recordsRetentionMonths, clock, readModels),
     ...webhookJobs(config, clock, readModels, deps.logger),
     ...autoTopUpJobs(config, deps.ext, clock, readModels, deps.logger),
+    ...fraudJobs(deps.ext, readModels, deps.logger, deps.onFraudSuspected),
     ...deps.ext.jobs,
   ];
 }
@@ -122,6 +125,22 @@ function webhookJobs(config: Config, clock: Clock, readModels: ReadModelStore, l
 }
 
 /** With a processor that charges saved methods, a round every second charges the auto top-ups due. */
+/** With velocity rules, what they find is recorded on the accounts' streams within seconds. */
+function fraudJobs(ext: Extensions, readModels: ReadModelStore, logger: Logger, onRaised?: (rule: string) => void): Job[] {
+  if (ext.velocityRules.size === 0) return [];
+  let raise: ReturnType<typeof suspicionRaiser> | null = null;
+  return [
+    {
+      name: 'raise-fraud-suspicions',
+      everySeconds: 2,
+      run: async (d) => {
+        raise ??= suspicionRaiser({ readModels, wallet: d.wallet, logger, ...(onRaised ? { onRaised } : {}) });
+        for (let round = 0; round < 10 && (await raise()) === 100; round++);
+      },
+    },
+  ];
+}
+
 function autoTopUpJobs(config: Config, ext: Extensions, clock: Clock, readModels: ReadModelStore, logger: Logger): Job[] {
   if (![...ext.processors.values()].some((p) => p.chargeSavedMethod)) return [];
   let runner: ReturnType<typeof autoTopUpRunner> | null = null;

@@ -21,6 +21,9 @@ import { smsProjection } from '../../../projections/sms/projection';
 import { callRecordsProjection } from '../../../projections/records/calls-projection';
 import { notificationsProjection } from '../../../projections/notifications/projection';
 import { autoTopUpQueueProjection } from '../../../projections/auto-top-up/queue';
+import { fraudSuspicionsProjection } from '../../../projections/fraud/suspicions';
+import { velocityProjection } from '../../../projections/fraud/velocity';
+import type { VelocityRule } from '../../../core/fraud/velocity';
 import type { Config } from '../config';
 import { BUILTIN_PLUGINS, loadPlugin } from '../plugin-loader';
 import { checkedAccess } from '../route-access';
@@ -37,6 +40,8 @@ export interface Extensions {
   readonly openingPolicies: Map<string, AccountOpeningPolicy>;
   readonly jobs: { name: string; everySeconds: number; run: (deps: RouterDeps) => Promise<void> }[];
   readonly smsGateways: Map<string, SmsGatewayFactory>;
+  /** The velocity rules plugins added; with none, no velocity projection runs. */
+  readonly velocityRules: Map<string, VelocityRule>;
 }
 
 export interface PluginWiring {
@@ -57,6 +62,7 @@ export async function registerPlugins(w: PluginWiring): Promise<Extensions> {
       smsProjection,
       financeProjection,
       callRecordsProjection,
+      fraudSuspicionsProjection,
       // the auto top-ups to charge
       autoTopUpQueueProjection({ now: () => w.clock.now() }),
       // only with endpoints to send to; added later, it catches up from the log and sends what is recent
@@ -81,6 +87,7 @@ export async function registerPlugins(w: PluginWiring): Promise<Extensions> {
     openingPolicies: new Map(),
     jobs: [],
     smsGateways: new Map(),
+    velocityRules: new Map(),
   };
   const unique = <T>(map: Map<string, T>, key: string, value: T, what: string, plugin: string) => {
     if (map.has(key)) throw new Error(`plugin ${plugin}: a ${what} named ${key} exists already`);
@@ -108,9 +115,17 @@ export async function registerPlugins(w: PluginWiring): Promise<Extensions> {
       addJob: (name, everySeconds, run) => void ext.jobs.push({ name: `${plugin.name}:${name}`, everySeconds, run }),
       addSmsGateway: (id, factory) => unique(ext.smsGateways, id, factory, 'SMS gateway', plugin.name),
       addEvents: (definitions) => w.events.add(definitions, `plugin ${plugin.name}`),
+      addVelocityRule: (rule) => {
+        if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(rule.name))
+          throw new Error(
+            `plugin ${plugin.name}: velocity rule name ${JSON.stringify(rule.name)} must be lowercase letters, digits and dashes`,
+          );
+        unique(ext.velocityRules, rule.name, rule, 'velocity rule', plugin.name);
+      },
     };
     await plugin.register?.(host);
     ext.plugins.push(plugin.name);
   }
+  if (ext.velocityRules.size > 0) ext.projections.push(velocityProjection([...ext.velocityRules.values()]));
   return ext;
 }

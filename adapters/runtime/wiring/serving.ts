@@ -83,7 +83,17 @@ export async function servingEngine(w: {
       if (projectionMode === 'worker') projectionThread = await startProjectionThread({ config, logger, onRatesApplied: following.poke });
       await followRates();
       stopJobs = scheduleJobs(
-        servingJobs({ config, clock, readModels, calls, sms, expireDueGrants: () => commands.expireDueGrants(), ext, logger }),
+        servingJobs({
+          config,
+          clock,
+          readModels,
+          calls,
+          sms,
+          expireDueGrants: () => commands.expireDueGrants(),
+          ext,
+          logger,
+          onFraudSuspected: (rule) => metrics.fraudSuspected.inc({ rule }),
+        }),
         routerDeps,
         logger,
       );

@@ -1,19 +1,11 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { operatorKey } from '../../support/operator-key';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCliAsync } from '../../support/cli';
 import { rawPublicKey, signedFetch, signer, type Signer } from '../../support/signed-fetch';
 import { testEngine, type TestEngine } from '../../support/test-engine';
 import { waitFor } from '../../support/wait';
-
-/** Operator keys as `trunkline keys generate` leaves them: a PEM file, its public key in the configuration. */
-function operatorKey(dir: string, id: string): { who: Signer; file: string } {
-  const pair = generateKeyPairSync('ed25519');
-  const file = join(dir, `${id}.pem`);
-  writeFileSync(file, pair.privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
-  return { who: { keyid: id, ...pair }, file };
-}
 
 describe('trunkline accounts list|search|show|grant|suspend|reinstate|close|limits|risk-classes against a running engine', () => {
   const alice = signer('+442079460958');

@@ -39,16 +39,19 @@ describe('readiness', () => {
     expect(await behind.json()).toMatchObject({
       type: 'https://trunkline.dev/problems/not-ready',
       status: 503,
-      detail: 'projections behind: balances, sms, finance, call-records, auto-top-ups, catalogue, rates, vouchers',
+      detail:
+        'projections behind: balances, sms, finance, call-records, fraud-suspicions, auto-top-ups, catalogue, rates, vouchers, velocity',
       projections: [
         { name: 'balances', lag: 3, caughtUp: false },
         { name: 'sms', lag: 3, caughtUp: false },
         { name: 'finance', lag: 3, caughtUp: false },
         { name: 'call-records', lag: 3, caughtUp: false },
+        { name: 'fraud-suspicions', lag: 3, caughtUp: false },
         { name: 'auto-top-ups', lag: 3, caughtUp: false },
         { name: 'catalogue', lag: 3, caughtUp: false },
         { name: 'rates', lag: 3, caughtUp: false },
         { name: 'vouchers', lag: 3, caughtUp: false },
+        { name: 'velocity', lag: 3, caughtUp: false },
       ],
     });
     await engine.runner.start();
@@ -60,10 +63,12 @@ describe('readiness', () => {
         { name: 'sms', lag: 0, caughtUp: true },
         { name: 'finance', lag: 0, caughtUp: true },
         { name: 'call-records', lag: 0, caughtUp: true },
+        { name: 'fraud-suspicions', lag: 0, caughtUp: true },
         { name: 'auto-top-ups', lag: 0, caughtUp: true },
         { name: 'catalogue', lag: 0, caughtUp: true },
         { name: 'rates', lag: 0, caughtUp: true },
         { name: 'vouchers', lag: 0, caughtUp: true },
+        { name: 'velocity', lag: 0, caughtUp: true },
       ],
     });
   });
