@@ -70,7 +70,10 @@ export function minuteOf(at: Date): string {
  * preference, id). Only ever a reordering of the routes given: nothing is added or removed, so
  * what the margin guard dropped stays dropped. Returns the same array when nothing moves.
  */
-export function demoteRoutes(routes: readonly Route[], demoted: (route: Route) => boolean): { routes: readonly Route[]; demoted: string[] } {
+export function demoteRoutes(
+  routes: readonly Route[],
+  demoted: (route: Route) => boolean,
+): { routes: readonly Route[]; demoted: string[] } {
   let down: Route[] | null = null;
   const up: Route[] = [];
   for (const r of routes) {

@@ -99,6 +99,7 @@ async function eventTypes(): Promise<Set<string>> {
       addDeckImporter: () => {},
       addTariffImporter: () => {},
       addPricingPolicy: () => {},
+      addRoutePolicy: () => {},
       addPaymentProcessor: () => {},
       addAccountOpeningPolicy: () => {},
       addJob: () => {},

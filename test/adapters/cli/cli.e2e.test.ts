@@ -82,6 +82,7 @@ describe('trunkline CLI', () => {
       expect.objectContaining({ name: 'catalogue', position: 3000, head: 3000, lag: 0 }),
       expect.objectContaining({ name: 'rates', position: 0, head: 3000 }),
       expect.objectContaining({ name: 'vouchers', position: 0, head: 3000 }),
+      expect.objectContaining({ name: 'carrier-quality', position: 0, head: 3000 }),
     ]);
     const csv = runCli(['--data-dir', data, 'projections', 'status', '--format', 'csv']);
     expect(csv.stdout.split('\n')[0]).toBe('name,version,position,head,lag,caughtUp,lastError,updatedAt,stopped');
@@ -91,7 +92,7 @@ describe('trunkline CLI', () => {
     const r = runCli(['--data-dir', join(dir, 'd'), 'projections', 'rebuild', 'nope']);
     expect(r.status).toBe(1);
     expect(oneLine(r.stderr)).toBe(
-      'trunkline: no projection named "nope" (known: balances, sms, finance, call-records, auto-top-ups, catalogue, rates, vouchers)',
+      'trunkline: no projection named "nope" (known: balances, sms, finance, call-records, auto-top-ups, catalogue, rates, vouchers, carrier-quality)',
     );
     const u = runCli(['frobnicate']);
     expect(u.status).toBe(1);

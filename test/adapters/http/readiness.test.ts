@@ -39,7 +39,7 @@ describe('readiness', () => {
     expect(await behind.json()).toMatchObject({
       type: 'https://trunkline.dev/problems/not-ready',
       status: 503,
-      detail: 'projections behind: balances, sms, finance, call-records, auto-top-ups, catalogue, rates, vouchers',
+      detail: 'projections behind: balances, sms, finance, call-records, auto-top-ups, catalogue, rates, vouchers, carrier-quality',
       projections: [
         { name: 'balances', lag: 3, caughtUp: false },
         { name: 'sms', lag: 3, caughtUp: false },
@@ -49,6 +49,7 @@ describe('readiness', () => {
         { name: 'catalogue', lag: 3, caughtUp: false },
         { name: 'rates', lag: 3, caughtUp: false },
         { name: 'vouchers', lag: 3, caughtUp: false },
+        { name: 'carrier-quality', lag: 3, caughtUp: false },
       ],
     });
     await engine.runner.start();
@@ -64,6 +65,7 @@ describe('readiness', () => {
         { name: 'catalogue', lag: 0, caughtUp: true },
         { name: 'rates', lag: 0, caughtUp: true },
         { name: 'vouchers', lag: 0, caughtUp: true },
+        { name: 'carrier-quality', lag: 0, caughtUp: true },
       ],
     });
   });

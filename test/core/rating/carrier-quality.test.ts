@@ -11,7 +11,13 @@ import {
 } from '../../../core/rating/carrier-quality';
 import type { Route } from '../../../core/rating/lcr';
 
-const t: QualityThresholds = { asrBelowPercent: '40', asrMarginPercent: '10', acdBelowSeconds: null, acdMarginSeconds: '10', minAttempts: 20 };
+const t: QualityThresholds = {
+  asrBelowPercent: '40',
+  asrMarginPercent: '10',
+  acdBelowSeconds: null,
+  acdMarginSeconds: '10',
+  minAttempts: 20,
+};
 const w = (attempts: number, answered: number, seconds = answered * 60): WindowCounts => ({ attempts, answered, seconds });
 
 describe('carrier quality over a window', () => {
