@@ -6,7 +6,7 @@ import { QUALITY_PROJECTION } from './projection';
 const instant = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z)?$/, 'must be a day (YYYY-MM-DD) or a UTC instant (…T…Z)')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a date')
+  .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 10) === s.slice(0, 10), 'is not a date')
   .transform((s) => new Date(s).toISOString());
 
 /** What the quality report is asked with, from the API's query string or the CLI's flags. */

@@ -1,15 +1,12 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { manualClock } from '../../../core/clock';
-import { ROOT, runCli } from '../../support/cli';
-import { signedFetch, signer } from '../../support/signed-fetch';
-import { testEngine, type TestEngine } from '../../support/test-engine';
+import { runCli } from '../../support/cli';
+import { signer } from '../../support/signed-fetch';
+import { minuteAt, qualityBed } from '../../support/quality-bed';
+import type { TestEngine } from '../../support/test-engine';
 
-const PLUGIN = join(ROOT, 'plugins', 'quality-routing');
 const OPTIONS = { asrBelowPercent: '50', asrMarginPercent: '20', minAttempts: 5, windowMinutes: 10 };
 const alice = signer('+442079462201');
 const UK = '+442079460000';
-const trunk = { host: '127.0.0.1', port: 5080, transport: 'udp' as const, techPrefix: '', channels: 0, username: '', password: '' };
 
 /**
  * A generated CDR stream through the engine's own services: alpha, the cheaper carrier, stops
@@ -19,74 +16,21 @@ const trunk = { host: '127.0.0.1', port: 5080, transport: 'udp' as const, techPr
  */
 describe('quality routing from a CDR stream', () => {
   let t: TestEngine;
+  let bed: Awaited<ReturnType<typeof qualityBed>>;
   const clock = manualClock(new Date());
-  let n = 0;
+  const call = (endedAt: string, outcome: { carrier: string } | { reason: string }) => bed.call(UK, endedAt, outcome);
+  const at = minuteAt;
+  const refresh = () => bed.refresh();
 
-  /** One call: authorized now, ended at `endedAt` (event time) by `carrier`, or failed with `reason`. */
-  const call = async (endedAt: string, outcome: { carrier: string } | { reason: string }) => {
-    const callId = `q${++n}`;
-    const auth = await t.engine.calls.authorize({ callId, caller: alice.keyid, destination: UK });
-    const answered = 'carrier' in outcome;
-    await t.engine.calls.cdr({
-      callId,
-      caller: alice.keyid,
-      origin: 'test',
-      answered,
-      seconds: answered ? 60 : 0,
-      answeredAt: answered ? new Date(Date.parse(endedAt) - 60_000).toISOString() : null,
-      endedAt,
-      carrierId: answered ? outcome.carrier : null,
-      reason: answered ? 'BYE' : outcome.reason,
-      raw: {},
-    });
-    return auth.routes.map((r) => r.carrierId);
-  };
-  const at = (minute: number, second = 0) => new Date(Date.UTC(2026, 11, 4, 10, minute, second)).toISOString();
   const lcr = () => {
     const r = runCli(['--data-dir', t.dir, 'rates', 'lcr', '--destination', UK, '--json']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     return (JSON.parse(r.stdout) as { routes: { carrier: string; demoted: boolean }[] }).routes.map((x) => [x.carrier, x.demoted]);
   };
-  /** What this engine's refresh job does every few seconds. */
-  const refresh = async () => {
-    await t.engine.runner.catchUp('carrier-quality');
-    await t.engine.rating.refreshRoutePolicies(t.engine.readModels);
-  };
-
   beforeAll(async () => {
-    t = await testEngine({
-      numbers: [alice],
-      clock,
-      config: {
-        plugins: [{ module: PLUGIN, options: OPTIONS }],
-        pluginOptions: { pricing: { markupPercent: '50' } },
-      },
-    });
-    // the CLI reads the same configuration from the data directory
-    writeFileSync(
-      join(t.dir, 'trunkline.json'),
-      JSON.stringify({ plugins: [{ module: PLUGIN, options: OPTIONS }], pluginOptions: { pricing: { markupPercent: '50' } } }),
-    );
-    for (const [carrierId, rate, preference] of [
-      ['alpha', '0.0100', 1],
-      ['beta', '0.0120', 2],
-    ] as const) {
-      await t.engine.rating.registerCarrier({ carrierId, name: carrierId, currency: 'EUR', preference, trunks: [trunk] });
-      const file = join(t.dir, `${carrierId}.csv`);
-      writeFileSync(
-        file,
-        `prefix,destination,rate,initial,subsequent,connect_fee,effective_from\n44,United Kingdom,${rate},1,1,0,2026-01-01\n`,
-      );
-      await t.engine.rating.importDeck({ carrierId, file });
-    }
-    await t.engine.rating.sync();
-    expect((await signedFetch(t.base, alice, 'POST', '/v1/accounts', { currency: 'EUR' })).status).toBe(201);
-    await t.engine.wallet.execute(
-      alice.keyid,
-      { type: 'record-purchase', data: { processor: 'test', paymentId: 'pi_q', processorEventId: 'pi_q', amount: '100', currency: 'EUR' } },
-      'test',
-    );
+    bed = await qualityBed({ caller: alice, options: OPTIONS, clock });
+    t = bed.t;
   }, 60_000);
   afterAll(() => t?.close());
 
