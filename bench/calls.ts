@@ -5,7 +5,8 @@
  * private cluster, fsync on). The engine runs as `trunkline serve` in its own process and the
  * load generator in this one, as a proxy and the engine would. Writes the "calls" section of
  * docs/benchmarks.md. BENCH_SCALE=0.2 shortens every phase; BENCH_STORES=sqlite measures SQLite
- * only and writes nothing; BENCH_LIMITS=1 sets call limits on every account (none reached).
+ * only and writes nothing; BENCH_LIMITS=1 sets call limits on every account (none reached);
+ * BENCH_QUALITY=1 serves with the quality-routing plugin (its projection and route policy).
  */
 import { fundedCallers } from './funded-callers';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -188,6 +189,8 @@ async function run(label: string, env: Record<string, string>, placement: Placem
     TRUNKLINE_CALL_GRANT_SECONDS: '60',
     // BENCH_LIMITS=1: every account limited, high enough that nothing is refused: what the checks cost
     ...(process.env['BENCH_LIMITS'] ? { TRUNKLINE_MAX_CONCURRENT_CALLS: '1000', TRUNKLINE_MAX_CALLS_PER_MINUTE: '1000' } : {}),
+    // BENCH_QUALITY=1: quality routing on: what its projection and route policy cost the hooks
+    ...(process.env['BENCH_QUALITY'] ? { TRUNKLINE_PLUGINS: join(ROOT, 'plugins', 'quality-routing') } : {}),
   };
   const server: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...BENCH_NODE_ARGS, BIN, 'serve'], {
     cwd: ROOT,

@@ -3,6 +3,7 @@ import type { CommandEngine } from '../runtime/engine';
 import { absorbedReport } from '../../projections/finance/absorbed';
 import { carrierQualityReport, liabilityReport, marginReport, paymentsReport } from '../../projections/finance/reports';
 import { flatRows, reportQuery } from '../../projections/finance/query';
+import { flatQualityRows, qualityQuery, qualityReport } from '../../projections/quality/report';
 import { checkLedger } from '../../projections/finance/check';
 import { grantFinanceReadOnly } from '../../projections/finance/postgres-access';
 import { reconcileCarrierInvoice } from '../../projections/finance/carrier-invoice';
@@ -71,6 +72,24 @@ export function addReportCommands(program: Command, withEngine: WithEngine): voi
       });
     },
   );
+
+  report
+    .command('quality')
+    .description('carrier quality per carrier and destination prefix: ASR, ACD, PDD, failure causes, demotions')
+    .requiredOption('--from <day|instant>', 'first day (YYYY-MM-DD) or UTC instant')
+    .requiredOption('--to <day|instant>', 'end, exclusive')
+    .option('--carrier <id>', 'one carrier')
+    .option('--prefix <digits>', 'one destination prefix')
+    .addOption(new Option('--format <format>', 'output').choices(['table', 'csv', 'json']).default('table'))
+    .action(async (o: { from: string; to: string; carrier?: string; prefix?: string; format: string }) => {
+      const { format, ...rest } = o;
+      const q = qualityQuery.parse(Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
+      await withEngine(async (engine) => {
+        await engine.runner.catchUp('carrier-quality');
+        const body = await qualityReport(engine.readModels, q);
+        print(format, format === 'json' ? body : { ...body, rows: flatQualityRows(body.rows) });
+      });
+    });
 
   common(report.command('liability').description('prepaid credit owed to customers (paid balances), promotions apart')).action(
     async (o: { asOf?: string; format: string }) => {

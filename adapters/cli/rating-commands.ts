@@ -286,6 +286,8 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
       const duration = parseCallDuration(o.duration);
       await withEngine(async (engine) => {
         await engine.rating.sync();
+        await engine.runner.catchUp('carrier-quality'); // what quality routing demotes, as serving engines see it
+        await engine.rating.refreshRoutePolicies(engine.readModels);
         const r = lcrJson(
           engine.rating.lcr({ number: o.destination, start, duration, allowNegativeMargin: o.allowNegativeMargin ?? false }),
           start,
@@ -299,7 +301,7 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
           table(
             r.routes.map((x) => ({
               order: x.order,
-              carrier: x.carrier,
+              carrier: x.carrier + (x.demoted ? ' (demoted)' : ''),
               prefix: x.prefix,
               ratePerMinute: x.ratePerMinute,
               cost: shownAmount(x.cost, x.currency, x.ratePerMinute),

@@ -19,6 +19,7 @@ import type { AccountService } from '../accounts/service';
 import type { SmsService } from '../sms/service';
 import type { SmsGatewayFactory } from './sms-gateway';
 import type { VelocityRule } from '../../core/fraud/velocity';
+import type { RoutePolicy } from './route-policy';
 
 /** Credit granted when an account opens; `welcome` answers for the account's currency and opening time. */
 export interface AccountOpeningPolicy {
@@ -28,7 +29,7 @@ export interface AccountOpeningPolicy {
   describe?(): string | null;
 }
 
-export type { DeckImporter, TariffImporter };
+export type { DeckImporter, TariffImporter, RoutePolicy };
 
 /**
  * Who may call a plugin's routes: a signed caller (`'signed'`, or `{ roles }` for operators
@@ -60,6 +61,11 @@ export interface PluginHost {
   addTariffImporter(importer: TariffImporter): void;
   /** How retail prices follow from carrier costs; the configuration's `pricing.policy` picks one. */
   addPricingPolicy(policy: PricingPolicy): void;
+  /**
+   * Moves routes down in least-cost order (never adds one the margin guard dropped): calls and
+   * `trunkline rates lcr` see the policies of every plugin that registered one.
+   */
+  addRoutePolicy(policy: RoutePolicy): void;
   /** A payment processor for top-ups and its webhooks (`POST /v1/webhooks/<name>`). */
   addPaymentProcessor(processor: PaymentProcessor): void;
   /** Credit every new account receives, decided in the same append as the opening. */

@@ -6,6 +6,7 @@ import { catalogCodec } from '../../core/rating/catalog-events';
 import type { PricingPolicy } from '../../core/rating/pricing-policy';
 import type { DeckImporter, TariffImporter } from '../ports/importers';
 import type { RatesSource } from '../ports/rates-source';
+import type { RoutePolicy } from '../ports/route-policy';
 
 export interface RatingServiceDeps {
   readonly store: EventStore;
@@ -19,6 +20,8 @@ export interface RatingServiceDeps {
   /** The configured blocked prefixes, until an operator records others. */
   readonly blockedPrefixes: readonly string[];
   readonly logger: Logger;
+  /** What moves LCR's routes down (plugins' route policies); none: plain cost order. */
+  readonly routePolicies?: readonly RoutePolicy[];
   /** A serving engine's guard: resolves once its rates are confirmed current (see rates-follower.ts). */
   readonly ensureCurrent?: () => Promise<void>;
 }

@@ -36,7 +36,11 @@ export function quoteJson(c: CallCost & { number?: string }, start: Date, durati
   };
 }
 
-export function lcrJson(r: LcrResult & { number: string; retail: CallCost | null }, start: Date, duration: number) {
+export function lcrJson(
+  r: LcrResult & { number: string; retail: CallCost | null; demoted?: readonly string[] },
+  start: Date,
+  duration: number,
+) {
   return {
     number: r.number,
     start: start.toISOString(),
@@ -53,6 +57,8 @@ export function lcrJson(r: LcrResult & { number: string; retail: CallCost | null
       currency: x.carrier.currency,
       margin: x.margin?.toFixed() ?? null,
       preference: x.carrier.preference,
+      /** Moved after the other routes by a route policy (quality routing). */
+      demoted: r.demoted?.includes(x.carrier.carrierId) ?? false,
       trunks: x.carrier.trunks.map((t) => ({
         host: t.host,
         port: t.port,

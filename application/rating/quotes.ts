@@ -1,7 +1,8 @@
 import { digitsOf, parseE164 } from '../../core/e164';
 import type { CallCost } from '../../core/rating/cost';
 import type { Nanos } from '../../core/rating/duration';
-import { leastCostRoutes, type LcrResult } from '../../core/rating/lcr';
+import { leastCostRoutes, type LcrResult, type Route } from '../../core/rating/lcr';
+import { demoteRoutes } from '../../core/rating/carrier-quality';
 import { rateOnProfile } from '../../core/rating/profile';
 import type { CurrentRates } from './current-rates';
 import type { RatingServiceDeps } from './deps';
@@ -10,6 +11,8 @@ import { RETAIL_PLAN_ID } from './retail-sheet';
 /** What a call costs, at retail and at the carriers that can take it. */
 export function quotes(deps: RatingServiceDeps, rates: CurrentRates) {
   const { current, carriersOf, rate } = rates;
+  const policies = deps.routePolicies ?? [];
+  const demoted = (r: Route) => policies.some((p) => p.demotes(r));
   return {
     /** A call on a plan (`planId`, `retail` for the public sheet) or on a CGRateS rating profile (`profileId`). */
     quote(input: { planId?: string; profileId?: string; number: string; start: Date; duration: Nanos }): CallCost & { number: string } {
@@ -27,7 +30,7 @@ export function quotes(deps: RatingServiceDeps, rates: CurrentRates) {
       duration: Nanos;
       retailPlanId?: string;
       allowNegativeMargin?: boolean;
-    }): LcrResult & { number: string; retail: CallCost | null } {
+    }): LcrResult & { number: string; retail: CallCost | null; demoted: readonly string[] } {
       const number = parseE164(input.number);
       const digits = digitsOf(number);
       let retailCost: CallCost | null = null;
@@ -40,7 +43,9 @@ export function quotes(deps: RatingServiceDeps, rates: CurrentRates) {
         ...(retailCost ? { retail: { cost: retailCost.cost, currency: retailCost.currency } } : {}),
         allowNegativeMargin: input.allowNegativeMargin ?? false,
       });
-      return { ...result, number, retail: retailCost };
+      if (policies.length === 0) return { ...result, number, retail: retailCost, demoted: [] };
+      const ordered = demoteRoutes(result.routes, demoted);
+      return { routes: ordered.routes, dropped: result.dropped, number, retail: retailCost, demoted: ordered.demoted };
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { ReadModelStore } from '../ports/read-model-store';
 import { currentRates } from './current-rates';
 import { deckDiff } from './deck-diff';
 import { deckImport } from './deck-import';
@@ -19,6 +20,10 @@ export function ratingService(deps: RatingServiceDeps) {
     /** Brings the rates projection and the lookup up to the log's head (one-shot commands). */
     async sync(): Promise<void> {
       await deps.rates.sync();
+    },
+    /** Lets each route policy reload what it decides from (`trunkline rates lcr`; serving engines refresh from a job). */
+    async refreshRoutePolicies(readModels: ReadModelStore): Promise<void> {
+      for (const p of deps.routePolicies ?? []) await p.refresh?.(readModels);
     },
     ...liveSettings(deps),
     ...deckImport(deps),

@@ -100,6 +100,7 @@ async function eventTypes(): Promise<Set<string>> {
       addTariffImporter: () => {},
       addVelocityRule: () => {},
       addPricingPolicy: () => {},
+      addRoutePolicy: () => {},
       addPaymentProcessor: () => {},
       addAccountOpeningPolicy: () => {},
       addJob: () => {},

@@ -13,6 +13,8 @@ import type {
   TrunklinePlugin,
 } from '../../../application/ports/plugin-api';
 import type { Projection } from '../../../application/ports/projection';
+import type { RoutePolicy } from '../../../application/ports/route-policy';
+import { carrierQualityProjection, QUALITY_PROJECTION } from '../../../projections/quality/projection';
 import type { SmsGatewayFactory } from '../../../application/ports/sms-gateway';
 import type { TariffImporter } from '../../../application/ports/plugin-api';
 import { balancesProjection } from '../../../projections/balances/projection';
@@ -36,6 +38,7 @@ export interface Extensions {
   readonly deckImporters: Map<string, DeckImporter>;
   readonly tariffImporters: Map<string, TariffImporter>;
   readonly pricingPolicies: Map<string, PricingPolicy>;
+  readonly routePolicies: Map<string, RoutePolicy>;
   readonly processors: Map<string, PaymentProcessor>;
   readonly openingPolicies: Map<string, AccountOpeningPolicy>;
   readonly jobs: { name: string; everySeconds: number; run: (deps: RouterDeps) => Promise<void> }[];
@@ -83,6 +86,7 @@ export async function registerPlugins(w: PluginWiring): Promise<Extensions> {
     deckImporters: new Map(),
     tariffImporters: new Map(),
     pricingPolicies: new Map(),
+    routePolicies: new Map(),
     processors: new Map(),
     openingPolicies: new Map(),
     jobs: [],
@@ -110,6 +114,7 @@ export async function registerPlugins(w: PluginWiring): Promise<Extensions> {
       addDeckImporter: (i) => unique(ext.deckImporters, i.format, i, 'deck format', plugin.name),
       addTariffImporter: (i) => unique(ext.tariffImporters, i.format, i, 'tariff format', plugin.name),
       addPricingPolicy: (p) => unique(ext.pricingPolicies, p.name, p, 'pricing policy', plugin.name),
+      addRoutePolicy: (p) => unique(ext.routePolicies, p.name, p, 'route policy', plugin.name),
       addPaymentProcessor: (p) => unique(ext.processors, p.name, p, 'payment processor', plugin.name),
       addAccountOpeningPolicy: (p) => unique(ext.openingPolicies, p.name, p, 'account opening policy', plugin.name),
       addJob: (name, everySeconds, run) => void ext.jobs.push({ name: `${plugin.name}:${name}`, everySeconds, run }),
@@ -127,5 +132,7 @@ export async function registerPlugins(w: PluginWiring): Promise<Extensions> {
     ext.plugins.push(plugin.name);
   }
   if (ext.velocityRules.size > 0) ext.projections.push(velocityProjection([...ext.velocityRules.values()]));
+  // carrier quality for the reports; the quality-routing plugin registers it with its demotion policy
+  if (!ext.projections.some((p) => p.name === QUALITY_PROJECTION)) ext.projections.push(carrierQualityProjection(null));
   return ext;
 }

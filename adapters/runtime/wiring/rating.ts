@@ -82,6 +82,7 @@ export function wireRating(deps: {
     deckImporters: ext.deckImporters,
     tariffImporters: ext.tariffImporters,
     pricing,
+    routePolicies: [...ext.routePolicies.values()],
     retailCurrency: config.retailCurrency,
     blockedPrefixes: config.blockedPrefixes,
     logger: deps.logger,

@@ -78,10 +78,13 @@ describe('trunkline CLI', () => {
       expect.objectContaining({ name: 'sms', position: 0, head: 3000 }),
       expect.objectContaining({ name: 'finance', position: 0, head: 3000 }),
       expect.objectContaining({ name: 'call-records', position: 0, head: 3000 }),
+      expect.objectContaining({ name: 'fraud-suspicions', position: 0, head: 3000 }),
       expect.objectContaining({ name: 'auto-top-ups', position: 0, head: 3000 }),
       expect.objectContaining({ name: 'catalogue', position: 3000, head: 3000, lag: 0 }),
       expect.objectContaining({ name: 'rates', position: 0, head: 3000 }),
       expect.objectContaining({ name: 'vouchers', position: 0, head: 3000 }),
+      expect.objectContaining({ name: 'velocity', position: 0, head: 3000 }),
+      expect.objectContaining({ name: 'carrier-quality', position: 0, head: 3000 }),
     ]);
     const csv = runCli(['--data-dir', data, 'projections', 'status', '--format', 'csv']);
     expect(csv.stdout.split('\n')[0]).toBe('name,version,position,head,lag,caughtUp,lastError,updatedAt,stopped');
@@ -91,7 +94,7 @@ describe('trunkline CLI', () => {
     const r = runCli(['--data-dir', join(dir, 'd'), 'projections', 'rebuild', 'nope']);
     expect(r.status).toBe(1);
     expect(oneLine(r.stderr)).toBe(
-      'trunkline: no projection named "nope" (known: balances, sms, finance, call-records, auto-top-ups, catalogue, rates, vouchers)',
+      'trunkline: no projection named "nope" (known: balances, sms, finance, call-records, fraud-suspicions, auto-top-ups, catalogue, rates, vouchers, velocity, carrier-quality)',
     );
     const u = runCli(['frobnicate']);
     expect(u.status).toBe(1);

@@ -40,7 +40,7 @@ describe('readiness', () => {
       type: 'https://trunkline.dev/problems/not-ready',
       status: 503,
       detail:
-        'projections behind: balances, sms, finance, call-records, fraud-suspicions, auto-top-ups, catalogue, rates, vouchers, velocity',
+        'projections behind: balances, sms, finance, call-records, fraud-suspicions, auto-top-ups, catalogue, rates, vouchers, velocity, carrier-quality',
       projections: [
         { name: 'balances', lag: 3, caughtUp: false },
         { name: 'sms', lag: 3, caughtUp: false },
@@ -52,6 +52,7 @@ describe('readiness', () => {
         { name: 'rates', lag: 3, caughtUp: false },
         { name: 'vouchers', lag: 3, caughtUp: false },
         { name: 'velocity', lag: 3, caughtUp: false },
+        { name: 'carrier-quality', lag: 3, caughtUp: false },
       ],
     });
     await engine.runner.start();
@@ -69,6 +70,7 @@ describe('readiness', () => {
         { name: 'rates', lag: 0, caughtUp: true },
         { name: 'vouchers', lag: 0, caughtUp: true },
         { name: 'velocity', lag: 0, caughtUp: true },
+        { name: 'carrier-quality', lag: 0, caughtUp: true },
       ],
     });
   });

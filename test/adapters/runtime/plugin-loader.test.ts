@@ -48,6 +48,7 @@ describe('plugins', () => {
         'vouchers',
         'sms-smpp',
         'sms-http',
+        'velocity-rules',
         'counter',
       ]);
       const ev = (type: string) => ({ id: engine.ids.next(), type, schemaVersion: 1, data: {}, metadata: {} });
