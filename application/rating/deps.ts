@@ -7,6 +7,7 @@ import type { PricingPolicy } from '../../core/rating/pricing-policy';
 import type { DeckImporter, TariffImporter } from '../ports/importers';
 import type { RatesSource } from '../ports/rates-source';
 import type { RoutePolicy } from '../ports/route-policy';
+import type { RiskPrefixes } from '../../core/rating/risk-classes';
 
 export interface RatingServiceDeps {
   readonly store: EventStore;
@@ -19,6 +20,8 @@ export interface RatingServiceDeps {
   readonly retailCurrency: string;
   /** The configured blocked prefixes, until an operator records others. */
   readonly blockedPrefixes: readonly string[];
+  /** The provider's prefix lists per destination risk class; the rate sheet marks what they cover. */
+  readonly riskPrefixes?: RiskPrefixes;
   readonly logger: Logger;
   /** What moves LCR's routes down (plugins' route policies); none: plain cost order. */
   readonly routePolicies?: readonly RoutePolicy[];

@@ -49,3 +49,38 @@ export function refuseRisky(
       },
     );
 }
+
+const prefixMemo = new WeakMap<RiskPrefixes, Map<string, RiskClass | null>>();
+/** National numbers are mostly this long with their country code: padded to it first, then the others. */
+const PADDED_LENGTHS = [12, 11, 13, 10, 14, 15];
+
+/**
+ * The risk class of a whole rate-sheet prefix, or null: a provider's list that covers it, else the
+ * numbering plan's type of the first valid number under it (the prefix padded with zeros). A
+ * prefix only partly in a class (`44`, whose 09 numbers are premium-rate) is not marked: the
+ * class of one number is `riskClassOf`'s.
+ */
+export function riskClassOfPrefix(prefix: string, prefixes: RiskPrefixes): RiskClass | null {
+  let known = prefixMemo.get(prefixes);
+  if (!known) prefixMemo.set(prefixes, (known = new Map()));
+  const cached = known.get(prefix);
+  if (cached !== undefined) return cached;
+  let found: RiskClass | null = RISK_CLASSES.find((c) => prefixes[c]?.some((p) => prefix.startsWith(p))) ?? null;
+  if (!found)
+    for (const length of PADDED_LENGTHS) {
+      if (length <= prefix.length) continue;
+      let type: string | undefined;
+      try {
+        const parsed = parsePhoneNumberWithError(`+${prefix}${'0'.repeat(length - prefix.length)}`);
+        if (!parsed.isValid()) continue;
+        type = parsed.getType();
+      } catch {
+        continue;
+      }
+      found = type === 'PREMIUM_RATE' ? 'premium-rate' : type === 'SHARED_COST' ? 'shared-cost' : null;
+      break;
+    }
+  if (known.size >= MEMO_MAX * 10) known.clear();
+  known.set(prefix, found);
+  return found;
+}

@@ -5,6 +5,9 @@ import { parseCallDuration } from '../../../core/rating/duration';
 import { csv } from '../../../application/reports/csv';
 import { quoteJson } from '../../../application/rating/quote-json';
 import type { RouterDeps } from '../../../application/ports/plugin-api';
+import { markedEtag, withRiskMarks } from '../../../application/rating/risk-marks';
+import { riskClassOf, riskClassOfPrefix, type RiskPrefixes } from '../../../core/rating/risk-classes';
+import { parseE164 } from '../../../core/e164';
 
 const quoteBody = z
   .object({
@@ -44,7 +47,8 @@ export function ratesRouter(deps: RouterDeps): Router {
       .strict()
       .parse(req.query);
     await deps.rating.ensureCurrent();
-    if (q.service === 'sms') return void smsSheet(q.destination, q.format, req, res);
+    const risk = deps.rating.riskPrefixes();
+    if (q.service === 'sms') return void smsSheet(q.destination, q.format, req, res, risk);
     const { retail: sheet, revision: sheetVersion } = deps.rating.current();
     if (q.destination) {
       const quote = deps.rating.quote({
@@ -54,34 +58,55 @@ export function ratesRouter(deps: RouterDeps): Router {
         duration: parseCallDuration('60'),
       });
       const row = sheet.rows.find((r) => r.prefix === quote.matchedPrefix)!;
-      res.json({ number: quote.number, currency: sheet.currency, sheetVersion, ...row });
+      // the number's own class: a premium-rate number in a row that is not all premium-rate is still one
+      const riskClass = riskClassOf(parseE164(quote.number), risk);
+      res.json({ number: quote.number, currency: sheet.currency, sheetVersion, ...row, riskClass });
       return;
     }
-    res.setHeader('ETag', sheet.etag);
+    const etag = markedEtag(sheet.etag, risk);
+    res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'public, max-age=60');
-    if (req.headers['if-none-match'] === sheet.etag) {
+    if (req.headers['if-none-match'] === etag) {
       res.status(304).end();
       return;
     }
+    const rows = withRiskMarks(sheet.rows, risk);
     const wantsCsv = q.format === 'csv' || (!q.format && req.accepts(['application/json', 'text/csv']) === 'text/csv');
     if (wantsCsv) {
-      res.type('text/csv').send(csv(sheet.rows.map((r) => ({ ...r, currency: sheet.currency }))));
+      res.type('text/csv').send(csv(rows.map((r) => ({ ...r, currency: sheet.currency }))));
       return;
     }
-    res.json({ currency: sheet.currency, builtAt: sheet.builtAt, sheetVersion, rates: sheet.rows });
+    res.json({ currency: sheet.currency, builtAt: sheet.builtAt, sheetVersion, rates: rows });
   });
   /** The SMS sheet: a price per segment for every prefix an SMS gateway reaches. */
-  function smsSheet(destination: string | undefined, format: 'json' | 'csv' | undefined, req: Request, res: Response): void {
+  function smsSheet(
+    destination: string | undefined,
+    format: 'json' | 'csv' | undefined,
+    req: Request,
+    res: Response,
+    risk: RiskPrefixes,
+  ): void {
     const { smsRetail: sheet, revision: sheetVersion } = deps.rating.current();
-    const rows = sheet.rows.map((r) => ({ prefix: r.prefix, destination: r.destination, pricePerSegment: r.ratePerMinute }));
+    const rows = sheet.rows.map((r) => ({
+      prefix: r.prefix,
+      destination: r.destination,
+      pricePerSegment: r.ratePerMinute,
+      riskClass: riskClassOfPrefix(r.prefix, risk),
+    }));
     if (destination) {
       const routes = deps.rating.smsRoutes(destination, deps.clock.now());
       const row = routes.retail ? rows.find((r) => r.prefix === routes.retail!.prefix) : undefined;
       if (!row) throw new UnratedDestinationError('retail-sms', routes.number.slice(1));
-      res.json({ number: routes.number, currency: sheet.currency, sheetVersion, ...row });
+      res.json({
+        number: routes.number,
+        currency: sheet.currency,
+        sheetVersion,
+        ...row,
+        riskClass: riskClassOf(parseE164(routes.number), risk),
+      });
       return;
     }
-    const etag = sheet.etag.replace(/"$/, '-sms"');
+    const etag = markedEtag(sheet.etag, risk).replace(/"$/, '-sms"');
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'public, max-age=60');
     if (req.headers['if-none-match'] === etag) return void res.status(304).end();

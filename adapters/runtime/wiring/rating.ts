@@ -85,6 +85,7 @@ export function wireRating(deps: {
     routePolicies: [...ext.routePolicies.values()],
     retailCurrency: config.retailCurrency,
     blockedPrefixes: config.blockedPrefixes,
+    riskPrefixes: config.riskPrefixes,
     logger: deps.logger,
     ensureCurrent: () => deps.following.ensureCurrent(),
   });

@@ -89,8 +89,8 @@ describe('SMS through the API: segments priced, cheapest gateway, charged once, 
     expect(sheet.service).toBe('sms');
     expect(sheet.rates).toEqual(
       expect.arrayContaining([
-        { prefix: '44', destination: 'United Kingdom', pricePerSegment: '0.03' },
-        { prefix: '1', destination: 'North America', pricePerSegment: '0.0225' },
+        { prefix: '44', destination: 'United Kingdom', pricePerSegment: '0.03', riskClass: null },
+        { prefix: '1', destination: 'North America', pricePerSegment: '0.0225', riskClass: null },
       ]),
     );
     const one = (await (await fetch(`${t.base}/v1/rates?service=sms&destination=${encodeURIComponent(UK)}`)).json()) as object;
@@ -101,6 +101,7 @@ describe('SMS through the API: segments priced, cheapest gateway, charged once, 
       prefix: '44',
       destination: 'United Kingdom',
       pricePerSegment: '0.03',
+      riskClass: null,
     });
     // voice routing never picks an SMS gateway, and the voice sheet has none of their prefixes
     const voice = (await (await fetch(`${t.base}/v1/rates`)).json()) as { rates: unknown[] };

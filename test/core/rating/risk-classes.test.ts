@@ -2,7 +2,7 @@ import { accountDecider } from '../../../core/accounts/account';
 import type { CallCommand } from '../../../core/calls/commands';
 import type { DomainError } from '../../../core/decider';
 import { parseE164 } from '../../../core/e164';
-import { riskClassOf } from '../../../core/rating/risk-classes';
+import { riskClassOf, riskClassOfPrefix } from '../../../core/rating/risk-classes';
 import type { SmsCommand } from '../../../core/sms/commands';
 import type { AccountStreamEvent, WalletCommand } from '../../../core/wallet';
 import { funded, stateOf, when } from '../wallet/given';
@@ -74,5 +74,21 @@ describe('destination risk classes', () => {
     expect(when(allowed, text('s1', '+449098790000', 'premium-rate'))[0]!.type).toBe('SmsAccepted');
     // another class stays blocked
     expect(refusal(allowed, call('c2', '+870772001234', 'satellite'))?.code).toBe('risky-destination');
+  });
+});
+
+describe('the risk class of a rate-sheet prefix', () => {
+  const lists = { satellite: ['8816'], 'high-cost': ['239'] };
+  test('a prefix inside a listed one, or whose numbers the plan types as premium-rate or shared-cost', () => {
+    expect(riskClassOfPrefix('88165', lists)).toBe('satellite');
+    expect(riskClassOfPrefix('2399', lists)).toBe('high-cost');
+    expect(riskClassOfPrefix('4490', lists)).toBe('premium-rate');
+    expect(riskClassOfPrefix('33810', lists)).toBe('shared-cost');
+  });
+  test('a prefix only partly risky, or not at all, is not marked', () => {
+    expect(riskClassOfPrefix('44', lists)).toBeNull();
+    expect(riskClassOfPrefix('881', lists)).toBeNull();
+    expect(riskClassOfPrefix('447', lists)).toBeNull();
+    expect(riskClassOfPrefix('4420', lists)).toBeNull();
   });
 });

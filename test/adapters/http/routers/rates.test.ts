@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -94,7 +94,9 @@ describe('quotes and the public rate sheet over HTTP', () => {
     expect((await fetch(`${base}/v1/rates`, { headers: { 'if-none-match': etag } })).status).toBe(304);
     const csv = await fetch(`${base}/v1/rates?format=csv`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
-    expect((await csv.text()).split('\n')[0]).toBe('prefix,destination,ratePerMinute,connectFee,initial,subsequent,minimum,free,currency');
+    expect((await csv.text()).split('\n')[0]).toBe(
+      'prefix,destination,ratePerMinute,connectFee,initial,subsequent,minimum,free,riskClass,currency',
+    );
   });
 
   test('GET /v1/rates?destination= gives the rate that number is sold at', async () => {
@@ -115,6 +117,7 @@ describe('quotes and the public rate sheet over HTTP', () => {
       subsequent: 6,
       minimum: 0,
       free: false,
+      riskClass: null,
     });
     const schema = readOpenApi().components['schemas']!['RetailRate'] as { properties: Record<string, unknown>; required: string[] };
     expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(france).sort());
@@ -122,12 +125,44 @@ describe('quotes and the public rate sheet over HTTP', () => {
     const one = await fetch(`${base}/v1/rates?destination=${encodeURIComponent('+33142685300')}`);
     expect(await one.json()).toMatchObject({ number: '+33142685300', prefix: '33', connectFee: '0.0012', initial: 30, subsequent: 6 });
     const csv = (await (await fetch(`${base}/v1/rates?format=csv`)).text()).split('\n');
-    expect(csv.find((l) => l.startsWith('33,'))).toBe('33,France,0.0144,0.0012,30,6,0,false,EUR');
+    expect(csv.find((l) => l.startsWith('33,'))).toBe('33,France,0.0144,0.0012,30,6,0,false,,EUR');
   });
 
   test('a quote on the retail plan charges the connect fee and the increments', async () => {
     const res = await post({ plan: 'retail', destination: '+33142685300', duration: 31 });
     // 31 s bills 30 + 6 = 36 s: 0.0144 × 36 / 60 + 0.0012
     expect(await res.json()).toMatchObject({ connectFee: '0.0012', cost: '0.00984' });
+  });
+
+  test('the sheet marks destination risk classes: the numbering plan’s premium-rate range, the shipped satellite list', async () => {
+    const before = (await fetch(`${base}/v1/rates`)).headers.get('etag');
+    const deck = join(dir, 'risky.csv');
+    writeFileSync(
+      deck,
+      'prefix,destination,rate,initial,subsequent,connect_fee,effective_from\n4490,UK premium,0.5000,1,1,0,2026-01-01\n8816,Iridium,2.0000,1,1,0,2026-01-01\n',
+    );
+    await engine.rating.registerCarrier({ carrierId: 'risky', name: 'Risky', currency: 'EUR', preference: 2, trunks: [] });
+    await engine.rating.importDeck({ carrierId: 'risky', file: deck });
+    await engine.rating.sync();
+    const res = await fetch(`${base}/v1/rates`);
+    expect(res.headers.get('etag')).not.toBe(before);
+    const body = (await res.json()) as { rates: { prefix: string; riskClass: string | null }[] };
+    expect(body.rates.map((r) => [r.prefix, r.riskClass])).toEqual([
+      ['33', null],
+      ['44', null],
+      ['447', null],
+      ['4479', null],
+      ['4490', 'premium-rate'],
+      ['8816', 'satellite'],
+    ]);
+    // one number: its own class, even in a row that is not all of it
+    expect(await (await fetch(`${base}/v1/rates?destination=${encodeURIComponent('+449012345678')}`)).json()).toMatchObject({
+      prefix: '4490',
+      riskClass: 'premium-rate',
+    });
+    expect(await (await fetch(`${base}/v1/rates?destination=${encodeURIComponent('+442079460958')}`)).json()).toMatchObject({
+      prefix: '44',
+      riskClass: null,
+    });
   });
 });
