@@ -54,7 +54,7 @@ async function listing(client: OperatorClient, query: URLSearchParams, all: bool
   out(table(items.map((a) => ({ ...a }))));
 }
 
-/** `trunkline accounts list|search|grant|suspend|reinstate|close|limits|risk-classes`: signed operator requests to a running engine. */
+/** `trunkline accounts list|search|grant|suspend|reinstate|close|limits|spend-caps|risk-classes`: signed operator requests to a running engine. */
 export function addOperatorAccountCommands(accounts: Command, config: () => Config): void {
   remoteOptions(accounts.command('list').description('accounts in number order, from the running engine'))
     .option('--status <status>', 'open, suspended or closed')
@@ -127,6 +127,21 @@ export function addOperatorAccountCommands(accounts: Command, config: () => Conf
 
   remoteOptions(
     accounts
+      .command('spend-caps <number>')
+      .description('set what one account may be charged a day and a month, in its currency (admin); "default" gives the provider’s back'),
+  )
+    .requiredOption('--per-day <decimal|default>', 'the most a UTC day')
+    .requiredOption('--per-month <decimal|default>', 'the most a calendar month')
+    .action(async (input: string, o: Remote & { perDay: string; perMonth: string }) => {
+      const number = parseE164(input);
+      const body = { perDay: capOf('--per-day', o.perDay), perMonth: capOf('--per-month', o.perMonth) };
+      const account = await remote(config(), o).put<{ number: string; currency: string }>(path(number, '/spend-caps'), body);
+      const shown = (c: string | null) => (c === null ? 'the provider’s cap' : `${c} ${account.currency}`);
+      out(o.json ? JSON.stringify(account) : `${account.number}: at most ${shown(body.perDay)} a day, ${shown(body.perMonth)} a month`);
+    });
+
+  remoteOptions(
+    accounts
       .command('risk-classes <number>')
       .description('allow one account calls and texts to destination risk classes (admin); the rest stay blocked'),
   )
@@ -150,4 +165,11 @@ function limitOf(flag: string, text: string): number | null {
   if (!/^[1-9]\d{0,5}$/.test(text) || Number(text) > 100_000)
     throw new Error(`${flag} must be a whole number from 1 to 100000, or default`);
   return Number(text);
+}
+
+function capOf(flag: string, text: string): string | null {
+  if (text === 'default') return null;
+  if (!/^(0|[1-9]\d{0,11})(\.\d{1,6})?$/.test(text))
+    throw new Error(`${flag} must be a decimal such as 5.00 (at most 12 digits, 6 decimals), or default`);
+  return text;
 }

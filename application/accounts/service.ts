@@ -32,6 +32,8 @@ export function accountView(a: AccountState, sipDomain: string) {
     lowBalanceThreshold: a.lowBalanceThreshold,
     /** The operator's limits for this account; null: the provider's defaults. */
     callLimits: a.callLimits,
+    /** The operator's spend caps for this account, in its currency; null: the provider's `spendCaps`. */
+    spendCaps: a.spendCaps,
     /** Destination risk classes an operator allowed this account; the rest are refused. */
     riskClassesAllowed: a.riskClassesAllowed,
     enum: { service: 'E2U+sip', uri: `sip:${a.number}@${sipDomain}` },

@@ -4,6 +4,7 @@ import { eventCodec, type EventsOf } from '../events/codec';
 import { deriveId } from '../ids';
 import { clientWebhookEvents, type ClientWebhook } from './client-webhook';
 import { callLimitsEvents } from './call-limits-events';
+import { spendCapsEvents, type AccountSpendCaps } from './spend-caps-events';
 import { riskEvents } from './risk-events';
 import type { RiskClass } from '../rating/risk-classes';
 import type { CallLimits } from '../calls/limits';
@@ -40,6 +41,7 @@ export const accountEvents = {
   },
   ...clientWebhookEvents,
   ...callLimitsEvents,
+  ...spendCapsEvents,
   ...riskEvents,
 } as const;
 
@@ -62,6 +64,8 @@ export interface AccountState {
   readonly clientWebhookVersions: number;
   /** The operator's limits for this account (null: the provider's defaults). */
   readonly callLimits: CallLimits | null;
+  /** The operator's spend caps for this account (null: the provider's). */
+  readonly spendCaps: AccountSpendCaps | null;
   /** Destination risk classes an operator allowed this account (the rest are blocked). */
   readonly riskClassesAllowed: readonly RiskClass[];
 }
@@ -85,6 +89,7 @@ export type AccountCommand =
   | { readonly type: 'set-client-webhook'; readonly data: { readonly url: string; readonly requestKey: string } }
   | { readonly type: 'remove-client-webhook'; readonly data: Record<string, never> }
   | { readonly type: 'set-call-limits'; readonly data: CallLimits }
+  | { readonly type: 'set-spend-caps'; readonly data: AccountSpendCaps }
   | { readonly type: 'allow-risk-classes'; readonly data: { readonly classes: readonly RiskClass[] } };
 
 export const accountStream = (number: string) => `account-${number}`;
@@ -107,6 +112,7 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
     clientWebhook: null,
     clientWebhookVersions: 0,
     callLimits: null,
+    spendCaps: null,
     riskClassesAllowed: [],
   },
   // the stream also holds the wallet's events, which the account's lifecycle does not read
@@ -119,6 +125,7 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
     'ClientWebhookSet',
     'ClientWebhookRemoved',
     'CallLimitsSet',
+    'SpendCapsSet',
     'RiskClassesAllowed',
   ],
   decide(command, state) {
@@ -180,6 +187,12 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
           return [];
         return [{ type: 'CallLimitsSet', data: { accountId: state.accountId, ...next } }];
       }
+      case 'set-spend-caps': {
+        if (state.status === 'none') throw new DomainError('no-account', 'there is no such account');
+        const same =
+          (state.spendCaps?.perDay ?? null) === command.data.perDay && (state.spendCaps?.perMonth ?? null) === command.data.perMonth;
+        return same ? [] : [{ type: 'SpendCapsSet', data: { accountId: state.accountId, ...command.data } }];
+      }
       case 'allow-risk-classes': {
         if (state.status === 'none') throw new DomainError('no-account', 'there is no such account');
         const classes = [...new Set(command.data.classes)].sort();
@@ -206,6 +219,7 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
           clientWebhook: null,
           clientWebhookVersions: 0,
           callLimits: null,
+          spendCaps: null,
           riskClassesAllowed: [],
         };
       case 'AccountSuspended':
@@ -222,6 +236,8 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         return { ...state, clientWebhook: null };
       case 'RiskClassesAllowed':
         return { ...state, riskClassesAllowed: event.data.classes };
+      case 'SpendCapsSet':
+        return { ...state, spendCaps: { perDay: event.data.perDay, perMonth: event.data.perMonth } };
       case 'CallLimitsSet':
         return {
           ...state,

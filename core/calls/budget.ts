@@ -1,6 +1,7 @@
 import { DomainError } from '../decider';
 import { Decimal } from '../money';
 import { spendRoom } from '../wallet/spend';
+import { effectiveSpendCaps } from '../wallet/spend-caps';
 import type { WalletState } from '../wallet/state';
 import type { CallPolicy } from './commands';
 
@@ -26,12 +27,13 @@ export function callBudget(
     const cap = budget.toFixed();
     capped = () => new DomainError('call-cost-cap', `a call may cost at most ${cap} ${s.currency}`, { maxCallCost: cap });
   }
-  const room = spendRoom(s.spend, policy.spendCaps?.[s.currency], at, s.reserved);
+  const caps = effectiveSpendCaps(policy.spendCaps?.[s.currency], s.spendCaps);
+  const room = spendRoom(s.spend, caps, at, s.reserved);
   if (room) {
     const left = Decimal.max(0, room.room.plus(ownHold));
     if (left.lessThan(budget)) {
       budget = left;
-      const cap = room.cap === 'day' ? policy.spendCaps![s.currency]!.perDay! : policy.spendCaps![s.currency]!.perMonth!;
+      const cap = room.cap === 'day' ? caps!.perDay! : caps!.perMonth!;
       capped = () =>
         new DomainError('spend-cap-reached', `this account may be charged at most ${cap} ${s.currency} a ${room.cap}`, {
           cap: room.cap,

@@ -10,6 +10,7 @@ import { inDebt } from '../wallet/balance-figures';
 import type { WalletState } from '../wallet/state';
 import type { SmsCommand } from './commands';
 import { smsPrice } from './pricing';
+import { effectiveSpendCaps } from '../wallet/spend-caps';
 import { DAY_MS, sentAfter } from './state';
 
 const MINUTE_MS = 60_000;
@@ -41,7 +42,7 @@ function onAcceptSms(c: SmsCommand & { readonly type: 'accept-sms' }, s: WalletS
       price: amount.toFixed(),
       currency: s.currency,
     });
-  const room = spendRoom(s.spend, c.data.spendCaps?.[s.currency], c.data.at, s.reserved);
+  const room = spendRoom(s.spend, effectiveSpendCaps(c.data.spendCaps?.[s.currency], s.spendCaps), c.data.at, s.reserved);
   if (room && room.room.lessThan(amount))
     throw new DomainError('spend-cap-reached', `this account has reached what it may be charged a ${room.cap}`, {
       cap: room.cap,

@@ -3,15 +3,22 @@ import { clientWebhookEvents, type ClientWebhookEventType } from '../accounts/cl
 import { callLimitsEvents } from '../accounts/call-limits-events';
 import { riskEvents } from '../accounts/risk-events';
 import { fraudEvents } from '../fraud/events';
+import { spendCapsEvents } from '../accounts/spend-caps-events';
 
 type SettingEventType =
-  AutoTopUpEventType | ClientWebhookEventType | keyof typeof callLimitsEvents | keyof typeof riskEvents | keyof typeof fraudEvents;
+  | AutoTopUpEventType
+  | ClientWebhookEventType
+  | keyof typeof callLimitsEvents
+  | keyof typeof riskEvents
+  | keyof typeof fraudEvents
+  | keyof typeof spendCapsEvents;
 const SETTING_TYPES: ReadonlySet<string> = new Set([
   ...Object.keys(autoTopUpEvents),
   ...Object.keys(clientWebhookEvents),
   ...Object.keys(callLimitsEvents),
   ...Object.keys(riskEvents),
   ...Object.keys(fraudEvents),
+  ...Object.keys(spendCapsEvents),
 ]);
 
 /**

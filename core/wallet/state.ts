@@ -11,6 +11,8 @@ import { withRecentCall } from '../calls/recent-calls';
 import type { CallLimits } from '../calls/limits';
 import { evolveFraudHold, noFraudHold, type FraudHold } from '../fraud/hold';
 import { emergencyCallRecord } from '../calls/emergency-record';
+import type { AccountSpendCaps } from '../accounts/spend-caps-events';
+import { evolveAccountSettings } from './account-settings';
 
 /** A grant's credit still unspent: spent before paid credit, only where its restriction allows. */
 export interface GrantLot {
@@ -55,6 +57,8 @@ export interface WalletState extends CallsState, SmsState {
   readonly callLimits: CallLimits | null;
   /** Destination risk classes an operator allowed this account. */
   readonly riskClassesAllowed: readonly string[];
+  /** The operator's spend caps for this account (null: the provider's). */
+  readonly spendCaps: AccountSpendCaps | null;
   /** What was charged on the latest day and month: what the spend caps count. */
   readonly spend: SpendTotals;
   /** Open suspicions of fraud (paid services held while any is) and the reviews so far. */
@@ -74,6 +78,7 @@ export const initialWallet: WalletState = {
   autoTopUp: initialAutoTopUp,
   callLimits: null,
   riskClassesAllowed: [],
+  spendCaps: null,
   spend: initialSpend,
   fraud: noFraudHold,
   ...initialCalls,
@@ -124,11 +129,8 @@ export function evolveWallet(s: WalletState, e: AccountStreamEvent): WalletState
 
 /** What an event records besides money: the account's status, payments, disputes, calls and texts. */
 function evolveRecords(s: WalletState, e: AccountStreamEvent): WalletState {
-  if (e.type === 'RiskClassesAllowed') return { ...s, riskClassesAllowed: e.data.classes };
-  if (e.type === 'CallLimitsSet')
-    return { ...s, callLimits: { maxConcurrentCalls: e.data.maxConcurrentCalls, maxCallsPerMinute: e.data.maxCallsPerMinute } };
-  // other settings: auto top-up has its own evolve (evolveAutoTopUp), a client webhook nothing the wallet decides on
-  if (isSettingEvent(e)) return s;
+  // settings: the operator's for this account here; auto top-up and fraud holds have their own evolve
+  if (isSettingEvent(e)) return evolveAccountSettings(s, e);
   switch (e.type) {
     case 'AccountOpened':
       return { ...s, status: 'open', accountId: e.data.accountId, number: e.data.number, currency: e.data.currency };

@@ -13,6 +13,11 @@ const openBody = z.object({ currency: z.string().optional(), plan: z.string().mi
 const changeBody = z.object({ reason: z.string().min(1).max(500).default('operator') }).strict();
 const limit = z.number().int().min(1).max(100_000).nullable();
 const limitsBody = z.object({ maxConcurrentCalls: limit, maxCallsPerMinute: limit }).strict();
+const cap = z
+  .string()
+  .regex(/^(0|[1-9]\d{0,11})(\.\d{1,6})?$/, 'must be a decimal string such as "5.00" (at most 12 digits, 6 decimals), or null')
+  .nullable();
+const spendCapsBody = z.object({ perDay: cap, perMonth: cap }).strict();
 const riskBody = z.object({ allow: z.array(z.enum(RISK_CLASSES)).max(RISK_CLASSES.length) }).strict();
 const notificationsBody = z
   .object({
@@ -96,6 +101,13 @@ export function accountsRouter(deps: { accounts: AccountService; signatures: Sig
   router.put('/:number/limits', ...signed, requireRole('admin'), async (req, res) => {
     const number = parseE164(String(req.params['number']));
     const account = await deps.accounts.change(number, { type: 'set-call-limits', data: limitsBody.parse(req.body) }, callerOf(res).keyid);
+    res.json(accountView(account, deps.sipDomain));
+  });
+  // what this account may be charged a day and a month, over the provider's spendCaps (null: the provider's)
+  router.put('/:number/spend-caps', ...signed, requireRole('admin'), async (req, res) => {
+    const number = parseE164(String(req.params['number']));
+    const data = spendCapsBody.parse(req.body);
+    const account = await deps.accounts.change(number, { type: 'set-spend-caps', data }, callerOf(res).keyid);
     res.json(accountView(account, deps.sipDomain));
   });
   // destination risk classes this account may call and text (the rest stay blocked); [] blocks them all again

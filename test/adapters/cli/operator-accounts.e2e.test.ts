@@ -114,6 +114,31 @@ describe('trunkline accounts list|search|show|grant|suspend|reinstate|close|limi
     expect([bad.status, bad.stderr]).toEqual([1, 'trunkline: --concurrent must be a whole number from 1 to 100000, or default\n']);
   });
 
+  test('spend-caps sets what one account may be charged, default gives the provider’s back; a bad amount is one line', async () => {
+    expect((await cli('accounts', 'spend-caps', bob.keyid, '--per-day', '2.50', '--per-month', 'default')).stdout).toBe(
+      `${bob.keyid}: at most 2.50 EUR a day, the provider’s cap a month\n`,
+    );
+    const shown = JSON.parse(
+      (await cli('accounts', 'spend-caps', bob.keyid, '--per-day', 'default', '--per-month', '40', '--json')).stdout,
+    );
+    expect(shown).toMatchObject({ number: bob.keyid, spendCaps: { perDay: null, perMonth: '40' } });
+    const bad = await runCliAsync([
+      '--data-dir',
+      join(dir, 'cli'),
+      'accounts',
+      'spend-caps',
+      bob.keyid,
+      '--per-day',
+      '1e9',
+      '--per-month',
+      'default',
+    ]);
+    expect([bad.status, bad.stderr]).toEqual([
+      1,
+      'trunkline: --per-day must be a decimal such as 5.00 (at most 12 digits, 6 decimals), or default\n',
+    ]);
+  });
+
   test('risk-classes allows one account destination risk classes, none blocks them again; an unknown class is one line', async () => {
     expect((await cli('accounts', 'risk-classes', alice.keyid, '--allow', 'satellite,premium-rate')).stdout).toBe(
       `${alice.keyid}: risk classes allowed: premium-rate, satellite\n`,

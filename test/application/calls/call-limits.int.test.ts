@@ -159,11 +159,40 @@ describe('destination risk classes at the hook', () => {
 
 describe('what one account may be charged a day, at the hook', () => {
   const lou = signer('+447911123465');
+  const max = signer('+447911123466');
+  const ops = signer('ops-caps');
   let node: CallsEngine;
   beforeAll(async () => {
     // a UK landline: 0.015 a minute in whole minutes; 0.04 a day leaves room for two
-    node = await callsEngine({ people: [lou], config: { spendCaps: { EUR: { perDay: '0.04' } }, callGrantSeconds: 60 } });
+    node = await callsEngine({
+      people: [lou, max],
+      operators: [{ who: ops, roles: ['admin'] }],
+      config: { spendCaps: { EUR: { perDay: '0.04' } }, callGrantSeconds: 60 },
+    });
     await node.fund(lou.keyid, '50');
+    await node.fund(max.keyid, '50');
+  });
+
+  test('an operator sets one account’s own caps, tighter or looser than the provider’s; bad caps are 400 and change nothing', async () => {
+    const path = `/v1/accounts/${encodeURIComponent(max.keyid)}/spend-caps`;
+    for (const body of [
+      { perDay: '-1', perMonth: null },
+      { perDay: '1e3', perMonth: null },
+      { perDay: 0.5, perMonth: null },
+      { perDay: '9999999999999', perMonth: null },
+      { perDay: '1' },
+      JSON.parse('{"perDay": "1", "perMonth": null, "__proto__": {"perDay": "0"}}'),
+    ])
+      expect((await signedFetch(node.base, ops, 'PUT', path, body)).status).toBe(400);
+    expect((await signedFetch(node.base, max, 'PUT', path, { perDay: '9', perMonth: null })).status).toBe(403);
+    expect((await node.engine.wallet.state(max.keyid)).spendCaps).toBeNull();
+    // tighter: room for one call
+    const tight = await signedFetch(node.base, ops, 'PUT', path, { perDay: '0.02', perMonth: null });
+    expect(((await tight.json()) as { spendCaps: unknown }).spendCaps).toEqual({ perDay: '0.02', perMonth: null });
+    expect((await authorizeAll([node], max.keyid, 'tight', 3)).filter((r) => r.status === 200)).toHaveLength(1);
+    // looser than the provider's 0.04: room for more
+    await signedFetch(node.base, ops, 'PUT', path, { perDay: '0.10', perMonth: null });
+    expect((await authorizeAll([node], max.keyid, 'loose', 8)).filter((r) => r.status === 200)).toHaveLength(5);
   });
   afterAll(() => node.close());
 
