@@ -6,7 +6,8 @@
  * load generator in this one, as a proxy and the engine would. Writes the "calls" section of
  * docs/benchmarks.md. BENCH_SCALE=0.2 shortens every phase; BENCH_STORES=sqlite measures SQLite
  * only and writes nothing; BENCH_LIMITS=1 sets call limits on every account (none reached);
- * BENCH_QUALITY=1 serves with the quality-routing plugin (its projection and route policy).
+ * BENCH_QUALITY=1 serves with the quality-routing plugin (its projection and route policy);
+ * BENCH_RULES=all|none every limit and rule on, or none (see benchConfig).
  */
 import { fundedCallers } from './funded-callers';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -172,13 +173,29 @@ function serverP99(before: Map<number, number>, after: Map<number, number>): num
   return NaN;
 }
 
+/**
+ * BENCH_RULES=all: every limit and rule on, none reached (call limits, per-call and spend caps,
+ * velocity rules, quality routing); BENCH_RULES=none: the velocity rules off too, no limit or cap.
+ * Risk classes and the fraud hold are checked in both: they are not settings.
+ */
+const ALL_RULES = process.env['BENCH_RULES'] === 'all';
+function benchConfig(): Record<string, unknown> {
+  const pluginOptions: Record<string, unknown> = { pricing: { markupPercent: '50' } };
+  if (process.env['BENCH_RULES'] === 'none') pluginOptions['velocity-rules'] = { enabled: false };
+  return {
+    pluginOptions,
+    logLevel: 'warn',
+    ...(ALL_RULES ? { maxCallCost: { EUR: '1000' }, spendCaps: { EUR: { perDay: '1000000', perMonth: '10000000' } } } : {}),
+  };
+}
+
 /** Prepares a data directory in process (carrier, deck, funded accounts), then measures `trunkline serve` on it. */
 async function run(label: string, env: Record<string, string>, placement: Placement): Promise<string[]> {
   const split = placement === 'apart';
   const { bed, people } = await fundedCallers(ACCOUNTS, { env, keepData: true });
   const dir = bed.engine.config.dataDir;
   await bed.close();
-  writeFileSync(join(dir, 'trunkline.json'), JSON.stringify({ pluginOptions: { pricing: { markupPercent: '50' } }, logLevel: 'warn' }));
+  writeFileSync(join(dir, 'trunkline.json'), JSON.stringify(benchConfig()));
   const port = await freePort();
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the engine under this load (summary: bench/profile-summary.ts)
   const serveEnv = {
@@ -188,9 +205,9 @@ async function run(label: string, env: Record<string, string>, placement: Placem
     TRUNKLINE_SIP_HOOK_SECRET: HOOK_SECRET,
     TRUNKLINE_CALL_GRANT_SECONDS: '60',
     // BENCH_LIMITS=1: every account limited, high enough that nothing is refused: what the checks cost
-    ...(process.env['BENCH_LIMITS'] ? { TRUNKLINE_MAX_CONCURRENT_CALLS: '1000', TRUNKLINE_MAX_CALLS_PER_MINUTE: '1000' } : {}),
+    ...(process.env['BENCH_LIMITS'] || ALL_RULES ? { TRUNKLINE_MAX_CONCURRENT_CALLS: '1000', TRUNKLINE_MAX_CALLS_PER_MINUTE: '1000' } : {}),
     // BENCH_QUALITY=1: quality routing on: what its projection and route policy cost the hooks
-    ...(process.env['BENCH_QUALITY'] ? { TRUNKLINE_PLUGINS: join(ROOT, 'plugins', 'quality-routing') } : {}),
+    ...(process.env['BENCH_QUALITY'] || ALL_RULES ? { TRUNKLINE_PLUGINS: join(ROOT, 'plugins', 'quality-routing') } : {}),
   };
   const server: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...BENCH_NODE_ARGS, BIN, 'serve'], {
     cwd: ROOT,

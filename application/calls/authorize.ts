@@ -6,6 +6,8 @@ import type { CallServiceDeps } from './deps';
 import { onNetUri, pstnRoute } from './routes';
 import { emergencyRoutes } from './emergency';
 
+const SHORT_CODE = /^\d{2,6}$/;
+
 export interface Authorization {
   readonly allow: true;
   readonly callId: string;
@@ -36,7 +38,11 @@ export function callAuthorization(deps: CallServiceDeps) {
     async authorize(input: { callId: string; caller: string; destination: string }): Promise<Authorization> {
       const caller = parseE164(input.caller);
       const now = deps.clock.now();
-      const emergency = deps.emergencyNumbers ? emergencyNumberOf(countryOf(caller), input.destination, deps.emergencyNumbers) : null;
+      // a short code only: the caller's country is a numbering-plan lookup no E.164 callee needs
+      const emergency =
+        deps.emergencyNumbers && SHORT_CODE.test(input.destination)
+          ? emergencyNumberOf(countryOf(caller), input.destination, deps.emergencyNumbers)
+          : null;
       if (emergency) return authorizeEmergency(deps, { callId: input.callId, caller, dialed: emergency, now });
       const destination = parseE164(input.destination);
       const uri = await onNetUri(deps, destination);
