@@ -1,7 +1,17 @@
 import { Decimal } from '../money';
 import { destinationAllowed } from './restriction';
-import { liveGrants, type WalletState } from './state';
+import { liveGrants, type GrantLot, type WalletState } from './state';
 import { availableCredit } from './balance-figures';
+
+/**
+ * What a grant may pay toward one charge: what is left of it, at most its `maxPerCharge`. A
+ * call's grants and extensions are budgeted against the same figure (reservations are not per
+ * grant), so the whole call's price stays within it.
+ */
+function usable(g: GrantLot): Decimal {
+  const cap = g.restriction?.maxPerCharge;
+  return cap === undefined ? g.remaining : Decimal.min(g.remaining, cap);
+}
 
 export interface Allocation {
   readonly fromGrants: readonly { readonly grantId: string; readonly amount: Decimal }[];
@@ -19,7 +29,7 @@ export function allocate(s: WalletState, amount: Decimal, destination: string | 
   for (const g of liveGrants(s, at)) {
     if (left.isZero()) break;
     if (!destinationAllowed(g.restriction, destination)) continue;
-    const take = Decimal.min(left, g.remaining);
+    const take = Decimal.min(left, usable(g));
     fromGrants.push({ grantId: g.grantId, amount: take });
     left = left.minus(take);
   }
@@ -54,6 +64,6 @@ export function allocateWithin(s: WalletState, amount: Decimal, destination: str
 export function spendable(s: WalletState, destination: string | null, at: string): Decimal {
   const granted = liveGrants(s, at)
     .filter((g) => destinationAllowed(g.restriction, destination))
-    .reduce((sum, g) => sum.plus(g.remaining), new Decimal(0));
+    .reduce((sum, g) => sum.plus(usable(g)), new Decimal(0));
   return availableCredit(s.paid, granted, s.reserved);
 }

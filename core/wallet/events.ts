@@ -20,6 +20,14 @@ export const restrictionSchema = z
     numberTypes: z.array(z.enum(['landline', 'mobile', 'toll-free'])).optional(),
     /** Digit prefixes of the called number (E.164 without +). */
     prefixes: z.array(z.string().regex(/^\d{1,15}$/)).optional(),
+    /**
+     * The most the grant pays toward one call, text or charge (a decimal string): trial credit
+     * cannot all go into one long or dear call. The rest of the charge is paid credit's.
+     */
+    maxPerCharge: z
+      .string()
+      .regex(/^(0|[1-9]\d{0,11})(\.\d{1,12})?$/)
+      .optional(),
   })
   .strict();
 export type Restriction = z.infer<typeof restrictionSchema>;

@@ -17,6 +17,8 @@ const TYPES: Record<NumberType, ReadonlySet<string>> = {
  */
 export function destinationAllowed(restriction: Restriction | null, destination: string | null): boolean {
   if (!restriction) return true;
+  // a cap on each charge alone says nothing of where the credit may go
+  if (!restriction.prefixes && !restriction.countries && !restriction.numberTypes) return true;
   if (!destination) return false;
   const digits = destination.replace(/^\+/, '');
   if (restriction.prefixes && !restriction.prefixes.some((p) => digits.startsWith(p))) return false;

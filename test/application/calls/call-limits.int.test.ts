@@ -206,3 +206,31 @@ describe('what one account may be charged a day, at the hook', () => {
     expect(s.reserved.toFixed()).toBe('0.03');
   });
 });
+
+describe('trial credit capped per call, at the hook', () => {
+  const newcomer = signer('+447911123467');
+  let node: CallsEngine;
+  beforeAll(async () => {
+    node = await callsEngine({
+      people: [newcomer],
+      config: {
+        pluginOptions: {
+          pricing: { markupPercent: '50' },
+          'trial-credit': { amounts: { EUR: '1.00' }, restriction: { countries: ['GB'], maxPerCharge: '0.05' } },
+        },
+      },
+    });
+  });
+  afterAll(() => node.close());
+
+  test('a new account’s trial credit buys at most 0.05 of one call: a grant of three whole minutes, nothing more', async () => {
+    expect((await node.engine.wallet.state(newcomer.keyid)).grants).toEqual([
+      expect.objectContaining({ grantId: 'trial', restriction: { countries: ['GB'], maxPerCharge: '0.05' } }),
+    ]);
+    const r = await node.hook('authorize', { call_id: 'trial-1', caller: newcomer.keyid, callee });
+    // 0.015 a minute in whole minutes: 0.05 pays three
+    expect([r.status, ((await r.json()) as { maxDuration: number }).maxDuration]).toEqual([200, 180]);
+    expect((await node.hook('extend', { call_id: 'trial-1', caller: newcomer.keyid })).status).toBe(402);
+    expect((await node.hook('authorize', { call_id: 'trial-2', caller: newcomer.keyid, callee })).status).toBe(402);
+  });
+});
