@@ -63,6 +63,8 @@ export function callAuthorization(deps: CallServiceDeps) {
       // its authorization is on the stream already (the append was a replay), yet the call left the state: its CDR came
       if (!call && r.deduplicated) throw new DomainError('call-ended', `the call ${input.callId} has ended; a new call has a new Call-ID`);
       if (!call) throw new Error(`call ${input.callId} was not recorded`);
+      // the Call-ID of an emergency call up is not a paid call's: never answer it as the emergency route
+      if (call.route === 'emergency') throw new DomainError('call-id-taken', `the call ${input.callId} is an emergency call`);
       const routes =
         call.route === 'on-net'
           ? [{ carrierId: null, uri: call.onNetUri! }]

@@ -13,6 +13,8 @@ export function callEnds(deps: CallServiceDeps) {
       answeredAt: string | null;
       endedAt: string;
       carrierId: string | null;
+      /** Seconds from the INVITE to its first ringing or progress (or answer), when the proxy measured it. */
+      pddSeconds?: number | null;
       reason: string;
       raw: Readonly<Record<string, string | number | boolean | null>>;
     }) {
@@ -28,6 +30,7 @@ export function callEnds(deps: CallServiceDeps) {
             answeredAt: input.answeredAt,
             endedAt: input.endedAt,
             carrierId: input.carrierId,
+            ...(input.pddSeconds != null ? { pddSeconds: input.pddSeconds } : {}),
             reason: input.reason,
             cdr: input.raw,
             policy: deps.policy,

@@ -58,6 +58,8 @@ export type CallCommand =
         readonly endedAt: string;
         /** The carrier that carried it, if the proxy says; else the first route. */
         readonly carrierId: string | null;
+        /** Post-dial delay the proxy measured (seconds), for carrier quality. */
+        readonly pddSeconds?: number;
         readonly reason: string;
         readonly cdr: Readonly<Record<string, string | number | boolean | null>>;
         readonly policy: CallPolicy;

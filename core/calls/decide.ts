@@ -139,6 +139,22 @@ function carrierCost(c: EndCall, s: WalletState, call: CallRecord, seconds: numb
   };
 }
 
+/** Not answered: recorded (with the post-dial delay when the proxy measured one), nothing charged. */
+function callFailed(c: EndCall, s: WalletState): AccountStreamEvent {
+  return {
+    type: 'CallFailed',
+    id: deriveId('cdr-outcome', s.accountId, c.data.callId, c.data.origin),
+    data: {
+      accountId: s.accountId,
+      callId: c.data.callId,
+      origin: c.data.origin,
+      reason: c.data.reason,
+      endedAt: c.data.endedAt,
+      ...(c.data.pddSeconds !== undefined ? { pddSeconds: c.data.pddSeconds } : {}),
+    },
+  };
+}
+
 function onEndCall(c: EndCall, s: WalletState): AccountStreamEvent[] {
   if (s.status === 'none') throw new DomainError('no-account', 'there is no such account');
   const call = s.calls.get(c.data.callId);
@@ -162,15 +178,7 @@ function onEndCall(c: EndCall, s: WalletState): AccountStreamEvent[] {
           data: { accountId: s.accountId, callId: c.data.callId, amount: held.toFixed() },
         },
       ];
-  if (!c.data.answered)
-    return [
-      {
-        type: 'CallFailed',
-        id: deriveId('cdr-outcome', ...key),
-        data: { accountId: s.accountId, callId: c.data.callId, origin: c.data.origin, reason: c.data.reason, endedAt: c.data.endedAt },
-      },
-      ...release,
-    ];
+  if (!c.data.answered) return [callFailed(c, s), ...release];
   // never past the grant: the proxy cut the call there, a late BYE does not make it longer (an
   // emergency call has no grant: it is never cut, and its record keeps how long it lasted)
   const measured = Math.max(0, c.data.seconds);
@@ -198,6 +206,7 @@ function onEndCall(c: EndCall, s: WalletState): AccountStreamEvent[] {
         fromPaid: split.fromPaid.toFixed(),
         answeredAt: c.data.answeredAt,
         endedAt: c.data.endedAt,
+        ...(c.data.pddSeconds !== undefined ? { pddSeconds: c.data.pddSeconds } : {}),
         ...(call.retail?.sheetVersion !== undefined ? { sheetVersion: call.retail.sheetVersion } : {}),
       },
     },

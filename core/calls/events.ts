@@ -79,6 +79,8 @@ export const callEvents = {
       fromPaid: amount,
       answeredAt: z.string().nullable(),
       endedAt: z.string(),
+      /** Seconds from the INVITE to its first ringing or progress, as the proxy measured them. */
+      pddSeconds: z.number().min(0).optional(),
       /** The retail sheet the call was authorized (and so charged) on. */
       sheetVersion: z.number().int().optional(),
     }),
@@ -143,7 +145,15 @@ export const callEvents = {
   /** Not answered: recorded, nothing charged. */
   CallFailed: {
     schemaVersion: 1,
-    schema: z.object({ accountId: z.string(), callId: z.string(), origin: z.string(), reason: z.string(), endedAt: z.string() }),
+    schema: z.object({
+      accountId: z.string(),
+      callId: z.string(),
+      origin: z.string(),
+      reason: z.string(),
+      endedAt: z.string(),
+      /** Seconds from the INVITE to its first ringing or progress, when it got that far. */
+      pddSeconds: z.number().min(0).optional(),
+    }),
   },
   ReservationReleased: { schemaVersion: 1, schema: z.object({ accountId: z.string(), callId: z.string(), amount }) },
   /** No CDR came within the grant plus its TTL: the credit is free again; a late CDR still charges. */

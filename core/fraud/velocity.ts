@@ -2,7 +2,8 @@ import { Decimal } from '../money';
 
 /** One paid call or text as the velocity rules see it. */
 export interface Activity {
-  readonly kind: 'call' | 'sms';
+  /** `charge`: a plugin's charge (it counts toward spend only). */
+  readonly kind: 'call' | 'sms' | 'charge';
   /** When it was authorized or accepted (epoch ms). */
   readonly at: number;
   /** E.164 digits, no `+`. */
@@ -13,6 +14,8 @@ export interface Activity {
   readonly seconds: number | null;
   /** What it was charged (decimal string; "0" until charged). */
   readonly amount: string;
+  /** When it was charged (epoch ms): a long call's spend counts when it ends, not when it began; null until then. */
+  readonly chargedAt: number | null;
 }
 
 /** What a rule looks at, as of the event being read (never the wall clock: a rebuild decides alike). */
@@ -22,7 +25,10 @@ export interface ActivityView {
   readonly country: string;
   readonly currency: string;
   readonly now: number;
-  /** The account's paid calls and texts of the last `RECENT_MINUTES` since its latest review, oldest first. */
+  /**
+   * The account's paid calls and texts authorized or charged in the last `RECENT_MINUTES` since its
+   * latest review, oldest first; at most `RECENT_LIMIT`, the newest.
+   */
   readonly recent: readonly Activity[];
   /** What it was charged per hour before the current hour, over up to 30 days; null unless the event was a charge. */
   readonly history: { readonly spend: Decimal; readonly hours: number } | null;
@@ -47,6 +53,8 @@ export interface VelocityRule {
 
 /** How far back `recent` reaches: no rule may look further (the projection keeps no more). */
 export const RECENT_MINUTES = 60;
+/** The most activity rows a rule sees; an account with more in an hour is itself suspect (`activity-flood`). */
+export const RECENT_LIMIT = 2000;
 const MINUTE = 60_000;
 
 const within = (view: ActivityView, minutes: number) => view.recent.filter((a) => a.at > view.now - minutes * MINUTE);
@@ -57,7 +65,10 @@ export function spendSpike(o: { multiplier: number; minimum: Readonly<Record<str
     name: 'spend-spike',
     evaluate(view) {
       if (!view.history) return null;
-      const hour = within(view, 60).reduce((sum, a) => sum.plus(a.amount), new Decimal(0));
+      // by charge time: a call of two hours counts in the hour it is charged, not where it began
+      const hour = view.recent
+        .filter((a) => a.chargedAt !== null && a.chargedAt > view.now - 60 * MINUTE)
+        .reduce((sum, a) => sum.plus(a.amount), new Decimal(0));
       const minimum = new Decimal(o.minimum[view.currency] ?? o.defaultMinimum);
       if (hour.lessThan(minimum)) return null;
       const average = view.history.hours > 0 ? view.history.spend.dividedBy(view.history.hours) : new Decimal(0);

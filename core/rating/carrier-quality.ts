@@ -33,6 +33,11 @@ export function acdSeconds(c: WindowCounts): string | null {
   return c.answered === 0 ? null : roundDecimal(new Decimal(c.seconds).dividedBy(c.answered), 'half-even', 1).toFixed(1);
 }
 
+/** Average post-dial delay in seconds (2 decimals, half-even) over the calls it was measured for; null: none. */
+export function pddSeconds(sum: number, calls: number): string | null {
+  return calls === 0 ? null : roundDecimal(new Decimal(sum).dividedBy(calls), 'half-even', 2).toFixed(2);
+}
+
 /** Whether ASR is below `percent`, exactly (answered × 100 < percent × attempts). */
 function asrBelow(c: WindowCounts, percent: Decimal): boolean {
   return new Decimal(c.answered).times(100).lessThan(percent.times(c.attempts));

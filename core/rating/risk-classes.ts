@@ -53,10 +53,33 @@ export function refuseRisky(
 const prefixMemo = new WeakMap<RiskPrefixes, Map<string, RiskClass | null>>();
 /** National numbers are mostly this long with their country code: padded to it first, then the others. */
 const PADDED_LENGTHS = [12, 11, 13, 10, 14, 15];
+/** Numbers under a prefix are sampled with these fill digits: a plan whose ranges cannot start with 0 (NANP) still gives a number. */
+const FILLS = ['0', '5', '9'];
+
+/** The numbering plan's class of the numbers under `prefix`: only when every valid sample agrees. */
+function planClassOfPrefix(prefix: string): RiskClass | null {
+  const classes = new Set<RiskClass | null>();
+  for (const fill of FILLS)
+    for (const length of PADDED_LENGTHS) {
+      if (length <= prefix.length) continue;
+      let type: string | undefined;
+      try {
+        const parsed = parsePhoneNumberWithError(`+${prefix}${fill.repeat(length - prefix.length)}`);
+        if (!parsed.isValid()) continue;
+        type = parsed.getType();
+      } catch {
+        continue;
+      }
+      classes.add(type === 'PREMIUM_RATE' ? 'premium-rate' : type === 'SHARED_COST' ? 'shared-cost' : null);
+      break;
+    }
+  return classes.size === 1 ? [...classes][0]! : null;
+}
 
 /**
  * The risk class of a whole rate-sheet prefix, or null: a provider's list that covers it, else the
- * numbering plan's type of the first valid number under it (the prefix padded with zeros). A
+ * numbering plan's type of sample numbers under it (the prefix padded with 0s, 5s and 9s), when
+ * they all agree. A
  * prefix only partly in a class (`44`, whose 09 numbers are premium-rate) is not marked: the
  * class of one number is `riskClassOf`'s.
  */
@@ -66,20 +89,7 @@ export function riskClassOfPrefix(prefix: string, prefixes: RiskPrefixes): RiskC
   const cached = known.get(prefix);
   if (cached !== undefined) return cached;
   let found: RiskClass | null = RISK_CLASSES.find((c) => prefixes[c]?.some((p) => prefix.startsWith(p))) ?? null;
-  if (!found)
-    for (const length of PADDED_LENGTHS) {
-      if (length <= prefix.length) continue;
-      let type: string | undefined;
-      try {
-        const parsed = parsePhoneNumberWithError(`+${prefix}${'0'.repeat(length - prefix.length)}`);
-        if (!parsed.isValid()) continue;
-        type = parsed.getType();
-      } catch {
-        continue;
-      }
-      found = type === 'PREMIUM_RATE' ? 'premium-rate' : type === 'SHARED_COST' ? 'shared-cost' : null;
-      break;
-    }
+  if (!found) found = planClassOfPrefix(prefix);
   if (known.size >= MEMO_MAX * 10) known.clear();
   known.set(prefix, found);
   return found;

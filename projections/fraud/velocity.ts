@@ -2,7 +2,8 @@ import { Decimal } from '../../core/money';
 import { countryOf } from '../../core/e164';
 import { accountStreamCodec, type AccountStreamEvent } from '../../core/wallet';
 import type { RecordedEvent } from '../../core/events/envelope';
-import { RECENT_MINUTES, type Activity, type ActivityView, type VelocityRule } from '../../core/fraud/velocity';
+import { RECENT_LIMIT, RECENT_MINUTES, type Activity, type ActivityView, type VelocityRule } from '../../core/fraud/velocity';
+import { evidenceSchema } from '../../core/fraud/events';
 import { suspicionIdOf } from '../../core/fraud/decide';
 import type { Projection } from '../../application/ports/projection';
 import type { SqlTx } from '../../application/ports/read-model-store';
@@ -22,7 +23,8 @@ async function createTables(tx: SqlTx): Promise<void> {
   await tx.run(`CREATE TABLE IF NOT EXISTS velocity_accounts (number TEXT PRIMARY KEY, country TEXT NOT NULL, currency TEXT NOT NULL,
     opened_ms BIGINT NOT NULL, clears INTEGER NOT NULL, cleared_ms BIGINT NOT NULL)`);
   await tx.run(`CREATE TABLE IF NOT EXISTS velocity_activity (number TEXT NOT NULL, ref TEXT NOT NULL, kind TEXT NOT NULL, at_ms BIGINT NOT NULL,
-    destination TEXT NOT NULL, country TEXT NOT NULL, seconds DOUBLE PRECISION, amount TEXT NOT NULL, PRIMARY KEY (number, ref))`);
+    destination TEXT NOT NULL, country TEXT NOT NULL, seconds DOUBLE PRECISION, amount TEXT NOT NULL, charged_ms BIGINT,
+    PRIMARY KEY (number, ref))`);
   await tx.run('CREATE INDEX IF NOT EXISTS velocity_activity_time ON velocity_activity (number, at_ms)');
   await tx.run(`CREATE TABLE IF NOT EXISTS velocity_hourly (number TEXT NOT NULL, hour_ms BIGINT NOT NULL, spend TEXT NOT NULL,
     PRIMARY KEY (number, hour_ms))`);
@@ -71,28 +73,23 @@ async function evaluate(tx: SqlTx, rules: readonly VelocityRule[], number: strin
   const raised = new Set(
     (await tx.all<{ rule: string }>('SELECT rule FROM fraud_hits WHERE number = ? AND epoch = ?', [number, epoch])).map((r) => r.rule),
   );
+  // a flood holds the account already: reading thousands of rows again on each event buys nothing
+  if (raised.has(FLOOD)) return;
   const pending = rules.filter((r) => !raised.has(r.name));
   if (pending.length === 0) return;
   const since = Math.max(now - RECENT_MINUTES * 60_000, Number(account.cleared_ms));
-  const rows = await tx.all<{
-    kind: string;
-    at_ms: number | string;
-    destination: string;
-    country: string;
-    seconds: number | null;
-    amount: string;
-  }>(
-    'SELECT kind, at_ms, destination, country, seconds, amount FROM velocity_activity WHERE number = ? AND at_ms > ? ORDER BY at_ms LIMIT 5000',
-    [number, since],
+  // the newest, not the oldest: padding the hour with cheap attempts must not push the rest out of sight
+  const rows = await tx.all<ActivityRow>(
+    `SELECT kind, at_ms, destination, country, seconds, amount, charged_ms FROM velocity_activity
+     WHERE number = ? AND (at_ms > ? OR charged_ms > ?) ORDER BY at_ms DESC, ref DESC LIMIT ${RECENT_LIMIT}`,
+    [number, since, since],
   );
-  const recent: Activity[] = rows.map((r) => ({
-    kind: r.kind === 'sms' ? 'sms' : 'call',
-    at: Number(r.at_ms),
-    destination: r.destination,
-    country: r.country,
-    seconds: r.seconds === null ? null : Number(r.seconds),
-    amount: r.amount,
-  }));
+  const recent: Activity[] = rows.reverse().map(activityOf);
+  if (rows.length >= RECENT_LIMIT && !raised.has(FLOOD))
+    await hit(tx, number, FLOOD, epoch, now, {
+      summary: `${RECENT_LIMIT} or more paid calls, texts or charges within ${RECENT_MINUTES} minutes`,
+      evidence: { atLeast: RECENT_LIMIT, minutes: RECENT_MINUTES },
+    });
   const view: ActivityView = {
     number,
     country: account.country,
@@ -102,14 +99,62 @@ async function evaluate(tx: SqlTx, rules: readonly VelocityRule[], number: strin
     history: charge ? await history(tx, number, now, Number(account.opened_ms)) : null,
   };
   for (const rule of pending) {
-    const hit = rule.evaluate(view);
-    if (!hit) continue;
-    await tx.run(
-      `INSERT INTO fraud_hits (number, suspicion_id, rule, epoch, summary, evidence, at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'new')
-       ON CONFLICT (number, suspicion_id) DO NOTHING`,
-      [number, suspicionIdOf(rule.name, epoch), rule.name, epoch, hit.summary, JSON.stringify(hit.evidence), new Date(now).toISOString()],
-    );
+    const found = rule.evaluate(view);
+    if (found) await hit(tx, number, rule.name, epoch, now, found);
   }
+}
+
+/** The built-in rule no configuration turns off: more activity in an hour than the rules can read. */
+const FLOOD = 'activity-flood';
+
+type ActivityRow = {
+  kind: string;
+  at_ms: number | string;
+  destination: string;
+  country: string;
+  seconds: number | null;
+  amount: string;
+  charged_ms: number | string | null;
+};
+
+const activityOf = (r: ActivityRow): Activity => ({
+  kind: r.kind === 'sms' ? 'sms' : r.kind === 'charge' ? 'charge' : 'call',
+  at: Number(r.at_ms),
+  destination: r.destination,
+  country: r.country,
+  seconds: r.seconds === null ? null : Number(r.seconds),
+  amount: r.amount,
+  chargedAt: r.charged_ms === null ? null : Number(r.charged_ms),
+});
+
+/**
+ * A rule's hit, for the engines to record. Its evidence must be what FraudSuspected may carry:
+ * a provider's rule that answers something else is recorded without its evidence, never as a row
+ * that would fail to record and hold back the hits behind it.
+ */
+async function hit(
+  tx: SqlTx,
+  number: string,
+  rule: string,
+  epoch: number,
+  now: number,
+  found: { summary: string; evidence: unknown },
+): Promise<void> {
+  const checked = evidenceSchema.safeParse(JSON.parse(JSON.stringify(found.evidence ?? {})));
+  const evidence = checked.success ? checked.data : { unreadable: 'the rule answered evidence that is not flat JSON' };
+  await tx.run(
+    `INSERT INTO fraud_hits (number, suspicion_id, rule, epoch, summary, evidence, at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'new')
+     ON CONFLICT (number, suspicion_id) DO NOTHING`,
+    [
+      number,
+      suspicionIdOf(rule, epoch),
+      rule,
+      epoch,
+      String(found.summary).slice(0, 500),
+      JSON.stringify(evidence),
+      new Date(now).toISOString(),
+    ],
+  );
 }
 
 async function activity(tx: SqlTx, number: string, a: { ref: string; kind: 'call' | 'sms'; at: number; to: string }): Promise<void> {
@@ -118,8 +163,9 @@ async function activity(tx: SqlTx, number: string, a: { ref: string; kind: 'call
      ON CONFLICT (number, ref) DO NOTHING`,
     [number, a.ref, a.kind, a.at, digits(a.to), countryOf(a.to)],
   );
-  // the rules look back an hour at most: older rows go as new ones come
-  await tx.run('DELETE FROM velocity_activity WHERE number = ? AND at_ms < ?', [number, a.at - 2 * RECENT_MINUTES * 60_000]);
+  // the rules look back an hour at most: older rows go as new ones come (a call still up, uncharged, stays a day)
+  const cutoff = a.at - 2 * RECENT_MINUTES * 60_000;
+  await tx.run('DELETE FROM velocity_activity WHERE number = ? AND COALESCE(charged_ms, at_ms + 86400000) < ?', [number, cutoff]);
 }
 
 async function applyOne(e: AccountStreamEvent, r: RecordedEvent, rules: readonly VelocityRule[], tx: SqlTx): Promise<void> {
@@ -145,22 +191,50 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, rules: readonly
       return evaluate(tx, rules, number, ms(e.data.endedAt), false);
     case 'CallCharged':
       if (e.data.route !== 'pstn') return;
-      await tx.run('UPDATE velocity_activity SET seconds = ?, amount = ? WHERE number = ? AND ref = ?', [
-        e.data.seconds,
-        e.data.amount,
-        number,
-        `call:${e.data.callId}`,
-      ]);
+      // an upsert: a call longer than the rows are kept may have lost its row while it was up
+      await tx.run(
+        `INSERT INTO velocity_activity (number, ref, kind, at_ms, destination, country, seconds, amount, charged_ms)
+         VALUES (?, ?, 'call', ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (number, ref) DO UPDATE SET seconds = excluded.seconds, amount = excluded.amount, charged_ms = excluded.charged_ms`,
+        [
+          number,
+          `call:${e.data.callId}`,
+          ms(e.data.answeredAt ?? e.data.endedAt),
+          digits(e.data.destination),
+          countryOf(e.data.destination),
+          e.data.seconds,
+          e.data.amount,
+          ms(e.data.endedAt),
+        ],
+      );
       await addSpend(tx, number, ms(e.data.endedAt), e.data.amount);
       return evaluate(tx, rules, number, ms(e.data.endedAt), true);
     case 'SmsAccepted':
       await activity(tx, number, { ref: `sms:${e.data.smsId}`, kind: 'sms', at: ms(e.data.at), to: e.data.to });
       return evaluate(tx, rules, number, ms(e.data.at), false);
     case 'SmsCharged':
-      await tx.run('UPDATE velocity_activity SET amount = ? WHERE number = ? AND ref = ?', [e.data.amount, number, `sms:${e.data.smsId}`]);
+      await tx.run('UPDATE velocity_activity SET amount = ?, charged_ms = ? WHERE number = ? AND ref = ?', [
+        e.data.amount,
+        ms(e.data.at),
+        number,
+        `sms:${e.data.smsId}`,
+      ]);
       await addSpend(tx, number, ms(e.data.at), e.data.amount);
       return evaluate(tx, rules, number, ms(e.data.at), true);
     case 'WalletCharged':
+      await tx.run(
+        `INSERT INTO velocity_activity (number, ref, kind, at_ms, destination, country, seconds, amount, charged_ms)
+         VALUES (?, ?, 'charge', ?, ?, ?, NULL, ?, ?) ON CONFLICT (number, ref) DO NOTHING`,
+        [
+          number,
+          `charge:${e.data.chargeId}`,
+          ms(e.data.at),
+          e.data.destination ? digits(e.data.destination) : '',
+          e.data.destination ? countryOf(e.data.destination) : 'ZZ',
+          e.data.amount,
+          ms(e.data.at),
+        ],
+      );
       await addSpend(tx, number, ms(e.data.at), e.data.amount);
       return evaluate(tx, rules, number, ms(e.data.at), true);
     default:

@@ -11,7 +11,8 @@ export interface DemotionPolicy extends QualityThresholds {
 }
 
 const TABLES = ['quality_pending', 'quality_buckets', 'quality_causes', 'quality_state'];
-const BASE_VERSION = 1;
+// 2: post-dial delay per bucket
+const BASE_VERSION = 2;
 
 /** A small stable number from the policy, so that changing a threshold rebuilds the demotions from the log. */
 function fingerprint(policy: DemotionPolicy): number {
@@ -34,7 +35,8 @@ export function carrierQualityProjection(policy: DemotionPolicy | null): Project
     async setup(tx) {
       await tx.run(PENDING_TABLE);
       await tx.run(`CREATE TABLE IF NOT EXISTS quality_buckets (carrier TEXT NOT NULL, prefix TEXT NOT NULL, minute TEXT NOT NULL,
-        attempts BIGINT NOT NULL, answered BIGINT NOT NULL, seconds DOUBLE PRECISION NOT NULL, PRIMARY KEY (carrier, prefix, minute))`);
+        attempts BIGINT NOT NULL, answered BIGINT NOT NULL, seconds DOUBLE PRECISION NOT NULL,
+        pdd_sum DOUBLE PRECISION NOT NULL DEFAULT 0, pdd_calls BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (carrier, prefix, minute))`);
       await tx.run('CREATE INDEX IF NOT EXISTS quality_buckets_minute ON quality_buckets (minute)');
       await tx.run(`CREATE TABLE IF NOT EXISTS quality_causes (carrier TEXT NOT NULL, prefix TEXT NOT NULL, minute TEXT NOT NULL,
         cause TEXT NOT NULL, calls BIGINT NOT NULL, PRIMARY KEY (carrier, prefix, minute, cause))`);
@@ -59,10 +61,11 @@ export function carrierQualityProjection(policy: DemotionPolicy | null): Project
 async function count(tx: SqlTx, o: Outcome): Promise<void> {
   const minute = minuteOf(new Date(o.at));
   await tx.run(
-    `INSERT INTO quality_buckets (carrier, prefix, minute, attempts, answered, seconds) VALUES (?, ?, ?, 1, ?, ?)
+    `INSERT INTO quality_buckets (carrier, prefix, minute, attempts, answered, seconds, pdd_sum, pdd_calls) VALUES (?, ?, ?, 1, ?, ?, ?, ?)
      ON CONFLICT (carrier, prefix, minute) DO UPDATE SET attempts = quality_buckets.attempts + 1,
-       answered = quality_buckets.answered + excluded.answered, seconds = quality_buckets.seconds + excluded.seconds`,
-    [o.carrier, o.prefix, minute, o.answered ? 1 : 0, o.seconds],
+       answered = quality_buckets.answered + excluded.answered, seconds = quality_buckets.seconds + excluded.seconds,
+       pdd_sum = quality_buckets.pdd_sum + excluded.pdd_sum, pdd_calls = quality_buckets.pdd_calls + excluded.pdd_calls`,
+    [o.carrier, o.prefix, minute, o.answered ? 1 : 0, o.seconds, o.pdd ?? 0, o.pdd === null ? 0 : 1],
   );
   if (o.cause !== null)
     await tx.run(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { acdSeconds, asrPercent } from '../../core/rating/carrier-quality';
+import { acdSeconds, asrPercent, pddSeconds } from '../../core/rating/carrier-quality';
 import type { ReadModelStore } from '../../application/ports/read-model-store';
 import { QUALITY_PROJECTION } from './projection';
 
@@ -37,8 +37,8 @@ export interface QualityRow {
   readonly answered: number;
   readonly asrPercent: string | null;
   readonly acdSeconds: string | null;
-  /** Post-dial delay: the CDRs Trunkline receives carry no ringing or progress time, so it is not known. */
-  readonly pddSeconds: null;
+  /** Average post-dial delay (INVITE to first ringing or progress) of the calls the proxy measured it for; null: none. */
+  readonly pddSeconds: string | null;
   /** Failed attempts by cause: the CDR's reason (SIP reply code) or `failover`. */
   readonly failures: Readonly<Record<string, number>>;
   /** Demoted in routing now (the quality-routing plugin's decision), and since when (event time). */
@@ -64,8 +64,17 @@ export async function qualityReport(
     where.push('prefix = ?');
     params.push(q.prefix);
   }
-  const sums = await rm.query<{ carrier: string; prefix: string; attempts: Num; answered: Num; seconds: Num }>(
-    `SELECT carrier, prefix, SUM(attempts) AS attempts, SUM(answered) AS answered, SUM(seconds) AS seconds FROM quality_buckets
+  const sums = await rm.query<{
+    carrier: string;
+    prefix: string;
+    attempts: Num;
+    answered: Num;
+    seconds: Num;
+    pdd_sum: Num;
+    pdd_calls: Num;
+  }>(
+    `SELECT carrier, prefix, SUM(attempts) AS attempts, SUM(answered) AS answered, SUM(seconds) AS seconds,
+       SUM(pdd_sum) AS pdd_sum, SUM(pdd_calls) AS pdd_calls FROM quality_buckets
      WHERE ${where.join(' AND ')} GROUP BY carrier, prefix ORDER BY carrier, prefix`,
     params,
   );
@@ -89,7 +98,7 @@ export async function qualityReport(
       answered: counts.answered,
       asrPercent: asrPercent(counts),
       acdSeconds: acdSeconds(counts),
-      pddSeconds: null,
+      pddSeconds: pddSeconds(Number(s.pdd_sum ?? 0), Number(s.pdd_calls ?? 0)),
       failures,
       demoted: d !== undefined,
       demotedSince: d?.since ?? null,

@@ -54,7 +54,11 @@ export async function qualityBed(o: {
     'test',
   );
   let n = 0;
-  const call = async (destination: string, endedAt: string, outcome: { carrier: string; seconds?: number } | { reason: string }) => {
+  const call = async (
+    destination: string,
+    endedAt: string,
+    outcome: ({ carrier: string; seconds?: number } | { reason: string }) & { pdd?: number },
+  ) => {
     const callId = `q${++n}`;
     const auth = await t.engine.calls.authorize({ callId, caller: o.caller.keyid, destination });
     const answered = 'carrier' in outcome;
@@ -68,6 +72,7 @@ export async function qualityBed(o: {
       answeredAt: answered ? new Date(Date.parse(endedAt) - seconds * 1000).toISOString() : null,
       endedAt,
       carrierId: answered ? outcome.carrier : null,
+      ...(outcome.pdd !== undefined ? { pddSeconds: outcome.pdd } : {}),
       reason: answered ? 'BYE' : outcome.reason,
       raw: {},
     });

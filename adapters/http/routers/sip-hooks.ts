@@ -33,12 +33,24 @@ const cdrBody = z
     end_method: z.string().max(50).optional(),
     carrier: z.string().max(100).nullable().optional(),
     reason: z.string().max(200).optional(),
+    /** When the proxy sent the INVITE on, and when the first 18x (or the answer) came back: the post-dial delay. */
+    invite_ts: instant.optional(),
+    progress_ts: instant.nullable().optional(),
   })
   .passthrough()
   .refine((b) => typeof b.answer_ts !== 'number' || (b.end_ts >= b.answer_ts && b.end_ts - b.answer_ts <= MAX_CALL_SECONDS), {
     path: ['end_ts'],
     message: `must be at or after answer_ts, and at most ${MAX_CALL_SECONDS} s after it`,
   });
+
+/** Seconds from the INVITE to its first progress, when both are known and make sense (a clock fault gives none). */
+function postDialDelay(invite: number | undefined, progress: number | null | undefined): number | null {
+  if (typeof invite !== 'number' || typeof progress !== 'number') return null;
+  const seconds = progress - invite;
+  return seconds >= 0 && seconds <= MAX_PDD_SECONDS ? Math.round(seconds * 1000) / 1000 : null;
+}
+/** Longer than any INVITE transaction waits for an answer (Kamailio's fr_inv_timer is minutes): a clock fault. */
+const MAX_PDD_SECONDS = 600;
 
 /** Bearer <secret>, or Basic with the secret as password (what Kamailio's http_client sends from a URL). */
 function hookSecretCheck(secret: string | undefined): (authorization: string | undefined) => void {
@@ -134,6 +146,7 @@ export function sipHookRoutes(deps: {
         answeredAt: answered ? new Date(body.answer_ts! * 1000).toISOString() : null,
         endedAt: new Date(body.end_ts * 1000).toISOString(),
         carrierId: body.carrier ?? null,
+        pddSeconds: postDialDelay(body.invite_ts, body.progress_ts ?? (answered ? body.answer_ts : null)),
         reason: body.reason ?? body.end_method ?? body.disposition,
         raw: flat(body),
       });

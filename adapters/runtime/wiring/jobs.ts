@@ -51,7 +51,7 @@ export function servingJobs(deps: {
     ...retentionJobs(config.recordsRetentionMonths, clock, readModels),
     ...webhookJobs(config, clock, readModels, deps.logger),
     ...autoTopUpJobs(config, deps.ext, clock, readModels, deps.logger),
-    ...fraudJobs(deps.ext, readModels, deps.logger, deps.onFraudSuspected),
+    ...fraudJobs(deps.ext, readModels, deps.logger, clock, deps.onFraudSuspected),
     ...deps.ext.jobs,
   ];
 }
@@ -126,7 +126,7 @@ function webhookJobs(config: Config, clock: Clock, readModels: ReadModelStore, l
 
 /** With a processor that charges saved methods, a round every second charges the auto top-ups due. */
 /** With velocity rules, what they find is recorded on the accounts' streams within seconds. */
-function fraudJobs(ext: Extensions, readModels: ReadModelStore, logger: Logger, onRaised?: (rule: string) => void): Job[] {
+function fraudJobs(ext: Extensions, readModels: ReadModelStore, logger: Logger, clock: Clock, onRaised?: (rule: string) => void): Job[] {
   if (ext.velocityRules.size === 0) return [];
   let raise: ReturnType<typeof suspicionRaiser> | null = null;
   return [
@@ -134,7 +134,7 @@ function fraudJobs(ext: Extensions, readModels: ReadModelStore, logger: Logger, 
       name: 'raise-fraud-suspicions',
       everySeconds: 2,
       run: async (d) => {
-        raise ??= suspicionRaiser({ readModels, wallet: d.wallet, logger, ...(onRaised ? { onRaised } : {}) });
+        raise ??= suspicionRaiser({ readModels, wallet: d.wallet, logger, now: () => clock.now(), ...(onRaised ? { onRaised } : {}) });
         for (let round = 0; round < 10 && (await raise()) === 100; round++);
       },
     },

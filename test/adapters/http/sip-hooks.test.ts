@@ -66,6 +66,27 @@ describe('SIP hooks: authorize and charge', () => {
     ]);
   });
 
+  test('the post-dial delay the proxy measured is recorded with the outcome; a clock fault records none', async () => {
+    const answered = { caller: alice.keyid, disposition: 'ANSWERED', answer_ts: 1_796_000_002, end_ts: 1_796_000_010 };
+    const cases: [string, Record<string, number | null>, number | undefined][] = [
+      ['pdd-1', { invite_ts: 1_796_000_000, progress_ts: 1_796_000_001.5 }, 1.5],
+      // no 18x: the answer is the first progress
+      ['pdd-2', { invite_ts: 1_796_000_000, progress_ts: null }, 2],
+      ['pdd-3', { invite_ts: 1_796_000_009, progress_ts: 1_796_000_001 }, undefined],
+      ['pdd-4', { invite_ts: 1_796_000_000 - 3600, progress_ts: 1_796_000_001 }, undefined],
+    ];
+    for (const [id, times, pdd] of cases) {
+      expect((await bed.hook('authorize', { call_id: id, caller: alice.keyid, callee: UK })).status).toBe(200);
+      expect((await bed.hook('cdr', { call_id: id, ...answered, ...times })).status).toBe(200);
+      const charged = (await events(alice.keyid, 'CallCharged')).find((e) => e['callId'] === id);
+      expect([id, charged?.['pddSeconds']]).toEqual([id, pdd]);
+    }
+    expect((await bed.hook('authorize', { call_id: 'pdd-5', caller: alice.keyid, callee: UK })).status).toBe(200);
+    const failed = { call_id: 'pdd-5', caller: alice.keyid, disposition: 'FAILED', end_ts: 1_796_000_020, reason: '486' };
+    expect((await bed.hook('cdr', { ...failed, invite_ts: 1_796_000_000, progress_ts: 1_796_000_003.25 })).status).toBe(200);
+    expect((await events(alice.keyid, 'CallFailed')).find((e) => e['callId'] === 'pdd-5')).toMatchObject({ pddSeconds: 3.25 });
+  });
+
   test('no credit: 402 problem at authorization, nothing reserved or charged', async () => {
     const r = await json(bed.hook('authorize', { call_id: 'call-2', caller: bob.keyid, callee: UK }));
     expect([r.status, r.type, r.body['type']]).toEqual([

@@ -128,6 +128,9 @@ interface Step {
       expect(seconds).toBeGreaterThan(1.5);
       expect(seconds).toBeLessThan(4);
       expect(charged!['amount']).toBe(chargeFor(RETAIL, seconds).amount.toFixed());
+      // the proxy measured the post-dial delay: the INVITE to the carrier's 180, on loopback
+      expect(charged!['pddSeconds']).toBeGreaterThanOrEqual(0);
+      expect(charged!['pddSeconds']).toBeLessThan(2);
       const [cost] = await eventsOf(alice.keyid, 'CarrierCostRecorded', 1);
       // the carrier's own increments: per second, like the retail row priced from it
       expect(cost).toMatchObject({ carrierId: 'alpha', rate: '0.0100', billedSeconds: Math.ceil(seconds) });
@@ -352,5 +355,31 @@ interface Step {
         r: [2, { step: 'refused', status: 403 }],
       });
     }, 90_000);
+
+    test('9. an in-dialog request this proxy has no dialog for is refused, not relayed to a carrier', async () => {
+      // a forged re-INVITE: a To-tag and a Route to the proxy, the carrier trunk as Request-URI
+      const { createSocket } = await import('node:dgram');
+      const socket = createSocket('udp4');
+      const port = await new Promise<number>((r) => socket.bind(0, '127.0.0.1', () => r(socket.address().port)));
+      const reply = new Promise<string>((r) => socket.once('message', (m) => r(m.toString())));
+      const invite = [
+        `INVITE sip:+442079460000@127.0.0.1:${carrier.port} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK-forged-${Date.now()}`,
+        'Max-Forwards: 70',
+        `Route: <sip:127.0.0.1:${kamailio.sipPort};lr>`,
+        `From: <sip:${alice.keyid}@127.0.0.1>;tag=forged`,
+        'To: <sip:+442079460000@127.0.0.1>;tag=made-up',
+        `Call-ID: forged-${Date.now()}`,
+        'CSeq: 2 INVITE',
+        `Contact: <sip:attacker@127.0.0.1:${port}>`,
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n');
+      socket.send(invite, kamailio.sipPort, '127.0.0.1');
+      const answer = await Promise.race([reply, new Promise<string>((r) => setTimeout(() => r('no answer'), 3000))]);
+      socket.close();
+      expect(answer.split('\r\n')[0]).toBe('SIP/2.0 403 Forbidden - Unknown Dialog');
+    }, 30_000);
   },
 );

@@ -68,6 +68,15 @@ describe('emergency calls at the authorize hook', () => {
     expect(rows.map((x) => [Number(x.revenue), x.destination])).toEqual([[0, '999']]);
   });
 
+  test('a paid call reusing an emergency call’s Call-ID is refused, never answered as the emergency route', async () => {
+    expect((await node.hook('authorize', { call_id: 'em-x', caller: guernsey.keyid, callee: '999' })).status).toBe(200);
+    const reused = await node.hook('authorize', { call_id: 'em-x', caller: guernsey.keyid, callee: '+442079460000' });
+    expect([reused.status, ((await reused.json()) as { type: string }).type]).toEqual([
+      409,
+      'https://trunkline.dev/problems/call-id-taken',
+    ]);
+  });
+
   test("another country's number is not an emergency number; a bare short code is a bad number", async () => {
     const r = await node.hook('authorize', { call_id: 'em-3', caller: guernsey.keyid, callee: '911' });
     expect([r.status, ((await r.json()) as { type: string }).type]).toEqual([400, 'https://trunkline.dev/problems/invalid-number']);

@@ -17,6 +17,8 @@ const call = (minutesAgo: number, destination: string, country: string, seconds:
   country,
   seconds,
   amount,
+  // charged when it ended
+  chargedAt: seconds === null ? null : NOW - minutesAgo * MIN + seconds * 1000,
 });
 const text = (minutesAgo: number, destination: string): Activity => ({
   kind: 'sms',
@@ -25,6 +27,7 @@ const text = (minutesAgo: number, destination: string): Activity => ({
   country: 'GB',
   seconds: null,
   amount: '0.05',
+  chargedAt: NOW - minutesAgo * MIN,
 });
 const view = (recent: Activity[], history: ActivityView['history'] = null): ActivityView => ({
   number: '+442079460958',
@@ -47,8 +50,12 @@ describe('spend spike', () => {
     const history = { spend: new Decimal('72'), hours: 720 };
     expect(rule.evaluate(view([call(5, '447700900001', 'GB', 600, '4.99')], { spend: new Decimal(0), hours: 0 }))).toBeNull();
     expect(rule.evaluate(view([call(5, '447700900001', 'GB', 600, '6')], { spend: new Decimal('432'), hours: 720 }))).toBeNull();
-    expect(rule.evaluate(view([call(61, '447700900001', 'GB', 600, '9')], history))).toBeNull();
+    expect(rule.evaluate(view([call(75, '447700900001', 'GB', 600, '9')], history))).toBeNull();
     expect(rule.evaluate(view([call(5, '447700900001', 'GB', 600, '9')], null))).toBeNull();
+  });
+  test('a call counts when it is charged: two hours long, ended five minutes ago, it is this hour’s spend', () => {
+    const history = { spend: new Decimal('72'), hours: 720 };
+    expect(rule.evaluate(view([call(125, '41441234567', 'CH', 7200, '180')], history))?.evidence).toMatchObject({ lastHour: '180' });
   });
   test('a new account has no average: its first hour over the minimum fires', () => {
     expect(rule.evaluate(view([call(5, '447700900001', 'GB', 600, '5')], { spend: new Decimal(0), hours: 0 }))).not.toBeNull();

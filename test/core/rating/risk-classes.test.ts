@@ -84,6 +84,9 @@ describe('the risk class of a rate-sheet prefix', () => {
     expect(riskClassOfPrefix('2399', lists)).toBe('high-cost');
     expect(riskClassOfPrefix('4490', lists)).toBe('premium-rate');
     expect(riskClassOfPrefix('33810', lists)).toBe('shared-cost');
+    // whole premium ranges of plans whose numbers cannot start with 0
+    expect(riskClassOfPrefix('1900', lists)).toBe('premium-rate');
+    expect(riskClassOfPrefix('49900', lists)).toBe('premium-rate');
   });
   test('a prefix only partly risky, or not at all, is not marked', () => {
     expect(riskClassOfPrefix('44', lists)).toBeNull();

@@ -26,15 +26,16 @@ function qualityBody(envOf: () => Promise<Record<string, string>>): void {
     const env = await envOf();
     const bed = await qualityBed({ caller: alice, options: OPTIONS, clock, env, operators: [{ who: auditor, roles: ['finance'] }] });
     t = bed.t;
-    for (const [m, seconds] of [
-      [0, 30],
-      [1, 60],
-      [2, 90],
+    for (const [m, seconds, pdd] of [
+      [0, 30, 1],
+      [1, 60, 2],
+      [2, 90, 3.5],
     ] as const)
-      await bed.call(UK, minuteAt(m), { carrier: 'alpha', seconds });
-    await bed.call(UK, minuteAt(3), { reason: '486' });
+      await bed.call(UK, minuteAt(m), { carrier: 'alpha', seconds, pdd });
+    await bed.call(UK, minuteAt(3), { reason: '486', pdd: 0.5 });
+    // no progress before the 503: no post-dial delay to count
     await bed.call(UK, minuteAt(4), { reason: '503' });
-    await bed.call(UK, minuteAt(5), { carrier: 'beta', seconds: 120 });
+    await bed.call(UK, minuteAt(5), { carrier: 'beta', seconds: 120, pdd: 2.5 });
     await t.engine.runner.catchUp('carrier-quality');
   }, 60_000);
   afterAll(() => t?.close());
@@ -46,7 +47,8 @@ function qualityBody(envOf: () => Promise<Record<string, string>>): void {
     answered: 3,
     asrPercent: '50.00',
     acdSeconds: '60.0',
-    pddSeconds: null,
+    // (1 + 2 + 3.5 + 0.5) / 4 calls measured
+    pddSeconds: '1.75',
     failures: { '486': 1, '503': 1, failover: 1 },
     demoted: true,
     demotedSince: minuteAt(4),
@@ -58,7 +60,7 @@ function qualityBody(envOf: () => Promise<Record<string, string>>): void {
     answered: 1,
     asrPercent: '100.00',
     acdSeconds: '120.0',
-    pddSeconds: null,
+    pddSeconds: '2.50',
     failures: {},
     demoted: false,
     demotedSince: null,
@@ -70,7 +72,7 @@ function qualityBody(envOf: () => Promise<Record<string, string>>): void {
     expect((await report({ ...DAY, prefix: '33' })).rows).toEqual([]);
     const twoMinutes = await report({ from: '2026-12-04T10:04:00Z', to: '2026-12-04T10:06:00Z', carrier: 'alpha' });
     expect(twoMinutes.rows).toEqual([
-      { ...alpha, attempts: 2, answered: 0, asrPercent: '0.00', acdSeconds: null, failures: { '503': 1, failover: 1 } },
+      { ...alpha, attempts: 2, answered: 0, asrPercent: '0.00', acdSeconds: null, pddSeconds: null, failures: { '503': 1, failover: 1 } },
     ]);
   });
 
