@@ -38,9 +38,15 @@ export function addFraudCommands(program: Command, config: () => Config): void {
     .requiredOption('--note <text>', 'what the review found, recorded with the clearing')
     .action(async (input: string, o: { note: string; json?: boolean; api?: string; key?: string }) => {
       const number = parseE164(input);
-      const r = await remote(config(), o).post<{ number: string; cleared: string[]; held: boolean }>(
+      const client = remote(config(), o);
+      // what the operator is shown is what is cleared: one raised meanwhile is refused, not cleared unseen
+      const { items } = await client.get<{ items: SuspicionRow[] }>(`/v1/fraud?${new URLSearchParams({ number, status: 'open' })}`);
+      const r = await client.post<{ number: string; cleared: string[]; held: boolean }>(
         `/v1/accounts/${encodeURIComponent(number)}/fraud/clear`,
-        { note: o.note },
+        {
+          note: o.note,
+          suspicionIds: items.map((s) => s.suspicionId),
+        },
       );
       if (o.json) return out(JSON.stringify(r));
       out(r.cleared.length > 0 ? `${r.number}: cleared ${r.cleared.join(', ')}` : `${r.number}: no open suspicion; nothing changed`);

@@ -50,6 +50,7 @@ const DOMAIN_STATUS: Readonly<Record<string, readonly [number, string]>> = {
   'call-cost-cap': [403, 'Forbidden'],
   'risky-destination': [403, 'Forbidden'],
   'fraud-review': [403, 'Forbidden'],
+  'suspicions-changed': [409, 'Conflict'],
   'spend-cap-reached': [403, 'Forbidden'],
   'call-rate-limit': [429, 'Too Many Requests'],
   'idempotency-key-reused': [409, 'Conflict'],

@@ -13,4 +13,13 @@ export type FraudCommand =
         readonly at: string;
       };
     }
-  | { readonly type: 'clear-fraud'; readonly data: { readonly by: string; readonly note: string; readonly at: string } };
+  | {
+      readonly type: 'clear-fraud';
+      readonly data: {
+        readonly by: string;
+        readonly note: string;
+        readonly at: string;
+        /** The suspicions the operator reviewed: refused if others are open now (raised since the review). */
+        readonly suspicionIds?: readonly string[];
+      };
+    };

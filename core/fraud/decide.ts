@@ -1,3 +1,4 @@
+import { DomainError } from '../decider';
 import { deriveId } from '../ids';
 import type { AccountStreamEvent } from '../wallet/events';
 import type { WalletState } from '../wallet/state';
@@ -36,6 +37,11 @@ export function decideFraud(c: FraudCommand, s: WalletState): AccountStreamEvent
     case 'clear-fraud': {
       const suspicionIds = Object.keys(s.fraud.open).sort();
       if (suspicionIds.length === 0) return [];
+      const reviewed = c.data.suspicionIds;
+      if (reviewed && suspicionIds.some((id) => !reviewed.includes(id)))
+        throw new DomainError('suspicions-changed', 'a suspicion was raised since the review: list them again before clearing', {
+          open: suspicionIds.join(','),
+        });
       return [
         {
           type: 'FraudCleared',

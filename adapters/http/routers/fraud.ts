@@ -17,7 +17,9 @@ const listQuery = z
     limit: z.coerce.number().int().min(1).max(1000).default(100),
   })
   .strict();
-const clearBody = z.object({ note: z.string().min(1).max(500) }).strict();
+const clearBody = z
+  .object({ note: z.string().min(1).max(500), suspicionIds: z.array(z.string().min(1).max(100)).max(100).optional() })
+  .strict();
 
 /**
  * Suspicions of fraud for review (admin, finance) and their clearing (admin): clearing releases
@@ -43,7 +45,15 @@ export function fraudRouter(deps: {
     const body = clearBody.parse(req.body);
     const r = await deps.wallet.execute(
       number,
-      { type: 'clear-fraud', data: { by: callerOf(res).keyid, note: body.note, at: deps.now().toISOString() } },
+      {
+        type: 'clear-fraud',
+        data: {
+          by: callerOf(res).keyid,
+          note: body.note,
+          at: deps.now().toISOString(),
+          ...(body.suspicionIds ? { suspicionIds: body.suspicionIds } : {}),
+        },
+      },
       `operator:${callerOf(res).keyid}`,
     );
     const cleared = r.events.flatMap((e) => (e.type === 'FraudCleared' ? e.data.suspicionIds : []));

@@ -91,6 +91,16 @@ describe('a suspicion of fraud', () => {
     expect(refusal(again, pstn('p4'))?.code).toBe('fraud-review');
   });
 
+  test('clearing what was reviewed: a suspicion raised since is refused, not cleared unseen', () => {
+    const two = [...held, ...when(held, suspect('sms-pumping', 0))];
+    const reviewed = (ids: string[]): WalletCommand => ({ type: 'clear-fraud', data: { ...clear.data, suspicionIds: ids } });
+    expect(refusal(two, reviewed(['short-calls-one-prefix:0']))).toMatchObject({ code: 'suspicions-changed' });
+    expect(when(two, reviewed(['short-calls-one-prefix:0', 'sms-pumping:0']))[0]).toMatchObject({
+      type: 'FraudCleared',
+      data: { suspicionIds: ['short-calls-one-prefix:0', 'sms-pumping:0'] },
+    });
+  });
+
   test('moves no money: the balance is what it was', () => {
     expect(stateOf(held).paid.toFixed()).toBe(stateOf(given).paid.toFixed());
   });

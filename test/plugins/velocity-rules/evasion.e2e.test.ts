@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { manualClock } from '../../../core/clock';
 import { suspicionRaiser } from '../../../adapters/fraud/suspicion-raiser';
+import { addDeckCarrier } from '../../support/deck-carrier';
 import { callsEngine, type CallsEngine } from '../../support/calls-engine';
 import { signer, type Signer } from '../../support/signed-fetch';
 
@@ -48,16 +49,7 @@ describe('velocity rules against a fraudster who knows them', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'trunkline-evasion-'));
     bed = await callsEngine({ people: [padder, longCaller, bad, pumper, old], clock });
-    writeFileSync(join(dir, 'beta.csv'), BETA);
-    await bed.engine.rating.registerCarrier({
-      carrierId: 'beta',
-      name: 'Beta',
-      currency: 'EUR',
-      preference: 2,
-      trunks: [{ host: '127.0.0.1', port: 5098, transport: 'udp', techPrefix: '', channels: 0, username: '', password: '' }],
-    });
-    await bed.engine.rating.importDeck({ carrierId: 'beta', file: join(dir, 'beta.csv') });
-    await bed.engine.rating.sync();
+    await addDeckCarrier(bed.engine, dir, 'beta', BETA);
     for (const who of [padder, longCaller]) await bed.fund(who.keyid, '500');
   }, 120_000);
   afterAll(async () => {

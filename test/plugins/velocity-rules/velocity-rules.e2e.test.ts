@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { manualClock } from '../../../core/clock';
 import { suspicionRaiser } from '../../../adapters/fraud/suspicion-raiser';
+import { addDeckCarrier } from '../../support/deck-carrier';
 import { callsEngine, type CallsEngine } from '../../support/calls-engine';
 import { runCliAsync } from '../../support/cli';
 import { operatorKey } from '../../support/operator-key';
@@ -90,16 +91,7 @@ describe('velocity rules: each pattern raises its suspicion, an ordinary day for
       operators: [{ who: admin.who, roles: ['admin'] }],
       clock,
     });
-    writeFileSync(join(dir, 'beta.csv'), BETA);
-    await bed.engine.rating.registerCarrier({
-      carrierId: 'beta',
-      name: 'Beta',
-      currency: 'EUR',
-      preference: 2,
-      trunks: [{ host: '127.0.0.1', port: 5098, transport: 'udp', techPrefix: '', channels: 0, username: '', password: '' }],
-    });
-    await bed.engine.rating.importDeck({ carrierId: 'beta', file: join(dir, 'beta.csv') });
-    await bed.engine.rating.sync();
+    await addDeckCarrier(bed.engine, dir, 'beta', BETA);
     for (const who of [...Object.values(attackers), ...ordinary]) await bed.fund(who.keyid, '50');
     const cliData = join(dir, 'cli');
     mkdirSync(cliData);
