@@ -5,6 +5,7 @@ import { fold } from '../../../core/decider';
 import { emergencyNumberOf, emergencyTable, SHIPPED_EMERGENCY_NUMBERS } from '../../../core/calls/emergency-numbers';
 import { EMERGENCY_CALL_HOLD_SECONDS } from '../../../core/calls/emergency';
 import { moneyEffect } from '../../../core/wallet/money-effect';
+import { answeredCdr } from './answered-cdr';
 import { funded, opened, stateOf, when } from '../wallet/given';
 
 const base: CallPolicy = { grantSeconds: 60, reservationTtlSeconds: 30, chargeDecimals: 6 };
@@ -20,21 +21,8 @@ const emergency = (callId: string, at = T(0)): CallCommand => ({
   type: 'authorize-emergency-call',
   data: { callId, dialed: '999', country: 'GB', carriers: [rescue], at },
 });
-const end = (callId: string, seconds: number, at = T(seconds)): CallCommand => ({
-  type: 'end-call',
-  data: {
-    callId,
-    origin: 'cdr',
-    answered: true,
-    seconds,
-    answeredAt: T(0),
-    endedAt: at,
-    carrierId: 'rescue',
-    reason: 'normal',
-    cdr: {},
-    policy: base,
-  },
-});
+const end = (callId: string, seconds: number, at = T(seconds)): CallCommand =>
+  answeredCdr(callId, seconds, { answeredAt: T(0), endedAt: at, carrierId: 'rescue', policy: base });
 const account = (log: readonly AccountStreamEvent[], c: Parameters<typeof accountDecider.decide>[0]) =>
   accountDecider.decide(
     c,

@@ -2,6 +2,7 @@ import { DomainError } from '../../../core/decider';
 import type { CallCommand, CallPolicy } from '../../../core/calls/commands';
 import type { AccountStreamEvent, WalletCommand } from '../../../core/wallet';
 import { accountDecider } from '../../../core/accounts/account';
+import { answeredCdr } from './answered-cdr';
 import { funded, stateOf, when } from '../wallet/given';
 
 const row = { rate: '0.01', connectFee: '0', initial: 1, subsequent: 1, minimum: 0 };
@@ -15,21 +16,7 @@ const authorize = (callId: string, at: string, policy: CallPolicy): CallCommand 
   type: 'authorize-call',
   data: { callId, destination: '+442079460000', route: pstn, at, policy },
 });
-const end = (callId: string, at: string): CallCommand => ({
-  type: 'end-call',
-  data: {
-    callId,
-    origin: 'cdr',
-    answered: true,
-    seconds: 10,
-    answeredAt: at,
-    endedAt: at,
-    carrierId: null,
-    reason: 'normal',
-    cdr: {},
-    policy: base,
-  },
-});
+const end = (callId: string, at: string): CallCommand => answeredCdr(callId, 10, { endedAt: at, policy: base });
 const refusal = (given: readonly AccountStreamEvent[], c: WalletCommand): DomainError | null => {
   try {
     when(given, c);

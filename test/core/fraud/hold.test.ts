@@ -1,5 +1,6 @@
 import type { CallPolicy } from '../../../core/calls/commands';
 import type { AccountStreamEvent, WalletCommand } from '../../../core/wallet';
+import { acceptText } from '../sms/accept-text';
 import { funded, stateOf, when } from '../wallet/given';
 
 const policy: CallPolicy = { grantSeconds: 60, reservationTtlSeconds: 30, chargeDecimals: 6 };
@@ -45,19 +46,7 @@ describe('a suspicion of fraud', () => {
       code: 'fraud-review',
       details: { suspicions: 'short-calls-one-prefix:0', rules: 'short-calls-one-prefix' },
     });
-    const text: WalletCommand = {
-      type: 'accept-sms',
-      data: {
-        smsId: 's1',
-        to: '+447700900123',
-        fingerprint: 'f',
-        segmentation: { encoding: 'GSM-7', segments: 1, characters: 5 },
-        retail: { prefix: '44', perSegment: '0.05', perMessage: '0' },
-        limits: { maxSegments: 10, perMinute: 10, perDay: 100 },
-        chargeDecimals: 6,
-        at: AT,
-      },
-    };
+    const text = acceptText('s1', '+447700900123', { segmentation: { encoding: 'GSM-7', segments: 1, characters: 5 }, at: AT });
     // the same text is accepted without the hold
     expect(when(given, text)[0]!.type).toBe('SmsAccepted');
     expect(refusal(held, text)?.code).toBe('fraud-review');

@@ -5,6 +5,7 @@ import { parseE164 } from '../../../core/e164';
 import { riskClassOf, riskClassOfPrefix } from '../../../core/rating/risk-classes';
 import type { SmsCommand } from '../../../core/sms/commands';
 import type { AccountStreamEvent, WalletCommand } from '../../../core/wallet';
+import { acceptText } from '../sms/accept-text';
 import { funded, stateOf, when } from '../wallet/given';
 
 const lists = { satellite: ['870', '8816'], 'high-cost': ['252'] };
@@ -19,20 +20,7 @@ const call = (callId: string, destination: string, riskClass: ReturnType<typeof 
     policy: { grantSeconds: 60, reservationTtlSeconds: 30, chargeDecimals: 6 },
   },
 });
-const text = (smsId: string, to: string, riskClass: ReturnType<typeof riskClassOf>): SmsCommand => ({
-  type: 'accept-sms',
-  data: {
-    smsId,
-    to,
-    fingerprint: smsId,
-    segmentation: { encoding: 'GSM-7', segments: 1, characters: 20 },
-    retail: { prefix: '44', perSegment: '0.05', perMessage: '0' },
-    limits: { maxSegments: 10, perMinute: 100, perDay: 1000 },
-    chargeDecimals: 6,
-    at: '2026-12-01T10:00:00.000Z',
-    riskClass,
-  },
-});
+const text = (smsId: string, to: string, riskClass: ReturnType<typeof riskClassOf>): SmsCommand => acceptText(smsId, to, { riskClass });
 const refusal = (given: readonly AccountStreamEvent[], c: WalletCommand) => {
   try {
     when(given, c);

@@ -1,21 +1,9 @@
 import type { DomainError } from '../../../core/decider';
 import type { SmsCommand } from '../../../core/sms/commands';
+import { acceptText } from './accept-text';
 import { funded, when } from '../wallet/given';
 
-const text = (smsId: string, perDay: string): SmsCommand => ({
-  type: 'accept-sms',
-  data: {
-    smsId,
-    to: '+447911123456',
-    fingerprint: smsId,
-    segmentation: { encoding: 'GSM-7', segments: 1, characters: 20 },
-    retail: { prefix: '44', perSegment: '0.05', perMessage: '0' },
-    limits: { maxSegments: 10, perMinute: 100, perDay: 1000 },
-    chargeDecimals: 6,
-    at: '2026-12-01T10:00:00.000Z',
-    spendCaps: { EUR: { perDay } },
-  },
-});
+const text = (smsId: string, perDay: string): SmsCommand => acceptText(smsId, '+447911123456', { spendCaps: { EUR: { perDay } } });
 
 test('a text past what the day’s cap leaves (texts held count as spent) is refused spend-cap-reached', () => {
   const given = funded('10');

@@ -1,5 +1,6 @@
 import type { CallPolicy } from '../../../core/calls/commands';
 import type { AccountStreamEvent, WalletCommand } from '../../../core/wallet';
+import { answeredCdr } from '../calls/answered-cdr';
 import { funded, opened, stateOf, when } from './given';
 
 const policy: CallPolicy = { grantSeconds: 3600, reservationTtlSeconds: 30, chargeDecimals: 6 };
@@ -22,21 +23,7 @@ const authorize = (callId: string): WalletCommand => ({
   type: 'authorize-call',
   data: { callId, destination: '+442079460000', route: { kind: 'pstn', retail: { prefix: '44', row }, carriers: [] }, at: AT, policy },
 });
-const end = (callId: string, seconds: number): WalletCommand => ({
-  type: 'end-call',
-  data: {
-    callId,
-    origin: 'cdr',
-    answered: true,
-    seconds,
-    answeredAt: AT,
-    endedAt: AT,
-    carrierId: null,
-    reason: 'normal',
-    cdr: {},
-    policy,
-  },
-});
+const end = (callId: string, seconds: number): WalletCommand => answeredCdr(callId, seconds, { endedAt: AT, policy });
 const refusal = (given: readonly AccountStreamEvent[], c: WalletCommand) => {
   try {
     when(given, c);
