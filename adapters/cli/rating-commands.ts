@@ -14,7 +14,7 @@ type WithEngine = <T>(fn: (engine: CommandEngine) => Promise<T>) => Promise<T>;
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 
-function parseTrunk(spec: string, o: { techPrefix: string; channels: number; username: string; password: string }) {
+function parseTrunk(spec: string, o: { techPrefix: string; channels: number; username: string; password: string; srtp?: boolean }) {
   const m = /^([^:/\s]+)(?::(\d{1,5}))?(?:\/(udp|tcp|tls))?$/.exec(spec);
   const port = Number(m?.[2] ?? 5060);
   if (!m || port < 1 || port > 65535) throw new Error(`not a trunk (host[:port][/udp|tcp|tls]): ${JSON.stringify(spec)}`);
@@ -51,6 +51,7 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
     .option('--channels <n>', 'channel limit per trunk (0: none)', '0')
     .option('--username <user>', 'digest username the carrier gave you (all trunks)', '')
     .option('--password <secret>', 'digest password (all trunks; never printed back)', '')
+    .option('--srtp', 'the trunks take SRTP (SDES): media to them stays encrypted (default: plain RTP)')
     .option('--service <voice|sms>', 'what it terminates: calls, or SMS (an SMS gateway: its deck prices segments)', 'voice')
     .addOption(waitOption())
     .action(
@@ -65,6 +66,7 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
           channels: string;
           username: string;
           password: string;
+          srtp?: boolean;
           service: string;
           wait: string;
         },
@@ -77,7 +79,13 @@ export function addRatingCommands(program: Command, withEngine: WithEngine): voi
         if (!/^[0-9#*]*$/.test(o.techPrefix))
           throw new Error(`--tech-prefix may hold only digits, # and *: ${JSON.stringify(o.techPrefix)}`);
         const trunks = o.trunk.map((t) =>
-          parseTrunk(t, { techPrefix: o.techPrefix, channels: Number(o.channels), username: o.username, password: o.password }),
+          parseTrunk(t, {
+            techPrefix: o.techPrefix,
+            channels: Number(o.channels),
+            username: o.username,
+            password: o.password,
+            ...(o.srtp ? { srtp: true } : {}),
+          }),
         );
         const waitMs = parseWait(o.wait);
         await withEngine(async (engine) => {

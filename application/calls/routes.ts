@@ -42,7 +42,9 @@ function retailRate(prefix: string, row: DeckRow, sheetVersion: number): RetailR
   return shared;
 }
 const NO_RISK_PREFIXES = {};
-export const trunkUri = (t: Trunk, digits: string) => `sip:${t.techPrefix}${digits}@${t.host}:${t.port};transport=${t.transport}`;
+// srtp=yes tells the proxy to offer this trunk SRTP; the proxy takes the parameter off before relaying
+export const trunkUri = (t: Trunk, digits: string) =>
+  `sip:${t.techPrefix}${digits}@${t.host}:${t.port};transport=${t.transport}${t.srtp ? ';srtp=yes' : ''}`;
 
 /** An LCR route as a call records it: the trunks' URIs dial `dialed` (the E.164 digits, or an emergency short code). */
 export function carrierRoute(r: Route, dialed: string, deckVersion: number): CarrierRouteData {

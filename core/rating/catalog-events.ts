@@ -15,6 +15,8 @@ export const trunkSchema = z.object({
   channels: z.number().int().min(0),
   username: z.string(),
   password: z.string(),
+  /** The carrier takes SRTP (SDES) on this trunk; absent, as in every trunk registered before, it gets plain RTP. */
+  srtp: z.boolean().optional(),
 });
 export type Trunk = z.infer<typeof trunkSchema>;
 
