@@ -10,6 +10,7 @@ export const KAMAILIO = '/usr/sbin/kamailio';
 export const SIPP = '/usr/bin/sipp';
 export const TEMPLATE = join(__dirname, '..', '..', 'adapters', 'sip', 'kamailio', 'kamailio.cfg');
 const CARRIER_XML = join(__dirname, '..', '..', 'adapters', 'sip', 'sipp', 'carrier.xml');
+const CARRIER_MEDIA_XML = join(__dirname, '..', '..', 'adapters', 'sip', 'sipp', 'carrier-media.xml');
 
 export function sipBedMissing(): string | null {
   return existsSync(KAMAILIO) && existsSync(SIPP) ? null : `${KAMAILIO} or ${SIPP} is missing (scripts/install-test-deps.sh)`;
@@ -96,6 +97,8 @@ export async function startKamailio(options: {
   ephSecret: string;
   ephSha: number;
   frTimerMs?: number;
+  /** More template defines (RTPENGINE_SOCK, MEDIA_TIMEOUT, …), as `-A` would set them. */
+  defines?: Readonly<Record<string, string>>;
 }): Promise<Kamailio> {
   const dir = mkdtempSync(join(tmpdir(), 'trunkline-kamailio-'));
   mkdirSync(join(dir, 'run'));
@@ -112,6 +115,7 @@ export async function startKamailio(options: {
         // not 127.0.0.1: a port-less alias for it would make the loopback carriers "myself"
         SIP_DOMAIN: '"trunkline.test"',
         FR_TIMER: String(options.frTimerMs ?? 2000),
+        ...options.defines,
       },
       { TRUNKLINE_HOOKS: options.hooksUrl },
     ),
@@ -142,14 +146,35 @@ export async function startKamailio(options: {
 
 export interface Carrier {
   readonly port: number;
+  /** The SIP messages sipp sent and received so far (only when started with `trace`). */
+  messages(): string;
   stop(): Promise<void>;
 }
 
-/** sipp as a carrier: answers every INVITE with 200 and waits for the BYE. */
-export async function startCarrier(): Promise<Carrier> {
+/**
+ * sipp as a carrier: answers every INVITE with 200 and waits for the BYE. With `media`, its answer
+ * points the call's plain RTP at that endpoint; with `trace`, its SIP messages are kept.
+ */
+export async function startCarrier(options: { media?: { ip: string; port: number }; trace?: boolean } = {}): Promise<Carrier> {
   const port = await freePort();
-  const child = spawn(SIPP, ['-sf', CARRIER_XML, '-i', '127.0.0.1', '-p', String(port), '-nostdin'], { stdio: 'ignore', cwd: tmpdir() });
+  const dir = options.trace ? mkdtempSync(join(tmpdir(), 'trunkline-carrier-')) : null;
+  const messageFile = dir ? join(dir, 'messages.log') : null;
+  const args = [
+    ...(options.media
+      ? ['-sf', CARRIER_MEDIA_XML, '-key', 'rtp_ip', options.media.ip, '-key', 'rtp_port', String(options.media.port)]
+      : ['-sf', CARRIER_XML]),
+    ...(messageFile ? ['-trace_msg', '-message_file', messageFile] : []),
+    ...['-i', '127.0.0.1', '-p', String(port), '-nostdin'],
+  ];
+  const child = spawn(SIPP, args, { stdio: 'ignore', cwd: dir ?? tmpdir() });
   // sipp would take an OPTIONS probe for a call: wait instead until its port is taken (bounded)
   for (let i = 0; i < 100 && !(await udpTaken(port)); i++) await new Promise((r) => setTimeout(r, 50));
-  return { port, stop: () => stopChild(child) };
+  return {
+    port,
+    messages: () => (messageFile && existsSync(messageFile) ? readFileSync(messageFile, 'utf8') : ''),
+    async stop() {
+      await stopChild(child);
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
