@@ -54,7 +54,7 @@ export interface BaresipAccount {
  */
 export async function startBaresip(account: BaresipAccount, options: { caCert?: string } = {}): Promise<Baresip> {
   const dir = mkdtempSync(join(tmpdir(), 'trunkline-baresip-'));
-  const [sipPort, ctrlPort] = [await freePort(), await freePort()];
+  const ctrlPort = await freePort();
   const rtpMin = 20_000 + 2 * Math.floor(Math.random() * 15_000);
   writeFileSync(
     join(dir, 'config'),
@@ -62,7 +62,8 @@ export async function startBaresip(account: BaresipAccount, options: { caCert?: 
       'poll_method epoll',
       // media on loopback too, not on the host's first interface
       'net_interface 127.0.0.1',
-      `sip_listen 127.0.0.1:${sipPort}`,
+      // any ports: baresip takes the given one for UDP/TCP and the next for TLS, which may be taken
+      'sip_listen 127.0.0.1:0',
       ...(options.caCert ? [`sip_cafile ${options.caCert}`] : []),
       'audio_source ausine,440',
       // nothing plays what it hears: the call's own counters show it arrived

@@ -101,21 +101,26 @@ function legsByProtocol(answer: { [key: string]: Bencoded }): Record<string, { p
       await bed?.close();
     });
 
-    /** baresip registered with the credentials the API hands `who`. */
+    /** baresip registered over TLS (the proxy verified against the bed's CA) with the credentials the API hands `who`. */
     async function client(who: Signer, mediaenc?: string | null): Promise<Baresip> {
       const creds = (await (await signedFetch(bed.base, who, 'POST', '/v1/accounts/me/sip-credentials')).json()) as {
         sip: { username: string; password: string };
       };
-      const c = await startBaresip({
-        user: who.keyid,
-        domain: DOMAIN,
-        username: creds.sip.username,
-        password: creds.sip.password,
-        outbound: `sip:127.0.0.1:${kamailio.sipPort};transport=udp`,
-        ...(mediaenc !== undefined ? { mediaenc } : {}),
-      });
+      const c = await startBaresip(
+        {
+          user: who.keyid,
+          domain: DOMAIN,
+          username: creds.sip.username,
+          password: creds.sip.password,
+          outbound: `sip:127.0.0.1:${kamailio.tlsPort};transport=tls`,
+          ...(mediaenc !== undefined ? { mediaenc } : {}),
+        },
+        { caCert: kamailio.caCert },
+      );
       clients.push(c);
       await c.waitFor('REGISTER_OK');
+      // registered over TLS, the only way in for clients
+      expect(c.log()).toMatch(/\{0\/TLS\/v4\} 200 OK/);
       return c;
     }
 
