@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suites start private instances of (PostgreSQL, Knot,
-# Unbound, coturn, Kamailio, sipp) and the browser the dashboard test drives (Chromium). Idempotent: a package already
+# Unbound, coturn, Kamailio, sipp, rtpengine, baresip) and the browser the dashboard test drives (Chromium). Idempotent: a package already
 # present is not fetched again, so `npm test` can call it every time.
 #   --if-possible  do nothing (but say so) when not root, instead of failing
 set -euo pipefail
@@ -18,6 +18,9 @@ command -v kamailio >/dev/null 2>&1 || [ -x /usr/sbin/kamailio ] || need+=(kamai
 # SIP over TLS and WSS for clients and peers
 [ -e /usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so ] || need+=(kamailio-tls-modules)
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
+# the media bed: rtpengine (userspace only, no kernel module) and baresip as an SRTP client
+[ -x /usr/bin/rtpengine ] || need+=(rtpengine-daemon)
+[ -x /usr/bin/baresip ] || need+=(baresip-core)
 # npm run bench:sip: sipp's TCP into the proxy's TLS listener (Debian's sipp is built without TLS)
 [ -x /usr/bin/stunnel ] || need+=(stunnel4)
 # the finance dashboard's browser test: Debian's Chromium, driven by playwright-core

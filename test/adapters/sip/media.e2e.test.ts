@@ -103,6 +103,7 @@ function legsByProtocol(answer: { [key: string]: Bencoded }): Record<string, { p
       await carrier?.stop();
       media?.close();
       await bed?.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
     /** baresip registered over TLS (the proxy verified against the bed's CA) with the credentials the API hands `who`. */
