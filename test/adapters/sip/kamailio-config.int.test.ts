@@ -13,7 +13,7 @@ if (missing && process.env['CI'] !== 'true') console.warn(`\n*** SKIPPED kamaili
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const check = (file: string) => spawnSync(KAMAILIO, ['-c', '-f', file], { encoding: 'utf8', timeout: 30_000, cwd: dir });
 
-  test('passes kamailio -c as shipped and with every define set', () => {
+  test('passes kamailio -c as shipped and with every define set (media through rtpengine too)', () => {
     const shipped = check(TEMPLATE);
     expect([shipped.status, shipped.stderr.slice(-500)]).toEqual([0, expect.any(String)]);
     const file = join(dir, 'rendered.cfg');
@@ -33,6 +33,9 @@ if (missing && process.env['CI'] !== 'true') console.warn(`\n*** SKIPPED kamaili
           FR_TIMER: '2500',
           RING_LIMIT: '45000',
           ORIGIN: '"edge-1"',
+          RTPENGINE_SOCK: '"udp:127.0.0.1:22223"',
+          MEDIA_TIMEOUT: '30',
+          MEDIA_RPC_LISTEN: 'tcp:127.0.0.1:25090',
         },
         { TRUNKLINE_HOOKS: 'http://kamailio:hook-secret-0123456789@127.0.0.1:8080/v1/hooks/sip' },
       ),
