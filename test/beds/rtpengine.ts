@@ -37,6 +37,8 @@ export async function startRtpengine(options: { timeoutSeconds: number; b2bUrl?:
   // a range of its own per bed: parallel suites' engines then never fight over the same ports
   const portMin = 20_000 + 200 * Math.floor(Math.random() * 150);
   const args = [
+    // never the system's /etc/rtpengine/rtpengine.conf: its fixed CLI and HTTP ports clash between beds
+    '--config-file=none',
     '--table=-1',
     '--foreground',
     '--log-stderr',

@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port';
+import { RTPENGINE, startRtpengine } from './rtpengine';
 import { createCa, issueCert, type Ca } from './tls-ca';
 
 export const KAMAILIO = '/usr/sbin/kamailio';
@@ -15,10 +16,13 @@ const CARRIER_MEDIA_XML = join(__dirname, '..', '..', 'adapters', 'sip', 'sipp',
 
 const TLS_MODULE = '/usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so';
 
+/** The bed's own rtpengine ends a call after this long without media (the signalling-only clients send none). */
+const MEDIA_TIMEOUT_SECONDS = 30;
+
 export function sipBedMissing(): string | null {
-  return [KAMAILIO, SIPP, TLS_MODULE].every((f) => existsSync(f))
+  return [KAMAILIO, SIPP, TLS_MODULE, RTPENGINE].every((f) => existsSync(f))
     ? null
-    : `${KAMAILIO}, its tls module or ${SIPP} is missing (scripts/install-test-deps.sh)`;
+    : `${KAMAILIO}, its tls module, ${RTPENGINE} or ${SIPP} is missing (scripts/install-test-deps.sh)`;
 }
 
 /** The shipped template with its defines set ahead of it (the template's #!ifndef then keeps them). */
@@ -125,7 +129,11 @@ export async function startKamailio(options: {
   const domain = options.domain ?? 'trunkline.test';
   const ca = options.ca ?? createCa(dir);
   const own = issueCert(ca, dir, { name: domain, dns: [domain], ip: [host] });
-  const [tlsPort, wssPort, trunkPort] = [await freePort(), await freePort(), await freePort()];
+  const [tlsPort, wssPort, trunkPort, rpcPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  // media goes through rtpengine, as in production: a private one unless the caller brings its own
+  const rtpengine = options.defines?.['RTPENGINE_SOCK']
+    ? null
+    : await startRtpengine({ timeoutSeconds: MEDIA_TIMEOUT_SECONDS, b2bUrl: `http://127.0.0.1:${rpcPort}/RPC2` });
   const cfg = join(dir, 'kamailio.cfg');
   writeFileSync(
     cfg,
@@ -141,6 +149,13 @@ export async function startKamailio(options: {
         TLS_CA: JSON.stringify(ca.cert),
         SIP_DOMAIN: JSON.stringify(domain),
         FR_TIMER: String(options.frTimerMs ?? 2000),
+        ...(rtpengine
+          ? {
+              RTPENGINE_SOCK: JSON.stringify(`udp:127.0.0.1:${rtpengine.ngPort}`),
+              MEDIA_TIMEOUT: String(MEDIA_TIMEOUT_SECONDS),
+              MEDIA_RPC_LISTEN: `tcp:127.0.0.1:${rpcPort}`,
+            }
+          : {}),
         ...options.defines,
       },
       { TRUNKLINE_HOOKS: options.hooksUrl },
@@ -158,6 +173,7 @@ export async function startKamailio(options: {
     await tcpOpen(wssPort, host);
   } catch (error) {
     await stopChild(child);
+    await rtpengine?.stop();
     throw new Error(`${(error as Error).message}\n${output.slice(-3000)}`);
   }
   return {
@@ -169,6 +185,7 @@ export async function startKamailio(options: {
     log: () => output,
     async stop() {
       await stopChild(child);
+      await rtpengine?.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

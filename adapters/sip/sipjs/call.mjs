@@ -1,6 +1,6 @@
 /* global setTimeout, clearTimeout, performance */
 // A calling app in Node: sip.js 0.21 over WebSocket, registering with the ephemeral
-// credentials the API handed out, then calling one number. No media: a static SDP.
+// credentials the API handed out, then calling one number. No media: a static DTLS-SRTP SDP.
 // Configured by environment; prints one JSON line per step ({step, ms, ...}) and exits
 // 0 when the call was answered and ended, 2 when it was refused (with its status), 1 on error.
 //   WS_URL, SIP_DOMAIN, SIP_USER (E.164), SIP_USERNAME, SIP_PASSWORD, DESTINATION,
@@ -17,14 +17,23 @@ const say = (step, extra = {}) => console.log(JSON.stringify({ step, ms: Math.ro
 
 class StaticSdh {
   async getDescription() {
+    // what a browser offers: DTLS-SRTP with ICE and RTCP multiplexed (the proxy refuses plain RTP);
+    // the fingerprint is a well-formed placeholder, as no media is ever sent
     const sdp = [
       'v=0',
       'o=- 1 1 IN IP4 127.0.0.1',
       's=-',
-      'c=IN IP4 127.0.0.1',
       't=0 0',
-      'm=audio 40000 RTP/AVP 0',
+      `a=fingerprint:sha-256 ${Array.from({ length: 32 }, (_, i) => (i * 7).toString(16).padStart(2, '0').toUpperCase()).join(':')}`,
+      'a=ice-ufrag:trunklinesipjs',
+      'a=ice-pwd:trunklinesipjsstaticpassword',
+      'm=audio 40000 UDP/TLS/RTP/SAVPF 0',
+      'c=IN IP4 127.0.0.1',
+      'a=mid:0',
       'a=rtpmap:0 PCMU/8000',
+      'a=setup:actpass',
+      'a=rtcp-mux',
+      'a=candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host',
       'a=sendrecv',
       '',
     ].join('\r\n');
