@@ -1,6 +1,7 @@
 /**
  * npm run bench:sip — calls per second through the real parts: sipp places authenticated calls
- * (auth_ephemeral credentials from the API) at fixed rates through Kamailio (the shipped
+ * (auth_ephemeral credentials from the API) at fixed rates, over TLS (Debian's sipp has no TLS:
+ * its TCP goes through a verifying stunnel client), through Kamailio (the shipped
  * template), which asks Trunkline and relays to a sipp carrier; every call's CDR must come
  * back charged exactly once at the authorized rate. Counts billing errors: answered calls not
  * charged, charged twice, or charged a different amount than the rate gives. Loopback only,
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { chargeFor } from '../core/pricing/charge';
 import { freePort } from '../test/beds/free-port';
 import { SIPP, sipBedMissing, startCarrier, startKamailio } from '../test/beds/sip-bed';
+import { startTlsTunnel, tlsTunnelMissing } from '../test/beds/tls-tunnel';
 import { callsEngine, HOOK_SECRET } from '../test/support/calls-engine';
 import { signedFetch, signer } from '../test/support/signed-fetch';
 import { fmt, machine, writeSection } from './report';
@@ -38,7 +40,7 @@ function sippCalls(args: string[], timeoutMs: number): Promise<{ code: number | 
 }
 
 async function main(): Promise<void> {
-  const missing = sipBedMissing();
+  const missing = sipBedMissing() ?? tlsTunnelMissing();
   if (missing) throw new Error(missing);
   const alice = signer('+442079460958');
   const carrier = await startCarrier();
@@ -53,6 +55,8 @@ async function main(): Promise<void> {
     ephSecret: SIP_SECRET,
     ephSha: 1,
   });
+  // clients reach the proxy over TLS only: sipp's TCP through a verifying TLS tunnel
+  const tunnel = await startTlsTunnel({ host: kamailio.host, port: kamailio.tlsPort, ca: kamailio.caCert, name: 'trunkline.test' });
   const rows: string[] = [];
   try {
     await bed.fund(alice.keyid, '100000');
@@ -67,7 +71,9 @@ async function main(): Promise<void> {
       const started = performance.now();
       const run = await sippCalls(
         [
-          `127.0.0.1:${kamailio.sipPort}`,
+          `127.0.0.1:${tunnel.port}`,
+          '-t',
+          't1',
           '-sf',
           CALLER_XML,
           '-set',
@@ -134,6 +140,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
+    await tunnel.stop();
     await kamailio.stop();
     await carrier.stop();
     await bed.close();
@@ -141,7 +148,7 @@ async function main(): Promise<void> {
   const body = [
     '## Calls through Kamailio (`npm run bench:sip`)',
     '',
-    `${machine()}; sipp (UAC, digest auth with API-issued auth_ephemeral credentials) → Kamailio 5.6 (the shipped template) → sipp carrier; Trunkline in the bench process (SQLite); one caller account. A billing error is an answered call not charged, charged twice, or charged other than its rate gives. Scale ${SCALE}.`,
+    `${machine()}; sipp (UAC over TCP, digest auth with API-issued auth_ephemeral credentials) → stunnel (one verified TLS 1.2+ connection) → Kamailio 5.6 (the shipped template, SIP over TLS) → sipp carrier (UDP trunk); Trunkline in the bench process (SQLite); one caller account. A billing error is an answered call not charged, charged twice, or charged other than its rate gives. Scale ${SCALE}.`,
     '',
     '| offered | completed rate | calls | CDRs charged | billing errors |',
     '| --- | ---: | --- | ---: | ---: |',

@@ -15,7 +15,11 @@ for pair in knotd:knot kdig:knot-dnsutils unbound:unbound ldns-signzone:ldnsutil
 done
 # the SIP bed: Kamailio (registrar, proxy, http_client, dialog, websocket) and sipp as the carrier
 command -v kamailio >/dev/null 2>&1 || [ -x /usr/sbin/kamailio ] || need+=(kamailio kamailio-websocket-modules kamailio-autheph-modules kamailio-utils-modules kamailio-extra-modules kamailio-json-modules)
+# SIP over TLS and WSS for clients and peers
+[ -e /usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so ] || need+=(kamailio-tls-modules)
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
+# npm run bench:sip: sipp's TCP into the proxy's TLS listener (Debian's sipp is built without TLS)
+[ -x /usr/bin/stunnel ] || need+=(stunnel4)
 # the finance dashboard's browser test: Debian's Chromium, driven by playwright-core
 [ -x /usr/bin/chromium ] || need+=(chromium)
 

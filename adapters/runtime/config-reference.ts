@@ -34,7 +34,7 @@ const DESCRIPTIONS: Record<ConfigKey, string> = {
   sipSecrets: 'Kamailio auth_ephemeral secrets, each at least 16 characters (the first signs, all verify)',
   sipCredentialTtlSeconds: 'how long SIP credentials handed to clients last',
   sipHmac: 'the HMAC of the SIP credentials: `sha1`, `sha256`, `sha384`, `sha512`',
-  registrars: 'registrar URIs (`sip:` or `sips:`) the descriptor hands to clients',
+  registrars: 'registrar URIs the descriptor hands to clients: `sips:` only, as clients reach the provider over TLS only',
   webSocketUris: 'the registrar’s WebSocket servers (`wss://sip.provider.example:8443`) the descriptor hands to browser and sip.js clients',
   turnSecret: 'coturn `static-auth-secret` (use-auth-secret), at least 16 characters',
   turnUris: 'TURN/STUN URIs handed out with the TURN credentials',
@@ -95,7 +95,7 @@ const COMPUTED_DEFAULTS: Partial<Record<ConfigKey, string>> = {
   readModels: '`postgres` with a postgres store, else `sqlite`',
   directoryFile: '`<dataDir>/directory.json`',
   providerKeyFile: '`<dataDir>/provider-key.pem`',
-  registrars: '`sip:<sipDomain>` over UDP and TCP',
+  registrars: '`sips:<sipDomain>`',
 };
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');

@@ -84,10 +84,10 @@ const schema = z
       .min(60)
       .max(7 * 86400),
     sipHmac: z.enum(['sha1', 'sha256', 'sha384', 'sha512']),
-    /** Registrar URIs handed to clients (default: sip:<sipDomain> over udp and tcp). */
-    registrars: z.array(z.string().regex(/^sips?:/, 'must be a sip: or sips: URI')).optional(),
+    /** Registrar URIs handed to clients (default: sips:<sipDomain>): clients reach the provider only over TLS. */
+    registrars: z.array(z.string().regex(/^sips:[^\s;]+$/, 'must be a sips: URI (clients register over TLS only)')).optional(),
     /** The registrar's WebSocket servers for the descriptor (`wss://sip.provider.example:8443`). */
-    webSocketUris: z.array(z.string().regex(/^wss?:\/\/[^\s/]+(\/\S*)?$/, 'must be a ws:// or wss:// URL')),
+    webSocketUris: z.array(z.string().regex(/^wss:\/\/[^\s/]+(\/\S*)?$/, 'must be a wss:// URL (clients connect over TLS only)')),
     /** coturn `static-auth-secret` (use-auth-secret), and the TURN/STUN URIs clients use. */
     turnSecret: z.string().min(16, 'must be at least 16 characters').optional(),
     turnUris: z.array(z.string().regex(/^(turns?|stun):/, 'must be a turn:, turns: or stun: URI')),

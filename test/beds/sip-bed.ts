@@ -5,14 +5,19 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port';
+import { createCa, issueCert, type Ca } from './tls-ca';
 
 export const KAMAILIO = '/usr/sbin/kamailio';
 export const SIPP = '/usr/bin/sipp';
 export const TEMPLATE = join(__dirname, '..', '..', 'adapters', 'sip', 'kamailio', 'kamailio.cfg');
 const CARRIER_XML = join(__dirname, '..', '..', 'adapters', 'sip', 'sipp', 'carrier.xml');
 
+const TLS_MODULE = '/usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so';
+
 export function sipBedMissing(): string | null {
-  return existsSync(KAMAILIO) && existsSync(SIPP) ? null : `${KAMAILIO} or ${SIPP} is missing (scripts/install-test-deps.sh)`;
+  return [KAMAILIO, SIPP, TLS_MODULE].every((f) => existsSync(f))
+    ? null
+    : `${KAMAILIO}, its tls module or ${SIPP} is missing (scripts/install-test-deps.sh)`;
 }
 
 /** The shipped template with its defines set ahead of it (the template's #!ifndef then keeps them). */
@@ -27,7 +32,7 @@ export function renderConfig(defines: Readonly<Record<string, string>>, substdef
 }
 
 /** Resolves once a UDP SIP endpoint answers OPTIONS (bounded: `ms`). */
-export function sipAnswers(port: number, ms = 10_000): Promise<void> {
+export function sipAnswers(port: number, host = '127.0.0.1', ms = 10_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const sock = createSocket('udp4');
     const deadline = Date.now() + ms;
@@ -42,10 +47,10 @@ export function sipAnswers(port: number, ms = 10_000): Promise<void> {
     sock.bind(0, '127.0.0.1', () => {
       const local = sock.address().port;
       const send = () => {
-        if (Date.now() > deadline) return done(new Error(`no SIP answer on 127.0.0.1:${port} within ${ms} ms`));
+        if (Date.now() > deadline) return done(new Error(`no SIP answer on ${host}:${port} within ${ms} ms`));
         const branch = `z9hG4bK${Math.random().toString(36).slice(2)}`;
-        const m = `OPTIONS sip:127.0.0.1:${port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${local};branch=${branch};rport\r\nFrom: <sip:probe@127.0.0.1>;tag=p\r\nTo: <sip:127.0.0.1:${port}>\r\nCall-ID: probe-${branch}\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`;
-        sock.send(m, port, '127.0.0.1');
+        const m = `OPTIONS sip:${host}:${port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${local};branch=${branch};rport\r\nFrom: <sip:probe@127.0.0.1>;tag=p\r\nTo: <sip:${host}:${port}>\r\nCall-ID: probe-${branch}\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`;
+        sock.send(m, port, host);
       };
       timer = setInterval(send, 50);
       send();
@@ -61,15 +66,15 @@ function udpTaken(port: number): Promise<boolean> {
   });
 }
 
-async function tcpOpen(port: number, ms = 10_000): Promise<void> {
+async function tcpOpen(port: number, host: string, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
     const ok = await new Promise<boolean>((r) => {
-      const s = connect(port, '127.0.0.1', () => (s.end(), r(true)));
+      const s = connect(port, host, () => (s.end(), r(true)));
       s.on('error', () => r(false));
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port}`);
+    if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -84,22 +89,42 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 export interface Kamailio {
-  readonly sipPort: number;
-  readonly wsPort: number;
+  /** SIP over TLS, for clients and federation peers. */
+  readonly tlsPort: number;
+  /** Secure WebSocket, for sip.js. */
+  readonly wssPort: number;
+  /** Plain UDP, the private carrier-trunk listener. */
+  readonly trunkPort: number;
+  readonly host: string;
+  /** The PEM file of the CA the bed's certificate chains to: what clients trust. */
+  readonly caCert: string;
   log(): string;
   stop(): Promise<void>;
 }
 
-/** A private Kamailio from the shipped template on free loopback ports, talking to the engine's hooks. */
+/**
+ * A private Kamailio from the shipped template on free ports of a loopback address, talking to the
+ * engine's hooks, with a certificate for `domain` (and the address) from `ca` (a new private CA unless given).
+ */
 export async function startKamailio(options: {
   hooksUrl: string;
   ephSecret: string;
   ephSha: number;
   frTimerMs?: number;
+  host?: string;
+  domain?: string;
+  ca?: Ca;
+  /** More template defines (values as the template takes them: strings quoted). */
+  defines?: Readonly<Record<string, string>>;
 }): Promise<Kamailio> {
   const dir = mkdtempSync(join(tmpdir(), 'trunkline-kamailio-'));
   mkdirSync(join(dir, 'run'));
-  const [sipPort, wsPort] = [await freePort(), await freePort()];
+  const host = options.host ?? '127.0.0.1';
+  // not 127.0.0.1: a port-less alias for it would make the loopback carriers "myself"
+  const domain = options.domain ?? 'trunkline.test';
+  const ca = options.ca ?? createCa(dir);
+  const own = issueCert(ca, dir, { name: domain, dns: [domain], ip: [host] });
+  const [tlsPort, wssPort, trunkPort] = [await freePort(), await freePort(), await freePort()];
   const cfg = join(dir, 'kamailio.cfg');
   writeFileSync(
     cfg,
@@ -107,11 +132,15 @@ export async function startKamailio(options: {
       {
         EPH_SECRET: JSON.stringify(options.ephSecret),
         EPH_SHA: String(options.ephSha),
-        SIP_LISTEN: `udp:127.0.0.1:${sipPort}`,
-        WS_LISTEN: `tcp:127.0.0.1:${wsPort}`,
-        // not 127.0.0.1: a port-less alias for it would make the loopback carriers "myself"
-        SIP_DOMAIN: '"trunkline.test"',
+        CLIENT_TLS_LISTEN: `tls:${host}:${tlsPort}`,
+        CLIENT_WSS_LISTEN: `tls:${host}:${wssPort}`,
+        TRUNK_LISTEN: `udp:${host}:${trunkPort}`,
+        TLS_CERT: JSON.stringify(own.cert),
+        TLS_KEY: JSON.stringify(own.key),
+        TLS_CA: JSON.stringify(ca.cert),
+        SIP_DOMAIN: JSON.stringify(domain),
         FR_TIMER: String(options.frTimerMs ?? 2000),
+        ...options.defines,
       },
       { TRUNKLINE_HOOKS: options.hooksUrl },
     ),
@@ -123,15 +152,19 @@ export async function startKamailio(options: {
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   try {
-    await sipAnswers(sipPort);
-    await tcpOpen(wsPort);
+    await sipAnswers(trunkPort, host);
+    await tcpOpen(tlsPort, host);
+    await tcpOpen(wssPort, host);
   } catch (error) {
     await stopChild(child);
     throw new Error(`${(error as Error).message}\n${output.slice(-3000)}`);
   }
   return {
-    sipPort,
-    wsPort,
+    tlsPort,
+    wssPort,
+    trunkPort,
+    host,
+    caCert: ca.cert,
     log: () => output,
     async stop() {
       await stopChild(child);

@@ -64,8 +64,7 @@ export interface HttpWiring {
   readonly ratesAge: () => number | null;
 }
 
-const registrarsOf = (config: Config) =>
-  config.registrars ?? [`sip:${config.sipDomain};transport=udp`, `sip:${config.sipDomain};transport=tcp`];
+const registrarsOf = (config: Config) => config.registrars ?? [`sips:${config.sipDomain}`];
 
 /** The HTTP app, with the services plugins' routers and jobs are given (`routerDeps`). */
 export function wireHttp(w: HttpWiring): { app: HttpApp; routerDeps: RouterDeps } {

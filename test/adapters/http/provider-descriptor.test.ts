@@ -70,7 +70,7 @@ describe('GET /.well-known/trunkline', () => {
       rateSheet: `${base}/v1/rates`,
       stun: ['stun:stun.example.test'],
     });
-    expect(d.registrars).toEqual(['sip:sip.example.test;transport=udp', 'sip:sip.example.test;transport=tcp']);
+    expect(d.registrars).toEqual(['sips:sip.example.test']);
     expect(d.websocket).toEqual(['wss://sip.example.test:8443']);
     expect(digestMatches(headers['content-digest'], body)).toBe(true);
     const key = ed25519PublicKey(Buffer.from(d.signing.publicKey, 'base64'));

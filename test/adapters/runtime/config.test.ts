@@ -44,7 +44,9 @@ describe('configuration', () => {
     [{ TRUNKLINE_STORE: 'eventstoredb' }, /eventStoreDbUrl is required/],
     [{ TRUNKLINE_POSTGRES_URL: 'mysql://x' }, /postgresUrl must be a postgres:\/\/ URL/],
     [{ TRUNKLINE_CONFIG: '/nonexistent/trunkline.json' }, /does not exist/],
-    [{ TRUNKLINE_WEBSOCKET_URIS: 'wss://ok.example:8443,http://sip.example' }, /webSocketUris.1 must be a ws:\/\/ or wss:\/\/ URL/],
+    [{ TRUNKLINE_WEBSOCKET_URIS: 'wss://ok.example:8443,http://sip.example' }, /webSocketUris.1 must be a wss:\/\/ URL/],
+    // plain WebSocket is refused for clients: the descriptor only ever hands out encrypted transports
+    [{ TRUNKLINE_WEBSOCKET_URIS: 'ws://sip.example:8088' }, /webSocketUris.0 must be a wss:\/\/ URL/],
     [{ TRUNKLINE_WEBHOOK_RETRY_MAX_SECONDS: '0' }, /webhookRetryMaxSeconds/],
   ])('refuses %j with one line naming it', (env, message) => {
     expect(() => loadConfig({ env, cwd })).toThrow(message);
@@ -56,6 +58,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ env: { TRUNKLINE_CONFIG: bad }, cwd })).toThrow(/bad.json: .*JSON/);
     writeFileSync(bad, JSON.stringify({ prot: 1 }));
     expect(() => loadConfig({ env: { TRUNKLINE_CONFIG: bad }, cwd })).toThrow(/unknown setting prot/);
+  });
+
+  test('registrars: sips: URIs only, as clients reach the provider over TLS only', () => {
+    const file = join(cwd, 'registrars.json');
+    const load = (registrars: string[]) => {
+      writeFileSync(file, JSON.stringify({ registrars }));
+      return loadConfig({ env: { TRUNKLINE_CONFIG: file }, cwd });
+    };
+    expect(load(['sips:sip.provider.example']).registrars).toEqual(['sips:sip.provider.example']);
+    expect(() => load(['sip:sip.provider.example;transport=udp'])).toThrow(/registrars.0 must be a sips: URI/);
+    expect(() => load(['sips:sip.provider.example;transport=udp'])).toThrow(/registrars.0 must be a sips: URI/);
   });
 
   test('emergency numbers: countries as ISO codes, short codes of digits; a prototype key is no country', () => {

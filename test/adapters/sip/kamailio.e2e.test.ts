@@ -86,7 +86,8 @@ interface Step {
       const child = spawn(process.execPath, [join(ROOT, 'adapters', 'sip', 'sipjs', 'call.mjs')], {
         env: {
           ...process.env,
-          WS_URL: `ws://127.0.0.1:${kamailio.wsPort}`,
+          WS_URL: `wss://127.0.0.1:${kamailio.wssPort}`,
+          NODE_EXTRA_CA_CERTS: kamailio.caCert,
           SIP_DOMAIN: '127.0.0.1',
           SIP_USER: who.keyid,
           SIP_USERNAME: creds.sip.username,
@@ -227,7 +228,11 @@ interface Step {
       const key = join(dir, 'alice.pem');
       writeFileSync(key, alice.privateKey.export({ format: 'pem', type: 'pkcs8' }));
       const run = async (args: string[]) => {
-        const child = spawn(process.execPath, [BIN, 'probe', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [BIN, 'probe', ...args], {
+          cwd: ROOT,
+          env: { ...process.env, NODE_EXTRA_CA_CERTS: kamailio.caCert },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let out = '';
         let err = '';
         child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
@@ -235,7 +240,7 @@ interface Step {
         const code = await new Promise<number | null>((r) => child.once('exit', r));
         return { code, out, err };
       };
-      const common = ['--api', bed.base, '--key', key, '--ws', `ws://127.0.0.1:${kamailio.wsPort}`, '--call', UK];
+      const common = ['--api', bed.base, '--key', key, '--ws', `wss://127.0.0.1:${kamailio.wssPort}`, '--call', UK];
       const ok = await run([...common, '--number', alice.keyid, '--seconds', '1', '--json']);
       expect([ok.code, ok.err]).toEqual([0, '']);
       const report = JSON.parse(ok.out) as { steps: { step: string; ms: number }[]; charge: string };
@@ -366,7 +371,7 @@ interface Step {
         `INVITE sip:+442079460000@127.0.0.1:${carrier.port} SIP/2.0`,
         `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK-forged-${Date.now()}`,
         'Max-Forwards: 70',
-        `Route: <sip:127.0.0.1:${kamailio.sipPort};lr>`,
+        `Route: <sip:127.0.0.1:${kamailio.trunkPort};lr>`,
         `From: <sip:${alice.keyid}@127.0.0.1>;tag=forged`,
         'To: <sip:+442079460000@127.0.0.1>;tag=made-up',
         `Call-ID: forged-${Date.now()}`,
@@ -376,10 +381,49 @@ interface Step {
         '',
         '',
       ].join('\r\n');
-      socket.send(invite, kamailio.sipPort, '127.0.0.1');
+      socket.send(invite, kamailio.trunkPort, '127.0.0.1');
       const answer = await Promise.race([reply, new Promise<string>((r) => setTimeout(() => r('no answer'), 3000))]);
       socket.close();
       expect(answer.split('\r\n')[0]).toBe('SIP/2.0 403 Forbidden - Unknown Dialog');
+    }, 30_000);
+    test('10. a client over plain UDP gets no service: REGISTER and INVITE are refused, asking for sips:', async () => {
+      const creds = (await (await signedFetch(bed.base, alice, 'POST', '/v1/accounts/me/sip-credentials')).json()) as {
+        sip: { username: string; password: string };
+      };
+      const { createSocket } = await import('node:dgram');
+      const socket = createSocket('udp4');
+      const port = await new Promise<number>((r) => socket.bind(0, '127.0.0.1', () => r(socket.address().port)));
+      const send = async (method: 'REGISTER' | 'INVITE', uri: string, to: string) => {
+        const reply = new Promise<string>((r) => socket.once('message', (m) => r(m.toString())));
+        const request = [
+          `${method} ${uri} SIP/2.0`,
+          `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK-plain-${method}-${Date.now()};rport`,
+          'Max-Forwards: 70',
+          `From: <sip:${alice.keyid}@trunkline.test>;tag=plain`,
+          `To: <${to}>`,
+          `Call-ID: plain-${method}-${Date.now()}`,
+          `CSeq: 1 ${method}`,
+          `Contact: <sip:${alice.keyid}@127.0.0.1:${port}>`,
+          // the right credentials: refused for the transport, not for who sends them
+          `Authorization: Digest username="${creds.sip.username}", realm="trunkline.test", nonce="x", uri="${uri}", response="00"`,
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n');
+        socket.send(request, kamailio.trunkPort, '127.0.0.1');
+        return Promise.race([reply, new Promise<string>((r) => setTimeout(() => r('no answer'), 3000))]);
+      };
+      const register = await send('REGISTER', 'sip:trunkline.test', `sip:${alice.keyid}@trunkline.test`);
+      const invite = await send('INVITE', `sip:${UK}@trunkline.test`, `sip:${UK}@trunkline.test`);
+      socket.close();
+      expect([register.split('\r\n')[0], invite.split('\r\n')[0]]).toEqual([
+        'SIP/2.0 403 Forbidden - Use sips',
+        'SIP/2.0 403 Forbidden - Use sips',
+      ]);
+      // nothing reached the engine: no authorization for that Call-ID
+      const calls = await eventsOf(alice.keyid, 'CallAuthorized', 0, 0);
+      expect(calls.filter((c) => String(c['callId']).startsWith('plain-'))).toEqual([]);
+      await waitFor(async () => /refused INVITE over udp/.test(kamailio.log()), 5000, 'the refusal in the proxy log');
     }, 30_000);
   },
 );
