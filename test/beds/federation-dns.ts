@@ -11,6 +11,8 @@ export interface ProviderRecords {
   readonly domain: string;
   readonly host: string;
   readonly tlsPort: number;
+  /** Publish SIP over UDP instead (NAPTR SIP+D2U → SRV `_sip._udp`): a provider reachable only in clear. */
+  readonly clear?: boolean;
 }
 
 export interface FederationDns {
@@ -38,8 +40,9 @@ export function providerZone(p: ProviderRecords): string {
     `@          SOA   ns.${p.domain}. hostmaster.${p.domain}. 1 3600 600 86400 60`,
     '@          NS    ns',
     `ns         A     ${p.host}`,
-    '@          NAPTR 10 50 "s" "SIPS+D2T" "" _sips._tcp',
-    `_sips._tcp SRV   10 10 ${p.tlsPort} sip`,
+    ...(p.clear
+      ? ['@          NAPTR 10 50 "s" "SIP+D2U" "" _sip._udp', `_sip._udp  SRV   10 10 ${p.tlsPort} sip`]
+      : ['@          NAPTR 10 50 "s" "SIPS+D2T" "" _sips._tcp', `_sips._tcp SRV   10 10 ${p.tlsPort} sip`]),
     `sip        A     ${p.host}`,
     '',
   ].join('\n');
@@ -49,7 +52,7 @@ async function answers(address: string, domain: string, ms = 10_000): Promise<vo
   const deadline = Date.now() + ms;
   for (;;) {
     try {
-      const out = execFileSync(KDIG, ['+short', '+time=1', '+retry=0', `@${address}`, 'SRV', `_sips._tcp.${domain}`], {
+      const out = execFileSync(KDIG, ['+short', '+time=1', '+retry=0', `@${address}`, 'NAPTR', domain], {
         stdio: ['ignore', 'pipe', 'ignore'],
       });
       if (out.toString().trim() !== '') return;

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,12 @@ const B = { domain: 'providerb.test', host: '127.0.0.3' };
 /** A's directory: bob's number is on-net at B; carol's names B too, but she is no user there. */
 const BOB = '+447911123456';
 const CAROL = '+33142685300';
+/** At a provider that publishes SIP over UDP only: never called in clear. */
+const DAVE = '+442079460777';
+const C = { domain: 'providerc.test', host: '127.0.0.4' };
+/** A domain whose DNS points at B's proxy, whose certificate names providerb.test instead. */
+const ERIN = '+442079460778';
+const D = { domain: 'providerd.test', host: B.host };
 
 interface Step {
   step: string;
@@ -43,19 +50,31 @@ interface Step {
   let kamA: Kamailio;
   let kamB: Kamailio;
   const children: ChildProcess[] = [];
+  let clearListener: Socket;
+  const heardInClear: Buffer[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'trunkline-e2e-fed-'));
     ca = createCa(dir, 'Federation test CA');
     // the ports come first: the zones publish them
     const [portA, portB] = [await freePort(), await freePort()];
+    clearListener = createSocket('udp4');
+    clearListener.on('message', (m) => heardInClear.push(m));
+    await new Promise<void>((r) => clearListener.bind(0, C.host, () => r()));
     dns = await startFederationDns([
       { ...A, tlsPort: portA },
       { ...B, tlsPort: portB },
+      { ...C, tlsPort: clearListener.address().port, clear: true },
+      { ...D, tlsPort: portB },
     ]);
     engineA = await callsEngine({
       people: [alice],
-      onNet: { [BOB]: `sip:${BOB}@${B.domain}`, [CAROL]: `sip:${CAROL}@${B.domain}` },
+      onNet: {
+        [BOB]: `sip:${BOB}@${B.domain}`,
+        [CAROL]: `sip:${CAROL}@${B.domain}`,
+        [DAVE]: `sip:${DAVE}@${C.domain}`,
+        [ERIN]: `sip:${BOB}@${D.domain}`,
+      },
       config: { sipSecrets: [SIP_SECRET], sipHmac: 'sha256', sipDomain: A.domain },
     });
     engineB = await callsEngine({ people: [bob], config: { sipSecrets: [SIP_SECRET], sipHmac: 'sha256', sipDomain: B.domain } });
@@ -83,6 +102,7 @@ interface Step {
     await engineA?.close();
     await engineB?.close();
     await dns?.stop();
+    clearListener?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -184,6 +204,22 @@ interface Step {
     expect(await eventsOf(engineB, CAROL, 'InboundCallReceived', 0, 0)).toEqual([]);
     expect(kamB.log()).not.toMatch(new RegExp(`trunkline authorize`));
   }, 30_000);
+
+  test('a peer domain that publishes SIP over UDP only is not called: nothing leaves in clear', async () => {
+    const r = await sipjs(engineA, kamA, A, alice, { DESTINATION: DAVE });
+    expect(await r.exited).toBe(2);
+    expect(r.lines.find((l) => l.step === 'refused')?.status).toBeGreaterThanOrEqual(500);
+    expect(heardInClear).toEqual([]);
+  }, 30_000);
+
+  test('a peer whose certificate (from the same CA) names another domain than the one called: its replies are dropped, the call fails', async () => {
+    const r = await sipjs(engineA, kamA, A, alice, { DESTINATION: ERIN });
+    expect(await r.exited).toBe(2);
+    expect(r.lines.find((l) => l.step === 'refused')?.status).toBeGreaterThanOrEqual(400);
+    expect(kamA.log()).toMatch(/federation: reply for providerd\.test from .* certificate for 'providerb\.test'.*dropped/);
+    const bobCalls = await eventsOf(engineB, bob.keyid, 'InboundCallReceived', 2, 0);
+    expect(bobCalls).toHaveLength(1);
+  }, 60_000);
 
   /** One SIP request over TLS to B's proxy as a TLS client with `cert` (or none); the status line of the answer, or the TLS error. */
   function tlsRequest(cert: { cert: string; key: string } | null, requestUri: string, pai: string | null): Promise<string> {
