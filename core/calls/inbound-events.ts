@@ -6,7 +6,7 @@ export const inboundEvents = {
    * callee's account, it moves and holds no money (the caller's provider routed it on-net, free).
    * `caller` is the number the peer asserted; `peer` the domain its verified certificate names.
    */
-  InboundCallReceived: {
+  PeerCallReceived: {
     schemaVersion: 1,
     schema: z.object({
       accountId: z.string(),

@@ -17,7 +17,7 @@ export function onReceiveInboundCall(
   if (s.status === 'closed') throw new DomainError('account-not-open', 'the account is closed');
   return [
     {
-      type: 'InboundCallReceived',
+      type: 'PeerCallReceived',
       id: deriveId('inbound-call', s.accountId, c.data.callId),
       data: {
         accountId: s.accountId,

@@ -200,7 +200,7 @@ function evolveRecords(s: WalletState, e: AccountStreamEvent): WalletState {
     case 'ChargeShortfall':
     case 'CarrierCostRecorded':
     case 'CdrUnmatched':
-    case 'InboundCallReceived':
+    case 'PeerCallReceived':
       // a peer's call to this account holds nothing and keeps no open call
       return s;
     default: {

@@ -83,7 +83,7 @@ export function absorbedLine(e: AccountStreamEvent): AbsorbedLine | null {
     case 'LowBalanceThresholdSet':
     case 'CallRefused':
     case 'EmergencyCallAuthorized':
-    case 'InboundCallReceived':
+    case 'PeerCallReceived':
     case 'TopUpStarted':
     case 'TopUpFailed':
     case 'TopUpMismatch':

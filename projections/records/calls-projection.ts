@@ -9,7 +9,7 @@ type Of<T extends AccountStreamEvent['type']> = Extract<AccountStreamEvent, { ty
 const HANDLED = [
   'CallAuthorized',
   'EmergencyCallAuthorized',
-  'InboundCallReceived',
+  'PeerCallReceived',
   'CallCharged',
   'CallFailed',
   'CallRerated',
@@ -115,7 +115,7 @@ async function insertEmergency(e: Of<'EmergencyCallAuthorized'>, recorded: Recor
 }
 
 /** A peer provider's call to this account: the account's number is the callee, the peer's asserted number the caller, free. */
-async function insertInbound(e: Of<'InboundCallReceived'>, recorded: RecordedEvent, tx: SqlTx): Promise<void> {
+async function insertInbound(e: Of<'PeerCallReceived'>, recorded: RecordedEvent, tx: SqlTx): Promise<void> {
   const d = e.data;
   await tx.run(
     `INSERT INTO call_records (call_id, number, account_id, callee, caller, route, authorized_at, reserved, price, currency, routes,
@@ -150,7 +150,7 @@ async function applyCallEvent(e: AccountStreamEvent, recorded: RecordedEvent, tx
       return insertAuthorized(e, recorded, tx);
     case 'EmergencyCallAuthorized':
       return insertEmergency(e, recorded, tx);
-    case 'InboundCallReceived':
+    case 'PeerCallReceived':
       return insertInbound(e, recorded, tx);
     case 'CallCharged':
       return update(tx, recorded, e.data.callId, {

@@ -25,7 +25,7 @@ describe('SIP hooks: a peer provider’s inbound call', () => {
     expect(await first.json()).toMatchObject({ allow: true, callId: 'fed-1', route: 'on-net-inbound' });
     // the proxy retrying records nothing more
     expect((await inbound('fed-1', bob.keyid)).status).toBe(200);
-    const received = (await events(bob.keyid)).filter((e) => e.type === 'InboundCallReceived');
+    const received = (await events(bob.keyid)).filter((e) => e.type === 'PeerCallReceived');
     expect(received.map((e) => e.data)).toEqual([
       expect.objectContaining({ callId: 'fed-1', caller: '+442079460958', peer: 'providera.test', currency: 'EUR' }),
     ]);

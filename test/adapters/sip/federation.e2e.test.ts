@@ -171,7 +171,7 @@ interface Step {
     expect((charged!['seconds'] as number) > 1).toBe(true);
     expect((await engineA.engine.wallet.state(alice.keyid)).paid.toFixed()).toBe(paidBefore);
     // B: the call on bob's account, from alice's asserted number and A's verified domain, moving nothing
-    const [received] = await eventsOf(engineB, bob.keyid, 'InboundCallReceived', 1);
+    const [received] = await eventsOf(engineB, bob.keyid, 'PeerCallReceived', 1);
     expect(received).toMatchObject({ callId: authorized!['callId'], caller: alice.keyid, peer: A.domain });
     const bobState = await engineB.engine.wallet.state(bob.keyid);
     expect([bobState.paid.toFixed(), bobState.reserved.toFixed()]).toEqual(['0', '0']);
@@ -201,7 +201,7 @@ interface Step {
     const r = await sipjs(engineA, kamA, A, alice, { DESTINATION: CAROL });
     expect(await r.exited).toBe(2);
     expect(r.lines.find((l) => l.step === 'refused')).toMatchObject({ status: 404 });
-    expect(await eventsOf(engineB, CAROL, 'InboundCallReceived', 0, 0)).toEqual([]);
+    expect(await eventsOf(engineB, CAROL, 'PeerCallReceived', 0, 0)).toEqual([]);
     expect(kamB.log()).not.toMatch(new RegExp(`trunkline authorize`));
   }, 30_000);
 
@@ -217,7 +217,7 @@ interface Step {
     expect(await r.exited).toBe(2);
     expect(r.lines.find((l) => l.step === 'refused')?.status).toBeGreaterThanOrEqual(400);
     expect(kamA.log()).toMatch(/federation: reply for providerd\.test from .* certificate for 'providerb\.test'.*dropped/);
-    const bobCalls = await eventsOf(engineB, bob.keyid, 'InboundCallReceived', 2, 0);
+    const bobCalls = await eventsOf(engineB, bob.keyid, 'PeerCallReceived', 2, 0);
     expect(bobCalls).toHaveLength(1);
   }, 60_000);
 
@@ -283,6 +283,6 @@ interface Step {
     // no certificate: not a peer, so the client's digest challenge
     expect(await tlsRequest(null, `sip:${BOB}@${B.domain}`, `<sip:+442079460958@${A.domain}>`)).toMatch(/^SIP\/2\.0 407/);
     // and B's engine heard of none of them
-    expect(await eventsOf(engineB, bob.keyid, 'InboundCallReceived', 2, 0)).toHaveLength(1);
+    expect(await eventsOf(engineB, bob.keyid, 'PeerCallReceived', 2, 0)).toHaveLength(1);
   }, 30_000);
 });

@@ -24,7 +24,7 @@ describe("a peer provider's call to a user", () => {
   test('recorded on the callee account with the asserted caller and the peer, moving and holding no money', () => {
     const [received] = when(opened, inbound('in-1'));
     expect(received).toMatchObject({
-      type: 'InboundCallReceived',
+      type: 'PeerCallReceived',
       data: { accountId: ACCOUNT, callId: 'in-1', caller: '+33142685300', peer: 'providerb.test', currency: 'EUR' },
     });
     expect(moneyEffect(received!)).toBeNull();
