@@ -9,8 +9,9 @@ export function machine(): string {
   return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
 }
 
-/** Replaces this benchmark's section of docs/benchmarks.md, keeping every other section. */
+/** Replaces (or adds) a section of docs/benchmarks.md; with BENCH_WRITE=0 every bench only prints. Every other section is kept. */
 export function writeSection(name: string, body: string): void {
+  if (process.env['BENCH_WRITE'] === '0') return;
   const begin = `<!-- bench:${name} -->`;
   const end = `<!-- /bench:${name} -->`;
   const current = existsSync(FILE)

@@ -16,6 +16,7 @@ import { SIPP, sipBedMissing, startCarrier, startKamailio } from '../test/beds/s
 import { startTlsTunnel, tlsTunnelMissing } from '../test/beds/tls-tunnel';
 import { callsEngine, HOOK_SECRET } from '../test/support/calls-engine';
 import { signedFetch, signer } from '../test/support/signed-fetch';
+import type { Metrics } from '../adapters/runtime/metrics';
 import { fmt, machine, writeSection } from './report';
 
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
@@ -24,6 +25,28 @@ const CALLS = Math.max(20, Math.round(200 * SCALE));
 const TALK_MS = 1000;
 const SIP_SECRET = 'bench-sip-secret-0123456789';
 const CALLER_XML = join(__dirname, '..', 'test', 'beds', 'sip', 'caller.xml');
+
+type Buckets = Map<number, number>;
+/** The cumulative bucket counts of the engine's latency histogram for one hook route. */
+async function hookBuckets(metrics: Metrics, path: string): Promise<Buckets> {
+  const counts: Buckets = new Map();
+  for (const v of (await metrics.httpSeconds.get()).values) {
+    if (v.metricName !== 'trunkline_http_request_seconds_bucket' || v.labels['route'] !== path) continue;
+    // prom-client adds the bucket's bound as a label the histogram's own label type does not name
+    const bound = (v.labels as Record<string, string | number | undefined>)['le'];
+    const le = bound === '+Inf' ? Infinity : Number(bound);
+    counts.set(le, (counts.get(le) ?? 0) + v.value);
+  }
+  return counts;
+}
+/** The bucket bound (ms) under which `q` of the requests between two readings finished: a bound, not a sample. */
+function boundMs(before: Buckets, after: Buckets, q: number): string {
+  const les = [...after.keys()].sort((a, b) => a - b);
+  const total = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
+  if (total === 0) return '–';
+  const le = les.find((l) => (after.get(l) ?? 0) - (before.get(l) ?? 0) >= q * total) ?? Infinity;
+  return le === Infinity ? '> 2500' : `≤ ${le * 1000}`;
+}
 
 function sippCalls(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
@@ -68,6 +91,8 @@ async function main(): Promise<void> {
       for await (const e of bed.engine.store.readStream(`account-${alice.keyid}`))
         if (e.type === 'CallCharged') before.add((e.data as { callId: string }).callId);
       const port = await freePort();
+      const hooks = ['/v1/hooks/sip/authorize', '/v1/hooks/sip/cdr'];
+      const hooksBefore = await Promise.all(hooks.map((h) => hookBuckets(bed.engine.metrics, h)));
       const started = performance.now();
       const run = await sippCalls(
         [
@@ -129,6 +154,10 @@ async function main(): Promise<void> {
         if (charges.length >= ok) break;
         await new Promise((r) => setTimeout(r, 200));
       } while (Date.now() < deadline);
+      const hooksAfter = await Promise.all(hooks.map((h) => hookBuckets(bed.engine.metrics, h)));
+      const [authz, cdr] = hooks.map(
+        (_, i) => `${boundMs(hooksBefore[i]!, hooksAfter[i]!, 0.5)} / ${boundMs(hooksBefore[i]!, hooksAfter[i]!, 0.99)}`,
+      );
       const ids = new Set(charges.map((c) => c.callId));
       const wrong = charges.filter((c) => chargeFor(authorized.get(c.callId)!.row, c.seconds).amount.toFixed() !== c.amount).length;
       const errors = Math.abs(ok - ids.size) + (charges.length - ids.size) + wrong;
@@ -136,7 +165,7 @@ async function main(): Promise<void> {
         `${rate} cps: ${ok} ok, ${failedCalls} failed, ${charges.length} charged, ${errors} billing errors in ${elapsed.toFixed(1)} s\n`,
       );
       rows.push(
-        `| ${rate} calls/s offered, ${fmt(CALLS)} calls of ${TALK_MS / 1000} s | ${(CALLS / elapsed).toFixed(1)} calls/s | ${fmt(ok)} answered, ${fmt(failedCalls)} failed | ${fmt(charges.length)} charged | ${fmt(errors)} |`,
+        `| ${rate} calls/s offered, ${fmt(CALLS)} calls of ${TALK_MS / 1000} s | ${(CALLS / elapsed).toFixed(1)} calls/s | ${fmt(ok)} answered, ${fmt(failedCalls)} failed | ${fmt(charges.length)} charged | ${fmt(errors)} | ${authz} | ${cdr} |`,
       );
     }
   } finally {
@@ -150,8 +179,10 @@ async function main(): Promise<void> {
     '',
     `${machine()}; sipp (UAC over TCP, digest auth with API-issued auth_ephemeral credentials) → stunnel (one verified TLS 1.2+ connection) → Kamailio 5.6 (the shipped template, SIP over TLS) → sipp carrier (UDP trunk); Trunkline in the bench process (SQLite); one caller account. A billing error is an answered call not charged, charged twice, or charged other than its rate gives. Scale ${SCALE}.`,
     '',
-    '| offered | completed rate | calls | CDRs charged | billing errors |',
-    '| --- | ---: | --- | ---: | ---: |',
+    "Hook latency is the engine's own histogram (`trunkline_http_request_seconds`) over the run, as the bucket bound (ms) under which half and 99 % of the requests finished.",
+    '',
+    '| offered | completed rate | calls | CDRs charged | billing errors | authorize p50 / p99 (ms) | CDR p50 / p99 (ms) |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
   writeSection('sip', body);

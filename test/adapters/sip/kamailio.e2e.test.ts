@@ -425,5 +425,51 @@ interface Step {
       expect(calls.filter((c) => String(c['callId']).startsWith('plain-'))).toEqual([]);
       await waitFor(async () => /refused INVITE over udp/.test(kamailio.log()), 5000, 'the refusal in the proxy log');
     }, 30_000);
+    test('11. TLS as a hostile client meets it: no TLS 1.1, no CBC suites, no WebSocket on the SIP port, no unknown CA', async () => {
+      const tls = await import('node:tls');
+      const { readFileSync } = await import('node:fs');
+      const ca = readFileSync(kamailio.caCert);
+      const handshake = (port: number, options: import('node:tls').ConnectionOptions) =>
+        new Promise<string>((resolve) => {
+          const s = tls.connect({ host: '127.0.0.1', port, servername: 'trunkline.test', ca, ...options }, () => {
+            const got = `${s.getProtocol()} ${s.getCipher().name}`;
+            s.end();
+            resolve(got);
+          });
+          s.once('error', (e: NodeJS.ErrnoException) => resolve(`refused: ${e.code ?? e.message}`));
+          s.setTimeout(3000, () => (s.destroy(), resolve('refused: timeout')));
+        });
+      // the good path: TLS 1.3 (or 1.2 with an ECDHE AEAD suite)
+      expect(await handshake(kamailio.tlsPort, {})).toMatch(/^TLSv1\.3 /);
+      expect(await handshake(kamailio.tlsPort, { maxVersion: 'TLSv1.2' })).toMatch(
+        /^TLSv1\.2 ECDHE-(ECDSA|RSA)-(AES\d+-GCM-SHA\d+|CHACHA20-POLY1305)$/,
+      );
+      expect(await handshake(kamailio.tlsPort, { minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' })).toMatch(
+        /^refused/,
+      );
+      expect(
+        await handshake(kamailio.tlsPort, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:AES128-SHA' }),
+      ).toMatch(/^refused/);
+      // a client that trusts another CA does not take the proxy's certificate
+      expect(await handshake(kamailio.tlsPort, { ca: [] as string[] })).toMatch(
+        /^refused: (UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/,
+      );
+      // the WebSocket handshake is taken on the WSS socket only
+      const upgrade = (port: number) =>
+        new Promise<string>((resolve) => {
+          const s = tls.connect({ host: '127.0.0.1', port, servername: 'trunkline.test', ca }, () =>
+            s.write(
+              `GET / HTTP/1.1\r\nHost: trunkline.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: sip\r\n\r\n`,
+            ),
+          );
+          let got = '';
+          s.on('data', (c: Buffer) => (got += c.toString()));
+          s.once('close', () => resolve(got.split('\r\n')[0] ?? ''));
+          s.once('error', () => resolve(got.split('\r\n')[0] ?? 'error'));
+          s.setTimeout(3000, () => (s.destroy(), resolve(got.split('\r\n')[0] ?? 'timeout')));
+        });
+      expect(await upgrade(kamailio.wssPort)).toBe('HTTP/1.1 101 Switching Protocols');
+      expect(await upgrade(kamailio.tlsPort)).toBe('HTTP/1.1 404 Not Found');
+    }, 30_000);
   },
 );
