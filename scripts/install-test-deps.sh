@@ -23,6 +23,9 @@ command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 [ -x /usr/bin/baresip ] || need+=(baresip-core)
 # npm run bench:sip: sipp's TCP into the proxy's TLS listener (Debian's sipp is built without TLS)
 [ -x /usr/bin/stunnel ] || need+=(stunnel4)
+# the federation bed: Kamailio in a mount namespace of its own with a private resolv.conf
+command -v unshare >/dev/null 2>&1 || need+=(util-linux)
+command -v mount >/dev/null 2>&1 || need+=(mount)
 # the finance dashboard's browser test: Debian's Chromium, driven by playwright-core
 [ -x /usr/bin/chromium ] || need+=(chromium)
 

@@ -144,7 +144,7 @@ function addKind<F>(program: Command, name: string, kind: Kind<F>, withProjector
 /** `trunkline calls list|export` and `trunkline texts list|export`. */
 export function addRecordsCommands(program: Command, withProjector: WithProjector): void {
   addKind(program, 'calls', CALLS, withProjector, (c) =>
-    c.option('--outcome <outcome>', 'open, answered, failed or no-cdr').option('--carrier <id>', 'carried by this carrier'),
+    c.option('--outcome <outcome>', 'open, answered, failed, no-cdr or received').option('--carrier <id>', 'carried by this carrier'),
   );
   addKind(program, 'texts', TEXTS, withProjector, (c) =>
     c

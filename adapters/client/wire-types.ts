@@ -72,7 +72,7 @@ export interface CallRecord {
   readonly callId: string;
   readonly caller: string;
   readonly callee: string;
-  readonly route: 'pstn' | 'on-net' | 'emergency';
+  readonly route: 'pstn' | 'on-net' | 'emergency' | 'on-net-inbound';
   readonly authorizedAt: string;
   readonly answeredAt: string | null;
   readonly endedAt: string | null;
@@ -88,7 +88,7 @@ export interface CallRecord {
   readonly shortfall: string | null;
   readonly currency: string;
   readonly carrier: string | null;
-  readonly outcome: 'open' | 'answered' | 'failed' | 'no-cdr';
+  readonly outcome: 'open' | 'answered' | 'failed' | 'no-cdr' | 'received';
   readonly cause: string | null;
   readonly rerated: number;
 }

@@ -1,6 +1,7 @@
 import { callAuthorization } from './authorize';
 import { callEnds } from './call-ends';
 import type { CallServiceDeps } from './deps';
+import { inboundCalls } from './inbound';
 
 export type { CallServiceDeps } from './deps';
 export type { Authorization } from './authorize';
@@ -10,6 +11,7 @@ export function callService(deps: CallServiceDeps) {
   return {
     ...callAuthorization(deps),
     ...callEnds(deps),
+    ...inboundCalls(deps),
   };
 }
 

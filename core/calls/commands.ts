@@ -78,6 +78,17 @@ export type CallCommand =
         readonly at: string;
       };
     }
+  | {
+      readonly type: 'receive-inbound-call';
+      readonly data: {
+        readonly callId: string;
+        /** The caller's number as the peer asserted it. */
+        readonly caller: string;
+        /** The peer's domain, as its verified certificate names it. */
+        readonly peer: string;
+        readonly at: string;
+      };
+    }
   | { readonly type: 'expire-reservations'; readonly data: { readonly at: string } }
   | {
       readonly type: 'record-refusal';

@@ -12,6 +12,7 @@ import { checkCallLimits, effectiveLimits, type CallLimits } from './limits';
 import { refuseRisky } from '../rating/risk-classes';
 import { callBudget } from './budget';
 import { onAuthorizeEmergencyCall } from './emergency';
+import { onReceiveInboundCall } from './inbound';
 import { refuseWhileHeld } from '../fraud/hold';
 
 const NO_LIMITS: CallLimits = { maxConcurrentCalls: null, maxCallsPerMinute: null };
@@ -261,6 +262,8 @@ export function decideCall(c: CallCommand, s: WalletState): AccountStreamEvent[]
       return onRecordRefusal(c, s);
     case 'authorize-emergency-call':
       return onAuthorizeEmergencyCall(c, s);
+    case 'receive-inbound-call':
+      return onReceiveInboundCall(c, s);
   }
 }
 

@@ -115,7 +115,7 @@ export function evolveChargedCalls(s: ChargedCallsState, e: AccountStreamEvent):
     case 'SmsReceiptRecorded':
       return s;
     default: {
-      if (isSettingEvent(e) || e.type === 'EmergencyCallAuthorized') return s;
+      if (isSettingEvent(e) || e.type === 'EmergencyCallAuthorized' || e.type === 'PeerCallReceived') return s;
       const unhandled: never = e;
       return unhandled;
     }

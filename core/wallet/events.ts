@@ -3,6 +3,7 @@ import { eventCodec, type EventsOf } from '../events/codec';
 import { accountEvents } from '../accounts/account';
 import { callEvents } from '../calls/events';
 import { emergencyEvents } from '../calls/emergency-events';
+import { inboundEvents } from '../calls/inbound-events';
 import { fraudEvents } from '../fraud/events';
 import { smsEvents } from '../sms/events';
 import { autoTopUpEvents } from '../auto-top-up/events';
@@ -204,6 +205,7 @@ export const accountStreamEvents = {
   ...walletEvents,
   ...callEvents,
   ...emergencyEvents,
+  ...inboundEvents,
   ...fraudEvents,
   ...smsEvents,
   ...autoTopUpEvents,

@@ -161,6 +161,7 @@ export function moneyEffect(e: AccountStreamEvent): MoneyEffect | null {
     case 'LowBalanceThresholdSet':
     case 'CallRefused':
     case 'EmergencyCallAuthorized':
+    case 'PeerCallReceived':
     case 'TopUpStarted':
     case 'TopUpFailed':
     case 'TopUpMismatch':

@@ -200,6 +200,8 @@ function evolveRecords(s: WalletState, e: AccountStreamEvent): WalletState {
     case 'ChargeShortfall':
     case 'CarrierCostRecorded':
     case 'CdrUnmatched':
+    case 'PeerCallReceived':
+      // a peer's call to this account holds nothing and keeps no open call
       return s;
     default: {
       const unhandled: never = e;

@@ -144,6 +144,7 @@ function decideOne(c: WalletCommand, s: WalletState): AccountStreamEvent[] {
     case 'expire-reservations':
     case 'record-refusal':
     case 'authorize-emergency-call':
+    case 'receive-inbound-call':
       return decideCall(c, s);
     case 'accept-sms':
     case 'record-sms-submission':

@@ -83,6 +83,7 @@ export function absorbedLine(e: AccountStreamEvent): AbsorbedLine | null {
     case 'LowBalanceThresholdSet':
     case 'CallRefused':
     case 'EmergencyCallAuthorized':
+    case 'PeerCallReceived':
     case 'TopUpStarted':
     case 'TopUpFailed':
     case 'TopUpMismatch':

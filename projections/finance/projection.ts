@@ -284,6 +284,7 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
     case 'LowBalanceThresholdSet':
     case 'CallRefused':
     case 'EmergencyCallAuthorized':
+    case 'PeerCallReceived':
     case 'TopUpStarted':
     case 'TopUpFailed':
     case 'TopUpMismatch':

@@ -1,14 +1,16 @@
 import type { ReadModelStore } from '../../application/ports/read-model-store';
 import { decodeCursor, encodeCursor, whereOf, type Condition, type Page } from './page';
 
-export type CallOutcome = 'open' | 'answered' | 'failed' | 'no-cdr';
+export type CallOutcome = 'open' | 'answered' | 'failed' | 'no-cdr' | 'received';
+/** `on-net-inbound`: a peer provider's call to the account's number (the account is the callee). */
+export type CallRouteKind = 'pstn' | 'on-net' | 'emergency' | 'on-net-inbound';
 
 /** A call as its caller sees it. */
 export interface CallRecord {
   readonly callId: string;
   readonly caller: string;
   readonly callee: string;
-  readonly route: 'pstn' | 'on-net' | 'emergency';
+  readonly route: CallRouteKind;
   readonly authorizedAt: string;
   readonly answeredAt: string | null;
   readonly endedAt: string | null;
@@ -28,7 +30,7 @@ export interface CallRecord {
   readonly currency: string;
   readonly carrier: string | null;
   readonly outcome: CallOutcome;
-  /** The proxy's reason for a call that was not answered; the on-net URI for an on-net call. */
+  /** The proxy's reason for a call that was not answered; the on-net URI for an on-net call; the peer's domain for an inbound one. */
   readonly cause: string | null;
   readonly rerated: number;
 }
@@ -63,7 +65,7 @@ export interface Row {
   number: string;
   account_id: string;
   callee: string;
-  route: 'pstn' | 'on-net' | 'emergency';
+  route: CallRouteKind;
   authorized_at: string;
   answered_at: string | null;
   ended_at: string | null;
@@ -90,12 +92,14 @@ export interface Row {
   origin: string | null;
   rerated: number | string;
   position: number | string;
+  /** Null: the account's own number (every call but a peer's inbound one). */
+  caller: string | null;
 }
 
 /** Every column a view reads (not the routes the projection keeps for itself). */
 const COLUMNS = `call_id, number, account_id, callee, route, authorized_at, answered_at, ended_at, duration_seconds, billed_seconds,
   prefix, rate, connect_fee, sheet_version, price, from_grants, from_paid, shortfall, currency, carrier_id, trunk, carrier_prefix,
-  carrier_rate, carrier_cost, carrier_currency, deck_version, outcome, cause, origin, rerated, position`;
+  carrier_rate, carrier_cost, carrier_currency, deck_version, outcome, cause, origin, rerated, position, caller`;
 
 const num = (v: number | string | null) => (v === null ? null : Number(v));
 
@@ -106,7 +110,7 @@ const num = (v: number | string | null) => (v === null ? null : Number(v));
 export function operatorView(r: Row): OperatorCallRecord {
   return {
     callId: r.call_id,
-    caller: r.number,
+    caller: r.caller ?? r.number,
     callee: r.callee,
     route: r.route,
     authorizedAt: r.authorized_at,

@@ -9,6 +9,7 @@ type Of<T extends AccountStreamEvent['type']> = Extract<AccountStreamEvent, { ty
 const HANDLED = [
   'CallAuthorized',
   'EmergencyCallAuthorized',
+  'PeerCallReceived',
   'CallCharged',
   'CallFailed',
   'CallRerated',
@@ -21,12 +22,14 @@ const HANDLED = [
  * One row per call: who called whom, when it was authorized, answered and ended, what the proxy
  * measured and what was billed, the retail rate and sheet it was charged at, the split between
  * grants and paid credit, the carrier that carried it with its trunk and cost, and the outcome
- * (`open` until a CDR or the reservation's lapse says otherwise). Rows are only inserted by the
+ * (`open` until a CDR or the reservation's lapse says otherwise; `received` for a peer's call to
+ * the account, whose CDR is the peer's). Rows are only inserted by the
  * authorization, so a row that retention dropped is not brought back half-filled by a late event.
  */
 export const callRecordsProjection: Projection = {
   name: 'call-records',
-  version: 1,
+  // 2: the caller column and peers' inbound calls
+  version: 2,
   handles: HANDLED,
   async setup(tx) {
     await tx.run(`CREATE TABLE IF NOT EXISTS call_records (
@@ -36,7 +39,7 @@ export const callRecordsProjection: Projection = {
       from_grants TEXT, from_paid TEXT, shortfall TEXT, currency TEXT NOT NULL, routes TEXT NOT NULL,
       carrier_id TEXT, trunk TEXT, carrier_prefix TEXT, carrier_rate TEXT, carrier_cost TEXT, carrier_currency TEXT,
       deck_version INTEGER, outcome TEXT NOT NULL, cause TEXT, origin TEXT, rerated INTEGER NOT NULL,
-      position INTEGER NOT NULL, PRIMARY KEY (number, call_id))`);
+      position INTEGER NOT NULL, caller TEXT, PRIMARY KEY (number, call_id))`);
     await tx.run('CREATE INDEX IF NOT EXISTS call_records_time ON call_records (authorized_at, call_id)');
     await tx.run('CREATE INDEX IF NOT EXISTS call_records_number_time ON call_records (number, authorized_at, call_id)');
   },
@@ -111,6 +114,17 @@ async function insertEmergency(e: Of<'EmergencyCallAuthorized'>, recorded: Recor
   );
 }
 
+/** A peer provider's call to this account: the account's number is the callee, the peer's asserted number the caller, free. */
+async function insertInbound(e: Of<'PeerCallReceived'>, recorded: RecordedEvent, tx: SqlTx): Promise<void> {
+  const d = e.data;
+  await tx.run(
+    `INSERT INTO call_records (call_id, number, account_id, callee, caller, route, authorized_at, reserved, price, currency, routes,
+       outcome, cause, rerated, position)
+     VALUES (?, ?, ?, ?, ?, 'on-net-inbound', ?, '0', '0', ?, '{}', 'received', ?, 0, ?) ON CONFLICT (number, call_id) DO NOTHING`,
+    [d.callId, numberOf(recorded), d.accountId, numberOf(recorded), d.caller, d.at, d.currency, d.peer, recorded.position],
+  );
+}
+
 async function carrierCost(e: Of<'CarrierCostRecorded'>, recorded: RecordedEvent, tx: SqlTx): Promise<void> {
   const d = e.data;
   const row = await tx.get<{ routes: string }>('SELECT routes FROM call_records WHERE number = ? AND call_id = ?', [
@@ -136,6 +150,8 @@ async function applyCallEvent(e: AccountStreamEvent, recorded: RecordedEvent, tx
       return insertAuthorized(e, recorded, tx);
     case 'EmergencyCallAuthorized':
       return insertEmergency(e, recorded, tx);
+    case 'PeerCallReceived':
+      return insertInbound(e, recorded, tx);
     case 'CallCharged':
       return update(tx, recorded, e.data.callId, {
         answered_at: e.data.answeredAt,

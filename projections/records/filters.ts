@@ -6,7 +6,7 @@ const instant = z.iso.datetime({ offset: true }).transform((t) => new Date(t).to
 const digits = z.string().regex(/^\d{1,15}$/, 'must be the digits a number starts with');
 const account = z.string().transform((n) => parseE164(n));
 
-export const callOutcome = z.enum(['open', 'answered', 'failed', 'no-cdr']);
+export const callOutcome = z.enum(['open', 'answered', 'failed', 'no-cdr', 'received']);
 export const textStatus = z.enum(['accepted', 'submitted', 'delivered', 'failed', 'refunded']);
 
 export const timeFilter = { since: instant.optional(), until: instant.optional() };

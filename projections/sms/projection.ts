@@ -153,6 +153,7 @@ async function applyAccountEvent(e: AccountStreamEvent, recorded: RecordedEvent,
     case 'LowBalanceThresholdSet':
     case 'CallRefused':
     case 'EmergencyCallAuthorized':
+    case 'PeerCallReceived':
     case 'TopUpStarted':
     case 'TopUpFailed':
     case 'TopUpMismatch':

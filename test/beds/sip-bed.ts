@@ -121,6 +121,13 @@ export async function startKamailio(options: {
   ca?: Ca;
   /** More template defines (values as the template takes them: strings quoted), e.g. RTPENGINE_SOCK, MEDIA_TIMEOUT. */
   defines?: Readonly<Record<string, string>>;
+  /**
+   * A resolv.conf for Kamailio alone (its resolver reads /etc/resolv.conf, port 53 only): bind-mounted
+   * over /etc/resolv.conf in a mount namespace of its own (root only: see federationDnsMissing).
+   */
+  resolvConf?: string;
+  /** The SIP-over-TLS port, when it must be known before the start (a DNS zone publishes it); else a free one. */
+  tlsPort?: number;
 }): Promise<Kamailio> {
   const dir = mkdtempSync(join(tmpdir(), 'trunkline-kamailio-'));
   mkdirSync(join(dir, 'run'));
@@ -129,7 +136,12 @@ export async function startKamailio(options: {
   const domain = options.domain ?? 'trunkline.test';
   const ca = options.ca ?? createCa(dir);
   const own = issueCert(ca, dir, { name: domain, dns: [domain], ip: [host] });
-  const [tlsPort, wssPort, trunkPort, rpcPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [tlsPort, wssPort, trunkPort, rpcPort] = [
+    options.tlsPort ?? (await freePort()),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   // media goes through rtpengine, as in production: a private one unless the caller brings its own
   const rtpengine = options.defines?.['RTPENGINE_SOCK']
     ? null
@@ -162,9 +174,13 @@ export async function startKamailio(options: {
     ),
   );
   let output = '';
-  const child = spawn(KAMAILIO, ['-f', cfg, '-DD', '-E', '-m', '64', '-M', '8', '-Y', join(dir, 'run')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const args = ['-f', cfg, '-DD', '-E', '-m', '64', '-M', '8', '-Y', join(dir, 'run')];
+  // unshare without --fork execs in place, so the child's pid stays Kamailio's
+  const child = options.resolvConf
+    ? spawn('unshare', ['--mount', 'sh', '-c', 'mount --bind "$0" /etc/resolv.conf && exec "$@"', options.resolvConf, KAMAILIO, ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+    : spawn(KAMAILIO, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   try {

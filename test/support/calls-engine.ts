@@ -14,7 +14,7 @@ export interface CallsEngine {
   /** The engine's data directory. */
   readonly dir: string;
   /** POSTs to a SIP hook with the shared secret. */
-  hook(path: 'authorize' | 'cdr' | 'extend', body: unknown, secret?: string): Promise<Response>;
+  hook(path: 'authorize' | 'cdr' | 'extend' | 'inbound', body: unknown, secret?: string): Promise<Response>;
   /** Credits paid money to a number's account as a Stripe success would. */
   fund(number: string, amount: string, paymentId?: string): Promise<void>;
   close(): Promise<void>;

@@ -22,6 +22,8 @@ const MAX_CALL_SECONDS = 7 * 86_400;
 
 const authorizeBody = z.object({ call_id: callId, caller: number, callee: number }).passthrough();
 const extendBody = z.object({ call_id: callId, caller: number }).passthrough();
+/** A peer's call: `peer` is the domain its verified TLS certificate names, `caller` the number it asserted. */
+const inboundBody = z.object({ call_id: callId, caller: number, callee: number, peer: z.string().min(1).max(253) }).passthrough();
 const cdrBody = z
   .object({
     call_id: callId,
@@ -96,7 +98,8 @@ function rejectedCdr(raw: unknown, error: z.ZodError): RejectedFactInput {
 }
 
 /**
- * The SIP proxy's hooks under `base`: authorize an INVITE, extend a long call, post its CDR.
+ * The SIP proxy's hooks under `base`: authorize an INVITE, extend a long call, post its CDR, and
+ * admit a peer provider's call to a user of this provider (`/inbound`).
  * Refusals are problem+json with the status the proxy relays: 402 no credit, 403 suspended or
  * blocked, 404 no price or route. Authenticated with the shared `sipHookSecret`. Fast routes:
  * they are the money path's hot loop.
@@ -127,6 +130,10 @@ export function sipHookRoutes(deps: {
     hook('/extend', async (raw) => {
       const body = extendBody.parse(raw);
       return deps.calls.extend({ callId: body.call_id, caller: body.caller });
+    }),
+    hook('/inbound', async (raw) => {
+      const body = inboundBody.parse(raw);
+      return deps.calls.inbound({ callId: body.call_id, caller: body.caller, callee: body.callee, peer: body.peer });
     }),
     hook('/cdr', async (raw) => {
       const parsed = cdrBody.safeParse(raw);

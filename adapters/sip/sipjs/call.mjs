@@ -5,6 +5,8 @@
 // 0 when the call was answered and ended, 2 when it was refused (with its status), 1 on error.
 //   WS_URL, SIP_DOMAIN, SIP_USER (E.164), SIP_USERNAME, SIP_PASSWORD, DESTINATION,
 //   TALK_MS (hang up after), EXPECT_REMOTE_BYE=1 (wait for the network to end it instead)
+//   ANSWER=1: no call; wait (ANSWER_WAIT_MS, default 30 s) for one incoming call, print its caller
+//   (From and P-Asserted-Identity), answer it and wait for the caller's BYE
 import { WebSocket } from 'ws';
 import { UserAgent, Registerer, RegistererState, Inviter, SessionState } from 'sip.js';
 
@@ -62,7 +64,11 @@ function waitFor(emitter, pred, label, ms) {
   });
 }
 
+let incoming;
+const invited = new Promise((resolve) => (incoming = resolve));
+
 const ua = new UserAgent({
+  delegate: { onInvite: (invitation) => incoming(invitation) },
   uri: UserAgent.makeURI(`sip:${env.SIP_USER}@${env.SIP_DOMAIN}`),
   transportOptions: { server: env.WS_URL, connectionTimeout: 5 },
   authorizationUsername: env.SIP_USERNAME,
@@ -85,6 +91,38 @@ try {
   await registerer.register({ requestDelegate: { onReject: (r) => refuse(new Error(`REGISTER ${r.message.statusCode}`)) } });
   await registered;
   say('registered');
+  if (env.ANSWER === '1') {
+    await answerOne();
+  } else {
+    await callOne();
+  }
+  await registerer.unregister().catch(() => undefined);
+} catch (error) {
+  say('error', { message: String(error?.message ?? error) });
+  code = 1;
+} finally {
+  await ua.stop().catch(() => undefined);
+  process.exit(code);
+}
+
+/** Answers the first incoming call and waits for its end (bounded). */
+async function answerOne() {
+  const wait = Number(env.ANSWER_WAIT_MS ?? 30_000);
+  const invitation = await Promise.race([
+    invited,
+    new Promise((_, reject) => setTimeout(() => reject(new Error('no incoming call')), wait)),
+  ]);
+  const request = invitation.request;
+  say('incoming', { from: request.getHeader('From'), pai: request.getHeader('P-Asserted-Identity') ?? null });
+  const ended = waitFor(invitation.stateChange, (s) => s === SessionState.Terminated, 'end', 120_000);
+  await invitation.accept();
+  say('answered');
+  await ended;
+  say('ended-by-caller');
+}
+
+/** Calls DESTINATION and hangs up after TALK_MS (or waits for the network's BYE). */
+async function callOne() {
   const inviter = new Inviter(ua, UserAgent.makeURI(`sip:${env.DESTINATION}@${env.SIP_DOMAIN}`));
   let status = null;
   let retryAfter = null;
@@ -114,11 +152,4 @@ try {
     say('refused', { status, ...(retryAfter ? { retryAfter } : {}) });
     code = 2;
   }
-  await registerer.unregister().catch(() => undefined);
-} catch (error) {
-  say('error', { message: String(error?.message ?? error) });
-  code = 1;
-} finally {
-  await ua.stop().catch(() => undefined);
-  process.exit(code);
 }
