@@ -32,6 +32,8 @@ const DOMAIN_STATUS: Readonly<Record<string, readonly [number, string]>> = {
   'no-account': [404, 'Not Found'],
   'no-payment-processor': [503, 'Service Unavailable'],
   'account-not-open': [403, 'Forbidden'],
+  'caller-not-at-peer': [403, 'Forbidden'],
+  'directory-unavailable': [503, 'Service Unavailable'],
   'account-closed': [403, 'Forbidden'],
   'unknown-voucher': [404, 'Not Found'],
   'voucher-redeemed': [409, 'Conflict'],

@@ -1,5 +1,36 @@
-import { parseE164 } from '../../core/e164';
+import { DomainError } from '../../core/decider';
+import { DirectoryUnavailableError } from '../../core/directory';
+import { parseE164, type E164 } from '../../core/e164';
 import type { CallServiceDeps } from './deps';
+import { directorySipUri } from './routes';
+
+/** The host of a SIP URI (`sip:+44…@provider.example:5061;transport=tls` → provider.example), lower-cased. */
+function sipHost(uri: string): string | null {
+  const m = /^sips?:(?:[^@;]*@)?(\[[^\]]+\]|[^:;?>]+)/i.exec(uri);
+  return m ? m[1]!.toLowerCase() : null;
+}
+
+/**
+ * The peer's certificate says who sent the call, not whose number it asserts: the directory says
+ * which provider serves each number, and only that provider may assert it. A directory that cannot
+ * answer refuses the call (503) rather than believe an unchecked caller.
+ */
+async function callerServedByPeer(deps: CallServiceDeps, caller: E164, peer: string): Promise<void> {
+  let uri: string | null;
+  try {
+    uri = await directorySipUri(deps, caller);
+  } catch (error) {
+    if (error instanceof DirectoryUnavailableError)
+      throw new DomainError('directory-unavailable', `the directory cannot say who serves ${caller}: try again`);
+    throw error;
+  }
+  const home = uri ? sipHost(uri) : null;
+  if (home !== peer.toLowerCase())
+    throw new DomainError(
+      'caller-not-at-peer',
+      home ? `${caller} is served by ${home}, not by ${peer}` : `the directory names no provider serving ${caller}`,
+    );
+}
 
 /** A peer provider's call to one of this provider's users (the proxy verified the peer). */
 export function inboundCalls(deps: CallServiceDeps) {
@@ -9,6 +40,7 @@ export function inboundCalls(deps: CallServiceDeps) {
      * no user here, so the proxy never relays a peer's call anywhere but to its own users.
      */
     async inbound(input: { callId: string; caller: string; callee: string; peer: string }) {
+      await callerServedByPeer(deps, parseE164(input.caller), input.peer);
       const r = await deps.wallet.execute(
         parseE164(input.callee),
         {

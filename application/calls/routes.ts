@@ -58,15 +58,20 @@ export function carrierRoute(r: Route, dialed: string, deckVersion: number): Car
   };
 }
 
+/** The SIP URI the directory publishes for `number`, or null; throws DirectoryUnavailableError when it cannot answer. */
+export async function directorySipUri(deps: Pick<CallServiceDeps, 'directory'>, number: E164): Promise<string | null> {
+  const answer = await deps.directory.lookup(number);
+  if (answer.status !== 'found') return null;
+  const sip = [...answer.enum]
+    .filter((e) => /^e2u\+sip$/i.test(e.service))
+    .sort((a, b) => a.order - b.order || a.preference - b.preference)[0];
+  return sip?.uri ?? null;
+}
+
 /** The SIP URI the directory gives for `number` when it is on-net; null for PSTN. */
 export async function onNetUri(deps: CallServiceDeps, number: E164): Promise<string | null> {
   try {
-    const answer = await deps.directory.lookup(number);
-    if (answer.status !== 'found') return null;
-    const sip = [...answer.enum]
-      .filter((e) => /^e2u\+sip$/i.test(e.service))
-      .sort((a, b) => a.order - b.order || a.preference - b.preference)[0];
-    return sip?.uri ?? null;
+    return await directorySipUri(deps, number);
   } catch (error) {
     // a directory that cannot answer must not block the call: it goes out (and is charged) as PSTN
     if (error instanceof DirectoryUnavailableError) {

@@ -7,7 +7,14 @@ describe('SIP hooks: a peer provider’s inbound call', () => {
   const stranger = '+33142685300';
   let bed: CallsEngine;
   beforeAll(async () => {
-    bed = await callsEngine({ people: [bob] });
+    bed = await callsEngine({
+      people: [bob],
+      // the directory: who serves each caller's number
+      onNet: {
+        '+442079460958': 'sip:+442079460958@ProviderA.test',
+        '+442079460777': 'sip:+442079460777@elsewhere.test:5061;transport=tls',
+      },
+    });
   });
   afterAll(() => bed.close());
 
@@ -51,6 +58,17 @@ describe('SIP hooks: a peer provider’s inbound call', () => {
     expect(r.status).toBe(404);
     expect(((await r.json()) as { type: string }).type).toMatch(/no-account$/);
     expect(await events(stranger)).toEqual([]);
+  });
+
+  test('the peer asserts only its own users: a caller the directory gives to another provider, or to none, is refused', async () => {
+    const other = await bed.hook('inbound', { call_id: 'fed-4', caller: '+442079460777', callee: bob.keyid, peer: 'providera.test' });
+    expect([other.status, ((await other.json()) as { type: string; detail: string }).detail]).toEqual([
+      403,
+      '+442079460777 is served by elsewhere.test, not by providera.test',
+    ]);
+    const nobody = await bed.hook('inbound', { call_id: 'fed-5', caller: '+33142685300', callee: bob.keyid, peer: 'providera.test' });
+    expect([nobody.status, ((await nobody.json()) as { type: string }).type]).toEqual([403, expect.stringMatching(/caller-not-at-peer$/)]);
+    expect((await events(bob.keyid)).filter((e) => ['fed-4', 'fed-5'].includes(String(e.data['callId'])))).toEqual([]);
   });
 
   test('refused without the hook secret, and for a body without the peer', async () => {

@@ -77,7 +77,12 @@ interface Step {
       },
       config: { sipSecrets: [SIP_SECRET], sipHmac: 'sha256', sipDomain: A.domain },
     });
-    engineB = await callsEngine({ people: [bob], config: { sipSecrets: [SIP_SECRET], sipHmac: 'sha256', sipDomain: B.domain } });
+    // B's directory says alice is served by A: only A may assert her number
+    engineB = await callsEngine({
+      people: [bob],
+      onNet: { [alice.keyid]: `sip:${alice.keyid}@${A.domain}` },
+      config: { sipSecrets: [SIP_SECRET], sipHmac: 'sha256', sipDomain: B.domain },
+    });
     for (const e of [engineA, engineB]) await e.engine.runner.start();
     const proxy = (engine: CallsEngine, p: typeof A, port: number, peer: string) =>
       startKamailio({
