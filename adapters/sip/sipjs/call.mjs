@@ -17,6 +17,8 @@ const env = process.env;
 const t0 = performance.now();
 const say = (step, extra = {}) => console.log(JSON.stringify({ step, ms: Math.round(performance.now() - t0), ...extra }));
 
+let remoteMedia = {};
+
 class StaticSdh {
   async getDescription() {
     // what a browser offers: DTLS-SRTP with ICE and RTCP multiplexed (the proxy refuses plain RTP);
@@ -44,7 +46,10 @@ class StaticSdh {
   hasDescription(contentType) {
     return contentType === 'application/sdp';
   }
-  async setDescription() {}
+  /** What the network answered for media: its profile, and whether it keys DTLS-SRTP. */
+  async setDescription(sdp) {
+    remoteMedia = { media: /^m=audio \d+ (\S+)/m.exec(sdp)?.[1] ?? null, fingerprint: /^a=fingerprint:/m.test(sdp) };
+  }
   sendDtmf() {
     return false;
   }
@@ -138,7 +143,7 @@ async function callOne() {
     },
   });
   if ((await settled) === SessionState.Established) {
-    say('answered', { status });
+    say('answered', { status, ...remoteMedia });
     if (env.EXPECT_REMOTE_BYE === '1') {
       await ended;
       say('ended-by-network');

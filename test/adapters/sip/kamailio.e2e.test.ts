@@ -26,6 +26,8 @@ interface Step {
   ms: number;
   status?: number;
   message?: string;
+  media?: string | null;
+  fingerprint?: boolean;
 }
 
 // Skipped only outside CI when Kamailio or sipp is not installed (see the warning); under CI=true it runs and fails loudly.
@@ -123,6 +125,8 @@ interface Step {
       const before = (await bed.engine.wallet.state(alice.keyid)).paid;
       const r = await call(alice, UK, { TALK_MS: '2000' });
       expect([r.code, r.steps.map((s) => s.step)]).toEqual([0, ['connected', 'registered', 'answered', 'hung-up']]);
+      // the browser-like client offered DTLS-SRTP and rtpengine answered it so (the carrier gets plain RTP)
+      expect(r.steps.find((s) => s.step === 'answered')).toMatchObject({ media: 'UDP/TLS/RTP/SAVPF', fingerprint: true });
       const [charged] = await eventsOf(alice.keyid, 'CallCharged', 1);
       expect(charged).toBeDefined();
       const seconds = charged!['seconds'] as number;
