@@ -35,7 +35,9 @@ async function stopChild(child: ChildProcess): Promise<void> {
 export async function startRtpengine(options: { timeoutSeconds: number; b2bUrl?: string }): Promise<Rtpengine> {
   const ngPort = await freePort();
   // a range of its own per bed: parallel suites' engines then never fight over the same ports
-  const portMin = 20_000 + 200 * Math.floor(Math.random() * 150);
+  // 1,000 ports: four per relayed call (RTP and RTCP on both legs), so 250 calls at once, what
+  // bench:sip's 100 calls/s of 1 s calls reach; rtpengine skips a port another bed holds
+  const portMin = 20_000 + 1000 * Math.floor(Math.random() * 40);
   const args = [
     // never the system's /etc/rtpengine/rtpengine.conf: its fixed CLI and HTTP ports clash between beds
     '--config-file=none',
@@ -46,7 +48,7 @@ export async function startRtpengine(options: { timeoutSeconds: number; b2bUrl?:
     '--interface=127.0.0.1',
     `--listen-ng=127.0.0.1:${ngPort}`,
     `--port-min=${portMin}`,
-    `--port-max=${portMin + 199}`,
+    `--port-max=${portMin + 999}`,
     `--timeout=${options.timeoutSeconds}`,
     `--silent-timeout=${options.timeoutSeconds}`,
     '--delete-delay=0',
