@@ -1,4 +1,4 @@
-import { catchUp, rebuild } from './runner/catch-up';
+import { catchUp, rebuild, rebuildTogether } from './runner/catch-up';
 import { runnerContext } from './runner/context';
 import { startFollowing, stopFollowing } from './runner/lifecycle';
 import type { Live } from './runner/live';
@@ -6,6 +6,7 @@ import type { Progress, ProjectionRunnerOptions } from './runner/options';
 import { projectionStatus } from './runner/status';
 
 export { UnknownProjectionError } from './runner/context';
+export type { CaughtUp } from './runner/catch-up';
 export type { Progress, ProjectionRunnerOptions } from './runner/options';
 export type { ProjectionStatus } from './runner/status';
 
@@ -19,6 +20,9 @@ export function projectionRunner(options: ProjectionRunnerOptions) {
     catchUp: (name: string, onProgress?: (p: Progress) => void) => catchUp(ctx, name, onProgress),
     /** Empties the projection and replays the whole log into it. */
     rebuild: (name: string, onProgress?: (p: Progress) => void) => rebuild(ctx, name, onProgress),
+    /** Empties the projections named (all by default) and replays the log into them in one shared pass. */
+    rebuildTogether: (names: readonly string[] = options.projections.map((p) => p.name), onProgress?: (p: Progress) => void) =>
+      rebuildTogether(ctx, names, onProgress),
     /** Creates every projection's tables (rebuilding those whose version changed), then follows the log live. */
     start: () => startFollowing(ctx, live),
     stop: () => stopFollowing(live),

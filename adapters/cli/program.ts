@@ -20,7 +20,7 @@ import { Command, Option } from 'commander';
 import pino from 'pino';
 import { loadConfig, type Config } from '../runtime/config';
 import type { CommandEngine, Projector } from '../runtime/engine';
-import { progressBar } from './progress';
+import { rebuildProjections } from './rebuild-projections';
 import { watchConfigFile } from '../runtime/config-watch';
 import { csv } from '../../application/reports/csv';
 import { table } from './table';
@@ -157,21 +157,7 @@ export function buildProgram(): Command {
     .command('rebuild [name]')
     .description('empty a projection (all when no name) and replay the whole log into it')
     .action(async (name: string | undefined) => {
-      await withProjector(program, async (engine) => {
-        const names = name ? [name] : engine.runner.names();
-        for (const n of names) {
-          const bar = progressBar(`rebuild ${n}`, 'events');
-          const started = Date.now();
-          let applied = 0;
-          const position = await engine.runner.rebuild(n, (p) => {
-            applied = p.applied;
-            bar.update(p.applied, p.target);
-          });
-          bar.finish(applied);
-          const seconds = (Date.now() - started) / 1000;
-          process.stdout.write(`${n}: rebuilt to position ${position}, ${applied} events in ${seconds.toFixed(2)} s\n`);
-        }
-      });
+      await withProjector(program, (engine) => rebuildProjections(engine.runner, name));
     });
 
   addRatingCommands(program, (fn) => withEngine(program, fn));

@@ -1,0 +1,95 @@
+import type { RecordedEvent } from '../../core/events/envelope';
+import type { Projection } from '../../application/ports/projection';
+import type { Checkpoint } from '../checkpoints';
+import { EventNotAppliedError } from '../stops';
+import { applyBatch } from './apply';
+import type { RunnerContext } from './context';
+import type { Progress } from './options';
+import { stopAtCulprit } from './stop-at-culprit';
+
+/** What a shared pass did for one projection. */
+export type Fed =
+  | { readonly reached: number }
+  /** Reset under the pass (another generation): it must start again from its checkpoint. */
+  | { readonly restart: true }
+  /** An event it cannot apply (`EventNotAppliedError`, its stop recorded), or a failure that was not an event's. */
+  | { readonly error: unknown };
+
+interface Member {
+  readonly p: Projection;
+  readonly cp: Checkpoint;
+  position: number;
+  applied: number;
+}
+
+/** Applies one batch to one member in its own transaction; the outcome when it leaves the pass, else null. */
+async function feedOne(ctx: RunnerContext, m: Member, batch: readonly RecordedEvent[], target: number): Promise<Fed | null> {
+  let outcome: 'applied' | 'restart';
+  try {
+    outcome = await applyBatch(ctx, m.p, m.cp.generation, batch);
+  } catch (error) {
+    const stop = await stopAtCulprit(ctx, m.p, m.cp.generation, batch);
+    if (!stop) return { error };
+    return {
+      error: new EventNotAppliedError(
+        m.p.name,
+        batch.find((e) => e.position === stop.position)!,
+        stop.error,
+      ),
+    };
+  }
+  if (outcome === 'restart') return { restart: true };
+  m.applied += batch.filter((e) => e.position > m.position).length;
+  m.position = batch[batch.length - 1]!.position;
+  return m.position >= target ? { reached: m.position } : null;
+}
+
+/**
+ * One pass over the log from the lowest checkpoint up to `target`, for many projections: each
+ * batch is read and decoded once, then every projection still in the pass applies it in a
+ * transaction of its own with its own checkpoint (batches at or below its checkpoint skip it).
+ * A projection that fails or is reset under the pass leaves it with that outcome; the others go
+ * on. Holds one batch at a time, whatever the length of the log.
+ */
+export async function feedTogether(
+  ctx: RunnerContext,
+  starts: readonly { readonly p: Projection; readonly cp: Checkpoint }[],
+  target: number,
+  onProgress?: (p: Progress) => void,
+): Promise<Map<string, Fed>> {
+  const outcomes = new Map<string, Fed>();
+  const active: Member[] = [];
+  for (const { p, cp } of starts) {
+    onProgress?.({ projection: p.name, position: cp.position, target, applied: 0 });
+    if (cp.position >= target) outcomes.set(p.name, { reached: cp.position });
+    else active.push({ p, cp, position: cp.position, applied: 0 });
+  }
+  if (active.length === 0) return outcomes;
+  const feed = async (batch: readonly RecordedEvent[]) => {
+    const last = batch[batch.length - 1]!.position;
+    for (const m of [...active]) {
+      if (last <= m.position) continue;
+      const left = await feedOne(ctx, m, batch, target);
+      onProgress?.({ projection: m.p.name, position: m.position, target, applied: m.applied });
+      if (left) {
+        outcomes.set(m.p.name, left);
+        active.splice(active.indexOf(m), 1);
+      }
+    }
+  };
+  let batch: RecordedEvent[] = [];
+  const from = Math.min(...active.map((m) => m.position));
+  for await (const e of ctx.options.store.readAll(from, ctx.batchSize)) {
+    if (e.position > target) break;
+    batch.push(e);
+    if (batch.length >= ctx.batchSize) {
+      await feed(batch);
+      batch = [];
+      if (active.length === 0) break;
+    }
+  }
+  if (batch.length > 0) await feed(batch);
+  // the log ended below the target (a store whose positions skip): each has what there was
+  for (const m of active) outcomes.set(m.p.name, { reached: m.position });
+  return outcomes;
+}
