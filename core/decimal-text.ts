@@ -40,3 +40,17 @@ export function negateDecimal(a: string): string {
   const x = scaled(a);
   return text({ units: -x.units, scale: x.scale });
 }
+
+/**
+ * `a + b`, exactly, at the larger of their scales with trailing zeros kept: what PostgreSQL's
+ * NUMERIC addition gives, so a sum made before it reaches the store reads the same.
+ */
+export function addDecimalsKeepingScale(a: string, b: string): string {
+  const x = scaled(a);
+  const y = scaled(b);
+  const scale = Math.max(x.scale, y.scale);
+  const units = rescale(x, scale) + rescale(y, scale);
+  const digits = (units < 0n ? -units : units).toString().padStart(scale + 1, '0');
+  const whole = digits.slice(0, digits.length - scale);
+  return `${units < 0n ? '-' : ''}${whole}${scale > 0 ? `.${digits.slice(digits.length - scale)}` : ''}`;
+}

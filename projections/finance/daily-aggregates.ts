@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '../../core/events/envelope';
 import { countryOf } from '../../core/e164';
-import { negateDecimal } from '../../core/decimal-text';
+import { addDecimals, addDecimalsKeepingScale, negateDecimal } from '../../core/decimal-text';
 import { decimalSql } from '../decimal-sql';
 import type { SqlTx } from '../../application/ports/read-model-store';
 
@@ -42,36 +42,80 @@ const ROW = `SELECT day, kind, country, prefix, counterparty, currency, cost_cur
 
 const keyOf = (r: TrafficRow) => [r.day, r.kind, r.country, r.prefix ?? '', r.counterparty ?? '', r.currency, r.cost_currency ?? ''];
 
-async function contribute(tx: SqlTx, r: TrafficRow, sign: 1 | -1): Promise<void> {
-  const n = (v: number | string | null) => sign * Number(v ?? 0);
-  const amount = (v: string | null) => (sign === 1 ? (v ?? '0') : negateDecimal(v ?? '0'));
-  const { add } = decimalSql(tx.dialect);
-  const bound = Math.max(Number(r.position), Number(r.cost_position ?? 0), Number(r.refund_position ?? 0));
-  await tx.run(
-    `INSERT INTO finance_daily (day, kind, country, prefix, counterparty, currency, cost_currency, items, units, revenue, refunded, cost, max_position)
+interface GroupSum {
+  readonly key: readonly string[];
+  items: number;
+  units: number;
+  revenue: string;
+  refunded: string;
+  cost: string;
+  bound: number;
+}
+
+/**
+ * The changes to `finance_daily` of one batch, summed per group in memory and written once per
+ * group when the batch ends: a call moves its group's sums two or three times (charged, then
+ * costed), and a batch holds thousands of calls of a few hundred groups. Amounts are summed as
+ * the store would add them one after another (exact decimals: on SQLite the store's canonical
+ * text, on PostgreSQL NUMERIC's larger scale), so the rows read the same as one upsert per change.
+ */
+export class DailySums {
+  private readonly groups = new Map<string, GroupSum>();
+  constructor(private readonly dialect: SqlTx['dialect']) {}
+
+  /** Adds a traffic row's contribution to its group (`sign` -1 takes it away). */
+  contribute(r: TrafficRow, sign: 1 | -1): void {
+    const n = (v: number | string | null) => sign * Number(v ?? 0);
+    const amount = (v: string | null) => (sign === 1 ? (v ?? '0') : negateDecimal(v ?? '0'));
+    const bound = Math.max(Number(r.position), Number(r.cost_position ?? 0), Number(r.refund_position ?? 0));
+    const key = keyOf(r);
+    const id = key.join('\u0000');
+    const g = this.groups.get(id);
+    if (!g) {
+      this.groups.set(id, { key, items: sign, units: n(r.units), revenue: amount(r.revenue), refunded: amount(r.refunded), cost: amount(r.cost_rounded), bound });
+      return;
+    }
+    const add = this.dialect === 'postgres' ? addDecimalsKeepingScale : addDecimals;
+    g.items += sign;
+    g.units += n(r.units);
+    g.revenue = add(g.revenue, amount(r.revenue));
+    g.refunded = add(g.refunded, amount(r.refunded));
+    g.cost = add(g.cost, amount(r.cost_rounded));
+    g.bound = Math.max(g.bound, bound);
+  }
+
+  /** Writes each group's sums: one upsert per group the batch touched. */
+  async write(tx: SqlTx): Promise<void> {
+    const { add } = decimalSql(tx.dialect);
+    for (const g of this.groups.values())
+      await tx.run(
+        `INSERT INTO finance_daily (day, kind, country, prefix, counterparty, currency, cost_currency, items, units, revenue, refunded, cost, max_position)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (day, kind, country, prefix, counterparty, currency, cost_currency) DO UPDATE SET
        items = finance_daily.items + excluded.items, units = finance_daily.units + excluded.units,
        revenue = ${add('finance_daily.revenue', 'excluded.revenue')}, refunded = ${add('finance_daily.refunded', 'excluded.refunded')},
        cost = ${add('finance_daily.cost', 'excluded.cost')},
        max_position = CASE WHEN excluded.max_position > finance_daily.max_position THEN excluded.max_position ELSE finance_daily.max_position END`,
-    [...keyOf(r), sign, n(r.units), amount(r.revenue), amount(r.refunded), amount(r.cost_rounded), bound],
-  );
+        [...g.key, g.items, g.units, g.revenue, g.refunded, g.cost, g.bound],
+      );
+    this.groups.clear();
+  }
 }
 
 /** Runs `change` on the traffic row `ref`, moving its contribution from the group it was in to the one it is in now. */
-export async function changeTraffic(tx: SqlTx, ref: string, change: () => Promise<void>): Promise<void> {
+export async function changeTraffic(tx: SqlTx, sums: DailySums, ref: string, change: () => Promise<void>): Promise<void> {
   const before = await tx.get<TrafficRow>(ROW, [ref]);
   await change();
   const after = await tx.get<TrafficRow>(ROW, [ref]);
   if (before && after && JSON.stringify(before) === JSON.stringify(after)) return; // a replay changed nothing
-  if (before) await contribute(tx, before, -1);
-  if (after) await contribute(tx, after, 1);
+  if (before) sums.contribute(before, -1);
+  if (after) sums.contribute(after, 1);
 }
 
 /** A call's row of traffic, once (a rerate is a row of its own). */
 export async function traffic(
   tx: SqlTx,
+  sums: DailySums,
   r: RecordedEvent,
   number: string,
   t: {
@@ -86,7 +130,7 @@ export async function traffic(
     units: number;
   },
 ): Promise<void> {
-  await changeTraffic(tx, t.ref, () =>
+  await changeTraffic(tx, sums, t.ref, () =>
     tx.run(
       `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency,
        revenue, units)

@@ -6,7 +6,7 @@ import { decimalSql } from '../decimal-sql';
 import type { Projection } from '../../application/ports/projection';
 import type { SqlTx } from '../../application/ports/read-model-store';
 import { ABSORBED_EVENT_TYPES, ABSORBED_TABLE, recordAbsorbed } from './absorbed';
-import { changeTraffic, dailyTable, traffic } from './daily-aggregates';
+import { changeTraffic, dailyTable, DailySums, traffic } from './daily-aggregates';
 import { dropFinanceViews } from './postgres-access';
 import { isSettingEvent } from '../../core/wallet/setting-events';
 
@@ -62,7 +62,12 @@ export const financeProjection: Projection = {
     for (const sql of viewsAgain) await tx.run(sql);
   },
   async apply(recorded, tx) {
-    await applyOne(accountStreamCodec.decode(recorded), recorded, tx);
+    await financeProjection.applyBatch!([recorded], tx);
+  },
+  async applyBatch(events, tx) {
+    const sums = new DailySums(tx.dialect);
+    for (const recorded of events) await applyOne(accountStreamCodec.decode(recorded), recorded, tx, sums);
+    await sums.write(tx);
   },
 };
 
@@ -108,7 +113,7 @@ type CallFact = Extract<
 type TextFact = Extract<AccountStreamEvent, { type: 'SmsSubmitted' | 'SmsCharged' | 'SmsRefunded' }>;
 
 /** A call's attempt, traffic (revenue, units) and cost rows. */
-async function recordCall(e: CallFact, r: RecordedEvent, number: string, tx: SqlTx): Promise<void> {
+async function recordCall(e: CallFact, r: RecordedEvent, number: string, tx: SqlTx, sums: DailySums): Promise<void> {
   const attempt = `call:${(e.data as { accountId: string }).accountId}:${(e.data as { callId?: string }).callId ?? ''}`;
   switch (e.type) {
     case 'CallAuthorized':
@@ -135,7 +140,7 @@ async function recordCall(e: CallFact, r: RecordedEvent, number: string, tx: Sql
       // on-net calls are free and have no carrier; an emergency call is free too, yet its carrier
       // invoices it: a row of no revenue keeps what emergency calls cost in the margin
       if (e.data.route === 'on-net') return;
-      await traffic(tx, r, number, {
+      await traffic(tx, sums, r, number, {
         ref: `call:${e.data.accountId}:${e.data.callId}`,
         kind: 'call',
         externalId: e.data.callId,
@@ -150,7 +155,7 @@ async function recordCall(e: CallFact, r: RecordedEvent, number: string, tx: Sql
     case 'CallRerated':
       // a correction is a row of its own (revenue = the delta, at its own position) on the call's
       // day, destination and carrier: "as of" before it, the call's first charge stands
-      await changeTraffic(tx, `rerate:${e.data.accountId}:${e.data.callId}:${e.data.sequence}`, () =>
+      await changeTraffic(tx, sums, `rerate:${e.data.accountId}:${e.data.callId}:${e.data.sequence}`, () =>
         tx.run(
           `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency,
            revenue, units, counterparty, prefix, run_id)
@@ -170,7 +175,7 @@ async function recordCall(e: CallFact, r: RecordedEvent, number: string, tx: Sql
       return;
     case 'CarrierCostRecorded':
       await tx.run('UPDATE finance_attempts SET carried_by = ? WHERE ref = ?', [e.data.carrierId, attempt]);
-      await changeTraffic(tx, `call:${e.data.accountId}:${e.data.callId}`, () =>
+      await changeTraffic(tx, sums, `call:${e.data.accountId}:${e.data.callId}`, () =>
         tx.run(
           `UPDATE finance_traffic SET counterparty = ?, prefix = ?, cost = ?, cost_rounded = ?, cost_currency = ?, cost_position = ? WHERE ref = ?`,
           [
@@ -189,11 +194,11 @@ async function recordCall(e: CallFact, r: RecordedEvent, number: string, tx: Sql
 }
 
 /** A text's traffic row: submitted (cost), charged (revenue), refunded. */
-async function recordText(e: TextFact, r: RecordedEvent, number: string, tx: SqlTx): Promise<void> {
+async function recordText(e: TextFact, r: RecordedEvent, number: string, tx: SqlTx, sums: DailySums): Promise<void> {
   switch (e.type) {
     case 'SmsSubmitted':
       // the cost is known at submission; the revenue row follows in the same append (SmsCharged)
-      await changeTraffic(tx, `sms:${e.data.accountId}:${e.data.smsId}`, () =>
+      await changeTraffic(tx, sums, `sms:${e.data.accountId}:${e.data.smsId}`, () =>
         tx.run(
           `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency, revenue,
            units, counterparty, prefix, cost, cost_rounded, cost_currency, cost_position)
@@ -218,7 +223,7 @@ async function recordText(e: TextFact, r: RecordedEvent, number: string, tx: Sql
       );
       return;
     case 'SmsCharged':
-      await changeTraffic(tx, `sms:${e.data.accountId}:${e.data.smsId}`, () =>
+      await changeTraffic(tx, sums, `sms:${e.data.accountId}:${e.data.smsId}`, () =>
         tx.run(
           // one append carries both: the text counts from this position, revenue and cost alike
           `UPDATE finance_traffic SET destination = ?, country = ?, currency = ?, revenue = ?, units = ?, position = ?,
@@ -237,7 +242,7 @@ async function recordText(e: TextFact, r: RecordedEvent, number: string, tx: Sql
       );
       return;
     case 'SmsRefunded':
-      await changeTraffic(tx, `sms:${e.data.accountId}:${e.data.smsId}`, () =>
+      await changeTraffic(tx, sums, `sms:${e.data.accountId}:${e.data.smsId}`, () =>
         tx.run('UPDATE finance_traffic SET refunded = ?, refund_position = ? WHERE ref = ?', [
           e.data.amount,
           r.position,
@@ -249,7 +254,7 @@ async function recordText(e: TextFact, r: RecordedEvent, number: string, tx: Sql
   }
 }
 
-async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Promise<void> {
+async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx, sums: DailySums): Promise<void> {
   const number = r.stream.slice('account-'.length);
   await recordMoney(e, r, number, tx);
   await recordAbsorbed(e, r, number, tx);
@@ -259,11 +264,11 @@ async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx): Pro
     case 'CallCharged':
     case 'CallRerated':
     case 'CarrierCostRecorded':
-      return recordCall(e, r, number, tx);
+      return recordCall(e, r, number, tx, sums);
     case 'SmsSubmitted':
     case 'SmsCharged':
     case 'SmsRefunded':
-      return recordText(e, r, number, tx);
+      return recordText(e, r, number, tx, sums);
     case 'CreditPurchased':
     case 'CreditRefunded':
     case 'ChargebackDebited':
