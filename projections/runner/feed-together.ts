@@ -30,6 +30,9 @@ async function feedOne(ctx: RunnerContext, m: Member, batch: readonly RecordedEv
   } catch (error) {
     const stop = await stopAtCulprit(ctx, m.p, m.cp.generation, batch);
     if (!stop) return { error };
+    // what came before the culprit committed with the checkpoint
+    const before = batch.filter((e) => e.position > m.position && e.position < stop.position);
+    if (before.length > 0) [m.applied, m.position] = [m.applied + before.length, before[before.length - 1]!.position];
     return {
       error: new EventNotAppliedError(
         m.p.name,
