@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../../core/events/envelope';
 import type { Projection } from '../../application/ports/projection';
 import type { Checkpoint } from '../checkpoints';
-import { EventNotAppliedError } from '../stops';
+import { EventNotAppliedError, type ProjectionStop } from '../stops';
 import { applyBatch } from './apply';
 import type { RunnerContext } from './context';
 import type { Progress } from './options';
@@ -12,8 +12,8 @@ export type Fed =
   | { readonly reached: number }
   /** Reset under the pass (another generation): it must start again from its checkpoint. */
   | { readonly restart: true }
-  /** An event it cannot apply (`EventNotAppliedError`, its stop recorded), or a failure that was not an event's. */
-  | { readonly error: unknown };
+  /** An event it cannot apply (`EventNotAppliedError`, with its stop, recorded), or a failure that was not an event's. */
+  | { readonly error: unknown; readonly stop?: ProjectionStop };
 
 interface Member {
   readonly p: Projection;
@@ -59,6 +59,8 @@ export async function feedTogether(
   starts: readonly { readonly p: Projection; readonly cp: Checkpoint }[],
   target: number,
   onProgress?: (p: Progress) => void,
+  /** Ends the pass between two batches; those still in it keep what they reached. */
+  signal?: AbortSignal,
 ): Promise<Map<string, Fed>> {
   const outcomes = new Map<string, Fed>();
   const active: Member[] = [];
@@ -88,11 +90,11 @@ export async function feedTogether(
     if (batch.length >= ctx.batchSize) {
       await feed(batch);
       batch = [];
-      if (active.length === 0) break;
+      if (active.length === 0 || signal?.aborted) break;
     }
   }
-  if (batch.length > 0) await feed(batch);
-  // the log ended below the target (a store whose positions skip): each has what there was
+  if (batch.length > 0 && !signal?.aborted) await feed(batch);
+  // stopped, or the log ended below the target (a store whose positions skip): each has what it reached
   for (const m of active) outcomes.set(m.p.name, { reached: m.position });
   return outcomes;
 }

@@ -2,8 +2,10 @@ import type { RecordedEvent } from '../../core/events/envelope';
 import type { Projection } from '../../application/ports/projection';
 import { batches } from '../batches';
 import type { Checkpoint } from '../checkpoints';
+import type { ProjectionStop } from '../stops';
 import { applyTogether } from './apply';
 import type { RunnerContext } from './context';
+import { feedTogether } from './feed-together';
 import { follow } from './follow';
 import type { Live } from './live';
 import { prepare } from './prepare';
@@ -23,16 +25,18 @@ interface Group {
   readonly checkpoints: Map<string, Checkpoint>;
 }
 
-/** Takes a projection whose apply failed out of the group: from here it follows on its own. */
-function leave(ctx: RunnerContext, group: Group, p: Projection, batch: readonly RecordedEvent[], error: unknown): void {
+/**
+ * Takes a projection whose apply failed out of the group: from here it follows on its own.
+ * `stopped` finds the event it cannot apply (null when the fault was not an event's).
+ */
+function leave(ctx: RunnerContext, group: Group, p: Projection, error: unknown, stopped: () => Promise<ProjectionStop | null>): void {
   const state = group.states.get(p.name)!;
   state.lastError = (error as Error).message;
   group.members.splice(group.members.indexOf(p), 1);
   // on its own from here: stopped at the event it cannot apply, or retrying with backoff
-  const generation = group.checkpoints.get(p.name)!.generation;
   state.done = (async () => {
-    const stopped = await stopAtCulprit(ctx, p, generation, batch);
-    if (stopped) await waitWhileStopped(ctx, p, state, stopped);
+    const stop = await stopped();
+    if (stop) await waitWhileStopped(ctx, p, state, stop);
     else ctx.options.onError?.(p.name, error);
     await follow(ctx, p, state);
   })().finally(() => (state.running = false));
@@ -52,12 +56,43 @@ async function applyLive(ctx: RunnerContext, group: Group, batch: readonly Recor
   for (const [i, p] of due.entries()) {
     const outcome = outcomes[i]!;
     const state = states.get(p.name)!;
-    if ('error' in outcome) leave(ctx, group, p, batch, outcome.error);
-    else if (outcome.ok === 'restart') restart = true;
+    if ('error' in outcome) {
+      const generation = checkpoints.get(p.name)!.generation;
+      leave(ctx, group, p, outcome.error, () => stopAtCulprit(ctx, p, generation, batch));
+    } else if (outcome.ok === 'restart') restart = true;
     else {
       checkpoints.set(p.name, { ...checkpoints.get(p.name)!, position: last });
       if (last >= target) state.caughtUp = true;
       state.lastError = null;
+    }
+  }
+  return restart;
+}
+
+/**
+ * Brings the members behind the head (a projection rebuilt because its version changed, one
+ * that was down) up to `target` in one shared pass of large batches, each member in its own
+ * transactions; true when one was reset under it and all must restart.
+ */
+async function catchUpFirst(ctx: RunnerContext, group: Group, target: number, stop: AbortSignal): Promise<boolean> {
+  const { members, states, checkpoints } = group;
+  const behind = members.filter((p) => checkpoints.get(p.name)!.position < target);
+  if (behind.length === 0) return false;
+  const fed = await feedTogether(
+    ctx,
+    behind.map((p) => ({ p, cp: checkpoints.get(p.name)! })),
+    target,
+    (progress) => void checkpoints.set(progress.projection, { ...checkpoints.get(progress.projection)!, position: progress.position }),
+    stop,
+  );
+  let restart = false;
+  for (const p of behind) {
+    const f = fed.get(p.name)!;
+    if ('restart' in f) restart = true;
+    else if ('error' in f) leave(ctx, group, p, f.error, async () => f.stop ?? null);
+    else if (f.reached >= target) {
+      states.get(p.name)!.caughtUp = true;
+      states.get(p.name)!.lastError = null;
     }
   }
   return restart;
@@ -70,7 +105,8 @@ async function followOnce(ctx: RunnerContext, members: Projection[], states: Rea
   for (const p of members) checkpoints.set(p.name, await prepare(ctx, p));
   const target = await store.head();
   for (const p of members) if (checkpoints.get(p.name)!.position >= target) states.get(p.name)!.caughtUp = true;
-  const sub = store.subscribe(Math.min(...[...checkpoints.values()].map((c) => c.position)));
+  if ((await catchUpFirst(ctx, { members, states, checkpoints }, target, stop)) || members.length === 0 || stop.aborted) return;
+  const sub = store.subscribe(Math.min(...members.map((p) => checkpoints.get(p.name)!.position)));
   const close = () => void sub.close();
   stop.addEventListener('abort', close, { once: true });
   if (stop.aborted) close();

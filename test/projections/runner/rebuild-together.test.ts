@@ -11,11 +11,12 @@ import { projectionRunner } from '../../../projections/runner';
 import { EventNotAppliedError } from '../../../projections/stops';
 import { signedFetch, signer } from '../../support/signed-fetch';
 import { testEngine } from '../../support/test-engine';
+import { waitFor } from '../../support/wait';
 
 /** Counts the ticks into its own table; throws on tick `failOn` (a plugin's projection with a bug). */
-const counter = (name: string, failOn: number | null = null): Projection => ({
+const counter = (name: string, failOn: number | null = null, version = 1): Projection => ({
   name,
-  version: 1,
+  version,
   handles: ['Tick'],
   async setup(tx) {
     await tx.run(`CREATE TABLE IF NOT EXISTS ${name} (i INTEGER PRIMARY KEY)`);
@@ -84,6 +85,57 @@ describe('rebuild together: one pass over the log for every projection', () => {
       const status = new Map((await runner.status()).map((s) => [s.name, s]));
       expect(status.get('plugin')!.stopped).toMatchObject({ position: 24, type: 'Tick', error: 'plugin cannot take tick 23' });
       expect([status.get('first')!.lag, status.get('last')!.lag, status.get('plugin')!.position]).toEqual([0, 0, 23]);
+    } finally {
+      await readModels.close();
+      await store.close();
+    }
+  });
+
+  it('at start-up, the projections whose version changed are rebuilt in one pass, then followed live', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trunkline-rebuild-start-'));
+    dirs.push(dir);
+    const sqlite = sqliteEventStore({ path: join(dir, 'events.db') });
+    let reads = 0;
+    const store = { ...sqlite, readAll: (after?: number, size?: number) => (reads++, sqlite.readAll(after, size)) };
+    const readModels = sqliteReadModelStore(join(dir, 'read-models.db'));
+    const count = async (t: string) => (await readModels.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t}`))[0]!.n;
+    const tick = (i: number) =>
+      store.append(
+        `ticks-${i % 4}`,
+        [{ id: deriveId('tick', String(i)), type: 'Tick', schemaVersion: 1, data: { i }, metadata: {} }],
+        'any',
+      );
+    const runnerOf = (version: number, failOn: number | null) =>
+      projectionRunner({
+        store,
+        readModels,
+        clock: systemClock,
+        batchSize: 7,
+        stoppedPollMs: 50,
+        onError: () => undefined,
+        projections: [counter('first', null, version), counter('plugin', failOn, version), counter('same')],
+      });
+    try {
+      const before = runnerOf(1, null);
+      await before.start();
+      for (let i = 0; i < 40; i++) await tick(i);
+      await waitFor(async () => (await before.status()).every((s) => s.lag === 0), 10_000, 'the first runner');
+      await before.stop();
+      reads = 0;
+      // a release with new versions of two of them; the new plugin cannot take tick 23
+      const after = runnerOf(2, 23);
+      await after.start();
+      await waitFor(
+        async () => (await count('first')) === 40 && (await after.status()).find((s) => s.name === 'plugin')!.stopped !== null,
+        10_000,
+        'the rebuild at start-up',
+      );
+      expect(reads).toBe(1); // both rebuilt from one read
+      expect([await count('first'), await count('plugin'), await count('same')]).toEqual([40, 23, 40]);
+      await tick(40);
+      await waitFor(async () => (await count('first')) === 41 && (await count('same')) === 41, 10_000, 'following live');
+      expect((await after.status()).find((s) => s.name === 'plugin')!.stopped).toMatchObject({ position: 24, type: 'Tick' });
+      await after.stop();
     } finally {
       await readModels.close();
       await store.close();
