@@ -72,7 +72,15 @@ export class DailySums {
     const id = key.join('\u0000');
     const g = this.groups.get(id);
     if (!g) {
-      this.groups.set(id, { key, items: sign, units: n(r.units), revenue: amount(r.revenue), refunded: amount(r.refunded), cost: amount(r.cost_rounded), bound });
+      this.groups.set(id, {
+        key,
+        items: sign,
+        units: n(r.units),
+        revenue: amount(r.revenue),
+        refunded: amount(r.refunded),
+        cost: amount(r.cost_rounded),
+        bound,
+      });
       return;
     }
     const add = this.dialect === 'postgres' ? addDecimalsKeepingScale : addDecimals;

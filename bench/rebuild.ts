@@ -1,0 +1,142 @@
+/**
+ * npm run bench:rebuild — rebuilding the read models against reading the log itself. Writes a
+ * log of about 250,000 events as the engine writes them (accounts opened and funded, calls
+ * authorized, charged, costed and released; bench/rebuild-log.ts), then alternates in rounds:
+ * (a) better-sqlite3 reading the same rows, and reading plus `JSON.parse` of data and metadata
+ * (the baseline), (b) `projections rebuild` of every projection in one pass, (c) the finance
+ * projection alone. Prints events/s and each figure's ratio to (a) read + parse of its round;
+ * medians over the rounds. Then the peak RSS of a rebuild of everything, in a fresh process, over
+ * the log and over one four times as long. Writes the "rebuild" section of docs/benchmarks.md.
+ * BENCH_SCALE=0.1 for a quick run; BENCH_ROUNDS (default 3).
+ */
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pino from 'pino';
+import { loadConfig } from '../adapters/runtime/config';
+import { createEngine } from '../adapters/runtime/engine';
+import { fmt, machine, writeSection } from './report';
+import { writeRebuildLog } from './rebuild-log';
+
+const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
+const ROUNDS = Math.max(3, Number(process.env['BENCH_ROUNDS'] ?? 3));
+const EVENTS = Math.max(5_000, Math.round(250_000 * SCALE));
+const ACCOUNTS = 500;
+
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const ratio = (x: number) => x.toFixed(2);
+
+/** Events per second of reading every row of the log, optionally parsing its JSON as the store does. */
+function readLog(dir: string, parse: boolean): number {
+  const db = new Database(join(dir, 'events.sqlite'), { readonly: true });
+  try {
+    const rows = db
+      .prepare('SELECT position, id, stream, version, type, schema_version, data, metadata, recorded_at FROM events ORDER BY position')
+      .raw(true);
+    const started = performance.now();
+    let n = 0;
+    let keep = 0;
+    for (const r of rows.iterate() as Iterable<unknown[]>) {
+      n++;
+      if (parse) keep += (JSON.parse(r[6] as string) === null ? 0 : 1) + (JSON.parse(r[7] as string) === null ? 0 : 1);
+    }
+    if (parse && keep !== 2 * n) throw new Error('a row without data');
+    return n / ((performance.now() - started) / 1000);
+  } finally {
+    db.close();
+  }
+}
+
+interface Child {
+  events: number;
+  perSecond: number;
+  peakMiB: number;
+}
+
+/** A rebuild of everything in a fresh process: its peak RSS is the rebuild's alone. */
+function rebuildInChild(dir: string): Child {
+  const line = execFileSync(process.execPath, ['-r', 'tsx/cjs', join(__dirname, 'rebuild-all-child.ts'), dir], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(line.trim()) as Child;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const progress = (label: string) => (n: number) => {
+    if (n % 20_000 < 100) process.stderr.write(`${label}: ${fmt(n)} events\r`);
+  };
+  const log = await writeRebuildLog(ACCOUNTS, EVENTS, progress('writing the log'));
+  process.stderr.write(`\nwrote ${fmt(log.events)} events in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  const dirs = [log.dir];
+  try {
+    const engine = await createEngine(loadConfig({ env: {}, flags: { dataDir: log.dir }, cwd: log.dir }), {
+      logger: pino({ level: 'silent' }),
+    });
+    const names = engine.runner.names();
+    const rounds: { read: number; parse: number; all: number; finance: number }[] = [];
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        const read = readLog(log.dir, false);
+        const parse = readLog(log.dir, true);
+        let t = performance.now();
+        const outcomes = await engine.runner.rebuildTogether(names);
+        const all = log.events / ((performance.now() - t) / 1000);
+        const failed = outcomes.filter((o) => 'error' in o).map((o) => o.name);
+        if (failed.length > 0) throw new Error(`not rebuilt: ${failed.join(', ')}`);
+        t = performance.now();
+        await engine.runner.rebuild('finance');
+        const finance = log.events / ((performance.now() - t) / 1000);
+        rounds.push({ read, parse, all, finance });
+        process.stderr.write(
+          `round ${round + 1}: read ${fmt(read)}/s, read+parse ${fmt(parse)}/s, all ${fmt(all)}/s (${ratio(all / parse)}), finance ${fmt(finance)}/s (${ratio(finance / parse)})\n`,
+        );
+      }
+    } finally {
+      await engine.close();
+    }
+    const m = (f: (r: (typeof rounds)[number]) => number) => median(rounds.map(f));
+    const parse = m((r) => r.parse);
+
+    // memory: the same rebuild over this log and over one four times as long, each in a fresh process
+    const small = rebuildInChild(log.dir);
+    process.stderr.write(`peak RSS over ${fmt(log.events)} events: ${fmt(small.peakMiB)} MiB\n`);
+    const long = await writeRebuildLog(ACCOUNTS, EVENTS * 4, progress('writing the long log'));
+    dirs.push(long.dir);
+    process.stderr.write('\n');
+    const large = rebuildInChild(long.dir);
+    process.stderr.write(`peak RSS over ${fmt(long.events)} events: ${fmt(large.peakMiB)} MiB\n`);
+
+    const body = [
+      '## Rebuild: one pass for every projection (`npm run bench:rebuild`)',
+      '',
+      `${machine()}; SQLite log and read models, in process. A log of ${fmt(log.events)} events as the engine writes them: ${ACCOUNTS} accounts opened and funded, then calls authorized, charged, costed and released (one in ten failed), cloned from real ones with their ids, accounts, destinations, durations and prices varied. Each round measures the baseline and then the rebuilds, one after the other; medians of ${ROUNDS} rounds (ratios are medians of each round's ratio to its own read + parse). Scale ${SCALE}.`,
+      '',
+      '| what | events/s | ratio to reading + `JSON.parse` |',
+      '| --- | ---: | ---: |',
+      `| baseline: better-sqlite3 reading the rows | ${fmt(m((r) => r.read))} | ${ratio(m((r) => r.read / r.parse))} |`,
+      `| baseline: reading + \`JSON.parse\` of data and metadata | ${fmt(parse)} | 1.00 |`,
+      `| \`projections rebuild\`: all ${names.length} projections in one pass | ${fmt(m((r) => r.all))} | ${ratio(m((r) => r.all / r.parse))} |`,
+      `| \`projections rebuild finance\` alone | ${fmt(m((r) => r.finance))} | ${ratio(m((r) => r.finance / r.parse))} |`,
+      '',
+      '| log | peak RSS of a rebuild of everything (fresh process) | events/s |',
+      '| --- | ---: | ---: |',
+      `| ${fmt(small.events)} events | ${fmt(small.peakMiB)} MiB | ${fmt(small.perSecond)} |`,
+      `| ${fmt(large.events)} events | ${fmt(large.peakMiB)} MiB | ${fmt(large.perSecond)} |`,
+    ].join('\n');
+    writeSection('rebuild', body);
+    process.stdout.write(`${body}\n`);
+  } finally {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`bench:rebuild: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
