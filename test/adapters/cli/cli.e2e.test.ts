@@ -86,6 +86,30 @@ describe('trunkline CLI', () => {
       expect.objectContaining({ name: 'velocity', position: 0, head: 3000 }),
       expect.objectContaining({ name: 'carrier-quality', position: 0, head: 3000 }),
     ]);
+    // without a name: every projection in one pass over the log, a line each
+    const all = runCli(['--data-dir', data, 'projections', 'rebuild']);
+    expect(all.status).toBe(0);
+    expect(all.stderr).toMatch(/rebuild 11 projections \[#+\] 100% 3,000\/3,000 events/);
+    expect(
+      all.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.replace(/ in [\d.]+ s$/, '')),
+    ).toEqual(
+      [
+        'balances',
+        'sms',
+        'finance',
+        'call-records',
+        'fraud-suspicions',
+        'auto-top-ups',
+        'catalogue',
+        'rates',
+        'vouchers',
+        'velocity',
+        'carrier-quality',
+      ].map((n) => `${n}: rebuilt to position 3000, 3000 events`),
+    );
     const csv = runCli(['--data-dir', data, 'projections', 'status', '--format', 'csv']);
     expect(csv.stdout.split('\n')[0]).toBe('name,version,position,head,lag,caughtUp,lastError,updatedAt,stopped');
   });
