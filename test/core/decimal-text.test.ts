@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { addDecimals, negateDecimal } from '../../core/decimal-text';
+import { addDecimals, addDecimalsKeepingScale, negateDecimal } from '../../core/decimal-text';
 
 describe('exact decimal strings', () => {
   it('adds any size and scale without rounding', () => {
@@ -11,6 +11,26 @@ describe('exact decimal strings', () => {
     expect(negateDecimal('12.50')).toBe('-12.5');
     expect(negateDecimal('-3')).toBe('3');
     expect(() => addDecimals('1e3', '1')).toThrow(RangeError);
+  });
+
+  it('adds keeping the larger scale, as NUMERIC does, and the same value as the canonical sum', () => {
+    expect(addDecimalsKeepingScale('0.015', '0.005')).toBe('0.020');
+    expect(addDecimalsKeepingScale('-0.25', '0.25')).toBe('0.00');
+    expect(addDecimalsKeepingScale('1', '-3.10')).toBe('-2.10');
+    expect(addDecimalsKeepingScale('-0.001', '0')).toBe('-0.001');
+    expect(addDecimalsKeepingScale('7', '5')).toBe('12');
+    fc.assert(
+      fc.property(fc.bigInt(), fc.nat(9), fc.bigInt(), fc.nat(9), (a, sa, b, sb) => {
+        const text = (n: bigint, scale: number) => {
+          const digits = (n < 0n ? -n : n).toString().padStart(scale + 1, '0');
+          const whole = digits.slice(0, digits.length - scale);
+          return `${n < 0n ? '-' : ''}${whole}${scale ? `.${digits.slice(digits.length - scale)}` : ''}`;
+        };
+        const sum = addDecimalsKeepingScale(text(a, sa), text(b, sb));
+        expect(sum.split('.')[1]?.length ?? 0).toBe(Math.max(sa, sb));
+        expect(addDecimals(sum, '0')).toBe(addDecimals(text(a, sa), text(b, sb)));
+      }),
+    );
   });
 
   it('agrees with integer arithmetic on the scaled values', () => {
