@@ -75,6 +75,8 @@ export async function startServe(prepared: string, root = ROOT): Promise<Served>
       PORT: String(port),
       TRUNKLINE_SIP_HOOK_SECRET: HOOK_SECRET,
       TRUNKLINE_CALL_GRANT_SECONDS: '60',
+      // BENCH_NO_PROJECTIONS=1: no projection thread competing for the two cores
+      TRUNKLINE_PROJECTIONS: process.env['BENCH_NO_PROJECTIONS'] ? 'elsewhere' : 'worker',
     }),
     stdio: 'ignore',
   });
