@@ -313,6 +313,8 @@ async function floor(): Promise<string[]> {
 const ROUNDS = Math.max(3, Number(process.env['BENCH_ROUNDS'] ?? 3));
 /** BENCH_BEFORE=/path/to/another/checkout (built) adds its `serve` to every round, between the echo and this one. */
 const BEFORE = process.env['BENCH_BEFORE'];
+/** What the other checkout's rows are called (BENCH_BEFORE_LABEL): what it lacks, not where it came from. */
+const BEFORE_LABEL = process.env['BENCH_BEFORE_LABEL'] ?? 'Trunkline before';
 
 /**
  * Saturation and CPU a request against an express echo under the same generator, A B A B:
@@ -329,7 +331,7 @@ async function saturation(): Promise<string[]> {
   const stepSeconds = Math.max(2, Math.round(2 * SCALE));
   const targets: [string, () => Promise<Served>][] = [
     ['express echo', startEcho],
-    ...(BEFORE ? ([['Trunkline before', () => startServe(prepared, BEFORE)]] as [string, () => Promise<Served>][]) : []),
+    ...(BEFORE ? ([[BEFORE_LABEL, () => startServe(prepared, BEFORE)]] as [string, () => Promise<Served>][]) : []),
     ['Trunkline', () => startServe(prepared)],
   ];
   const figures = new Map<string, TargetFigures[]>(targets.map(([name]) => [name, []]));
@@ -361,7 +363,7 @@ async function saturation(): Promise<string[]> {
   const perSecond = (n: number) => `${fmt(n)}/s`;
   const ms = (n: number) => `${n.toFixed(2)} ms`;
   return [
-    `Against an express echo (express 5, \`express.json()\` and \`res.json(body)\` on the authorize path, in its own process), under the same generator, ${ROUNDS} rounds alternated (echo, then \`trunkline serve\` with its projection thread on a fresh copy of the same data directory); medians, each round's figure in brackets, and the median of the per-round ratios. Saturation: the highest offered rate (a ladder from ${fmt(FIRST_RATE)}/s in steps of 15 %, ${stepSeconds} s each, ended by two misses in a row) answered 200 at ≥ ${ACHIEVED_SHARE * 100} % of the offer, from the first request's schedule to the last answer; CPU a request: the process's CPU time (every thread, from /proc) over the 500/s phase (${seconds} s) divided by its requests.`,
+    `Against an express echo (express 5, \`express.json()\` and \`res.json(body)\` on the authorize path, in its own process), under the same generator, ${ROUNDS} rounds alternated (echo, ${BEFORE ? `then "${BEFORE_LABEL}" (the same engine built from other code), ` : ''}then \`trunkline serve\` with its projection thread on a fresh copy of the same data directory); medians, each round's figure in brackets, and the median of the per-round ratios. Saturation: the highest offered rate (a ladder from ${fmt(FIRST_RATE)}/s in steps of 15 %, ${stepSeconds} s each, ended by two misses in a row) answered 200 at ≥ ${ACHIEVED_SHARE * 100} % of the offer, from the first request's schedule to the last answer; CPU a request: the process's CPU time (every thread, from /proc) over the 500/s phase (${seconds} s) divided by its requests.`,
     '',
     '| figure | server | median (rounds) | express echo, median (rounds) | ratio to the echo |',
     '| --- | --- | ---: | ---: | ---: |',
