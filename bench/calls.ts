@@ -7,11 +7,13 @@
  * docs/benchmarks.md. BENCH_SCALE=0.2 shortens every phase; BENCH_STORES=sqlite measures SQLite
  * only and writes nothing; BENCH_LIMITS=1 sets call limits on every account (none reached);
  * BENCH_QUALITY=1 serves with the quality-routing plugin (its projection and route policy);
- * BENCH_RULES=all|none every limit and rule on, or none (see benchConfig).
+ * BENCH_RULES=all|none every limit and rule on, or none (see benchConfig). First, authorize
+ * saturation and CPU a request against an express echo, alternated (bench/authorize-saturation.ts;
+ * BENCH_ROUNDS rounds, at least 3; BENCH_BEFORE=<checkout> adds another build to each round).
  */
 import { fundedCallers } from './funded-callers';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, writeFileSync } from 'node:fs';
+import { openSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { post } from './http-post';
 import { join } from 'node:path';
@@ -25,6 +27,16 @@ import { waitFor } from '../test/support/wait';
 import { fmt, machine, percentile, writeSection } from './report';
 import { runLoadgen } from './native-loadgen';
 import { PROJECTIONS_SETTING, type Placement } from './placement';
+import {
+  ACHIEVED_SHARE,
+  FIRST_RATE,
+  measure,
+  median,
+  startEcho,
+  startServe,
+  type Served,
+  type TargetFigures,
+} from './authorize-saturation';
 
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
 const SECONDS_PER_RATE = Math.max(1, Math.round(5 * SCALE));
@@ -298,16 +310,82 @@ async function floor(): Promise<string[]> {
   return rows;
 }
 
+const ROUNDS = Math.max(3, Number(process.env['BENCH_ROUNDS'] ?? 3));
+/** BENCH_BEFORE=/path/to/another/checkout (built) adds its `serve` to every round, between the echo and this one. */
+const BEFORE = process.env['BENCH_BEFORE'];
+/** What the other checkout's rows are called (BENCH_BEFORE_LABEL): what it lacks, not where it came from. */
+const BEFORE_LABEL = process.env['BENCH_BEFORE_LABEL'] ?? 'Trunkline before';
+
+/**
+ * Saturation and CPU a request against an express echo under the same generator, A B A B:
+ * each round the echo, then (BENCH_BEFORE) the other checkout, then this checkout's `serve`,
+ * each on a fresh copy of one prepared data directory. Ratios are medians of per-round ratios.
+ */
+async function saturation(): Promise<string[]> {
+  const { bed, people } = await fundedCallers(ACCOUNTS, { keepData: true });
+  const prepared = bed.engine.config.dataDir;
+  await bed.close();
+  writeFileSync(join(prepared, 'trunkline.json'), JSON.stringify(benchConfig()));
+  const callers = people.map((p) => p.keyid);
+  const seconds = SECONDS_PER_RATE;
+  const stepSeconds = Math.max(2, Math.round(2 * SCALE));
+  const targets: [string, () => Promise<Served>][] = [
+    ['express echo', startEcho],
+    ...(BEFORE ? ([[BEFORE_LABEL, () => startServe(prepared, BEFORE)]] as [string, () => Promise<Served>][]) : []),
+    ['Trunkline', () => startServe(prepared)],
+  ];
+  const figures = new Map<string, TargetFigures[]>(targets.map(([name]) => [name, []]));
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const [name, start] of targets) {
+        const served = await start();
+        try {
+          const f = await measure(served, callers, `r${round}-${name.replace(/\W/g, '')}`, seconds, stepSeconds);
+          figures.get(name)!.push(f);
+          process.stderr.write(
+            `round ${round} ${name}: saturation ${fmt(f.saturation)}/s, at 500/s p99 ${f.p99At500.toFixed(2)} ms, CPU ${f.cpuMsAt500.toFixed(3)} ms a request, ${f.failedAt500} not 200\n`,
+          );
+        } finally {
+          await served.stop();
+        }
+      }
+    }
+  } finally {
+    rmSync(prepared, { recursive: true, force: true });
+  }
+  const echo = figures.get('express echo')!;
+  const row = (label: string, pick: (f: TargetFigures) => number, show: (n: number) => string, name: string) => {
+    const mine = figures.get(name)!;
+    const ratios = mine.map((f, i) => pick(f) / pick(echo[i]!));
+    return `| ${label} | ${name} | ${show(median(mine.map(pick)))} (${mine.map((f) => show(pick(f))).join(', ')}) | ${show(median(echo.map(pick)))} (${echo.map((f) => show(pick(f))).join(', ')}) | × ${median(ratios).toFixed(2)} |`;
+  };
+  const names = targets.map(([n]) => n).filter((n) => n !== 'express echo');
+  const perSecond = (n: number) => `${fmt(n)}/s`;
+  const ms = (n: number) => `${n.toFixed(2)} ms`;
+  return [
+    `Against an express echo (express 5, \`express.json()\` and \`res.json(body)\` on the authorize path, in its own process), under the same generator, ${ROUNDS} rounds alternated (echo, ${BEFORE ? `then "${BEFORE_LABEL}" (the same engine built from other code), ` : ''}then \`trunkline serve\` with its projection thread on a fresh copy of the same data directory); medians, each round's figure in brackets, and the median of the per-round ratios. Saturation: the highest offered rate (a ladder from ${fmt(FIRST_RATE)}/s in steps of 15 %, ${stepSeconds} s each, ended by two misses in a row) answered 200 at ≥ ${ACHIEVED_SHARE * 100} % of the offer, from the first request's schedule to the last answer; CPU a request: the process's CPU time (every thread, from /proc) over the 500/s phase (${seconds} s) divided by its requests.`,
+    '',
+    '| figure | server | median (rounds) | express echo, median (rounds) | ratio to the echo |',
+    '| --- | --- | ---: | ---: | ---: |',
+    ...names.flatMap((name) => [
+      row('authorize saturation', (f) => f.saturation, perSecond, name),
+      row('CPU an authorization at 500/s', (f) => f.cpuMsAt500, ms, name),
+      row('p99 at 500/s', (f) => f.p99At500, ms, name),
+    ]),
+  ];
+}
+
 async function main(): Promise<void> {
-  // BENCH_MODES=thread,apart (any of floor, in-process, thread, apart) measures those alone; writes nothing
+  // BENCH_MODES=thread,apart (any of saturation, floor, in-process, thread, apart) measures those alone; writes nothing
   const modes = process.env['BENCH_MODES']?.split(',');
   const want = (mode: string) => !modes || modes.includes(mode);
+  const satRows = want('saturation') ? await saturation() : [];
   const rows = want('floor') ? await floor() : [];
   if (want('in-process')) rows.push(...(await run('SQLite, projections in process', {}, 'in-process')));
   if (want('thread')) rows.push(...(await run('SQLite, projection thread', {}, 'thread')));
   if (want('apart')) rows.push(...(await run('SQLite, projector apart', {}, 'apart')));
   if (modes || process.env['BENCH_STORES'] === 'sqlite' || process.env['BENCH_RATES'])
-    return void process.stdout.write(`${rows.join('\n')}\n`);
+    return void process.stdout.write(`${[...rows, '', ...satRows].join('\n')}\n`);
   const cluster = await startPostgresCluster({ durable: true });
   try {
     const url = await createDatabase(cluster.url);
@@ -325,6 +403,10 @@ async function main(): Promise<void> {
     '| store | what | achieved | p50 | p99 | p99 in the engine | max | GC pauses | engine CPU a request | outcome |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows,
+    '',
+    '### Authorize saturation against an express echo',
+    '',
+    ...satRows,
   ].join('\n');
   writeSection('calls', body);
   process.stdout.write(`${body}\n`);

@@ -75,6 +75,8 @@ const DESCRIPTIONS: Record<ConfigKey, string> = {
     'per currency, what one account may be charged a UTC day and a calendar month: `{ "EUR": { "perDay": "20", "perMonth": "200" } }`; holds of calls in progress count as spent; past it calls and texts are refused 403 `spend-cap-reached` ([docs/limits.md](docs/limits.md))',
   emergencyNumbers:
     'emergency numbers by ISO 3166 country, over the shipped table: `{ "GB": ["999", "112"] }` replaces that country’s list, `[]` removes it; a caller dialing one of their own country’s numbers is let through whatever they owe, charged nothing ([docs/limits.md](docs/limits.md#emergency-calls))',
+  sipPeers:
+    'federation peers: other providers’ SIP domains an ENUM SIP URI may name for a free on-net call (any other domain, an IP address or a port is routed as PSTN); the proxy’s `PEER_DOMAINS` must admit the same',
   emergencyCarrier:
     'the carrier emergency calls try first; then every voice carrier that terminates into the caller’s country, cheapest first, without the margin guard ([docs/limits.md](docs/limits.md#emergency-calls))',
   maxCallCost:

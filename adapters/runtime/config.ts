@@ -237,6 +237,13 @@ const schema = z
     ),
     /** The carrier emergency calls try first (a voice carrier with trunks); null: LCR over the caller's country only. */
     emergencyCarrier: z.string().min(1).max(100).nullable(),
+    /**
+     * The other providers' SIP domains calls may federate to: an ENUM SIP URI is a free on-net call
+     * only at `sipDomain` or one of these (the proxy's PEER_DOMAINS must admit the same).
+     */
+    sipPeers: z
+      .array(z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'must be domain names'))
+      .max(1000),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -320,6 +327,7 @@ const LIST_ENV: Readonly<Record<string, ConfigKey>> = {
   TRUNKLINE_WEBSOCKET_URIS: 'webSocketUris',
   TRUNKLINE_TURN_URIS: 'turnUris',
   TRUNKLINE_PLUGINS: 'plugins',
+  TRUNKLINE_SIP_PEERS: 'sipPeers',
 };
 
 /** Stripe's keys, which usually live in the environment, land in `pluginOptions.stripe`. */
@@ -369,6 +377,7 @@ const DEFAULTS = {
   spendCaps: {},
   emergencyNumbers: {},
   emergencyCarrier: null,
+  sipPeers: [],
   // Inmarsat and the satellite ranges of +881/+882; the high-cost list: destinations toll fraud
   // (IRSF) is known to terminate in, and the international premium-rate and network codes
   riskPrefixes: {

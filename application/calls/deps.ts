@@ -18,6 +18,8 @@ export interface CallServiceDeps {
   readonly riskPrefixes?: RiskPrefixes;
   /** Emergency numbers by country (core/calls/emergency-numbers.ts); absent: none is let through. */
   readonly emergencyNumbers?: EmergencyNumbers;
+  /** This provider's SIP domain and its federation peers' (lower case): the hosts an on-net URI may name. */
+  readonly onNetDomains?: ReadonlySet<string>;
   /** The carrier emergency calls try first; the rest follow by LCR over the caller's country. */
   readonly emergencyCarrier?: string | null;
 }

@@ -3,12 +3,7 @@ import { DirectoryUnavailableError } from '../../core/directory';
 import { parseE164, type E164 } from '../../core/e164';
 import type { CallServiceDeps } from './deps';
 import { directorySipUri } from './routes';
-
-/** The host of a SIP URI (`sip:+44…@provider.example:5061;transport=tls` → provider.example), lower-cased. */
-function sipHost(uri: string): string | null {
-  const m = /^sips?:(?:[^@;]*@)?(\[[^\]]+\]|[^:;?>]+)/i.exec(uri);
-  return m ? m[1]!.toLowerCase() : null;
-}
+import { sipTarget } from '../../core/calls/sip-target';
 
 /**
  * The peer's certificate says who sent the call, not whose number it asserts: the directory says
@@ -24,7 +19,7 @@ async function callerServedByPeer(deps: CallServiceDeps, caller: E164, peer: str
       throw new DomainError('directory-unavailable', `the directory cannot say who serves ${caller}: try again`);
     throw error;
   }
-  const home = uri ? sipHost(uri) : null;
+  const home = uri ? (sipTarget(uri)?.host ?? null) : null;
   if (home !== peer.toLowerCase())
     throw new DomainError(
       'caller-not-at-peer',

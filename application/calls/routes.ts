@@ -11,6 +11,7 @@ import { priceOnDeck } from '../../core/rating/deck';
 import type { DeckRow, Trunk } from '../../core/rating/catalog-events';
 import { NS_PER_SECOND } from '../../core/rating/duration';
 import type { Route } from '../../core/rating/lcr';
+import { sipTarget } from '../../core/calls/sip-target';
 import type { CallServiceDeps } from './deps';
 
 /**
@@ -68,10 +69,22 @@ export async function directorySipUri(deps: Pick<CallServiceDeps, 'directory'>, 
   return sip?.uri ?? null;
 }
 
-/** The SIP URI the directory gives for `number` when it is on-net; null for PSTN. */
+/**
+ * The SIP URI the directory gives for `number` when it is on-net; null for PSTN. On-net is free,
+ * and the directory entry is the number owner's to write: only a URI at this provider's domain or
+ * a federation peer's, with no port of its own, is on-net. Anything else (an IP address, a carrier
+ * trunk, a stranger's domain) would be a free call wherever it points, so it is priced as PSTN.
+ */
 export async function onNetUri(deps: CallServiceDeps, number: E164): Promise<string | null> {
   try {
-    return await directorySipUri(deps, number);
+    const uri = await directorySipUri(deps, number);
+    if (uri === null) return null;
+    const target = sipTarget(uri);
+    if (!target || target.ipLiteral || target.port !== null || !deps.onNetDomains?.has(target.host)) {
+      deps.logger.info({ number, uri }, 'ENUM SIP URI at no on-net domain: routing as PSTN');
+      return null;
+    }
+    return uri;
   } catch (error) {
     // a directory that cannot answer must not block the call: it goes out (and is charged) as PSTN
     if (error instanceof DirectoryUnavailableError) {

@@ -52,9 +52,8 @@ export interface BaresipAccount {
  * A baresip client in a temp config dir, driven over ctrl_tcp: PCMU from a 440 Hz sine (ausine), so
  * it sends real audio; no sound card. `caCert` is the CA it verifies the proxy's TLS certificate with.
  */
-export async function startBaresip(account: BaresipAccount, options: { caCert?: string } = {}): Promise<Baresip> {
-  const dir = mkdtempSync(join(tmpdir(), 'trunkline-baresip-'));
-  const ctrlPort = await freePort();
+/** baresip's config: media and SIP on loopback, the modules a test client needs, ctrl_tcp on `ctrlPort`. */
+function writeConfig(dir: string, ctrlPort: number, caCert: string | undefined): void {
   const rtpMin = 20_000 + 2 * Math.floor(Math.random() * 15_000);
   writeFileSync(
     join(dir, 'config'),
@@ -64,7 +63,7 @@ export async function startBaresip(account: BaresipAccount, options: { caCert?: 
       'net_interface 127.0.0.1',
       // any ports: baresip takes the given one for UDP/TCP and the next for TLS, which may be taken
       'sip_listen 127.0.0.1:0',
-      ...(options.caCert ? [`sip_cafile ${options.caCert}`] : []),
+      ...(caCert ? [`sip_cafile ${caCert}`] : []),
       'audio_source ausine,440',
       // nothing plays what it hears: the call's own counters show it arrived
       'audio_player aubridge,nowhere',
@@ -90,6 +89,10 @@ export async function startBaresip(account: BaresipAccount, options: { caCert?: 
       '',
     ].join('\n'),
   );
+}
+
+export async function startBaresip(account: BaresipAccount, options: { caCert?: string } = {}): Promise<Baresip> {
+  const dir = mkdtempSync(join(tmpdir(), 'trunkline-baresip-'));
   const params = [
     `auth_user=${account.username}`,
     `auth_pass=${account.password}`,
@@ -102,25 +105,36 @@ export async function startBaresip(account: BaresipAccount, options: { caCert?: 
   writeFileSync(join(dir, 'accounts'), '');
 
   let output = '';
-  const child: ChildProcess = spawn(BARESIP, ['-f', dir], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-
-  const events: BaresipEvent[] = [];
-  const waiters = new Set<() => void>();
+  let child: ChildProcess | null = null;
   let socket: Socket | null = null;
-  for (let i = 0; i < 100 && !socket && child.exitCode === null; i++) {
+  // a port free a moment ago may be another process's by the time baresip binds it: then its
+  // ctrl_tcp says so, and connecting would reach that stranger; start again on another port
+  for (let attempt = 0; attempt < 3 && !socket; attempt++) {
+    const ctrlPort = await freePort();
+    writeConfig(dir, ctrlPort, options.caCert);
+    output = '';
+    const started: ChildProcess = spawn(BARESIP, ['-f', dir], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+    child = started;
+    started.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    started.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    for (let i = 0; i < 200 && started.exitCode === null && !/baresip is ready/.test(output); i++)
+      await new Promise((r) => setTimeout(r, 25));
+    if (/ctrl_tcp: failed to listen/.test(output) || !/baresip is ready/.test(output)) {
+      started.kill('SIGKILL');
+      continue;
+    }
     socket = await new Promise<Socket | null>((r) => {
       const s = connect(ctrlPort, '127.0.0.1', () => r(s));
       s.once('error', () => r(null));
     });
-    if (!socket) await new Promise((r) => setTimeout(r, 50));
   }
-  if (!socket) {
-    child.kill('SIGKILL');
+  if (!socket || !child) {
+    child?.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`baresip's ctrl_tcp never listened on 127.0.0.1:${ctrlPort}\n${output.slice(-3000)}`);
+    throw new Error(`baresip's ctrl_tcp never listened\n${output.slice(-3000)}`);
   }
+  const events: BaresipEvent[] = [];
+  const waiters = new Set<() => void>();
   // netstrings: <length>:<json>,
   let buffer = Buffer.alloc(0);
   socket.on('data', (chunk: Buffer) => {
@@ -163,12 +177,13 @@ export async function startBaresip(account: BaresipAccount, options: { caCert?: 
       if (!check()) waiters.add(onEvent);
     });
 
+  const running: ChildProcess = child;
   async function stop() {
     socket?.destroy();
-    if (child.exitCode === null && !child.signalCode) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    if (running.exitCode === null && !running.signalCode) {
+      const exited = new Promise((r) => running.once('exit', r));
+      running.kill('SIGTERM');
+      const timer = setTimeout(() => running.kill('SIGKILL'), 3000);
       await exited;
       clearTimeout(timer);
     }
@@ -188,7 +203,7 @@ export async function startBaresip(account: BaresipAccount, options: { caCert?: 
     command,
     kill: () => {
       socket?.destroy();
-      child.kill('SIGKILL');
+      running.kill('SIGKILL');
     },
     log: () => output,
     stop,

@@ -4,7 +4,7 @@ import type { CallService } from '../../../application/calls/service';
 import type { RejectedFactInput } from '../../../application/facts/rejected-facts';
 import { jsonBody, type FastRoute } from '../fast-routes';
 import { HttpProblem, problem } from '../problem';
-import { sameSecret } from '../same-secret';
+import { secretMatcher } from '../same-secret';
 
 const callId = z.string().min(1).max(255);
 const number = z.string().min(1).max(64);
@@ -56,16 +56,16 @@ const MAX_PDD_SECONDS = 600;
 
 /** Bearer <secret>, or Basic with the secret as password (what Kamailio's http_client sends from a URL). */
 function hookSecretCheck(secret: string | undefined): (authorization: string | undefined) => void {
-  const expected = secret ? Buffer.from(secret) : null;
+  const matches = secret ? secretMatcher(Buffer.from(secret)) : null;
   return (authorization) => {
-    if (!expected) throw problem('hooks-not-configured', 503, 'Service Unavailable', 'set sipHookSecret to enable the SIP hooks');
+    if (!matches) throw problem('hooks-not-configured', 503, 'Service Unavailable', 'set sipHookSecret to enable the SIP hooks');
     const [scheme, value = ''] = (authorization ?? '').split(' ', 2);
     const given = /^bearer$/i.test(scheme ?? '')
       ? Buffer.from(value)
       : /^basic$/i.test(scheme ?? '')
         ? Buffer.from(Buffer.from(value, 'base64').toString('utf8').split(':').slice(1).join(':'))
         : Buffer.alloc(0);
-    if (sameSecret(given, expected)) return;
+    if (matches(given)) return;
     throw new HttpProblem(problem('hook-unauthorized', 401, 'Unauthorized', 'the SIP hook secret is missing or wrong').problem, {
       'WWW-Authenticate': 'Basic realm="trunkline-sip-hooks", charset="UTF-8"',
     });

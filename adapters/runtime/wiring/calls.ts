@@ -26,6 +26,7 @@ export function wireCalls(deps: {
     riskPrefixes: config.riskPrefixes,
     emergencyNumbers: emergencyTable(config.emergencyNumbers),
     emergencyCarrier: config.emergencyCarrier,
+    onNetDomains: new Set([config.sipDomain, ...config.sipPeers].map((d) => d.toLowerCase())),
     policy: {
       grantSeconds: config.callGrantSeconds,
       reservationTtlSeconds: config.reservationTtlSeconds,

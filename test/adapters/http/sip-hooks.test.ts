@@ -19,7 +19,17 @@ describe('SIP hooks: authorize and charge', () => {
   const onNetFriend = '+442079460999';
   let bed: CallsEngine;
   beforeAll(async () => {
-    bed = await callsEngine({ people: [alice, bob, carol], onNet: { [onNetFriend]: 'sip:+442079460999@provider-b.example' } });
+    bed = await callsEngine({
+      people: [alice, bob, carol],
+      onNet: {
+        [onNetFriend]: 'sip:+442079460999@provider-b.example',
+        // ENUM entries their numbers' owners wrote to get free calls: an address, a port, a stranger
+        '+442079460991': 'sip:+19005550100@127.0.0.1:5080;transport=udp',
+        '+442079460992': 'sip:+442079460992@provider-b.example:5060',
+        '+442079460993': 'sip:+442079460993@carrier.example',
+      },
+      config: { sipPeers: ['provider-b.example'] },
+    });
     await bed.fund(alice.keyid, '10');
   });
   afterAll(() => bed.close());
@@ -126,6 +136,15 @@ describe('SIP hooks: authorize and charge', () => {
     );
     expect(cdr.body).toMatchObject({ recorded: ['CallCharged'], charged: '0' });
     expect((await state(alice.keyid)).paid.toFixed()).toBe(before);
+  });
+
+  test('an ENUM SIP URI at an address, with a port, or at no peer domain is no on-net call: priced and routed as PSTN', async () => {
+    for (const [i, callee] of ['+442079460991', '+442079460992', '+442079460993'].entries()) {
+      const auth = await json(bed.hook('authorize', { call_id: `enum-${i}`, caller: alice.keyid, callee }));
+      expect({ callee, status: auth.status, route: auth.body['route'] }).toEqual({ callee, status: 200, route: 'pstn' });
+      expect((auth.body['routes'] as { carrierId: string | null }[]).every((r) => r.carrierId !== null)).toBe(true);
+      expect(auth.body['reserved']).not.toBe('0');
+    }
   });
 
   test('a failed call and a CDR nobody authorized are recorded, not charged', async () => {

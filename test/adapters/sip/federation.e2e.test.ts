@@ -75,7 +75,7 @@ interface Step {
         [DAVE]: `sip:${DAVE}@${C.domain}`,
         [ERIN]: `sip:${BOB}@${D.domain}`,
       },
-      config: { sipSecrets: [SIP_SECRET], sipHmac: 'sha256', sipDomain: A.domain },
+      config: { sipSecrets: [SIP_SECRET], sipHmac: 'sha256', sipDomain: A.domain, sipPeers: [B.domain, C.domain, D.domain] },
     });
     // B's directory says alice is served by A: only A may assert her number
     engineB = await callsEngine({
@@ -84,7 +84,7 @@ interface Step {
       config: { sipSecrets: [SIP_SECRET], sipHmac: 'sha256', sipDomain: B.domain },
     });
     for (const e of [engineA, engineB]) await e.engine.runner.start();
-    const proxy = (engine: CallsEngine, p: typeof A, port: number, peer: string) =>
+    const proxy = (engine: CallsEngine, p: typeof A, port: number, peers: string[]) =>
       startKamailio({
         hooksUrl: `http://kamailio:${HOOK_SECRET}@127.0.0.1:${new URL(engine.base).port}/v1/hooks/sip`,
         ephSecret: SIP_SECRET,
@@ -94,10 +94,12 @@ interface Step {
         ca,
         tlsPort: port,
         resolvConf: dns.resolvConf,
-        defines: { PEER_DOMAINS: JSON.stringify(`^${peer.replace(/\./g, '[.]')}$`) },
+        defines: { PEER_DOMAINS: JSON.stringify(`^(${peers.map((d) => d.replace(/\./g, '[.]')).join('|')})$`) },
       });
-    kamA = await proxy(engineA, A, portA, B.domain);
-    kamB = await proxy(engineB, B, portB, A.domain);
+    // A peers with C (clear text only) and D (a certificate for another name) too: the tests show
+    // TLS and the name check, not the peer list, keep those calls from going out
+    kamA = await proxy(engineA, A, portA, [B.domain, C.domain, D.domain]);
+    kamB = await proxy(engineB, B, portB, [A.domain]);
     await engineA.fund(alice.keyid, '5');
   }, 90_000);
   afterAll(async () => {

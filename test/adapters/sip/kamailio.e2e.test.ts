@@ -16,6 +16,8 @@ if (missing && process.env['CI'] !== 'true') console.warn(`\n*** SKIPPED Kamaili
 
 const UK = '+442079460000';
 const ON_NET = '+442079460999';
+/** The proxy's SIP domain, and the engine's: an on-net URI names it. */
+const DOMAIN = 'trunkline.test';
 const SIP_SECRET = 'e2e-sip-secret-0123456789';
 /** alpha's 44 row (0.0100/min, per second) with the 50 % markup: the retail sheet keeps its increments. */
 const PER_SECOND = join(__dirname, '..', '..', 'fixtures', 'rating', 'decks', 'alpha-per-second.csv');
@@ -39,25 +41,24 @@ interface Step {
     const carol = signer('+33142685300');
     const dave = signer('+442079460777');
     const erin = signer('+442079460778');
+    const frank = signer(ON_NET);
     const finance = signer('finance-1');
     let bed: CallsEngine;
     let kamailio: Kamailio;
     let carrier: Carrier;
-    let friend: Carrier;
     let rescue: Carrier;
     let dir: string;
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'trunkline-e2e-calls-'));
       carrier = await startCarrier();
-      friend = await startCarrier();
       rescue = await startCarrier();
       bed = await callsEngine({
-        people: [alice, bob, carol, dave, erin],
         carrierPort: carrier.port,
         deck: PER_SECOND,
-        onNet: { [ON_NET]: `sip:${ON_NET}@127.0.0.1:${friend.port}` },
-        config: { sipSecrets: [SIP_SECRET], sipHmac: 'sha256', sipDomain: '127.0.0.1', emergencyCarrier: 'rescue' },
+        people: [alice, bob, carol, dave, erin, frank],
+        onNet: { [ON_NET]: `sip:${ON_NET}@${DOMAIN}` },
+        config: { sipSecrets: [SIP_SECRET], sipHmac: 'sha256', sipDomain: DOMAIN, emergencyCarrier: 'rescue' },
         operators: [{ who: finance, roles: ['finance'] }],
       });
       await bed.engine.runner.start();
@@ -74,7 +75,6 @@ interface Step {
     afterAll(async () => {
       await kamailio?.stop();
       await carrier?.stop();
-      await friend?.stop();
       await rescue?.stop();
       await bed?.close();
       rmSync(dir, { recursive: true, force: true });
@@ -82,6 +82,11 @@ interface Step {
 
     /** A real client: credentials from the API, then sip.js registers and calls. */
     async function call(who: Signer, destination: string, env: Record<string, string>): Promise<{ code: number | null; steps: Step[] }> {
+      return (await client(who, destination, env)).done;
+    }
+
+    /** A sip.js process for `who`: `registered` once its REGISTER succeeded, `done` when it exits. */
+    async function client(who: Signer, destination: string, env: Record<string, string>) {
       const creds = (await (await signedFetch(bed.base, who, 'POST', '/v1/accounts/me/sip-credentials')).json()) as {
         sip: { username: string; password: string };
       };
@@ -90,7 +95,7 @@ interface Step {
           ...process.env,
           WS_URL: `wss://127.0.0.1:${kamailio.wssPort}`,
           NODE_EXTRA_CA_CERTS: kamailio.caCert,
-          SIP_DOMAIN: '127.0.0.1',
+          SIP_DOMAIN: DOMAIN,
           SIP_USER: who.keyid,
           SIP_USERNAME: creds.sip.username,
           SIP_PASSWORD: creds.sip.password,
@@ -100,13 +105,21 @@ interface Step {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
-      child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-      const code = await new Promise<number | null>((r) => child.once('exit', r));
-      const steps = out
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Step);
-      return { code, steps };
+      const parsed = () =>
+        out
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Step);
+      const exited = new Promise<number | null>((r) => child.once('exit', r));
+      const registered = new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (/"step":"registered"/.test(out)) resolve();
+        });
+        void exited.then(() => reject(new Error(`the client exited unregistered: ${out}`)));
+      });
+      registered.catch(() => undefined);
+      return { registered, done: exited.then((code) => ({ code, steps: parsed() })) };
     }
 
     /** The account's events of a type, waiting (bounded) until `count` are there: CDRs arrive after the BYE. */
@@ -187,9 +200,12 @@ interface Step {
       expect((await bed.engine.wallet.state(carol.keyid)).paid.isNegative()).toBe(false);
     }, 60_000);
 
-    test('5. a number with an ENUM SIP URI is routed on-net to it and charged nothing', async () => {
+    test('5. a number whose ENUM SIP URI is at this provider: routed to its registered user, charged nothing', async () => {
       const before = (await bed.engine.wallet.state(alice.keyid)).paid.toFixed();
+      const callee = await client(frank, '', { ANSWER: '1', ANSWER_WAIT_MS: '20000' });
+      await callee.registered;
       const r = await call(alice, ON_NET, { TALK_MS: '1000' });
+      expect((await callee.done).steps.map((s) => s.step)).toEqual(['connected', 'registered', 'incoming', 'answered', 'ended-by-caller']);
       expect({ r: [r.code, r.steps.map((s) => s.step)], log: explain(r) }).toMatchObject({
         log: expect.any(String),
         r: [0, ['connected', 'registered', 'answered', 'hung-up']],

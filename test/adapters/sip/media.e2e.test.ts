@@ -67,6 +67,7 @@ function legsByProtocol(answer: { [key: string]: Bencoded }): Record<string, { p
     let seen: ReturnType<typeof carrierMedia>;
     const clients: Baresip[] = [];
     let dir: string;
+    let rpcPort: number;
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'trunkline-e2e-media-'));
@@ -81,7 +82,7 @@ function legsByProtocol(answer: { [key: string]: Bencoded }): Record<string, { p
         config: { sipSecrets: [SIP_SECRET], sipHmac: 'sha256', sipDomain: DOMAIN },
       });
       await bed.engine.runner.start();
-      const rpcPort = await freePort();
+      rpcPort = await freePort();
       rtpengine = await startRtpengine({ timeoutSeconds: MEDIA_TIMEOUT, b2bUrl: `http://127.0.0.1:${rpcPort}/RPC2` });
       kamailio = await startKamailio({
         hooksUrl: `http://kamailio:${HOOK_SECRET}@127.0.0.1:${new URL(bed.base).port}/v1/hooks/sip`,
@@ -210,6 +211,27 @@ function legsByProtocol(answer: { [key: string]: Bencoded }): Record<string, { p
         await secure.stop();
       }
     }, 60_000);
+
+    test('the media-timeout listener takes calls from rtpengine’s address only: anyone else cannot end calls', async () => {
+      const { request } = await import('node:http');
+      const body =
+        '<?xml version="1.0"?><methodCall><methodName>dlg.terminate_dlg</methodName><params><param><value><string>x</string></value></param><param><value><string>a</string></value></param><param><value><string>b</string></value></param></params></methodCall>';
+      const post = (localAddress: string) =>
+        new Promise<number>((resolve, reject) => {
+          const r = request(
+            { host: '127.0.0.1', port: rpcPort, path: '/RPC2', method: 'POST', localAddress, headers: { 'Content-Type': 'text/xml' } },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            },
+          );
+          r.once('error', reject);
+          r.end(body);
+        });
+      // another host (a second loopback address stands for it) is refused; rtpengine's own address is answered
+      expect(await post('127.0.0.2')).toBe(403);
+      expect(await post('127.0.0.1')).toBe(200);
+    }, 30_000);
 
     test('a client that offers plain RTP is refused 488, and nothing is authorized', async () => {
       await bed.fund(bob.keyid, '10');

@@ -87,7 +87,7 @@ describe('velocity rules: each pattern raises its suspicion, an ordinary day for
     admin = operatorKey(dir, 'ops-fraud');
     bed = await callsEngine({
       people: [...Object.values(attackers), ...ordinary],
-      onNet: { [ON_NET]: 'sip:+442079460999@127.0.0.1:5099' },
+      onNet: { [ON_NET]: 'sip:+442079460999@localhost' },
       operators: [{ who: admin.who, roles: ['admin'] }],
       clock,
     });

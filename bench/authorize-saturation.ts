@@ -1,0 +1,150 @@
+/**
+ * Authorize saturation against the machine's own limit: `trunkline serve` and a trivial express
+ * echo server, each in its own process under the same native open-loop generator, alternated
+ * round by round. Per target: p99 and CPU a request at 500/s offered, then a ladder of offered
+ * rates until two in a row are not achieved (answered 200 at ≥ 95 % of the offer); the
+ * saturation is the highest rate achieved.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../test/beds/free-port';
+import { HOOK_SECRET } from '../test/support/calls-engine';
+import { ROOT, childEnv } from '../test/support/cli';
+import { waitFor } from '../test/support/wait';
+import { runLoadgen } from './native-loadgen';
+import { percentile } from './report';
+import { BENCH_NODE_ARGS, SERVE_NODE_FLAGS } from './serve-flags';
+
+const AUTHORIZE = '/v1/hooks/sip/authorize';
+/** The offer is achieved when this share of it is answered 200 within the phase. */
+export const ACHIEVED_SHARE = 0.95;
+const STEP = 1.15;
+export const FIRST_RATE = 1000;
+const LAST_RATE = 20_000;
+/** Misses in a row that end the ladder: one alone may be another process taking the cores for a moment. */
+const MISSES = 2;
+
+export interface Served {
+  readonly port: number;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+/** The process's CPU so far (every thread), in ms, from /proc: the same reading for every target. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // the command name may hold spaces: the fields counted from after its closing parenthesis
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ = 100 on Linux
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** An express 5 app that parses the JSON body and answers it back: the least a JSON hook can do in Node. */
+export async function startEcho(): Promise<Served> {
+  const port = await freePort();
+  const code = `const express = require('express'); const app = express(); app.post('${AUTHORIZE}', express.json(), (req, res) => res.json(req.body)); app.listen(${port}, '127.0.0.1');`;
+  const child = spawn(process.execPath, ['-e', code], { cwd: ROOT, stdio: 'ignore' });
+  await waitFor(
+    async () => (await fetch(`http://127.0.0.1:${port}${AUTHORIZE}`, { method: 'POST' }).catch(() => null))?.ok === true,
+    10_000,
+    'echo',
+  );
+  return { port, pid: child.pid!, stop: () => stopChild(child) };
+}
+
+/**
+ * `trunkline serve` (the built CLI, as `npm start` runs it) on a fresh copy of a prepared data
+ * directory, so every round starts from the same log; `root` serves another checkout's build.
+ */
+export async function startServe(prepared: string, root = ROOT): Promise<Served> {
+  const dir = mkdtempSync(join(tmpdir(), 'trunkline-bench-sat-'));
+  cpSync(prepared, dir, { recursive: true });
+  const port = await freePort();
+  const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...BENCH_NODE_ARGS, join(root, 'bin', 'trunkline.js'), 'serve'], {
+    cwd: root,
+    env: childEnv({
+      TRUNKLINE_DATA_DIR: dir,
+      PORT: String(port),
+      TRUNKLINE_SIP_HOOK_SECRET: HOOK_SECRET,
+      TRUNKLINE_CALL_GRANT_SECONDS: '60',
+      // BENCH_NO_PROJECTIONS=1: no projection thread competing for the two cores
+      TRUNKLINE_PROJECTIONS: process.env['BENCH_NO_PROJECTIONS'] ? 'elsewhere' : 'worker',
+    }),
+    stdio: 'ignore',
+  });
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.ok === true, 60_000, 'trunkline serve');
+  return {
+    port,
+    pid: child.pid!,
+    async stop() {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TargetFigures {
+  /** The highest offered rate achieved (answered 200 at ≥ 95 %). */
+  readonly saturation: number;
+  readonly p99At500: number;
+  readonly cpuMsAt500: number;
+  readonly failedAt500: number;
+}
+
+/** One round on one target: 500/s for `seconds`, then the ladder of `stepSeconds` each. */
+export async function measure(
+  served: Served,
+  callers: readonly string[],
+  tag: string,
+  seconds: number,
+  stepSeconds: number,
+): Promise<TargetFigures> {
+  const offer = (rate: number, s: number, phase: string) =>
+    runLoadgen({
+      port: served.port,
+      path: AUTHORIZE,
+      bearer: HOOK_SECRET,
+      rate,
+      count: Math.round(rate * s),
+      connections: 16,
+      tag: `${tag}-${phase}`,
+      callers,
+    });
+  await offer(200, 1, 'warm'); // connections, JIT, caches
+  const cpuBefore = cpuMs(served.pid);
+  const at500 = await offer(500, seconds, '500');
+  const cpuMsAt500 = (cpuMs(served.pid) - cpuBefore) / at500.length;
+  const latencies = at500.map((a) => a.ms).sort((a, b) => a - b);
+  let saturation = 0;
+  let misses = 0;
+  for (let rate = FIRST_RATE; rate <= LAST_RATE; rate = Math.round(rate * STEP)) {
+    const answers = await offer(rate, stepSeconds, `sat-${rate}`);
+    // from the first request's schedule to the last answer: the generator's own start-up is not the server's time
+    const span = Math.max(...answers.map((a) => (a.index / rate) * 1000 + a.lateMs + a.ms)) / 1000;
+    const achieved = answers.filter((a) => a.status === 200).length / span;
+    if (achieved >= ACHIEVED_SHARE * rate) {
+      saturation = rate;
+      misses = 0;
+    } else if (++misses === MISSES) break;
+  }
+  return {
+    saturation,
+    p99At500: percentile(latencies, 0.99),
+    cpuMsAt500,
+    failedAt500: at500.filter((a) => a.status !== 200).length,
+  };
+}
+
+export const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
