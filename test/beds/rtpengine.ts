@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { freePort } from './free-port';
+import { stopChild } from './stop-child';
 import { ngCommand, type Bencoded } from './ng-control';
 
 export const RTPENGINE = '/usr/bin/rtpengine';
@@ -16,15 +17,6 @@ export interface Rtpengine {
   ng(command: { [key: string]: Bencoded }): Promise<{ [key: string]: Bencoded }>;
   log(): string;
   stop(): Promise<void>;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /**

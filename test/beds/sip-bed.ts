@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port';
+import { stopChild } from './stop-child';
 import { RTPENGINE, startRtpengine } from './rtpengine';
 import { createCa, issueCert, type Ca } from './tls-ca';
 
@@ -82,15 +83,6 @@ async function tcpOpen(port: number, host: string, ms = 10_000): Promise<void> {
     if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }
 
 export interface Kamailio {
