@@ -9,6 +9,7 @@ import { federationDnsMissing, startFederationDns, type FederationDns } from '..
 import { sipBedMissing, startKamailio, type Kamailio } from '../../beds/sip-bed';
 import { createCa, issueCert, type Ca } from '../../beds/tls-ca';
 import { callsEngine, HOOK_SECRET, type CallsEngine } from '../../support/calls-engine';
+import { accountEvents } from '../../support/account-events';
 import { ROOT } from '../../support/cli';
 import { signedFetch, signer, type Signer } from '../../support/signed-fetch';
 import { waitFor } from '../../support/wait';
@@ -144,15 +145,8 @@ interface Step {
     return { lines, exited };
   }
 
-  async function eventsOf(engine: CallsEngine, number: string, type: string, count: number, ms = 10_000) {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const found: Record<string, unknown>[] = [];
-      for await (const e of engine.engine.store.readStream(`account-${number}`)) if (e.type === type) found.push(e.data);
-      if (found.length >= count || Date.now() > deadline) return found;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const eventsOf = (engine: CallsEngine, number: string, type: string, count: number, ms?: number) =>
+    accountEvents(engine.engine.store, number, type, count, ms);
   const logs = () => `--- A ---\n${kamA.log().slice(-2500)}\n--- B ---\n${kamB.log().slice(-2500)}`;
 
   test("a user of A calls a user of B by number: over TLS to B's domain from DNS, free on both sides, the caller asserted", async () => {

@@ -7,6 +7,7 @@ import { Decimal } from '../../../core/money';
 import { freePort } from '../../beds/free-port';
 import { sipBedMissing, startCarrier, startKamailio, type Carrier, type Kamailio } from '../../beds/sip-bed';
 import { callsEngine, HOOK_SECRET, type CallsEngine } from '../../support/calls-engine';
+import { accountEvents } from '../../support/account-events';
 import { signedFetch, signer, type Signer } from '../../support/signed-fetch';
 import { waitFor } from '../../support/wait';
 import { BIN, ROOT, runCliAsync } from '../../support/cli';
@@ -122,16 +123,7 @@ interface Step {
       return { registered, done: exited.then((code) => ({ code, steps: parsed() })) };
     }
 
-    /** The account's events of a type, waiting (bounded) until `count` are there: CDRs arrive after the BYE. */
-    async function eventsOf(number: string, type: string, count: number, ms = 10_000): Promise<Record<string, unknown>[]> {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const found: Record<string, unknown>[] = [];
-        for await (const e of bed.engine.store.readStream(`account-${number}`)) if (e.type === type) found.push(e.data);
-        if (found.length >= count || Date.now() > deadline) return found;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    const eventsOf = (number: string, type: string, count: number, ms?: number) => accountEvents(bed.engine.store, number, type, count, ms);
     const explain = (r: { steps: Step[] }) => `${JSON.stringify(r.steps)}\n${kamailio.log().slice(-2000)}`;
 
     test('1. a registered client calls a PSTN number for 2 s: charged exactly the rated cost of its duration, carrier cost recorded', async () => {

@@ -9,6 +9,7 @@ import type { Bencoded } from '../../beds/ng-control';
 import { rtpengineMissing, startRtpengine, type Rtpengine } from '../../beds/rtpengine';
 import { sipBedMissing, startCarrier, startKamailio, type Carrier, type Kamailio } from '../../beds/sip-bed';
 import { callsEngine, HOOK_SECRET, type CallsEngine } from '../../support/calls-engine';
+import { accountEvents } from '../../support/account-events';
 import { signedFetch, signer, type Signer } from '../../support/signed-fetch';
 
 const missing = sipBedMissing() ?? rtpengineMissing() ?? baresipMissing();
@@ -130,15 +131,7 @@ function legsByProtocol(answer: { [key: string]: Bencoded }): Record<string, { p
       return c;
     }
 
-    async function eventsOf(number: string, type: string, count: number, ms = 15_000): Promise<Record<string, unknown>[]> {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const found: Record<string, unknown>[] = [];
-        for await (const e of bed.engine.store.readStream(`account-${number}`)) if (e.type === type) found.push(e.data);
-        if (found.length >= count || Date.now() > deadline) return found;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    const eventsOf = (number: string, type: string, count: number, ms = 15_000) => accountEvents(bed.engine.store, number, type, count, ms);
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
     test('an SRTP call to a plain-RTP carrier: media flows both ways through rtpengine, the charge is exact', async () => {
