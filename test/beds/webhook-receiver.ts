@@ -7,6 +7,8 @@ export interface Received {
   readonly id: string;
   readonly type: string;
   readonly data: Record<string, unknown>;
+  /** The payload's `timestamp`: when the event was recorded (deliveries may arrive out of order). */
+  readonly timestamp: string;
   /** Whether the signature verified with the endpoint's secret (Standard Webhooks' own check). */
   readonly valid: boolean;
 }
@@ -33,14 +35,20 @@ export async function startWebhookReceiver() {
       if (failing) return void res.writeHead(503).end();
       const body = Buffer.concat(chunks).toString('utf8');
       let valid = true;
-      let parsed: { type?: string; data?: Record<string, unknown> } = {};
+      let parsed: { type?: string; timestamp?: string; data?: Record<string, unknown> } = {};
       try {
         verifier.verify(body, req.headers as Record<string, string>);
         parsed = JSON.parse(body) as typeof parsed;
       } catch {
         valid = false;
       }
-      received.push({ id: String(req.headers['webhook-id']), type: String(parsed.type), data: parsed.data ?? {}, valid });
+      received.push({
+        id: String(req.headers['webhook-id']),
+        type: String(parsed.type),
+        timestamp: String(parsed.timestamp),
+        data: parsed.data ?? {},
+        valid,
+      });
       res.writeHead(204).end();
     });
   });

@@ -60,7 +60,8 @@ describe('notifications as signed webhooks, from the log, at least once', () => 
     const cdr = { call_id: 'c-1', caller: alice.keyid, disposition: 'ANSWERED', answer_ts: 1_796_000_000, end_ts: 1_796_000_030 };
     expect((await bed.hook('cdr', cdr)).status).toBe(200);
     await deliverUntil(() => receiver.received.some((r) => r.type === 'balance.low'), 'balance.low');
-    const mine = receiver.received.filter((r) => r.data['number'] === alice.keyid);
+    // sent in parallel, so they may arrive in either order; the payload's timestamp orders them
+    const mine = receiver.received.filter((r) => r.data['number'] === alice.keyid).sort((a, b) => a.timestamp.localeCompare(b.timestamp));
     expect(mine.map((r) => r.type)).toEqual(['topup.succeeded', 'balance.low']);
     expect(mine.every((r) => r.valid)).toBe(true);
     expect(mine[0]!.data).toMatchObject({ paymentId: 'pi_alice_1', credit: '1.01', currency: 'EUR' });
