@@ -64,11 +64,20 @@ export function isE164(text: string): text is E164 {
   }
 }
 
+/** Countries of numbers read lately: a pure memo as `recent` above, for projections that read a country per call. */
+const countries = new Map<string, string>();
+
 /** The ISO 3166 country a number belongs to (`ZZ` when the plan does not say: +800, satellites). */
 export function countryOf(number: string): string {
+  const known = countries.get(number);
+  if (known !== undefined) return known;
+  let country: string;
   try {
-    return parsePhoneNumberWithError(number).country ?? 'ZZ';
+    country = parsePhoneNumberWithError(number).country ?? 'ZZ';
   } catch {
-    return 'ZZ';
+    country = 'ZZ';
   }
+  if (countries.size >= RECENT_MAX) countries.clear();
+  countries.set(number, country);
+  return country;
 }
