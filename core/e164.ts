@@ -64,8 +64,13 @@ export function isE164(text: string): text is E164 {
   }
 }
 
-/** Countries of numbers read lately: a pure memo as `recent` above, for projections that read a country per call. */
+/**
+ * Numbers whose country is known. Parsing a number costs more than a projection's whole write of
+ * the event that names it, and calls go to the same numbers again and again; bounded, so a log of
+ * millions of distinct numbers holds no more than this many at once.
+ */
 const countries = new Map<string, string>();
+const COUNTRIES_KEPT = 20_000;
 
 /** The ISO 3166 country a number belongs to (`ZZ` when the plan does not say: +800, satellites). */
 export function countryOf(number: string): string {
@@ -77,7 +82,7 @@ export function countryOf(number: string): string {
   } catch {
     country = 'ZZ';
   }
-  if (countries.size >= RECENT_MAX) countries.clear();
+  if (countries.size >= COUNTRIES_KEPT) countries.clear();
   countries.set(number, country);
   return country;
 }
