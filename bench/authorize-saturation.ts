@@ -142,9 +142,3 @@ export async function measure(
     failedAt500: at500.filter((a) => a.status !== 200).length,
   };
 }
-
-export const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
