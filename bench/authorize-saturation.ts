@@ -47,13 +47,16 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** An express 5 app that parses the JSON body and answers it back: the least a JSON hook can do in Node. */
-export async function startEcho(): Promise<Served> {
+/**
+ * An express 5 app, in its own process, that parses the JSON body POSTed to `path` and answers it
+ * back: the least a JSON endpoint can do in Node.
+ */
+export async function startEcho(path = AUTHORIZE): Promise<Served> {
   const port = await freePort();
-  const code = `const express = require('express'); const app = express(); app.post('${AUTHORIZE}', express.json(), (req, res) => res.json(req.body)); app.listen(${port}, '127.0.0.1');`;
+  const code = `const express = require('express'); const app = express(); app.post('${path}', express.json(), (req, res) => res.json(req.body)); app.listen(${port}, '127.0.0.1');`;
   const child = spawn(process.execPath, ['-e', code], { cwd: ROOT, stdio: 'ignore' });
   await waitFor(
-    async () => (await fetch(`http://127.0.0.1:${port}${AUTHORIZE}`, { method: 'POST' }).catch(() => null))?.ok === true,
+    async () => (await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST' }).catch(() => null))?.ok === true,
     10_000,
     'echo',
   );

@@ -322,7 +322,7 @@ async function saturation(): Promise<string[]> {
   const seconds = SECONDS_PER_RATE;
   const stepSeconds = Math.max(2, Math.round(2 * SCALE));
   const targets: [string, () => Promise<Served>][] = [
-    ['express echo', startEcho],
+    ['express echo', () => startEcho()],
     ...(BEFORE ? ([[BEFORE_LABEL, () => startServe(prepared, BEFORE)]] as [string, () => Promise<Served>][]) : []),
     ['Trunkline', () => startServe(prepared)],
   ];

@@ -43,6 +43,10 @@ export const ratioOf = (figure: readonly number[], baseline: readonly number[]):
 export const versus = (figure: readonly number[], baseline: readonly number[], show: (n: number) => string): string =>
   `${show(median(figure))} | ${show(median(baseline))} | × ${ratioOf(figure, baseline).toFixed(2)}`;
 
+/** One table cell: the figure's median, then the baseline's and the ratio in brackets. */
+export const beside = (figure: readonly number[], baseline: readonly number[], show: (n: number) => string, name: string): string =>
+  `${show(median(figure))} (${name} ${show(median(baseline))}, × ${ratioOf(figure, baseline).toFixed(2)})`;
+
 /** Splits `items` into `parts` runs of near-equal length, in order (an alternated phase's share of each round). */
 export function chunks<T>(items: readonly T[], parts: number): T[][] {
   const size = Math.ceil(items.length / parts);
