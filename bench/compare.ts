@@ -15,18 +15,18 @@ export const median = (xs: readonly number[]): number => {
 };
 
 /** Every round's figure of each step, steps run in their given order each round (the baseline first). */
-export type Rounds<K extends string> = Record<K, number[]>;
+export type Rounds<K extends string, V = number> = Record<K, V[]>;
 
 /** Runs `steps` in order, `rounds` times over: A B A B …; `onRound` sees each round's figures. */
-export async function alternate<K extends string>(
+export async function alternate<K extends string, V = number>(
   rounds: number,
-  steps: Readonly<Record<K, (round: number) => number | Promise<number>>>,
-  onRound?: (round: number, figures: Readonly<Record<K, number>>) => void,
-): Promise<Rounds<K>> {
+  steps: Readonly<Record<K, (round: number) => V | Promise<V>>>,
+  onRound?: (round: number, figures: Readonly<Record<K, V>>) => void,
+): Promise<Rounds<K, V>> {
   const names = Object.keys(steps) as K[];
-  const out = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Rounds<K>;
+  const out = Object.fromEntries(names.map((n) => [n, [] as V[]])) as Rounds<K, V>;
   for (let round = 0; round < rounds; round++) {
-    const figures = {} as Record<K, number>;
+    const figures = {} as Record<K, V>;
     for (const name of names) {
       figures[name] = await steps[name](round);
       out[name].push(figures[name]);
