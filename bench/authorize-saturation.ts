@@ -5,11 +5,12 @@
  * rates until two in a row are not achieved (answered 200 at ≥ 95 % of the offer); the
  * saturation is the highest rate achieved.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../test/beds/free-port';
+import { stopChild } from '../test/beds/stop-child';
 import { HOOK_SECRET } from '../test/support/calls-engine';
 import { ROOT, childEnv } from '../test/support/cli';
 import { waitFor } from '../test/support/wait';
@@ -38,13 +39,6 @@ function cpuMs(pid: number): number {
   // the command name may hold spaces: the fields counted from after its closing parenthesis
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ = 100 on Linux
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 /**

@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { Agent } from 'node:http';
 import { signRequest } from '../adapters/http/signatures/sign-request';
 import { freePort } from '../test/beds/free-port';
+import { stopChild } from '../test/beds/stop-child';
 import { BIN, ROOT, childEnv } from '../test/support/cli';
 import type { Signer } from '../test/support/signed-fetch';
 import { waitFor } from '../test/support/wait';
@@ -77,12 +78,6 @@ async function sendAll(client: Client, signed: readonly Signed[], concurrency: n
   const seconds = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
   return { perSecond: accepted / seconds, accepted, errors, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
-}
-
-async function stop(child: ChildProcess | null): Promise<void> {
-  if (!child) return;
-  child.kill('SIGTERM');
-  await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
 }
 
 /**
@@ -169,8 +164,8 @@ export async function overHttp(options: {
       );
     }
   } finally {
-    await stop(server);
-    await stop(projector);
+    await stopChild(server);
+    if (projector) await stopChild(projector);
   }
   return rows;
 }
