@@ -51,6 +51,8 @@ interface Sent {
   perSecond: number;
   accepted: number;
   errors: number;
+  /** The statuses other than the success's, and how many of each. */
+  refused: Map<number, number>;
   p50: number;
   p99: number;
 }
@@ -61,6 +63,7 @@ async function sendAll(client: Client, signed: readonly Signed[], concurrency: n
   let next = 0;
   let accepted = 0;
   let errors = 0;
+  const refused = new Map<number, number>();
   const latencies: number[] = [];
   const deadline = performance.now() + MAX_SECONDS * 1000;
   const start = performance.now();
@@ -71,13 +74,16 @@ async function sendAll(client: Client, signed: readonly Signed[], concurrency: n
         const r = await client.send(signed[next++]!);
         latencies.push(performance.now() - t);
         if (r.status === ok) accepted++;
-        else errors++;
+        else {
+          errors++;
+          refused.set(r.status, (refused.get(r.status) ?? 0) + 1);
+        }
       }
     }),
   );
   const seconds = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
-  return { perSecond: accepted / seconds, accepted, errors, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+  return { perSecond: accepted / seconds, accepted, errors, refused, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
 }
 
 /**
@@ -149,6 +155,9 @@ export async function overHttp(options: {
       const of = (who: 'echo' | 'engine', pick: (s: Sent) => number) => runs[who].map(pick);
       const ms = (n: number) => `${n.toFixed(1)} ms`;
       const sum = (pick: (s: Sent) => number) => runs.engine.reduce((n, s) => n + pick(s), 0);
+      const statuses = new Map<number, number>();
+      for (const s of runs.engine) for (const [status, n] of s.refused) statuses.set(status, (statuses.get(status) ?? 0) + n);
+      const why = statuses.size ? ` (${[...statuses].map(([status, n]) => `${fmt(n)} answered ${status}`).join(', ')})` : '';
       rows.push(
         `| texts sent end to end (${label}), ${concurrency} concurrent clients (${fmt(signed.length)} texts, 1 or 2 segments) | ${versus(rates.engine, rates.echo, (n) => `${fmt(n)}/s`)} | ${beside(
           of('engine', (s) => s.p50),
@@ -160,7 +169,7 @@ export async function overHttp(options: {
           of('echo', (s) => s.p99),
           ms,
           'echo',
-        )} | ${fmt(sum((s) => s.accepted))} submitted and charged, ${fmt(sum((s) => s.errors))} errors |`,
+        )} | ${fmt(sum((s) => s.accepted))} submitted and charged, ${fmt(sum((s) => s.errors))} errors${why} |`,
       );
     }
   } finally {
