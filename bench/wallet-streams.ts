@@ -73,7 +73,7 @@ export async function streamLengthRow(engine: Engine, heavy: string, scale: numb
     const cold = await median(uncached, 'cold');
     await engine.wallet.state(heavy);
     const warm = await median(engine.wallet, 'warm');
-    sizes.push(`${fmt(target)} events: ${cold} / ${warm} ms (× ${(Number(warm) / Number(cold)).toFixed(3)})`);
+    sizes.push(`${fmt(target)} events: ${cold} / ${warm} ms (× ${(Number(warm) / Number(cold)).toPrecision(2)})`);
   }
   return `| wallet charge command (read + fold + decide + append), median of 20, uncached / with the state cache (× cached over uncached), by stream length | 20 each | ${sizes.join('; ')} | – | – |`;
 }
