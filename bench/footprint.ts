@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../test/beds/free-port';
+import { median } from './compare';
 import { machine, writeSection } from './report';
 import { SERVE_NODE_FLAGS } from './serve-flags';
 
@@ -19,12 +20,6 @@ const SETTLE_MS = Number(process.env['BENCH_SETTLE_MS'] ?? 5000);
 const READY_TIMEOUT_MS = 60_000;
 /** The idle RSS the engine aims at, as a multiple of the express app's. */
 const RSS_TARGET = 2;
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 /** The reference: express 5 with a JSON body parser and three routes, nothing else. */
 const EXPRESS_APP = `

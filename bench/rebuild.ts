@@ -12,44 +12,20 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import pino from 'pino';
 import { loadConfig } from '../adapters/runtime/config';
 import { createEngine } from '../adapters/runtime/engine';
 import { fmt, machine, writeSection } from './report';
 import { writeRebuildLog } from './rebuild-log';
+import { median } from './compare';
+import { readLogRate } from './read-log';
 
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
 const ROUNDS = Math.max(3, Number(process.env['BENCH_ROUNDS'] ?? 3));
 const EVENTS = Math.max(5_000, Math.round(250_000 * SCALE));
 const ACCOUNTS = 500;
 
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const ratio = (x: number) => x.toFixed(2);
-
-/** Events per second of reading every row of the log, optionally parsing its JSON as the store does. */
-function readLog(dir: string, parse: boolean): number {
-  const db = new Database(join(dir, 'events.sqlite'), { readonly: true });
-  try {
-    const rows = db
-      .prepare('SELECT position, id, stream, version, type, schema_version, data, metadata, recorded_at FROM events ORDER BY position')
-      .raw(true);
-    const started = performance.now();
-    let n = 0;
-    let keep = 0;
-    for (const r of rows.iterate() as Iterable<unknown[]>) {
-      n++;
-      if (parse) keep += (JSON.parse(r[6] as string) === null ? 0 : 1) + (JSON.parse(r[7] as string) === null ? 0 : 1);
-    }
-    if (parse && keep !== 2 * n) throw new Error('a row without data');
-    return n / ((performance.now() - started) / 1000);
-  } finally {
-    db.close();
-  }
-}
 
 interface Child {
   events: number;
@@ -82,8 +58,8 @@ async function main(): Promise<void> {
     const rounds: { read: number; parse: number; all: number; alone: number; finance: number }[] = [];
     try {
       for (let round = 0; round < ROUNDS; round++) {
-        const read = readLog(log.dir, false);
-        const parse = readLog(log.dir, true);
+        const read = readLogRate(log.dir, false);
+        const parse = readLogRate(log.dir, true);
         let t = performance.now();
         const outcomes = await engine.runner.rebuildTogether(names);
         const all = log.events / ((performance.now() - t) / 1000);

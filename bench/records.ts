@@ -8,6 +8,7 @@ import { sqliteReadModelStore } from '../adapters/read-models/sqlite';
 import { callRecordsProjection } from '../projections/records/calls-projection';
 import { signedFetch, rawPublicKey, type Signer } from '../test/support/signed-fetch';
 import { freePort } from '../test/beds/free-port';
+import { median } from './compare';
 import { fmt, machine, percentile, writeSection } from './report';
 import { SERVE_NODE_FLAGS } from './serve-flags';
 
@@ -67,8 +68,6 @@ function seed(dataDir: string): Promise<void> {
     db.close();
   })();
 }
-
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function timed(args: readonly string[], dataDir: string): number {
   const started = performance.now();

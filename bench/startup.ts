@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../test/beds/free-port';
+import { median } from './compare';
 import { machine, writeSection } from './report';
 import { SERVE_NODE_FLAGS } from './serve-flags';
 
@@ -66,11 +67,6 @@ async function timeServe(mode: Mode): Promise<number> {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
-
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 interface Case {
   readonly name: string;
