@@ -5,11 +5,12 @@
  * rates until two in a row are not achieved (answered 200 at ≥ 95 % of the offer); the
  * saturation is the highest rate achieved.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../test/beds/free-port';
+import { stopChild } from '../test/beds/stop-child';
 import { HOOK_SECRET } from '../test/support/calls-engine';
 import { ROOT, childEnv } from '../test/support/cli';
 import { waitFor } from '../test/support/wait';
@@ -40,20 +41,16 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ = 100 on Linux
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-/** An express 5 app that parses the JSON body and answers it back: the least a JSON hook can do in Node. */
-export async function startEcho(): Promise<Served> {
+/**
+ * An express 5 app, in its own process, that parses the JSON body POSTed to `path` and answers it
+ * back: the least a JSON endpoint can do in Node.
+ */
+export async function startEcho(path = AUTHORIZE): Promise<Served> {
   const port = await freePort();
-  const code = `const express = require('express'); const app = express(); app.post('${AUTHORIZE}', express.json(), (req, res) => res.json(req.body)); app.listen(${port}, '127.0.0.1');`;
+  const code = `const express = require('express'); const app = express(); app.post('${path}', express.json(), (req, res) => res.json(req.body)); app.listen(${port}, '127.0.0.1');`;
   const child = spawn(process.execPath, ['-e', code], { cwd: ROOT, stdio: 'ignore' });
   await waitFor(
-    async () => (await fetch(`http://127.0.0.1:${port}${AUTHORIZE}`, { method: 'POST' }).catch(() => null))?.ok === true,
+    async () => (await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST' }).catch(() => null))?.ok === true,
     10_000,
     'echo',
   );
@@ -142,9 +139,3 @@ export async function measure(
     failedAt500: at500.filter((a) => a.status !== 200).length,
   };
 }
-
-export const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};

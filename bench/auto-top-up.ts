@@ -3,7 +3,8 @@ import { autoTopUpRunnerOf } from '../test/support/auto-top-up-runner';
 import type { StripeBed } from '../test/beds/stripe-api';
 import { signedFetch, type Signer } from '../test/support/signed-fetch';
 import { walletDecider } from '../core/wallet';
-import { fmt, percentile } from './report';
+import { versus } from './compare';
+import { fmt } from './report';
 
 const chargeOf = (id: string, amount: string) =>
   ({
@@ -68,14 +69,9 @@ export async function autoTopUpRows(engine: Engine, base: string, bed: StripeBed
       for (let i = 0; i < 50; i++) await engine.wallet.execute(who.keyid, chargeOf(`auto-${tag}-${round}-${i}`, '0.0001'), 'bench');
       per[tag].push((performance.now() - t) / 50);
     }
-  const median = (xs: number[]) =>
-    percentile(
-      [...xs].sort((a, b) => a - b),
-      0.5,
-    );
   const rows = [
-    `| wallet charge decision alone (decide, no I/O), auto top-up on (above the threshold) / off, medians of 10 alternated rounds of 20,000 | 200,000 each | ${median(decide.on).toFixed(2)} / ${median(decide.off).toFixed(2)} µs (× ${(median(decide.on) / median(decide.off)).toFixed(2)}) |`,
-    `| wallet charge command with the state cache, auto top-up on (above the threshold) / off, medians of 10 alternated rounds of 50 | 500 each | ${median(per.on).toFixed(3)} / ${median(per.off).toFixed(3)} ms (× ${(median(per.on) / median(per.off)).toFixed(2)}) |`,
+    `| wallet charge decision alone (decide, no I/O), auto top-up on (above the threshold) against off, medians of 10 alternated rounds of 20,000 | 200,000 each | ${versus(decide.on, decide.off, (n) => `${n.toFixed(2)} µs`)} |`,
+    `| wallet charge command with the state cache, auto top-up on (above the threshold) against off, medians of 10 alternated rounds of 50 | 500 each | ${versus(per.on, per.off, (n) => `${n.toFixed(3)} ms`)} |`,
   ];
   // every account's next charge crosses its threshold: one trigger each, then the runner charges them
   const accounts = rest.slice(0, 100);
@@ -89,7 +85,7 @@ export async function autoTopUpRows(engine: Engine, base: string, bed: StripeBed
   for (let round = 0; round < 100 && charged < accounts.length; round++) charged += await runner.runOnce();
   const ms = performance.now() - t;
   rows.push(
-    `| auto top-ups charged by the runner: lease → stream check → off-session PaymentIntent → TopUpStarted, 20 in parallel | ${fmt(charged)} | ${fmt((charged / ms) * 1000)} /s |`,
+    `| auto top-ups charged by the runner: lease → stream check → off-session PaymentIntent → TopUpStarted, 20 in parallel | ${fmt(charged)} | ${fmt((charged / ms) * 1000)} /s | – | – |`,
   );
   return rows;
 }

@@ -26,17 +26,9 @@ import { createDatabase } from '../test/support/postgres';
 import { waitFor } from '../test/support/wait';
 import { fmt, machine, percentile, writeSection } from './report';
 import { runLoadgen } from './native-loadgen';
+import { median } from './compare';
 import { PROJECTIONS_SETTING, type Placement } from './placement';
-import {
-  ACHIEVED_SHARE,
-  FIRST_RATE,
-  measure,
-  median,
-  startEcho,
-  startServe,
-  type Served,
-  type TargetFigures,
-} from './authorize-saturation';
+import { ACHIEVED_SHARE, FIRST_RATE, measure, startEcho, startServe, type Served, type TargetFigures } from './authorize-saturation';
 
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
 const SECONDS_PER_RATE = Math.max(1, Math.round(5 * SCALE));
@@ -330,7 +322,7 @@ async function saturation(): Promise<string[]> {
   const seconds = SECONDS_PER_RATE;
   const stepSeconds = Math.max(2, Math.round(2 * SCALE));
   const targets: [string, () => Promise<Served>][] = [
-    ['express echo', startEcho],
+    ['express echo', () => startEcho()],
     ...(BEFORE ? ([[BEFORE_LABEL, () => startServe(prepared, BEFORE)]] as [string, () => Promise<Served>][]) : []),
     ['Trunkline', () => startServe(prepared)],
   ];

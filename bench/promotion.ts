@@ -6,7 +6,9 @@
  * own account of each scavenge in that window is summed: bytes promoted to the old generation
  * per authorization (what makes scavenges long: every open call's record is copied there),
  * scavenges and their pauses, mark-compacts; and what each of those calls, still open, holds
- * (heap used after full GCs, before and after). Three runs by default (BENCH_RUNS). Prints; writes
+ * (heap used after full GCs, before and after). Each run alternated with an express echo in the
+ * same harness (the same flags, load and window): the engine's figures beside the echo's, with
+ * the median of the per-run ratios. Three runs by default (BENCH_RUNS, at least 3). Prints; writes
  * nothing (docs/architecture.md quotes it with the command). BENCH_NODE_ARGS adds Node flags after
  * npm start's (BENCH_START_FLAGS=0 drops those): how another young generation would fare.
  */
@@ -15,7 +17,10 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { BENCH_NODE_ARGS, SERVE_NODE_FLAGS } from './serve-flags';
 import { runLoadgen } from './native-loadgen';
+import express from 'express';
 import { HOOK_SECRET } from '../test/support/calls-engine';
+import { listen } from '../test/support/listen';
+import { alternate, median, ratioOf } from './compare';
 
 const NODE_FLAGS = [...SERVE_NODE_FLAGS, ...BENCH_NODE_ARGS];
 const RATE = 500;
@@ -60,6 +65,35 @@ async function child(): Promise<void> {
     if (refused > 0) throw new Error(`${refused} authorizations were not allowed`);
   } finally {
     await bed.close();
+  }
+}
+
+/**
+ * The baseline's child: the express echo (express 5, `express.json()` and `res.json(body)` on the
+ * authorize path) in process, offered the same load with the same markers; nothing is held.
+ */
+async function echoChild(): Promise<void> {
+  const app = express();
+  app.post('/v1/hooks/sip/authorize', express.json(), (req, res) => void res.json(req.body as unknown));
+  const { base, close } = await listen(app);
+  try {
+    const offer = (rate: number, count: number, tag: string) =>
+      runLoadgen({
+        port: Number(new URL(base).port),
+        path: '/v1/hooks/sip/authorize',
+        bearer: HOOK_SECRET,
+        rate,
+        count,
+        connections: 16,
+        tag,
+        callers: ['+442079462000'],
+      });
+    await offer(300, 1500, 'warm');
+    process.stdout.write(`${START}\n`);
+    await offer(RATE, COUNT, 'measured');
+    process.stdout.write(`${END}\nheld=0\n`);
+  } finally {
+    await close();
   }
 }
 
@@ -113,11 +147,11 @@ export function summarize(output: string): Run {
   };
 }
 
-function runOnce(): Promise<Run> {
+function runOnce(target: 'child' | 'echo'): Promise<Run> {
   return new Promise((resolve, reject) => {
     const proc = spawn(
       process.execPath,
-      [...NODE_FLAGS, '--trace-gc-nvp', '--expose-gc', '-r', 'tsx/cjs', join(__dirname, 'promotion.ts'), 'child'],
+      [...NODE_FLAGS, '--trace-gc-nvp', '--expose-gc', '-r', 'tsx/cjs', join(__dirname, 'promotion.ts'), target],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
@@ -136,16 +170,31 @@ function runOnce(): Promise<Run> {
   });
 }
 
+const describe = (r: Run) =>
+  `promoted ${r.promotedPerCall.toFixed(0)} B per authorization, allocated ${(r.allocatedPerCall / 1024).toFixed(1)} KB; ` +
+  `${r.scavenges} scavenges, ${r.pauseMs.toFixed(0)} ms in all (${(r.pauseMs / Math.max(1, r.scavenges)).toFixed(1)} ms each on average, longest ${r.maxPauseMs.toFixed(1)} ms); ${r.markCompacts} mark-compacts (${r.markCompactMs.toFixed(0)} ms)`;
+
 async function main(): Promise<void> {
   if (process.argv[2] === 'child') return child();
-  const runs = Math.max(1, Math.min(10, Number(process.env['BENCH_RUNS'] ?? 3)));
-  process.stdout.write(`${RATE} authorizations/s for ${COUNT / RATE} s, in-process engine (${NODE_FLAGS.join(' ') || 'default flags'}):\n`);
-  for (let i = 1; i <= runs; i++) {
-    const r = await runOnce();
+  if (process.argv[2] === 'echo') return echoChild();
+  const runs = Math.max(3, Math.min(10, Number(process.env['BENCH_RUNS'] ?? 3)));
+  process.stdout.write(
+    `${RATE} authorizations/s for ${COUNT / RATE} s, in-process engine (${NODE_FLAGS.join(' ') || 'default flags'}), alternated with an in-process express echo under the same load and flags:\n`,
+  );
+  const figures = await alternate(runs, { echo: () => runOnce('echo'), engine: () => runOnce('child') }, (round, r) =>
     process.stdout.write(
-      `run ${i}: promoted ${r.promotedPerCall.toFixed(0)} B per authorization, allocated ${(r.allocatedPerCall / 1024).toFixed(1)} KB; ` +
-        `${r.scavenges} scavenges, ${r.pauseMs.toFixed(0)} ms in all (${(r.pauseMs / Math.max(1, r.scavenges)).toFixed(1)} ms each on average, longest ${r.maxPauseMs.toFixed(1)} ms); ${r.markCompacts} mark-compacts (${r.markCompactMs.toFixed(0)} ms); ` +
-        `an open call holds ${r.heldPerCall.toFixed(0)} B\n`,
+      `run ${round}: engine ${describe(r.engine)}; an open call holds ${r.engine.heldPerCall.toFixed(0)} B\n       echo   ${describe(r.echo)}\n`,
+    ),
+  );
+  const pick = (f: (r: Run) => number) => ({ engine: figures.engine.map(f), echo: figures.echo.map(f) });
+  for (const [what, f, show] of [
+    ['promoted per authorization', (r: Run) => r.promotedPerCall, (n: number) => `${n.toFixed(0)} B`],
+    ['allocated per authorization', (r: Run) => r.allocatedPerCall, (n: number) => `${(n / 1024).toFixed(1)} KB`],
+    ['scavenge pauses in all', (r: Run) => r.pauseMs, (n: number) => `${n.toFixed(0)} ms`],
+  ] as const) {
+    const p = pick(f);
+    process.stdout.write(
+      `${what}: engine ${show(median(p.engine))}, echo ${show(median(p.echo))}, × ${ratioOf(p.engine, p.echo).toFixed(2)} (median of per-run ratios)\n`,
     );
   }
 }

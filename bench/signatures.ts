@@ -1,8 +1,9 @@
 /**
  * npm run bench:signatures: what verifying an RFC 9421 request costs, against the Ed25519
  * verification alone measured in the same run (the floor), and what recording its nonce costs
- * on each ledger. Alternates the variants ROUNDS times and reports medians. Writes its section
- * of docs/benchmarks.md (BENCH_WRITE=0: print only).
+ * on each ledger. Alternates the floor and the variants BENCH_ROUNDS times (at least 3) and
+ * reports medians and the median of the per-round ratios to the floor. Writes its section of
+ * docs/benchmarks.md (BENCH_WRITE=0: print only; BENCH_SCALE=0.1 for a quick run).
  *
  * The verifier is called as `verifySignedRequest(request, { resolveKeys, nonces, now,
  * windowSeconds })`; the nonce ledger given here answers both `spend` and the older
@@ -14,11 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signRequest } from '../adapters/http/signatures/sign-request';
 import { verifySignedRequest, type SignerKeys } from '../adapters/http/signatures/verify-request';
+import { alternate, benchRounds, versus } from './compare';
 import { fmt, machine, writeSection } from './report';
 
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
 const N = Math.max(200, Math.round(5000 * SCALE));
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+const ROUNDS = benchRounds(5);
 const KEYID = '+442079460958';
 const alice = generateKeyPairSync('ed25519');
 const keys: SignerKeys = { keyid: KEYID, kind: 'number', keys: [alice.publicKey], roles: [] };
@@ -87,41 +89,46 @@ function timeFloor(n: number): number {
   return n / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'trunkline-bench-sig-'));
-  const figures: Record<string, number[]> = { floor: [], get: [], post: [], sqlite: [] };
-  for (let round = 0; round < ROUNDS; round++) {
-    figures['floor']!.push(timeFloor(N));
-    figures['get']!.push(await timeVerify(await requests(N, false), inMemory()));
-    figures['post']!.push(await timeVerify(await requests(N, true), inMemory()));
-    const durable = await sqliteLedger(dir);
-    if (durable) figures['sqlite']!.push(await timeVerify(await requests(N, true), durable));
-    process.stderr.write(`round ${round + 1}/${ROUNDS}\n`);
-  }
+  const durable = (await sqliteLedger(dir)) !== null;
+  const figures = await alternate(
+    ROUNDS,
+    {
+      floor: () => timeFloor(N),
+      get: async () => timeVerify(await requests(N, false), inMemory()),
+      post: async () => timeVerify(await requests(N, true), inMemory()),
+      sqlite: async () => {
+        const ledger = await sqliteLedger(dir);
+        return ledger ? timeVerify(await requests(N, true), ledger) : NaN;
+      },
+    },
+    (round, f) =>
+      process.stderr.write(
+        `round ${round}/${ROUNDS}: Ed25519 ${fmt(f.floor)}/s, GET ${fmt(f.get)}/s (× ${(f.get / f.floor).toFixed(2)}), POST ${fmt(f.post)}/s (× ${(f.post / f.floor).toFixed(2)}), SQLite nonce ${fmt(f.sqlite)}/s (× ${(f.sqlite / f.floor).toFixed(2)})\n`,
+      ),
+  );
   rmSync(dir, { recursive: true, force: true });
-  const floor = median(figures['floor']!);
-  const row = (what: string, name: string) => {
-    const xs = figures[name]!;
-    if (xs.length === 0) return `| ${what} | – | – |`;
-    const m = median(xs);
-    return `| ${what} | ${fmt(m)} /s | ${(m / floor).toFixed(2)} |`;
-  };
+  const perSecond = (n: number) => `${fmt(n)} /s`;
+  const row = (what: string, name: keyof typeof figures) =>
+    name === 'sqlite' && !durable ? `| ${what} | – | – | – |` : `| ${what} | ${versus(figures[name], figures.floor, perSecond)} |`;
   const body = [
     '## Request signatures (`npm run bench:signatures`)',
     '',
-    `${machine()}; ${fmt(N)} requests per variant, ${ROUNDS} alternated rounds, medians; the ratio is to the bare Ed25519 verification of the same run. Key lookup answered from memory (the static directory's cost, not DNSSEC's).`,
+    `${machine()}; ${fmt(N)} requests per variant, ${ROUNDS} alternated rounds (each round the bare Ed25519 verification first, then every variant); medians, and the median of each round's ratio to the bare Ed25519 verification of the same round (\`crypto.verify\` of one signature base with the same key type, in a tight loop: the floor). Key lookup answered from memory (the static directory's cost, not DNSSEC's).`,
     '',
-    '| what | verifications | ratio to Ed25519 alone |',
-    '| --- | ---: | ---: |',
+    '| what | verifications | Ed25519 alone, same rounds | ratio to Ed25519 alone |',
+    '| --- | ---: | ---: | ---: |',
     row('Ed25519 verify of a signature base (floor)', 'floor'),
     row('signed GET: parse, policy, base, verify, nonce in memory', 'get'),
     row('signed POST with a JSON body: the same plus Content-Digest', 'post'),
     row('signed POST, nonce recorded in SQLite (`spent-nonces.sqlite`, synchronous=NORMAL)', 'sqlite'),
   ].join('\n');
-  console.log(body);
-  if (process.env['BENCH_WRITE'] !== '0') writeSection('signatures', body);
+  process.stdout.write(`${body}\n`);
+  writeSection('signatures', body);
 }
 
-void main();
+void main().catch((error: unknown) => {
+  process.stderr.write(`bench:signatures: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -3,65 +3,32 @@
  * (auth_ephemeral credentials from the API) at fixed rates, over TLS (Debian's sipp has no TLS:
  * its TCP goes through a verifying stunnel client), through Kamailio (the shipped
  * template), which asks Trunkline and relays to a sipp carrier; every call's CDR must come
- * back charged exactly once at the authorized rate. Counts billing errors: answered calls not
- * charged, charged twice, or charged a different amount than the rate gives. Loopback only,
- * bounded in count and time. Writes the "sip" section of docs/benchmarks.md.
+ * back charged exactly once at the authorized rate (bench/sip-billing.ts). At each rate,
+ * BENCH_ROUNDS alternated rounds (at least 3): first sipp's own UAC calling the same sipp carrier
+ * directly (no proxy, no engine: the floor at that rate), then the calls through Kamailio;
+ * medians and the median of the per-round ratios. Loopback only, bounded in count and time.
+ * Writes the "sip" section of docs/benchmarks.md (BENCH_WRITE=0 prints only; BENCH_SCALE=0.2
+ * shortens every run).
  */
-import { spawn } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chargeFor } from '../core/pricing/charge';
-import { freePort } from '../test/beds/free-port';
-import { SIPP, sipBedMissing, startCarrier, startKamailio } from '../test/beds/sip-bed';
+import { sipBedMissing, startCarrier, startKamailio } from '../test/beds/sip-bed';
 import { startTlsTunnel, tlsTunnelMissing } from '../test/beds/tls-tunnel';
 import { callsEngine, HOOK_SECRET } from '../test/support/calls-engine';
 import { signedFetch, signer } from '../test/support/signed-fetch';
-import type { Metrics } from '../adapters/runtime/metrics';
+import { alternate, benchRounds, versus } from './compare';
+import { boundMs, hookBuckets } from './hook-buckets';
 import { fmt, machine, writeSection } from './report';
+import { billingOf } from './sip-billing';
+import { placeCalls } from './sipp-calls';
 
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
+const ROUNDS = benchRounds();
 const RATES = [10, 25, 50, 100];
 /** Ten seconds of calls at each rate (at least 20). */
 const callsAt = (rate: number) => Math.max(20, Math.round(rate * 10 * SCALE));
 const TALK_MS = 1000;
 const SIP_SECRET = 'bench-sip-secret-0123456789';
 const CALLER_XML = join(__dirname, '..', 'test', 'beds', 'sip', 'caller.xml');
-
-type Buckets = Map<number, number>;
-/** The cumulative bucket counts of the engine's latency histogram for one hook route. */
-async function hookBuckets(metrics: Metrics, path: string): Promise<Buckets> {
-  const counts: Buckets = new Map();
-  for (const v of (await metrics.httpSeconds.get()).values) {
-    if (v.metricName !== 'trunkline_http_request_seconds_bucket' || v.labels['route'] !== path) continue;
-    // prom-client adds the bucket's bound as a label the histogram's own label type does not name
-    const bound = (v.labels as Record<string, string | number | undefined>)['le'];
-    const le = bound === '+Inf' ? Infinity : Number(bound);
-    counts.set(le, (counts.get(le) ?? 0) + v.value);
-  }
-  return counts;
-}
-/** The bucket bound (ms) under which `q` of the requests between two readings finished: a bound, not a sample. */
-function boundMs(before: Buckets, after: Buckets, q: number): string {
-  const les = [...after.keys()].sort((a, b) => a - b);
-  const total = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
-  if (total === 0) return '–';
-  const le = les.find((l) => (after.get(l) ?? 0) - (before.get(l) ?? 0) >= q * total) ?? Infinity;
-  return le === Infinity ? '> 2500' : `≤ ${le * 1000}`;
-}
-
-function sippCalls(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(SIPP, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
 
 async function main(): Promise<void> {
   const missing = sipBedMissing() ?? tlsTunnelMissing();
@@ -87,86 +54,61 @@ async function main(): Promise<void> {
     const creds = (await (await signedFetch(bed.base, alice, 'POST', '/v1/accounts/me/sip-credentials')).json()) as {
       sip: { username: string; password: string };
     };
+    const hooks = ['/v1/hooks/sip/authorize', '/v1/hooks/sip/cdr'];
     for (const rate of RATES) {
-      const before = new Set<string>();
-      for await (const e of bed.engine.store.readStream(`account-${alice.keyid}`))
-        if (e.type === 'CallCharged') before.add((e.data as { callId: string }).callId);
-      const port = await freePort();
-      const hooks = ['/v1/hooks/sip/authorize', '/v1/hooks/sip/cdr'];
+      const calls = callsAt(rate);
+      const tally = { ok: 0, failed: 0, charged: 0, errors: 0, direct: 0 };
       const hooksBefore = await Promise.all(hooks.map((h) => hookBuckets(bed.engine.metrics, h)));
-      const started = performance.now();
-      const run = await sippCalls(
-        [
-          `127.0.0.1:${tunnel.port}`,
-          '-t',
-          't1',
-          '-sf',
-          CALLER_XML,
-          '-set',
-          'caller',
-          alice.keyid,
-          '-au',
-          creds.sip.username,
-          '-ap',
-          creds.sip.password,
-          '-s',
-          '+442079460000',
-          '-d',
-          String(TALK_MS),
-          '-r',
-          String(rate),
-          '-m',
-          String(callsAt(rate)),
-          '-l',
-          String(rate * 5),
-          '-i',
-          '127.0.0.1',
-          '-p',
-          String(port),
-          '-nostdin',
-          '-timeout',
-          '120s',
-          '-cid_str',
-          `bench-${rate}-%u-%p@trunkline`,
-          '-trace_err',
-          '-error_file',
-          join(tmpdir(), `trunkline-bench-sipp-${rate}.log`),
-        ],
-        180_000,
+      const figures = await alternate(
+        ROUNDS,
+        {
+          direct: async (round) => {
+            const run = await placeCalls({
+              target: `127.0.0.1:${carrier.port}`,
+              scenario: ['-sn', 'uac'],
+              rate,
+              calls,
+              talkMs: TALK_MS,
+              tag: `direct-${rate}-r${round}`,
+            });
+            tally.direct += run.ok;
+            return calls / run.seconds;
+          },
+          trunkline: async (round) => {
+            const tag = `bench-${rate}-r${round}`;
+            const scenario = [
+              '-t',
+              't1',
+              '-sf',
+              CALLER_XML,
+              '-set',
+              'caller',
+              alice.keyid,
+              '-au',
+              creds.sip.username,
+              '-ap',
+              creds.sip.password,
+            ];
+            const run = await placeCalls({ target: `127.0.0.1:${tunnel.port}`, scenario, rate, calls, talkMs: TALK_MS, tag });
+            const billing = await billingOf(bed.engine, alice.keyid, tag, run.ok);
+            tally.ok += run.ok;
+            tally.failed += run.failed;
+            tally.charged += billing.charged;
+            tally.errors += billing.errors;
+            return calls / run.seconds;
+          },
+        },
+        (round, f) =>
+          process.stderr.write(
+            `${rate} cps, round ${round}: direct ${f.direct.toFixed(1)} calls/s, through Kamailio ${f.trunkline.toFixed(1)} calls/s (× ${(f.trunkline / f.direct).toFixed(2)}), so far ${tally.ok} ok, ${tally.failed} failed, ${tally.errors} billing errors\n`,
+          ),
       );
-      const elapsed = (performance.now() - started) / 1000;
-      const ok = Number(/Successful call\s*\|\s*\d+\s*\|\s*(\d+)/.exec(run.out)?.[1] ?? NaN);
-      const failedCalls = Number(/Failed call\s*\|\s*\d+\s*\|\s*(\d+)/.exec(run.out)?.[1] ?? NaN);
-      // CDRs follow the BYEs: wait (bounded) until every answered call is charged
-      const deadline = Date.now() + 15_000;
-      let charges: { callId: string; amount: string; seconds: number }[] = [];
-      let authorized = new Map<
-        string,
-        { row: { rate: string; connectFee: string; initial: number; subsequent: number; minimum: number } }
-      >();
-      do {
-        charges = [];
-        authorized = new Map();
-        for await (const e of bed.engine.store.readStream(`account-${alice.keyid}`)) {
-          const d = e.data as { callId: string; amount: string; seconds: number; retail: { row: never } };
-          if (e.type === 'CallCharged' && !before.has(d.callId) && d.callId.startsWith(`bench-${rate}-`)) charges.push(d);
-          if (e.type === 'CallAuthorized') authorized.set(d.callId, d.retail);
-        }
-        if (charges.length >= ok) break;
-        await new Promise((r) => setTimeout(r, 200));
-      } while (Date.now() < deadline);
       const hooksAfter = await Promise.all(hooks.map((h) => hookBuckets(bed.engine.metrics, h)));
       const [authz, cdr] = hooks.map(
         (_, i) => `${boundMs(hooksBefore[i]!, hooksAfter[i]!, 0.5)} / ${boundMs(hooksBefore[i]!, hooksAfter[i]!, 0.99)}`,
       );
-      const ids = new Set(charges.map((c) => c.callId));
-      const wrong = charges.filter((c) => chargeFor(authorized.get(c.callId)!.row, c.seconds).amount.toFixed() !== c.amount).length;
-      const errors = Math.abs(ok - ids.size) + (charges.length - ids.size) + wrong;
-      process.stderr.write(
-        `${rate} cps: ${ok} ok, ${failedCalls} failed, ${charges.length} charged, ${errors} billing errors in ${elapsed.toFixed(1)} s\n`,
-      );
       rows.push(
-        `| ${rate} calls/s offered, ${fmt(callsAt(rate))} calls of ${TALK_MS / 1000} s | ${(callsAt(rate) / elapsed).toFixed(1)} calls/s | ${fmt(ok)} answered, ${fmt(failedCalls)} failed | ${fmt(charges.length)} charged | ${fmt(errors)} | ${authz} | ${cdr} |`,
+        `| ${rate} calls/s offered, ${fmt(calls)} calls of ${TALK_MS / 1000} s a round | ${versus(figures.trunkline, figures.direct, (n) => `${n.toFixed(1)} calls/s`)} | ${fmt(tally.ok)} answered, ${fmt(tally.failed)} failed (direct: ${fmt(tally.direct)} answered) | ${fmt(tally.charged)} charged | ${fmt(tally.errors)} | ${authz} | ${cdr} |`,
       );
     }
   } finally {
@@ -180,12 +122,12 @@ async function main(): Promise<void> {
     '',
     `${machine()}; sipp (UAC over TCP, digest auth with API-issued auth_ephemeral credentials) → stunnel (one verified TLS 1.2+ connection) → Kamailio 5.6 (the shipped template, SIP over TLS; every call's SDES-SRTP offer through rtpengine, offer, answer and delete, bridged to plain RTP) → sipp carrier (UDP trunk); no media flows (sipp sends none); Trunkline in the bench process (SQLite); one caller account. A billing error is an answered call not charged, charged twice, or charged other than its rate gives. Scale ${SCALE}.`,
     '',
-    "The completed rate is calls over the whole run, the last calls' second of talk and their CDRs included: at 100 calls/s offered, ten seconds of calls take about 13.5 s. A failed call at the top rate is sipp's own: over one TCP connection it got a 180 after the 200 and aborted the call (the proxy's workers answer in parallel), and its CDR still charged nothing twice.",
+    `The completed rate is calls over sipp's whole run, the last calls' second of talk included. At each rate, ${ROUNDS} rounds alternated: first the floor, sipp's built-in UAC (\`-sn uac\`, plain UDP, no authentication) calling the same sipp carrier directly at the same rate, as many calls of the same length; then the calls through stunnel, Kamailio and Trunkline. Medians, and the median of the per-round ratios to the floor. Calls, charges and billing errors are summed over the rounds through Kamailio. A failed call at the top rate is sipp's own: over one TCP connection it got a 180 after the 200 and aborted the call (the proxy's workers answer in parallel), and its CDR still charged nothing twice.`,
     '',
-    "Hook latency is the engine's own histogram (`trunkline_http_request_seconds`) over the run, as the bucket bound (ms) under which half and 99 % of the requests finished.",
+    "Hook latency is the engine's own histogram (`trunkline_http_request_seconds`) over the runs at that rate, as the bucket bound (ms) under which half and 99 % of the requests finished (the authorize hook against an express echo: `npm run bench:calls`).",
     '',
-    '| offered | completed rate | calls | CDRs charged | billing errors | authorize p50 / p99 (ms) | CDR p50 / p99 (ms) |',
-    '| --- | ---: | --- | ---: | ---: | ---: | ---: |',
+    '| offered | completed rate through Kamailio | sipp to the carrier directly | ratio to direct | calls | CDRs charged | billing errors | authorize p50 / p99 (ms) | CDR p50 / p99 (ms) |',
+    '| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
   writeSection('sip', body);

@@ -64,11 +64,25 @@ export function isE164(text: string): text is E164 {
   }
 }
 
+/**
+ * Numbers whose country is known. Parsing a number costs more than a projection's whole write of
+ * the event that names it, and calls go to the same numbers again and again; bounded, so a log of
+ * millions of distinct numbers holds no more than this many at once.
+ */
+const countries = new Map<string, string>();
+const COUNTRIES_KEPT = 20_000;
+
 /** The ISO 3166 country a number belongs to (`ZZ` when the plan does not say: +800, satellites). */
 export function countryOf(number: string): string {
+  const known = countries.get(number);
+  if (known !== undefined) return known;
+  let country: string;
   try {
-    return parsePhoneNumberWithError(number).country ?? 'ZZ';
+    country = parsePhoneNumberWithError(number).country ?? 'ZZ';
   } catch {
-    return 'ZZ';
+    country = 'ZZ';
   }
+  if (countries.size >= COUNTRIES_KEPT) countries.clear();
+  countries.set(number, country);
+  return country;
 }

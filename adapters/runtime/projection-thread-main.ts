@@ -1,7 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import type { Config } from './config';
-import { openProjector, type Projector } from './engine';
+import type { Projector } from './engine-types';
+import { openProjector } from './projector';
 import type { FromProjectionThread, ToProjectionThread } from './projection-thread';
 import { lowerThreadPriority } from './thread-priority';
 
@@ -23,6 +24,10 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
   const engine: Projector = await openProjector(config, {
     // the serving thread's level (a silent one stays silent); what it logs at start (plugins, the directory) once is enough
     logger: pino({ level: QUIETER[logLevel] ?? logLevel, base: { service: 'trunkline', thread: 'projections' } }),
+    // the serving thread's checkpoint worker checkpoints these same files every second; a worker
+    // of this thread's own would cost megabytes to do it twice, and when this thread's writes
+    // outrun it, its own commits checkpoint here, off the serving thread all the same
+    checkpointInBackground: false,
     // only new rates matter to the serving thread (its lookup); a message per batch would wake it for nothing
     onProjectionBatch: (projection, applied) => {
       if (projection === 'rates' && applied > 0) send({ type: 'rates-applied' });

@@ -2,7 +2,7 @@ import type { RecordedEvent } from '../../core/events/envelope';
 import { Decimal } from '../../core/money';
 import { absorbedChange } from '../../core/rerating/charged-calls';
 import type { AccountStreamEvent } from '../../core/wallet';
-import type { ReadModelStore, SqlTx } from '../../application/ports/read-model-store';
+import type { ReadModelStore, SqlValue } from '../../application/ports/read-model-store';
 import { financePosition } from './reports';
 import { isSettingEvent } from '../../core/wallet/setting-events';
 
@@ -102,25 +102,22 @@ export function absorbedLine(e: AccountStreamEvent): AbsorbedLine | null {
   }
 }
 
-export async function recordAbsorbed(e: AccountStreamEvent, r: RecordedEvent, number: string, tx: SqlTx): Promise<void> {
+/** The `finance_absorbed` row of an event (in the table's column order), or null when it absorbs nothing. */
+export function absorbedRow(e: AccountStreamEvent, r: RecordedEvent, number: string): SqlValue[] | null {
   const line = absorbedLine(e);
-  if (!line) return;
-  await tx.run(
-    `INSERT INTO finance_absorbed (position, type, kind, reason, recorded_at, day, number, reference, currency, amount)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING`,
-    [
-      r.position,
-      e.type,
-      line.kind,
-      line.reason,
-      r.recordedAt,
-      r.recordedAt.slice(0, 10),
-      number,
-      line.reference,
-      line.currency,
-      line.amount.toFixed(),
-    ],
-  );
+  if (!line) return null;
+  return [
+    r.position,
+    e.type,
+    line.kind,
+    line.reason,
+    r.recordedAt,
+    r.recordedAt.slice(0, 10),
+    number,
+    line.reference,
+    line.currency,
+    line.amount.toFixed(),
+  ];
 }
 
 export interface AbsorbedRow {

@@ -1,5 +1,3 @@
-import type { RecordedEvent } from '../../core/events/envelope';
-import { countryOf } from '../../core/e164';
 import { addDecimals, addDecimalsKeepingScale, negateDecimal } from '../../core/decimal-text';
 import { decimalSql } from '../decimal-sql';
 import type { SqlTx } from '../../application/ports/read-model-store';
@@ -19,7 +17,8 @@ export const dailyTable = (dialect: SqlTx['dialect']) => `CREATE TABLE IF NOT EX
   revenue ${decimalSql(dialect).type} NOT NULL, refunded ${decimalSql(dialect).type} NOT NULL, cost ${decimalSql(dialect).type} NOT NULL,
   max_position BIGINT NOT NULL, PRIMARY KEY (day, kind, country, prefix, counterparty, currency, cost_currency))`;
 
-interface TrafficRow {
+/** The columns of a traffic row that its group's sums depend on. */
+export interface SummedTraffic {
   day: string;
   kind: string;
   country: string;
@@ -37,10 +36,7 @@ interface TrafficRow {
   refund_position: number | string | null;
 }
 
-const ROW = `SELECT day, kind, country, prefix, counterparty, currency, cost_currency, units, revenue, refunded, cost_rounded,
-  position, cost_position, refund_position FROM finance_traffic WHERE ref = ?`;
-
-const keyOf = (r: TrafficRow) => [r.day, r.kind, r.country, r.prefix ?? '', r.counterparty ?? '', r.currency, r.cost_currency ?? ''];
+const keyOf = (r: SummedTraffic) => [r.day, r.kind, r.country, r.prefix ?? '', r.counterparty ?? '', r.currency, r.cost_currency ?? ''];
 
 interface GroupSum {
   readonly key: readonly string[];
@@ -64,7 +60,7 @@ export class DailySums {
   constructor(private readonly dialect: SqlTx['dialect']) {}
 
   /** Adds a traffic row's contribution to its group (`sign` -1 takes it away). */
-  contribute(r: TrafficRow, sign: 1 | -1): void {
+  contribute(r: SummedTraffic, sign: 1 | -1): void {
     const n = (v: number | string | null) => sign * Number(v ?? 0);
     const amount = (v: string | null) => (sign === 1 ? (v ?? '0') : negateDecimal(v ?? '0'));
     const bound = Math.max(Number(r.position), Number(r.cost_position ?? 0), Number(r.refund_position ?? 0));
@@ -110,54 +106,12 @@ export class DailySums {
   }
 }
 
-/** Runs `change` on the traffic row `ref`, moving its contribution from the group it was in to the one it is in now. */
-export async function changeTraffic(tx: SqlTx, sums: DailySums, ref: string, change: () => Promise<void>): Promise<void> {
-  const before = await tx.get<TrafficRow>(ROW, [ref]);
-  await change();
-  const after = await tx.get<TrafficRow>(ROW, [ref]);
-  if (before && after && JSON.stringify(before) === JSON.stringify(after)) return; // a replay changed nothing
-  if (before) sums.contribute(before, -1);
-  if (after) sums.contribute(after, 1);
-}
-
-/** A call's row of traffic, once (a rerate is a row of its own). */
-export async function traffic(
-  tx: SqlTx,
-  sums: DailySums,
-  r: RecordedEvent,
-  number: string,
-  t: {
-    ref: string;
-    kind: 'call';
-    externalId: string;
-    startedAt: string | null;
-    day: string;
-    destination: string;
-    currency: string;
-    revenue: string;
-    units: number;
-  },
-): Promise<void> {
-  await changeTraffic(tx, sums, t.ref, () =>
-    tx.run(
-      `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency,
-       revenue, units)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
-      [
-        t.ref,
-        t.kind,
-        t.externalId,
-        t.startedAt,
-        r.position,
-        r.recordedAt,
-        t.day,
-        number,
-        t.destination,
-        countryOf(t.destination),
-        t.currency,
-        t.revenue,
-        t.units,
-      ],
-    ),
+const summed = (r: SummedTraffic) =>
+  [...keyOf(r), r.units, r.revenue, r.refunded, r.cost_rounded, r.position, r.cost_position, r.refund_position].map((v) =>
+    v === null ? null : String(v),
   );
+
+/** Whether a change to a traffic row moved anything its group sums (a replay moves nothing). */
+export function trafficGroupChanged(before: SummedTraffic, after: SummedTraffic): boolean {
+  return JSON.stringify(summed(before)) !== JSON.stringify(summed(after));
 }

@@ -4,9 +4,10 @@ import { countryOf } from '../../core/e164';
 import { Decimal, roundDecimal } from '../../core/money';
 import { decimalSql } from '../decimal-sql';
 import type { Projection } from '../../application/ports/projection';
-import type { SqlTx } from '../../application/ports/read-model-store';
-import { ABSORBED_EVENT_TYPES, ABSORBED_TABLE, recordAbsorbed } from './absorbed';
-import { changeTraffic, dailyTable, DailySums, traffic } from './daily-aggregates';
+import { ABSORBED_EVENT_TYPES, ABSORBED_TABLE, absorbedRow } from './absorbed';
+import { attemptRow, FinanceBatch, trafficRow } from './batch-rows';
+import { dailyTable } from './daily-aggregates';
+import { callRef, refsOf, rerateRef, textRef } from './refs';
 import { dropFinanceViews } from './postgres-access';
 import { isSettingEvent } from '../../core/wallet/setting-events';
 
@@ -65,9 +66,11 @@ export const financeProjection: Projection = {
     await financeProjection.applyBatch!([recorded], tx);
   },
   async applyBatch(events, tx) {
-    const sums = new DailySums(tx.dialect);
-    for (const recorded of events) await applyOne(accountStreamCodec.decode(recorded), recorded, tx, sums);
-    await sums.write(tx);
+    const decoded = events.map((r) => ({ r, e: accountStreamCodec.decode(r) }));
+    const batch = new FinanceBatch(tx.dialect);
+    await batch.load(tx, new Set(decoded.flatMap(({ e }) => refsOf(e))));
+    for (const { e, r } of decoded) applyOne(e, r, batch);
+    await batch.write(tx);
   },
 };
 
@@ -84,25 +87,21 @@ export function roundedCost(amount: string): string {
 }
 
 /** The money row of an event that moves paid or granted credit (the one money effect's line). */
-async function recordMoney(e: AccountStreamEvent, r: RecordedEvent, number: string, tx: SqlTx): Promise<void> {
+function recordMoney(e: AccountStreamEvent, r: RecordedEvent, number: string, b: FinanceBatch): void {
   const effect = moneyEffect(e);
   if (effect && !(effect.paid.isZero() && effect.granted.isZero())) {
     const currency = (e.data as { currency?: string }).currency ?? '';
-    await tx.run(
-      `INSERT INTO finance_money (position, type, recorded_at, day, number, reference, currency, paid, promo)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING`,
-      [
-        r.position,
-        e.type,
-        r.recordedAt,
-        dayOf(r.recordedAt),
-        number,
-        effect.reference,
-        currency,
-        effect.paid.toFixed(),
-        effect.granted.toFixed(),
-      ],
-    );
+    b.addMoney([
+      r.position,
+      e.type,
+      r.recordedAt,
+      dayOf(r.recordedAt),
+      number,
+      effect.reference,
+      currency,
+      effect.paid.toFixed(),
+      effect.granted.toFixed(),
+    ]);
   }
 }
 
@@ -112,163 +111,179 @@ type CallFact = Extract<
 >;
 type TextFact = Extract<AccountStreamEvent, { type: 'SmsSubmitted' | 'SmsCharged' | 'SmsRefunded' }>;
 
+/** A call's traffic row (revenue, units), once: on-net calls are free and have no carrier. */
+function chargedCall(e: Extract<CallFact, { type: 'CallCharged' }>, r: RecordedEvent, number: string, b: FinanceBatch): void {
+  // an emergency call is free too, yet its carrier invoices it: a row of no revenue keeps what emergency calls cost in the margin
+  const ref = callRef(e.data);
+  if (e.data.route === 'on-net' || b.trafficRow(ref)) return;
+  b.setTraffic(
+    ref,
+    trafficRow({
+      ref,
+      kind: 'call',
+      external_id: e.data.callId,
+      started_at: e.data.answeredAt,
+      position: r.position,
+      recorded_at: r.recordedAt,
+      day: dayOf(e.data.endedAt),
+      number,
+      destination: e.data.destination,
+      country: countryOf(e.data.destination),
+      currency: e.data.currency,
+      revenue: e.data.amount,
+      units: e.data.billedSeconds,
+    }),
+  );
+}
+
+/**
+ * A correction is a row of its own (revenue = the delta, at its own position) on the call's day,
+ * destination and carrier: "as of" before it, the call's first charge stands.
+ */
+function reratedCall(e: Extract<CallFact, { type: 'CallRerated' }>, r: RecordedEvent, b: FinanceBatch): void {
+  const call = b.trafficRow(callRef(e.data));
+  const ref = rerateRef(e.data);
+  if (!call || b.trafficRow(ref)) return;
+  b.setTraffic(
+    ref,
+    trafficRow({
+      ref,
+      kind: 'rerate',
+      external_id: call.external_id,
+      started_at: call.started_at,
+      position: r.position,
+      recorded_at: r.recordedAt,
+      day: call.day,
+      number: call.number,
+      destination: call.destination,
+      country: call.country,
+      currency: call.currency,
+      revenue: e.data.delta,
+      units: 0,
+      counterparty: call.counterparty,
+      prefix: call.prefix,
+      run_id: e.data.runId,
+    }),
+  );
+}
+
 /** A call's attempt, traffic (revenue, units) and cost rows. */
-async function recordCall(e: CallFact, r: RecordedEvent, number: string, tx: SqlTx, sums: DailySums): Promise<void> {
-  const attempt = `call:${(e.data as { accountId: string }).accountId}:${(e.data as { callId?: string }).callId ?? ''}`;
+function recordCall(e: CallFact, r: RecordedEvent, number: string, b: FinanceBatch): void {
+  const ref = callRef(e.data);
   switch (e.type) {
-    case 'CallAuthorized':
+    case 'CallAuthorized': {
       // an attempt counts for the carrier LCR tried first
-      if (e.data.route === 'pstn' && e.data.carriers[0])
-        await tx.run(`INSERT INTO finance_attempts (ref, day, position, first_carrier) VALUES (?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`, [
-          attempt,
-          dayOf(e.data.at),
-          r.position,
-          e.data.carriers[0].carrierId,
-        ]);
+      const first = e.data.route === 'pstn' ? e.data.carriers[0] : undefined;
+      if (first && !b.attempt(ref))
+        b.setAttempt(ref, attemptRow({ ref, day: dayOf(e.data.at), position: r.position, first_carrier: first.carrierId }));
       return;
-    case 'CallFailed':
-      await tx.run(`UPDATE finance_attempts SET outcome = 'failed', outcome_position = ? WHERE ref = ? AND outcome IS NULL`, [
-        r.position,
-        attempt,
-      ]);
+    }
+    case 'CallFailed': {
+      const a = b.attempt(ref);
+      if (a && a.outcome === null) b.setAttempt(ref, Object.assign(attemptRow(a), { outcome: 'failed', outcome_position: r.position }));
       return;
-    case 'CallCharged':
-      await tx.run(
-        `UPDATE finance_attempts SET outcome = 'answered', outcome_position = ?, seconds = ? WHERE ref = ? AND outcome IS NULL`,
-        [r.position, e.data.seconds, attempt],
-      );
-      // on-net calls are free and have no carrier; an emergency call is free too, yet its carrier
-      // invoices it: a row of no revenue keeps what emergency calls cost in the margin
-      if (e.data.route === 'on-net') return;
-      await traffic(tx, sums, r, number, {
-        ref: `call:${e.data.accountId}:${e.data.callId}`,
-        kind: 'call',
-        externalId: e.data.callId,
-        startedAt: e.data.answeredAt,
-        day: dayOf(e.data.endedAt),
-        destination: e.data.destination,
-        currency: e.data.currency,
-        revenue: e.data.amount,
-        units: e.data.billedSeconds,
-      });
-      return;
+    }
+    case 'CallCharged': {
+      const a = b.attempt(ref);
+      if (a && a.outcome === null)
+        b.setAttempt(ref, Object.assign(attemptRow(a), { outcome: 'answered', outcome_position: r.position, seconds: e.data.seconds }));
+      return chargedCall(e, r, number, b);
+    }
     case 'CallRerated':
-      // a correction is a row of its own (revenue = the delta, at its own position) on the call's
-      // day, destination and carrier: "as of" before it, the call's first charge stands
-      await changeTraffic(tx, sums, `rerate:${e.data.accountId}:${e.data.callId}:${e.data.sequence}`, () =>
-        tx.run(
-          `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency,
-           revenue, units, counterparty, prefix, run_id)
-         SELECT ?, 'rerate', external_id, started_at, ?, ?, day, number, destination, country, currency, CAST(? AS ${decimalSql(tx.dialect).type}),
-           0, counterparty, prefix, ?
-         FROM finance_traffic WHERE ref = ? ON CONFLICT (ref) DO NOTHING`,
-          [
-            `rerate:${e.data.accountId}:${e.data.callId}:${e.data.sequence}`,
-            r.position,
-            r.recordedAt,
-            e.data.delta,
-            e.data.runId,
-            `call:${e.data.accountId}:${e.data.callId}`,
-          ],
-        ),
-      );
+      return reratedCall(e, r, b);
+    case 'CarrierCostRecorded': {
+      const a = b.attempt(ref);
+      if (a) b.setAttempt(ref, Object.assign(attemptRow(a), { carried_by: e.data.carrierId }));
+      const t = b.trafficRow(ref);
+      if (t)
+        b.setTraffic(
+          ref,
+          Object.assign(trafficRow(t), {
+            counterparty: e.data.carrierId,
+            prefix: e.data.prefix,
+            cost: e.data.cost,
+            cost_rounded: roundedCost(e.data.cost),
+            cost_currency: e.data.currency,
+            cost_position: r.position,
+          }),
+        );
       return;
-    case 'CarrierCostRecorded':
-      await tx.run('UPDATE finance_attempts SET carried_by = ? WHERE ref = ?', [e.data.carrierId, attempt]);
-      await changeTraffic(tx, sums, `call:${e.data.accountId}:${e.data.callId}`, () =>
-        tx.run(
-          `UPDATE finance_traffic SET counterparty = ?, prefix = ?, cost = ?, cost_rounded = ?, cost_currency = ?, cost_position = ? WHERE ref = ?`,
-          [
-            e.data.carrierId,
-            e.data.prefix,
-            e.data.cost,
-            roundedCost(e.data.cost),
-            e.data.currency,
-            r.position,
-            `call:${e.data.accountId}:${e.data.callId}`,
-          ],
-        ),
-      );
-      return;
+    }
   }
 }
 
 /** A text's traffic row: submitted (cost), charged (revenue), refunded. */
-async function recordText(e: TextFact, r: RecordedEvent, number: string, tx: SqlTx, sums: DailySums): Promise<void> {
+function recordText(e: TextFact, r: RecordedEvent, number: string, b: FinanceBatch): void {
+  const ref = textRef(e.data);
+  const row = b.trafficRow(ref);
   switch (e.type) {
     case 'SmsSubmitted':
       // the cost is known at submission; the revenue row follows in the same append (SmsCharged)
-      await changeTraffic(tx, sums, `sms:${e.data.accountId}:${e.data.smsId}`, () =>
-        tx.run(
-          `INSERT INTO finance_traffic (ref, kind, external_id, started_at, position, recorded_at, day, number, destination, country, currency, revenue,
-           units, counterparty, prefix, cost, cost_rounded, cost_currency, cost_position)
-         VALUES (?, 'sms', ?, ?, ?, ?, ?, ?, '', '', '', '0', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
-          [
-            `sms:${e.data.accountId}:${e.data.smsId}`,
-            e.data.smsId,
-            e.data.at,
-            r.position,
-            r.recordedAt,
-            dayOf(e.data.at),
-            number,
-            e.data.cost.segments,
-            e.data.gatewayId,
-            e.data.cost.prefix,
-            e.data.cost.amount,
-            roundedCost(e.data.cost.amount),
-            e.data.cost.currency,
-            r.position,
-          ],
-        ),
+      if (row) return;
+      b.setTraffic(
+        ref,
+        trafficRow({
+          ref,
+          kind: 'sms',
+          external_id: e.data.smsId,
+          started_at: e.data.at,
+          position: r.position,
+          recorded_at: r.recordedAt,
+          day: dayOf(e.data.at),
+          number,
+          destination: '',
+          country: '',
+          currency: '',
+          revenue: '0',
+          units: e.data.cost.segments,
+          counterparty: e.data.gatewayId,
+          prefix: e.data.cost.prefix,
+          cost: e.data.cost.amount,
+          cost_rounded: roundedCost(e.data.cost.amount),
+          cost_currency: e.data.cost.currency,
+          cost_position: r.position,
+        }),
       );
       return;
     case 'SmsCharged':
-      await changeTraffic(tx, sums, `sms:${e.data.accountId}:${e.data.smsId}`, () =>
-        tx.run(
-          // one append carries both: the text counts from this position, revenue and cost alike
-          `UPDATE finance_traffic SET destination = ?, country = ?, currency = ?, revenue = ?, units = ?, position = ?,
-           cost_position = ? WHERE ref = ?`,
-          [
-            e.data.to,
-            countryOf(e.data.to),
-            e.data.currency,
-            e.data.amount,
-            e.data.segments,
-            r.position,
-            r.position,
-            `sms:${e.data.accountId}:${e.data.smsId}`,
-          ],
-        ),
-      );
+      // one append carries both: the text counts from this position, revenue and cost alike
+      if (row)
+        b.setTraffic(
+          ref,
+          Object.assign(trafficRow(row), {
+            destination: e.data.to,
+            country: countryOf(e.data.to),
+            currency: e.data.currency,
+            revenue: e.data.amount,
+            units: e.data.segments,
+            position: r.position,
+            cost_position: r.position,
+          }),
+        );
       return;
     case 'SmsRefunded':
-      await changeTraffic(tx, sums, `sms:${e.data.accountId}:${e.data.smsId}`, () =>
-        tx.run('UPDATE finance_traffic SET refunded = ?, refund_position = ? WHERE ref = ?', [
-          e.data.amount,
-          r.position,
-          `sms:${e.data.accountId}:${e.data.smsId}`,
-        ]),
-      );
+      if (row) b.setTraffic(ref, Object.assign(trafficRow(row), { refunded: e.data.amount, refund_position: r.position }));
       return;
     // the rest move nothing this read model keeps
   }
 }
 
-async function applyOne(e: AccountStreamEvent, r: RecordedEvent, tx: SqlTx, sums: DailySums): Promise<void> {
+function applyOne(e: AccountStreamEvent, r: RecordedEvent, b: FinanceBatch): void {
   const number = r.stream.slice('account-'.length);
-  await recordMoney(e, r, number, tx);
-  await recordAbsorbed(e, r, number, tx);
+  recordMoney(e, r, number, b);
+  const absorbed = absorbedRow(e, r, number);
+  if (absorbed) b.addAbsorbed(absorbed);
   switch (e.type) {
     case 'CallAuthorized':
     case 'CallFailed':
     case 'CallCharged':
     case 'CallRerated':
     case 'CarrierCostRecorded':
-      return recordCall(e, r, number, tx, sums);
+      return recordCall(e, r, number, b);
     case 'SmsSubmitted':
     case 'SmsCharged':
     case 'SmsRefunded':
-      return recordText(e, r, number, tx, sums);
+      return recordText(e, r, number, b);
     case 'CreditPurchased':
     case 'CreditRefunded':
     case 'ChargebackDebited':

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqliteEventStore } from '../../../adapters/event-store/sqlite';
+import { checkpointWorkers } from '../../../adapters/event-store/sqlite-checkpointer';
+import { sqliteReadModelStore } from '../../../adapters/read-models/sqlite';
 import { deriveId } from '../../../core/ids';
 import { waitFor } from '../../support/wait';
 
@@ -24,5 +26,33 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
     for await (const _ of again.readAll(0)) n++;
     expect(n).toBe(2000);
     await again.close();
+  });
+
+  it('checkpoints every file of the thread from one worker, which ends with the last connection', async () => {
+    const eventsPath = join(dir, 'shared-events.db');
+    const modelsPath = join(dir, 'shared-models.db');
+    expect(checkpointWorkers()).toBe(0);
+    const store = sqliteEventStore({ path: eventsPath });
+    const models = sqliteReadModelStore(modelsPath);
+    expect(checkpointWorkers()).toBe(1);
+    const eventsEmpty = statSync(eventsPath).size;
+    const modelsEmpty = statSync(modelsPath).size;
+    const data = { note: 'y'.repeat(500) };
+    for (let i = 0; i < 1000; i++)
+      await store.append(
+        `s-${i % 20}`,
+        [{ id: deriveId('shared', String(i)), type: 'Noted', schemaVersion: 1, data, metadata: {} }],
+        'any',
+      );
+    await models.transaction(async (tx) => {
+      await tx.run('CREATE TABLE notes (n INTEGER PRIMARY KEY, note TEXT NOT NULL)');
+      for (let i = 0; i < 1000; i++) await tx.run('INSERT INTO notes (n, note) VALUES (?, ?)', [i, data.note]);
+    });
+    await waitFor(() => statSync(eventsPath).size > eventsEmpty + 250 * 1000, 10_000, 'a checkpoint of the log');
+    await waitFor(() => statSync(modelsPath).size > modelsEmpty + 250 * 1000, 10_000, 'a checkpoint of the read models');
+    await store.close();
+    expect(checkpointWorkers()).toBe(1);
+    await models.close();
+    expect(checkpointWorkers()).toBe(0);
   });
 });

@@ -1,0 +1,199 @@
+import type { SqlTx } from '../../application/ports/read-model-store';
+import { deleteKeys, insertRows, selectWhereIn } from '../sql-rows';
+
+export interface VelocityAccount {
+  readonly country: string;
+  readonly currency: string;
+  readonly openedMs: number;
+  clears: number;
+  clearedMs: number;
+}
+
+/** A row of `velocity_activity`: one paid call, text or charge. */
+export interface ActivityRecord {
+  readonly kind: string;
+  readonly at: number;
+  readonly destination: string;
+  readonly country: string;
+  seconds: number | null;
+  amount: string;
+  charged: number | null;
+}
+
+/** One account's rows as a batch reads and changes them; written back once, at the batch's end. */
+export interface AccountPages {
+  account: VelocityAccount | null;
+  accountDirty: boolean;
+  readonly activity: Map<string, ActivityRecord>;
+  readonly activityDirty: Set<string>;
+  readonly activityGone: Set<string>;
+  /** Spend per hour (epoch ms of the hour), as stored: a decimal string. */
+  readonly hourly: Map<number, string>;
+  readonly hourlyDirty: Set<number>;
+  readonly hourlyGone: Set<number>;
+  /** Rules already raised, per review epoch (from `fraud_hits`, which outlives rebuilds). */
+  readonly raised: Map<number, Set<string>>;
+}
+
+type Num = number | string;
+interface AccountRow {
+  number: string;
+  country: string;
+  currency: string;
+  opened_ms: Num;
+  clears: Num;
+  cleared_ms: Num;
+}
+interface ActivityRow {
+  number: string;
+  ref: string;
+  kind: string;
+  at_ms: Num;
+  destination: string;
+  country: string;
+  seconds: Num | null;
+  amount: string;
+  charged_ms: Num | null;
+}
+
+const emptyPages = (): AccountPages => ({
+  account: null,
+  accountDirty: false,
+  activity: new Map(),
+  activityDirty: new Set(),
+  activityGone: new Set(),
+  hourly: new Map(),
+  hourlyDirty: new Set(),
+  hourlyGone: new Set(),
+  raised: new Map(),
+});
+
+/**
+ * The velocity tables of the accounts a batch touches, read in a few statements before it and
+ * written in a few after it: the projection then works on memory, where it used to read an
+ * account's hour of activity again for every event. Lives for one batch (one transaction), so
+ * nothing in it can go stale.
+ */
+export async function openBook(tx: SqlTx, numbers: readonly string[], charged: readonly string[]) {
+  const pages = new Map<string, AccountPages>(numbers.map((n) => [n, emptyPages()]));
+  const of = (number: string) => pages.get(number)!;
+  for (const r of await selectWhereIn<AccountRow>(
+    tx,
+    'SELECT number, country, currency, opened_ms, clears, cleared_ms FROM velocity_accounts',
+    'number',
+    numbers,
+  ))
+    of(r.number).account = {
+      country: r.country,
+      currency: r.currency,
+      openedMs: Number(r.opened_ms),
+      clears: Number(r.clears),
+      clearedMs: Number(r.cleared_ms),
+    };
+  for (const r of await selectWhereIn<ActivityRow>(
+    tx,
+    'SELECT number, ref, kind, at_ms, destination, country, seconds, amount, charged_ms FROM velocity_activity',
+    'number',
+    numbers,
+  ))
+    of(r.number).activity.set(r.ref, {
+      kind: r.kind,
+      at: Number(r.at_ms),
+      destination: r.destination,
+      country: r.country,
+      seconds: r.seconds === null ? null : Number(r.seconds),
+      amount: r.amount,
+      charged: r.charged_ms === null ? null : Number(r.charged_ms),
+    });
+  for (const r of await selectWhereIn<{ number: string; hour_ms: Num; spend: string }>(
+    tx,
+    'SELECT number, hour_ms, spend FROM velocity_hourly',
+    'number',
+    charged,
+  ))
+    of(r.number).hourly.set(Number(r.hour_ms), r.spend);
+  for (const r of await selectWhereIn<{ number: string; rule: string; epoch: Num }>(
+    tx,
+    'SELECT number, rule, epoch FROM fraud_hits',
+    'number',
+    numbers,
+  )) {
+    const raised = of(r.number).raised;
+    const epoch = Number(r.epoch);
+    if (!raised.has(epoch)) raised.set(epoch, new Set());
+    raised.get(epoch)!.add(r.rule);
+  }
+  return { of, flush: () => flush(tx, pages) };
+}
+
+export type VelocityBook = Awaited<ReturnType<typeof openBook>>;
+
+/** Marks an activity row written (or deleted) at the batch's end. */
+export function touchActivity(p: AccountPages, ref: string, record: ActivityRecord | null): void {
+  if (record) {
+    p.activity.set(ref, record);
+    p.activityDirty.add(ref);
+    p.activityGone.delete(ref);
+  } else if (p.activity.delete(ref)) {
+    p.activityDirty.delete(ref);
+    p.activityGone.add(ref);
+  }
+}
+
+export function touchHour(p: AccountPages, hour: number, spend: string | null): void {
+  if (spend !== null) {
+    p.hourly.set(hour, spend);
+    p.hourlyDirty.add(hour);
+    p.hourlyGone.delete(hour);
+  } else if (p.hourly.delete(hour)) {
+    p.hourlyDirty.delete(hour);
+    p.hourlyGone.add(hour);
+  }
+}
+
+const ACTIVITY = ['number', 'ref', 'kind', 'at_ms', 'destination', 'country', 'seconds', 'amount', 'charged_ms'];
+
+async function flush(tx: SqlTx, pages: ReadonlyMap<string, AccountPages>): Promise<void> {
+  const accounts = [...pages].filter(([, p]) => p.accountDirty && p.account);
+  await insertRows(
+    tx,
+    'velocity_accounts',
+    ['number', 'country', 'currency', 'opened_ms', 'clears', 'cleared_ms'],
+    accounts.map(([n, { account: a }]) => [n, a!.country, a!.currency, a!.openedMs, a!.clears, a!.clearedMs]),
+    `ON CONFLICT (number) DO UPDATE SET country = excluded.country, currency = excluded.currency, opened_ms = excluded.opened_ms,
+       clears = excluded.clears, cleared_ms = excluded.cleared_ms`,
+  );
+  const all = [...pages];
+  await deleteKeys(
+    tx,
+    'velocity_activity',
+    ['number', 'ref'],
+    all.flatMap(([n, p]) => [...p.activityGone].map((ref) => [n, ref] as const)),
+  );
+  await insertRows(
+    tx,
+    'velocity_activity',
+    ACTIVITY,
+    all.flatMap(([n, p]) =>
+      [...p.activityDirty].map((ref) => {
+        const a = p.activity.get(ref)!;
+        return [n, ref, a.kind, a.at, a.destination, a.country, a.seconds, a.amount, a.charged];
+      }),
+    ),
+    `ON CONFLICT (number, ref) DO UPDATE SET kind = excluded.kind, at_ms = excluded.at_ms, destination = excluded.destination,
+       country = excluded.country, seconds = excluded.seconds, amount = excluded.amount, charged_ms = excluded.charged_ms`,
+  );
+  await deleteKeys(
+    tx,
+    'velocity_hourly',
+    ['number', 'hour_ms'],
+    all.flatMap(([n, p]) => [...p.hourlyGone].map((h) => [n, h] as const)),
+  );
+  await insertRows(
+    tx,
+    'velocity_hourly',
+    ['number', 'hour_ms', 'spend'],
+    all.flatMap(([n, p]) => [...p.hourlyDirty].map((h) => [n, h, p.hourly.get(h)!])),
+    'ON CONFLICT (number, hour_ms) DO UPDATE SET spend = excluded.spend',
+  );
+}
