@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { handleCommand, readState } from '../../core/command-handler';
 import { DomainError } from '../../core/decider';
 import type { EventMetadata } from '../../core/events/envelope';
 import { carrierDecider } from '../../core/rating/carrier-decider';
-import { carrierStream, type CarrierService, type DeckRow, type Trunk } from '../../core/rating/catalog-events';
+import { carrierStream, type CarrierService, type Trunk } from '../../core/rating/catalog-events';
+import { deckHash } from './deck-hash';
 import { catalogHandler, type RatingServiceDeps } from './deps';
 import { ImportRejectedError, UnknownFormatError } from './errors';
 
@@ -13,12 +13,6 @@ export interface ImportResult {
   readonly skipped: number;
   /** True when this exact content was published already: nothing new was written. */
   readonly unchanged: boolean;
-}
-
-/** Content hash of deck rows in a canonical order: the same deck in another file layout is the same deck. */
-function deckHash(rows: readonly DeckRow[]): string {
-  const sorted = [...rows].sort((a, b) => (a.prefix + a.effectiveFrom < b.prefix + b.effectiveFrom ? -1 : 1));
-  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
 }
 
 /** Carriers and the decks they publish. */

@@ -5,7 +5,7 @@ import type { CarrierService, DeckRow, Trunk } from './catalog-events';
 import { rateEntries, type CallCost } from './cost';
 import { NS_PER_SECOND, type Nanos } from './duration';
 import { ALWAYS, rate } from './plan-builder';
-import { buildPrefixTrie, type PrefixTrie } from './prefix-trie';
+import { buildIndexTrie, type PrefixTrie } from './prefix-trie';
 import type { PlanEntry } from './tariff';
 
 export interface Carrier {
@@ -44,14 +44,23 @@ export interface CompiledDeck {
 }
 
 export function compileDeck(carrier: Carrier, version: number, rows: readonly DeckRow[]): CompiledDeck {
-  const byPrefix = new Map<string, DeckRow[]>();
+  // most prefixes have one row: a group index per prefix, and a list only where it has more
+  const groupOf = new Map<string, number>();
+  const prefixes: string[] = [];
+  const grouped: DeckRow[][] = [];
   for (const r of rows) {
-    const list = byPrefix.get(r.prefix);
-    if (list) list.push(r);
-    else byPrefix.set(r.prefix, [r]);
+    const g = groupOf.get(r.prefix);
+    if (g === undefined) {
+      groupOf.set(r.prefix, prefixes.length);
+      prefixes.push(r.prefix);
+      grouped.push([r]);
+    } else grouped[g]!.push(r);
   }
-  const prefixes = [...byPrefix.keys()];
-  const grouped = prefixes.map((p) => byPrefix.get(p)!.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1)));
+  for (const group of grouped) if (group.length > 1) group.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1));
+  return { carrier, version, trie: buildIndexTrie(prefixes), prefixes, rows: grouped, rowCount: rows.length, fast: fastArrays(grouped) };
+}
+
+function fastArrays(grouped: readonly (readonly DeckRow[])[]): CompiledDeck['fast'] {
   const n = grouped.length;
   const fast = {
     rateNano: new Float64Array(n),
@@ -62,24 +71,31 @@ export function compileDeck(carrier: Carrier, version: number, rows: readonly De
     fromMs: new Float64Array(n),
     toMs: new Float64Array(n),
   };
-  grouped.forEach((group, i) => {
-    const r = group[0]!;
+  const epochMs = lastValueCache(Date.parse);
+  const feeNano = lastValueCache((text: string) => nanoUnits(text) ?? NaN);
+  for (let i = 0; i < n; i++) {
+    const r = grouped[i]![0]!;
     fast.rateNano[i] = nanoUnits(r.rate) ?? NaN;
-    fast.feeNano[i] = nanoUnits(r.connectFee) ?? NaN;
+    fast.feeNano[i] = feeNano(r.connectFee);
     fast.initial[i] = r.initial;
     fast.subsequent[i] = r.subsequent;
     fast.minimum[i] = r.minimum;
-    fast.fromMs[i] = Date.parse(r.effectiveFrom);
-    fast.toMs[i] = r.effectiveTo === null ? Infinity : Date.parse(r.effectiveTo);
-  });
-  return {
-    carrier,
-    version,
-    trie: buildPrefixTrie(prefixes.map((p, i) => [p, i] as const)),
-    prefixes,
-    rows: grouped,
-    rowCount: rows.length,
-    fast,
+    fast.fromMs[i] = epochMs(r.effectiveFrom);
+    fast.toMs[i] = r.effectiveTo === null ? Infinity : epochMs(r.effectiveTo);
+  }
+  return fast;
+}
+
+/** `fn` remembering its last argument: a deck's dates and connect fees repeat row after row. */
+function lastValueCache<T>(fn: (text: string) => T): (text: string) => T {
+  let lastText: string | null = null;
+  let lastValue: T;
+  return (text) => {
+    if (text !== lastText) {
+      lastValue = fn(text);
+      lastText = text;
+    }
+    return lastValue;
   };
 }
 
@@ -177,7 +193,11 @@ export const COST_KEY_SCALE = 60 * NS_PER_SECOND;
 
 /** A decimal string × 10⁹ as a safe integer, or null when it has more than 9 decimals or is too large. */
 function nanoUnits(text: string): number | null {
-  const [whole, fraction = ''] = text.split('.');
+  // what text.split('.') gives as its first two parts, without the array
+  const dot = text.indexOf('.');
+  const next = dot === -1 ? -1 : text.indexOf('.', dot + 1);
+  const whole = dot === -1 ? text : text.slice(0, dot);
+  const fraction = dot === -1 ? '' : text.slice(dot + 1, next === -1 ? undefined : next);
   if (fraction.length > 9) return null;
   const n = Number(whole) * 1e9 + Number(fraction.padEnd(9, '0'));
   return Number.isSafeInteger(n) ? n : null;

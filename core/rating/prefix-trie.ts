@@ -21,12 +21,31 @@ export class PrefixError extends Error {
   override readonly name = 'PrefixError';
 }
 
+/** 1 to 20 ASCII digits (what `/^\d{1,20}$/` accepts), without a regular expression per prefix. */
 export function isDigits(text: string): boolean {
-  return /^\d{1,20}$/.test(text);
+  if (text.length === 0 || text.length > 20) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** Builds a trie from prefix → value (a non-negative integer, usually a row index). Later duplicates win. */
 export function buildPrefixTrie(entries: Iterable<readonly [prefix: string, value: number]>): PrefixTrie {
+  const builder = trieBuilder();
+  for (const [prefix, value] of entries) builder.add(prefix, value);
+  return builder.finish();
+}
+
+/** A trie over `prefixes` whose values are their indexes, without an entry pair per prefix. */
+export function buildIndexTrie(prefixes: readonly string[]): PrefixTrie {
+  const builder = trieBuilder();
+  for (let i = 0; i < prefixes.length; i++) builder.add(prefixes[i]!, i);
+  return builder.finish();
+}
+
+function trieBuilder() {
   let capacity = 1024;
   let children = new Int32Array(capacity * 10).fill(-1);
   let values = new Int32Array(capacity).fill(-1);
@@ -41,7 +60,7 @@ export function buildPrefixTrie(entries: Iterable<readonly [prefix: string, valu
     values = v;
     capacity *= 2;
   };
-  for (const [prefix, value] of entries) {
+  const add = (prefix: string, value: number) => {
     if (!isDigits(prefix)) throw new PrefixError(`not a digit prefix: ${JSON.stringify(prefix)}`);
     if (!Number.isInteger(value) || value < 0) throw new PrefixError(`trie values must be integers ≥ 0, not ${value}`);
     let node = 0;
@@ -57,9 +76,11 @@ export function buildPrefixTrie(entries: Iterable<readonly [prefix: string, valu
     }
     if (values[node] === -1) size += 1;
     values[node] = value;
-  }
-  const finalChildren = children.slice(0, count * 10);
-  const finalValues = values.slice(0, count);
+  };
+  return { add, finish: () => frozenTrie(children.slice(0, count * 10), values.slice(0, count), size, count) };
+}
+
+function frozenTrie(finalChildren: Int32Array, finalValues: Int32Array, size: number, count: number): PrefixTrie {
   return {
     size,
     nodes: count,

@@ -18,36 +18,19 @@ interface CarrierRow {
   service: string;
   deck_version: number | string;
 }
-interface DeckRowRow {
-  prefix: string;
-  destination: string;
-  rate: string;
-  initial: number;
-  subsequent: number;
-  connect_fee: string;
-  minimum: number;
-  effective_from: string;
-  effective_to: string | null;
-}
+/**
+ * The columns under DeckRow's names, in its order: the rows come out of the driver as deck rows,
+ * with no second object per row. INTEGER columns are numbers in both stores (int4 in PostgreSQL).
+ */
+const DECK_ROW_COLUMNS = `prefix, destination, rate, initial, subsequent, connect_fee AS "connectFee", minimum,
+  effective_from AS "effectiveFrom", effective_to AS "effectiveTo"`;
 
 async function loadDeck(rm: ReadModelStore, c: CarrierRow): Promise<CompiledDeck> {
   const version = Number(c.deck_version);
-  const rows = await rm.query<DeckRowRow>(
-    `SELECT prefix, destination, rate, initial, subsequent, connect_fee, minimum, effective_from, effective_to
-     FROM rate_deck_rows WHERE carrier_id = ? AND version = ?`,
-    [c.carrier_id, version],
-  );
-  const deckRows: DeckRow[] = rows.map((r) => ({
-    prefix: r.prefix,
-    destination: r.destination,
-    rate: r.rate,
-    initial: Number(r.initial),
-    subsequent: Number(r.subsequent),
-    connectFee: r.connect_fee,
-    minimum: Number(r.minimum),
-    effectiveFrom: r.effective_from,
-    effectiveTo: r.effective_to,
-  }));
+  const deckRows = await rm.query<DeckRow>(`SELECT ${DECK_ROW_COLUMNS} FROM rate_deck_rows WHERE carrier_id = ? AND version = ?`, [
+    c.carrier_id,
+    version,
+  ]);
   const carrier = {
     carrierId: c.carrier_id,
     name: c.name,

@@ -1,4 +1,5 @@
 import { catalogCodec, type CatalogEvent } from '../../core/rating/catalog-events';
+import { insertDeckRows } from './deck-rows';
 import type { RecordedEvent } from '../../core/events/envelope';
 import { settingsCodec } from '../../core/settings/live-settings';
 import type { Projection } from '../../application/ports/projection';
@@ -100,25 +101,7 @@ async function applyCatalog(e: CatalogEvent, recorded: RecordedEvent, tx: SqlTx)
       );
       return;
     case 'DeckRowsStaged':
-      for (const r of e.data.rows) {
-        await tx.run(
-          `INSERT INTO rate_deck_rows (carrier_id, version, prefix, destination, rate, initial, subsequent, connect_fee, minimum, effective_from, effective_to)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            e.data.carrierId,
-            e.data.version,
-            r.prefix,
-            r.destination,
-            r.rate,
-            r.initial,
-            r.subsequent,
-            r.connectFee,
-            r.minimum,
-            r.effectiveFrom,
-            r.effectiveTo,
-          ],
-        );
-      }
+      await insertDeckRows(tx, e.data.carrierId, e.data.version, e.data.rows);
       return;
     case 'DeckPublished':
       await tx.run('DELETE FROM rate_deck_rows WHERE carrier_id = ? AND version < ?', [e.data.carrierId, e.data.version]);

@@ -12,6 +12,8 @@ const ALWAYS = '1970-01-01T00:00:00.000Z';
 
 export type { DeckParseResult };
 
+type ColumnAt = { readonly [C in Column]?: number };
+
 class CellError extends Error {
   constructor(
     readonly column: Column,
@@ -19,6 +21,19 @@ class CellError extends Error {
   ) {
     super(message);
   }
+}
+
+/** `instant` remembering its last answer: a deck's dates repeat row after row. */
+function lastInstant(): (column: Column, text: string) => string {
+  let lastText: string | null = null;
+  let lastIso = '';
+  return (column, text) => {
+    if (text !== lastText) {
+      lastIso = instant(column, text);
+      lastText = text;
+    }
+    return lastIso;
+  };
 }
 
 function instant(column: Column, text: string): string {
@@ -58,6 +73,10 @@ export async function parseWholesaleDeck(
   const name = basename(file);
   let indexes: Map<Column, number> | null = mapping.header ? null : columnIndexes(mapping, null);
   let records = 0;
+  /** The mapped columns' field indexes as a plain record, read on every cell. */
+  let at: ColumnAt | null = null;
+  const from = lastInstant();
+  const to = lastInstant();
   for await (const record of readCsv(file, mapping.delimiter)) {
     if ('error' in record) {
       errors.push({ file: name, line: record.line, reason: record.error });
@@ -69,9 +88,11 @@ export async function parseWholesaleDeck(
     }
     records++;
     if (records % 50_000 === 0) onProgress?.(records);
+    if (at === null) at = Object.fromEntries(indexes) as ColumnAt;
+    const fields = record.fields;
     const cell = (c: Column): string | undefined => {
-      const i = indexes!.get(c);
-      return i === undefined ? undefined : record.fields[i];
+      const i = at![c];
+      return i === undefined ? undefined : fields[i];
     };
     try {
       const prefixText = cell('prefix');
@@ -92,8 +113,8 @@ export async function parseWholesaleDeck(
       if (currencyText !== undefined && currencyText.trim() !== '' && currencyText.trim().toUpperCase() !== carrierCurrency) {
         throw new CellError('currency', `${currencyText.trim()} differs from the carrier's currency ${carrierCurrency}`);
       }
-      const effectiveFrom = fromText && fromText.trim() !== '' ? instant('effectiveFrom', fromText) : ALWAYS;
-      const effectiveTo = toText && toText.trim() !== '' ? instant('effectiveTo', toText) : null;
+      const effectiveFrom = fromText && fromText.trim() !== '' ? from('effectiveFrom', fromText) : ALWAYS;
+      const effectiveTo = toText && toText.trim() !== '' ? to('effectiveTo', toText) : null;
       if (effectiveTo !== null && effectiveTo <= effectiveFrom)
         throw new CellError('effectiveTo', `ends (${effectiveTo}) before it starts (${effectiveFrom})`);
       const row: DeckRow = {
