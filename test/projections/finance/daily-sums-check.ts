@@ -1,22 +1,8 @@
 import type { ReadModelStore } from '../../../application/ports/read-model-store';
 import { Decimal } from '../../../core/money';
+import type { SummedTraffic } from '../../../projections/finance/daily-aggregates';
 
-interface Traffic {
-  day: string;
-  kind: string;
-  country: string;
-  prefix: string | null;
-  counterparty: string | null;
-  currency: string;
-  cost_currency: string | null;
-  units: number | string;
-  revenue: string;
-  refunded: string | null;
-  cost_rounded: string | null;
-  position: number | string;
-  cost_position: number | string | null;
-  refund_position: number | string | null;
-}
+type Traffic = SummedTraffic;
 type Daily = Record<'day' | 'kind' | 'country' | 'prefix' | 'counterparty' | 'currency' | 'cost_currency', string> &
   Record<'items' | 'units' | 'revenue' | 'refunded' | 'cost' | 'max_position', number | string>;
 
