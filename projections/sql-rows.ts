@@ -1,52 +1,69 @@
 import type { SqlTx, SqlValue } from '../application/ports/read-model-store';
 
 /**
- * Rows per multi-row statement: few statements per batch, a handful of statement shapes for the
- * store's prepared-statement cache, and far below SQLite's 32,766 and PostgreSQL's 65,535
- * parameters for any table here.
+ * Rows per multi-row INSERT, largest first: a batch's rows go in as few statements as these sizes
+ * allow. Few sizes, because every distinct statement text stays prepared for the store's life (a
+ * statement of 128 rows is a large program): with any count allowed, a long rebuild would keep
+ * hundreds of them.
  */
-const CHUNK = 200;
+const INSERT_SIZES = [128, 32, 8, 1] as const;
+/** Keys per `IN (…)` list at most; shorter lists are padded to a power of two, for the same reason. */
+const KEYS_PER_LIST = 128;
 
 /** `(?, ?, ?), (?, ?, ?)`: `rows` groups of `columns` placeholders. */
-const groups = (rows: number, columns: number) => Array.from({ length: rows }, () => `(${Array(columns).fill('?').join(', ')})`).join(', ');
+const groups = (rows: number, columns: number) =>
+  Array<string>(rows)
+    .fill(`(${Array<string>(columns).fill('?').join(', ')})`)
+    .join(', ');
 
-/** The rows whose `column` is one of `keys`, in chunks: one statement per `CHUNK` keys instead of one per key. */
+/** `keys` cut into lists of at most KEYS_PER_LIST, each padded with its first key (a key twice in IN matches once). */
+function keyLists<T>(keys: readonly T[]): T[][] {
+  const lists: T[][] = [];
+  for (let i = 0; i < keys.length; i += KEYS_PER_LIST) {
+    const list = keys.slice(i, i + KEYS_PER_LIST);
+    let size = 1;
+    while (size < list.length) size *= 2;
+    lists.push([...list, ...Array<T>(size - list.length).fill(list[0]!)]);
+  }
+  return lists;
+}
+
+/** The rows whose `column` is one of `keys`: one statement per list of keys instead of one per key. */
 export async function selectWhereIn<T>(tx: SqlTx, select: string, column: string, keys: readonly SqlValue[]): Promise<T[]> {
   const rows: T[] = [];
-  for (let i = 0; i < keys.length; i += CHUNK) {
-    const chunk = keys.slice(i, i + CHUNK);
-    rows.push(...(await tx.all<T>(`${select} WHERE ${column} IN (${Array(chunk.length).fill('?').join(', ')})`, chunk)));
-  }
+  for (const list of keyLists(keys))
+    rows.push(...(await tx.all<T>(`${select} WHERE ${column} IN (${groups(list.length, 1).replace(/[()]/g, '')})`, list)));
   return rows;
 }
 
 /**
- * Inserts `rows` (each in `columns` order) in multi-row statements; `conflict` is the statement's
- * tail, e.g. `ON CONFLICT (a, b) DO UPDATE SET c = excluded.c`. Within one call no two rows may
- * share a conflict key (PostgreSQL refuses to touch a row twice in one statement).
+ * Inserts `rows` (each in `columns` order, in order) in multi-row statements; `tail` follows the
+ * VALUES list, e.g. `ON CONFLICT (a, b) DO UPDATE SET c = excluded.c`. Within one call no two rows
+ * may share a conflict key (PostgreSQL refuses to touch a row twice in one statement).
  */
 export async function insertRows(
   tx: SqlTx,
   table: string,
   columns: readonly string[],
   rows: readonly (readonly SqlValue[])[],
-  conflict = '',
+  tail = '',
 ): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = rows.slice(i, i + CHUNK);
-    await tx.run(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${groups(chunk.length, columns.length)} ${conflict}`, chunk.flat());
+  let i = 0;
+  for (const size of INSERT_SIZES) {
+    for (; rows.length - i >= size; i += size) {
+      const chunk = rows.slice(i, i + size);
+      await tx.run(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${groups(size, columns.length)} ${tail}`, chunk.flat());
+    }
   }
 }
 
-/** Deletes the rows whose two-column key is in `keys`, in chunks. */
+/** Deletes the rows whose two-column key is in `keys`. */
 export async function deleteKeys(
   tx: SqlTx,
   table: string,
   key: readonly [string, string],
   keys: readonly (readonly [SqlValue, SqlValue])[],
 ) {
-  for (let i = 0; i < keys.length; i += CHUNK) {
-    const chunk = keys.slice(i, i + CHUNK);
-    await tx.run(`DELETE FROM ${table} WHERE (${key[0]}, ${key[1]}) IN (VALUES ${groups(chunk.length, 2)})`, chunk.flat());
-  }
+  for (const list of keyLists(keys))
+    await tx.run(`DELETE FROM ${table} WHERE (${key[0]}, ${key[1]}) IN (VALUES ${groups(list.length, 2)})`, list.flat());
 }

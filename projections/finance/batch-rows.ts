@@ -1,5 +1,6 @@
 import type { SqlTx, SqlValue } from '../../application/ports/read-model-store';
 import { DailySums, trafficGroupChanged } from './daily-aggregates';
+import { insertRows } from '../sql-rows';
 
 /** A `finance_traffic` row as the batch holds it: as the store returned it, or as the batch made it. */
 export interface TrafficRow {
@@ -131,22 +132,6 @@ const ABSORBED_COLUMNS = ['position', 'type', 'kind', 'reason', 'recorded_at', '
 
 /** Refs read per statement; a short last chunk repeats its first ref, so there is one statement text per table. */
 const REFS_PER_READ = 200;
-/** Rows per multi-row insert: well under both stores' limits on parameters. */
-const ROWS_PER_WRITE = 40;
-
-const placeholders = (columns: number, rows: number) =>
-  Array<string>(rows)
-    .fill(`(${Array<string>(columns).fill('?').join(', ')})`)
-    .join(', ');
-
-/** One multi-row statement per chunk of `rows`; `tail` follows the VALUES list (the conflict clause). */
-async function insertRows(tx: SqlTx, table: string, columns: readonly string[], rows: readonly SqlValue[][], tail: string): Promise<void> {
-  for (let i = 0; i < rows.length; i += ROWS_PER_WRITE) {
-    const chunk = rows.slice(i, i + ROWS_PER_WRITE);
-    await tx.run(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${placeholders(columns.length, chunk.length)} ${tail}`, chunk.flat());
-  }
-}
-
 const upsertTail = (key: string, columns: readonly string[]) =>
   `ON CONFLICT (${key}) DO UPDATE SET ${columns
     .filter((c) => c !== key)
