@@ -10,6 +10,16 @@ const INSERT_SIZES = [128, 32, 8, 1] as const;
 /** Keys per `IN (…)` list at most; shorter lists are padded to a power of two, for the same reason. */
 const KEYS_PER_LIST = 128;
 
+const insertTexts = new Map<string, string>();
+/** A multi-row INSERT's text, built once per shape: a deck import sends thousands of them. */
+function insertText(table: string, columns: readonly string[], size: number, tail: string): string {
+  const key = `${table}\0${columns.join(',')}\0${size}\0${tail}`;
+  let sql = insertTexts.get(key);
+  if (sql === undefined)
+    insertTexts.set(key, (sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${groups(size, columns.length)} ${tail}`));
+  return sql;
+}
+
 /** `(?, ?, ?), (?, ?, ?)`: `rows` groups of `columns` placeholders. */
 const groups = (rows: number, columns: number) =>
   Array<string>(rows)
@@ -50,10 +60,9 @@ export async function insertRows(
 ): Promise<void> {
   let i = 0;
   for (const size of INSERT_SIZES) {
-    for (; rows.length - i >= size; i += size) {
-      const chunk = rows.slice(i, i + size);
-      await tx.run(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${groups(size, columns.length)} ${tail}`, chunk.flat());
-    }
+    if (rows.length - i < size) continue;
+    const sql = insertText(table, columns, size, tail);
+    for (; rows.length - i >= size; i += size) await tx.run(sql, rows.slice(i, i + size).flat());
   }
 }
 

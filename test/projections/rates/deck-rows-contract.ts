@@ -8,8 +8,8 @@ import { seeded } from '../../support/random';
 
 const CARRIER = { carrierId: 'big', name: 'Big', currency: 'EUR', preference: 1, trunks: [], service: 'voice' as const };
 
-/** Chunks of sizes that exercise every statement size (500, 50, 1) and their remainders. */
-const CHUNK_SIZES = [1234, 3, 500, 51, 0, 2000];
+/** Chunks of sizes that exercise every statement size (128, 32, 8, 1) and their remainders. */
+const CHUNK_SIZES = [1234, 3, 128, 41, 0, 2000];
 
 function deck(seed: number): DeckRow[] {
   const rnd = seeded(seed);
