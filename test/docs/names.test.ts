@@ -40,6 +40,7 @@ const NOT_EVENTS = new Set([
   'E2U',
   'SameSite',
   // types and errors of the code and its client
+  'BatchBounds',
   'ContainerModule',
   'EventIdConflictError',
   'InvalidEventError',
