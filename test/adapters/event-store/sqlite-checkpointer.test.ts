@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqliteEventStore } from '../../../adapters/event-store/sqlite';
-import { checkpointWorkers } from '../../../adapters/event-store/sqlite-checkpointer';
+import type Database from 'better-sqlite3';
+import { MessageChannel } from 'node:worker_threads';
+import { serveCheckpoints } from '../../../adapters/event-store/checkpoint-loop';
+import { checkpointWorkers, checkpointsServedBy } from '../../../adapters/event-store/sqlite-checkpointer';
 import { sqliteReadModelStore } from '../../../adapters/read-models/sqlite';
 import { deriveId } from '../../../core/ids';
 import { waitFor } from '../../support/wait';
@@ -54,5 +57,33 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
     expect(checkpointWorkers()).toBe(1);
     await models.close();
     expect(checkpointWorkers()).toBe(0);
+  });
+
+  it('hands the files to a thread that serves the checkpoints, and takes them back from SQLite when it goes', async () => {
+    const path = join(dir, 'served-events.db');
+    let db: Database.Database | null = null;
+    const store = sqliteEventStore({ path, onOpen: (opened) => (db = opened) });
+    const autocheckpoint = () => db!.pragma('wal_autocheckpoint', { simple: true });
+    expect(checkpointWorkers()).toBe(1);
+    // the other end stands for the projection thread
+    const channel = new MessageChannel();
+    const served = serveCheckpoints(channel.port2, 50);
+    checkpointsServedBy(channel.port1);
+    await waitFor(() => checkpointWorkers() === 0, 10_000, 'the own worker to end');
+    expect(autocheckpoint()).toBe(0);
+    const empty = statSync(path).size;
+    const data = { note: 'z'.repeat(500) };
+    for (let i = 0; i < 1000; i++)
+      await store.append(
+        `s-${i % 20}`,
+        [{ id: deriveId('served', String(i)), type: 'Noted', schemaVersion: 1, data, metadata: {} }],
+        'any',
+      );
+    await waitFor(() => statSync(path).size > empty + 250 * 1000, 10_000, 'a checkpoint by the serving end');
+    // that thread gone, the connection checkpoints itself
+    served.close();
+    await waitFor(() => autocheckpoint() === 1000, 10_000, 'SQLite’s own checkpoints again');
+    expect(checkpointWorkers()).toBe(0);
+    await store.close();
   });
 });
