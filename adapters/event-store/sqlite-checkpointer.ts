@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { CHECKPOINT_EVERY_MS, type FromCheckpoints, type ToCheckpoints } from './checkpoint-loop';
 
@@ -22,6 +23,38 @@ const connections = new Map<Database.Database, string>();
 let host: Host | null = null;
 let nextId = 0;
 
+/**
+ * The WAL size that starts the worker, SQLite's own checkpoint threshold (1,000 pages of 4 KiB):
+ * the thread costs megabytes, and an engine that writes nothing never needs it. A WAL is not
+ * checkpointed before, as SQLite would not have either.
+ */
+const START_AT_WAL_BYTES = 4 * 1024 * 1024;
+/** Looks at the sizes of the connections' WAL files every second while there is no host. */
+let watch: NodeJS.Timeout | null = null;
+
+function walBytes(path: string): number {
+  try {
+    return statSync(`${path}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
+
+function watchWals(): void {
+  watch ??= setInterval(() => {
+    for (const path of connections.values())
+      if (walBytes(path) >= START_AT_WAL_BYTES) {
+        attach(new Worker(workerSource(), { eval: true }));
+        return;
+      }
+  }, CHECKPOINT_EVERY_MS).unref();
+}
+
+function stopWatching(): void {
+  if (watch) clearInterval(watch);
+  watch = null;
+}
+
 const post = (h: Host, message: ToCheckpoints) => h.channel.postMessage(message);
 const isWorker = (channel: Worker | MessagePort): channel is Worker => channel instanceof Worker;
 
@@ -32,6 +65,7 @@ function fallBack(db: Database.Database): void {
 
 /** Makes `channel` this thread's host, and hands it every connection. */
 function attach(channel: Worker | MessagePort): Host {
+  stopWatching();
   const h: Host = { channel, removed: new Map() };
   channel.unref();
   channel.on('message', (message: FromCheckpoints) => {
@@ -81,20 +115,21 @@ async function endOwnWorker(worker: Worker): Promise<void> {
  * to SQLite, every thousandth page written makes some commit copy the WAL back and fsync twice
  * on the event loop: a stall of milliseconds in a request. PASSIVE checkpoints never block a
  * writer; if the other thread stops, the connection checkpoints itself again. Every file of a
- * thread goes to one host: a worker of its own (a thread costs megabytes of memory, a checkpoint
- * a few milliseconds a second), or, once `checkpointsServedBy` gives one, the projection thread.
+ * thread goes to one host: a worker of its own, started once a WAL reaches SQLite's threshold
+ * (a thread costs megabytes of memory, a checkpoint a few milliseconds a second), or, once
+ * `checkpointsServedBy` gives one, the projection thread.
  */
 export function backgroundCheckpoints(db: Database.Database, path: string): { stop(): Promise<void> } {
   // an in-memory database has no WAL, and no other connection could reach it
   if (path === ':memory:') return { stop: async () => undefined };
   connections.set(db, path);
-  if (host) {
-    db.pragma('wal_autocheckpoint = 0');
-    post(host, { type: 'add', path });
-  } else attach(new Worker(workerSource(), { eval: true }));
+  db.pragma('wal_autocheckpoint = 0');
+  if (host) post(host, { type: 'add', path });
+  else watchWals();
   return {
     async stop() {
       if (!connections.delete(db)) return;
+      if (connections.size === 0) stopWatching();
       const h = host;
       if (!h) return;
       const id = ++nextId;
