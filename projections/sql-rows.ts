@@ -62,8 +62,18 @@ export async function insertRows(
   for (const size of INSERT_SIZES) {
     if (rows.length - i < size) continue;
     const sql = insertText(table, columns, size, tail);
-    for (; rows.length - i >= size; i += size) await tx.run(sql, rows.slice(i, i + size).flat());
+    for (; rows.length - i >= size; i += size) await tx.run(sql, flatten(rows, i, size));
   }
+}
+
+/** Rows `from` … `from + count - 1` as one parameter list (slice and flat cost a copy and a generic walk each). */
+function flatten(rows: readonly (readonly SqlValue[])[], from: number, count: number): SqlValue[] {
+  const out: SqlValue[] = [];
+  for (let r = from; r < from + count; r++) {
+    const row = rows[r]!;
+    for (let c = 0; c < row.length; c++) out.push(row[c] as SqlValue);
+  }
+  return out;
 }
 
 /** Deletes the rows whose two-column key is in `keys`. */
@@ -75,4 +85,17 @@ export async function deleteKeys(
 ) {
   for (const list of keyLists(keys))
     await tx.run(`DELETE FROM ${table} WHERE (${key[0]}, ${key[1]}) IN (VALUES ${groups(list.length, 2)})`, list.flat());
+}
+
+/** The rows whose key of several columns is in `keys`: one statement per list of keys instead of one per key. */
+export async function selectKeys<T>(
+  tx: SqlTx,
+  select: string,
+  key: readonly string[],
+  keys: readonly (readonly SqlValue[])[],
+): Promise<T[]> {
+  const rows: T[] = [];
+  for (const list of keyLists(keys))
+    rows.push(...(await tx.all<T>(`${select} WHERE (${key.join(', ')}) IN (VALUES ${groups(list.length, key.length)})`, list.flat())));
+  return rows;
 }
