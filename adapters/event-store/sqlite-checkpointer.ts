@@ -1,125 +1,163 @@
 import type Database from 'better-sqlite3';
-import { Worker } from 'node:worker_threads';
+import { statSync } from 'node:fs';
+import { Worker, type MessagePort } from 'node:worker_threads';
+import { CHECKPOINT_EVERY_MS, type FromCheckpoints, type ToCheckpoints } from './checkpoint-loop';
 
-/**
- * The checkpoint worker's code: one connection per file it is given, a PASSIVE checkpoint of
- * each every `everyMs`. A file is closed when the last connection that asked for it is gone.
- */
-const WORKER_CODE = `
-  const { workerData, parentPort } = require('node:worker_threads');
-  const Database = require(workerData.driver);
-  const files = new Map();
-  const timer = setInterval(() => {
-    for (const [path, file] of files)
-      try { file.db.pragma('wal_checkpoint(PASSIVE)'); } catch (e) { parentPort.postMessage({ type: 'error', path, message: String(e && e.message) }); }
-  }, workerData.everyMs);
-  parentPort.on('message', (m) => {
-    if (m.type === 'add') {
-      const file = files.get(m.path);
-      if (file) file.users++;
-      else
-        try {
-          const db = new Database(m.path, { fileMustExist: true });
-          db.pragma('busy_timeout = 5000');
-          files.set(m.path, { db, users: 1 });
-        } catch (e) { parentPort.postMessage({ type: 'failed', path: m.path }); }
-    } else if (m.type === 'remove') {
-      const file = files.get(m.path);
-      if (file && --file.users === 0) { file.db.close(); files.delete(m.path); }
-      parentPort.postMessage({ type: 'removed', id: m.id });
-    }
-  });
-`;
+const LOOP = require.resolve('./checkpoint-loop');
 
-type FromWorker =
-  | { readonly type: 'error'; readonly path: string; readonly message: string }
-  | { readonly type: 'failed'; readonly path: string }
-  | { readonly type: 'removed'; readonly id: number };
-
-interface Shared {
-  readonly worker: Worker;
-  /** The connections whose files it checkpoints, each with its file. */
-  readonly connections: Map<Database.Database, string>;
-  readonly removed: Map<number, () => void>;
-  nextId: number;
+/** The checkpoint worker's code (the sources need tsx's loader in the new thread; compiled JavaScript needs nothing). */
+function workerSource(): string {
+  const lines = [`require(${JSON.stringify(LOOP)}).serveCheckpoints(require('node:worker_threads').parentPort, ${CHECKPOINT_EVERY_MS});`];
+  if (LOOP.endsWith('.ts')) lines.unshift(`require(${JSON.stringify(require.resolve('tsx/cjs'))});`);
+  return lines.join('\n');
 }
 
-const EVERY_MS = 1000;
-/** This thread's checkpoint worker, while some connection of the thread uses it. */
-let shared: Shared | null = null;
+/** What runs this thread's checkpoints: a worker of its own, or a port another thread of the process serves. */
+interface Host {
+  readonly channel: Worker | MessagePort;
+  readonly removed: Map<number, () => void>;
+}
 
-/** Left to SQLite again: a connection whose worker is gone checkpoints itself, as by default. */
+/** This thread's connections whose files are checkpointed elsewhere, each with its file; kept from one host to the next. */
+const connections = new Map<Database.Database, string>();
+let host: Host | null = null;
+let nextId = 0;
+
+/**
+ * The WAL size that starts the worker, SQLite's own checkpoint threshold (1,000 pages of 4 KiB):
+ * the thread costs megabytes, and an engine that writes nothing never needs it. A WAL is not
+ * checkpointed before, as SQLite would not have either.
+ */
+const START_AT_WAL_BYTES = 4 * 1024 * 1024;
+/** Looks at the sizes of the connections' WAL files every second while there is no host. */
+let watch: NodeJS.Timeout | null = null;
+
+function walBytes(path: string): number {
+  try {
+    return statSync(`${path}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
+
+function watchWals(): void {
+  watch ??= setInterval(() => {
+    for (const path of connections.values())
+      if (walBytes(path) >= START_AT_WAL_BYTES) {
+        attach(new Worker(workerSource(), { eval: true }));
+        return;
+      }
+  }, CHECKPOINT_EVERY_MS).unref();
+}
+
+function stopWatching(): void {
+  if (watch) clearInterval(watch);
+  watch = null;
+}
+
+const post = (h: Host, message: ToCheckpoints) => h.channel.postMessage(message);
+const isWorker = (channel: Worker | MessagePort): channel is Worker => channel instanceof Worker;
+
+/** Left to SQLite again: a connection with no host checkpoints itself, as by default. */
 function fallBack(db: Database.Database): void {
   if (db.open) db.pragma('wal_autocheckpoint = 1000');
 }
 
-function startWorker(): Shared {
-  const worker = new Worker(WORKER_CODE, { eval: true, workerData: { driver: require.resolve('better-sqlite3'), everyMs: EVERY_MS } });
-  worker.unref();
-  const s: Shared = { worker, connections: new Map(), removed: new Map(), nextId: 0 };
-  worker.on('message', (message: FromWorker) => {
+/** Makes `channel` this thread's host, and hands it every connection. */
+function attach(channel: Worker | MessagePort): Host {
+  stopWatching();
+  const h: Host = { channel, removed: new Map() };
+  channel.unref();
+  channel.on('message', (message: FromCheckpoints) => {
     if (message.type === 'removed') {
-      s.removed.get(message.id)?.();
-      s.removed.delete(message.id);
+      h.removed.get(message.id)?.();
+      h.removed.delete(message.id);
     } else if (message.type === 'failed') {
-      for (const [db, path] of s.connections) if (path === message.path) fallBack(db);
+      for (const [db, path] of connections) if (path === message.path) fallBack(db);
     }
   });
   const down = () => {
-    if (shared === s) shared = null;
-    for (const db of s.connections.keys()) fallBack(db);
-    s.connections.clear();
-    for (const answer of s.removed.values()) answer();
-    s.removed.clear();
+    if (host !== h) return;
+    host = null;
+    for (const db of connections.keys()) fallBack(db);
+    for (const answer of h.removed.values()) answer();
+    h.removed.clear();
   };
-  worker.once('error', down);
-  worker.once('exit', down);
-  return s;
+  if (isWorker(channel)) {
+    channel.once('error', down);
+    channel.once('exit', down);
+  } else channel.once('close', down);
+  host = h;
+  for (const [db, path] of connections) {
+    db.pragma('wal_autocheckpoint = 0');
+    post(h, { type: 'add', path });
+  }
+  return h;
 }
 
 /** Waits, holding the process open meanwhile, for `until` or 2 s. */
-async function waitHeld(worker: Worker, until: Promise<void>): Promise<void> {
+async function waitHeld(channel: Worker | MessagePort, until: Promise<void>): Promise<void> {
   // unref'd so it never holds a process open; but while we wait for it, it must (else Node exits mid-close)
-  worker.ref();
+  channel.ref();
   const timeout = new Promise<void>((resolve) => setTimeout(resolve, 2000).unref());
   await Promise.race([until, timeout]);
-  worker.unref();
+  channel.unref();
+}
+
+async function endOwnWorker(worker: Worker): Promise<void> {
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  void worker.terminate();
+  await waitHeld(worker, exited);
 }
 
 /**
- * Runs a SQLite file's WAL checkpoints in a worker thread with its own connection. Left to
- * SQLite, every thousandth page written makes some commit copy the WAL back and fsync twice on
- * the event loop: a stall of milliseconds in a request. PASSIVE checkpoints never block a
- * writer; if the worker stops, the connection checkpoints itself again. Every file of a thread
- * shares one worker: a thread costs megabytes of memory, a checkpoint a few milliseconds a second.
+ * Runs a SQLite file's WAL checkpoints off this thread, on a connection of another thread. Left
+ * to SQLite, every thousandth page written makes some commit copy the WAL back and fsync twice
+ * on the event loop: a stall of milliseconds in a request. PASSIVE checkpoints never block a
+ * writer; if the other thread stops, the connection checkpoints itself again. Every file of a
+ * thread goes to one host: a worker of its own, started once a WAL reaches SQLite's threshold
+ * (a thread costs megabytes of memory, a checkpoint a few milliseconds a second), or, once
+ * `checkpointsServedBy` gives one, the projection thread.
  */
 export function backgroundCheckpoints(db: Database.Database, path: string): { stop(): Promise<void> } {
   // an in-memory database has no WAL, and no other connection could reach it
   if (path === ':memory:') return { stop: async () => undefined };
-  const s = (shared ??= startWorker());
-  s.connections.set(db, path);
+  connections.set(db, path);
   db.pragma('wal_autocheckpoint = 0');
-  s.worker.postMessage({ type: 'add', path });
+  if (host) post(host, { type: 'add', path });
+  else watchWals();
   return {
     async stop() {
-      if (!s.connections.delete(db)) return;
-      const id = ++s.nextId;
-      // the worker's connection to the file is closed before the caller closes its own
+      if (!connections.delete(db)) return;
+      if (connections.size === 0) stopWatching();
+      const h = host;
+      if (!h) return;
+      const id = ++nextId;
+      // the host's connection to the file is closed before the caller closes its own
       await waitHeld(
-        s.worker,
+        h.channel,
         new Promise<void>((resolve) => {
-          s.removed.set(id, resolve);
-          s.worker.postMessage({ type: 'remove', path, id });
+          h.removed.set(id, resolve);
+          post(h, { type: 'remove', path, id });
         }),
       );
-      if (s.connections.size > 0) return;
-      if (shared === s) shared = null;
-      const exited = new Promise<void>((resolve) => s.worker.once('exit', () => resolve()));
-      void s.worker.terminate();
-      await waitHeld(s.worker, exited);
+      if (connections.size > 0 || host !== h || !isWorker(h.channel)) return;
+      host = null;
+      await endOwnWorker(h.channel);
     },
   };
 }
 
+/**
+ * From now on this thread's checkpoints run at the other end of `port` (serveCheckpoints of
+ * checkpoint-loop.ts in another thread): this thread's own worker, if it has one, ends. When
+ * the port closes, the connections checkpoint themselves until another host is given.
+ */
+export function checkpointsServedBy(port: MessagePort): void {
+  const before = host;
+  attach(port);
+  if (before && isWorker(before.channel)) void endOwnWorker(before.channel);
+}
+
 /** How many checkpoint workers this thread runs (0 or 1): what tests look at. */
-export const checkpointWorkers = (): number => (shared ? 1 : 0);
+export const checkpointWorkers = (): number => (host && isWorker(host.channel) ? 1 : 0);

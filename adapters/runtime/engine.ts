@@ -9,6 +9,7 @@ import type { Extensions } from './wiring/plugins';
 import { ratesFollowing, wireRating, type RatesFollowing } from './wiring/rating';
 import type { StoreWatch } from './wiring/stores';
 import { wireWallet } from './wiring/wallet';
+import { workersGrowTheirYoungGeneration } from './worker-young-generation';
 
 export type { CommandEngine, Engine, EngineOptions, Projector } from './engine-types';
 export { openProjector } from './projector';
@@ -69,6 +70,8 @@ export async function openCommandEngine(config: Config, options: EngineOptions =
 export async function createEngine(config: Config, options: EngineOptions = {}): Promise<Engine> {
   // express, prom-client and the routers load here, for an engine that serves, and not for a command
   const serving = require('./wiring/serving') as typeof import('./wiring/serving');
+  // before the stores open: their checkpoint worker is the first thread a serving engine starts
+  workersGrowTheirYoungGeneration();
   const base = baseOf(config, options);
   const watch = serving.storeWatch(base.logger);
   // the follower runs only while serving; rating asks it whether the rates are current

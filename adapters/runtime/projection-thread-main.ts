@@ -1,9 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
+import { serveCheckpoints } from '../event-store/checkpoint-loop';
 import type { Config } from './config';
 import type { Projector } from './engine-types';
 import { openProjector } from './projector';
-import type { FromProjectionThread, ToProjectionThread } from './projection-thread';
+import type { FromProjectionThread, ProjectionThreadData, ToProjectionThread } from './projection-thread';
 import { lowerThreadPriority } from './thread-priority';
 
 /** Linux nice of the projection thread (the serving thread keeps the process's, usually 0). */
@@ -16,7 +17,7 @@ const QUIETER: Readonly<Record<string, string>> = { info: 'warn' };
  * follows the log, as `trunkline projector` does in a process.
  */
 async function main(port: NonNullable<typeof parentPort>): Promise<void> {
-  const { config: given, logLevel } = workerData as { config: Config; logLevel: string };
+  const { config: given, logLevel, checkpoints: checkpointPort } = workerData as ProjectionThreadData;
   const config: Config = { ...given, projections: 'run' };
   const send = (message: FromProjectionThread) => port.postMessage(message);
   // a request waits for nothing this thread does: when both want a core, the serving thread gets it
@@ -24,9 +25,9 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
   const engine: Projector = await openProjector(config, {
     // the serving thread's level (a silent one stays silent); what it logs at start (plugins, the directory) once is enough
     logger: pino({ level: QUIETER[logLevel] ?? logLevel, base: { service: 'trunkline', thread: 'projections' } }),
-    // the serving thread's checkpoint worker checkpoints these same files every second; a worker
-    // of this thread's own would cost megabytes to do it twice, and when this thread's writes
-    // outrun it, its own commits checkpoint here, off the serving thread all the same
+    // this thread checkpoints these same files every second for the serving thread (below); a
+    // worker of its own would cost megabytes to do it twice, and when this thread's writes outrun
+    // it, its own commits checkpoint here, off the serving thread all the same
     checkpointInBackground: false,
     // only new rates matter to the serving thread (its lookup); a message per batch would wake it for nothing
     onProjectionBatch: (projection, applied) => {
@@ -34,6 +35,8 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
     },
   });
   await engine.runner.start();
+  // the serving thread's checkpoints run here, on a thread no request waits for
+  const checkpoints = serveCheckpoints(checkpointPort);
   port.on('message', (message: ToProjectionThread) => {
     if (message.type === 'status') {
       engine.runner
@@ -41,6 +44,7 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
         .then((statuses) => send({ type: 'status', id: message.id, statuses }))
         .catch((err: unknown) => engine.logger.error({ err }, 'projection status failed'));
     } else {
+      checkpoints.close();
       void engine.close().finally(() => port.close());
     }
   });

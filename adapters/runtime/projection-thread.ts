@@ -1,7 +1,16 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { checkpointsServedBy } from '../event-store/sqlite-checkpointer';
 import type { ProjectionStatus } from '../../projections/runner';
 import type { Config } from './config';
+
+/** What the projection thread is started with. */
+export interface ProjectionThreadData {
+  readonly config: Config;
+  readonly logLevel: string;
+  /** The serving thread's SQLite files are checkpointed through this port (checkpoint-loop.ts). */
+  readonly checkpoints: MessagePort;
+}
 
 /** What the serving thread and the projection thread say to each other. */
 export type ToProjectionThread = { readonly type: 'status'; readonly id: number } | { readonly type: 'stop' };
@@ -71,13 +80,17 @@ export async function startProjectionThread(options: ProjectionThreadOptions): P
     return new Promise<void>((resolve, reject) => {
       let ready = false;
       let readyAt = 0;
-      const w = new Worker(workerSource(), { eval: true, workerData: { config: options.config, logLevel: options.logger.level } });
+      // the thread also checkpoints this thread's SQLite files: the process needs no checkpoint worker of its own
+      const checkpoints = new MessageChannel();
+      const workerData: ProjectionThreadData = { config: options.config, logLevel: options.logger.level, checkpoints: checkpoints.port2 };
+      const w = new Worker(workerSource(), { eval: true, workerData, transferList: [checkpoints.port2] });
       worker = w;
       w.on('message', (message: FromProjectionThread) => {
         switch (message.type) {
           case 'ready':
             ready = started = true;
             readyAt = Date.now();
+            checkpointsServedBy(checkpoints.port1);
             return resolve();
           case 'rates-applied':
             return options.onRatesApplied();

@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqliteEventStore } from '../../../adapters/event-store/sqlite';
-import { checkpointWorkers } from '../../../adapters/event-store/sqlite-checkpointer';
+import type Database from 'better-sqlite3';
+import { MessageChannel } from 'node:worker_threads';
+import { serveCheckpoints } from '../../../adapters/event-store/checkpoint-loop';
+import { checkpointWorkers, checkpointsServedBy } from '../../../adapters/event-store/sqlite-checkpointer';
 import { sqliteReadModelStore } from '../../../adapters/read-models/sqlite';
 import { deriveId } from '../../../core/ids';
 import { waitFor } from '../../support/wait';
@@ -28,13 +31,15 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
     await again.close();
   });
 
-  it('checkpoints every file of the thread from one worker, which ends with the last connection', async () => {
+  it('starts one worker once a WAL is large, which checkpoints every file of the thread and ends with the last connection', async () => {
     const eventsPath = join(dir, 'shared-events.db');
     const modelsPath = join(dir, 'shared-models.db');
     expect(checkpointWorkers()).toBe(0);
     const store = sqliteEventStore({ path: eventsPath });
     const models = sqliteReadModelStore(modelsPath);
-    expect(checkpointWorkers()).toBe(1);
+    // a thread that writes little has no worker (a WAL of 4 MiB starts it, as it would start SQLite's own checkpoint)
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(checkpointWorkers()).toBe(0);
     const eventsEmpty = statSync(eventsPath).size;
     const modelsEmpty = statSync(modelsPath).size;
     const data = { note: 'y'.repeat(500) };
@@ -48,11 +53,41 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
       await tx.run('CREATE TABLE notes (n INTEGER PRIMARY KEY, note TEXT NOT NULL)');
       for (let i = 0; i < 1000; i++) await tx.run('INSERT INTO notes (n, note) VALUES (?, ?)', [i, data.note]);
     });
+    expect(statSync(`${eventsPath}-wal`).size).toBeGreaterThan(4 * 1024 * 1024);
+    await waitFor(() => checkpointWorkers() === 1, 10_000, 'the worker');
     await waitFor(() => statSync(eventsPath).size > eventsEmpty + 250 * 1000, 10_000, 'a checkpoint of the log');
     await waitFor(() => statSync(modelsPath).size > modelsEmpty + 250 * 1000, 10_000, 'a checkpoint of the read models');
     await store.close();
     expect(checkpointWorkers()).toBe(1);
     await models.close();
     expect(checkpointWorkers()).toBe(0);
+  });
+
+  it('hands the files to a thread that serves the checkpoints, and takes them back from SQLite when it goes', async () => {
+    const path = join(dir, 'served-events.db');
+    let db: Database.Database | null = null;
+    const store = sqliteEventStore({ path, onOpen: (opened) => (db = opened) });
+    const autocheckpoint = () => db!.pragma('wal_autocheckpoint', { simple: true });
+    // the other end stands for the projection thread
+    const channel = new MessageChannel();
+    const served = serveCheckpoints(channel.port2, 50);
+    checkpointsServedBy(channel.port1);
+    expect(checkpointWorkers()).toBe(0);
+    expect(autocheckpoint()).toBe(0);
+    const empty = statSync(path).size;
+    const data = { note: 'z'.repeat(500) };
+    for (let i = 0; i < 1000; i++)
+      await store.append(
+        `s-${i % 20}`,
+        [{ id: deriveId('served', String(i)), type: 'Noted', schemaVersion: 1, data, metadata: {} }],
+        'any',
+      );
+    await waitFor(() => statSync(path).size > empty + 250 * 1000, 10_000, 'a checkpoint by the serving end');
+    expect(checkpointWorkers()).toBe(0);
+    // that thread gone, the connection checkpoints itself
+    served.close();
+    await waitFor(() => autocheckpoint() === 1000, 10_000, 'SQLite’s own checkpoints again');
+    expect(checkpointWorkers()).toBe(0);
+    await store.close();
   });
 });

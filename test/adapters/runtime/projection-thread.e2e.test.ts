@@ -1,6 +1,7 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkpointWorkers } from '../../../adapters/event-store/sqlite-checkpointer';
 import type { Config } from '../../../adapters/runtime/config';
 import { waitForProjection } from '../../../projections/wait';
 import { freePort } from '../../beds/free-port';
@@ -79,6 +80,20 @@ describe('serve with projections: worker', () => {
   test('a worker thread feeds the read models from the serving thread’s appends, and the rates reach the serving lookup', () =>
     feedsTheServingThread({}));
 
+  test('the thread checkpoints the serving thread’s SQLite files, and the process runs no checkpoint worker of its own', async () => {
+    const t = await served({ plugins: [{ module: tickPlugin('checkpointed', ''), options: {} }] });
+    try {
+      expect(checkpointWorkers()).toBe(0);
+      const log = join(t.engine.config.dataDir, 'events.sqlite');
+      const before = statSync(log).size;
+      for (let i = 0; i < 400; i++) await tick(t, `ticks-${i % 20}`);
+      // the serving thread's connection never checkpoints (wal_autocheckpoint = 0): only the thread can grow the file
+      await waitFor(() => statSync(log).size > before, 15_000, 'a checkpoint of the log by the projection thread');
+    } finally {
+      await t.close();
+    }
+  });
+
   test('a thread that dies is started again, also after a failed restart, and its projections go on from their checkpoints', async () => {
     const dies = join(plugins, 'die-once');
     const failsSetup = join(plugins, 'fail-setup-once');
@@ -101,6 +116,8 @@ describe('serve with projections: worker', () => {
       // each Tick applied once: the dead thread's transaction was rolled back, not half kept
       expect(await t.engine.readModels.query('SELECT count(*) AS n FROM dies_once')).toEqual([{ n: 2 }]);
       await waitFor(async () => (await fetch(`http://127.0.0.1:${t.port}/readyz`)).status === 200, 15_000, 'ready again');
+      // the new thread serves the checkpoints again
+      expect(checkpointWorkers()).toBe(0);
     } finally {
       await t.close();
     }
