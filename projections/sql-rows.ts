@@ -76,3 +76,16 @@ export async function deleteKeys(
   for (const list of keyLists(keys))
     await tx.run(`DELETE FROM ${table} WHERE (${key[0]}, ${key[1]}) IN (VALUES ${groups(list.length, 2)})`, list.flat());
 }
+
+/** The rows whose key of several columns is in `keys`: one statement per list of keys instead of one per key. */
+export async function selectKeys<T>(
+  tx: SqlTx,
+  select: string,
+  key: readonly string[],
+  keys: readonly (readonly SqlValue[])[],
+): Promise<T[]> {
+  const rows: T[] = [];
+  for (const list of keyLists(keys))
+    rows.push(...(await tx.all<T>(`${select} WHERE (${key.join(', ')}) IN (VALUES ${groups(list.length, key.length)})`, list.flat())));
+  return rows;
+}

@@ -20,9 +20,41 @@ export const OUTCOME_TYPES = ['CallAuthorized', 'CallCharged', 'CarrierCostRecor
 export const PENDING_TABLE = `CREATE TABLE IF NOT EXISTS quality_pending (
   ref TEXT PRIMARY KEY, carriers TEXT NOT NULL, seconds DOUBLE PRECISION, ended_at TEXT, pdd DOUBLE PRECISION)`;
 
-type Tried = { c: string; p: string }[];
+export type Tried = { c: string; p: string }[];
 
 const causeOf = (reason: string) => reason.trim().slice(0, 40) || 'unknown';
+
+/** A call waiting for its end: the carriers tried, then what its CDR said. */
+export interface PendingCall {
+  readonly tried: Tried;
+  readonly seconds: number | null;
+  readonly ended_at: string | null;
+  readonly pdd: number | null;
+}
+
+/** Where pending calls are kept: the table itself, or a batch's copy of its rows. */
+export interface PendingCalls {
+  /** Records a call's carriers, unless the call is already pending. */
+  add(ref: string, tried: Tried): void | Promise<void>;
+  /** Records how a pending call ended; nothing when it is not pending. */
+  end(ref: string, seconds: number, endedAt: string, pdd: number | null): void | Promise<void>;
+  /** Removes a pending call and returns it. */
+  take(ref: string): PendingCall | null | Promise<PendingCall | null>;
+}
+
+/** The pending call an event concerns, if any. */
+export function pendingRefOf(recorded: RecordedEvent): string | null {
+  const e = accountStreamCodec.decode(recorded);
+  switch (e.type) {
+    case 'CallAuthorized':
+    case 'CallCharged':
+    case 'CarrierCostRecorded':
+    case 'CallFailed':
+      return `${e.data.accountId}:${e.data.callId}`;
+    default:
+      return null;
+  }
+}
 
 /**
  * What an event says about carriers, from the calls' own events: `CallAuthorized` lists the
@@ -31,28 +63,22 @@ const causeOf = (reason: string) => reason.trim().slice(0, 40) || 'unknown';
  * carrier that carried the call: it answered, and each carrier before it in the list failed over.
  * A call whose reservation lapsed stays pending: a late CDR still ends it.
  */
-export async function outcomesOf(recorded: RecordedEvent, tx: SqlTx): Promise<Outcome[]> {
+export async function outcomesOf(recorded: RecordedEvent, pending: PendingCalls): Promise<Outcome[]> {
   const e = accountStreamCodec.decode(recorded);
   switch (e.type) {
     case 'CallAuthorized': {
       if (e.data.route !== 'pstn' || e.data.carriers.length === 0) return [];
-      const tried: Tried = e.data.carriers.map((c) => ({ c: c.carrierId, p: c.prefix }));
-      await tx.run('INSERT INTO quality_pending (ref, carriers) VALUES (?, ?) ON CONFLICT (ref) DO NOTHING', [
+      await pending.add(
         `${e.data.accountId}:${e.data.callId}`,
-        JSON.stringify(tried),
-      ]);
+        e.data.carriers.map((c) => ({ c: c.carrierId, p: c.prefix })),
+      );
       return [];
     }
     case 'CallCharged':
-      await tx.run('UPDATE quality_pending SET seconds = ?, ended_at = ?, pdd = ? WHERE ref = ?', [
-        e.data.seconds,
-        e.data.endedAt,
-        e.data.pddSeconds ?? null,
-        `${e.data.accountId}:${e.data.callId}`,
-      ]);
+      await pending.end(`${e.data.accountId}:${e.data.callId}`, e.data.seconds, e.data.endedAt, e.data.pddSeconds ?? null);
       return [];
     case 'CarrierCostRecorded': {
-      const p = await take(tx, `${e.data.accountId}:${e.data.callId}`);
+      const p = await pending.take(`${e.data.accountId}:${e.data.callId}`);
       if (!p || p.ended_at === null) return [];
       const at = p.ended_at;
       const carried = p.tried.findIndex((t) => t.c === e.data.carrierId);
@@ -63,7 +89,7 @@ export async function outcomesOf(recorded: RecordedEvent, tx: SqlTx): Promise<Ou
       ];
     }
     case 'CallFailed': {
-      const p = await take(tx, `${e.data.accountId}:${e.data.callId}`);
+      const p = await pending.take(`${e.data.accountId}:${e.data.callId}`);
       const first = p?.tried[0];
       if (!first) return [];
       return [
@@ -83,20 +109,36 @@ export async function outcomesOf(recorded: RecordedEvent, tx: SqlTx): Promise<Ou
   }
 }
 
-async function take(
-  tx: SqlTx,
-  ref: string,
-): Promise<{ tried: Tried; seconds: number | null; ended_at: string | null; pdd: number | null } | null> {
-  const row = await tx.get<{ carriers: string; seconds: number | string | null; ended_at: string | null; pdd: number | string | null }>(
-    'SELECT carriers, seconds, ended_at, pdd FROM quality_pending WHERE ref = ?',
-    [ref],
-  );
-  if (!row) return null;
-  await tx.run('DELETE FROM quality_pending WHERE ref = ?', [ref]);
+/** A pending row as the databases return it (DOUBLE PRECISION may come back as text). */
+export interface StoredPending {
+  ref: string;
+  carriers: string;
+  seconds: number | string | null;
+  ended_at: string | null;
+  pdd: number | string | null;
+}
+
+export const pendingOfRow = (row: StoredPending): PendingCall => ({
+  tried: JSON.parse(row.carriers) as Tried,
+  seconds: row.seconds === null ? null : Number(row.seconds),
+  ended_at: row.ended_at,
+  pdd: row.pdd === null ? null : Number(row.pdd),
+});
+
+/** The pending calls in their table, one statement per change. */
+export function pendingTable(tx: SqlTx): PendingCalls {
   return {
-    tried: JSON.parse(row.carriers) as Tried,
-    seconds: row.seconds === null ? null : Number(row.seconds),
-    ended_at: row.ended_at,
-    pdd: row.pdd === null ? null : Number(row.pdd),
+    async add(ref, tried) {
+      await tx.run('INSERT INTO quality_pending (ref, carriers) VALUES (?, ?) ON CONFLICT (ref) DO NOTHING', [ref, JSON.stringify(tried)]);
+    },
+    async end(ref, seconds, endedAt, pdd) {
+      await tx.run('UPDATE quality_pending SET seconds = ?, ended_at = ?, pdd = ? WHERE ref = ?', [seconds, endedAt, pdd, ref]);
+    },
+    async take(ref) {
+      const row = await tx.get<StoredPending>('SELECT * FROM quality_pending WHERE ref = ?', [ref]);
+      if (!row) return null;
+      await tx.run('DELETE FROM quality_pending WHERE ref = ?', [ref]);
+      return pendingOfRow(row);
+    },
   };
 }

@@ -1,7 +1,8 @@
 import { minuteOf, nextDemoted, windowStart, type QualityThresholds, type WindowCounts } from '../../core/rating/carrier-quality';
 import type { Projection } from '../../application/ports/projection';
 import type { SqlTx } from '../../application/ports/read-model-store';
-import { OUTCOME_TYPES, PENDING_TABLE, outcomesOf, type Outcome } from './outcomes';
+import { applyQualityBatch } from './batch';
+import { OUTCOME_TYPES, PENDING_TABLE, outcomesOf, pendingTable, type Outcome } from './outcomes';
 
 export const QUALITY_PROJECTION = 'carrier-quality';
 
@@ -49,11 +50,13 @@ export function carrierQualityProjection(policy: DemotionPolicy | null): Project
       await projection.setup(tx);
     },
     async apply(event, tx) {
-      const outcomes = await outcomesOf(event, tx);
+      const outcomes = await outcomesOf(event, pendingTable(tx));
       if (outcomes.length === 0) return;
       for (const o of outcomes) await count(tx, o);
       if (policy) await judge(tx, policy, outcomes);
     },
+    // with a policy, each event's outcomes are judged on the window the table holds after it
+    ...(policy ? {} : { applyBatch: applyQualityBatch }),
   };
   return projection;
 }

@@ -2,7 +2,7 @@ import { Decimal } from '../../core/money';
 import { accountStreamCodec, type AccountStreamEvent } from '../../core/wallet';
 import type { RecordedEvent } from '../../core/events/envelope';
 import type { Projection } from '../../application/ports/projection';
-import type { SqlTx, SqlValue } from '../../application/ports/read-model-store';
+import { CallBatch, callRow } from './call-rows';
 
 type Of<T extends AccountStreamEvent['type']> = Extract<AccountStreamEvent, { type: T }>;
 
@@ -46,94 +46,122 @@ export const callRecordsProjection: Projection = {
   async reset(tx) {
     await tx.run('DELETE FROM call_records');
   },
-  async apply(recorded, tx) {
-    await applyCallEvent(accountStreamCodec.decode(recorded), recorded, tx);
+  apply: (recorded, tx) => callRecordsProjection.applyBatch!([recorded], tx),
+  async applyBatch(events, tx) {
+    const decoded = events.map((r) => ({ r, e: accountStreamCodec.decode(r), number: numberOf(r) }));
+    const batch = new CallBatch();
+    await batch.load(
+      tx,
+      decoded.flatMap(({ e, number }) => {
+        const callId = callIdOf(e);
+        return callId === null ? [] : [[number, callId] as const];
+      }),
+    );
+    for (const { e, r, number } of decoded) applyCallEvent(e, r, number, batch);
+    await batch.write(tx);
   },
 };
 
-async function update(tx: SqlTx, recorded: RecordedEvent, callId: string, set: Record<string, SqlValue>, where = ''): Promise<void> {
-  const columns = Object.keys(set);
-  await tx.run(
-    `UPDATE call_records SET ${columns.map((c) => `${c} = ?`).join(', ')}, position = ? WHERE number = ? AND call_id = ?${where}`,
-    [...columns.map((c) => set[c]!), recorded.position, numberOf(recorded), callId],
-  );
-}
-
 const numberOf = (recorded: RecordedEvent) => recorded.stream.slice('account-'.length);
 
-async function insertAuthorized(e: Of<'CallAuthorized'>, recorded: RecordedEvent, tx: SqlTx): Promise<void> {
+/** The call an event is about, if any. */
+function callIdOf(e: AccountStreamEvent): string | null {
+  switch (e.type) {
+    case 'CallAuthorized':
+    case 'EmergencyCallAuthorized':
+    case 'PeerCallReceived':
+    case 'CallCharged':
+    case 'CallFailed':
+    case 'CallRerated':
+    case 'CarrierCostRecorded':
+    case 'ReservationExpired':
+      return e.data.callId;
+    case 'ChargeShortfall':
+      return e.data.kind === 'call' ? e.data.reference : null;
+    default:
+      return null;
+  }
+}
+
+function authorized(e: Of<'CallAuthorized'>, r: RecordedEvent, number: string, b: CallBatch): void {
   const d = e.data;
-  const routes = Object.fromEntries(d.carriers.map((c) => [c.carrierId, c.uris[0] ?? null]));
   const first = d.carriers[0];
-  await tx.run(
-    `INSERT INTO call_records (call_id, number, account_id, callee, route, authorized_at, prefix, rate, connect_fee,
-       sheet_version, reserved, currency, routes, carrier_id, trunk, outcome, cause, rerated, position)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, 0, ?) ON CONFLICT (number, call_id) DO NOTHING`,
-    [
-      d.callId,
-      numberOf(recorded),
-      d.accountId,
-      d.destination,
-      d.route,
-      d.at,
-      d.retail?.prefix ?? null,
-      d.retail?.row.rate ?? null,
-      d.retail?.row.connectFee ?? null,
-      d.retail?.sheetVersion ?? null,
-      d.reserved,
-      d.currency,
-      JSON.stringify(routes),
-      first?.carrierId ?? null,
-      first?.uris[0] ?? null,
-      d.route === 'on-net' ? d.onNetUri : null,
-      recorded.position,
-    ],
+  b.create(
+    callRow({
+      call_id: d.callId,
+      number,
+      account_id: d.accountId,
+      callee: d.destination,
+      route: d.route,
+      authorized_at: d.at,
+      prefix: d.retail?.prefix ?? null,
+      rate: d.retail?.row.rate ?? null,
+      connect_fee: d.retail?.row.connectFee ?? null,
+      sheet_version: d.retail?.sheetVersion ?? null,
+      reserved: d.reserved,
+      currency: d.currency,
+      routes: JSON.stringify(Object.fromEntries(d.carriers.map((c) => [c.carrierId, c.uris[0] ?? null]))),
+      carrier_id: first?.carrierId ?? null,
+      trunk: first?.uris[0] ?? null,
+      outcome: 'open',
+      cause: d.route === 'on-net' ? d.onNetUri : null,
+      position: r.position,
+    }),
   );
 }
 
 /** An emergency call's row: the short code dialed as the callee, nothing held or priced. */
-async function insertEmergency(e: Of<'EmergencyCallAuthorized'>, recorded: RecordedEvent, tx: SqlTx): Promise<void> {
+function emergency(e: Of<'EmergencyCallAuthorized'>, r: RecordedEvent, number: string, b: CallBatch): void {
   const d = e.data;
   const first = d.carriers[0];
-  await tx.run(
-    `INSERT INTO call_records (call_id, number, account_id, callee, route, authorized_at, reserved, currency, routes,
-       carrier_id, trunk, outcome, rerated, position)
-     VALUES (?, ?, ?, ?, 'emergency', ?, '0', ?, ?, ?, ?, 'open', 0, ?) ON CONFLICT (number, call_id) DO NOTHING`,
-    [
-      d.callId,
-      numberOf(recorded),
-      d.accountId,
-      d.dialed,
-      d.at,
-      d.currency,
-      JSON.stringify(Object.fromEntries(d.carriers.map((c) => [c.carrierId, c.uris[0] ?? null]))),
-      first?.carrierId ?? null,
-      first?.uris[0] ?? null,
-      recorded.position,
-    ],
+  b.create(
+    callRow({
+      call_id: d.callId,
+      number,
+      account_id: d.accountId,
+      callee: d.dialed,
+      route: 'emergency',
+      authorized_at: d.at,
+      reserved: '0',
+      currency: d.currency,
+      routes: JSON.stringify(Object.fromEntries(d.carriers.map((c) => [c.carrierId, c.uris[0] ?? null]))),
+      carrier_id: first?.carrierId ?? null,
+      trunk: first?.uris[0] ?? null,
+      outcome: 'open',
+      position: r.position,
+    }),
   );
 }
 
 /** A peer provider's call to this account: the account's number is the callee, the peer's asserted number the caller, free. */
-async function insertInbound(e: Of<'PeerCallReceived'>, recorded: RecordedEvent, tx: SqlTx): Promise<void> {
+function inbound(e: Of<'PeerCallReceived'>, r: RecordedEvent, number: string, b: CallBatch): void {
   const d = e.data;
-  await tx.run(
-    `INSERT INTO call_records (call_id, number, account_id, callee, caller, route, authorized_at, reserved, price, currency, routes,
-       outcome, cause, rerated, position)
-     VALUES (?, ?, ?, ?, ?, 'on-net-inbound', ?, '0', '0', ?, '{}', 'received', ?, 0, ?) ON CONFLICT (number, call_id) DO NOTHING`,
-    [d.callId, numberOf(recorded), d.accountId, numberOf(recorded), d.caller, d.at, d.currency, d.peer, recorded.position],
+  b.create(
+    callRow({
+      call_id: d.callId,
+      number,
+      account_id: d.accountId,
+      callee: number,
+      caller: d.caller,
+      route: 'on-net-inbound',
+      authorized_at: d.at,
+      reserved: '0',
+      price: '0',
+      currency: d.currency,
+      routes: '{}',
+      outcome: 'received',
+      cause: d.peer,
+      position: r.position,
+    }),
   );
 }
 
-async function carrierCost(e: Of<'CarrierCostRecorded'>, recorded: RecordedEvent, tx: SqlTx): Promise<void> {
+function carrierCost(e: Of<'CarrierCostRecorded'>, r: RecordedEvent, number: string, b: CallBatch): void {
   const d = e.data;
-  const row = await tx.get<{ routes: string }>('SELECT routes FROM call_records WHERE number = ? AND call_id = ?', [
-    numberOf(recorded),
-    d.callId,
-  ]);
+  const row = b.row(number, d.callId);
   if (!row) return;
   const routes = JSON.parse(row.routes) as Record<string, string | null>;
-  await update(tx, recorded, d.callId, {
+  b.change(number, d.callId, r.position, {
     carrier_id: d.carrierId,
     trunk: routes[d.carrierId] ?? null,
     carrier_prefix: d.prefix,
@@ -144,16 +172,16 @@ async function carrierCost(e: Of<'CarrierCostRecorded'>, recorded: RecordedEvent
   });
 }
 
-async function applyCallEvent(e: AccountStreamEvent, recorded: RecordedEvent, tx: SqlTx): Promise<void> {
+function applyCallEvent(e: AccountStreamEvent, r: RecordedEvent, number: string, b: CallBatch): void {
   switch (e.type) {
     case 'CallAuthorized':
-      return insertAuthorized(e, recorded, tx);
+      return authorized(e, r, number, b);
     case 'EmergencyCallAuthorized':
-      return insertEmergency(e, recorded, tx);
+      return emergency(e, r, number, b);
     case 'PeerCallReceived':
-      return insertInbound(e, recorded, tx);
+      return inbound(e, r, number, b);
     case 'CallCharged':
-      return update(tx, recorded, e.data.callId, {
+      return b.change(number, e.data.callId, r.position, {
         answered_at: e.data.answeredAt,
         ended_at: e.data.endedAt,
         duration_seconds: String(e.data.seconds),
@@ -166,7 +194,7 @@ async function applyCallEvent(e: AccountStreamEvent, recorded: RecordedEvent, tx
         origin: e.data.origin,
       });
     case 'CallFailed':
-      return update(tx, recorded, e.data.callId, {
+      return b.change(number, e.data.callId, r.position, {
         ended_at: e.data.endedAt,
         duration_seconds: '0',
         billed_seconds: 0,
@@ -176,21 +204,15 @@ async function applyCallEvent(e: AccountStreamEvent, recorded: RecordedEvent, tx
         origin: e.data.origin,
       });
     case 'CallRerated':
-      await tx.run('UPDATE call_records SET price = ?, rerated = ?, position = ? WHERE number = ? AND call_id = ?', [
-        e.data.amountAfter,
-        e.data.sequence,
-        recorded.position,
-        numberOf(recorded),
-        e.data.callId,
-      ]);
-      return;
+      return b.change(number, e.data.callId, r.position, { price: e.data.amountAfter, rerated: e.data.sequence });
     case 'CarrierCostRecorded':
-      return carrierCost(e, recorded, tx);
+      return carrierCost(e, r, number, b);
     case 'ReservationExpired':
       // no CDR within the grant and its TTL; a late CDR still turns it into answered or failed
-      return update(tx, recorded, e.data.callId, { outcome: 'no-cdr' }, " AND outcome = 'open'");
+      if (b.row(number, e.data.callId)?.outcome === 'open') b.change(number, e.data.callId, r.position, { outcome: 'no-cdr' });
+      return;
     case 'ChargeShortfall':
-      if (e.data.kind === 'call') await update(tx, recorded, e.data.reference, { shortfall: e.data.amount });
+      if (e.data.kind === 'call') b.change(number, e.data.reference, r.position, { shortfall: e.data.amount });
       return;
     default:
       // the projection's `handles` list keeps every other type away

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqliteReadModelStore } from '../../adapters/read-models/sqlite';
 import type { ReadModelStore, SqlTx } from '../../application/ports/read-model-store';
-import { deleteKeys, insertRows, selectWhereIn } from '../../projections/sql-rows';
+import { deleteKeys, insertRows, selectKeys, selectWhereIn } from '../../projections/sql-rows';
 
 describe('multi-row statements for batched projections', () => {
   let dir: string;
@@ -74,5 +74,21 @@ describe('multi-row statements for batched projections', () => {
     );
     expect((await store.query<{ n: number }>("SELECT COUNT(*) AS n FROM t WHERE a = 'n300'"))[0]!.n).toBe(298);
     expect((await store.query<{ n: number }>("SELECT COUNT(*) AS n FROM t WHERE a = 'n7'"))[0]!.n).toBe(6);
+  });
+
+  test('two-column keys find each row once, whatever the number of keys, missing keys ignored', async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => [`k${i % 3}`, i, `w${i}`] as const);
+    await traced((tx) => insertRows(tx, 't', ['a', 'b', 'v'], rows));
+    for (const n of [1, 2, 9, 150]) {
+      const keys = rows.slice(0, n).map((r) => [r[0], r[1]] as const);
+      let found: { a: string; b: number; v: string }[] = [];
+      await traced(async (tx) => void (found = await selectKeys(tx, 'SELECT a, b, v FROM t', ['a', 'b'], [...keys, ['k0', 1]])));
+      expect(found.map((r) => r.v).sort()).toEqual(
+        rows
+          .slice(0, n)
+          .map((r) => r[2])
+          .sort(),
+      );
+    }
   });
 });

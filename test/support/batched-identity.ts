@@ -45,11 +45,14 @@ export async function randomWalletLog(accounts = 48, steps = 40): Promise<EventS
     for (let step = 0; step < steps; step++) {
       try {
         const command = randomCommand(r, step, `s${seed}-`);
-        await wallet.execute(
-          number,
-          command.type === 'authorize-call' ? { ...command, data: { ...command.data, route: ROUTE } } : command,
-          'test',
-        );
+        // every other account's calls are carried by the second carrier: the first failed over
+        const routed =
+          command.type === 'authorize-call'
+            ? { ...command, data: { ...command.data, route: ROUTE } }
+            : command.type === 'end-call' && seed % 2 === 0
+              ? { ...command, data: { ...command.data, carrierId: 'beta' } }
+              : command;
+        await wallet.execute(number, routed, 'test');
       } catch (error) {
         // refused, or a random fact repeated under its derived id: either way the log is unchanged
         if (!(error instanceof DomainError || error instanceof EventIdConflictError)) throw error;
