@@ -6,8 +6,9 @@
  * (the baseline), (b) `projections rebuild` of every projection in one pass, and the same
  * projections rebuilt one after another, a pass each, (c) the finance projection alone. Prints events/s and each figure's ratio to (a) read + parse of its round;
  * medians over the rounds. Then the peak RSS of a rebuild of everything, in a fresh process, over
- * the log and over one four times as long. Writes the "rebuild" section of docs/benchmarks.md.
- * BENCH_SCALE=0.1 for a quick run; BENCH_ROUNDS (default 3).
+ * the log and over longer ones (BENCH_MEMORY_LOGS, multiples of the log: default 4). Runs with the
+ * young generation `trunkline projections rebuild` starts with (REBUILD_NODE_FLAGS). Writes the
+ * "rebuild" section of docs/benchmarks.md. BENCH_SCALE=0.1 for a quick run; BENCH_ROUNDS (default 3).
  */
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -24,6 +25,9 @@ const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
 const ROUNDS = Math.max(3, Number(process.env['BENCH_ROUNDS'] ?? 3));
 const EVENTS = Math.max(5_000, Math.round(250_000 * SCALE));
 const ACCOUNTS = 500;
+const MEMORY_LOGS = (process.env['BENCH_MEMORY_LOGS'] ?? '4').split(',').map(Number);
+/** As bin/trunkline.js starts a rebuild; `npm run bench:rebuild` starts this process with them too. */
+export const REBUILD_NODE_FLAGS = ['--max-semi-space-size=64'];
 
 const ratio = (x: number) => x.toFixed(2);
 
@@ -35,7 +39,7 @@ interface Child {
 
 /** A rebuild of everything in a fresh process: its peak RSS is the rebuild's alone. */
 function rebuildInChild(dir: string): Child {
-  const line = execFileSync(process.execPath, ['-r', 'tsx/cjs', join(__dirname, 'rebuild-all-child.ts'), dir], {
+  const line = execFileSync(process.execPath, [...REBUILD_NODE_FLAGS, '-r', 'tsx/cjs', join(__dirname, 'rebuild-all-child.ts'), dir], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -43,6 +47,10 @@ function rebuildInChild(dir: string): Child {
 }
 
 async function main(): Promise<void> {
+  if (!REBUILD_NODE_FLAGS.every((f) => process.execArgv.includes(f)))
+    process.stderr.write(
+      `bench:rebuild: started without ${REBUILD_NODE_FLAGS.join(' ')}: the rebuilds below are not as the CLI runs them\n`,
+    );
   const started = performance.now();
   const progress = (label: string) => (n: number) => {
     if (n % 20_000 < 100) process.stderr.write(`${label}: ${fmt(n)} events\r`);
@@ -83,19 +91,23 @@ async function main(): Promise<void> {
     const m = (f: (r: (typeof rounds)[number]) => number) => median(rounds.map(f));
     const parse = m((r) => r.parse);
 
-    // memory: the same rebuild over this log and over one four times as long, each in a fresh process
-    const small = rebuildInChild(log.dir);
-    process.stderr.write(`peak RSS over ${fmt(log.events)} events: ${fmt(small.peakMiB)} MiB\n`);
-    const long = await writeRebuildLog(ACCOUNTS, EVENTS * 4, progress('writing the long log'));
-    dirs.push(long.dir);
-    process.stderr.write('\n');
-    const large = rebuildInChild(long.dir);
-    process.stderr.write(`peak RSS over ${fmt(long.events)} events: ${fmt(large.peakMiB)} MiB\n`);
+    // memory: the same rebuild over this log and over longer ones, each in a fresh process
+    const memory = [rebuildInChild(log.dir)];
+    process.stderr.write(`peak RSS over ${fmt(log.events)} events: ${fmt(memory[0]!.peakMiB)} MiB\n`);
+    for (const times of MEMORY_LOGS) {
+      const long = await writeRebuildLog(ACCOUNTS, EVENTS * times, progress('writing a longer log'));
+      dirs.push(long.dir);
+      process.stderr.write('\n');
+      const child = rebuildInChild(long.dir);
+      memory.push(child);
+      process.stderr.write(`peak RSS over ${fmt(long.events)} events: ${fmt(child.peakMiB)} MiB\n`);
+      rmSync(long.dir, { recursive: true, force: true });
+    }
 
     const body = [
       '## Rebuild: one pass for every projection (`npm run bench:rebuild`)',
       '',
-      `${machine()}; SQLite log and read models, in process. A log of ${fmt(log.events)} events as the engine writes them: ${ACCOUNTS} accounts opened and funded, then calls authorized, charged, costed and released (one in ten failed), cloned from real ones with their ids, accounts, destinations, durations and prices varied. Each round measures the baseline and then the rebuilds, one after the other; medians of ${ROUNDS} rounds (ratios are medians of each round's ratio to its own read + parse). Scale ${SCALE}.`,
+      `${machine()}; SQLite log and read models, in process, with Node's young generation as \`trunkline projections rebuild\` sets it (\`${REBUILD_NODE_FLAGS.join(' ')}\`). A log of ${fmt(log.events)} events as the engine writes them: ${ACCOUNTS} accounts opened and funded, then calls authorized, charged, costed and released (one in ten failed), cloned from real ones with their ids, accounts, destinations, durations and prices varied. Each round measures the baseline and then the rebuilds, one after the other; medians of ${ROUNDS} rounds (ratios are medians of each round's ratio to its own read + parse). Scale ${SCALE}.`,
       '',
       '| what | events/s | ratio to reading + `JSON.parse` |',
       '| --- | ---: | ---: |',
@@ -107,8 +119,7 @@ async function main(): Promise<void> {
       '',
       '| log | peak RSS of a rebuild of everything (fresh process) | events/s |',
       '| --- | ---: | ---: |',
-      `| ${fmt(small.events)} events | ${fmt(small.peakMiB)} MiB | ${fmt(small.perSecond)} |`,
-      `| ${fmt(large.events)} events | ${fmt(large.peakMiB)} MiB | ${fmt(large.perSecond)} |`,
+      ...memory.map((c) => `| ${fmt(c.events)} events | ${fmt(c.peakMiB)} MiB | ${fmt(c.perSecond)} |`),
     ].join('\n');
     writeSection('rebuild', body);
     process.stdout.write(`${body}\n`);

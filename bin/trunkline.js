@@ -1,11 +1,33 @@
 #!/usr/bin/env node
-/* global __dirname */
+/* global __dirname, __filename */
 'use strict';
 // Runs the compiled engine from dist/ (`npm run build`; `npm install` and `npm start` build it)
 // and, when there is none or TRUNKLINE_FROM_SOURCE=1, the TypeScript sources through tsx, which
 // compiles on every start and so takes seconds.
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
+
+// A rebuild holds a batch of events and what the projections make of them while it allocates
+// fast; with Node's default young generation every scavenge copies that batch, and the garbage
+// collector takes a fifth of the rebuild. 64 MiB semi-spaces cut it to a third of that. V8 reads
+// the size only at start-up (NODE_OPTIONS does not carry it either), so the command starts
+// itself again with the flag, passing signals on and leaving with its exit.
+const SEMI_SPACE = '--max-semi-space-size';
+const args = process.argv.slice(2);
+const command = args.indexOf('projections');
+const rebuild = command >= 0 && args[command + 1] === 'rebuild';
+if (rebuild && !process.execArgv.some((a) => a.startsWith(SEMI_SPACE))) {
+  const { spawn } = require('node:child_process');
+  const child = spawn(process.execPath, [`${SEMI_SPACE}=64`, ...process.execArgv, __filename, ...args], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => {
+    if (signal) {
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    } else process.exit(code ?? 1);
+  });
+  return;
+}
 
 const compiled = join(__dirname, '..', 'dist', 'adapters', 'cli', 'main.js');
 if (process.env.TRUNKLINE_FROM_SOURCE !== '1' && existsSync(compiled)) {

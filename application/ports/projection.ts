@@ -19,6 +19,21 @@ export interface Projection {
   /**
    * Optional: applies a batch (already filtered by `handles`, in order) in one go, for
    * projections that can fold many events into few writes. Must equal applying each in turn.
+   * `bounds`, when the runner knows them, say where the stored tables stand: a projection may
+   * keep rows it read for the next batch that starts where this one ends (nothing else wrote
+   * in between), and must not trust them after a call without bounds.
    */
-  applyBatch?(events: readonly RecordedEvent[], tx: SqlTx): Promise<void>;
+  applyBatch?(events: readonly RecordedEvent[], tx: SqlTx, bounds?: BatchBounds): Promise<void>;
+}
+
+/**
+ * The checkpoint a batch starts from and the one it leaves. A batch whose `after` equals the
+ * last batch's `through`, in the same generation, finds the tables as that batch left them: any
+ * other writer (another node, a rebuild, a rollback) would have moved or kept the checkpoint
+ * elsewhere.
+ */
+export interface BatchBounds {
+  readonly generation: number;
+  readonly after: number;
+  readonly through: number;
 }

@@ -3,6 +3,7 @@ import { Decimal } from '../../core/money';
 import { accountStreamCodec, moneyEffect, MONEY_EVENT_TYPES, type AccountStreamEvent, type MoneyEffect } from '../../core/wallet';
 import type { Projection } from '../../application/ports/projection';
 import type { SqlTx, SqlValue } from '../../application/ports/read-model-store';
+import { deleteKeys, insertRows } from '../sql-rows';
 
 const ACCOUNT_TYPES = ['AccountOpened', 'AccountSuspended', 'AccountReinstated', 'AccountClosed'];
 
@@ -55,8 +56,19 @@ interface StoredGrant {
   granted_at: string;
 }
 
-const LEDGER_COLUMNS = 11;
-const LEDGER_ROWS_PER_INSERT = 50;
+const LEDGER_COLUMNS = [
+  'position',
+  'number',
+  'event_id',
+  'type',
+  'amount',
+  'paid_change',
+  'granted_change',
+  'paid_after',
+  'granted_after',
+  'reference',
+  'recorded_at',
+];
 
 /** A batch being folded: each account and grant touched is read at most once and written once. */
 interface Batch {
@@ -64,7 +76,7 @@ interface Batch {
   readonly accounts: Map<string, AccountRow | null>;
   readonly grants: Map<string, GrantRow | null>;
   readonly dirtyGrants: Set<string>;
-  readonly ledger: SqlValue[];
+  readonly ledger: SqlValue[][];
   /** Open reservations, for the expiry job: call → when it lapses (null: closed). */
   readonly reservations: Map<string, { number: string; callId: string; expiresAt: string | null }>;
 }
@@ -182,7 +194,7 @@ async function foldEvent(b: Batch, recorded: RecordedEvent): Promise<void> {
   row.paid = row.paid.plus(effect.paid);
   row.granted = row.granted.plus(effect.granted);
   await applyGrants(b, number, effect, recorded);
-  b.ledger.push(
+  b.ledger.push([
     recorded.position,
     number,
     recorded.id,
@@ -194,7 +206,7 @@ async function foldEvent(b: Batch, recorded: RecordedEvent): Promise<void> {
     row.granted.toFixed(),
     effect.reference,
     recorded.recordedAt,
-  );
+  ]);
 }
 
 /** Writes what the batch touched: accounts and grants once each, ledger lines in multi-row inserts. */
@@ -218,26 +230,22 @@ async function flush(b: Batch): Promise<void> {
       [number, grantId, g.amount, g.remaining.toFixed(), g.expiresAt, g.restriction, g.reason, g.grantedAt],
     );
   }
-  for (const r of b.reservations.values()) {
-    if (r.expiresAt === null) await tx.run('DELETE FROM wallet_reservations WHERE number = ? AND call_id = ?', [r.number, r.callId]);
-    else
-      await tx.run(
-        `INSERT INTO wallet_reservations (number, call_id, expires_at) VALUES (?, ?, ?)
-         ON CONFLICT (number, call_id) DO UPDATE SET expires_at = excluded.expires_at`,
-        [r.number, r.callId, r.expiresAt],
-      );
-  }
-  const row = `(${Array<string>(LEDGER_COLUMNS).fill('?').join(', ')})`;
-  for (let i = 0; i < b.ledger.length; i += LEDGER_ROWS_PER_INSERT * LEDGER_COLUMNS) {
-    const chunk = b.ledger.slice(i, i + LEDGER_ROWS_PER_INSERT * LEDGER_COLUMNS);
-    await tx.run(
-      `INSERT INTO wallet_ledger (position, number, event_id, type, amount, paid_change, granted_change, paid_after,
-       granted_after, reference, recorded_at) VALUES ${Array<string>(chunk.length / LEDGER_COLUMNS)
-         .fill(row)
-         .join(', ')}`,
-      chunk,
-    );
-  }
+  const open = [...b.reservations.values()].filter((r) => r.expiresAt !== null);
+  const closed = [...b.reservations.values()].filter((r) => r.expiresAt === null);
+  await deleteKeys(
+    tx,
+    'wallet_reservations',
+    ['number', 'call_id'],
+    closed.map((r) => [r.number, r.callId]),
+  );
+  await insertRows(
+    tx,
+    'wallet_reservations',
+    ['number', 'call_id', 'expires_at'],
+    open.map((r) => [r.number, r.callId, r.expiresAt]),
+    'ON CONFLICT (number, call_id) DO UPDATE SET expires_at = excluded.expires_at',
+  );
+  await insertRows(tx, 'wallet_ledger', LEDGER_COLUMNS, b.ledger);
 }
 
 /** Folds a batch in memory, then writes it. Equal to applying the events one by one. */

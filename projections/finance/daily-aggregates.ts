@@ -61,8 +61,6 @@ export class DailySums {
 
   /** Adds a traffic row's contribution to its group (`sign` -1 takes it away). */
   contribute(r: SummedTraffic, sign: 1 | -1): void {
-    const n = (v: number | string | null) => sign * Number(v ?? 0);
-    const amount = (v: string | null) => (sign === 1 ? (v ?? '0') : negateDecimal(v ?? '0'));
     const bound = Math.max(Number(r.position), Number(r.cost_position ?? 0), Number(r.refund_position ?? 0));
     const key = keyOf(r);
     const id = key.join('\u0000');
@@ -71,20 +69,20 @@ export class DailySums {
       this.groups.set(id, {
         key,
         items: sign,
-        units: n(r.units),
-        revenue: amount(r.revenue),
-        refunded: amount(r.refunded),
-        cost: amount(r.cost_rounded),
+        units: sign * Number(r.units),
+        revenue: signed(r.revenue, sign),
+        refunded: signed(r.refunded, sign),
+        cost: signed(r.cost_rounded, sign),
         bound,
       });
       return;
     }
     const add = this.dialect === 'postgres' ? addDecimalsKeepingScale : addDecimals;
     g.items += sign;
-    g.units += n(r.units);
-    g.revenue = add(g.revenue, amount(r.revenue));
-    g.refunded = add(g.refunded, amount(r.refunded));
-    g.cost = add(g.cost, amount(r.cost_rounded));
+    g.units += sign * Number(r.units);
+    g.revenue = add(g.revenue, signed(r.revenue, sign));
+    g.refunded = add(g.refunded, signed(r.refunded, sign));
+    g.cost = add(g.cost, signed(r.cost_rounded, sign));
     g.bound = Math.max(g.bound, bound);
   }
 
@@ -106,12 +104,17 @@ export class DailySums {
   }
 }
 
-const summed = (r: SummedTraffic) =>
-  [...keyOf(r), r.units, r.revenue, r.refunded, r.cost_rounded, r.position, r.cost_position, r.refund_position].map((v) =>
-    v === null ? null : String(v),
-  );
+/** An amount as a group adds it: absent is zero, and `sign` -1 negates. */
+const signed = (v: string | null, sign: 1 | -1) => (sign === 1 ? (v ?? '0') : negateDecimal(v ?? '0'));
+
+const KEY_COLUMNS = ['day', 'kind', 'country', 'prefix', 'counterparty', 'currency', 'cost_currency'] as const;
+const SUMMED_COLUMNS = ['units', 'revenue', 'refunded', 'cost_rounded', 'position', 'cost_position', 'refund_position'] as const;
+const keyText = (v: string | null) => v ?? '';
+const summedText = (v: number | string | null) => (v === null ? null : String(v));
 
 /** Whether a change to a traffic row moved anything its group sums (a replay moves nothing). */
 export function trafficGroupChanged(before: SummedTraffic, after: SummedTraffic): boolean {
-  return JSON.stringify(summed(before)) !== JSON.stringify(summed(after));
+  for (const c of KEY_COLUMNS) if (keyText(before[c]) !== keyText(after[c])) return true;
+  for (const c of SUMMED_COLUMNS) if (summedText(before[c]) !== summedText(after[c])) return true;
+  return false;
 }

@@ -33,6 +33,8 @@ export interface AccountPages {
   readonly hourlyGone: Set<number>;
   /** Rules already raised, per review epoch (from `fraud_hits`, which outlives rebuilds). */
   readonly raised: Map<number, Set<string>>;
+  /** Whether `hourly` holds the stored rows: they are read only for accounts charged. */
+  hourlyRead: boolean;
 }
 
 type Num = number | string;
@@ -66,17 +68,31 @@ const emptyPages = (): AccountPages => ({
   hourlyDirty: new Set(),
   hourlyGone: new Set(),
   raised: new Map(),
+  hourlyRead: false,
 });
 
 /**
  * The velocity tables of the accounts a batch touches, read in a few statements before it and
  * written in a few after it: the projection then works on memory, where it used to read an
- * account's hour of activity again for every event. Lives for one batch (one transaction), so
- * nothing in it can go stale.
+ * account's hour of activity again for every event. `kept`: accounts' pages as the last batch
+ * left them, when nothing else wrote since; only the others are read.
  */
-export async function openBook(tx: SqlTx, numbers: readonly string[], charged: readonly string[]) {
-  const pages = new Map<string, AccountPages>(numbers.map((n) => [n, emptyPages()]));
+export async function openBook(
+  tx: SqlTx,
+  numbers: readonly string[],
+  charged: readonly string[],
+  kept: ReadonlyMap<string, AccountPages> | null,
+) {
+  const pages = new Map<string, AccountPages>(numbers.map((n) => [n, kept?.get(n) ?? emptyPages()]));
   const of = (number: string) => pages.get(number)!;
+  const unread = numbers.filter((n) => !kept?.has(n));
+  const hoursUnread = charged.filter((n) => !of(n).hourlyRead);
+  for (const n of hoursUnread) of(n).hourlyRead = true;
+  await readPages(tx, unread, hoursUnread, of);
+  return { pages, of, flush: () => flush(tx, pages) };
+}
+
+async function readPages(tx: SqlTx, numbers: readonly string[], charged: readonly string[], of: (n: string) => AccountPages) {
   for (const r of await selectWhereIn<AccountRow>(
     tx,
     'SELECT number, country, currency, opened_ms, clears, cleared_ms FROM velocity_accounts',
@@ -123,7 +139,6 @@ export async function openBook(tx: SqlTx, numbers: readonly string[], charged: r
     if (!raised.has(epoch)) raised.set(epoch, new Set());
     raised.get(epoch)!.add(r.rule);
   }
-  return { of, flush: () => flush(tx, pages) };
 }
 
 export type VelocityBook = Awaited<ReturnType<typeof openBook>>;
@@ -196,4 +211,11 @@ async function flush(tx: SqlTx, pages: ReadonlyMap<string, AccountPages>): Promi
     all.flatMap(([n, p]) => [...p.hourlyDirty].map((h) => [n, h, p.hourly.get(h)!])),
     'ON CONFLICT (number, hour_ms) DO UPDATE SET spend = excluded.spend',
   );
+  for (const p of pages.values()) {
+    p.accountDirty = false;
+    p.activityDirty.clear();
+    p.activityGone.clear();
+    p.hourlyDirty.clear();
+    p.hourlyGone.clear();
+  }
 }

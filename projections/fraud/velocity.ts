@@ -5,7 +5,7 @@ import type { RecordedEvent } from '../../core/events/envelope';
 import { RECENT_LIMIT, RECENT_MINUTES, type Activity, type ActivityView, type VelocityRule } from '../../core/fraud/velocity';
 import { evidenceSchema } from '../../core/fraud/events';
 import { suspicionIdOf } from '../../core/fraud/decide';
-import type { Projection } from '../../application/ports/projection';
+import type { BatchBounds, Projection } from '../../application/ports/projection';
 import type { SqlTx } from '../../application/ports/read-model-store';
 import { openBook, touchActivity, touchHour, type AccountPages, type ActivityRecord } from './velocity-book';
 import { createTables, VELOCITY_TABLES } from './velocity-tables';
@@ -227,12 +227,17 @@ function applyOne(e: AccountStreamEvent, r: RecordedEvent, p: AccountPages): { e
 const numberOf = (r: RecordedEvent) => r.stream.slice('account-'.length);
 const CHARGES: ReadonlySet<string> = new Set(['CallCharged', 'SmsCharged', 'WalletCharged']);
 
-/** A batch: its accounts' rows read once, every event applied and read against the rules in memory, in order, the rows written once. */
-async function applyEvents(events: readonly RecordedEvent[], rules: readonly VelocityRule[], tx: SqlTx): Promise<void> {
-  if (events.length === 0) return;
+/** A batch: its accounts' rows read once (or kept from the last), every event applied and read against the rules in memory, in order, the rows written once. */
+async function applyEvents(
+  events: readonly RecordedEvent[],
+  rules: readonly VelocityRule[],
+  tx: SqlTx,
+  kept: ReadonlyMap<string, AccountPages> | null,
+): Promise<ReadonlyMap<string, AccountPages>> {
+  if (events.length === 0) return new Map();
   const numbers = [...new Set(events.map(numberOf))];
   const charged = [...new Set(events.filter((r) => CHARGES.has(r.type)).map(numberOf))];
-  const book = await openBook(tx, numbers, charged);
+  const book = await openBook(tx, numbers, charged, kept);
   for (const r of events) {
     const number = numberOf(r);
     const p = book.of(number);
@@ -240,6 +245,42 @@ async function applyEvents(events: readonly RecordedEvent[], rules: readonly Vel
     if (effect !== 'none') await evaluate(tx, rules, number, p, at, effect === 'charge');
   }
   await book.flush();
+  return book.pages;
+}
+
+/** Accounts whose rows stay in memory between batches: the busiest of the last minutes, not the whole table. */
+const KEPT_ACCOUNTS = 5_000;
+
+interface Kept {
+  readonly generation: number;
+  readonly through: number;
+  readonly pages: Map<string, AccountPages>;
+}
+
+/**
+ * Applies batches, keeping the accounts' rows between them while each batch starts where the
+ * last ended (see `BatchBounds`): a live batch of calls then reads only accounts it has not met
+ * lately, instead of every touched account's hours of activity again.
+ */
+function keepingRows(rules: readonly VelocityRule[]) {
+  let kept: Kept | null = null;
+  return async (events: readonly RecordedEvent[], tx: SqlTx, bounds?: BatchBounds): Promise<void> => {
+    const valid = bounds && kept && kept.generation === bounds.generation && kept.through === bounds.after ? kept.pages : null;
+    // until this batch has written, memory may be ahead of the tables
+    kept = null;
+    const touched = await applyEvents(events, rules, tx, valid);
+    if (!bounds) return;
+    const pages = valid ?? new Map<string, AccountPages>();
+    for (const [n, p] of touched) {
+      pages.delete(n); // the most recently used last
+      pages.set(n, p);
+    }
+    for (const n of pages.keys()) {
+      if (pages.size <= KEPT_ACCOUNTS) break;
+      pages.delete(n);
+    }
+    kept = { generation: bounds.generation, through: bounds.through, pages };
+  };
 }
 
 /**
@@ -250,6 +291,7 @@ async function applyEvents(events: readonly RecordedEvent[], rules: readonly Vel
  * a rebuild (what was raised is not the projection's to forget).
  */
 export function velocityProjection(rules: readonly VelocityRule[]): Projection {
+  const applyBatch = keepingRows(rules);
   return {
     name: 'velocity',
     version: 1,
@@ -258,7 +300,7 @@ export function velocityProjection(rules: readonly VelocityRule[]): Projection {
     async reset(tx) {
       for (const table of VELOCITY_TABLES) await tx.run(`DELETE FROM ${table}`);
     },
-    apply: (recorded, tx) => applyEvents([recorded], rules, tx),
-    applyBatch: (events, tx) => applyEvents(events, rules, tx),
+    apply: (recorded, tx) => applyBatch([recorded], tx),
+    applyBatch,
   };
 }

@@ -29,9 +29,9 @@ async function applyInTx(
   if (!cp || cp.generation !== generation || cp.version !== p.version) return 'restart';
   const fresh = events.filter((e) => e.position > cp.position);
   const wanted = handles ? fresh.filter((e) => handles.has(e.type)) : fresh;
-  if (p.applyBatch) await p.applyBatch(wanted, tx);
-  else for (const e of wanted) await p.apply(e, tx);
   const position = fresh.length > 0 ? fresh[fresh.length - 1]!.position : cp.position;
+  if (p.applyBatch) await p.applyBatch(wanted, tx, { generation: cp.generation, after: cp.position, through: position });
+  else for (const e of wanted) await p.apply(e, tx);
   if (position !== cp.position) await writeCheckpoint(tx, { ...cp, position, updatedAt: ctx.options.clock.now().toISOString() });
   return { position, applied: wanted.length };
 }
