@@ -5,7 +5,7 @@
  * only). BENCH_SCALE=0.1 for a quick run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rateCall } from '../core/rating/cost';
 import { compileDeck, priceOnDeck } from '../core/rating/deck';
@@ -35,7 +35,11 @@ const heapMiB = () => {
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** The 1-minute load average: on a shared 2-core machine, what else ran shows in it. */
+const load = () => loadavg()[0]!.toFixed(1);
+
 async function main(): Promise<void> {
+  const loadAtStart = load();
   const dir = mkdtempSync(join(tmpdir(), 'bench-rating-'));
   const prefixes = generatePrefixes(PREFIXES, 1);
   const file = join(dir, 'deck.csv');
@@ -180,7 +184,7 @@ async function main(): Promise<void> {
   }
   const body = `## Rating (\`npm run bench:rating\`)
 
-Machine: ${machine()}. Scale: ${SCALE}. A generated deck of ${fmt(PREFIXES)} distinct prefixes (1–6 digits after real
+Machine: ${machine()}; load average ${loadAtStart} at the start, ${load()} at the end. Scale: ${SCALE}. A generated deck of ${fmt(PREFIXES)} distinct prefixes (1–6 digits after real
 country codes), imported through \`carriers import-deck\`'s code path into SQLite; lookups and quotes on random numbers
 under those prefixes, one thread. CGRateS users report 170,000 prefixes loading in 45–60 minutes.
 

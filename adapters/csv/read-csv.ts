@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readLines } from './read-lines';
 
 export interface CsvRecord {
   /** 1-based line number in the file, for error messages. */
@@ -47,18 +46,41 @@ export function splitCsvLine(text: string, delimiter = ','): string[] {
   }
 }
 
-/** Streams a CSV file's records; blank lines and `#` comment lines are skipped. */
-export async function* readCsv(path: string, delimiter = ','): AsyncGenerator<CsvRecord | { line: number; error: string }> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+export type CsvLine = CsvRecord | { readonly line: number; readonly error: string };
+
+/** Line `line` of a file as a record, a syntax error, or null for a blank or `#` comment line. */
+function recordOf(raw: string, line: number, delimiter: string): CsvLine | null {
+  const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+  if (text.trim() === '' || text.startsWith('#')) return null;
+  try {
+    return { line, fields: splitCsvLine(text, delimiter) };
+  } catch (error) {
+    return { line, error: (error as Error).message };
+  }
+}
+
+/**
+ * A CSV file's records, a chunk of lines at a time: `visit` sees each record synchronously (no
+ * promise per row), the event loop runs between chunks. Blank lines and `#` comment lines are
+ * skipped; line numbers count them.
+ */
+export async function forEachCsvRecord(path: string, delimiter: string, visit: (record: CsvLine) => void): Promise<void> {
   let line = 0;
-  for await (const raw of lines) {
-    line++;
-    const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-    if (text.trim() === '' || text.startsWith('#')) continue;
-    try {
-      yield { line, fields: splitCsvLine(text, delimiter) };
-    } catch (error) {
-      yield { line, error: (error as Error).message };
+  for await (const lines of readLines(path)) {
+    for (const raw of lines) {
+      const record = recordOf(raw, ++line, delimiter);
+      if (record) visit(record);
+    }
+  }
+}
+
+/** Streams a CSV file's records, as forEachCsvRecord sees them. */
+export async function* readCsv(path: string, delimiter = ','): AsyncGenerator<CsvLine> {
+  let line = 0;
+  for await (const lines of readLines(path)) {
+    for (const raw of lines) {
+      const record = recordOf(raw, ++line, delimiter);
+      if (record) yield record;
     }
   }
 }

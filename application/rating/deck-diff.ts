@@ -1,5 +1,5 @@
 import { DomainError } from '../../core/decider';
-import { carrierStream, catalogCodec, type DeckRow } from '../../core/rating/catalog-events';
+import { carrierStream, catalogCodec, fromStagedRow, type DeckRow } from '../../core/rating/catalog-events';
 import type { RatingServiceDeps } from './deps';
 
 /** What changed in a carrier's deck, read from the log. */
@@ -20,7 +20,7 @@ export function deckDiff(deps: RatingServiceDeps) {
         const version = Number(recorded.data['version']);
         if (version !== latest && version !== latest - 1) continue;
         const e = catalogCodec.decode(recorded);
-        if (e.type === 'DeckRowsStaged') versions.set(version, [...(versions.get(version) ?? []), ...e.data.rows]);
+        if (e.type === 'DeckRowsStaged') versions.set(version, [...(versions.get(version) ?? []), ...e.data.rows.map(fromStagedRow)]);
       }
       const key = (r: DeckRow) => `${r.prefix}@${r.effectiveFrom}`;
       const before = new Map((versions.get(latest - 1) ?? []).map((r) => [key(r), r]));

@@ -1,7 +1,7 @@
 import { DomainError, type Decider } from '../decider';
 import { deriveId } from '../ids';
 import { currency } from '../money';
-import type { CarrierService, CatalogEvent, DeckRow, Trunk } from './catalog-events';
+import { toStagedRow, type CarrierService, type CatalogEvent, type DeckRow, type Trunk } from './catalog-events';
 import { chunk, ROWS_PER_CHUNK } from './chunks';
 
 export type CarrierCommand =
@@ -73,7 +73,7 @@ export const carrierDecider: Decider<CarrierCommand, CatalogEvent, CarrierState>
           ...chunks.map((rows, i) => ({
             type: 'DeckRowsStaged' as const,
             id: key(`chunk-${i}`),
-            data: { carrierId: state.carrierId, version, chunk: i, rows },
+            data: { carrierId: state.carrierId, version, chunk: i, rows: rows.map(toStagedRow) },
           })),
           {
             type: 'DeckPublished' as const,

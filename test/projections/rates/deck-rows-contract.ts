@@ -1,6 +1,6 @@
 import type { ReadModelStore, SqlTx } from '../../../application/ports/read-model-store';
 import type { RecordedEvent } from '../../../core/events/envelope';
-import type { DeckRow } from '../../../core/rating/catalog-events';
+import { toStagedRow, type DeckRow } from '../../../core/rating/catalog-events';
 import { compileDeck } from '../../../core/rating/deck';
 import { ratesLookup } from '../../../projections/rates/lookup';
 import { ratesProjection } from '../../../projections/rates/projection';
@@ -36,20 +36,24 @@ function deck(seed: number): DeckRow[] {
   return rows;
 }
 
-function events(rows: readonly DeckRow[]): RecordedEvent[] {
+/**
+ * The deck's events as the log holds them: staged rows as objects (schema version 1, written
+ * before rows were tuples, read through the upcaster) or as tuples (version 2, written now).
+ */
+function events(rows: readonly DeckRow[], stagedVersion: 1 | 2): RecordedEvent[] {
   let from = 0;
   const data: [string, Record<string, unknown>][] = [
     ['CarrierRegistered', { ...CARRIER }],
     ...CHUNK_SIZES.map((size, chunk): [string, Record<string, unknown>] => {
       const part = rows.slice(from, (from += size));
-      return ['DeckRowsStaged', { carrierId: 'big', version: 1, chunk, rows: part }];
+      return ['DeckRowsStaged', { carrierId: 'big', version: 1, chunk, rows: stagedVersion === 1 ? part : part.map(toStagedRow) }];
     }),
     ['DeckPublished', { carrierId: 'big', version: 1, rows: rows.length, chunks: CHUNK_SIZES.length, sha256: 'x', source: 'deck.csv' }],
   ];
   return data.map(([type, d], i) => ({
     id: `e${i}`,
     type,
-    schemaVersion: 1,
+    schemaVersion: type === 'DeckRowsStaged' ? stagedVersion : 1,
     data: d as RecordedEvent['data'],
     metadata: {},
     stream: 'carrier-big',
@@ -83,34 +87,39 @@ async function tables(rm: ReadModelStore): Promise<Record<string, unknown[]>> {
 /** A staged deck written by the rates projection, and loaded back by the lookup, the same on every store. */
 export function deckRowsContract(open: () => Promise<ReadModelStore>): void {
   const rows = deck(23);
-  const log = events(rows);
+  const log = events(rows, 2);
 
-  test('one event per transaction, all in one, a rebuild, and one INSERT per row give the same tables', async () => {
-    const [single, batch, reference] = [await open(), await open(), await open()];
-    try {
-      for (const rm of [single, batch, reference]) await rm.migrate((tx) => ratesProjection.setup(tx));
-      for (const e of log) await single.transaction((tx) => ratesProjection.apply(e, tx));
-      await batch.transaction(async (tx) => {
-        for (const e of log) await ratesProjection.apply(e, tx);
-      });
-      await reference.transaction(async (tx) => {
-        for (const e of log)
-          if (e.type === 'DeckRowsStaged') await insertRowByRow(tx, (e.data as { rows: DeckRow[] }).rows);
-          else await ratesProjection.apply(e, tx);
-      });
-      const expected = await tables(reference);
-      expect((expected['rate_deck_rows'] as unknown[]).length).toBe(rows.length);
-      expect(await tables(single)).toEqual(expected);
-      expect(await tables(batch)).toEqual(expected);
-      await batch.transaction(async (tx) => {
-        await ratesProjection.reset(tx);
-        for (const e of log) await ratesProjection.apply(e, tx);
-      });
-      expect(await tables(batch)).toEqual(expected);
-    } finally {
-      for (const rm of [single, batch, reference]) await rm.close();
-    }
-  });
+  test.each([1, 2] as const)(
+    'staged rows of schema version %s: one event per transaction, all in one, a rebuild, and one INSERT per row give the same tables',
+    async (stagedVersion) => {
+      const log = events(rows, stagedVersion);
+      const [single, batch, reference] = [await open(), await open(), await open()];
+      try {
+        for (const rm of [single, batch, reference]) await rm.migrate((tx) => ratesProjection.setup(tx));
+        for (const e of log) await single.transaction((tx) => ratesProjection.apply(e, tx));
+        await batch.transaction(async (tx) => {
+          for (const e of log) await ratesProjection.apply(e, tx);
+        });
+        // the reference reads the rows as objects, whatever version the log under test holds
+        await reference.transaction(async (tx) => {
+          for (const e of events(rows, 1))
+            if (e.type === 'DeckRowsStaged') await insertRowByRow(tx, (e.data as { rows: DeckRow[] }).rows);
+            else await ratesProjection.apply(e, tx);
+        });
+        const expected = await tables(reference);
+        expect((expected['rate_deck_rows'] as unknown[]).length).toBe(rows.length);
+        expect(await tables(single)).toEqual(expected);
+        expect(await tables(batch)).toEqual(expected);
+        await batch.transaction(async (tx) => {
+          await ratesProjection.reset(tx);
+          for (const e of log) await ratesProjection.apply(e, tx);
+        });
+        expect(await tables(batch)).toEqual(expected);
+      } finally {
+        for (const rm of [single, batch, reference]) await rm.close();
+      }
+    },
+  );
 
   test('the lookup loads the deck the rows compile to, field for field and in the same key order', async () => {
     const rm = await open();
