@@ -139,12 +139,22 @@ function legsByProtocol(answer: { [key: string]: Bencoded }): Record<string, { p
       const phone = await client(alice);
       await phone.command('dial', `sip:${UK}@${DOMAIN}`);
       await phone.waitFor('CALL_ESTABLISHED', 15_000);
+      const established = Date.now();
       const [authorized] = await eventsOf(alice.keyid, 'CallAuthorized', 1);
       const callId = authorized!['callId'] as string;
       await sleep(2500);
-      const query = await rtpengine.ng({ command: 'query', 'call-id': callId });
+      // media can take a moment to start flowing on a busy machine: ask again until both legs
+      // and the carrier carried some, for at most 10 s more (the assertions below stay as they are)
+      let query = await rtpengine.ng({ command: 'query', 'call-id': callId });
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
+        const flowing = legsByProtocol(query);
+        if ((flowing['RTP/SAVP']?.packets ?? 0) > 50 && (flowing['RTP/AVP']?.packets ?? 0) > 50 && seen.received > 50) break;
+        await sleep(250);
+        query = await rtpengine.ng({ command: 'query', 'call-id': callId });
+      }
       const received = seen.received;
       await phone.command('hangup');
+      const talked = (Date.now() - established) / 1000;
       await phone.waitFor('CALL_CLOSED');
       // the client's leg is SRTP (SDES), the carrier's plain RTP, and both carried the call's audio
       const legs = legsByProtocol(query);
@@ -164,7 +174,7 @@ function legsByProtocol(answer: { [key: string]: Bencoded }): Record<string, { p
       const [charged] = await eventsOf(alice.keyid, 'CallCharged', 1);
       const seconds = charged!['seconds'] as number;
       expect(seconds).toBeGreaterThan(2);
-      expect(seconds).toBeLessThan(5);
+      expect(seconds).toBeLessThan(talked + 1.5);
       expect(charged!['amount']).toBe(chargeFor(RETAIL, seconds).amount.toFixed());
       const after = await bed.engine.wallet.state(alice.keyid);
       expect(before.minus(after.paid).toFixed()).toBe(charged!['amount']);
