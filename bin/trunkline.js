@@ -14,8 +14,8 @@ const { join } = require('node:path');
 // itself again with the flag, passing signals on and leaving with its exit.
 const SEMI_SPACE = '--max-semi-space-size';
 const args = process.argv.slice(2);
-const command = args.indexOf('projections');
-const rebuild = command >= 0 && args[command + 1] === 'rebuild';
+// any adjacent pair: an option's value may itself read `projections` (`--data-dir projections`)
+const rebuild = args.some((a, i) => a === 'projections' && args[i + 1] === 'rebuild');
 if (rebuild && !process.execArgv.some((a) => a.startsWith(SEMI_SPACE))) {
   const { spawn } = require('node:child_process');
   const child = spawn(process.execPath, [`${SEMI_SPACE}=64`, ...process.execArgv, __filename, ...args], { stdio: 'inherit' });

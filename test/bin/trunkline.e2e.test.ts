@@ -88,5 +88,14 @@ describe('bin/trunkline.js', () => {
     });
     expect(failed.stderr).toMatch(/no-such-projection/);
     expect(failed.status).not.toBe(0);
+    // an option's value that reads `projections` does not hide the command after it
+    const named = spawnSync(process.execPath, ['-r', flags, BIN, '--data-dir', 'projections', 'projections', 'rebuild'], {
+      env: childEnv({}),
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(named.stderr.split('\n').filter((l) => l.startsWith('flags='))).toEqual(['flags=--max-semi-space-size=64', 'flags=']);
+    expect(named.status).toBe(0);
   });
 });
