@@ -44,6 +44,38 @@ export interface CompiledDeck {
 }
 
 export function compileDeck(carrier: Carrier, version: number, rows: readonly DeckRow[]): CompiledDeck {
+  const { prefixes, grouped } = groupedInOrder(rows) ?? groupedByMap(rows);
+  for (const group of grouped) if (group.length > 1) group.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1));
+  return { carrier, version, trie: buildIndexTrie(prefixes), prefixes, rows: grouped, rowCount: rows.length, fast: fastArrays(grouped) };
+}
+
+interface Groups {
+  readonly prefixes: string[];
+  readonly grouped: DeckRow[][];
+}
+
+/**
+ * Rows sorted by prefix (as the lookup reads them) group by comparing each prefix with the one
+ * before: a map of every prefix costs a deck of 250,000 rows a quarter of a second more. Null at
+ * the first prefix out of order.
+ */
+function groupedInOrder(rows: readonly DeckRow[]): Groups | null {
+  const prefixes: string[] = [];
+  const grouped: DeckRow[][] = [];
+  let last: string | null = null;
+  for (const r of rows) {
+    if (last !== null && r.prefix < last) return null;
+    if (r.prefix === last) grouped[grouped.length - 1]!.push(r);
+    else {
+      prefixes.push(r.prefix);
+      grouped.push([r]);
+      last = r.prefix;
+    }
+  }
+  return { prefixes, grouped };
+}
+
+function groupedByMap(rows: readonly DeckRow[]): Groups {
   // most prefixes have one row: a group index per prefix, and a list only where it has more
   const groupOf = new Map<string, number>();
   const prefixes: string[] = [];
@@ -56,8 +88,7 @@ export function compileDeck(carrier: Carrier, version: number, rows: readonly De
       grouped.push([r]);
     } else grouped[g]!.push(r);
   }
-  for (const group of grouped) if (group.length > 1) group.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1));
-  return { carrier, version, trie: buildIndexTrie(prefixes), prefixes, rows: grouped, rowCount: rows.length, fast: fastArrays(grouped) };
+  return { prefixes, grouped };
 }
 
 function fastArrays(grouped: readonly (readonly DeckRow[])[]): CompiledDeck['fast'] {

@@ -27,10 +27,11 @@ const DECK_ROW_COLUMNS = `prefix, destination, rate, initial, subsequent, connec
 
 async function loadDeck(rm: ReadModelStore, c: CarrierRow): Promise<CompiledDeck> {
   const version = Number(c.deck_version);
-  const deckRows = await rm.query<DeckRow>(`SELECT ${DECK_ROW_COLUMNS} FROM rate_deck_rows WHERE carrier_id = ? AND version = ?`, [
-    c.carrier_id,
-    version,
-  ]);
+  // in prefix order (the primary key's: no sort) so that compileDeck groups without a map
+  const deckRows = await rm.query<DeckRow>(
+    `SELECT ${DECK_ROW_COLUMNS} FROM rate_deck_rows WHERE carrier_id = ? AND version = ? ORDER BY prefix`,
+    [c.carrier_id, version],
+  );
   const carrier = {
     carrierId: c.carrier_id,
     name: c.name,

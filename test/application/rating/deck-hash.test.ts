@@ -37,6 +37,28 @@ describe('deckHash', () => {
     }
   });
 
+  it('equals the published hash for distinct keys of every length, one the beginning of another', () => {
+    for (const seed of [1, 2, 3]) {
+      const rows = randomDeck(seed, 3000);
+      const distinct = [...new Map(rows.map((r) => [r.prefix + r.effectiveFrom, r])).values()];
+      // "44" + date sorts after "441" + date: the key is the two strings joined, not a pair
+      const nested = [...distinct, { ...distinct[0]!, prefix: '44' }, { ...distinct[0]!, prefix: '441' }, { ...distinct[0]!, prefix: '4' }];
+      const dated = nested.map((r, i) => (i % 7 === 0 ? { ...r, effectiveFrom: '2026-03-01T12:30:00.000+01:00' } : r));
+      const unique = [...new Map(dated.map((r) => [r.prefix + r.effectiveFrom, r])).values()];
+      expect(unique.length).toBeGreaterThan(900);
+      expect(deckHash(unique)).toBe(publishedHash(unique));
+      expect(deckHash([...unique].reverse())).toBe(publishedHash(unique));
+    }
+  });
+
+  it('equals the published hash when keys are long or not ASCII', () => {
+    const rows = randomDeck(5, 500);
+    const distinct = [...new Map(rows.map((r) => [r.prefix + r.effectiveFrom, r])).values()];
+    const long = distinct.map((r, i) => ({ ...r, prefix: `${r.prefix}${'9'.repeat(i % 3 === 0 ? 50 : 0)}` }));
+    const wide = distinct.map((r, i) => ({ ...r, effectiveFrom: `${['', 'é', 'ü', '東'][i % 4]}${r.effectiveFrom}` }));
+    for (const deck of [long, wide]) expect(deckHash(deck)).toBe(publishedHash(deck));
+  });
+
   it('is the same for the same rows in another order, and differs when a row changes', () => {
     const rows = randomDeck(7, 3000);
     const unique = [...new Map(rows.map((r) => [r.prefix + r.effectiveFrom, r])).values()];

@@ -55,6 +55,28 @@ describe('carrier decks', () => {
     expect(matchDeck(deck, '447112345678', new Date('2026-10-01T00:00:00Z'))?.row.rate).toBe('0.2');
     expect(matchDeck(deck, '441', NOW)?.prefix).toBe('44');
   });
+
+  test('rows in prefix order and the same rows shuffled compile to the same deck', () => {
+    const rnd = seeded(11);
+    const rows = Array.from({ length: 400 }, (_, i) =>
+      row(String(rnd.int(1, 60)) + rnd.digits(rnd.int(0, 2)), `0.${rnd.digits(3)}`, {
+        effectiveFrom: `2026-0${1 + (i % 9)}-01T00:00:00.000Z`,
+      }),
+    );
+    const unique = [...new Map(rows.map((r) => [r.prefix + r.effectiveFrom, r])).values()];
+    const sorted = [...unique].sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0));
+    const shuffled = [...unique].sort(() => rnd.next() - 0.5);
+    const a = compileDeck(carrier('c'), 1, sorted);
+    const b = compileDeck(carrier('c'), 1, shuffled);
+    expect(a.rows.some((group) => group.length > 1)).toBe(true); // prefixes with several dated rows
+    expect(new Map(b.prefixes.map((p, i) => [p, b.rows[i]]))).toEqual(new Map(a.prefixes.map((p, i) => [p, a.rows[i]])));
+    for (let k = 0; k < 300; k++) {
+      const number = String(rnd.int(1, 60)) + rnd.digits(8);
+      const at = new Date(Date.UTC(2026, rnd.int(0, 11), 15));
+      const duration = sec(rnd.int(1, 600));
+      expect(priceOnDeck(b, number, at, duration)?.cost.toFixed()).toBe(priceOnDeck(a, number, at, duration)?.cost.toFixed());
+    }
+  });
 });
 
 describe('least-cost routing', () => {
