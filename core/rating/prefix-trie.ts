@@ -60,7 +60,8 @@ function trieBuilder() {
     values = v;
     capacity *= 2;
   };
-  const add = (prefix: string, value: number) => {
+  /** The node of `prefix`, made with its path if missing. */
+  const nodeOf = (prefix: string, value: number) => {
     if (!isDigits(prefix)) throw new PrefixError(`not a digit prefix: ${JSON.stringify(prefix)}`);
     if (!Number.isInteger(value) || value < 0) throw new PrefixError(`trie values must be integers ≥ 0, not ${value}`);
     let node = 0;
@@ -74,10 +75,34 @@ function trieBuilder() {
       }
       node = next;
     }
+    return node;
+  };
+  const add = (prefix: string, value: number) => {
+    const node = nodeOf(prefix, value);
     if (values[node] === -1) size += 1;
     values[node] = value;
   };
-  return { add, finish: () => frozenTrie(children.slice(0, count * 10), values.slice(0, count), size, count) };
+  /** The value `prefix` already has, or -1 after giving it `value`. */
+  const putIfAbsent = (prefix: string, value: number): number => {
+    const node = nodeOf(prefix, value);
+    const before = values[node]!;
+    if (before === -1) {
+      size += 1;
+      values[node] = value;
+    }
+    return before;
+  };
+  return { add, putIfAbsent, finish: () => frozenTrie(children.slice(0, count * 10), values.slice(0, count), size, count) };
+}
+
+/**
+ * A growing set of digit prefixes, each with the first value it was given: what a deck parser
+ * needs to name the line a repeated prefix was first on, in typed arrays rather than a map of
+ * hundreds of thousands of strings.
+ */
+export function firstValues(): { putIfAbsent(prefix: string, value: number): number } {
+  const { putIfAbsent } = trieBuilder();
+  return { putIfAbsent };
 }
 
 function frozenTrie(finalChildren: Int32Array, finalValues: Int32Array, size: number, count: number): PrefixTrie {

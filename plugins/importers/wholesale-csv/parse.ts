@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { DeckRow } from '../../../core/rating/catalog-events';
+import { firstValues } from '../../../core/rating/prefix-trie';
 import { forEachCsvRecord } from '../../../adapters/csv/read-csv';
 import type { RowError } from '../../../core/imports/row-error';
 import type { DeckParseResult } from '../../../application/ports/importers';
@@ -22,8 +23,8 @@ export async function parseWholesaleDeck(
 ): Promise<DeckParseResult> {
   const rows: DeckRow[] = [];
   const errors: RowError[] = [];
-  /** The line each prefix was first read on, by effective date: one map lookup a row, no key built. */
-  const seen = new Map<string, Map<string, number>>();
+  /** The line each prefix was first read on, by effective date: a digit trie, no key built, no map of strings. */
+  const seen = new Map<string, ReturnType<typeof firstValues>>();
   const name = basename(file);
   let indexes: Map<Column, number> | null = mapping.header ? null : columnIndexes(mapping, null);
   let records = 0;
@@ -43,11 +44,10 @@ export async function parseWholesaleDeck(
     try {
       const row = rowOf(record.fields);
       let lines = seen.get(row.effectiveFrom);
-      if (lines === undefined) seen.set(row.effectiveFrom, (lines = new Map()));
-      const earlier = lines.get(row.prefix);
-      if (earlier !== undefined)
+      if (lines === undefined) seen.set(row.effectiveFrom, (lines = firstValues()));
+      const earlier = lines.putIfAbsent(row.prefix, record.line);
+      if (earlier !== -1)
         throw new CellError('prefix', `${row.prefix} effective ${row.effectiveFrom} appears twice (first on line ${earlier})`);
-      lines.set(row.prefix, record.line);
       rows.push(row);
     } catch (error) {
       if (!(error instanceof CellError)) throw error;

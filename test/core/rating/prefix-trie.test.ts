@@ -1,4 +1,4 @@
-import { buildPrefixTrie, PrefixError } from '../../../core/rating/prefix-trie';
+import { buildPrefixTrie, firstValues, PrefixError } from '../../../core/rating/prefix-trie';
 import { seeded } from '../../support/random';
 
 describe('prefix trie', () => {
@@ -46,5 +46,20 @@ describe('prefix trie', () => {
         expect(trie.longestPacked(number)).toBe(best < 0 ? -1 : best * 64 + bestLength);
       }
     }
+  });
+});
+
+describe('firstValues', () => {
+  test('keeps the first value of each prefix, whatever shares its digits', () => {
+    const first = firstValues();
+    expect(first.putIfAbsent('44', 3)).toBe(-1);
+    expect(first.putIfAbsent('4', 4)).toBe(-1);
+    expect(first.putIfAbsent('447', 5)).toBe(-1);
+    expect(first.putIfAbsent('44', 6)).toBe(3);
+    expect(first.putIfAbsent('4', 0)).toBe(4);
+    expect(first.putIfAbsent('447', 7)).toBe(5);
+    for (let i = 0; i < 5000; i++) expect(first.putIfAbsent(String(100000 + i), i)).toBe(-1); // grows past its first arrays
+    expect(first.putIfAbsent('100042', 1)).toBe(42);
+    expect(() => first.putIfAbsent('4a', 1)).toThrow(PrefixError);
   });
 });

@@ -80,6 +80,29 @@ describe('wholesale CSV importer', () => {
     ]);
   });
 
+  test('a prefix twice on one date names the line it was first on; its extensions and other dates are not repeats', async () => {
+    const r = await parse([
+      '46,SE,0.01,60,60,0,2026-01-01,,0,EUR',
+      '460,SE,0.01,60,60,0,2026-01-01,,0,EUR',
+      '4,X,0.01,60,60,0,2026-01-01,,0,EUR',
+      '46,SE,0.01,60,60,0,2026-02-01,,0,EUR',
+      '+460,SE,0.03,60,60,0,2026-01-01,,0,EUR',
+      '46,SE,0.02,60,60,0,2026-02-01T00:00:00Z,,0,EUR',
+      '4,X,0.01,60,60,0,2026-01-01,,0,EUR',
+    ]);
+    expect(r.errors.map((e) => [e.line, e.reason])).toEqual([
+      [6, '460 effective 2026-01-01T00:00:00.000Z appears twice (first on line 3)'],
+      [7, '46 effective 2026-02-01T00:00:00.000Z appears twice (first on line 5)'],
+      [8, '4 effective 2026-01-01T00:00:00.000Z appears twice (first on line 4)'],
+    ]);
+    expect(r.rows.map((row) => `${row.prefix}@${row.effectiveFrom.slice(0, 7)}`)).toEqual([
+      '46@2026-01',
+      '460@2026-01',
+      '4@2026-01',
+      '46@2026-02',
+    ]);
+  });
+
   test('the built-in mapping reads the plain deck; a mapping naming a missing column is refused', async () => {
     const file = join(dir, 'plain.csv');
     writeFileSync(file, 'prefix,destination,rate,initial,subsequent,connect_fee,effective_from\n49,DE,0.011,1,1,0,2026-01-01\n');
