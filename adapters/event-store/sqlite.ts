@@ -47,7 +47,8 @@ type EventRow = [
 ];
 const COLUMNS = 'position, id, stream, version, type, schema_version, data, metadata, recorded_at';
 
-const SCHEMA = `
+/** The log's table, for tools that must build the same one (the store bench's bare floor). */
+export const SQLITE_EVENT_SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
   position       INTEGER PRIMARY KEY,
   id             TEXT    NOT NULL UNIQUE,
@@ -68,7 +69,7 @@ function toEvent([position, id, stream, version, type, schemaVersion, data, meta
 /** The embedded default: one SQLite file in WAL mode; positions are rowids, so gap-free. */
 export function sqliteEventStore(options: SqliteEventStoreOptions): EventStore & WriteProbed {
   const clock = options.clock ?? systemClock;
-  const db = openTrunklineSqlite(options.path, 'events', SCHEMA);
+  const db = openTrunklineSqlite(options.path, 'events', SQLITE_EVENT_SCHEMA);
   db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   const checkpoints = options.checkpointInBackground === false ? null : backgroundCheckpoints(db, options.path);
   options.onOpen?.(db);
