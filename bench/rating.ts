@@ -13,6 +13,7 @@ import { buildPlan } from '../core/rating/plan-builder';
 import { NS_PER_SECOND } from '../core/rating/duration';
 import { leastCostRoutes } from '../core/rating/lcr';
 import { seeded } from '../test/support/random';
+import { alternate, versus } from './compare';
 import { floorImport, type ImportTimes } from './import-floor';
 import { deckRows, generatePrefixes, writeDeckCsv } from './rating-deck';
 import { engineImport, engineWithCarrier, type Engine } from './rating-import';
@@ -21,12 +22,6 @@ import { fmt, machine, writeSection } from './report';
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
 const PREFIXES = Math.round(250_000 * SCALE);
 const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3));
-
-function perSecond(n: number, fn: (i: number) => void): number {
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) fn(i);
-  return n / (Number(process.hrtime.bigint() - started) / 1e9);
-}
 
 const heapMiB = () => {
   (globalThis as { gc?: () => void }).gc?.();
@@ -38,6 +33,42 @@ const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.flo
 /** The 1-minute load average: on a shared 2-core machine, what else ran shows in it. */
 const load = () => loadavg()[0]!.toFixed(1);
 
+/** A digit trie in two flat arrays, built and walked inline: the floor a lookup is compared with. */
+function rawTrie(prefixes: readonly string[]): (digits: string) => number {
+  let children = new Int32Array(10 * 1024).fill(-1);
+  let values = new Int32Array(1024).fill(-1);
+  let nodes = 1;
+  prefixes.forEach((prefix, value) => {
+    let node = 0;
+    for (let i = 0; i < prefix.length; i++) {
+      const slot = node * 10 + prefix.charCodeAt(i) - 48;
+      if (children[slot] === -1) {
+        if (nodes === values.length) {
+          const c = new Int32Array(children.length * 2).fill(-1);
+          c.set(children);
+          const v = new Int32Array(values.length * 2).fill(-1);
+          v.set(values);
+          [children, values] = [c, v];
+        }
+        children[slot] = nodes++;
+      }
+      node = children[slot]!;
+    }
+    values[node] = value;
+  });
+  const [next, value] = [children.slice(0, nodes * 10), values.slice(0, nodes)];
+  return (digits) => {
+    let node = 0;
+    let best = -1;
+    for (let i = 0; i < digits.length; i++) {
+      node = next[node * 10 + digits.charCodeAt(i) - 48]!;
+      if (node === -1) break;
+      if (value[node] !== -1) best = value[node]!;
+    }
+    return best;
+  };
+}
+
 async function main(): Promise<void> {
   const loadAtStart = load();
   const dir = mkdtempSync(join(tmpdir(), 'bench-rating-'));
@@ -46,6 +77,7 @@ async function main(): Promise<void> {
   writeDeckCsv(file, deckRows(prefixes, 2));
   const engines: Engine[] = [];
   const results: [string, string, string][] = [];
+  const speedRows: [string, string, string][] = [];
   const importRows: string[][] = [];
   try {
     // A B A B …: each round imports into a fresh engine, then runs the floor on a fresh file
@@ -103,21 +135,10 @@ async function main(): Promise<void> {
     const numbers = Array.from({ length: 200_000 }, () => rnd.pick(prefixes) + rnd.digits(rnd.int(2, 8)));
     const at = new Date('2026-11-25T12:00:00Z');
     let sink = 0;
-    perSecond(200_000, (i) => (sink += deck.trie.longest(numbers[i % numbers.length]!)));
-    results.push([
-      'longest-prefix lookups',
-      `${fmt(perSecond(2_000_000, (i) => (sink += deck.trie.longest(numbers[i % numbers.length]!))))}/s`,
-      '≥ 2,000,000/s',
-    ]);
+    const raw = rawTrie(prefixes);
     // every quote reads its decimal cost as a string, as an API answer would
     const carrierQuote = (i: number) =>
       (sink += priceOnDeck(deck, numbers[i % numbers.length]!, at, (30 + (i % 600)) * NS_PER_SECOND)!.cost.toFixed().length);
-    perSecond(20_000, carrierQuote);
-    results.push([
-      'carrier quotes (deck row, increments, exact decimal cost as a string)',
-      `${fmt(perSecond(300_000, carrierQuote))}/s`,
-      '≥ 200,000/s',
-    ]);
     // a CGRateS-style plan over the same prefixes: one destination per country code and length,
     // peak and off-peak timings, first minute whole then per second, rounded *up to 4 decimals
     const destinations: Record<string, string[]> = {};
@@ -147,14 +168,6 @@ async function main(): Promise<void> {
     });
     const planQuote = (i: number) =>
       (sink += rateCall(plan, numbers[i % numbers.length]!, at, (30 + (i % 600)) * NS_PER_SECOND).cost.toFixed().length);
-    perSecond(20_000, planQuote);
-    results.push([
-      'rating-plan quotes (peak/off-peak timings, two slots, exact total, rounding; cost as a string)',
-      `${fmt(perSecond(200_000, planQuote))}/s`,
-      '≥ 200,000/s',
-    ]);
-    console.error('quotes: done');
-
     const carriers = [
       deck,
       ...[4, 5, 6, 7].map((seed, k) =>
@@ -166,17 +179,68 @@ async function main(): Promise<void> {
       ),
     ];
     const rank = (i: number) => (sink += leastCostRoutes(carriers, numbers[i % numbers.length]!, at, 60 * NS_PER_SECOND).routes.length);
-    perSecond(5_000, rank);
-    results.push([
-      'LCR over 5 carriers: each priced exactly (integer cost units), sorted',
-      `${fmt(perSecond(100_000, rank))}/s`,
-      '≥ 100,000/s',
-    ]);
     const rankAndPrint = (i: number) => {
       for (const r of leastCostRoutes(carriers, numbers[i % numbers.length]!, at, 60 * NS_PER_SECOND).routes)
         sink += r.cost.toFixed().length;
     };
-    results.push(["… and every route's decimal cost as a string", `${fmt(perSecond(50_000, rankAndPrint))}/s`, '']);
+    // each figure warmed up once, then rounds of the raw trie first and every figure after it
+    // a loop of its own for each figure (one shared loop calling each in turn would make that call
+    // megamorphic and slow them all); each warmed up once, then rounds of the raw trie first
+    const rateOf = (count: number, started: bigint) => count / (Number(process.hrtime.bigint() - started) / 1e9);
+    const figures = {
+      raw: (count: number) => {
+        const started = process.hrtime.bigint();
+        for (let i = 0; i < count; i++) sink += raw(numbers[i % numbers.length]!);
+        return rateOf(count, started);
+      },
+      lookup: (count: number) => {
+        const started = process.hrtime.bigint();
+        for (let i = 0; i < count; i++) sink += deck.trie.longest(numbers[i % numbers.length]!);
+        return rateOf(count, started);
+      },
+      carrierQuote: (count: number) => {
+        const started = process.hrtime.bigint();
+        for (let i = 0; i < count; i++) carrierQuote(i);
+        return rateOf(count, started);
+      },
+      planQuote: (count: number) => {
+        const started = process.hrtime.bigint();
+        for (let i = 0; i < count; i++) planQuote(i);
+        return rateOf(count, started);
+      },
+      rank: (count: number) => {
+        const started = process.hrtime.bigint();
+        for (let i = 0; i < count; i++) rank(i);
+        return rateOf(count, started);
+      },
+      rankAndPrint: (count: number) => {
+        const started = process.hrtime.bigint();
+        for (let i = 0; i < count; i++) rankAndPrint(i);
+        return rateOf(count, started);
+      },
+    };
+    const counts: Record<keyof typeof figures, number> = {
+      raw: 2_000_000,
+      lookup: 2_000_000,
+      carrierQuote: 300_000,
+      planQuote: 200_000,
+      rank: 100_000,
+      rankAndPrint: 50_000,
+    };
+    const names = Object.keys(figures) as (keyof typeof figures)[];
+    for (const name of names) figures[name](Math.ceil(counts[name] / 10));
+    const speedRounds = await alternate(
+      ROUNDS,
+      Object.fromEntries(names.map((name) => [name, () => figures[name](counts[name])])) as Record<keyof typeof figures, () => number>,
+    );
+    const speed = (label: string, name: keyof typeof figures, target: string) =>
+      speedRows.push([label, `${versus(speedRounds[name], speedRounds.raw, (x) => `${fmt(x)}/s`)}`, target]);
+    speed('longest-prefix lookups', 'lookup', '≥ 2,000,000/s');
+    speed('carrier quotes (deck row, increments, exact decimal cost as a string)', 'carrierQuote', '≥ 200,000/s');
+    speed('rating-plan quotes (peak/off-peak timings, two slots, exact total, rounding; cost as a string)', 'planQuote', '≥ 200,000/s');
+    speed('LCR over 5 carriers: each priced exactly (integer cost units), sorted', 'rank', '≥ 100,000/s');
+    speed("… and every route's decimal cost as a string", 'rankAndPrint', '');
+    console.error('quotes: done');
     if (sink === 42) console.log(''); // keeps the lookups from being optimized away
   } finally {
     for (const engine of engines) await engine.close();
@@ -200,7 +264,15 @@ ${importRows.map((r) => `| ${r.join(' | ')} |`).join('\n')}
 
 | measure | result | target |
 |---|---|---|
-${results.map((r) => `| ${r.join(' | ')} |`).join('\n')}`;
+${results.map((r) => `| ${r.join(' | ')} |`).join('\n')}
+
+Lookups and quotes: ${ROUNDS} alternated rounds, each first a raw digit trie in two flat arrays walked inline over the same
+prefixes and numbers (the floor of any longest-prefix lookup), then every figure; medians, and the median of the rounds'
+ratios to the raw trie.
+
+| measure | result | raw trie lookups, same rounds | ratio | target |
+|---|---:|---:|---:|---|
+${speedRows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`;
   if (process.env['BENCH_WRITE'] !== '0') writeSection('rating', body);
   console.log(body);
 }
