@@ -11,6 +11,8 @@ import type { EventToAppend } from '../core/events/envelope';
 
 export interface BareStore {
   append(stream: string, events: readonly EventToAppend[]): void | Promise<void>;
+  /** Between steps, untimed: what the store's own background work would have done meanwhile. */
+  settle(): Promise<void>;
   /** Events per second of reading every event back, data and metadata parsed. */
   readRate(): Promise<{ events: number; perSecond: number }>;
   close(): Promise<void>;
@@ -28,8 +30,9 @@ function versions() {
 
 /**
  * better-sqlite3 on a file in WAL mode, one transaction per append of one prepared INSERT a row.
- * It never checkpoints while it runs (the store checkpoints on a thread of its own, which still
- * costs a core here): the WAL only grows.
+ * It never checkpoints while a step runs (the store checkpoints on a thread of its own, which
+ * still costs a core here), and checkpoints the whole WAL between steps, untimed, so that its
+ * reads do not search a WAL of hundreds of megabytes the store's would not have.
  */
 export function bareSqlite(path: string, synchronous: 'normal' | 'full'): BareStore {
   const db = new Database(path);
@@ -49,6 +52,9 @@ export function bareSqlite(path: string, synchronous: 'normal' | 'full'): BareSt
   return {
     append: (stream, events) => {
       append(stream, events);
+    },
+    async settle() {
+      db.pragma('wal_checkpoint(TRUNCATE)');
     },
     async readRate() {
       const rows = db
@@ -98,6 +104,7 @@ export async function barePostgres(url: string): Promise<BareStore> {
       });
       head += events.length;
     },
+    async settle() {},
     async readRate() {
       const started = process.hrtime.bigint();
       let events = 0;

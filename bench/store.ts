@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqliteEventStore } from '../adapters/event-store/sqlite';
@@ -72,6 +72,7 @@ async function readRate(store: EventStore): Promise<{ events: number; perSecond:
 /** What one side of a round measures: the same steps for the store and for its bare floor. */
 interface Side {
   append(stream: string, events: EventToAppend[]): unknown;
+  settle(): Promise<void>;
   readRate(): Promise<{ events: number; perSecond: number }>;
   close(): Promise<void>;
 }
@@ -91,10 +92,12 @@ async function measure(open: () => Promise<Side>, steps: readonly Step[], warmUp
   try {
     if (warmUp > 0) await appendRate((s, e) => side.append(s, e), warmUp, 1); // JIT and page cache, not counted
     const out: number[] = [];
-    for (const step of steps)
+    for (const step of steps) {
+      await side.settle();
       out.push(
         step.batch === 0 ? (await side.readRate()).perSecond : await appendRate((s, e) => side.append(s, e), step.total, step.batch),
       );
+    }
     return out;
   } finally {
     await side.close();
@@ -123,10 +126,15 @@ async function compare(
   });
 }
 
-const storeSide = (store: EventStore): Side => ({
+const storeSide = (store: EventStore, close: () => Promise<void> = async () => undefined): Side => ({
   append: (stream, events) => store.append(stream, events, 'any'),
+  // its checkpoints run on their own thread; nothing to do between steps
+  settle: async () => undefined,
   readRate: () => readRate(store),
-  close: () => store.close(),
+  close: async () => {
+    await store.close();
+    await close();
+  },
 });
 
 async function sqliteFigures(rows: Row[]): Promise<void> {
@@ -186,15 +194,22 @@ async function sqliteFigures(rows: Row[]): Promise<void> {
 async function postgresFigures(rows: Row[]): Promise<void> {
   const cluster = await startPostgresCluster({ durable: true });
   const admin = new pg.Client({ connectionString: cluster.url });
-  await admin.connect();
   let databases = 0;
-  /** A database of its own for each side of each round: every round starts from an empty log. */
-  const fresh = async () => {
+  /**
+   * A database of its own for each side of each round, dropped when the side is done, after a
+   * CHECKPOINT: every side starts from an empty log on a cluster with nothing left to flush.
+   */
+  const fresh = async (): Promise<{ url: string; drop: () => Promise<void> }> => {
     const name = `bench_${++databases}`;
+    await admin.query('CHECKPOINT');
     await admin.query(`CREATE DATABASE ${name}`);
-    return cluster.url.replace(/\/postgres$/, `/${name}`);
+    const drop = async () => {
+      await admin.query(`DROP DATABASE ${name}`);
+    };
+    return { url: cluster.url.replace(/\/postgres$/, `/${name}`), drop };
   };
   try {
+    await admin.connect();
     const steps: Step[] = [
       { backend: 'PostgreSQL (fsync on)', operation: 'append, 1 event per commit', target: '', batch: 1, total: n(3_000) },
       { backend: 'PostgreSQL', operation: 'append, batches of 100', target: '', batch: 100, total: n(50_000) },
@@ -211,13 +226,26 @@ async function postgresFigures(rows: Row[]): Promise<void> {
       ...(await compare(
         'postgres',
         steps,
-        async () => storeSide(await postgresEventStore({ url: await fresh() })),
-        async () => barePostgres(await fresh()),
+        async () => {
+          const db = await fresh();
+          return storeSide(await postgresEventStore({ url: db.url }), db.drop);
+        },
+        async () => {
+          const db = await fresh();
+          const bare = await barePostgres(db.url);
+          return {
+            ...bare,
+            close: async () => {
+              await bare.close();
+              await db.drop();
+            },
+          };
+        },
         200,
       )),
     );
   } finally {
-    await admin.end();
+    await admin.end().catch(() => undefined);
     cluster.stop();
   }
 }
@@ -252,6 +280,8 @@ async function rebuildFigures(sizes: number[]): Promise<RebuildFigure[]> {
       const rounds = await alternate(ROUNDS, {
         readParse: () => readLogRate(dir, true),
         rebuild: () => {
+          // every round rebuilds into a new file, as the first did
+          for (const f of readdirSync(dir)) if (f.startsWith('read-models.sqlite')) rmSync(join(dir, f));
           const line = execFileSync(process.execPath, ['-r', 'tsx/cjs', join(__dirname, 'rebuild-child.ts'), dir], {
             encoding: 'utf8',
             stdio: ['ignore', 'pipe', 'inherit'],
@@ -298,10 +328,11 @@ async function main(): Promise<void> {
   const body = `## Event store and projections (\`npm run bench:store\`)
 
 Machine: ${machine()}. Scale: ${SCALE}. Events are CDR-sized (~250 bytes of JSON), appended to 5,000 streams with \`expected: 'any'\`.
-${ROUNDS} alternated rounds, each the bare floor first and then the store, each side on a fresh file or database; medians, and the
+${ROUNDS} alternated rounds, each the bare floor first and then the store, each side on a fresh file or database (PostgreSQL: after a CHECKPOINT, dropped after the side); medians, and the
 ratio is the median of the rounds' ratios. The floor (bench/store-floors.ts) appends the same events to the same table (columns,
 keys, uniqueness) with one transaction per append and nothing else: on SQLite one prepared INSERT a row in WAL mode with the
-same \`synchronous\`, never checkpointing its WAL while it runs (the store checkpoints on a thread of its own); on PostgreSQL one \`INSERT … SELECT FROM unnest(…)\` per append, committed on its own. It knows each
+same \`synchronous\`, never checkpointing its WAL while a step runs (the store checkpoints on a thread of its own) but
+checkpointing it between steps, untimed; on PostgreSQL one \`INSERT … SELECT FROM unnest(…)\` per append, committed on its own. It knows each
 stream's version in memory, so it checks no expected version, deduplicates no event id, takes no lock and validates
 nothing; its reads parse data and metadata as the stores do.
 
@@ -316,7 +347,7 @@ ratios to the floor price is what a store guarantees beyond an INSERT: the strea
 event id looked up for deduplication, and on PostgreSQL the advisory lock and the notification.
 
 Rebuild of the \`catalogue\` projection (two upserts per event, SQLite read models, batches of 1000 per transaction),
-each in a fresh process so peak RSS (VmHWM) is the rebuild's own, alternated with better-sqlite3 reading every row of
+each in a fresh process into a new read-model file so peak RSS (VmHWM) is the rebuild's own, alternated with better-sqlite3 reading every row of
 the same log and \`JSON.parse\` of its data and metadata (${ROUNDS} rounds; peak RSS from the last). Target ≥ 100,000
 events/s, memory flat as the log grows.
 

@@ -46,13 +46,18 @@ const MAX_RADIX_KEY = 64;
 
 /**
  * LSD radix sort of the keys as bytes (code unit + 1; 0 pads a shorter key, so a key sorts before
- * every longer key it begins: `<` on strings). Null when a key is not ASCII, too long, or two keys
- * are equal.
+ * every longer key it begins: `<` on strings). Null when a key is not two strings, not ASCII, too
+ * long, or two keys are equal.
  */
 function radixOrder(rows: readonly DeckRow[]): number[] | null {
   const n = rows.length;
   let width = 0;
-  for (let i = 0; i < n; i++) width = Math.max(width, rows[i]!.prefix.length + rows[i]!.effectiveFrom.length);
+  for (let i = 0; i < n; i++) {
+    const row: Partial<DeckRow> | undefined = rows[i];
+    // a row not shaped as a deck row (a hole, a date missing) is joined as `+` would: the comparator's
+    if (typeof row?.prefix !== 'string' || typeof row.effectiveFrom !== 'string') return null;
+    width = Math.max(width, row.prefix.length + row.effectiveFrom.length);
+  }
   if (width > MAX_RADIX_KEY) return null;
   const bytes = new Uint8Array(n * width);
   for (let i = 0; i < n; i++) {

@@ -45,8 +45,8 @@ export function buildIndexTrie(prefixes: readonly string[]): PrefixTrie {
   return builder.finish();
 }
 
-function trieBuilder() {
-  let capacity = 1024;
+/** `capacity`: nodes to start with; the arrays double as they fill. */
+function trieBuilder(capacity = 1024) {
   let children = new Int32Array(capacity * 10).fill(-1);
   let values = new Int32Array(capacity).fill(-1);
   let count = 1;
@@ -92,7 +92,12 @@ function trieBuilder() {
     }
     return before;
   };
-  return { add, putIfAbsent, finish: () => frozenTrie(children.slice(0, count * 10), values.slice(0, count), size, count) };
+  return {
+    add,
+    putIfAbsent,
+    capacity: () => capacity,
+    finish: () => frozenTrie(children.slice(0, count * 10), values.slice(0, count), size, count),
+  };
 }
 
 /**
@@ -100,9 +105,19 @@ function trieBuilder() {
  * needs to name the line a repeated prefix was first on, in typed arrays rather than a map of
  * hundreds of thousands of strings.
  */
-export function firstValues(): { putIfAbsent(prefix: string, value: number): number } {
-  const { putIfAbsent } = trieBuilder();
-  return { putIfAbsent };
+export function firstValues(): {
+  putIfAbsent(prefix: string, value: number): number;
+  /** Nodes its arrays have room for. */
+  readonly capacity: number;
+} {
+  // small at first: a parser keeps one per effective date, and a deck may date every row apart
+  const builder = trieBuilder(16);
+  return {
+    putIfAbsent: builder.putIfAbsent,
+    get capacity() {
+      return builder.capacity();
+    },
+  };
 }
 
 function frozenTrie(finalChildren: Int32Array, finalValues: Int32Array, size: number, count: number): PrefixTrie {

@@ -59,6 +59,17 @@ describe('deckHash', () => {
     for (const deck of [long, wide]) expect(deckHash(deck)).toBe(publishedHash(deck));
   });
 
+  it('equals the published hash for rows that are not shaped as deck rows', () => {
+    const rows = randomDeck(9, 50);
+    const unshaped = [
+      ...rows,
+      { ...rows[0]!, effectiveFrom: null },
+      { ...rows[1]!, prefix: 44 },
+      { ...rows[2]!, effectiveFrom: undefined },
+    ] as unknown as DeckRow[];
+    expect(deckHash(unshaped)).toBe(publishedHash(unshaped));
+  });
+
   it('is the same for the same rows in another order, and differs when a row changes', () => {
     const rows = randomDeck(7, 3000);
     const unique = [...new Map(rows.map((r) => [r.prefix + r.effectiveFrom, r])).values()];

@@ -53,6 +53,7 @@ describe('firstValues', () => {
   test('keeps the first value of each prefix, whatever shares its digits', () => {
     const first = firstValues();
     expect(first.putIfAbsent('44', 3)).toBe(-1);
+    expect(first.capacity).toBeLessThanOrEqual(16); // a parser keeps one per date: each starts small
     expect(first.putIfAbsent('4', 4)).toBe(-1);
     expect(first.putIfAbsent('447', 5)).toBe(-1);
     expect(first.putIfAbsent('44', 6)).toBe(3);
@@ -60,6 +61,7 @@ describe('firstValues', () => {
     expect(first.putIfAbsent('447', 7)).toBe(5);
     for (let i = 0; i < 5000; i++) expect(first.putIfAbsent(String(100000 + i), i)).toBe(-1); // grows past its first arrays
     expect(first.putIfAbsent('100042', 1)).toBe(42);
+    expect(first.capacity).toBeGreaterThan(5000);
     expect(() => first.putIfAbsent('4a', 1)).toThrow(PrefixError);
   });
 });
