@@ -8,6 +8,12 @@ import type { DeckRow } from '../../core/rating/catalog-events';
  */
 const ROWS_PER_UPDATE = 250;
 
+/** A deck's rows in its canonical order, and its content hash (deckHash). */
+export interface CanonicalDeck {
+  readonly rows: readonly DeckRow[];
+  readonly sha256: string;
+}
+
 /**
  * Content hash of deck rows in a canonical order: the same deck in another file layout is the
  * same deck. It is the SHA-256 of `JSON.stringify` of the rows sorted by prefix then
@@ -15,15 +21,24 @@ const ROWS_PER_UPDATE = 250;
  * published deck's event carries it, and an import of unchanged content is recognised by it.
  */
 export function deckHash(rows: readonly DeckRow[]): string {
+  return canonicalDeck(rows).sha256;
+}
+
+/**
+ * The rows in the hash's order with the hash: a deck published in this order is stored in key
+ * order, so the lookup reads its table sequentially rather than jumping across the file.
+ */
+export function canonicalDeck(rows: readonly DeckRow[]): CanonicalDeck {
   const order = canonicalOrder(rows);
+  const sorted = order.map((i) => rows[i]!);
   const hash = createHash('sha256').update('[');
-  for (let from = 0; from < order.length; from += ROWS_PER_UPDATE) {
-    const part = JSON.stringify(order.slice(from, from + ROWS_PER_UPDATE).map((i) => rows[i]));
+  for (let from = 0; from < sorted.length; from += ROWS_PER_UPDATE) {
+    const part = JSON.stringify(sorted.slice(from, from + ROWS_PER_UPDATE));
     // "[a,b]" of each slice joined with commas is "[…]" of the whole
     if (from > 0) hash.update(',');
     hash.update(part.slice(1, -1));
   }
-  return hash.update(']').digest('hex');
+  return { rows: sorted, sha256: hash.update(']').digest('hex') };
 }
 
 /**

@@ -3,7 +3,7 @@ import { DomainError } from '../../core/decider';
 import type { EventMetadata } from '../../core/events/envelope';
 import { carrierDecider } from '../../core/rating/carrier-decider';
 import { carrierStream, type CarrierService, type Trunk } from '../../core/rating/catalog-events';
-import { deckHash } from './deck-hash';
+import { canonicalDeck } from './deck-hash';
 import { catalogHandler, type RatingServiceDeps } from './deps';
 import { ImportRejectedError, UnknownFormatError } from './errors';
 
@@ -63,11 +63,13 @@ export function deckImport(deps: RatingServiceDeps) {
         onProgress: input.onProgress,
       });
       if (parsed.errors.length > 0 && !input.skipBadRows) throw new ImportRejectedError(parsed.errors, parsed.records);
+      // staged in key order: the rates table is then written and read back in the order of its key
+      const deck = canonicalDeck(parsed.rows);
       const result = await handleCommand(
         handler,
         carrierDecider,
         carrierStream(input.carrierId),
-        { type: 'publish-deck', data: { rows: parsed.rows, sha256: deckHash(parsed.rows), source: input.file } },
+        { type: 'publish-deck', data: { rows: deck.rows, sha256: deck.sha256, source: input.file } },
         { metadata: input.metadata ?? {} },
       );
       return {

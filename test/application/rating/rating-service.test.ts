@@ -50,6 +50,34 @@ describe('rating service on a real engine (SQLite)', () => {
     expect(engine.rating.current().carriers.get('alpha')!.version).toBe(2);
   });
 
+  test('a deck is staged in key order whatever the file order, and the same deck in another order is unchanged', async () => {
+    const header = 'prefix,destination,rate,initial,subsequent,connect_fee,effective_from';
+    const lines = [
+      '4479,M,0.05,1,1,0,2026-01-01',
+      '33,F,0.012,30,6,0,2026-01-01',
+      '447,M,0.03,1,1,0,2026-02-01',
+      '44,U,0.01,60,60,0,2026-01-01',
+      '447,M,0.02,1,1,0,2026-01-01',
+      '4,X,0.5,60,60,0,2026-01-01',
+    ];
+    const shuffled = join(dir, 'shuffled.csv');
+    writeFileSync(shuffled, [header, ...lines].join('\n'));
+    const reversed = join(dir, 'reversed.csv');
+    writeFileSync(reversed, [header, ...[...lines].reverse()].join('\n'));
+    expect(await engine.rating.importDeck({ carrierId: 'alpha', file: shuffled })).toMatchObject({ version: 1, rows: 6, unchanged: false });
+    const staged: string[] = [];
+    for await (const e of engine.store.readStream('carrier-alpha'))
+      if (e.type === 'DeckRowsStaged')
+        for (const row of (e.data as { rows: string[][] }).rows) staged.push(`${row[0]}@${row[7]!.slice(0, 7)}`);
+    // prefix + effectiveFrom joined and compared as text: "33…" < "42026…" < "442026…" < "4472026-01…" < "4472026-02…" < "44792026…"
+    expect(staged).toEqual(['33@2026-01', '4@2026-01', '44@2026-01', '447@2026-01', '447@2026-02', '4479@2026-01']);
+    expect(await engine.rating.importDeck({ carrierId: 'alpha', file: reversed })).toMatchObject({ version: 1, unchanged: true });
+    await engine.rating.sync();
+    const deck = engine.rating.current().carriers.get('alpha')!;
+    expect(deck.prefixes).toEqual(['33', '4', '44', '447', '4479']);
+    expect(deck.rows[deck.prefixes.indexOf('447')]!.map((r) => r.rate)).toEqual(['0.03', '0.02']);
+  });
+
   test('a deck with bad rows changes nothing unless told to skip them', async () => {
     const head = await engine.store.head();
     await expect(engine.rating.importDeck({ carrierId: 'alpha', file: join(DECKS, 'bad.csv') })).rejects.toBeInstanceOf(
