@@ -13,7 +13,7 @@
  */
 import { fundedCallers } from './funded-callers';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, rmSync, writeFileSync } from 'node:fs';
+import { openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { post } from './http-post';
 import { join } from 'node:path';
@@ -193,6 +193,41 @@ function benchConfig(): Record<string, unknown> {
   };
 }
 
+/**
+ * CPU milliseconds of the threads of `pid` running at nice 10: the projection thread lowers its
+ * own priority to it (adapters/runtime/thread-priority.ts), and no other thread does.
+ */
+function projectionThreadCpuMs(pid: number): number {
+  let ticks = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    // after "pid (comm) ": state is field 3 of proc(5); utime 14, stime 15, nice 19
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[16] === '10') ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** The clock ticks /proc counts CPU time in (USER_HZ: 100 on Linux). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** The projection thread's CPU once it has stopped working: unchanged for a second (at most 15 s). */
+async function settledProjectionCpuMs(pid: number): Promise<number> {
+  let last = projectionThreadCpuMs(pid);
+  for (let i = 0; i < 15; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = projectionThreadCpuMs(pid);
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
+}
+
 /** Prepares a data directory in process (carrier, deck, funded accounts), then measures `trunkline serve` on it. */
 async function run(label: string, env: Record<string, string>, placement: Placement): Promise<string[]> {
   const split = placement === 'apart';
@@ -241,6 +276,9 @@ async function run(label: string, env: Record<string, string>, placement: Placem
     const callers = people.map((p) => p.keyid);
     await offer(port, callers, 100, 2, `${label}-warm`, []); // connections, JIT, state caches
     const authorized: Call[] = [];
+    const threaded = placement === 'thread' && server.pid !== undefined;
+    const projectionBefore = threaded ? await settledProjectionCpuMs(server.pid!) : 0;
+    let requests = 0;
     for (const rate of RATES) {
       const before = await serverBuckets(base);
       const gcBefore = await gcPauses(base);
@@ -249,6 +287,7 @@ async function run(label: string, env: Record<string, string>, placement: Placem
       const gcAfter = await gcPauses(base);
       const gc = { count: gcAfter.count - gcBefore.count, ms: gcAfter.ms - gcBefore.ms };
       const cpuPerRequest = (gcAfter.cpuMs - gcBefore.cpuMs) / r.sent;
+      requests += r.sent;
       const kinds = Object.entries(gcAfter.kinds)
         .map(([k, n]) => `${k} ${n - (gcBefore.kinds[k] ?? 0)}`)
         .join(', ');
@@ -264,6 +303,15 @@ async function run(label: string, env: Record<string, string>, placement: Placem
     rows.push(
       `| ${label} | CDRs charged, ${CDR_CONCURRENCY} concurrent posters | ${fmt(c.perSecond)}/s | | | | | | | ${fmt(c.charged)} charged, ${fmt(c.errors)} errors |`,
     );
+    if (threaded) {
+      // everything the projections did for the run, caught up: its authorizations and its CDRs
+      const projectionMs = (await settledProjectionCpuMs(server.pid!)) - projectionBefore;
+      requests += c.charged;
+      process.stderr.write(`${label} projection thread: ${fmt(projectionMs)} ms of CPU for ${fmt(requests)} requests\n`);
+      rows.push(
+        `| ${label} | the projection thread alone, over the run (authorizations and CDRs) | | | | | | | ${(projectionMs / requests).toFixed(2)} ms | ${fmt(projectionMs)} ms of CPU for ${fmt(requests)} requests |`,
+      );
+    }
   } finally {
     for (const child of [server, projector]) {
       if (!child) continue;
@@ -390,7 +438,7 @@ async function main(): Promise<void> {
   const body = [
     '## Calls: authorization and CDR charging (`npm run bench:calls`)',
     '',
-    `${machine()}; \`trunkline serve\` in its own process; authorizations offered by a native open-loop load generator (bench/native/loadgen.c: 16 keep-alive HTTP/1.1 connections, as Kamailio's libcurl-based http_client; no garbage collector of its own in the figures) and CDRs posted by node:http keep-alive clients, over loopback ("projection thread": the default, \`serve\`'s projections in a worker thread of its own process; "projections in process": TRUNKLINE_PROJECTIONS=run, on \`serve\`'s event loop; "projector apart": \`serve\` with TRUNKLINE_PROJECTIONS=elsewhere and a \`trunkline projector\` process feeding the read models: three processes on two cores); ${ACCOUNTS} funded accounts, each authorization a new call (a reservation appended on the caller's stream), ${SECONDS_PER_RATE} s per offered rate, open loop. Scale ${SCALE}. p50 and p99 as the load generator saw them; "p99 in the engine" from the engine's own histogram (trunkline_http_request_seconds for the authorize hook, from the request's headers parsed to the answer written; interpolated within buckets of 0.5, 1, 2, 3, 4, 5, 7.5 and 10 ms, then 25, 50 and 100 ms, so figures above 10 ms are rough): what the two differ by is the time a request waits before the engine reads it: mostly the engine's garbage-collector pauses (the GC column: the serving thread's pauses and their total during the phase, from nodejs_gc_duration_seconds; a projection thread's own are not in it) and the other processes on the same two cores. "Engine CPU a request": the serve process's CPU time (every thread, a projection thread's included) over the phase, divided by the requests offered; with the projector apart, its own CPU is not in it.`,
+    `${machine()}; \`trunkline serve\` in its own process; authorizations offered by a native open-loop load generator (bench/native/loadgen.c: 16 keep-alive HTTP/1.1 connections, as Kamailio's libcurl-based http_client; no garbage collector of its own in the figures) and CDRs posted by node:http keep-alive clients, over loopback ("projection thread": the default, \`serve\`'s projections in a worker thread of its own process; "projections in process": TRUNKLINE_PROJECTIONS=run, on \`serve\`'s event loop; "projector apart": \`serve\` with TRUNKLINE_PROJECTIONS=elsewhere and a \`trunkline projector\` process feeding the read models: three processes on two cores); ${ACCOUNTS} funded accounts, each authorization a new call (a reservation appended on the caller's stream), ${SECONDS_PER_RATE} s per offered rate, open loop. Scale ${SCALE}. p50 and p99 as the load generator saw them; "p99 in the engine" from the engine's own histogram (trunkline_http_request_seconds for the authorize hook, from the request's headers parsed to the answer written; interpolated within buckets of 0.5, 1, 2, 3, 4, 5, 7.5 and 10 ms, then 25, 50 and 100 ms, so figures above 10 ms are rough): what the two differ by is the time a request waits before the engine reads it: mostly the engine's garbage-collector pauses (the GC column: the serving thread's pauses and their total during the phase, from nodejs_gc_duration_seconds; a projection thread's own are not in it) and the other processes on the same two cores. "Engine CPU a request": the serve process's CPU time (every thread, a projection thread's included) over the phase, divided by the requests offered; with the projector apart, its own CPU is not in it. "The projection thread alone": the CPU of the process's one thread at nice 10 (from /proc), from before the first phase until it has caught up after the CDRs, divided by every request of the run.`,
     '',
     '| store | what | achieved | p50 | p99 | p99 in the engine | max | GC pauses | engine CPU a request | outcome |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
