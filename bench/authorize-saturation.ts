@@ -6,10 +6,11 @@
  * saturation is the highest rate achieved.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../test/beds/free-port';
+import { procStat } from './proc-stat';
 import { stopChild } from '../test/beds/stop-child';
 import { HOOK_SECRET } from '../test/support/calls-engine';
 import { ROOT, childEnv } from '../test/support/cli';
@@ -35,10 +36,9 @@ export interface Served {
 
 /** The process's CPU so far (every thread), in ms, from /proc: the same reading for every target. */
 function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // the command name may hold spaces: the fields counted from after its closing parenthesis
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ = 100 on Linux
+  const stat = procStat(`/proc/${pid}/stat`);
+  if (!stat) throw new Error(`process ${pid} is gone`);
+  return stat.cpuMs;
 }
 
 /**

@@ -13,9 +13,10 @@
  */
 import { fundedCallers } from './funded-callers';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { post } from './http-post';
+import { procStat } from './proc-stat';
 import { join } from 'node:path';
 import { BENCH_NODE_ARGS, SERVE_NODE_FLAGS } from './serve-flags';
 import { freePort } from '../test/beds/free-port';
@@ -198,23 +199,13 @@ function benchConfig(): Record<string, unknown> {
  * own priority to it (adapters/runtime/thread-priority.ts), and no other thread does.
  */
 function projectionThreadCpuMs(pid: number): number {
-  let ticks = 0;
+  let ms = 0;
   for (const task of readdirSync(`/proc/${pid}/task`)) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
-    } catch {
-      continue; // the thread ended meanwhile
-    }
-    // after "pid (comm) ": state is field 3 of proc(5); utime 14, stime 15, nice 19
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields[16] === '10') ticks += Number(fields[11]) + Number(fields[12]);
+    const stat = procStat(`/proc/${pid}/task/${task}/stat`); // null: the thread ended meanwhile
+    if (stat?.nice === 10) ms += stat.cpuMs;
   }
-  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  return ms;
 }
-
-/** The clock ticks /proc counts CPU time in (USER_HZ: 100 on Linux). */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 /** The projection thread's CPU once it has stopped working: unchanged for a second (at most 15 s). */
 async function settledProjectionCpuMs(pid: number): Promise<number> {

@@ -3,8 +3,8 @@ import type { DeckRow } from '../../core/rating/catalog-events';
 
 /**
  * Rows serialized per hash update: the whole deck as one JSON string would be tens of megabytes,
- * and a string over about 128 KiB costs the hash a fresh memory mapping to encode (twice the time
- * of the SHA-256 itself); 250 rows stay well under it.
+ * and a string over about 128 KiB costs the hash a fresh memory mapping to encode, which costs
+ * more than the SHA-256 itself; 250 rows stay well under it.
  */
 const ROWS_PER_UPDATE = 250;
 
