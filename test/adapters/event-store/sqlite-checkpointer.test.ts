@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqliteEventStore } from '../../../adapters/event-store/sqlite';
 import type Database from 'better-sqlite3';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { serveCheckpoints } from '../../../adapters/event-store/checkpoint-loop';
 import { checkpointWorkers, checkpointsServedBy } from '../../../adapters/event-store/sqlite-checkpointer';
 import { sqliteReadModelStore } from '../../../adapters/read-models/sqlite';
@@ -89,5 +89,56 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
     await waitFor(() => autocheckpoint() === 1000, 10_000, 'SQLite’s own checkpoints again');
     expect(checkpointWorkers()).toBe(0);
     await store.close();
+  });
+
+  it('keeps the WAL bounded while appends never pause: a large log is checkpointed and restarted in one go', async () => {
+    // PASSIVE checkpoints from another thread never catch up with a writer that does not stop,
+    // and SQLite starts its log again only once every frame is copied back: the WAL grew by
+    // every append (some 15 KB here) for as long as the writes went on
+    const path = join(dir, 'busy-events.db');
+    const store = sqliteEventStore({ path });
+    const channel = new MessageChannel();
+    const loop = require.resolve('../../../adapters/event-store/checkpoint-loop');
+    const thread = new Worker(
+      `require(${JSON.stringify(require.resolve('tsx/cjs'))});
+       const { workerData } = require('node:worker_threads');
+       require(${JSON.stringify(loop)}).serveCheckpoints(workerData.port, 20, { restartAtFrames: 256 });
+       require('node:worker_threads').parentPort.postMessage('serving');`,
+      { eval: true, workerData: { port: channel.port2 }, transferList: [channel.port2] },
+    );
+    await new Promise((resolve) => thread.once('message', resolve));
+    checkpointsServedBy(channel.port1);
+    const walBytes = () => {
+      try {
+        return statSync(`${path}-wal`).size;
+      } catch {
+        return 0;
+      }
+    };
+    const data = { note: 'w'.repeat(500) };
+    let largest = 0;
+    const appends = 6000;
+    try {
+      for (let i = 0; i < appends; i++) {
+        await store.append(
+          `s-${i % 50}`,
+          [{ id: deriveId('busy', String(i)), type: 'Noted', schemaVersion: 1, data, metadata: {} }],
+          'any',
+        );
+        if (i % 100 === 0) largest = Math.max(largest, walBytes());
+      }
+      largest = Math.max(largest, walBytes());
+    } finally {
+      await store.close();
+      await thread.terminate();
+    }
+    // 256 frames of 4 KiB and what is appended between two checkpoints (20 ms apart, and a few ms
+    // each), some 10 MB; without the restart the WAL holds every append, some 90 MB
+    expect(largest).toBeLessThan(24 * 1024 * 1024);
+    const again = sqliteEventStore({ path, checkpointInBackground: false });
+    let n = 0;
+    for await (const _ of again.readAll(0)) n++;
+    expect(n).toBe(appends);
+    await again.close();
   });
 });
