@@ -6,12 +6,13 @@
  * (the baseline), (b) `projections rebuild` of every projection in one pass, and the same
  * projections rebuilt one after another, a pass each, (c) the finance projection alone. Prints events/s and each figure's ratio to (a) read + parse of its round;
  * medians over the rounds. Then the peak RSS of a rebuild of everything, in a fresh process, over
- * the log and over longer ones (BENCH_MEMORY_LOGS, multiples of the log: default 4). Runs with the
- * young generation `trunkline projections rebuild` starts with (REBUILD_NODE_FLAGS). Writes the
+ * the log and over longer ones (BENCH_MEMORY_LOGS, multiples of the log: default 4 and 20, about
+ * 1 and 5 million events), each beside the same rebuild with V8's own growth of the old
+ * generation. Runs with the Node flags `trunkline projections rebuild` starts with (REBUILD_NODE_FLAGS). Writes the
  * "rebuild" section of docs/benchmarks.md. BENCH_SCALE=0.1 for a quick run; BENCH_ROUNDS (default 3).
  */
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../adapters/runtime/config';
@@ -25,9 +26,11 @@ const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
 const ROUNDS = Math.max(3, Number(process.env['BENCH_ROUNDS'] ?? 3));
 const EVENTS = Math.max(5_000, Math.round(250_000 * SCALE));
 const ACCOUNTS = 500;
-const MEMORY_LOGS = (process.env['BENCH_MEMORY_LOGS'] ?? '4').split(',').map(Number);
+const MEMORY_LOGS = (process.env['BENCH_MEMORY_LOGS'] ?? '4,20').split(',').map(Number);
 /** As bin/trunkline.js starts a rebuild; `npm run bench:rebuild` starts this process with them too. */
-export const REBUILD_NODE_FLAGS = ['--max-semi-space-size=64'];
+export const REBUILD_NODE_FLAGS = ['--max-semi-space-size=64', '--heap-growing-percent=50'];
+/** The memory baseline: the same young generation, and V8's own growth of the old one. */
+const DEFAULT_GROWTH_FLAGS = REBUILD_NODE_FLAGS.filter((f) => !f.startsWith('--heap-growing-percent'));
 
 const ratio = (x: number) => x.toFixed(2);
 
@@ -37,13 +40,30 @@ interface Child {
   peakMiB: number;
 }
 
-/** A rebuild of everything in a fresh process: its peak RSS is the rebuild's alone. */
-function rebuildInChild(dir: string): Child {
-  const line = execFileSync(process.execPath, [...REBUILD_NODE_FLAGS, '-r', 'tsx/cjs', join(__dirname, 'rebuild-all-child.ts'), dir], {
+/** A rebuild of everything in a fresh process (on a copy of `dir`, left as it was): its peak RSS is the rebuild's alone. */
+function rebuildInChild(dir: string, flags: readonly string[]): Child {
+  const copy = `${dir}-rebuilt`;
+  cpSync(dir, copy, { recursive: true });
+  try {
+    return JSON.parse(rebuildLine(copy, flags).trim()) as Child;
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+function rebuildLine(dir: string, flags: readonly string[]): string {
+  return execFileSync(process.execPath, [...flags, '-r', 'tsx/cjs', join(__dirname, 'rebuild-all-child.ts'), dir], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  return JSON.parse(line.trim()) as Child;
+}
+
+/** The CLI's rebuild, then the baseline, each on a fresh copy of the same log. */
+function memoryOf(dir: string, events: number): { cli: Child; baseline: Child } {
+  const cli = rebuildInChild(dir, REBUILD_NODE_FLAGS);
+  const baseline = rebuildInChild(dir, DEFAULT_GROWTH_FLAGS);
+  process.stderr.write(`peak RSS over ${fmt(events)} events: ${fmt(cli.peakMiB)} MiB (V8's own growth: ${fmt(baseline.peakMiB)} MiB)\n`);
+  return { cli, baseline };
 }
 
 async function main(): Promise<void> {
@@ -92,22 +112,20 @@ async function main(): Promise<void> {
     const parse = m((r) => r.parse);
 
     // memory: the same rebuild over this log and over longer ones, each in a fresh process
-    const memory = [rebuildInChild(log.dir)];
-    process.stderr.write(`peak RSS over ${fmt(log.events)} events: ${fmt(memory[0]!.peakMiB)} MiB\n`);
+    const memory = [memoryOf(log.dir, log.events)];
     for (const times of MEMORY_LOGS) {
       const long = await writeRebuildLog(ACCOUNTS, EVENTS * times, progress('writing a longer log'));
       dirs.push(long.dir);
       process.stderr.write('\n');
-      const child = rebuildInChild(long.dir);
-      memory.push(child);
-      process.stderr.write(`peak RSS over ${fmt(long.events)} events: ${fmt(child.peakMiB)} MiB\n`);
+      memory.push(memoryOf(long.dir, long.events));
       rmSync(long.dir, { recursive: true, force: true });
     }
+    const shortest = memory[0]!.cli.peakMiB;
 
     const body = [
       '## Rebuild: one pass for every projection (`npm run bench:rebuild`)',
       '',
-      `${machine()}; SQLite log and read models, in process, with Node's young generation as \`trunkline projections rebuild\` sets it (\`${REBUILD_NODE_FLAGS.join(' ')}\`). A log of ${fmt(log.events)} events as the engine writes them: ${ACCOUNTS} accounts opened and funded, then calls authorized, charged, costed and released (one in ten failed), cloned from real ones with their ids, accounts, destinations, durations and prices varied. Each round measures the baseline and then the rebuilds, one after the other; medians of ${ROUNDS} rounds (ratios are medians of each round's ratio to its own read + parse). Scale ${SCALE}.`,
+      `${machine()}; SQLite log and read models, in process, with the Node flags \`trunkline projections rebuild\` runs with (\`${REBUILD_NODE_FLAGS.join(' ')}\`). A log of ${fmt(log.events)} events as the engine writes them: ${ACCOUNTS} accounts opened and funded, then calls authorized, charged, costed and released (one in ten failed), cloned from real ones with their ids, accounts, destinations, durations and prices varied. Each round measures the baseline and then the rebuilds, one after the other; medians of ${ROUNDS} rounds (ratios are medians of each round's ratio to its own read + parse). Scale ${SCALE}.`,
       '',
       '| what | events/s | ratio to reading + `JSON.parse` |',
       '| --- | ---: | ---: |',
@@ -117,9 +135,14 @@ async function main(): Promise<void> {
       `| the same projections rebuilt one after another, a pass each | ${fmt(m((r) => r.alone))} | ${ratio(m((r) => r.alone / r.parse))} |`,
       `| \`projections rebuild finance\` alone | ${fmt(m((r) => r.finance))} | ${ratio(m((r) => r.finance / r.parse))} |`,
       '',
-      '| log | peak RSS of a rebuild of everything (fresh process) | events/s |',
-      '| --- | ---: | ---: |',
-      ...memory.map((c) => `| ${fmt(c.events)} events | ${fmt(c.peakMiB)} MiB | ${fmt(c.perSecond)} |`),
+      `Memory: a rebuild of everything in a fresh process per log (its peak RSS, VmHWM, is the rebuild's own), as the CLI runs it (\`${REBUILD_NODE_FLAGS.join(' ')}\`), then the same with V8's own growth of the old generation (\`${DEFAULT_GROWTH_FLAGS.join(' ')}\`), one after the other on the same log.`,
+      '',
+      `| log | peak RSS, as the CLI rebuilds | against the ${fmt(log.events)}-event log | events/s | peak RSS with V8's own growth | events/s |`,
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      ...memory.map(
+        ({ cli, baseline }) =>
+          `| ${fmt(cli.events)} events | ${fmt(cli.peakMiB)} MiB | × ${ratio(cli.peakMiB / shortest)} | ${fmt(cli.perSecond)} | ${fmt(baseline.peakMiB)} MiB | ${fmt(baseline.perSecond)} |`,
+      ),
     ].join('\n');
     writeSection('rebuild', body);
     process.stdout.write(`${body}\n`);

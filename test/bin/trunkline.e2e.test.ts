@@ -65,11 +65,11 @@ describe('bin/trunkline.js', () => {
     expect(r.stderr).toBe('trunkline: running from source: npm run build for a fast start\ntsx-loaded=true\n');
   });
 
-  test('a rebuild runs in a process of its own with a large young generation, and leaves with its exit code', () => {
+  test('a rebuild runs in a process of its own with a large young generation and a slow-growing old one, and leaves with its exit code', () => {
     const flags = join(dir, 'flags-probe.js');
     writeFileSync(
       flags,
-      `process.on('exit', () => process.stderr.write('flags=' + process.execArgv.filter((a) => a.startsWith('--max')).join(' ') + '\\n'));`,
+      `process.on('exit', () => process.stderr.write('flags=' + process.execArgv.filter((a) => /^--(max-semi|heap-growing)/.test(a)).join(' ') + '\\n'));`,
     );
     const env = { TRUNKLINE_DATA_DIR: join(dir, 'rebuilt') };
     const r = spawnSync(process.execPath, ['-r', flags, BIN, 'projections', 'rebuild'], {
@@ -79,7 +79,10 @@ describe('bin/trunkline.js', () => {
     });
     expect(r.stdout).toContain('balances: rebuilt to position');
     // the rebuilding child, then the command that started it
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('flags='))).toEqual(['flags=--max-semi-space-size=64', 'flags=']);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('flags='))).toEqual([
+      'flags=--max-semi-space-size=64 --heap-growing-percent=50',
+      'flags=',
+    ]);
     expect(r.status).toBe(0);
     const failed = spawnSync(process.execPath, [BIN, 'projections', 'rebuild', 'no-such-projection'], {
       env: childEnv(env),
@@ -95,7 +98,10 @@ describe('bin/trunkline.js', () => {
       encoding: 'utf8',
       timeout: 60_000,
     });
-    expect(named.stderr.split('\n').filter((l) => l.startsWith('flags='))).toEqual(['flags=--max-semi-space-size=64', 'flags=']);
+    expect(named.stderr.split('\n').filter((l) => l.startsWith('flags='))).toEqual([
+      'flags=--max-semi-space-size=64 --heap-growing-percent=50',
+      'flags=',
+    ]);
     expect(named.status).toBe(0);
   });
 });
