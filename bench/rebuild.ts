@@ -21,6 +21,7 @@ import { fmt, machine, writeSection } from './report';
 import { writeRebuildLog } from './rebuild-log';
 import { median } from './compare';
 import { readLogRate } from './read-log';
+import { writeRowsSeconds } from './rebuild-floor';
 
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
 const ROUNDS = Math.max(3, Number(process.env['BENCH_ROUNDS'] ?? 3));
@@ -83,7 +84,17 @@ async function main(): Promise<void> {
       logger: pino({ level: 'silent' }),
     });
     const names = engine.runner.names();
-    const rounds: { read: number; parse: number; all: number; alone: number; finance: number }[] = [];
+    const rounds: {
+      read: number;
+      parse: number;
+      all: number;
+      alone: number;
+      finance: number;
+      floorAll: number;
+      floorFinance: number;
+    }[] = [];
+    let rowsAll = 0;
+    let rowsFinance = 0;
     try {
       for (let round = 0; round < ROUNDS; round++) {
         const read = readLogRate(log.dir, false);
@@ -100,9 +111,15 @@ async function main(): Promise<void> {
         t = performance.now();
         await engine.runner.rebuild('finance');
         const finance = log.events / ((performance.now() - t) / 1000);
-        rounds.push({ read, parse, all, alone, finance });
+        // the floor: this round's read + parse, then SQLite alone writing the rows the rebuilds left
+        const everything = writeRowsSeconds(log.dir);
+        const financeRows = writeRowsSeconds(log.dir, ['finance_']);
+        [rowsAll, rowsFinance] = [everything.rows, financeRows.rows];
+        const floorAll = log.events / (log.events / parse + everything.seconds);
+        const floorFinance = log.events / (log.events / parse + financeRows.seconds);
+        rounds.push({ read, parse, all, alone, finance, floorAll, floorFinance });
         process.stderr.write(
-          `round ${round + 1}: read ${fmt(read)}/s, read+parse ${fmt(parse)}/s, all ${fmt(all)}/s (${ratio(all / parse)}), one pass each ${fmt(alone)}/s (${ratio(alone / parse)}), finance ${fmt(finance)}/s (${ratio(finance / parse)})\n`,
+          `round ${round + 1}: read ${fmt(read)}/s, read+parse ${fmt(parse)}/s, all ${fmt(all)}/s (${ratio(all / parse)}), one pass each ${fmt(alone)}/s (${ratio(alone / parse)}), finance ${fmt(finance)}/s (${ratio(finance / parse)}); floors: all ${fmt(floorAll)}/s (${ratio(floorAll / parse)}), finance ${fmt(floorFinance)}/s (${ratio(floorFinance / parse)})\n`,
         );
       }
     } finally {
@@ -134,6 +151,10 @@ async function main(): Promise<void> {
       `| \`projections rebuild\`: all ${names.length} projections in one pass | ${fmt(m((r) => r.all))} | ${ratio(m((r) => r.all / r.parse))} |`,
       `| the same projections rebuilt one after another, a pass each | ${fmt(m((r) => r.alone))} | ${ratio(m((r) => r.alone / r.parse))} |`,
       `| \`projections rebuild finance\` alone | ${fmt(m((r) => r.finance))} | ${ratio(m((r) => r.finance / r.parse))} |`,
+      `| floor for everything: reading + \`JSON.parse\`, then SQLite alone writing the ${fmt(rowsAll)} rows the projections leave | ${fmt(m((r) => r.floorAll))} | ${ratio(m((r) => r.floorAll / r.parse))} |`,
+      `| floor for finance: the same, its ${fmt(rowsFinance)} rows | ${fmt(m((r) => r.floorFinance))} | ${ratio(m((r) => r.floorFinance / r.parse))} |`,
+      '',
+      "The floors are what a rebuild costs if computing the rows cost nothing: the round's read + parse of the log, then the rows the rebuild left in the read models written again by SQLite alone (`INSERT … SELECT` from the rebuilt file into an empty one with the same tables and indexes, WAL and `synchronous = NORMAL` as the read models, one transaction, every row once; bench/rebuild-floor.ts). A rebuild writes each row at least once and reads the log at least once, so it cannot beat its floor; what lies between them is the projections' own work.",
       '',
       `Memory: a rebuild of everything in a fresh process per log (its peak RSS, VmHWM, is the rebuild's own), as the CLI runs it (\`${REBUILD_NODE_FLAGS.join(' ')}\`), then the same with V8's own growth of the old generation (\`${DEFAULT_GROWTH_FLAGS.join(' ')}\`), one after the other on the same log.`,
       '',
