@@ -11,7 +11,7 @@ export type FromCheckpoints =
 
 export const CHECKPOINT_EVERY_MS = 1000;
 /**
- * WAL frames (pages of 4 KiB: 64 MiB) past which a checkpoint also starts the log again. A PASSIVE
+ * WAL frames (pages of 4 KiB: 64 MiB) from which a checkpoint also starts the log again. A PASSIVE
  * checkpoint copies back what was committed when it began; SQLite starts writing its WAL from the
  * beginning only once every frame is copied, so under appends that never pause (another thread's)
  * it never is, and the WAL grew by every commit (a few pages each) for as long as they went on.
@@ -32,21 +32,43 @@ interface CheckpointResult {
   readonly checkpointed: number;
 }
 
+/** A restart tried: whether a writer or reader kept it waiting too long, and the frames the WAL held. */
+export interface Restart {
+  readonly refused: boolean;
+  readonly frames: number;
+}
+
+interface CheckpointedFile {
+  readonly db: Database.Database;
+  users: number;
+  /** The WAL size, in frames, at which the next restart is tried. */
+  restartAt: number;
+}
+
 /**
- * A PASSIVE checkpoint, which never blocks a writer, then, when the WAL has grown past
- * `restartAtFrames`, a RESTART: it copies back the few frames committed since, and waits (briefly)
- * for the readers to leave the log, so the next commit writes the WAL from its start again. A
- * writer or reader that keeps it waiting past RESTART_WAIT_MS costs only this attempt; the next
- * second tries again.
+ * A PASSIVE checkpoint, which never blocks a writer, then, when the WAL has grown to
+ * `file.restartAt` frames, a RESTART: it copies back the few frames committed since, and waits
+ * (briefly) for the readers to leave the log, so the next commit writes the WAL from its start
+ * again. It holds off writers while it waits: when a reader keeps it waiting past
+ * RESTART_WAIT_MS (a long report, a rebuild reading the log in another process), the next try
+ * comes only once as much again has been written, so a reader that stays costs the writers one
+ * such wait per `restartAtFrames` written instead of one a second.
  */
-function checkpoint(db: Database.Database, restartAtFrames: number): void {
-  const [passive] = db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
-  if (!passive || passive.log < restartAtFrames) return;
-  db.pragma(`busy_timeout = ${RESTART_WAIT_MS}`);
+function checkpoint(file: CheckpointedFile, restartAtFrames: number): Restart | null {
+  const [passive] = file.db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
+  if (!passive || passive.log < file.restartAt) {
+    // a WAL that started again (a restart, or the writer's own) is measured from the threshold again
+    if (passive && passive.log < restartAtFrames) file.restartAt = restartAtFrames;
+    return null;
+  }
+  file.db.pragma(`busy_timeout = ${RESTART_WAIT_MS}`);
   try {
-    db.pragma('wal_checkpoint(RESTART)');
+    const [restart] = file.db.pragma('wal_checkpoint(RESTART)') as CheckpointResult[];
+    const refused = restart === undefined || restart.busy !== 0;
+    file.restartAt = refused ? passive.log + restartAtFrames : restartAtFrames;
+    return { refused, frames: restart?.log ?? passive.log };
   } finally {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    file.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   }
 }
 
@@ -59,14 +81,18 @@ function checkpoint(db: Database.Database, restartAtFrames: number): void {
 export function serveCheckpoints(
   port: MessagePort,
   everyMs = CHECKPOINT_EVERY_MS,
-  { restartAtFrames = RESTART_AT_FRAMES }: { readonly restartAtFrames?: number } = {},
+  {
+    restartAtFrames = RESTART_AT_FRAMES,
+    onRestart,
+  }: { readonly restartAtFrames?: number; readonly onRestart?: (path: string, restart: Restart) => void } = {},
 ): { close(): void } {
-  const files = new Map<string, { readonly db: Database.Database; users: number }>();
+  const files = new Map<string, CheckpointedFile>();
   const send = (message: FromCheckpoints) => port.postMessage(message);
   const timer = setInterval(() => {
     for (const [path, file] of files)
       try {
-        checkpoint(file.db, restartAtFrames);
+        const restart = checkpoint(file, restartAtFrames);
+        if (restart) onRestart?.(path, restart);
       } catch (e) {
         send({ type: 'error', path, message: String((e as Error).message) });
       }
@@ -81,7 +107,7 @@ export function serveCheckpoints(
         try {
           const db = new Database(m.path, { fileMustExist: true });
           db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-          files.set(m.path, { db, users: 1 });
+          files.set(m.path, { db, users: 1, restartAt: restartAtFrames });
         } catch {
           send({ type: 'failed', path: m.path });
         }

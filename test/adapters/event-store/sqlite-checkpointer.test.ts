@@ -2,13 +2,37 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqliteEventStore } from '../../../adapters/event-store/sqlite';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { MessageChannel, Worker } from 'node:worker_threads';
-import { serveCheckpoints } from '../../../adapters/event-store/checkpoint-loop';
+import { serveCheckpoints, type Restart } from '../../../adapters/event-store/checkpoint-loop';
 import { checkpointWorkers, checkpointsServedBy } from '../../../adapters/event-store/sqlite-checkpointer';
 import { sqliteReadModelStore } from '../../../adapters/read-models/sqlite';
 import { deriveId } from '../../../core/ids';
 import { waitFor } from '../../support/wait';
+
+/**
+ * A thread that serves this thread's checkpoints as the projection thread does, every 20 ms and
+ * restarting from 256 frames (1 MiB), and tells every restart it tries.
+ */
+async function checkpointThread(): Promise<{ thread: Worker; restarts: Restart[] }> {
+  const channel = new MessageChannel();
+  const loop = require.resolve('../../../adapters/event-store/checkpoint-loop');
+  const thread = new Worker(
+    `require(${JSON.stringify(require.resolve('tsx/cjs'))});
+     const { workerData, parentPort } = require('node:worker_threads');
+     require(${JSON.stringify(loop)}).serveCheckpoints(workerData.port, 20, {
+       restartAtFrames: 256,
+       onRestart: (path, restart) => parentPort.postMessage(restart),
+     });
+     parentPort.postMessage('serving');`,
+    { eval: true, workerData: { port: channel.port2 }, transferList: [channel.port2] },
+  );
+  await new Promise((resolve) => thread.once('message', resolve));
+  const restarts: Restart[] = [];
+  thread.on('message', (r: Restart) => restarts.push(r));
+  checkpointsServedBy(channel.port1);
+  return { thread, restarts };
+}
 
 describe('SQLite WAL checkpoints in a worker thread', () => {
   const dir = mkdtempSync(join(tmpdir(), 'trunkline-ckpt-'));
@@ -97,17 +121,7 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
     // every append (some 15 KB here) for as long as the writes went on
     const path = join(dir, 'busy-events.db');
     const store = sqliteEventStore({ path });
-    const channel = new MessageChannel();
-    const loop = require.resolve('../../../adapters/event-store/checkpoint-loop');
-    const thread = new Worker(
-      `require(${JSON.stringify(require.resolve('tsx/cjs'))});
-       const { workerData } = require('node:worker_threads');
-       require(${JSON.stringify(loop)}).serveCheckpoints(workerData.port, 20, { restartAtFrames: 256 });
-       require('node:worker_threads').parentPort.postMessage('serving');`,
-      { eval: true, workerData: { port: channel.port2 }, transferList: [channel.port2] },
-    );
-    await new Promise((resolve) => thread.once('message', resolve));
-    checkpointsServedBy(channel.port1);
+    const served = await checkpointThread();
     const walBytes = () => {
       try {
         return statSync(`${path}-wal`).size;
@@ -130,8 +144,9 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
       largest = Math.max(largest, walBytes());
     } finally {
       await store.close();
-      await thread.terminate();
+      await served.thread.terminate();
     }
+    expect(served.restarts.filter((r) => !r.refused).length).toBeGreaterThan(0);
     // 256 frames of 4 KiB and what is appended between two checkpoints (20 ms apart, and a few ms
     // each), some 10 MB; without the restart the WAL holds every append, some 90 MB
     expect(largest).toBeLessThan(24 * 1024 * 1024);
@@ -140,5 +155,47 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
     for await (const _ of again.readAll(0)) n++;
     expect(n).toBe(appends);
     await again.close();
+  });
+
+  it('lets a reader that keeps its snapshot hold off a restart, and tries again only after as much more is written', async () => {
+    // a restart holds off writers while it waits for the readers: tried every 20 ms against a
+    // reader that stays, it would stall the appends every 20 ms
+    const path = join(dir, 'held-events.db');
+    const store = sqliteEventStore({ path });
+    const served = await checkpointThread();
+    const reader = new Database(path, { readonly: true });
+    const data = { note: 'r'.repeat(500) };
+    let frames = 0;
+    try {
+      reader.exec('BEGIN');
+      reader.prepare('SELECT count(*) FROM events').get();
+      // paced, so many checkpoints pass between two thresholds' worth of frames
+      for (let i = 0; i < 300; i++) {
+        await store.append(
+          `s-${i % 50}`,
+          [{ id: deriveId('held', String(i)), type: 'Noted', schemaVersion: 1, data, metadata: {} }],
+          'any',
+        );
+        await new Promise((r) => setTimeout(r, 3));
+      }
+      frames = statSync(`${path}-wal`).size / 4120;
+      const whileHeld = [...served.restarts];
+      expect(whileHeld.length).toBeGreaterThan(0);
+      expect(whileHeld.every((r) => r.refused)).toBe(true);
+      // one try per 256 frames written at most, where one per checkpoint would be dozens
+      expect(whileHeld.length).toBeLessThanOrEqual(Math.ceil(frames / 256));
+      reader.exec('COMMIT');
+      for (let i = 300; i < 600; i++)
+        await store.append(
+          `s-${i % 50}`,
+          [{ id: deriveId('held', String(i)), type: 'Noted', schemaVersion: 1, data, metadata: {} }],
+          'any',
+        );
+      await waitFor(() => served.restarts.some((r) => !r.refused), 10_000, 'a restart once the reader is gone');
+    } finally {
+      reader.close();
+      await store.close();
+      await served.thread.terminate();
+    }
   });
 });
