@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ProjectionStatus } from '../../projections/runner';
 import { registerProjectionStoppedGauge } from './projection-metrics';
@@ -59,4 +60,30 @@ export function watchProjections(metrics: Metrics, projectionStatus: () => Promi
     },
   });
   registerProjectionStoppedGauge(metrics.registry, projectionStatus);
+}
+
+/** Bytes of a SQLite file's write-ahead log; 0 when there is none (closed cleanly, or never written). */
+function walBytes(path: string): number {
+  try {
+    return statSync(`${path}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The size of each SQLite file's WAL, read at each scrape. The checkpoints keep it below 64 MiB
+ * and what a second's writes add; one that keeps growing has a reader holding its snapshot
+ * (docs/architecture.md, "Checkpoints off the serving thread").
+ */
+export function watchWals(metrics: Metrics, files: readonly { readonly role: string; readonly path: string }[]): void {
+  new Gauge({
+    name: 'trunkline_sqlite_wal_bytes',
+    help: "Size of each SQLite file's write-ahead log; one that keeps growing has a reader holding it",
+    labelNames: ['file'] as const,
+    registers: [metrics.registry],
+    collect() {
+      for (const f of files) this.set({ file: f.role }, walBytes(f.path));
+    },
+  });
 }

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../../core/clock';
 import type { ProjectionStatus } from '../../../projections/runner';
 import { openDirectory } from '../open-directory';
-import { createMetrics, watchProjections } from '../metrics';
+import { createMetrics, watchProjections, watchWals } from '../metrics';
+import { sqliteFiles } from '../open-stores';
 import { startProjectionThread, type ProjectionThread } from '../projection-thread';
 import { requirePublicUrl } from '../public-url';
 import { checkStorageAtStart } from '../storage-check';
@@ -49,6 +50,7 @@ export async function servingEngine(w: {
   /** The thread's own account when the projections run there (running, last error), else this runner's. */
   const projectionStatus = async (): Promise<ProjectionStatus[]> => (await projectionThread?.status()) ?? runner.status();
   watchProjections(metrics, projectionStatus);
+  watchWals(metrics, sqliteFiles(config));
   const { app, routerDeps } = wireHttp({
     ...{ config, logger, clock, store, readModels, spentNonces, metrics, health, directory, calls, sms, ext },
     ids: commands.ids,

@@ -74,8 +74,10 @@ describe('trunkline serve', () => {
     expect((await fetch(`${base}/v1/examples/daily-volume`)).status).toBe(401);
   });
 
-  test('metrics expose append latency, projection lag and HTTP latency', async () => {
+  test('metrics expose append latency, projection lag, HTTP latency and the size of every SQLite WAL', async () => {
     const text = await (await fetch(`${base}/metrics`)).text();
+    for (const file of ['events', 'read-models', 'spent-nonces'])
+      expect(text).toMatch(new RegExp(`^trunkline_sqlite_wal_bytes\\{file="${file}"\\} \\d+$`, 'm'));
     expect(text).toMatch(/^trunkline_projection_lag_positions\{projection="catalogue"\} \d+$/m);
     expect(text).toMatch(/^trunkline_projection_lag_positions\{projection="example-daily-volume"\} \d+$/m);
     expect(text).toMatch(/^trunkline_http_request_seconds_count\{method="GET",route="\/healthz",status="200"\} \d+$/m);
