@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { closeSync, fdatasyncSync, openSync } from 'node:fs';
 import type { MessagePort } from 'node:worker_threads';
 
 /** What a thread asks of the thread that checkpoints its SQLite files, and what it hears back. */
@@ -18,8 +19,9 @@ export const CHECKPOINT_EVERY_MS = 1000;
  */
 export const RESTART_AT_FRAMES = 16_384;
 /**
- * How long a restart waits for the writer and the readers of the file: it holds off new writers
- * while it copies the last frames and waits for the readers, so a request's append may wait as long.
+ * How long a restart waits for the writer lock and for the readers to leave the log. This bounds
+ * the waits only: once it has the lock it also copies the frames committed since the PASSIVE
+ * pass and syncs the database file, and writers wait for all of it (see `checkpoint`).
  */
 const RESTART_WAIT_MS = 10;
 /** What the checkpoint connections wait for a lock otherwise. */
@@ -27,7 +29,7 @@ const BUSY_TIMEOUT_MS = 5000;
 
 interface CheckpointResult {
   readonly busy: number;
-  /** Frames in the WAL. */
+  /** Frames written since the WAL last started again; -1 when another connection was checkpointing. */
   readonly log: number;
   readonly checkpointed: number;
 }
@@ -40,6 +42,8 @@ export interface Restart {
 
 interface CheckpointedFile {
   readonly db: Database.Database;
+  /** The database file, to sync what the PASSIVE pass copied before a restart takes the writer lock. */
+  readonly fd: number;
   users: number;
   /** The WAL size, in frames, at which the next restart is tried. */
   restartAt: number;
@@ -47,26 +51,34 @@ interface CheckpointedFile {
 
 /**
  * A PASSIVE checkpoint, which never blocks a writer, then, when the WAL has grown to
- * `file.restartAt` frames, a RESTART: it copies back the few frames committed since, and waits
- * (briefly) for the readers to leave the log, so the next commit writes the WAL from its start
- * again. It holds off writers while it waits: when a reader keeps it waiting past
- * RESTART_WAIT_MS (a long report, a rebuild reading the log in another process), the next try
- * comes only once as much again has been written, so a reader that stays costs the writers one
- * such wait per `restartAtFrames` written instead of one a second.
+ * `file.restartAt` frames, a RESTART, so the next commit writes the WAL from its start again.
+ * A RESTART holds off writers from the moment it has the writer lock: while it copies the frames
+ * committed since the PASSIVE pass, syncs the database file, and waits for the readers to leave
+ * the log. So the database file is synced first and a second PASSIVE pass copies what came
+ * meanwhile, both without the lock: what is left under it is a few frames and their sync.
+ * When a reader keeps it waiting past RESTART_WAIT_MS (a long report, a rebuild reading the log
+ * from another process), or the writer held its lock as long, the next try comes only once as
+ * much again has been written, not at the next tick.
  */
 function checkpoint(file: CheckpointedFile, restartAtFrames: number): Restart | null {
   const [passive] = file.db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
-  if (!passive || passive.log < file.restartAt) {
-    // a WAL that started again (a restart, or the writer's own) is measured from the threshold again
-    if (passive && passive.log < restartAtFrames) file.restartAt = restartAtFrames;
+  // another connection is checkpointing (a CLI command's own): nothing is known of the WAL this time
+  if (!passive || passive.log < 0) return null;
+  if (passive.log < file.restartAt) {
+    // a WAL that started again (after a restart, or by the writer's own) is measured from the threshold again
+    if (passive.log < restartAtFrames) file.restartAt = restartAtFrames;
     return null;
   }
+  fdatasyncSync(file.fd);
+  file.db.pragma('wal_checkpoint(PASSIVE)');
   file.db.pragma(`busy_timeout = ${RESTART_WAIT_MS}`);
   try {
     const [restart] = file.db.pragma('wal_checkpoint(RESTART)') as CheckpointResult[];
     const refused = restart === undefined || restart.busy !== 0;
-    file.restartAt = refused ? passive.log + restartAtFrames : restartAtFrames;
-    return { refused, frames: restart?.log ?? passive.log };
+    const frames = restart !== undefined && restart.log >= 0 ? restart.log : passive.log;
+    // restarted, the WAL starts again at the next commit: until then it is not tried again
+    file.restartAt = refused ? frames + restartAtFrames : frames + 1;
+    return { refused, frames };
   } finally {
     file.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   }
@@ -105,15 +117,22 @@ export function serveCheckpoints(
       if (file) file.users++;
       else
         try {
-          const db = new Database(m.path, { fileMustExist: true });
-          db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-          files.set(m.path, { db, users: 1, restartAt: restartAtFrames });
+          const fd = openSync(m.path, 'r');
+          try {
+            const db = new Database(m.path, { fileMustExist: true });
+            db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+            files.set(m.path, { db, fd, users: 1, restartAt: restartAtFrames });
+          } catch (error) {
+            closeSync(fd);
+            throw error;
+          }
         } catch {
           send({ type: 'failed', path: m.path });
         }
     } else {
       if (file && --file.users === 0) {
         file.db.close();
+        closeSync(file.fd);
         files.delete(m.path);
       }
       send({ type: 'removed', id: m.id });
@@ -122,7 +141,10 @@ export function serveCheckpoints(
   return {
     close() {
       clearInterval(timer);
-      for (const file of files.values()) file.db.close();
+      for (const file of files.values()) {
+        file.db.close();
+        closeSync(file.fd);
+      }
       files.clear();
       port.close();
     },

@@ -32,6 +32,8 @@ export function openTrunklineSqlite(path: string, role: string, schema: string):
     }
     db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
+    // a WAL that started again is cut back to this size at its next commit: its largest size is not kept on disk
+    db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     db.exec(schema);
     if (appId !== APPLICATION_ID) db.pragma(`application_id = ${APPLICATION_ID}`);
     return db;
