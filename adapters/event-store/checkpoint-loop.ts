@@ -24,6 +24,13 @@ export const RESTART_AT_FRAMES = 16_384;
  * pass and syncs the database file, and writers wait for all of it (see `checkpoint`).
  */
 const RESTART_WAIT_MS = 10;
+/**
+ * Sync-and-copy passes before a restart at most, each ending when its PASSIVE copied fewer than
+ * LEFT_FOR_THE_LOCK frames: under a bulk load a sync takes long enough for much more to be
+ * committed meanwhile, and all of that would be copied and synced under the writer lock.
+ */
+const PRE_RESTART_PASSES = 4;
+const LEFT_FOR_THE_LOCK = 1024;
 /** What the checkpoint connections wait for a lock otherwise. */
 const BUSY_TIMEOUT_MS = 5000;
 
@@ -54,8 +61,9 @@ interface CheckpointedFile {
  * `file.restartAt` frames, a RESTART, so the next commit writes the WAL from its start again.
  * A RESTART holds off writers from the moment it has the writer lock: while it copies the frames
  * committed since the PASSIVE pass, syncs the database file, and waits for the readers to leave
- * the log. So the database file is synced first and a second PASSIVE pass copies what came
- * meanwhile, both without the lock: what is left under it is a few frames and their sync.
+ * the log. So the database file is synced first and another PASSIVE pass copies what came
+ * meanwhile, both without the lock, until a pass finds little new: what is left under the lock
+ * is a few frames and their sync.
  * When a reader keeps it waiting past RESTART_WAIT_MS (a long report, a rebuild reading the log
  * from another process), or the writer held its lock as long, the next try comes only once as
  * much again has been written, not at the next tick.
@@ -69,8 +77,14 @@ function checkpoint(file: CheckpointedFile, restartAtFrames: number): Restart | 
     if (passive.log < restartAtFrames) file.restartAt = restartAtFrames;
     return null;
   }
-  fdatasyncSync(file.fd);
-  file.db.pragma('wal_checkpoint(PASSIVE)');
+  // without the lock, sync what was copied and copy what came meanwhile, until little is left for the lock
+  let copied = passive.checkpointed;
+  for (let pass = 0; pass < PRE_RESTART_PASSES; pass++) {
+    fdatasyncSync(file.fd);
+    const [again] = file.db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
+    if (!again || again.log < 0 || again.checkpointed - copied < LEFT_FOR_THE_LOCK) break;
+    copied = again.checkpointed;
+  }
   file.db.pragma(`busy_timeout = ${RESTART_WAIT_MS}`);
   try {
     const [restart] = file.db.pragma('wal_checkpoint(RESTART)') as CheckpointResult[];
