@@ -10,11 +10,10 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MessageChannel, Worker } from 'node:worker_threads';
 import { RESTART_AT_FRAMES } from '../adapters/event-store/checkpoint-loop';
 import { sqliteEventStore } from '../adapters/event-store/sqlite';
-import { checkpointsServedBy } from '../adapters/event-store/sqlite-checkpointer';
 import { deriveId } from '../core/ids';
+import { checkpointThread } from '../test/support/checkpoint-thread';
 import { median } from './compare';
 import { fmt, machine, percentile, writeSection } from './report';
 
@@ -23,7 +22,6 @@ const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 /** The paced scenario: appends offered at this rate (a busy provider's authorizations and CDRs), for longer. */
 const RATE = Number(process.env['BENCH_RATE'] ?? 1000);
 const PACED_SECONDS = Number(process.env['BENCH_PACED_SECONDS'] ?? 30);
-const LOOP = require.resolve('../adapters/event-store/checkpoint-loop');
 
 interface Run {
   readonly appends: number;
@@ -34,27 +32,12 @@ interface Run {
   readonly max: number;
 }
 
-/** A thread serving this thread's checkpoints every second, restarting from `restartAtFrames`. */
-async function checkpointThread(restartAtFrames: number): Promise<Worker> {
-  const channel = new MessageChannel();
-  const thread = new Worker(
-    `require(${JSON.stringify(require.resolve('tsx/cjs'))});
-     const { workerData, parentPort } = require('node:worker_threads');
-     require(${JSON.stringify(LOOP)}).serveCheckpoints(workerData.port, undefined, { restartAtFrames: workerData.restartAtFrames });
-     parentPort.postMessage('serving');`,
-    { eval: true, workerData: { port: channel.port2, restartAtFrames }, transferList: [channel.port2] },
-  );
-  await new Promise((resolve) => thread.once('message', resolve));
-  checkpointsServedBy(channel.port1);
-  return thread;
-}
-
 /** `rate` 0: every append as soon as the last one is done; else appends started on a schedule of `rate` a second. */
 async function run(restartAtFrames: number, tag: string, seconds: number, rate: number): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'trunkline-bench-wal-'));
   const path = join(dir, 'events.sqlite');
   const store = sqliteEventStore({ path });
-  const thread = await checkpointThread(restartAtFrames);
+  const { thread } = await checkpointThread({ restartAtFrames });
   const data = { note: 'w'.repeat(500) };
   const latencies: number[] = [];
   let walBytes = 0;

@@ -3,36 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqliteEventStore } from '../../../adapters/event-store/sqlite';
 import Database from 'better-sqlite3';
-import { MessageChannel, Worker } from 'node:worker_threads';
-import { serveCheckpoints, type Restart } from '../../../adapters/event-store/checkpoint-loop';
+import { MessageChannel } from 'node:worker_threads';
+import { serveCheckpoints } from '../../../adapters/event-store/checkpoint-loop';
+import { checkpointThread } from '../../support/checkpoint-thread';
 import { checkpointWorkers, checkpointsServedBy } from '../../../adapters/event-store/sqlite-checkpointer';
 import { sqliteReadModelStore } from '../../../adapters/read-models/sqlite';
 import { deriveId } from '../../../core/ids';
 import { waitFor } from '../../support/wait';
-
-/**
- * A thread that serves this thread's checkpoints as the projection thread does, every 20 ms and
- * restarting from 256 frames (1 MiB), and tells every restart it tries.
- */
-async function checkpointThread(): Promise<{ thread: Worker; restarts: Restart[] }> {
-  const channel = new MessageChannel();
-  const loop = require.resolve('../../../adapters/event-store/checkpoint-loop');
-  const thread = new Worker(
-    `require(${JSON.stringify(require.resolve('tsx/cjs'))});
-     const { workerData, parentPort } = require('node:worker_threads');
-     require(${JSON.stringify(loop)}).serveCheckpoints(workerData.port, 20, {
-       restartAtFrames: 256,
-       onRestart: (path, restart) => parentPort.postMessage(restart),
-     });
-     parentPort.postMessage('serving');`,
-    { eval: true, workerData: { port: channel.port2 }, transferList: [channel.port2] },
-  );
-  await new Promise((resolve) => thread.once('message', resolve));
-  const restarts: Restart[] = [];
-  thread.on('message', (r: Restart) => restarts.push(r));
-  checkpointsServedBy(channel.port1);
-  return { thread, restarts };
-}
 
 describe('SQLite WAL checkpoints in a worker thread', () => {
   const dir = mkdtempSync(join(tmpdir(), 'trunkline-ckpt-'));
@@ -121,7 +98,7 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
     // every append (some 15 KB here) for as long as the writes went on
     const path = join(dir, 'busy-events.db');
     const store = sqliteEventStore({ path });
-    const served = await checkpointThread();
+    const served = await checkpointThread({ everyMs: 20, restartAtFrames: 256 });
     const walBytes = () => {
       try {
         return statSync(`${path}-wal`).size;
@@ -162,7 +139,7 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
     // reader that stays, it would stall the appends every 20 ms
     const path = join(dir, 'held-events.db');
     const store = sqliteEventStore({ path });
-    const served = await checkpointThread();
+    const served = await checkpointThread({ everyMs: 20, restartAtFrames: 256 });
     const reader = new Database(path, { readonly: true });
     const data = { note: 'r'.repeat(500) };
     let frames = 0;
