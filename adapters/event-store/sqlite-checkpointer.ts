@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { statSync } from 'node:fs';
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { CHECKPOINT_EVERY_MS, type FromCheckpoints, type ToCheckpoints } from './checkpoint-loop';
+import { walBytes } from './wal-size';
 
 const LOOP = require.resolve('./checkpoint-loop');
 
@@ -31,14 +31,6 @@ let nextId = 0;
 const START_AT_WAL_BYTES = 4 * 1024 * 1024;
 /** Looks at the sizes of the connections' WAL files every second while there is no host. */
 let watch: NodeJS.Timeout | null = null;
-
-function walBytes(path: string): number {
-  try {
-    return statSync(`${path}-wal`).size;
-  } catch {
-    return 0;
-  }
-}
 
 function watchWals(): void {
   watch ??= setInterval(() => {

@@ -1,6 +1,6 @@
-import { statSync } from 'node:fs';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ProjectionStatus } from '../../projections/runner';
+import { walBytes } from '../event-store/wal-size';
 import { registerProjectionStoppedGauge } from './projection-metrics';
 
 export interface Metrics {
@@ -60,15 +60,6 @@ export function watchProjections(metrics: Metrics, projectionStatus: () => Promi
     },
   });
   registerProjectionStoppedGauge(metrics.registry, projectionStatus);
-}
-
-/** Bytes of a SQLite file's write-ahead log; 0 when there is none (closed cleanly, or never written). */
-function walBytes(path: string): number {
-  try {
-    return statSync(`${path}-wal`).size;
-  } catch {
-    return 0;
-  }
 }
 
 /**
