@@ -28,6 +28,7 @@ import { addRatingCommands } from './rating-commands';
 import { addSettingsCommands } from './settings-commands';
 import { addWalletCommands } from './wallet-commands';
 import { redact } from '../runtime/redact';
+import { collectStartupGarbage } from '../runtime/startup-garbage';
 import { addProbeCommand } from './probe-command';
 
 /**
@@ -128,6 +129,7 @@ export function buildProgram(): Command {
     .action(async () => {
       const engine = await engines().openProjector(configFrom(program));
       await engine.runner.start();
+      collectStartupGarbage();
       engine.logger.info(
         { projections: engine.runner.names(), store: engine.store.description },
         'trunkline projector is following the log',

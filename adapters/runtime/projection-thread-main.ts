@@ -5,6 +5,7 @@ import type { Config } from './config';
 import type { Projector } from './engine-types';
 import { openProjector } from './projector';
 import type { FromProjectionThread, ProjectionThreadData, ToProjectionThread } from './projection-thread';
+import { collectStartupGarbage } from './startup-garbage';
 import { lowerThreadPriority } from './thread-priority';
 
 /** Linux nice of the projection thread (the serving thread keeps the process's, usually 0). */
@@ -35,6 +36,7 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
     },
   });
   await engine.runner.start();
+  collectStartupGarbage();
   // the serving thread's checkpoints run here, on a thread no request waits for
   const checkpoints = serveCheckpoints(checkpointPort);
   port.on('message', (message: ToProjectionThread) => {

@@ -17,6 +17,7 @@ import type { Extensions } from './plugins';
 import type { RatesFollowing } from './rating';
 import { wireSms } from './sms';
 import { openWatchedSpentNonces, type StoreWatch } from './stores';
+import { collectStartupGarbage } from '../startup-garbage';
 
 /** The metrics registry and the stores' health, made before the stores open so that they watch them. */
 export function storeWatch(logger: Logger): StoreWatch {
@@ -99,6 +100,8 @@ export async function servingEngine(w: {
         routerDeps,
         logger,
       );
+      // before the first request, so none waits for it
+      collectStartupGarbage();
       server = await app.listen(config.port, config.host);
       return server;
     },
