@@ -29,7 +29,16 @@ import { fmt, machine, percentile, writeSection } from './report';
 import { runLoadgen } from './native-loadgen';
 import { median } from './compare';
 import { PROJECTIONS_SETTING, type Placement } from './placement';
-import { ACHIEVED_SHARE, FIRST_RATE, measure, startEcho, startServe, type Served, type TargetFigures } from './authorize-saturation';
+import {
+  ACHIEVED_SHARE,
+  FIRST_RATE,
+  REFINEMENTS,
+  measure,
+  startEcho,
+  startServe,
+  type Served,
+  type TargetFigures,
+} from './authorize-saturation';
 
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
 const SECONDS_PER_RATE = Math.max(1, Math.round(5 * SCALE));
@@ -368,7 +377,8 @@ async function saturation(): Promise<string[]> {
   const figures = new Map<string, TargetFigures[]>(targets.map(([name]) => [name, []]));
   try {
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const [name, start] of targets) {
+      // every other round in the reverse order, so that no target always follows the same one
+      for (const [name, start] of round % 2 ? targets : [...targets].reverse()) {
         const served = await start();
         try {
           const f = await measure(served, callers, `r${round}-${name.replace(/\W/g, '')}`, seconds, stepSeconds);
@@ -394,7 +404,7 @@ async function saturation(): Promise<string[]> {
   const perSecond = (n: number) => `${fmt(n)}/s`;
   const ms = (n: number) => `${n.toFixed(2)} ms`;
   return [
-    `Against an express echo (express 5, \`express.json()\` and \`res.json(body)\` on the authorize path, in its own process), under the same generator, ${ROUNDS} rounds alternated (echo, ${BEFORE ? `then "${BEFORE_LABEL}" (the same engine built from other code), ` : ''}then \`trunkline serve\` with its projection thread on a fresh copy of the same data directory); medians, each round's figure in brackets, and the median of the per-round ratios. Saturation: the highest offered rate (a ladder from ${fmt(FIRST_RATE)}/s in steps of 15 %, ${stepSeconds} s each, ended by two misses in a row) answered 200 at ≥ ${ACHIEVED_SHARE * 100} % of the offer, from the first request's schedule to the last answer; CPU a request: the process's CPU time (every thread, from /proc) over the 500/s phase (${seconds} s) divided by its requests.`,
+    `Against an express echo (express 5, \`express.json()\` and \`res.json(body)\` on the authorize path, in its own process), under the same generator, ${ROUNDS} rounds alternated (echo, ${BEFORE ? `then "${BEFORE_LABEL}" (the same engine built from other code), ` : ''}then \`trunkline serve\` with its projection thread on a fresh copy of the same data directory; every other round in the reverse order); medians, each round's figure in brackets, and the median of the per-round ratios. Saturation: the highest offered rate (a ladder from ${fmt(FIRST_RATE)}/s in steps of 15 %, ${stepSeconds} s each, ended by two misses in a row, then ${REFINEMENTS} offers halving the gap between the highest rung achieved and the next) answered 200 at ≥ ${ACHIEVED_SHARE * 100} % of the offer, from the first request's schedule to the last answer; CPU a request: the process's CPU time (every thread, from /proc) over the 500/s phase (${seconds} s) divided by its requests.`,
     '',
     '| figure | server | median (rounds) | express echo, median (rounds) | ratio to the echo |',
     '| --- | --- | ---: | ---: | ---: |',
