@@ -47,6 +47,23 @@ function stopWatching(): void {
   watch = null;
 }
 
+/** Told of each checkpoint that threw: the file and SQLite's message. */
+export type CheckpointErrorReport = (path: string, message: string) => void;
+const unheard: CheckpointErrorReport = () => undefined;
+let reportError: CheckpointErrorReport = unheard;
+
+/**
+ * Who hears this thread's failed checkpoints (a disk that refuses the database file's writes, a
+ * damaged file): until it is called, nobody, and a WAL that no checkpoint could copy back grew
+ * without a word. Returns what ends it.
+ */
+export function reportCheckpointErrors(report: CheckpointErrorReport): () => void {
+  reportError = report;
+  return () => {
+    if (reportError === report) reportError = unheard;
+  };
+}
+
 const post = (h: Host, message: ToCheckpoints) => h.channel.postMessage(message);
 const isWorker = (channel: Worker | MessagePort): channel is Worker => channel instanceof Worker;
 
@@ -66,7 +83,7 @@ function attach(channel: Worker | MessagePort): Host {
       h.removed.delete(message.id);
     } else if (message.type === 'failed') {
       for (const [db, path] of connections) if (path === message.path) fallBack(db);
-    }
+    } else reportError(message.path, message.message);
   });
   const down = () => {
     if (host !== h) return;

@@ -18,6 +18,8 @@ import type { RatesFollowing } from './rating';
 import { wireSms } from './sms';
 import { openWatchedSpentNonces, type StoreWatch } from './stores';
 import { collectStartupGarbage } from '../startup-garbage';
+import { checkpointErrorReporter } from '../checkpoint-errors';
+import { reportCheckpointErrors } from '../../event-store/sqlite-checkpointer';
 
 /** The metrics registry and the stores' health, made before the stores open so that they watch them. */
 export function storeWatch(logger: Logger): StoreWatch {
@@ -51,7 +53,9 @@ export async function servingEngine(w: {
   /** The thread's own account when the projections run there (running, last error), else this runner's. */
   const projectionStatus = async (): Promise<ProjectionStatus[]> => (await projectionThread?.status()) ?? runner.status();
   watchProjections(metrics, projectionStatus);
-  watchWals(metrics, sqliteFiles(config));
+  const sqlite = sqliteFiles(config);
+  watchWals(metrics, sqlite);
+  const stopReportingCheckpoints = reportCheckpointErrors(checkpointErrorReporter({ metrics, logger, files: sqlite }));
   const { app, routerDeps } = wireHttp({
     ...{ config, logger, clock, store, readModels, spentNonces, metrics, health, directory, calls, sms, ext },
     ids: commands.ids,
@@ -109,6 +113,7 @@ export async function servingEngine(w: {
     close() {
       shutdown ??= (async () => {
         stopJobs();
+        stopReportingCheckpoints();
         health.close();
         if (server) {
           const closing = new Promise<void>((r) => server!.close(() => r()));

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { MessageChannel } from 'node:worker_threads';
 import { serveCheckpoints } from '../../../adapters/event-store/checkpoint-loop';
 import { checkpointThread } from '../../support/checkpoint-thread';
-import { checkpointWorkers, checkpointsServedBy } from '../../../adapters/event-store/sqlite-checkpointer';
+import { checkpointWorkers, checkpointsServedBy, reportCheckpointErrors } from '../../../adapters/event-store/sqlite-checkpointer';
 import { sqliteReadModelStore } from '../../../adapters/read-models/sqlite';
 import { deriveId } from '../../../core/ids';
 import { waitFor } from '../../support/wait';
@@ -89,6 +89,31 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
     served.close();
     await waitFor(() => autocheckpoint() === 1000, 10_000, 'SQLite’s own checkpoints again');
     expect(checkpointWorkers()).toBe(0);
+    await store.close();
+  });
+
+  it('tells whoever asked of a checkpoint that failed in the serving thread, and goes on serving', async () => {
+    const path = join(dir, 'failing-events.db');
+    const store = sqliteEventStore({ path });
+    const channel = new MessageChannel();
+    const served = serveCheckpoints(channel.port2, 50);
+    checkpointsServedBy(channel.port1);
+    const heard: [string, string][] = [];
+    const stop = reportCheckpointErrors((file, message) => heard.push([file, message]));
+    // what the loop sends when a checkpoint throws (a disk refusing the database file's writes)
+    channel.port2.postMessage({ type: 'error', path, message: 'database or disk is full' });
+    await waitFor(() => heard.length === 1, 5000, 'the report');
+    expect(heard).toEqual([[path, 'database or disk is full']]);
+    stop();
+    channel.port2.postMessage({ type: 'error', path, message: 'disk I/O error' });
+    // a message posted after it is delivered after the one before: once that one is in, the other was not heard
+    const later = new Promise((resolve) => channel.port1.once('message', resolve));
+    channel.port2.postMessage({ type: 'removed', id: -1 });
+    await later;
+    expect(heard).toHaveLength(1);
+    // the host still serves: the file's checkpoints still run at the other end
+    expect(checkpointWorkers()).toBe(0);
+    served.close();
     await store.close();
   });
 
