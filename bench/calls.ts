@@ -33,6 +33,7 @@ import {
   ACHIEVED_SHARE,
   FIRST_RATE,
   REFINEMENTS,
+  WARM_SECONDS,
   measure,
   startEcho,
   startServe,
@@ -404,7 +405,7 @@ async function saturation(): Promise<string[]> {
   const perSecond = (n: number) => `${fmt(n)}/s`;
   const ms = (n: number) => `${n.toFixed(2)} ms`;
   return [
-    `Against an express echo (express 5, \`express.json()\` and \`res.json(body)\` on the authorize path, in its own process), under the same generator, ${ROUNDS} rounds alternated (echo, ${BEFORE ? `then "${BEFORE_LABEL}" (the same engine built from other code), ` : ''}then \`trunkline serve\` with its projection thread on a fresh copy of the same data directory; every other round in the reverse order); medians, each round's figure in brackets, and the median of the per-round ratios. Saturation: the highest offered rate (a ladder from ${fmt(FIRST_RATE)}/s in steps of 15 %, ${stepSeconds} s each, ended by two misses in a row, then ${REFINEMENTS} offers halving the gap between the highest rung achieved and the next) answered 200 at ≥ ${ACHIEVED_SHARE * 100} % of the offer, from the first request's schedule to the last answer; CPU a request: the process's CPU time (every thread, from /proc) over the 500/s phase (${seconds} s) divided by its requests.`,
+    `Against an express echo (express 5, \`express.json()\` and \`res.json(body)\` on the authorize path, in its own process), under the same generator, ${ROUNDS} rounds alternated (echo, ${BEFORE ? `then "${BEFORE_LABEL}" (the same engine built from other code), ` : ''}then \`trunkline serve\` with its projection thread on a fresh copy of the same data directory; every other round in the reverse order; each target first took 500/s for ${WARM_SECONDS} s, measured by nothing, so that V8 has compiled what it serves); medians, each round's figure in brackets, and the median of the per-round ratios. Saturation: the highest offered rate (a ladder from ${fmt(FIRST_RATE)}/s in steps of 15 %, ${stepSeconds} s each, ended by two misses in a row, then ${REFINEMENTS} offers halving the gap between the highest rung achieved and the next) answered 200 at ≥ ${ACHIEVED_SHARE * 100} % of the offer, from the first request's schedule to the last answer; CPU a request: the process's CPU time (every thread, from /proc) over the 500/s phase (${seconds} s) divided by its requests.`,
     '',
     '| figure | server | median (rounds) | express echo, median (rounds) | ratio to the echo |',
     '| --- | --- | ---: | ---: | ---: |',

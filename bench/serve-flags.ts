@@ -10,4 +10,5 @@ export const SERVE_NODE_FLAGS: readonly string[] =
   // BENCH_START_FLAGS=0 measures the engine without them (BENCH_NODE_ARGS then adds others)
   process.env['BENCH_START_FLAGS'] === '0' ? [] : npmStartFlags();
 
+/** Node flags a bench adds to the engine's (BENCH_NODE_ARGS, space-separated), e.g. `--cpu-prof`. */
 export const BENCH_NODE_ARGS: readonly string[] = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);

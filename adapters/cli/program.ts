@@ -29,6 +29,9 @@ import { addSettingsCommands } from './settings-commands';
 import { addWalletCommands } from './wallet-commands';
 import { redact } from '../runtime/redact';
 import { collectStartupGarbage } from '../runtime/startup-garbage';
+import { checkpointErrorReporter } from '../runtime/checkpoint-errors';
+import { reportCheckpointErrors } from '../event-store/sqlite-checkpointer';
+import { sqliteFiles } from '../runtime/open-stores';
 import { addProbeCommand } from './probe-command';
 
 /**
@@ -127,7 +130,10 @@ export function buildProgram(): Command {
     .command('projector')
     .description('follow the log into the read models (run one next to servers started with TRUNKLINE_PROJECTIONS=elsewhere)')
     .action(async () => {
-      const engine = await engines().openProjector(configFrom(program));
+      const config = configFrom(program);
+      const engine = await engines().openProjector(config);
+      // its checkpoint worker's failures, in its own log (the process exports no metrics)
+      reportCheckpointErrors(checkpointErrorReporter({ logger: engine.logger, files: sqliteFiles(config) }));
       await engine.runner.start();
       collectStartupGarbage();
       engine.logger.info(

@@ -49,19 +49,17 @@ function stopWatching(): void {
 
 /** Told of each checkpoint that threw: the file and SQLite's message. */
 export type CheckpointErrorReport = (path: string, message: string) => void;
-const unheard: CheckpointErrorReport = () => undefined;
-let reportError: CheckpointErrorReport = unheard;
+const reports = new Set<CheckpointErrorReport>();
 
 /**
- * Who hears this thread's failed checkpoints (a disk that refuses the database file's writes, a
- * damaged file): until it is called, nobody, and a WAL that no checkpoint could copy back grew
- * without a word. Returns what ends it.
+ * Adds one that hears this thread's failed checkpoints (a disk that refuses the database file's
+ * writes, a damaged file): without one, a WAL that no checkpoint could copy back grew without a
+ * word. Each failure goes to every one registered, each engine of the process picking its own
+ * files. Returns what removes it.
  */
 export function reportCheckpointErrors(report: CheckpointErrorReport): () => void {
-  reportError = report;
-  return () => {
-    if (reportError === report) reportError = unheard;
-  };
+  reports.add(report);
+  return () => void reports.delete(report);
 }
 
 const post = (h: Host, message: ToCheckpoints) => h.channel.postMessage(message);
@@ -83,7 +81,7 @@ function attach(channel: Worker | MessagePort): Host {
       h.removed.delete(message.id);
     } else if (message.type === 'failed') {
       for (const [db, path] of connections) if (path === message.path) fallBack(db);
-    } else reportError(message.path, message.message);
+    } else for (const report of reports) report(message.path, message.message);
   });
   const down = () => {
     if (host !== h) return;

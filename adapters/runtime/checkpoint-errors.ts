@@ -1,35 +1,29 @@
-import { basename } from 'node:path';
 import type { Logger } from 'pino';
-import { Counter } from 'prom-client';
 import type { CheckpointErrorReport } from '../event-store/sqlite-checkpointer';
-import type { Metrics } from './metrics';
 
 /** While a file's checkpoints keep failing (every second), how often the log says so again. */
 export const SAY_AGAIN_MS = 60_000;
 
 /**
- * What the serving thread does with a failed checkpoint: counts it in
- * `trunkline_sqlite_checkpoint_errors_total{file}` and logs it, once, then once a minute with the
- * number since, while it goes on. Until a checkpoint succeeds the file's WAL keeps every commit,
- * so a disk that refuses the database file's writes shows here before it fills.
+ * What an engine does with a failed checkpoint of one of its `files` (others are another
+ * engine's): counts it (`count`, the serving engine's metric) and logs it, once, then once a
+ * minute with the number since, while it goes on. Until a checkpoint succeeds the file's WAL
+ * keeps every commit, so a disk that refuses the database file's writes shows here before it
+ * fills. No metrics library here: a one-shot command loads none.
  */
 export function checkpointErrorReporter(deps: {
-  readonly metrics: Metrics;
   readonly logger: Pick<Logger, 'error'>;
   readonly files: readonly { readonly role: string; readonly path: string }[];
+  readonly count?: (file: string) => void;
   readonly now?: () => number;
 }): CheckpointErrorReport {
-  const now = deps.now ?? Date.now;
-  const failures = new Counter({
-    name: 'trunkline_sqlite_checkpoint_errors_total',
-    help: "Checkpoints of a SQLite file that failed; while they do, the file's WAL keeps growing",
-    labelNames: ['file'] as const,
-    registers: [deps.metrics.registry],
-  });
+  // monotonic: a wall clock set back would silence the log for as long
+  const now = deps.now ?? (() => performance.now());
   const said = new Map<string, { at: number; since: number }>();
   return (path, message) => {
-    const file = deps.files.find((f) => f.path === path)?.role ?? basename(path);
-    failures.inc({ file });
+    const file = deps.files.find((f) => f.path === path)?.role;
+    if (file === undefined) return;
+    deps.count?.(file);
     const last = said.get(path);
     if (last && now() - last.at < SAY_AGAIN_MS) {
       last.since++;

@@ -78,3 +78,18 @@ export function watchWals(metrics: Metrics, files: readonly { readonly role: str
     },
   });
 }
+
+/**
+ * `trunkline_sqlite_checkpoint_errors_total{file}`: checkpoints of each file that failed. Every
+ * file has its series from the start, so the first failure is an increase an alert sees.
+ */
+export function countCheckpointErrors(metrics: Metrics, files: readonly { readonly role: string }[]): (file: string) => void {
+  const failures = new Counter({
+    name: 'trunkline_sqlite_checkpoint_errors_total',
+    help: "Checkpoints of a SQLite file that failed; while they do, the file's WAL keeps growing",
+    labelNames: ['file'] as const,
+    registers: [metrics.registry],
+  });
+  for (const f of files) failures.inc({ file: f.role }, 0);
+  return (file) => failures.inc({ file });
+}

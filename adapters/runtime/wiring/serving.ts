@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../../core/clock';
 import type { ProjectionStatus } from '../../../projections/runner';
 import { openDirectory } from '../open-directory';
-import { createMetrics, watchProjections, watchWals } from '../metrics';
+import { countCheckpointErrors, createMetrics, watchProjections, watchWals } from '../metrics';
 import { sqliteFiles } from '../open-stores';
 import { startProjectionThread, type ProjectionThread } from '../projection-thread';
 import { requirePublicUrl } from '../public-url';
@@ -55,7 +55,7 @@ export async function servingEngine(w: {
   watchProjections(metrics, projectionStatus);
   const sqlite = sqliteFiles(config);
   watchWals(metrics, sqlite);
-  const stopReportingCheckpoints = reportCheckpointErrors(checkpointErrorReporter({ metrics, logger, files: sqlite }));
+  const countCheckpointError = countCheckpointErrors(metrics, sqlite);
   const { app, routerDeps } = wireHttp({
     ...{ config, logger, clock, store, readModels, spentNonces, metrics, health, directory, calls, sms, ext },
     ids: commands.ids,
@@ -70,6 +70,7 @@ export async function servingEngine(w: {
     following.start({ lookup: commands.lookup, nodes: await commands.servingNodes(), rating: commands.rating, logger });
   let server: Server | undefined;
   let stopJobs = (): void => undefined;
+  let stopReportingCheckpoints = (): void => undefined;
   let shutdown: Promise<void> | null = null;
   return {
     ...commands,
@@ -81,6 +82,7 @@ export async function servingEngine(w: {
     followRates,
     async serve() {
       requirePublicUrl(config);
+      stopReportingCheckpoints = reportCheckpointErrors(checkpointErrorReporter({ logger, files: sqlite, count: countCheckpointError }));
       await checkStorageAtStart(config, logger, (role, message) => {
         logger.error({ store: role }, message);
         // read models are rebuilt from the log: their projections fail and say so themselves

@@ -82,9 +82,9 @@ describe('trunkline serve', () => {
     expect(text).toMatch(/^trunkline_projection_lag_positions\{projection="example-daily-volume"\} \d+$/m);
     expect(text).toMatch(/^trunkline_http_request_seconds_count\{method="GET",route="\/healthz",status="200"\} \d+$/m);
     expect(text).toContain('# TYPE trunkline_event_append_seconds histogram');
-    // none failed: the counter is there, with no file yet
-    expect(text).toContain('# TYPE trunkline_sqlite_checkpoint_errors_total counter');
-    expect(text).not.toMatch(/^trunkline_sqlite_checkpoint_errors_total\{/m);
+    // none failed: every file has its series, at 0
+    for (const file of ['events', 'read-models', 'spent-nonces'])
+      expect(text).toMatch(new RegExp(`^trunkline_sqlite_checkpoint_errors_total\\{file="${file}"\\} 0$`, 'm'));
   });
 
   test('unknown routes and bad queries are RFC 9457 problems', async () => {

@@ -27,12 +27,14 @@ describe('an idle serve started as npm start starts it', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('hands the half of its young generation it is not using back to the system once idle', async () => {
+  it('hands its young generation back to the system once idle', async () => {
     const port = await freePort();
     child = spawn(process.execPath, [...npmStartFlags(), BIN, 'serve'], {
       env: childEnv({ TRUNKLINE_DATA_DIR: dir, PORT: String(port) }),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     await waitFor(
       async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200,
       60_000,
@@ -40,13 +42,14 @@ describe('an idle serve started as npm start starts it', () => {
     );
     // the fixed young generation npm start asks for, for the latency of requests under load
     expect(await newSpaceBytes(port)).toBe(32 * MiB);
-    // V8's memory reducer runs some 8 s after a full collection, if the thread is idle by then:
-    // it keeps the semi-space in use and releases the other, which the next scavenge takes again
-    // (asked once a second: a scrape allocates, and a thread that allocates is not idle)
+    // V8's memory reducer looks 8 s after a full collection, and every 8 s after while the
+    // thread does not look idle (16–32 s after /readyz on this machine): it uncommits the idle
+    // semi-space and empties the other. Asked every 2 s: a scrape allocates, and a thread that
+    // allocates is not idle.
     let last = 0;
-    for (const deadline = Date.now() + 45_000; Date.now() < deadline && (last = await newSpaceBytes(port)) > 16 * MiB;)
-      await new Promise((r) => setTimeout(r, 1000));
-    expect(last / MiB).toBeLessThanOrEqual(16);
+    for (const deadline = Date.now() + 90_000; Date.now() < deadline && (last = await newSpaceBytes(port)) > 16 * MiB;)
+      await new Promise((r) => setTimeout(r, 2000));
+    if (last > 16 * MiB) throw new Error(`the young generation is still ${last / MiB} MiB after 90 s; serve said: ${stderr.slice(-2000)}`);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-  }, 120_000);
+  }, 180_000);
 });
