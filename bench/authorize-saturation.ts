@@ -35,9 +35,9 @@ const MISSES = 2;
  */
 export const REFINEMENTS = 3;
 /**
- * Seconds of 500/s before anything is measured. After a second at 200/s the engine's CPU a
- * request at 500/s was half V8's compiler threads still optimizing its code (1.5 against 1.0 ms
- * once settled, and the echo's 0.7 against 0.33): figures of the warm-up, not of the server.
+ * Seconds of 500/s before anything is measured. After a second at 200/s, much of the engine's
+ * CPU at 500/s was V8's compiler threads still optimizing its code (the threads of the process
+ * in /proc/<pid>/task show it), and the echo's too: figures of the warm-up, not of the server.
  * Ten seconds let both settle.
  */
 export const WARM_SECONDS = 10;

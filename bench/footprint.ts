@@ -12,7 +12,7 @@ import { SERVE_NODE_FLAGS } from './serve-flags';
  * `npm start`'s Node flags: the ms until `/readyz` answers 200, then the resident set size after
  * EARLY_MS and after SETTLE_MS of idleness (by then V8's memory reducer, which looks every 8 s
  * after start-up's collection until the thread is idle, has handed back what start-up touched:
- * 16–32 s after `/readyz` on this machine). Alternated round by round, each figure beside the express app's of the
+ * 8–32 s after `/readyz` on this machine). Alternated round by round, each figure beside the express app's of the
  * same round; the ratio is the median of the rounds' ratios. `npm run build` first: the bench
  * measures the dist/ that is there. BENCH_BEFORE=<another checkout, built> adds its `serve`.
  */
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
 express 5 app with a JSON body parser and three routes, alternating, ${RUNS} rounds. The time until
 \`/readyz\` answers 200, then the resident set size (VmRSS) after ${EARLY_MS / 1000} s and after ${SETTLE_MS / 1000} s of
 idleness: the engine collects its garbage once when start-up is over, and V8's memory reducer
-then hands back what start-up touched once each thread looks idle (16–32 s after \`/readyz\`
+then hands back what start-up touched once each thread looks idle (8–32 s after \`/readyz\`
 here). Medians;
 each ratio is the median of the rounds' ratios to the express app of the same round (${load}).
 

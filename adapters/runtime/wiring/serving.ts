@@ -82,6 +82,7 @@ export async function servingEngine(w: {
     followRates,
     async serve() {
       requirePublicUrl(config);
+      stopReportingCheckpoints(); // a second serve() replaces the first's, never adds to it
       stopReportingCheckpoints = reportCheckpointErrors(checkpointErrorReporter({ logger, files: sqlite, count: countCheckpointError }));
       await checkStorageAtStart(config, logger, (role, message) => {
         logger.error({ store: role }, message);

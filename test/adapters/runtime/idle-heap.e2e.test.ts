@@ -43,7 +43,7 @@ describe('an idle serve started as npm start starts it', () => {
     // the fixed young generation npm start asks for, for the latency of requests under load
     expect(await newSpaceBytes(port)).toBe(32 * MiB);
     // V8's memory reducer looks 8 s after a full collection, and every 8 s after while the
-    // thread does not look idle (16–32 s after /readyz on this machine): it uncommits the idle
+    // thread does not look idle (8–32 s after /readyz on this machine): it uncommits the idle
     // semi-space and empties the other. Asked every 2 s: a scrape allocates, and a thread that
     // allocates is not idle.
     let last = 0;
