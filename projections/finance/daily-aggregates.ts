@@ -1,4 +1,4 @@
-import { addDecimals, addDecimalsKeepingScale, negateDecimal } from '../../core/decimal-text';
+import { DecimalSum } from '../../core/decimal-text';
 import { decimalSql } from '../decimal-sql';
 import type { SqlTx } from '../../application/ports/read-model-store';
 
@@ -42,18 +42,19 @@ interface GroupSum {
   readonly key: readonly string[];
   items: number;
   units: number;
-  revenue: string;
-  refunded: string;
-  cost: string;
+  readonly revenue: DecimalSum;
+  readonly refunded: DecimalSum;
+  readonly cost: DecimalSum;
   bound: number;
 }
 
 /**
  * The changes to `finance_daily` of one batch, summed per group in memory and written once per
  * group when the batch ends: a call moves its group's sums two or three times (charged, then
- * costed), and a batch holds thousands of calls of a few hundred groups. Amounts are summed as
- * the store would add them one after another (exact decimals: on SQLite the store's canonical
- * text, on PostgreSQL NUMERIC's larger scale), so the rows read the same as one upsert per change.
+ * costed), and a batch holds thousands of calls of a few hundred groups. Amounts are summed
+ * exactly and printed as the store would have added them one after another (on SQLite the
+ * store's canonical text, on PostgreSQL NUMERIC's larger scale), so the rows read the same as one
+ * upsert per change.
  */
 export class DailySums {
   private readonly groups = new Map<string, GroupSum>();
@@ -64,31 +65,23 @@ export class DailySums {
     const bound = Math.max(Number(r.position), Number(r.cost_position ?? 0), Number(r.refund_position ?? 0));
     const key = keyOf(r);
     const id = key.join('\u0000');
-    const g = this.groups.get(id);
+    let g = this.groups.get(id);
     if (!g) {
-      this.groups.set(id, {
-        key,
-        items: sign,
-        units: sign * Number(r.units),
-        revenue: signed(r.revenue, sign),
-        refunded: signed(r.refunded, sign),
-        cost: signed(r.cost_rounded, sign),
-        bound,
-      });
-      return;
+      g = { key, items: 0, units: 0, revenue: new DecimalSum(), refunded: new DecimalSum(), cost: new DecimalSum(), bound };
+      this.groups.set(id, g);
     }
-    const add = this.dialect === 'postgres' ? addDecimalsKeepingScale : addDecimals;
     g.items += sign;
     g.units += sign * Number(r.units);
-    g.revenue = add(g.revenue, signed(r.revenue, sign));
-    g.refunded = add(g.refunded, signed(r.refunded, sign));
-    g.cost = add(g.cost, signed(r.cost_rounded, sign));
+    g.revenue.add(r.revenue, sign);
+    if (r.refunded !== null) g.refunded.add(r.refunded, sign);
+    if (r.cost_rounded !== null) g.cost.add(r.cost_rounded, sign);
     g.bound = Math.max(g.bound, bound);
   }
 
   /** Writes each group's sums: one upsert per group the batch touched. */
   async write(tx: SqlTx): Promise<void> {
     const { add } = decimalSql(tx.dialect);
+    const amount = (sum: DecimalSum) => (this.dialect === 'postgres' ? sum.textKeepingScale() : sum.text());
     for (const g of this.groups.values())
       await tx.run(
         `INSERT INTO finance_daily (day, kind, country, prefix, counterparty, currency, cost_currency, items, units, revenue, refunded, cost, max_position)
@@ -98,14 +91,11 @@ export class DailySums {
        revenue = ${add('finance_daily.revenue', 'excluded.revenue')}, refunded = ${add('finance_daily.refunded', 'excluded.refunded')},
        cost = ${add('finance_daily.cost', 'excluded.cost')},
        max_position = CASE WHEN excluded.max_position > finance_daily.max_position THEN excluded.max_position ELSE finance_daily.max_position END`,
-        [...g.key, g.items, g.units, g.revenue, g.refunded, g.cost, g.bound],
+        [...g.key, g.items, g.units, amount(g.revenue), amount(g.refunded), amount(g.cost), g.bound],
       );
     this.groups.clear();
   }
 }
-
-/** An amount as a group adds it: absent is zero, and `sign` -1 negates. */
-const signed = (v: string | null, sign: 1 | -1) => (sign === 1 ? (v ?? '0') : negateDecimal(v ?? '0'));
 
 const KEY_COLUMNS = ['day', 'kind', 'country', 'prefix', 'counterparty', 'currency', 'cost_currency'] as const;
 const SUMMED_COLUMNS = ['units', 'revenue', 'refunded', 'cost_rounded', 'position', 'cost_position', 'refund_position'] as const;

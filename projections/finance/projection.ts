@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../../core/events/envelope';
 import { accountStreamCodec, LEDGER_EVENT_TYPES, moneyEffect, type AccountStreamEvent } from '../../core/wallet';
 import { countryOf } from '../../core/e164';
-import { Decimal, roundDecimal } from '../../core/money';
+import { roundHalfEven } from '../../core/decimal-text';
 import { decimalSql } from '../decimal-sql';
 import type { Projection } from '../../application/ports/projection';
 import { ABSORBED_EVENT_TYPES, ABSORBED_TABLE, absorbedRow } from './absorbed';
@@ -83,7 +83,7 @@ const dayOf = (iso: string) => iso.slice(0, 10);
  * cost is kept beside it. Charges, refunds and payments are summed as they are, exactly.
  */
 export function roundedCost(amount: string): string {
-  return roundDecimal(new Decimal(amount), 'half-even', 9).toFixed();
+  return roundHalfEven(amount, 9);
 }
 
 /** The money row of an event that moves paid or granted credit (the one money effect's line). */
