@@ -12,6 +12,7 @@
  * BENCH_ROUNDS rounds, at least 3; BENCH_BEFORE=<checkout> adds another build to each round).
  */
 import { fundedCallers } from './funded-callers';
+import { ALL_RULES, benchConfig } from './bench-config';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
@@ -186,22 +187,6 @@ function serverP99(before: Map<number, number>, after: Map<number, number>): num
     }
   }
   return NaN;
-}
-
-/**
- * BENCH_RULES=all: every limit and rule on, none reached (call limits, per-call and spend caps,
- * velocity rules, quality routing); BENCH_RULES=none: the velocity rules off too, no limit or cap.
- * Risk classes and the fraud hold are checked in both: they are not settings.
- */
-const ALL_RULES = process.env['BENCH_RULES'] === 'all';
-function benchConfig(): Record<string, unknown> {
-  const pluginOptions: Record<string, unknown> = { pricing: { markupPercent: '50' } };
-  if (process.env['BENCH_RULES'] === 'none') pluginOptions['velocity-rules'] = { enabled: false };
-  return {
-    pluginOptions,
-    logLevel: 'warn',
-    ...(ALL_RULES ? { maxCallCost: { EUR: '1000' }, spendCaps: { EUR: { perDay: '1000000', perMonth: '10000000' } } } : {}),
-  };
 }
 
 /**

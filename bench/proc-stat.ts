@@ -8,7 +8,9 @@ const CLOCK_TICKS_PER_SECOND = 100;
  * `/proc/…/stat` file; null when it is gone. Fields are counted from after the command name's
  * closing parenthesis: the name may hold spaces (proc(5): utime 14, stime 15, nice 19).
  */
-export function procStat(path: string): { readonly cpuMs: number; readonly nice: number } | null {
+export function procStat(
+  path: string,
+): { readonly cpuMs: number; readonly userMs: number; readonly systemMs: number; readonly nice: number } | null {
   let stat: string;
   try {
     stat = readFileSync(path, 'utf8');
@@ -16,5 +18,7 @@ export function procStat(path: string): { readonly cpuMs: number; readonly nice:
     return null;
   }
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND, nice: Number(fields[16]) };
+  const userMs = (Number(fields[11]) * 1000) / CLOCK_TICKS_PER_SECOND;
+  const systemMs = (Number(fields[12]) * 1000) / CLOCK_TICKS_PER_SECOND;
+  return { cpuMs: userMs + systemMs, userMs, systemMs, nice: Number(fields[16]) };
 }

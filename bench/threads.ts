@@ -1,0 +1,154 @@
+/**
+ * npm run bench:threads — where an authorization's CPU goes, thread by thread. `trunkline serve`
+ * (projections in their thread, the default) and the express echo, each on its own, take 500/s for
+ * WARM_SECONDS (as bench:calls' saturation rounds do), then each offered rate of
+ * BENCH_THREAD_RATES (default 500 and 3,000/s) for SECONDS from the native load generator. Every
+ * thread's CPU over that phase (user and system time, /proc/<pid>/task/<tid>/stat) divided by the
+ * requests: the serving thread (the process's first), the projection thread (the one at nice 10)
+ * and the rest (V8's compiler and collector helpers, libuv's pool). BENCH_ROUNDS rounds (at least
+ * 3), each the echo and then `serve`, every other round in the reverse order; medians, and each
+ * process's total against the echo's of the same round. Writes the "threads" section of
+ * docs/benchmarks.md (BENCH_WRITE=0 prints only).
+ */
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HOOK_SECRET } from '../test/support/calls-engine';
+import { WARM_SECONDS, startEcho, startServe, type Served } from './authorize-saturation';
+import { benchConfig } from './bench-config';
+import { benchRounds, median } from './compare';
+import { fundedCallers } from './funded-callers';
+import { runLoadgen } from './native-loadgen';
+import { procStat } from './proc-stat';
+import { fmt, machine, writeSection } from './report';
+
+const RATES = (process.env['BENCH_THREAD_RATES'] ?? '500,3000').split(',').map(Number);
+const SECONDS = 6;
+const ROUNDS = benchRounds();
+const ACCOUNTS = 200;
+const AUTHORIZE = '/v1/hooks/sip/authorize';
+
+type Role = 'serving' | 'projection' | 'other';
+/** CPU ms by thread role: user and system time. */
+type Split = Record<Role, { user: number; system: number }>;
+
+const emptySplit = (): Split => ({ serving: { user: 0, system: 0 }, projection: { user: 0, system: 0 }, other: { user: 0, system: 0 } });
+
+/** Every thread of `pid` now, by id: its role and CPU so far. */
+function threads(pid: number): Map<string, { role: Role; user: number; system: number }> {
+  const out = new Map<string, { role: Role; user: number; system: number }>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const stat = procStat(`/proc/${pid}/task/${tid}/stat`); // null: the thread ended meanwhile
+    if (!stat) continue;
+    // the projection thread lowers its own priority to nice 10 (adapters/runtime/thread-priority.ts); no other thread does
+    const role: Role = tid === String(pid) ? 'serving' : stat.nice === 10 ? 'projection' : 'other';
+    out.set(tid, { role, user: stat.userMs, system: stat.systemMs });
+  }
+  return out;
+}
+
+/** What each role's threads used between two readings, per request. */
+function perRequest(before: ReturnType<typeof threads>, after: ReturnType<typeof threads>, requests: number): Split {
+  const split = emptySplit();
+  for (const [tid, t] of after) {
+    const b = before.get(tid) ?? { user: 0, system: 0 };
+    split[t.role].user += (t.user - b.user) / requests;
+    split[t.role].system += (t.system - b.system) / requests;
+  }
+  return split;
+}
+
+const total = (s: Split) => Object.values(s).reduce((n, r) => n + r.user + r.system, 0);
+
+/** One target: warmed, then each rate in turn; the split per rate. */
+async function measure(served: Served, callers: readonly string[], tag: string): Promise<Split[]> {
+  const offer = (rate: number, seconds: number, phase: string) =>
+    runLoadgen({
+      port: served.port,
+      path: AUTHORIZE,
+      bearer: HOOK_SECRET,
+      rate,
+      count: rate * seconds,
+      connections: 16,
+      tag: `${tag}-${phase}`,
+      callers,
+    });
+  await offer(500, WARM_SECONDS, 'warm');
+  const splits: Split[] = [];
+  for (const rate of RATES) {
+    const before = threads(served.pid);
+    const answers = await offer(rate, SECONDS, String(rate));
+    const failed = answers.filter((a) => a.status !== 200).length;
+    if (failed > 0) throw new Error(`${tag} at ${rate}/s: ${failed} of ${answers.length} not 200`);
+    splits.push(perRequest(before, threads(served.pid), answers.length));
+  }
+  return splits;
+}
+
+async function main(): Promise<void> {
+  const { bed, people } = await fundedCallers(ACCOUNTS, { keepData: true });
+  const prepared = bed.engine.config.dataDir;
+  await bed.close();
+  writeFileSync(join(prepared, 'trunkline.json'), JSON.stringify(benchConfig()));
+  const callers = people.map((p) => p.keyid);
+  const targets: [string, () => Promise<Served>][] = [
+    ['express echo', () => startEcho()],
+    ['Trunkline', () => startServe(prepared)],
+  ];
+  const rounds = new Map<string, Split[][]>(targets.map(([name]) => [name, []]));
+  try {
+    for (let round = 1; round <= ROUNDS; round++)
+      for (const [name, start] of round % 2 ? targets : [...targets].reverse()) {
+        const served = await start();
+        try {
+          const splits = await measure(served, callers, `r${round}-${name.replace(/\W/g, '')}`);
+          rounds.get(name)!.push(splits);
+          process.stderr.write(
+            `round ${round} ${name}: ${RATES.map((r, i) => `${fmt(r)}/s ${total(splits[i]!).toFixed(3)} ms a request`).join(', ')}\n`,
+          );
+        } finally {
+          await served.stop();
+        }
+      }
+  } finally {
+    rmSync(prepared, { recursive: true, force: true });
+  }
+  const ms = (n: number) => `${n.toFixed(3)} ms`;
+  const echo = rounds.get('express echo')!;
+  const mine = rounds.get('Trunkline')!;
+  const rows = RATES.flatMap((rate, i) => {
+    const at = (name: Split[][]) => name.map((r) => r[i]!);
+    const roleRow = (role: Role, label: string) => {
+      const user = median(at(mine).map((s) => s[role].user));
+      const system = median(at(mine).map((s) => s[role].system));
+      return `| ${fmt(rate)}/s | ${label} | ${ms(user)} | ${ms(system)} | ${ms(user + system)} | |`;
+    };
+    const ratio = median(at(mine).map((s, r) => total(s) / total(at(echo)[r]!)));
+    const echoUser = median(at(echo).map((s) => s.serving.user + s.projection.user + s.other.user));
+    const echoSystem = median(at(echo).map((s) => s.serving.system + s.projection.system + s.other.system));
+    return [
+      `| ${fmt(rate)}/s | express echo, every thread | ${ms(echoUser)} | ${ms(echoSystem)} | ${ms(median(at(echo).map(total)))} | × 1 |`,
+      roleRow('serving', '`serve`: serving thread'),
+      roleRow('projection', '`serve`: projection thread'),
+      roleRow('other', '`serve`: V8 and libuv helpers'),
+      `| ${fmt(rate)}/s | \`serve\`, every thread | | | ${ms(median(at(mine).map(total)))} | × ${ratio.toFixed(2)} |`,
+    ];
+  });
+  const body = [
+    "## Threads: where an authorization's CPU goes (`npm run bench:threads`)",
+    '',
+    `${machine()}. \`trunkline serve\` (the compiled build, \`npm start\`'s Node flags, projections in their thread) on a copy of a data directory with ${ACCOUNTS} funded accounts, and an express 5 echo of the authorize body, each in its own process, ${ROUNDS} rounds alternated (every other round in the reverse order). Each took 500/s for ${WARM_SECONDS} s first, measured by nothing, then each rate for ${SECONDS} s from the native load generator (16 keep-alive connections, every answer a 200). CPU from /proc/<pid>/task/<tid>/stat over each phase, divided by its requests; medians of the rounds. The serving thread is the process's first, the projection thread the one at nice 10, the rest V8's compiler and collector helpers and libuv's pool. System time is the kernel's work for the thread: socket reads and writes, and the SQLite files' WAL writes and checkpoints.`,
+    '',
+    '| offered | thread | user a request | system a request | CPU a request | process against the echo |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+    ...rows,
+  ].join('\n');
+  process.stdout.write(`${body}\n`);
+  writeSection('threads', body);
+}
+
+void main()
+  .then(() => process.exit(0))
+  .catch((error: unknown) => {
+    process.stderr.write(`bench:threads: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  });
