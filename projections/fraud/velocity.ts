@@ -137,7 +137,16 @@ function activity(p: AccountPages, a: { ref: string; kind: 'call' | 'sms'; at: n
   // the rules look back an hour at most: older rows go as new ones come (a call still up, uncharged, stays a day)
   const cutoff = a.at - 2 * RECENT_MINUTES * 60_000;
   // deleting while iterating a Map is safe: the iteration goes on with the next entry
-  for (const [ref, r] of p.activity) if ((r.charged ?? r.at + 86_400_000) < cutoff) touchActivity(p, ref, null);
+  for (const [ref, r] of p.activity) if (lastMoved(r) < cutoff) touchActivity(p, ref, null);
+}
+
+/**
+ * When a row last changed what the rules see: its charge, or its start for a call that failed
+ * (it is over: `seconds` 0, never charged); a day after its start for a call that may still be up.
+ */
+function lastMoved(r: ActivityRecord): number {
+  if (r.charged !== null) return r.charged;
+  return r.seconds !== null ? r.at : r.at + 86_400_000;
 }
 
 type Effect = 'none' | 'activity' | 'charge';
