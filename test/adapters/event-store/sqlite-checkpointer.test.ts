@@ -158,8 +158,9 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
     }
     expect(served.restarts.filter((r) => !r.refused).length).toBeGreaterThan(0);
     // 256 frames of 4 KiB and what is appended during a restart and until the next (each syncs the
-    // database file first): some 15–25 MB here; without the restart the WAL holds every append, some 150 MB
-    expect(largest).toBeLessThan(48 * 1024 * 1024);
+    // database file first): some 15–25 MB here, and up to 50 MB seen while other suites ran beside it
+    // (the checkpoint thread then waits for a core); without the restart the WAL holds every append, some 150 MB
+    expect(largest).toBeLessThan(96 * 1024 * 1024);
     const again = sqliteEventStore({ path, checkpointInBackground: false });
     let n = 0;
     for await (const _ of again.readAll(0)) n++;
