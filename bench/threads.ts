@@ -8,7 +8,8 @@
  * and the rest (V8's compiler and collector helpers, libuv's pool). BENCH_ROUNDS rounds (at least
  * 3), each the echo and then `serve`, every other round in the reverse order; medians, and each
  * process's total against the echo's of the same round. Writes the "threads" section of
- * docs/benchmarks.md (BENCH_WRITE=0 prints only).
+ * docs/benchmarks.md (BENCH_WRITE=0 prints only). BENCH_BEFORE=<another checkout, built> adds its
+ * `serve` to every round, after the echo (BENCH_BEFORE_LABEL names its rows), and prints only.
  */
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +27,8 @@ const SECONDS = 6;
 const ROUNDS = benchRounds();
 const ACCOUNTS = 200;
 const AUTHORIZE = '/v1/hooks/sip/authorize';
+const BEFORE = process.env['BENCH_BEFORE'];
+const BEFORE_LABEL = process.env['BENCH_BEFORE_LABEL'] ?? 'Trunkline before';
 
 type Role = 'serving' | 'projection' | 'other';
 /** CPU ms by thread role: user and system time. */
@@ -92,6 +95,7 @@ async function main(): Promise<void> {
   const callers = people.map((p) => p.keyid);
   const targets: [string, () => Promise<Served>][] = [
     ['express echo', () => startEcho()],
+    ...(BEFORE ? ([[BEFORE_LABEL, () => startServe(prepared, BEFORE)]] as [string, () => Promise<Served>][]) : []),
     ['Trunkline', () => startServe(prepared)],
   ];
   const rounds = new Map<string, Split[][]>(targets.map(([name]) => [name, []]));
@@ -114,23 +118,29 @@ async function main(): Promise<void> {
   }
   const ms = (n: number) => `${n.toFixed(3)} ms`;
   const echo = rounds.get('express echo')!;
-  const mine = rounds.get('Trunkline')!;
+  const servers = targets.map(([name]) => name).filter((name) => name !== 'express echo');
   const rows = RATES.flatMap((rate, i) => {
-    const at = (name: Split[][]) => name.map((r) => r[i]!);
-    const roleRow = (role: Role, label: string) => {
-      const user = median(at(mine).map((s) => s[role].user));
-      const system = median(at(mine).map((s) => s[role].system));
-      return `| ${fmt(rate)}/s | ${label} | ${ms(user)} | ${ms(system)} | ${ms(user + system)} | |`;
-    };
-    const ratio = median(at(mine).map((s, r) => total(s) / total(at(echo)[r]!)));
+    const at = (splits: Split[][]) => splits.map((r) => r[i]!);
     const echoUser = median(at(echo).map((s) => s.serving.user + s.projection.user + s.other.user));
     const echoSystem = median(at(echo).map((s) => s.serving.system + s.projection.system + s.other.system));
     return [
       `| ${fmt(rate)}/s | express echo, every thread | ${ms(echoUser)} | ${ms(echoSystem)} | ${ms(median(at(echo).map(total)))} | × 1 |`,
-      roleRow('serving', '`serve`: serving thread'),
-      roleRow('projection', '`serve`: projection thread'),
-      roleRow('other', '`serve`: V8 and libuv helpers'),
-      `| ${fmt(rate)}/s | \`serve\`, every thread | | | ${ms(median(at(mine).map(total)))} | × ${ratio.toFixed(2)} |`,
+      ...servers.flatMap((name) => {
+        const mine = at(rounds.get(name)!);
+        const who = name === 'Trunkline' ? '`serve`' : name;
+        const roleRow = (role: Role, label: string) => {
+          const user = median(mine.map((s) => s[role].user));
+          const system = median(mine.map((s) => s[role].system));
+          return `| ${fmt(rate)}/s | ${who}: ${label} | ${ms(user)} | ${ms(system)} | ${ms(user + system)} | |`;
+        };
+        const ratio = median(mine.map((s, r) => total(s) / total(at(echo)[r]!)));
+        return [
+          roleRow('serving', 'serving thread'),
+          roleRow('projection', 'projection thread'),
+          roleRow('other', 'V8 and libuv helpers'),
+          `| ${fmt(rate)}/s | ${who}, every thread | | | ${ms(median(mine.map(total)))} | × ${ratio.toFixed(2)} |`,
+        ];
+      }),
     ];
   });
   const body = [
@@ -143,7 +153,7 @@ async function main(): Promise<void> {
     ...rows,
   ].join('\n');
   process.stdout.write(`${body}\n`);
-  writeSection('threads', body);
+  if (!BEFORE) writeSection('threads', body);
 }
 
 void main()
