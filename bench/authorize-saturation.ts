@@ -110,6 +110,19 @@ export interface TargetFigures {
   readonly failedAt500: number;
 }
 
+/** Offers `served` authorize hooks from `callers` at a rate for some seconds: the native generator, 16 keep-alive connections. */
+export const authorizations = (served: Served, callers: readonly string[], tag: string) => (rate: number, seconds: number, phase: string) =>
+  runLoadgen({
+    port: served.port,
+    path: AUTHORIZE,
+    bearer: HOOK_SECRET,
+    rate,
+    count: Math.round(rate * seconds),
+    connections: 16,
+    tag: `${tag}-${phase}`,
+    callers,
+  });
+
 /** One round on one target: 500/s for `seconds`, then the ladder of `stepSeconds` each. */
 export async function measure(
   served: Served,
@@ -118,17 +131,7 @@ export async function measure(
   seconds: number,
   stepSeconds: number,
 ): Promise<TargetFigures> {
-  const offer = (rate: number, s: number, phase: string) =>
-    runLoadgen({
-      port: served.port,
-      path: AUTHORIZE,
-      bearer: HOOK_SECRET,
-      rate,
-      count: Math.round(rate * s),
-      connections: 16,
-      tag: `${tag}-${phase}`,
-      callers,
-    });
+  const offer = authorizations(served, callers, tag);
   await offer(500, WARM_SECONDS, 'warm'); // connections, the JIT compiler, caches
   const cpuBefore = cpuMs(served.pid);
   const at500 = await offer(500, seconds, '500');

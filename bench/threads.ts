@@ -13,12 +13,10 @@
  */
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HOOK_SECRET } from '../test/support/calls-engine';
-import { WARM_SECONDS, startEcho, startServe, type Served } from './authorize-saturation';
+import { WARM_SECONDS, authorizations, startEcho, startServe, type Served } from './authorize-saturation';
 import { benchConfig } from './bench-config';
 import { benchRounds, median } from './compare';
 import { fundedCallers } from './funded-callers';
-import { runLoadgen } from './native-loadgen';
 import { procStat } from './proc-stat';
 import { fmt, machine, writeSection } from './report';
 
@@ -26,7 +24,6 @@ const RATES = (process.env['BENCH_THREAD_RATES'] ?? '500,3000').split(',').map(N
 const SECONDS = 6;
 const ROUNDS = benchRounds();
 const ACCOUNTS = 200;
-const AUTHORIZE = '/v1/hooks/sip/authorize';
 const BEFORE = process.env['BENCH_BEFORE'];
 const BEFORE_LABEL = process.env['BENCH_BEFORE_LABEL'] ?? 'Trunkline before';
 
@@ -64,17 +61,7 @@ const total = (s: Split) => Object.values(s).reduce((n, r) => n + r.user + r.sys
 
 /** One target: warmed, then each rate in turn; the split per rate. */
 async function measure(served: Served, callers: readonly string[], tag: string): Promise<Split[]> {
-  const offer = (rate: number, seconds: number, phase: string) =>
-    runLoadgen({
-      port: served.port,
-      path: AUTHORIZE,
-      bearer: HOOK_SECRET,
-      rate,
-      count: rate * seconds,
-      connections: 16,
-      tag: `${tag}-${phase}`,
-      callers,
-    });
+  const offer = authorizations(served, callers, tag);
   await offer(500, WARM_SECONDS, 'warm');
   const splits: Split[] = [];
   for (const rate of RATES) {
