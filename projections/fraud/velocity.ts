@@ -35,8 +35,11 @@ function history(p: AccountPages, now: number, openedMs: number): ActivityView['
   return { spend, hours: Math.max(0, (end - start) / HOUR) };
 }
 
+/** The row kind of a text no gateway took: still a text to the rules, but over. */
+const FAILED_SMS = 'sms-failed';
+
 const activityOf = (a: ActivityRecord): Activity => ({
-  kind: a.kind === 'sms' ? 'sms' : a.kind === 'charge' ? 'charge' : 'call',
+  kind: a.kind === 'sms' || a.kind === FAILED_SMS ? 'sms' : a.kind === 'charge' ? 'charge' : 'call',
   at: a.at,
   destination: a.destination,
   country: a.country,
@@ -141,15 +144,41 @@ function activity(p: AccountPages, a: { ref: string; kind: 'call' | 'sms'; at: n
 }
 
 /**
- * When a row last changed what the rules see: its charge, or its start for a call that failed
- * (it is over: `seconds` 0, never charged); a day after its start for a call that may still be up.
+ * When a row last changed what the rules see: its charge, or its start for a call or text that
+ * failed (it is over, never charged); a day after its start for a call that may still be up or a
+ * text still on its way.
  */
 function lastMoved(r: ActivityRecord): number {
   if (r.charged !== null) return r.charged;
-  return r.seconds !== null ? r.at : r.at + 86_400_000;
+  return r.seconds !== null || r.kind === FAILED_SMS ? r.at : r.at + 86_400_000;
 }
 
 type Effect = 'none' | 'activity' | 'charge';
+
+/** A text's event: accepted (new activity), failed (over, never charged) or charged. */
+function applyText(
+  e: Extract<AccountStreamEvent, { type: 'SmsAccepted' | 'SmsFailed' | 'SmsCharged' }>,
+  p: AccountPages,
+): { effect: Effect; at: number } {
+  const ms = (at: string) => Date.parse(at);
+  switch (e.type) {
+    case 'SmsAccepted':
+      activity(p, { ref: `sms:${e.data.smsId}`, kind: 'sms', at: ms(e.data.at), to: e.data.to });
+      return { effect: 'activity', at: ms(e.data.at) };
+    case 'SmsFailed': {
+      // nothing the rules see changes (a text, never charged), so they need not read it again
+      const row = p.activity.get(`sms:${e.data.smsId}`);
+      if (row && row.charged === null) touchActivity(p, `sms:${e.data.smsId}`, { ...row, kind: FAILED_SMS });
+      return { effect: 'none', at: 0 };
+    }
+    case 'SmsCharged': {
+      const row = p.activity.get(`sms:${e.data.smsId}`);
+      if (row) touchActivity(p, `sms:${e.data.smsId}`, { ...row, amount: e.data.amount, charged: ms(e.data.at) });
+      addSpend(p, ms(e.data.at), e.data.amount);
+      return { effect: 'charge', at: ms(e.data.at) };
+    }
+  }
+}
 
 /** Changes the account's pages for one event; whether the rules must then read it, and as a charge. */
 function applyOne(e: AccountStreamEvent, r: RecordedEvent, p: AccountPages): { effect: Effect; at: number } {
@@ -204,14 +233,9 @@ function applyOne(e: AccountStreamEvent, r: RecordedEvent, p: AccountPages): { e
       return { effect: 'charge', at: ms(e.data.endedAt) };
     }
     case 'SmsAccepted':
-      activity(p, { ref: `sms:${e.data.smsId}`, kind: 'sms', at: ms(e.data.at), to: e.data.to });
-      return { effect: 'activity', at: ms(e.data.at) };
-    case 'SmsCharged': {
-      const row = p.activity.get(`sms:${e.data.smsId}`);
-      if (row) touchActivity(p, `sms:${e.data.smsId}`, { ...row, amount: e.data.amount, charged: ms(e.data.at) });
-      addSpend(p, ms(e.data.at), e.data.amount);
-      return { effect: 'charge', at: ms(e.data.at) };
-    }
+    case 'SmsFailed':
+    case 'SmsCharged':
+      return applyText(e, p);
     case 'WalletCharged': {
       const ref = `charge:${e.data.chargeId}`;
       const to = e.data.destination;
@@ -304,7 +328,17 @@ export function velocityProjection(rules: readonly VelocityRule[]): Projection {
   return {
     name: 'velocity',
     version: 1,
-    handles: ['AccountOpened', 'FraudCleared', 'CallAuthorized', 'CallFailed', 'CallCharged', 'SmsAccepted', 'SmsCharged', 'WalletCharged'],
+    handles: [
+      'AccountOpened',
+      'FraudCleared',
+      'CallAuthorized',
+      'CallFailed',
+      'CallCharged',
+      'SmsAccepted',
+      'SmsCharged',
+      'SmsFailed',
+      'WalletCharged',
+    ],
     setup: createTables,
     async reset(tx) {
       for (const table of VELOCITY_TABLES) await tx.run(`DELETE FROM ${table}`);
