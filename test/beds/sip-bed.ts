@@ -64,10 +64,12 @@ export function sipAnswers(port: number, host = '127.0.0.1', ms = 10_000): Promi
   });
 }
 
-function udpTaken(port: number): Promise<boolean> {
+/** Whether something holds UDP `port` on 127.0.0.1: a bind to it fails. */
+export function udpTaken(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = createSocket('udp4');
-    s.once('error', () => resolve(true));
+    // a failed bind leaves the socket open: closed here, or it holds the test's process alive
+    s.once('error', () => s.close(() => resolve(true)));
     s.bind(port, '127.0.0.1', () => s.close(() => resolve(false)));
   });
 }

@@ -1,0 +1,26 @@
+import { createSocket } from 'node:dgram';
+import { udpTaken } from './sip-bed';
+
+const openUdpSockets = () => process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length;
+
+// a socket left open by the probe kept the jest worker alive after its last suite, and jest force-killed it
+test('asking whether a UDP port is taken leaves no socket open, taken or not', async () => {
+  const holder = createSocket('udp4');
+  await new Promise<void>((resolve) => holder.bind(0, '127.0.0.1', resolve));
+  const port = holder.address().port;
+  const before = openUdpSockets();
+  try {
+    expect(await udpTaken(port)).toBe(true);
+    holder.close();
+    await new Promise((r) => setImmediate(r));
+    expect(await udpTaken(port)).toBe(false);
+    await new Promise((r) => setImmediate(r));
+    expect(openUdpSockets()).toBe(before - 1); // the holder alone is gone
+  } finally {
+    try {
+      holder.close();
+    } catch {
+      // closed above
+    }
+  }
+});
