@@ -16,6 +16,7 @@ const HISTORY_HOURS = 30 * 24;
 const FLOOD = 'activity-flood';
 
 const digits = (e164: string) => e164.replace(/^\+/, '');
+const ms = (at: string) => Date.parse(at);
 
 function addSpend(p: AccountPages, atMs: number, amount: string): void {
   if (new Decimal(amount).isZero()) return;
@@ -160,7 +161,6 @@ function applyText(
   e: Extract<AccountStreamEvent, { type: 'SmsAccepted' | 'SmsFailed' | 'SmsCharged' }>,
   p: AccountPages,
 ): { effect: Effect; at: number } {
-  const ms = (at: string) => Date.parse(at);
   switch (e.type) {
     case 'SmsAccepted':
       activity(p, { ref: `sms:${e.data.smsId}`, kind: 'sms', at: ms(e.data.at), to: e.data.to });
@@ -182,7 +182,6 @@ function applyText(
 
 /** Changes the account's pages for one event; whether the rules must then read it, and as a charge. */
 function applyOne(e: AccountStreamEvent, r: RecordedEvent, p: AccountPages): { effect: Effect; at: number } {
-  const ms = (at: string) => Date.parse(at);
   const none = { effect: 'none' as const, at: 0 };
   switch (e.type) {
     case 'AccountOpened':

@@ -3,7 +3,7 @@ import { udpTaken } from './sip-bed';
 
 const openUdpSockets = () => process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length;
 
-// a socket left open by the probe kept the jest worker alive after its last suite, and jest force-killed it
+// the probe left a socket open each time the port was taken: one per carrier started, for the rest of the worker's run
 test('asking whether a UDP port is taken leaves no socket open, taken or not', async () => {
   const holder = createSocket('udp4');
   await new Promise<void>((resolve) => holder.bind(0, '127.0.0.1', resolve));

@@ -68,7 +68,7 @@ export function sipAnswers(port: number, host = '127.0.0.1', ms = 10_000): Promi
 export function udpTaken(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = createSocket('udp4');
-    // a failed bind leaves the socket open: closed here, or it holds the test's process alive
+    // a failed bind leaves the socket open: closed here, or it stays open for the rest of the test run
     s.once('error', () => s.close(() => resolve(true)));
     s.bind(port, '127.0.0.1', () => s.close(() => resolve(false)));
   });
