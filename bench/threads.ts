@@ -5,7 +5,9 @@
  * BENCH_THREAD_RATES (default 500 and 3,000/s) for SECONDS from the native load generator. Every
  * thread's CPU over that phase (user and system time, /proc/<pid>/task/<tid>/stat) divided by the
  * requests: the serving thread (the process's first), the projection thread (the one at nice 10)
- * and the rest (V8's compiler and collector helpers, libuv's pool). BENCH_ROUNDS rounds (at least
+ * and the rest (V8's compiler and collector helpers, libuv's pool); and each thread's write system
+ * calls and bytes (/proc/<pid>/task/<tid>/io), which count the SQLite files' WAL frames beside
+ * the socket writes. BENCH_ROUNDS rounds (at least
  * 3), each the echo and then `serve`, every other round in the reverse order; medians, and each
  * process's total against the echo's of the same round. Writes the "threads" section of
  * docs/benchmarks.md (BENCH_WRITE=0 prints only). BENCH_BEFORE=<another checkout, built> adds its
@@ -18,6 +20,7 @@ import { benchConfig } from './bench-config';
 import { benchRounds, median } from './compare';
 import { fundedCallers } from './funded-callers';
 import { procStat } from './proc-stat';
+import { procWrites } from './proc-io';
 import { fmt, machine, writeSection } from './report';
 
 const RATES = (process.env['BENCH_THREAD_RATES'] ?? '500,3000').split(',').map(Number);
@@ -28,20 +31,28 @@ const BEFORE = process.env['BENCH_BEFORE'];
 const BEFORE_LABEL = process.env['BENCH_BEFORE_LABEL'] ?? 'Trunkline before';
 
 type Role = 'serving' | 'projection' | 'other';
-/** CPU ms by thread role: user and system time. */
-type Split = Record<Role, { user: number; system: number }>;
+/** By thread role: CPU ms (user and system time), write system calls and the bytes they wrote. */
+interface Use {
+  user: number;
+  system: number;
+  writes: number;
+  written: number;
+}
+type Split = Record<Role, Use>;
 
-const emptySplit = (): Split => ({ serving: { user: 0, system: 0 }, projection: { user: 0, system: 0 }, other: { user: 0, system: 0 } });
+const nothing = (): Use => ({ user: 0, system: 0, writes: 0, written: 0 });
+const emptySplit = (): Split => ({ serving: nothing(), projection: nothing(), other: nothing() });
 
-/** Every thread of `pid` now, by id: its role and CPU so far. */
-function threads(pid: number): Map<string, { role: Role; user: number; system: number }> {
-  const out = new Map<string, { role: Role; user: number; system: number }>();
+/** Every thread of `pid` now, by id: its role, CPU and writes so far. */
+function threads(pid: number): Map<string, Use & { role: Role }> {
+  const out = new Map<string, Use & { role: Role }>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     const stat = procStat(`/proc/${pid}/task/${tid}/stat`); // null: the thread ended meanwhile
     if (!stat) continue;
     // the projection thread lowers its own priority to nice 10 (adapters/runtime/thread-priority.ts); no other thread does
     const role: Role = tid === String(pid) ? 'serving' : stat.nice === 10 ? 'projection' : 'other';
-    out.set(tid, { role, user: stat.userMs, system: stat.systemMs });
+    const io = procWrites(`/proc/${pid}/task/${tid}/io`) ?? { calls: 0, bytes: 0 };
+    out.set(tid, { role, user: stat.userMs, system: stat.systemMs, writes: io.calls, written: io.bytes });
   }
   return out;
 }
@@ -50,9 +61,11 @@ function threads(pid: number): Map<string, { role: Role; user: number; system: n
 function perRequest(before: ReturnType<typeof threads>, after: ReturnType<typeof threads>, requests: number): Split {
   const split = emptySplit();
   for (const [tid, t] of after) {
-    const b = before.get(tid) ?? { user: 0, system: 0 };
+    const b = before.get(tid) ?? nothing();
     split[t.role].user += (t.user - b.user) / requests;
     split[t.role].system += (t.system - b.system) / requests;
+    split[t.role].writes += (t.writes - b.writes) / requests;
+    split[t.role].written += (t.written - b.written) / requests;
   }
   return split;
 }
@@ -104,28 +117,30 @@ async function main(): Promise<void> {
     rmSync(prepared, { recursive: true, force: true });
   }
   const ms = (n: number) => `${n.toFixed(3)} ms`;
+  const calls = (n: number) => n.toFixed(1);
+  const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
   const echo = rounds.get('express echo')!;
   const servers = targets.map(([name]) => name).filter((name) => name !== 'express echo');
   const rows = RATES.flatMap((rate, i) => {
     const at = (splits: Split[][]) => splits.map((r) => r[i]!);
-    const echoUser = median(at(echo).map((s) => s.serving.user + s.projection.user + s.other.user));
-    const echoSystem = median(at(echo).map((s) => s.serving.system + s.projection.system + s.other.system));
+    const every = (s: Split, key: keyof Use) => s.serving[key] + s.projection[key] + s.other[key];
+    const echoRow = (key: keyof Use) => median(at(echo).map((s) => every(s, key)));
     return [
-      `| ${fmt(rate)}/s | express echo, every thread | ${ms(echoUser)} | ${ms(echoSystem)} | ${ms(median(at(echo).map(total)))} | × 1 |`,
+      `| ${fmt(rate)}/s | express echo, every thread | ${ms(echoRow('user'))} | ${ms(echoRow('system'))} | ${ms(median(at(echo).map(total)))} | ${calls(echoRow('writes'))} | ${kib(echoRow('written'))} | × 1 |`,
       ...servers.flatMap((name) => {
         const mine = at(rounds.get(name)!);
         const who = name === 'Trunkline' ? '`serve`' : name;
         const roleRow = (role: Role, label: string) => {
-          const user = median(mine.map((s) => s[role].user));
-          const system = median(mine.map((s) => s[role].system));
-          return `| ${fmt(rate)}/s | ${who}: ${label} | ${ms(user)} | ${ms(system)} | ${ms(user + system)} | |`;
+          const of = (key: keyof Use) => median(mine.map((s) => s[role][key]));
+          return `| ${fmt(rate)}/s | ${who}: ${label} | ${ms(of('user'))} | ${ms(of('system'))} | ${ms(of('user') + of('system'))} | ${calls(of('writes'))} | ${kib(of('written'))} | |`;
         };
         const ratio = median(mine.map((s, r) => total(s) / total(at(echo)[r]!)));
+        const all = (key: keyof Use) => median(mine.map((s) => every(s, key)));
         return [
           roleRow('serving', 'serving thread'),
           roleRow('projection', 'projection thread'),
           roleRow('other', 'V8 and libuv helpers'),
-          `| ${fmt(rate)}/s | ${who}, every thread | | | ${ms(median(mine.map(total)))} | × ${ratio.toFixed(2)} |`,
+          `| ${fmt(rate)}/s | ${who}, every thread | | | ${ms(median(mine.map(total)))} | ${calls(all('writes'))} | ${kib(all('written'))} | × ${ratio.toFixed(2)} |`,
         ];
       }),
     ];
@@ -133,10 +148,10 @@ async function main(): Promise<void> {
   const body = [
     "## Threads: where an authorization's CPU goes (`npm run bench:threads`)",
     '',
-    `${machine()}. \`trunkline serve\` (the compiled build, \`npm start\`'s Node flags, projections in their thread) on a copy of a data directory with ${ACCOUNTS} funded accounts, and an express 5 echo of the authorize body, each in its own process, ${ROUNDS} rounds alternated (every other round in the reverse order). Each took 500/s for ${WARM_SECONDS} s first, measured by nothing, then each rate for ${SECONDS} s from the native load generator (16 keep-alive connections, every answer a 200). CPU from /proc/<pid>/task/<tid>/stat over each phase, divided by its requests; medians of the rounds. The serving thread is the process's first, the projection thread the one at nice 10, the rest V8's compiler and collector helpers and libuv's pool. System time is the kernel's work for the thread: socket reads and writes, and the SQLite files' WAL writes and checkpoints.`,
+    `${machine()}. \`trunkline serve\` (the compiled build, \`npm start\`'s Node flags, projections in their thread) on a copy of a data directory with ${ACCOUNTS} funded accounts, and an express 5 echo of the authorize body, each in its own process, ${ROUNDS} rounds alternated (every other round in the reverse order). Each took 500/s for ${WARM_SECONDS} s first, measured by nothing, then each rate for ${SECONDS} s from the native load generator (16 keep-alive connections, every answer a 200). CPU from /proc/<pid>/task/<tid>/stat over each phase, divided by its requests; medians of the rounds. The serving thread is the process's first, the projection thread the one at nice 10, the rest V8's compiler and collector helpers and libuv's pool. System time is the kernel's work for the thread: socket reads and writes, and the SQLite files' WAL writes and checkpoints. Write calls and bytes are the thread's write system calls (write, writev, pwrite: to sockets and files alike) and what they passed, from /proc/<pid>/task/<tid>/io (\`syscw\`, \`wchar\`), per request.`,
     '',
-    '| offered | thread | user a request | system a request | CPU a request | process against the echo |',
-    '| --- | --- | ---: | ---: | ---: | ---: |',
+    '| offered | thread | user a request | system a request | CPU a request | write calls a request | bytes written a request | process against the echo |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
   process.stdout.write(`${body}\n`);
