@@ -31,12 +31,27 @@ export async function readCheckpoint(tx: SqlTx, store: ReadModelStore, name: str
   return row ? toCheckpoint(row) : null;
 }
 
+/** The checkpoints of `names` in one statement (those that have none are missing from the map). */
+export async function readCheckpoints(tx: SqlTx, store: ReadModelStore, names: readonly string[]): Promise<Map<string, Checkpoint>> {
+  if (names.length === 0) return new Map();
+  const lock = store.dialect === 'postgres' ? ' FOR UPDATE' : '';
+  const list = names.map(() => '?').join(', ');
+  const rows = await tx.all<Row>(`SELECT * FROM trunkline_projections WHERE name IN (${list})${lock}`, names);
+  return new Map(rows.map((r) => [r.name, toCheckpoint(r)]));
+}
+
 export async function writeCheckpoint(tx: SqlTx, c: Checkpoint): Promise<void> {
+  await writeCheckpoints(tx, [c]);
+}
+
+/** Writes several checkpoints in one statement; no two may share a name. */
+export async function writeCheckpoints(tx: SqlTx, cs: readonly Checkpoint[]): Promise<void> {
+  if (cs.length === 0) return;
   await tx.run(
-    `INSERT INTO trunkline_projections (name, version, generation, position, updated_at) VALUES (?, ?, ?, ?, ?)
+    `INSERT INTO trunkline_projections (name, version, generation, position, updated_at) VALUES ${cs.map(() => '(?, ?, ?, ?, ?)').join(', ')}
      ON CONFLICT (name) DO UPDATE SET version = excluded.version, generation = excluded.generation,
        position = excluded.position, updated_at = excluded.updated_at`,
-    [c.name, c.version, c.generation, c.position, c.updatedAt],
+    cs.flatMap((c) => [c.name, c.version, c.generation, c.position, c.updatedAt]),
   );
 }
 

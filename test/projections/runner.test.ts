@@ -123,4 +123,63 @@ describe('projection runner: one reader for every projection', () => {
       await store.close();
     }
   });
+
+  it('reads and writes the checkpoints of a shared batch in one statement each, however many projections share it', async () => {
+    const store = sqliteEventStore({ path: join(dir, 'shared-events.db') });
+    const sqliteModels = sqliteReadModelStore(join(dir, 'shared-read-models.db'));
+    /** Statements on the checkpoint table, per read-model transaction. */
+    const perTransaction: { reads: number; writes: number }[] = [];
+    const readModels: typeof sqliteModels = {
+      ...sqliteModels,
+      transaction: (fn) =>
+        sqliteModels.transaction((tx) => {
+          const seen = { reads: 0, writes: 0 };
+          perTransaction.push(seen);
+          const count = (sql: string) => {
+            if (!sql.includes('trunkline_projections')) return;
+            if (sql.trimStart().startsWith('SELECT')) seen.reads++;
+            else seen.writes++;
+          };
+          return fn({
+            ...tx,
+            run: (sql, params) => (count(sql), tx.run(sql, params)),
+            all: (sql, params) => (count(sql), tx.all(sql, params)),
+            get: (sql, params) => (count(sql), tx.get(sql, params)),
+          });
+        }),
+    };
+    const names = ['shared_a', 'shared_b', 'shared_c', 'shared_d'];
+    const runner = projectionRunner({
+      store,
+      readModels,
+      clock: systemClock,
+      projections: names.map((n) => counter(n, { value: null })),
+      onError: () => undefined,
+    });
+    const tick = (i: number) =>
+      store.append(
+        `shared-${i}`,
+        [{ id: deriveId('shared-tick', String(i)), type: 'Tick', schemaVersion: 1, data: { i }, metadata: {} }],
+        'any',
+      );
+    try {
+      await runner.start();
+      await tick(0);
+      await waitFor(async () => (await runner.status()).every((s) => s.lag === 0), 10_000, 'the four projections');
+      perTransaction.length = 0; // set up and following: from here on, live batches only
+      for (let i = 1; i <= 12; i++) await tick(i);
+      await waitFor(async () => (await runner.status()).every((s) => s.lag === 0), 10_000, 'the four projections again');
+      const counts = await Promise.all(names.map(async (n) => Number((await readModels.query<{ n: number }>(`SELECT n FROM ${n}`))[0]!.n)));
+      expect(counts).toEqual([13, 13, 13, 13]);
+      expect(perTransaction.length).toBeGreaterThan(0);
+      // four projections, one batch: one read and one write of their checkpoints, not four of each
+      expect(perTransaction).toEqual(perTransaction.map(() => ({ reads: 1, writes: 1 })));
+      const positions = new Set((await runner.status()).map((s) => s.position));
+      expect(positions).toEqual(new Set([await store.head()]));
+    } finally {
+      await runner.stop();
+      await readModels.close();
+      await store.close();
+    }
+  });
 });
