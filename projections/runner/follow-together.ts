@@ -13,11 +13,16 @@ import { stopAtCulprit } from './stop-at-culprit';
 import { waitWhileStopped } from './wait-while-stopped';
 
 /**
- * How long a live batch waits for more events after its first: under load, each batch costs
- * every projection a transaction, so gathering a few milliseconds of events cuts that work
- * several times over; read-your-writes waits at most this much longer.
+ * How long a live batch waits for more events after its first. Each batch costs a commit of the
+ * read models, and the pages every batch rewrites (checkpoints, account rows) are written once a
+ * commit: gathering events cuts that work several times over. While the log is quiet a batch
+ * waits LIVE_LINGER_MS; once one held BUSY_BATCH events or more, the next waits BUSY_LINGER_MS,
+ * and read-your-writes waits at most that much longer under load.
  */
 const LIVE_LINGER_MS = 10;
+const BUSY_LINGER_MS = 50;
+const BUSY_BATCH = 4;
+export const liveLinger = (previousSize: number): number => (previousSize >= BUSY_BATCH ? BUSY_LINGER_MS : LIVE_LINGER_MS);
 
 interface Group {
   readonly members: Projection[];
@@ -111,7 +116,7 @@ async function followOnce(ctx: RunnerContext, members: Projection[], states: Rea
   stop.addEventListener('abort', close, { once: true });
   if (stop.aborted) close();
   try {
-    for await (const batch of batches(sub, ctx.batchSize, LIVE_LINGER_MS)) {
+    for await (const batch of batches(sub, ctx.batchSize, liveLinger)) {
       const restart = await applyLive(ctx, { members, states, checkpoints }, batch, target);
       if (restart || members.length === 0) break;
     }

@@ -44,4 +44,27 @@ describe('batches', () => {
     expect(await collect(ready(), 3, 40)).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
     expect(await collect(ready(), 3)).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
   });
+
+  it('with a linger from the size of the group before, waits longer only after a large group', async () => {
+    // 1–3 come at once; then 4 and 5 20 ms apart; then, well after, 6 and 7 20 ms apart
+    const source = async function* () {
+      yield* [1, 2, 3];
+      yield* paced([
+        [4, 10],
+        [5, 20],
+        [6, 150],
+        [7, 20],
+      ]);
+    };
+    const lingers: number[] = [];
+    const linger = (previous: number) => {
+      lingers.push(previous);
+      return previous >= 3 ? 60 : 0;
+    };
+    const out: number[][] = [];
+    for await (const b of batches(source(), 3, linger)) out.push(b);
+    // the first group closes full; the one after it waits for 5; the ones after that do not wait
+    expect(out).toEqual([[1, 2, 3], [4, 5], [6], [7]]);
+    expect(lingers).toEqual([0, 3, 2, 1]);
+  });
 });
