@@ -46,14 +46,14 @@ describe('batches', () => {
   });
 
   it('with a linger from the size of the group before, waits longer only after a large group', async () => {
-    // 1–3 come at once; then 4 and 5 20 ms apart; then, well after, 6 and 7 20 ms apart
+    // 1–3 come at once; then 4 and 5 20 ms apart; then, well after, 6 and 7 50 ms apart
     const source = async function* () {
       yield* [1, 2, 3];
       yield* paced([
         [4, 10],
         [5, 20],
         [6, 150],
-        [7, 20],
+        [7, 50],
       ]);
     };
     const lingers: number[] = [];
