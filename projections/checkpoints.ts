@@ -31,12 +31,16 @@ export async function readCheckpoint(tx: SqlTx, store: ReadModelStore, name: str
   return row ? toCheckpoint(row) : null;
 }
 
-/** The checkpoints of `names` in one statement (those that have none are missing from the map). */
+/**
+ * The checkpoints of `names` in one statement (those that have none are missing from the map).
+ * On PostgreSQL the rows are locked in the order of their names, whatever order a plan would
+ * find them in: two nodes locking the same checkpoints in different orders would deadlock.
+ */
 export async function readCheckpoints(tx: SqlTx, store: ReadModelStore, names: readonly string[]): Promise<Map<string, Checkpoint>> {
   if (names.length === 0) return new Map();
   const lock = store.dialect === 'postgres' ? ' FOR UPDATE' : '';
   const list = names.map(() => '?').join(', ');
-  const rows = await tx.all<Row>(`SELECT * FROM trunkline_projections WHERE name IN (${list})${lock}`, names);
+  const rows = await tx.all<Row>(`SELECT * FROM trunkline_projections WHERE name IN (${list}) ORDER BY name${lock}`, names);
   return new Map(rows.map((r) => [r.name, toCheckpoint(r)]));
 }
 

@@ -38,6 +38,14 @@ export function projectionRunnerContract(factory: () => Promise<ReadModelsUnderT
 
   const total = async (rm = sut.readModels) => (await countsByType(rm)).reduce((n, t) => n + t.events, 0);
 
+  /** 300 events from four writers at once, 25 appends of 3 each, to streams named from `prefix`. */
+  const fourWriters = (prefix: string) =>
+    Promise.all(
+      Array.from({ length: 4 }, async (_, w) => {
+        for (let i = 0; i < 25; i++) await store.append(`${prefix}-${w}-${i}`, newEvents(3), 'no-stream');
+      }),
+    );
+
   test('catch-up applies every event once and records the checkpoint with it', async () => {
     await seed(10, 13);
     const r = runner();
@@ -107,17 +115,62 @@ export function projectionRunnerContract(factory: () => Promise<ReadModelsUnderT
       await a.start();
       await b.start();
       try {
-        await Promise.all(
-          Array.from({ length: 4 }, async (_, w) => {
-            for (let i = 0; i < 25; i++) await store.append(`n-${w}-${i}`, newEvents(3), 'no-stream');
-          }),
-        );
+        await fourWriters('n');
         await waitFor(async () => (await a.status())[0]!.lag === 0, 15_000, 'both nodes to catch up');
       } finally {
         await Promise.all([a.stop(), b.stop()]);
       }
       expect(await total()).toBe(300);
       expect(await total(other)).toBe(300);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('two nodes sharing batches among projections listed in opposite orders apply each event once, without a fault', async () => {
+    // one row that counts every event: a second projection for the shared batches
+    const counted: Projection = {
+      name: 'contract_counted',
+      version: 1,
+      async setup(tx) {
+        await tx.run('CREATE TABLE IF NOT EXISTS contract_counted (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)');
+        await tx.run('INSERT INTO contract_counted (id, n) VALUES (1, 0) ON CONFLICT (id) DO NOTHING');
+      },
+      async reset(tx) {
+        await tx.run('UPDATE contract_counted SET n = 0');
+      },
+      async apply(_e, tx) {
+        await tx.run('UPDATE contract_counted SET n = n + 1');
+      },
+    };
+    const faults: string[] = [];
+    const node = (readModels: ReadModelStore, projections: Projection[], batchSize: number) =>
+      projectionRunner({
+        store,
+        readModels,
+        projections,
+        clock: systemClock,
+        batchSize,
+        onError: (name, error) => void faults.push(`${name}: ${(error as Error).message}`),
+      });
+    const other = await sut.another();
+    try {
+      // each node locks both checkpoints for every batch; listed in opposite orders, they must still take them in one order
+      const a = node(sut.readModels, [catalogueProjection, counted], 3);
+      const b = node(other, [counted, catalogueProjection], 5);
+      await a.start();
+      await b.start();
+      try {
+        await fourWriters('o');
+        const caughtUp = async () => [...(await a.status()), ...(await b.status())].every((s) => s.lag === 0);
+        await waitFor(caughtUp, 15_000, 'both nodes and both projections to catch up');
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+      }
+      expect(faults).toEqual([]);
+      expect(await total()).toBe(300);
+      const [row] = await sut.readModels.query<{ n: number | string }>('SELECT n FROM contract_counted');
+      expect(Number(row!.n)).toBe(300);
     } finally {
       await other.close();
     }
