@@ -17,14 +17,17 @@ export async function* batches<T>(source: AsyncIterable<T>, size: number, linger
   const idle = Symbol('idle');
   /** With a linger: one timer per group, raced by every item until it fires. */
   let closing: Promise<typeof idle> | null = null;
+  let timer: NodeJS.Timeout | undefined;
   const notReady = () =>
     lingerMs > 0
-      ? (closing ??= new Promise((r) => setTimeout(() => r(idle), lingerMs)))
+      ? (closing ??= new Promise((r) => (timer = setTimeout(() => r(idle), lingerMs))))
       : new Promise<typeof idle>((r) => setImmediate(() => r(idle)));
+  /** Ends a group; a group that filled up before its linger ran out does not leave the timer holding the process. */
   const close = () => {
     previousSize = batch.length;
     batch = [];
     closing = null;
+    clearTimeout(timer);
   };
   try {
     for (;;) {
@@ -49,6 +52,7 @@ export async function* batches<T>(source: AsyncIterable<T>, size: number, linger
     }
     if (batch.length > 0) yield batch;
   } finally {
+    clearTimeout(timer);
     if (!pending) await it.return?.();
   }
 }

@@ -67,4 +67,15 @@ describe('batches', () => {
     expect(out).toEqual([[1, 2, 3], [4, 5], [6], [7]]);
     expect(lingers).toEqual([0, 3, 2, 1]);
   });
+
+  it('leaves no linger timer running once a group fills up or the source ends', async () => {
+    const ready = async function* () {
+      for (let i = 0; i < 7; i++) yield i;
+    };
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    // a linger far longer than the test: every group here closes full, or at the end of the source
+    expect(await collect(ready(), 3, 60_000)).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
+    expect(timers()).toBe(before);
+  });
 });
