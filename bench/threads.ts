@@ -51,7 +51,12 @@ function threads(pid: number): Map<string, Use & { role: Role }> {
     if (!stat) continue;
     // the projection thread lowers its own priority to nice 10 (adapters/runtime/thread-priority.ts); no other thread does
     const role: Role = tid === String(pid) ? 'serving' : stat.nice === 10 ? 'projection' : 'other';
-    const io = procWrites(`/proc/${pid}/task/${tid}/io`) ?? { calls: 0, bytes: 0 };
+    const io = procWrites(`/proc/${pid}/task/${tid}/io`);
+    if (!io) {
+      // a thread that ended between the two files is skipped, as above; the serving thread's must be there
+      if (tid === String(pid)) throw new Error(`cannot read /proc/${pid}/task/${tid}/io`);
+      continue;
+    }
     out.set(tid, { role, user: stat.userMs, system: stat.systemMs, writes: io.calls, written: io.bytes });
   }
   return out;
