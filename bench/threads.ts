@@ -1,17 +1,17 @@
 /**
  * npm run bench:threads — where an authorization's CPU goes, thread by thread. `trunkline serve`
  * (projections in their thread, the default) and the express echo, each on its own, take 500/s for
- * WARM_SECONDS (as bench:calls' saturation rounds do), then each offered rate of
- * BENCH_THREAD_RATES (default 500 and 3,000/s) for SECONDS from the native load generator. Every
- * thread's CPU over that phase (user and system time, /proc/<pid>/task/<tid>/stat) divided by the
- * requests: the serving thread (the process's first), the projection thread (the one at nice 10)
- * and the rest (V8's compiler and collector helpers, libuv's pool); and each thread's write system
- * calls and bytes (/proc/<pid>/task/<tid>/io), which count the SQLite files' WAL frames beside
- * the socket writes. BENCH_ROUNDS rounds (at least
- * 3), each the echo and then `serve`, every other round in the reverse order; medians, and each
- * process's total against the echo's of the same round. Writes the "threads" section of
- * docs/benchmarks.md (BENCH_WRITE=0 prints only). BENCH_BEFORE=<another checkout, built> adds its
- * `serve` to every round, after the echo (BENCH_BEFORE_LABEL names its rows), and prints only.
+ * WARM_SECONDS (as bench:calls' saturation rounds do), then each offered rate of BENCH_THREAD_RATES
+ * (default 500 and 3,000/s) for SECONDS from the native load generator. Every thread's CPU over
+ * that phase (user and system time, /proc/<pid>/task/<tid>/stat) divided by the requests: the
+ * serving thread (the process's first), the projection thread (the one at nice 10) and the rest
+ * (V8's compiler and collector helpers, libuv's pool); and each thread's write system calls and
+ * bytes (/proc/<pid>/task/<tid>/io), which count the SQLite files' WAL frames beside the socket
+ * writes. BENCH_ROUNDS rounds (at least 3), each the echo and then `serve`, every other round in
+ * the reverse order; medians, and each process's total against the echo's of the same round. Writes
+ * the "threads" section of docs/benchmarks.md (BENCH_WRITE=0 prints only). BENCH_BEFORE=<another
+ * checkout, built> adds its `serve` to every round, after the echo (BENCH_BEFORE_LABEL names its
+ * rows), and prints only.
  */
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

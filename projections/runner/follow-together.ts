@@ -22,7 +22,7 @@ import { waitWhileStopped } from './wait-while-stopped';
 const LIVE_LINGER_MS = 10;
 const BUSY_LINGER_MS = 50;
 const BUSY_BATCH = 4;
-export const liveLinger = (previousSize: number): number => (previousSize >= BUSY_BATCH ? BUSY_LINGER_MS : LIVE_LINGER_MS);
+const liveLinger = (previousSize: number): number => (previousSize >= BUSY_BATCH ? BUSY_LINGER_MS : LIVE_LINGER_MS);
 
 interface Group {
   readonly members: Projection[];
