@@ -6,7 +6,7 @@
  * bisection between the highest rate achieved and the next rung; the saturation is the highest
  * rate achieved.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { runLoadgen } from './native-loadgen';
 import { percentile } from './report';
 import { BENCH_NODE_ARGS, SERVE_NODE_FLAGS } from './serve-flags';
 
-const AUTHORIZE = '/v1/hooks/sip/authorize';
+export const AUTHORIZE = '/v1/hooks/sip/authorize';
 /** The offer is achieved when this share of it is answered 200 within the phase. */
 export const ACHIEVED_SHARE = 0.95;
 const STEP = 1.15;
@@ -92,6 +92,11 @@ export async function startServe(prepared: string, root = ROOT): Promise<Served>
     stdio: 'ignore',
   });
   await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.ok === true, 60_000, 'trunkline serve');
+  return servedFrom(child, port, dir);
+}
+
+/** A target served by `child` on `port`, whose data directory `dir` goes with it. */
+export function servedFrom(child: ChildProcess, port: number, dir: string): Served {
   return {
     port,
     pid: child.pid!,

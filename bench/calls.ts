@@ -32,6 +32,7 @@ import { median } from './compare';
 import { PROJECTIONS_SETTING, type Placement } from './placement';
 import {
   ACHIEVED_SHARE,
+  AUTHORIZE,
   FIRST_RATE,
   REFINEMENTS,
   WARM_SECONDS,
@@ -41,6 +42,7 @@ import {
   type Served,
   type TargetFigures,
 } from './authorize-saturation';
+import { startDurableEcho } from './durable-echo';
 
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
 const SECONDS_PER_RATE = Math.max(1, Math.round(5 * SCALE));
@@ -337,6 +339,7 @@ async function floor(): Promise<string[]> {
 }
 
 const ROUNDS = Math.max(3, Number(process.env['BENCH_ROUNDS'] ?? 3));
+const FLOOR = 'durable floor';
 /** BENCH_BEFORE=/path/to/another/checkout (built) adds its `serve` to every round, between the echo and this one. */
 const BEFORE = process.env['BENCH_BEFORE'];
 /** What the other checkout's rows are called (BENCH_BEFORE_LABEL): what it lacks, not where it came from. */
@@ -357,6 +360,7 @@ async function saturation(): Promise<string[]> {
   const stepSeconds = Math.max(2, Math.round(2 * SCALE));
   const targets: [string, () => Promise<Served>][] = [
     ['express echo', () => startEcho()],
+    [FLOOR, () => startDurableEcho(AUTHORIZE, HOOK_SECRET)],
     ...(BEFORE ? ([[BEFORE_LABEL, () => startServe(prepared, BEFORE)]] as [string, () => Promise<Served>][]) : []),
     ['Trunkline', () => startServe(prepared)],
   ];
@@ -381,19 +385,24 @@ async function saturation(): Promise<string[]> {
     rmSync(prepared, { recursive: true, force: true });
   }
   const echo = figures.get('express echo')!;
-  const row = (label: string, pick: (f: TargetFigures) => number, show: (n: number) => string, name: string) => {
-    const mine = figures.get(name)!;
-    const ratios = mine.map((f, i) => pick(f) / pick(echo[i]!));
-    return `| ${label} | ${name} | ${show(median(mine.map(pick)))} (${mine.map((f) => show(pick(f))).join(', ')}) | ${show(median(echo.map(pick)))} (${echo.map((f) => show(pick(f))).join(', ')}) | × ${median(ratios).toFixed(2)} |`;
-  };
+  const floor = figures.get(FLOOR)!;
+  const rounds = (name: string, pick: (f: TargetFigures) => number, show: (n: number) => string) =>
+    `${show(median(figures.get(name)!.map(pick)))} (${figures
+      .get(name)!
+      .map((f) => show(pick(f)))
+      .join(', ')})`;
+  const ratio = (name: string, to: readonly TargetFigures[], pick: (f: TargetFigures) => number) =>
+    `× ${median(figures.get(name)!.map((f, i) => pick(f) / pick(to[i]!))).toFixed(2)}`;
+  const row = (label: string, pick: (f: TargetFigures) => number, show: (n: number) => string, name: string) =>
+    `| ${label} | ${name} | ${rounds(name, pick, show)} | ${rounds('express echo', pick, show)} | ${ratio(name, echo, pick)} | ${name === FLOOR ? '' : ratio(name, floor, pick)} |`;
   const names = targets.map(([n]) => n).filter((n) => n !== 'express echo');
   const perSecond = (n: number) => `${fmt(n)}/s`;
   const ms = (n: number) => `${n.toFixed(2)} ms`;
   return [
-    `Against an express echo (express 5, \`express.json()\` and \`res.json(body)\` on the authorize path, in its own process), under the same generator, ${ROUNDS} rounds alternated (echo, ${BEFORE ? `then "${BEFORE_LABEL}" (the same engine built from other code), ` : ''}then \`trunkline serve\` with its projection thread on a fresh copy of the same data directory; every other round in the reverse order; each target first took 500/s for ${WARM_SECONDS} s, measured by nothing, so that V8 has compiled what it serves); medians, each round's figure in brackets, and the median of the per-round ratios. Saturation: the highest offered rate (a ladder from ${fmt(FIRST_RATE)}/s in steps of 15 %, ${stepSeconds} s each, ended by two misses in a row, then ${REFINEMENTS} offers halving the gap between the highest rung achieved and the next) answered 200 at ≥ ${ACHIEVED_SHARE * 100} % of the offer, from the first request's schedule to the last answer; CPU a request: the process's CPU time (every thread, from /proc) over the 500/s phase (${seconds} s) divided by its requests.`,
+    `Against an express echo (express 5, \`express.json()\` and \`res.json(body)\` on the authorize path, in its own process) and a durable floor (the same echo, but checking the bearer and appending one event of an authorization's size, its id derived from the call id, to an SQLite log of the engine's schema in WAL with \`synchronous = NORMAL\`, the appends of one turn of the event loop in one transaction, each answer after its COMMIT: bench/durable-echo.ts; no rating, balance or projections), under the same generator, ${ROUNDS} rounds alternated (echo, durable floor, ${BEFORE ? `then "${BEFORE_LABEL}" (the same engine built from other code), ` : ''}then \`trunkline serve\` with its projection thread on a fresh copy of the same data directory; every other round in the reverse order; each target first took 500/s for ${WARM_SECONDS} s, measured by nothing, so that V8 has compiled what it serves); medians, each round's figure in brackets, and the median of the per-round ratios. Saturation: the highest offered rate (a ladder from ${fmt(FIRST_RATE)}/s in steps of 15 %, ${stepSeconds} s each, ended by two misses in a row, then ${REFINEMENTS} offers halving the gap between the highest rung achieved and the next) answered 200 at ≥ ${ACHIEVED_SHARE * 100} % of the offer, from the first request's schedule to the last answer; CPU a request: the process's CPU time (every thread, from /proc) over the 500/s phase (${seconds} s) divided by its requests.`,
     '',
-    '| figure | server | median (rounds) | express echo, median (rounds) | ratio to the echo |',
-    '| --- | --- | ---: | ---: | ---: |',
+    '| figure | server | median (rounds) | express echo, median (rounds) | ratio to the echo | ratio to the durable floor |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
     ...names.flatMap((name) => [
       row('authorize saturation', (f) => f.saturation, perSecond, name),
       row('CPU an authorization at 500/s', (f) => f.cpuMsAt500, ms, name),
