@@ -32,4 +32,32 @@ describe('event codec: decoding stored events', () => {
     expect(() => codec.decode({ ...bad, type: 'constructor' })).toThrow(/unknown event type constructor/);
     expect(() => codec.decode(stored({ n: 1, unit: 'x' }, 3))).toThrow(/newer than this engine's 2/);
   });
+
+  test('what it remembers stays off the event: a copy is decoded from its own data, the event reads as before', () => {
+    const e = stored({ n: 1, unit: 'each' });
+    const first = codec.decode(e);
+    // a copy made to change the data must not carry the original's answer with it
+    const changed = { ...e, data: { n: 2, unit: 'each' } as never };
+    expect(codec.decode(changed).data).toEqual({ n: 2, unit: 'each' });
+    expect(parses).toBe(2);
+    expect(Object.keys(e)).toEqual(['id', 'type', 'schemaVersion', 'data']);
+    expect(Object.getOwnPropertySymbols(e).filter((s) => Object.getOwnPropertyDescriptor(e, s)!.enumerable)).toEqual([]);
+    expect(e).toEqual(stored({ n: 1, unit: 'each' }));
+    expect(JSON.stringify(e)).toBe(JSON.stringify(stored({ n: 1, unit: 'each' })));
+    expect(codec.decode(e)).toBe(first);
+  });
+
+  test('a frozen event is decoded, not refused', () => {
+    const e = Object.freeze(stored({ n: 1, unit: 'each' }));
+    expect(codec.decode(e).data).toEqual({ n: 1, unit: 'each' });
+    expect(codec.decode(e).data).toEqual({ n: 1, unit: 'each' });
+  });
+
+  test('two codecs reading one event each keep their own answer', () => {
+    const other = eventCodec({ Counted: { schemaVersion: 2, schema: z.object({ n: z.number() }), upcasters: { 1: (d) => d } } });
+    const e = stored({ n: 1, unit: 'each' });
+    expect(codec.decode(e).data).toEqual({ n: 1, unit: 'each' });
+    expect(other.decode(e).data).toEqual({ n: 1 });
+    expect(codec.decode(e).data).toEqual({ n: 1, unit: 'each' });
+  });
 });
