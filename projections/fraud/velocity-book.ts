@@ -35,6 +35,25 @@ export interface AccountPages {
   readonly raised: Map<number, Set<string>>;
   /** Whether `hourly` holds the stored rows: they are read only for accounts charged. */
   hourlyRead: boolean;
+  /**
+   * No activity row last moved before this (see `lastMoved`); -Infinity when unknown. Lets the
+   * pruning on each new call skip the walk over rows none of which can go yet: an account with
+   * thousands of calls up cost every one of its events a walk over all of them.
+   */
+  movedFloor: number;
+}
+
+/** The row kind of a text no gateway took: still a text to the rules, but over. */
+export const FAILED_SMS = 'sms-failed';
+
+/**
+ * When a row last changed what the rules see: its charge, or its start for a call or text that
+ * failed (it is over, never charged); a day after its start for a call that may still be up or a
+ * text still on its way.
+ */
+export function lastMoved(r: ActivityRecord): number {
+  if (r.charged !== null) return r.charged;
+  return r.seconds !== null || r.kind === FAILED_SMS ? r.at : r.at + 86_400_000;
 }
 
 type Num = number | string;
@@ -58,7 +77,8 @@ interface ActivityRow {
   charged_ms: Num | null;
 }
 
-const emptyPages = (): AccountPages => ({
+/** An account's pages before anything is read of it. */
+export const emptyPages = (): AccountPages => ({
   account: null,
   accountDirty: false,
   activity: new Map(),
@@ -69,6 +89,7 @@ const emptyPages = (): AccountPages => ({
   hourlyGone: new Set(),
   raised: new Map(),
   hourlyRead: false,
+  movedFloor: -Infinity,
 });
 
 /**
@@ -147,12 +168,29 @@ export type VelocityBook = Awaited<ReturnType<typeof openBook>>;
 export function touchActivity(p: AccountPages, ref: string, record: ActivityRecord | null): void {
   if (record) {
     p.activity.set(ref, record);
+    p.movedFloor = Math.min(p.movedFloor, lastMoved(record));
     p.activityDirty.add(ref);
     p.activityGone.delete(ref);
   } else if (p.activity.delete(ref)) {
     p.activityDirty.delete(ref);
     p.activityGone.add(ref);
   }
+}
+
+/**
+ * Deletes the activity rows that last moved before `cutoff`, which no rule reads again. Walks the
+ * rows only when one of them may be that old, and learns the floor again as it walks.
+ */
+export function pruneActivity(p: AccountPages, cutoff: number): void {
+  if (p.movedFloor >= cutoff) return;
+  let floor = Infinity;
+  // deleting while iterating a Map is safe: the iteration goes on with the next entry
+  for (const [ref, r] of p.activity) {
+    const moved = lastMoved(r);
+    if (moved < cutoff) touchActivity(p, ref, null);
+    else if (moved < floor) floor = moved;
+  }
+  p.movedFloor = floor;
 }
 
 export function touchHour(p: AccountPages, hour: number, spend: string | null): void {

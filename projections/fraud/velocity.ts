@@ -7,7 +7,7 @@ import { evidenceSchema } from '../../core/fraud/events';
 import { suspicionIdOf } from '../../core/fraud/decide';
 import type { BatchBounds, Projection } from '../../application/ports/projection';
 import type { SqlTx } from '../../application/ports/read-model-store';
-import { openBook, touchActivity, touchHour, type AccountPages, type ActivityRecord } from './velocity-book';
+import { FAILED_SMS, openBook, pruneActivity, touchActivity, touchHour, type AccountPages, type ActivityRecord } from './velocity-book';
 import { createTables, VELOCITY_TABLES } from './velocity-tables';
 
 const HOUR = 3_600_000;
@@ -35,9 +35,6 @@ function history(p: AccountPages, now: number, openedMs: number): ActivityView['
   for (const [hour, s] of p.hourly) if (hour >= start && hour < end) spend = spend.plus(s);
   return { spend, hours: Math.max(0, (end - start) / HOUR) };
 }
-
-/** The row kind of a text no gateway took: still a text to the rules, but over. */
-const FAILED_SMS = 'sms-failed';
 
 const activityOf = (a: ActivityRecord): Activity => ({
   kind: a.kind === 'sms' || a.kind === FAILED_SMS ? 'sms' : a.kind === 'charge' ? 'charge' : 'call',
@@ -139,19 +136,7 @@ function activity(p: AccountPages, a: { ref: string; kind: 'call' | 'sms'; at: n
       charged: null,
     });
   // the rules look back an hour at most: older rows go as new ones come (a call still up, uncharged, stays a day)
-  const cutoff = a.at - 2 * RECENT_MINUTES * 60_000;
-  // deleting while iterating a Map is safe: the iteration goes on with the next entry
-  for (const [ref, r] of p.activity) if (lastMoved(r) < cutoff) touchActivity(p, ref, null);
-}
-
-/**
- * When a row last changed what the rules see: its charge, or its start for a call or text that
- * failed (it is over, never charged); a day after its start for a call that may still be up or a
- * text still on its way.
- */
-function lastMoved(r: ActivityRecord): number {
-  if (r.charged !== null) return r.charged;
-  return r.seconds !== null || r.kind === FAILED_SMS ? r.at : r.at + 86_400_000;
+  pruneActivity(p, a.at - 2 * RECENT_MINUTES * 60_000);
 }
 
 type Effect = 'none' | 'activity' | 'charge';
