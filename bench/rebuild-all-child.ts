@@ -1,7 +1,7 @@
 /**
  * Rebuilds over a data directory in a fresh process, so its peak RSS is the rebuild's alone:
- * `rebuild-all-child.ts <dir> [projection]` rebuilds that projection, or every projection of the
- * engine in one pass; prints one JSON line with the figures.
+ * `rebuild-all-child.ts <dir> [projection[,projection…]]` rebuilds those projections, or every
+ * projection of the engine, in one pass; prints one JSON line with the figures.
  */
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     const started = process.hrtime.bigint();
     let events = 0;
     const outcomes = await engine.runner.rebuildTogether(
-      only ? [only] : engine.runner.names(),
+      only ? only.split(',') : engine.runner.names(),
       (p) => (events = Math.max(events, p.applied)),
     );
     const failed = outcomes.filter((o) => 'error' in o);
