@@ -9,7 +9,7 @@
  * the engine's own work.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../test/beds/free-port';
@@ -39,6 +39,9 @@ const SHAPE = {
   ],
 };
 
+/** The engine's own background checkpoints, as `npm run build` compiles them. */
+const CHECKPOINTER = join(ROOT, 'dist', 'adapters', 'event-store', 'sqlite-checkpointer.js');
+
 /** The server's code, run by `node -e` as the echo is, so that neither pays for a TypeScript loader. */
 function serverCode(port: number, path: string, secret: string, file: string): string {
   return `
@@ -51,7 +54,7 @@ db.pragma('journal_size_limit = ${64 * 1024 * 1024}');
 db.pragma('synchronous = NORMAL');
 db.exec(${JSON.stringify(SQLITE_EVENT_SCHEMA)});
 // the engine's own checkpoints, on their thread: a floor that checkpointed on its serving thread would be no floor
-require(${JSON.stringify(join(ROOT, 'dist', 'adapters', 'event-store', 'sqlite-checkpointer.js'))}).backgroundCheckpoints(db, ${JSON.stringify(file)});
+require(${JSON.stringify(CHECKPOINTER)}).backgroundCheckpoints(db, ${JSON.stringify(file)});
 const insert = db.prepare('INSERT INTO events (id, stream, version, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
 const versions = new Map();
 const digest = (s) => createHash('sha256').update(s).digest();
@@ -87,6 +90,8 @@ app.listen(${port}, '127.0.0.1');
 
 /** The durable floor in its own process, its log a new file in a temporary directory removed on stop. */
 export async function startDurableEcho(path: string, secret: string): Promise<Served> {
+  if (!existsSync(CHECKPOINTER))
+    throw new Error(`bench: the durable floor checkpoints with the engine's build: npm run build (no ${CHECKPOINTER})`);
   const dir = mkdtempSync(join(tmpdir(), 'trunkline-bench-floor-'));
   const port = await freePort();
   const child = spawn(process.execPath, ['-e', serverCode(port, path, secret, join(dir, 'floor-events.sqlite'))], {
