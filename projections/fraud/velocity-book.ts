@@ -1,5 +1,6 @@
 import type { SqlTx } from '../../application/ports/read-model-store';
 import { deleteKeys, insertRows, selectWhereIn } from '../sql-rows';
+import { movedHeap, type MovedHeap } from './moved-heap';
 
 export interface VelocityAccount {
   readonly country: string;
@@ -36,11 +37,12 @@ export interface AccountPages {
   /** Whether `hourly` holds the stored rows: they are read only for accounts charged. */
   hourlyRead: boolean;
   /**
-   * No activity row last moved before this (see `lastMoved`); -Infinity when unknown. Lets the
-   * pruning on each new call skip the walk over rows none of which can go yet: an account with
-   * thousands of calls up cost every one of its events a walk over all of them.
+   * The activity rows by when they last moved (see `lastMoved`), every row's moment as it is now
+   * among the entries; null until the first pruning builds it. The pruning on each new call takes
+   * only the rows due from it: a walk over every row, as before, cost an account with thousands
+   * of calls up, or a day of steady traffic, a walk over all of them on each of its events.
    */
-  movedFloor: number;
+  moved: MovedHeap | null;
 }
 
 /** The row kind of a text no gateway took: still a text to the rules, but over. */
@@ -89,7 +91,7 @@ export const emptyPages = (): AccountPages => ({
   hourlyGone: new Set(),
   raised: new Map(),
   hourlyRead: false,
-  movedFloor: -Infinity,
+  moved: null,
 });
 
 /**
@@ -168,7 +170,7 @@ export type VelocityBook = Awaited<ReturnType<typeof openBook>>;
 export function touchActivity(p: AccountPages, ref: string, record: ActivityRecord | null): void {
   if (record) {
     p.activity.set(ref, record);
-    p.movedFloor = Math.min(p.movedFloor, lastMoved(record));
+    p.moved?.push(lastMoved(record), ref);
     p.activityDirty.add(ref);
     p.activityGone.delete(ref);
   } else if (p.activity.delete(ref)) {
@@ -178,20 +180,23 @@ export function touchActivity(p: AccountPages, ref: string, record: ActivityReco
 }
 
 /**
- * Deletes the activity rows that last moved before `cutoff`, which no rule reads again. Walks the
- * rows only when one of them may be that old, and learns the floor again as it walks.
+ * Deletes the activity rows that last moved before `cutoff`, which no rule reads again: the same
+ * rows a walk over all of them would delete, found from the earliest moment up. An entry whose row
+ * has changed or gone since is dropped as it surfaces.
  */
 export function pruneActivity(p: AccountPages, cutoff: number): void {
-  if (p.movedFloor >= cutoff) return;
-  let floor = Infinity;
-  // deleting while iterating a Map is safe: the iteration goes on with the next entry
-  for (const [ref, r] of p.activity) {
-    const moved = lastMoved(r);
-    if (moved < cutoff) touchActivity(p, ref, null);
-    else if (moved < floor) floor = moved;
+  const heap = (p.moved ??= movedHeapOf(p.activity));
+  while (heap.earliest() < cutoff) {
+    const { moved, ref } = heap.pop();
+    const row = p.activity.get(ref);
+    if (row && lastMoved(row) === moved) touchActivity(p, ref, null);
   }
-  p.movedFloor = floor;
+  // entries of rows changed since outnumber the rows: start again from the rows
+  if (heap.size > 2 * p.activity.size + 64) p.moved = movedHeapOf(p.activity);
 }
+
+const movedHeapOf = (activity: ReadonlyMap<string, ActivityRecord>): MovedHeap =>
+  movedHeap(Array.from(activity, ([ref, r]) => [lastMoved(r), ref] as const));
 
 export function touchHour(p: AccountPages, hour: number, spend: string | null): void {
   if (spend !== null) {

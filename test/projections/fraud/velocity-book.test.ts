@@ -50,6 +50,22 @@ describe('velocity activity pruning', () => {
     expect(p.activity.size).toBe(1000);
   });
 
+  test('in steady traffic, where a row comes due with each call, only the rows due are visited', () => {
+    const p = pages();
+    const t0 = 10 * DAY;
+    // calls charged a minute in, one a minute for a day: each new call's cutoff passes one more of them
+    for (let i = 0; i < 1440; i++)
+      touchActivity(p, `call-${i}`, { ...openCall(t0 + i * 60_000), seconds: 60, charged: t0 + i * 60_000 + 60_000 });
+    const walksBefore = p.activity.walks;
+    for (let i = 0; i < 100; i++) {
+      pruneActivity(p, t0 + i * 60_000 + 60_001);
+      expect(p.activity.has(`call-${i}`)).toBe(false);
+      expect(p.activity.has(`call-${i + 1}`)).toBe(true);
+    }
+    expect(p.activity.walks - walksBefore).toBeLessThanOrEqual(1);
+    expect(p.activity.size).toBe(1340);
+  });
+
   test('a row changed to move earlier is still pruned when its time comes', () => {
     const p = pages();
     const t0 = 10 * DAY;
