@@ -55,7 +55,8 @@ db.pragma('synchronous = NORMAL');
 db.exec(${JSON.stringify(SQLITE_EVENT_SCHEMA)});
 // the engine's own checkpoints, on their thread: a floor that checkpointed on its serving thread would be no floor
 require(${JSON.stringify(CHECKPOINTER)}).backgroundCheckpoints(db, ${JSON.stringify(file)});
-const insert = db.prepare('INSERT INTO events (id, stream, version, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+// a call id asked again is answered again, as the engine answers a replay, not failed with its group
+const insert = db.prepare('INSERT INTO events (id, stream, version, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING');
 const versions = new Map();
 const digest = (s) => createHash('sha256').update(s).digest();
 const expected = digest(${JSON.stringify(`Bearer ${secret}`)});
@@ -106,6 +107,13 @@ export async function startDurableEcho(path: string, secret: string): Promise<Se
     }).catch(() => null);
     return r?.ok === true;
   };
-  await waitFor(answered, 10_000, 'durable floor');
-  return servedFrom(child, port, dir);
+  const served = servedFrom(child, port, dir);
+  try {
+    await waitFor(answered, 10_000, 'durable floor');
+  } catch (error) {
+    // a floor that never answered leaves neither its process nor its directory behind
+    await served.stop();
+    throw error;
+  }
+  return served;
 }
