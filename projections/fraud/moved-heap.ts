@@ -1,43 +1,50 @@
 /**
- * Activity rows by when they last moved, the earliest first: a binary min-heap of (moment, ref).
- * A row changed or deleted since its entry was pushed leaves that entry behind; whoever pops it
- * checks it against the row as it is now.
+ * Activity rows by when they last moved, the earliest first: a binary min-heap of (moment, ref)
+ * in two parallel arrays, so that no entry is an object of its own. A row changed or deleted
+ * since its entry was pushed leaves that entry behind; whoever pops it checks it against the row
+ * as it is now.
  */
 export interface MovedHeap {
   readonly size: number;
   /** The earliest moment in the heap; Infinity when empty. */
   earliest(): number;
   push(moved: number, ref: string): void;
-  pop(): { readonly moved: number; readonly ref: string };
+  /** Removes the earliest entry and answers its ref (its moment is `earliest()` before the call). */
+  popRef(): string;
 }
 
-export function movedHeap(entries: Iterable<readonly [number, string]> = []): MovedHeap {
+export function movedHeap(): MovedHeap {
   const moments: number[] = [];
   const refs: string[] = [];
-  const swap = (a: number, b: number) => {
-    [moments[a], moments[b]] = [moments[b]!, moments[a]!];
-    [refs[a], refs[b]] = [refs[b]!, refs[a]!];
-  };
   const up = (i: number) => {
-    for (let parent = (i - 1) >> 1; i > 0 && moments[parent]! > moments[i]!; i = parent, parent = (i - 1) >> 1) swap(i, parent);
+    const moment = moments[i]!;
+    const ref = refs[i]!;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (moments[parent]! <= moment) break;
+      moments[i] = moments[parent]!;
+      refs[i] = refs[parent]!;
+      i = parent;
+    }
+    moments[i] = moment;
+    refs[i] = ref;
   };
   const down = (i: number) => {
+    const n = moments.length;
+    const moment = moments[i]!;
+    const ref = refs[i]!;
     for (;;) {
       const left = 2 * i + 1;
-      const right = left + 1;
-      let least = i;
-      if (left < moments.length && moments[left]! < moments[least]!) least = left;
-      if (right < moments.length && moments[right]! < moments[least]!) least = right;
-      if (least === i) return;
-      swap(i, least);
-      i = least;
+      if (left >= n) break;
+      const child = left + 1 < n && moments[left + 1]! < moments[left]! ? left + 1 : left;
+      if (moments[child]! >= moment) break;
+      moments[i] = moments[child]!;
+      refs[i] = refs[child]!;
+      i = child;
     }
+    moments[i] = moment;
+    refs[i] = ref;
   };
-  for (const [moved, ref] of entries) {
-    moments.push(moved);
-    refs.push(ref);
-  }
-  for (let i = (moments.length >> 1) - 1; i >= 0; i--) down(i);
   return {
     get size() {
       return moments.length;
@@ -48,8 +55,8 @@ export function movedHeap(entries: Iterable<readonly [number, string]> = []): Mo
       refs.push(ref);
       up(moments.length - 1);
     },
-    pop() {
-      const top = { moved: moments[0]!, ref: refs[0]! };
+    popRef() {
+      const top = refs[0]!;
       const lastMoment = moments.pop()!;
       const lastRef = refs.pop()!;
       if (moments.length > 0) {

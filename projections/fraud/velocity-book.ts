@@ -187,7 +187,8 @@ export function touchActivity(p: AccountPages, ref: string, record: ActivityReco
 export function pruneActivity(p: AccountPages, cutoff: number): void {
   const heap = (p.moved ??= movedHeapOf(p.activity));
   while (heap.earliest() < cutoff) {
-    const { moved, ref } = heap.pop();
+    const moved = heap.earliest();
+    const ref = heap.popRef();
     const row = p.activity.get(ref);
     if (row && lastMoved(row) === moved) touchActivity(p, ref, null);
   }
@@ -195,8 +196,11 @@ export function pruneActivity(p: AccountPages, cutoff: number): void {
   if (heap.size > 2 * p.activity.size + 64) p.moved = movedHeapOf(p.activity);
 }
 
-const movedHeapOf = (activity: ReadonlyMap<string, ActivityRecord>): MovedHeap =>
-  movedHeap(Array.from(activity, ([ref, r]) => [lastMoved(r), ref] as const));
+function movedHeapOf(activity: ReadonlyMap<string, ActivityRecord>): MovedHeap {
+  const heap = movedHeap();
+  for (const [ref, r] of activity) heap.push(lastMoved(r), ref);
+  return heap;
+}
 
 export function touchHour(p: AccountPages, hour: number, spend: string | null): void {
   if (spend !== null) {
