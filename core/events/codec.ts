@@ -70,11 +70,12 @@ export function eventCodec<Defs extends EventDefinitions>(definitions: Defs): Ev
   };
   /**
    * What a stored event decoded to, kept on the event under this codec's own symbol: a shared
-   * pass hands the same event object to every projection, and validating it once instead of once
-   * per projection is a large share of a rebuild. Not in a WeakMap: its entries cost every
-   * collection, and decoding the 250,000 events of the rebuild bench's log took half a second
-   * longer with one than with no memory at all. Not enumerable, so a copy of the event (`{ ...event, data }`) does not carry
-   * the answer for the original's data, and the event compares and serializes as before.
+   * pass hands the same event object to every projection, and validating it once instead of
+   * once per projection is a large share of a rebuild. Not in a WeakMap: its entries cost every
+   * collection, and a rebuild of the bench log's 250,000 events (bench/rebuild-all-child.ts)
+   * took 8–10 % longer with one. Not enumerable, so a copy of the event (`{ ...event, data }`)
+   * does not carry the answer for the original's data, and the event compares and serializes as
+   * before.
    */
   const decoded = Symbol('decoded');
   type Remembering = { [decoded]?: EventsOf<Defs> };
