@@ -26,9 +26,7 @@ const toCheckpoint = (r: Row): Checkpoint => ({
 });
 
 export async function readCheckpoint(tx: SqlTx, store: ReadModelStore, name: string): Promise<Checkpoint | null> {
-  const lock = store.dialect === 'postgres' ? ' FOR UPDATE' : '';
-  const row = await tx.get<Row>(`SELECT * FROM trunkline_projections WHERE name = ?${lock}`, [name]);
-  return row ? toCheckpoint(row) : null;
+  return (await readCheckpoints(tx, store, [name])).get(name) ?? null;
 }
 
 /**
