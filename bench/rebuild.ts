@@ -4,8 +4,10 @@
  * authorized, charged, costed and released; bench/rebuild-log.ts), then alternates in rounds:
  * (a) better-sqlite3 reading the same rows, and reading plus `JSON.parse` of data and metadata
  * (the baseline), (b) `projections rebuild` of every projection in one pass, and the same
- * projections rebuilt one after another, a pass each, (c) the finance projection alone. Prints events/s and each figure's ratio to (a) read + parse of its round;
- * medians over the rounds. Then the peak RSS of a rebuild of everything, in a fresh process, over
+ * projections rebuilt one after another, a pass each, (c) the six projections of money, texts,
+ * rates and the catalogue in one pass, (d) the finance projection alone, (e) each one's floor
+ * (bench/rebuild-floor.ts) and ceiling (bench/rebuild-ceiling.ts). Prints events/s and each
+ * figure's ratio to (a) read + parse of its round, and each rebuild's to its ceiling; medians over the rounds. Then the peak RSS of a rebuild of everything, in a fresh process, over
  * the log and over longer ones (BENCH_MEMORY_LOGS, multiples of the log: default 4 and 20, about
  * 1 and 5 million events), each beside the same rebuild with V8's own growth of the old
  * generation. Runs with the Node flags `trunkline projections rebuild` starts with (REBUILD_NODE_FLAGS). Writes the
@@ -22,6 +24,8 @@ import { writeRebuildLog } from './rebuild-log';
 import { median } from './compare';
 import { readLogRate } from './read-log';
 import { writeRowsSeconds } from './rebuild-floor';
+import { ceilingSeconds } from './rebuild-ceiling';
+import { financeProjection } from '../projections/finance/projection';
 
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
 const ROUNDS = Math.max(3, Number(process.env['BENCH_ROUNDS'] ?? 3));
@@ -34,6 +38,16 @@ export const REBUILD_NODE_FLAGS = ['--max-semi-space-size=64', '--heap-growing-p
 const DEFAULT_GROWTH_FLAGS = REBUILD_NODE_FLAGS.filter((f) => !f.startsWith('--heap-growing-percent'));
 
 const ratio = (x: number) => x.toFixed(2);
+
+/** The projections of money, texts, rates and the log's catalogue, with the prefixes of their tables. */
+const SIX: Readonly<Record<string, string>> = {
+  balances: 'wallet_',
+  sms: 'sms_',
+  finance: 'finance_',
+  catalogue: 'catalogue_',
+  rates: 'rate_',
+  vouchers: 'voucher_',
+};
 
 interface Child {
   events: number;
@@ -89,9 +103,13 @@ async function main(): Promise<void> {
       parse: number;
       all: number;
       alone: number;
+      six: number;
       finance: number;
       floorAll: number;
       floorFinance: number;
+      ceilingAll: number;
+      ceilingSix: number;
+      ceilingFinance: number;
     }[] = [];
     let rowsAll = 0;
     let rowsFinance = 0;
@@ -109,6 +127,10 @@ async function main(): Promise<void> {
         for (const name of names) await engine.runner.rebuild(name);
         const alone = log.events / ((performance.now() - t) / 1000);
         t = performance.now();
+        const sixOutcomes = await engine.runner.rebuildTogether(Object.keys(SIX));
+        const six = log.events / ((performance.now() - t) / 1000);
+        if (sixOutcomes.some((o) => 'error' in o)) throw new Error('the six projections were not rebuilt');
+        t = performance.now();
         await engine.runner.rebuild('finance');
         const finance = log.events / ((performance.now() - t) / 1000);
         // the floor: this round's read + parse, then SQLite alone writing the rows the rebuilds left
@@ -117,9 +139,16 @@ async function main(): Promise<void> {
         [rowsAll, rowsFinance] = [everything.rows, financeRows.rows];
         const floorAll = log.events / (log.events / parse + everything.seconds);
         const floorFinance = log.events / (log.events / parse + financeRows.seconds);
-        rounds.push({ read, parse, all, alone, finance, floorAll, floorFinance });
+        // the ceilings: the same rows, each rebuild's, written by a rebuild that computes nothing
+        const perSecond = (c: { seconds: number }) => log.events / c.seconds;
+        const ceilingAll = perSecond(await ceilingSeconds(log.dir, engine.store));
+        const ceilingSix = perSecond(await ceilingSeconds(log.dir, engine.store, { prefixes: Object.values(SIX) }));
+        const ceilingFinance = perSecond(
+          await ceilingSeconds(log.dir, engine.store, { handles: financeProjection.handles, prefixes: ['finance_'] }),
+        );
+        rounds.push({ read, parse, all, alone, six, finance, floorAll, floorFinance, ceilingAll, ceilingSix, ceilingFinance });
         process.stderr.write(
-          `round ${round + 1}: read ${fmt(read)}/s, read+parse ${fmt(parse)}/s, all ${fmt(all)}/s (${ratio(all / parse)}), one pass each ${fmt(alone)}/s (${ratio(alone / parse)}), finance ${fmt(finance)}/s (${ratio(finance / parse)}); floors: all ${fmt(floorAll)}/s (${ratio(floorAll / parse)}), finance ${fmt(floorFinance)}/s (${ratio(floorFinance / parse)})\n`,
+          `round ${round + 1}: read ${fmt(read)}/s, read+parse ${fmt(parse)}/s, all ${fmt(all)}/s (${ratio(all / parse)}), one pass each ${fmt(alone)}/s (${ratio(alone / parse)}), six ${fmt(six)}/s (${ratio(six / parse)}), finance ${fmt(finance)}/s (${ratio(finance / parse)}); floors: all ${ratio(floorAll / parse)}, finance ${ratio(floorFinance / parse)}; ceilings: all ${ratio(ceilingAll / parse)}, six ${ratio(ceilingSix / parse)}, finance ${ratio(ceilingFinance / parse)}\n`,
         );
       }
     } finally {
@@ -144,17 +173,23 @@ async function main(): Promise<void> {
       '',
       `${machine()}; SQLite log and read models, in process, with the Node flags \`trunkline projections rebuild\` runs with (\`${REBUILD_NODE_FLAGS.join(' ')}\`). A log of ${fmt(log.events)} events as the engine writes them: ${ACCOUNTS} accounts opened and funded, then calls authorized, charged, costed and released (one in ten failed), cloned from real ones with their ids, accounts, destinations, durations and prices varied. Each round measures the baseline and then the rebuilds, one after the other; medians of ${ROUNDS} rounds (ratios are medians of each round's ratio to its own read + parse). Scale ${SCALE}.`,
       '',
-      '| what | events/s | ratio to reading + `JSON.parse` |',
-      '| --- | ---: | ---: |',
-      `| baseline: better-sqlite3 reading the rows | ${fmt(m((r) => r.read))} | ${ratio(m((r) => r.read / r.parse))} |`,
-      `| baseline: reading + \`JSON.parse\` of data and metadata | ${fmt(parse)} | 1.00 |`,
-      `| \`projections rebuild\`: all ${names.length} projections in one pass | ${fmt(m((r) => r.all))} | ${ratio(m((r) => r.all / r.parse))} |`,
-      `| the same projections rebuilt one after another, a pass each | ${fmt(m((r) => r.alone))} | ${ratio(m((r) => r.alone / r.parse))} |`,
-      `| \`projections rebuild finance\` alone | ${fmt(m((r) => r.finance))} | ${ratio(m((r) => r.finance / r.parse))} |`,
-      `| floor for everything: reading + \`JSON.parse\`, then SQLite alone writing the ${fmt(rowsAll)} rows the projections leave | ${fmt(m((r) => r.floorAll))} | ${ratio(m((r) => r.floorAll / r.parse))} |`,
-      `| floor for finance: the same, its ${fmt(rowsFinance)} rows | ${fmt(m((r) => r.floorFinance))} | ${ratio(m((r) => r.floorFinance / r.parse))} |`,
+      '| what | events/s | ratio to reading + `JSON.parse` | against its ceiling |',
+      '| --- | ---: | ---: | ---: |',
+      `| baseline: better-sqlite3 reading the rows | ${fmt(m((r) => r.read))} | ${ratio(m((r) => r.read / r.parse))} | |`,
+      `| baseline: reading + \`JSON.parse\` of data and metadata | ${fmt(parse)} | 1.00 | |`,
+      `| \`projections rebuild\`: all ${names.length} projections in one pass | ${fmt(m((r) => r.all))} | ${ratio(m((r) => r.all / r.parse))} | ${ratio(m((r) => r.all / r.ceilingAll))} |`,
+      `| the same projections rebuilt one after another, a pass each | ${fmt(m((r) => r.alone))} | ${ratio(m((r) => r.alone / r.parse))} | |`,
+      `| the six projections of money, texts, rates and the catalogue (${Object.keys(SIX).join(', ')}) in one pass | ${fmt(m((r) => r.six))} | ${ratio(m((r) => r.six / r.parse))} | ${ratio(m((r) => r.six / r.ceilingSix))} |`,
+      `| \`projections rebuild finance\` alone | ${fmt(m((r) => r.finance))} | ${ratio(m((r) => r.finance / r.parse))} | ${ratio(m((r) => r.finance / r.ceilingFinance))} |`,
+      `| floor for everything: reading + \`JSON.parse\`, then SQLite alone writing the ${fmt(rowsAll)} rows the projections leave | ${fmt(m((r) => r.floorAll))} | ${ratio(m((r) => r.floorAll / r.parse))} | |`,
+      `| floor for finance: the same, its ${fmt(rowsFinance)} rows | ${fmt(m((r) => r.floorFinance))} | ${ratio(m((r) => r.floorFinance / r.parse))} | |`,
+      `| ceiling for everything: a rebuild that validates every event and writes the same rows, computing none | ${fmt(m((r) => r.ceilingAll))} | ${ratio(m((r) => r.ceilingAll / r.parse))} | 1.00 |`,
+      `| ceiling for the six: the same, the six's rows | ${fmt(m((r) => r.ceilingSix))} | ${ratio(m((r) => r.ceilingSix / r.parse))} | 1.00 |`,
+      `| ceiling for finance: the same, the events finance reads and its rows | ${fmt(m((r) => r.ceilingFinance))} | ${ratio(m((r) => r.ceilingFinance / r.parse))} | 1.00 |`,
       '',
       "The floors are what a rebuild costs if computing the rows cost nothing: the round's read + parse of the log, then the rows the rebuild left in the read models written again by SQLite alone (`INSERT … SELECT` from the rebuilt file into an empty one with the same tables and indexes, WAL and `synchronous = NORMAL` as the read models, one transaction, every row once; bench/rebuild-floor.ts). A rebuild writes each row at least once and reads the log at least once, so it cannot beat its floor; what lies between them is the projections' own work.",
+      '',
+      "The ceilings are the same question asked of a rebuild as the engine must run one (bench/rebuild-ceiling.ts): the runner reads the log into a projection that computes nothing, in batches each committed with its checkpoint, so that a rebuild stopped half-way goes on from where it stopped; the projection validates each event with the engine's schemas, as every projection does before it reads an event's data, and writes the rows the rebuild left, each once, bound as parameters of the engine's multi-row INSERTs, in step with the events, into an empty read-model file. Reading the log through the store, validating, and writing rows through statements in batches each cost more than the floor's single `INSERT … SELECT`; no rebuild of these read models can beat its ceiling, and \"against its ceiling\" is the share of the rebuild's time that is not computing its rows.",
       '',
       `Memory: a rebuild of everything in a fresh process per log (its peak RSS, VmHWM, is the rebuild's own), as the CLI runs it (\`${REBUILD_NODE_FLAGS.join(' ')}\`), then the same with V8's own growth of the old generation (\`${DEFAULT_GROWTH_FLAGS.join(' ')}\`), one after the other on the same log.`,
       '',
