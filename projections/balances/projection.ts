@@ -3,8 +3,9 @@ import { Decimal } from '../../core/money';
 import { accountStreamCodec, moneyEffect, MONEY_EVENT_TYPES, type AccountStreamEvent, type MoneyEffect } from '../../core/wallet';
 import type { Projection } from '../../application/ports/projection';
 import type { SqlTx, SqlValue } from '../../application/ports/read-model-store';
-import { deleteKeys, insertRows } from '../sql-rows';
+import { deleteKeys, insertRows, selectWhereIn } from '../sql-rows';
 
+const ACCOUNT_STREAM = 'account-';
 const ACCOUNT_TYPES = ['AccountOpened', 'AccountSuspended', 'AccountReinstated', 'AccountClosed'];
 
 const STATUS: Record<string, string> = {
@@ -56,6 +57,9 @@ interface StoredGrant {
   granted_at: string;
 }
 
+const ACCOUNT_COLUMNS = ['number', 'account_id', 'currency', 'status', 'paid', 'granted', 'reserved', 'last_position', 'updated_at'];
+const GRANT_COLUMNS = ['number', 'grant_id', 'amount', 'remaining', 'expires_at', 'restriction', 'reason', 'granted_at'];
+
 const LEDGER_COLUMNS = [
   'position',
   'number',
@@ -83,21 +87,30 @@ interface Batch {
 
 const grantKey = (number: string, grantId: string) => JSON.stringify([number, grantId]);
 
-async function accountOf(b: Batch, number: string): Promise<AccountRow | null> {
-  if (b.accounts.has(number)) return b.accounts.get(number)!;
-  const r = await b.tx.get<StoredAccount>('SELECT * FROM wallet_accounts WHERE number = ?', [number]);
-  const row = r && {
-    accountId: r.account_id,
-    currency: r.currency,
-    status: r.status,
-    paid: new Decimal(r.paid),
-    granted: new Decimal(r.granted),
-    reserved: new Decimal(r.reserved),
-    lastPosition: Number(r.last_position),
-    updatedAt: r.updated_at,
-  };
-  b.accounts.set(number, row ?? null);
-  return row ?? null;
+const accountRow = (r: StoredAccount): AccountRow => ({
+  accountId: r.account_id,
+  currency: r.currency,
+  status: r.status,
+  paid: new Decimal(r.paid),
+  granted: new Decimal(r.granted),
+  reserved: new Decimal(r.reserved),
+  lastPosition: Number(r.last_position),
+  updatedAt: r.updated_at,
+});
+
+/** Reads the accounts of a batch's events in a few statements instead of one per account. */
+async function loadAccounts(b: Batch, events: readonly RecordedEvent[]): Promise<void> {
+  const numbers = new Set<string>();
+  for (const e of events) if (e.stream.startsWith(ACCOUNT_STREAM)) numbers.add(e.stream.slice(ACCOUNT_STREAM.length));
+  for (const n of numbers) b.accounts.set(n, null);
+  for (const r of await selectWhereIn<StoredAccount>(b.tx, 'SELECT * FROM wallet_accounts', 'number', [...numbers]))
+    b.accounts.set(r.number, accountRow(r));
+}
+
+function accountOf(b: Batch, number: string): AccountRow | null {
+  const row = b.accounts.get(number);
+  if (row === undefined) throw new Error(`balances: account ${number} was not read for this batch`);
+  return row;
 }
 
 async function grantOf(b: Batch, number: string, grantId: string): Promise<GrantRow | null> {
@@ -175,11 +188,11 @@ async function applyGrants(b: Batch, number: string, effect: MoneyEffect, record
 
 /** One event folded into the batch, through the one money effect. */
 async function foldEvent(b: Batch, recorded: RecordedEvent): Promise<void> {
-  if (!recorded.stream.startsWith('account-')) return;
+  if (!recorded.stream.startsWith(ACCOUNT_STREAM)) return;
   const e = accountStreamCodec.decode(recorded) as AccountStreamEvent;
-  const number = recorded.stream.slice('account-'.length);
+  const number = recorded.stream.slice(ACCOUNT_STREAM.length);
   const at = { lastPosition: recorded.position, updatedAt: recorded.recordedAt };
-  const row = await accountOf(b, number);
+  const row = accountOf(b, number);
   if (applyStatus(b, number, row, e, at)) return;
   trackReservation(b, number, e);
   const effect = moneyEffect(e);
@@ -209,27 +222,43 @@ async function foldEvent(b: Batch, recorded: RecordedEvent): Promise<void> {
   ]);
 }
 
-/** Writes what the batch touched: accounts and grants once each, ledger lines in multi-row inserts. */
+/** Writes what the batch touched: accounts and grants once each, all in multi-row statements. */
 async function flush(b: Batch): Promise<void> {
   const { tx } = b;
-  for (const [number, a] of b.accounts) {
-    if (!a) continue;
-    await tx.run(
-      `INSERT INTO wallet_accounts (number, account_id, currency, status, paid, granted, reserved, last_position, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (number) DO UPDATE SET status = excluded.status, paid = excluded.paid,
-       granted = excluded.granted, reserved = excluded.reserved, last_position = excluded.last_position, updated_at = excluded.updated_at`,
-      [number, a.accountId, a.currency, a.status, a.paid.toFixed(), a.granted.toFixed(), a.reserved.toFixed(), a.lastPosition, a.updatedAt],
-    );
-  }
-  for (const key of b.dirtyGrants) {
+  const accounts: SqlValue[][] = [];
+  for (const [number, a] of b.accounts)
+    if (a)
+      accounts.push([
+        number,
+        a.accountId,
+        a.currency,
+        a.status,
+        a.paid.toFixed(),
+        a.granted.toFixed(),
+        a.reserved.toFixed(),
+        a.lastPosition,
+        a.updatedAt,
+      ]);
+  await insertRows(
+    tx,
+    'wallet_accounts',
+    ACCOUNT_COLUMNS,
+    accounts,
+    `ON CONFLICT (number) DO UPDATE SET status = excluded.status, paid = excluded.paid, granted = excluded.granted,
+     reserved = excluded.reserved, last_position = excluded.last_position, updated_at = excluded.updated_at`,
+  );
+  const grants = [...b.dirtyGrants].map((key) => {
     const [number, grantId] = JSON.parse(key) as [string, string];
     const g = b.grants.get(key)!;
-    await tx.run(
-      `INSERT INTO wallet_grants (number, grant_id, amount, remaining, expires_at, restriction, reason, granted_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (number, grant_id) DO UPDATE SET remaining = excluded.remaining`,
-      [number, grantId, g.amount, g.remaining.toFixed(), g.expiresAt, g.restriction, g.reason, g.grantedAt],
-    );
-  }
+    return [number, grantId, g.amount, g.remaining.toFixed(), g.expiresAt, g.restriction, g.reason, g.grantedAt];
+  });
+  await insertRows(
+    tx,
+    'wallet_grants',
+    GRANT_COLUMNS,
+    grants,
+    'ON CONFLICT (number, grant_id) DO UPDATE SET remaining = excluded.remaining',
+  );
   const open = [...b.reservations.values()].filter((r) => r.expiresAt !== null);
   const closed = [...b.reservations.values()].filter((r) => r.expiresAt === null);
   await deleteKeys(
@@ -251,6 +280,7 @@ async function flush(b: Batch): Promise<void> {
 /** Folds a batch in memory, then writes it. Equal to applying the events one by one. */
 async function applyBatch(events: readonly RecordedEvent[], tx: SqlTx): Promise<void> {
   const b: Batch = { tx, accounts: new Map(), grants: new Map(), dirtyGrants: new Set(), ledger: [], reservations: new Map() };
+  await loadAccounts(b, events);
   for (const recorded of events) await foldEvent(b, recorded);
   await flush(b);
 }
