@@ -11,6 +11,7 @@ import type { SqlTx, SqlValue } from '../application/ports/read-model-store';
 import { sqliteReadModelStore } from '../adapters/read-models/sqlite';
 import { insertRows } from '../projections/sql-rows';
 import { projectionRunner } from '../projections/runner';
+import { schemaOf } from './rebuild-floor';
 
 interface Table {
   readonly name: string;
@@ -23,13 +24,8 @@ interface Table {
 function rebuiltTables(dir: string, prefixes?: readonly string[]): { schema: string[]; tables: Table[] } {
   const source = new Database(join(dir, 'read-models.sqlite'), { readonly: true });
   try {
-    const wanted = (name: string) => !name.startsWith('trunkline_') && (!prefixes || prefixes.some((p) => name.startsWith(p)));
-    const entries = source
-      .prepare<[], { type: string; name: string; tbl_name: string; sql: string | null }>(
-        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY type DESC",
-      )
-      .all()
-      .filter((s) => wanted(s.tbl_name) && s.sql !== null);
+    // the engine's own tables (checkpoints, stops) are the runner's to write, not the projection's
+    const entries = schemaOf(source, 'main', prefixes).filter((s) => !s.tbl_name.startsWith('trunkline_'));
     const tables = entries
       .filter((s) => s.type === 'table')
       .map((s) => {
@@ -37,7 +33,7 @@ function rebuiltTables(dir: string, prefixes?: readonly string[]): { schema: str
         return { name: s.name, columns: read.columns().map((c) => c.name), rows: read.all() as SqlValue[][], written: 0 };
       });
     // as stored, `CREATE TABLE t (…)`: made repeatable for setup
-    const schema = entries.map((s) => s.sql!.replace(/^CREATE (UNIQUE )?(TABLE|INDEX) /, 'CREATE $1$2 IF NOT EXISTS '));
+    const schema = entries.map((s) => s.sql.replace(/^CREATE (UNIQUE )?(TABLE|INDEX) /, 'CREATE $1$2 IF NOT EXISTS '));
     return { schema, tables };
   } finally {
     source.close();
