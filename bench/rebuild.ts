@@ -6,7 +6,8 @@
  * (the baseline), (b) `projections rebuild` of every projection in one pass, and the same
  * projections rebuilt one after another, a pass each, (c) the six projections of money, texts,
  * rates and the catalogue in one pass, (d) the finance projection alone, (e) each one's floor
- * (bench/rebuild-floor.ts) and ceiling (bench/rebuild-ceiling.ts). Prints events/s and each
+ * (bench/rebuild-floor.ts) and ceiling (bench/rebuild-ceiling.ts), and for finance the same
+ * ceiling with its traffic rows alone (a row a charged call) and with no rows. Prints events/s and each
  * figure's ratio to (a) read + parse of its round, and each rebuild's to its ceiling; medians over the rounds. Then the peak RSS of a rebuild of everything, in a fresh process, over
  * the log and over longer ones (BENCH_MEMORY_LOGS, multiples of the log: default 4 and 20, about
  * 1 and 5 million events), each beside the same rebuild with V8's own growth of the old
@@ -110,9 +111,12 @@ async function main(): Promise<void> {
       ceilingAll: number;
       ceilingSix: number;
       ceilingFinance: number;
+      financeTraffic: number;
+      financeValidating: number;
     }[] = [];
     let rowsAll = 0;
     let rowsFinance = 0;
+    let rowsTraffic = 0;
     try {
       for (let round = 0; round < ROUNDS; round++) {
         const read = readLogRate(log.dir, false);
@@ -146,9 +150,30 @@ async function main(): Promise<void> {
         const ceilingFinance = perSecond(
           await ceilingSeconds(log.dir, engine.store, { handles: financeProjection.handles, prefixes: ['finance_'] }),
         );
-        rounds.push({ read, parse, all, alone, six, finance, floorAll, floorFinance, ceilingAll, ceilingSix, ceilingFinance });
+        // below finance's ceiling: the least any finance read model writes (a row a charged call), then no rows at all
+        const traffic = await ceilingSeconds(log.dir, engine.store, { handles: financeProjection.handles, prefixes: ['finance_traffic'] });
+        rowsTraffic = traffic.rows;
+        const financeTraffic = perSecond(traffic);
+        const financeValidating = perSecond(
+          await ceilingSeconds(log.dir, engine.store, { handles: financeProjection.handles, prefixes: [] }),
+        );
+        rounds.push({
+          read,
+          parse,
+          all,
+          alone,
+          six,
+          finance,
+          floorAll,
+          floorFinance,
+          ceilingAll,
+          ceilingSix,
+          ceilingFinance,
+          financeTraffic,
+          financeValidating,
+        });
         process.stderr.write(
-          `round ${round + 1}: read ${fmt(read)}/s, read+parse ${fmt(parse)}/s, all ${fmt(all)}/s (${ratio(all / parse)}), one pass each ${fmt(alone)}/s (${ratio(alone / parse)}), six ${fmt(six)}/s (${ratio(six / parse)}), finance ${fmt(finance)}/s (${ratio(finance / parse)}); floors: all ${ratio(floorAll / parse)}, finance ${ratio(floorFinance / parse)}; ceilings: all ${ratio(ceilingAll / parse)}, six ${ratio(ceilingSix / parse)}, finance ${ratio(ceilingFinance / parse)}\n`,
+          `round ${round + 1}: read ${fmt(read)}/s, read+parse ${fmt(parse)}/s, all ${fmt(all)}/s (${ratio(all / parse)}), one pass each ${fmt(alone)}/s (${ratio(alone / parse)}), six ${fmt(six)}/s (${ratio(six / parse)}), finance ${fmt(finance)}/s (${ratio(finance / parse)}); floors: all ${ratio(floorAll / parse)}, finance ${ratio(floorFinance / parse)}; ceilings: all ${ratio(ceilingAll / parse)}, six ${ratio(ceilingSix / parse)}, finance ${ratio(ceilingFinance / parse)}, finance's traffic rows alone ${ratio(financeTraffic / parse)}, finance validating alone ${ratio(financeValidating / parse)}\n`,
         );
       }
     } finally {
@@ -186,10 +211,12 @@ async function main(): Promise<void> {
       `| ceiling for everything: a rebuild that validates every event and writes the same rows, computing none | ${fmt(m((r) => r.ceilingAll))} | ${ratio(m((r) => r.ceilingAll / r.parse))} | 1.00 |`,
       `| ceiling for the six: the same, the six's rows | ${fmt(m((r) => r.ceilingSix))} | ${ratio(m((r) => r.ceilingSix / r.parse))} | 1.00 |`,
       `| ceiling for finance: the same, the events finance reads and its rows | ${fmt(m((r) => r.ceilingFinance))} | ${ratio(m((r) => r.ceilingFinance / r.parse))} | 1.00 |`,
+      `| … the events finance reads, and its ${fmt(rowsTraffic)} traffic rows alone (a row a charged call) | ${fmt(m((r) => r.financeTraffic))} | ${ratio(m((r) => r.financeTraffic / r.parse))} | |`,
+      `| … the events finance reads, validated, and no rows | ${fmt(m((r) => r.financeValidating))} | ${ratio(m((r) => r.financeValidating / r.parse))} | |`,
       '',
       "The floors are what a rebuild costs if computing the rows cost nothing: the round's read + parse of the log, then the rows the rebuild left in the read models written again by SQLite alone (`INSERT … SELECT` from the rebuilt file into an empty one with the same tables and indexes, WAL and `synchronous = NORMAL` as the read models, one transaction, every row once; bench/rebuild-floor.ts). A rebuild writes each row at least once and reads the log at least once, so it cannot beat its floor; what lies between them is the projections' own work.",
       '',
-      "The ceilings are the same question asked of a rebuild as the engine must run one (bench/rebuild-ceiling.ts): the runner reads the log into a projection that computes nothing, in batches each committed with its checkpoint, so that a rebuild stopped half-way goes on from where it stopped; the projection validates each event with the engine's schemas, as a projection must before it reads an event's data, and writes the rows the rebuild left, each once, bound as parameters of the engine's multi-row INSERTs, in step with the events, into an empty read-model file. Reading the log through the store, validating, and writing rows through statements in batches each cost more than the floor's single `INSERT … SELECT`; no rebuild of these read models can beat its ceiling, and \"against its ceiling\" is the share of the rebuild's time that is not computing its rows.",
+      "The ceilings are the same question asked of a rebuild as the engine must run one (bench/rebuild-ceiling.ts): the runner reads the log into a projection that computes nothing, in batches each committed with its checkpoint, so that a rebuild stopped half-way goes on from where it stopped; the projection validates each event with the engine's schemas, as a projection must before it reads an event's data, and writes the rows the rebuild left, each once, bound as parameters of the engine's multi-row INSERTs, in step with the events, into an empty read-model file. Reading the log through the store, validating, and writing rows through statements in batches each cost more than the floor's single `INSERT … SELECT`; no rebuild of these read models can beat its ceiling, and \"against its ceiling\" is the share of the rebuild's time that is not computing its rows. The last two rows ask the same of finance with fewer rows: its traffic rows alone, a row for each charged call (its revenue, cost, carrier and log position), the least a finance read model writes that reconciles a carrier's invoice call by call and answers \"as of\" a log position; then no rows at all, reading and validating alone.",
       '',
       `Memory: a rebuild of everything in a fresh process per log (its peak RSS, VmHWM, is the rebuild's own), as the CLI runs it (\`${REBUILD_NODE_FLAGS.join(' ')}\`), then the same with V8's own growth of the old generation (\`${DEFAULT_GROWTH_FLAGS.join(' ')}\`), one after the other on the same log.`,
       '',
